@@ -1,1 +1,1 @@
-return 0;
+return SlaKit.Cli.SlakitCli.Run(args, Console.Out, Console.Error);

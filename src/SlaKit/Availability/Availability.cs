@@ -43,7 +43,9 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
     /// The number of nines, −log10(1 − A): 3 for 99.9%, about 3.3 for 99.95%, and
     /// <see cref="double.PositiveInfinity"/> for 100%.
     /// </summary>
-    public double Nines => _unavailability == 0m ? double.PositiveInfinity : -Math.Log10((double)_unavailability);
+    public double Nines => _unavailability == 0m
+        ? double.PositiveInfinity
+        : Math.Abs(Math.Log10((double)_unavailability)); // Abs turns −log10(1) = −0 into 0; otherwise −log10(U) ≥ 0 already.
 
     /// <summary>The percentage as an exact decimal.</summary>
     internal decimal PercentExact => 100m - (_unavailability * 100m);

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using SlaKit.Cli.Commands;
+
+namespace SlaKit.Cli;
+
+/// <summary>The <c>slakit</c> command line: builds the commands and runs one.</summary>
+internal static class SlakitCli
+{
+    /// <summary>Exit code for a computed answer.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code for bad input: a malformed or out-of-range value, an unreadable file.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>The option that switches every command to one JSON object on stdout.</summary>
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print exactly one JSON object on stdout instead of a readable answer.",
+        Recursive = true,
+    };
+
+    /// <summary>Runs the command line <paramref name="args"/>, writing to the given streams.</summary>
+    /// <returns>0 on success, 2 on bad input.</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        Command root = CreateRoot();
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line, every problem the parser found (an unknown command also lacks a required one).
+            error.WriteLine($"slakit: {string.Join("; ", parse.Errors.Select(static e => e.Message).Distinct())}");
+            return BadInput;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static Command CreateRoot()
+    {
+        // A plain command named after the tool, so help reads "slakit", not the assembly's name.
+        var root = new Command("slakit", "SLA math from the shell: allowed downtime per calendar period, nines, composition, MTBF/MTTR, measured availability and credits.")
+        {
+            DowntimeCommand.Create(),
+            NinesCommand.Create(),
+            ComposeCommand.Create(),
+            MtbfCommand.Create(),
+            CreditCommand.Create(),
+            MeasureCommand.Create(),
+        };
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
+        root.Options.Add(Json);
+        return root;
+    }
+
+    /// <summary>
+    /// Sets a command's action: computes its <see cref="Answer"/> and prints it, turning bad input into one
+    /// line on stderr and exit code 2.
+    /// </summary>
+    public static void SetAnswer(this Command command, Func<ParseResult, Answer> answer)
+    {
+        command.SetAction(parse =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output;
+            TextWriter error = parse.InvocationConfiguration.Error;
+            try
+            {
+                answer(parse).WriteTo(output, parse.GetValue(Json));
+                return Success;
+            }
+            catch (CliUsageException exception)
+            {
+                error.WriteLine($"slakit: {exception.Message}");
+                return BadInput;
+            }
+        });
+    }
+}
