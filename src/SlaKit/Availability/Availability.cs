@@ -370,7 +370,7 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
     /// <summary>Formats the percentage with a percent sign.</summary>
     /// <param name="format">
     /// <see langword="null"/> or <c>"G"</c> for the readable default (<c>99.99%</c>,
-    /// <c>99.965293%</c>), or a standard numeric format applied to the percentage (<c>"F2"</c> → <c>99.97%</c>).
+    /// <c>99.96529%</c>), or a standard numeric format applied to the percentage (<c>"F2"</c> → <c>99.97%</c>).
     /// </param>
     /// <param name="formatProvider">The culture; invariant when <see langword="null"/>.</param>
     /// <returns>The formatted percentage followed by <c>%</c>.</returns>
@@ -387,7 +387,7 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
 
     /// <summary>
     /// The readable percentage: exact when the value has few digits (99.99), otherwise rounded so
-    /// that the unavailability keeps four significant digits (99.965293 for 1 − 3.4707e-4).
+    /// that the unavailability keeps four significant digits (99.96529 for 1 − 3.4707e-4).
     /// </summary>
     internal static string FormatPercent(decimal percent, decimal unavailability, IFormatProvider? provider = null)
     {

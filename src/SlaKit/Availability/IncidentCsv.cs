@@ -8,7 +8,7 @@ namespace SlaKit;
 /// explicit offset (<c>2026-02-03T10:00:00Z</c>, <c>2026-02-03T11:00:00+01:00</c>).
 /// </summary>
 /// <remarks>
-/// The first line may be a header (<c>start,end</c>). Blank lines and lines starting with <c>#</c> are
+/// The first line that is not blank or a comment may be a header (<c>start,end</c>). Blank lines and lines starting with <c>#</c> are
 /// skipped. A time without an offset is rejected rather than guessed.
 /// </remarks>
 public static partial class IncidentCsv
@@ -23,6 +23,7 @@ public static partial class IncidentCsv
         ArgumentNullException.ThrowIfNull(reader);
         var incidents = new List<Incident>();
         int lineNumber = 0;
+        bool headerAllowed = true;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
@@ -33,11 +34,13 @@ public static partial class IncidentCsv
             }
 
             string[] cells = trimmed.Split(',', StringSplitOptions.TrimEntries);
-            if (lineNumber == 1 && IsHeader(cells[0]))
+            if (headerAllowed && IsHeader(cells[0]))
             {
+                headerAllowed = false;
                 continue;
             }
 
+            headerAllowed = false;
             incidents.Add(ParseRow(cells, lineNumber));
         }
 
