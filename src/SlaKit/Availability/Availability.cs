@@ -18,6 +18,7 @@ namespace SlaKit;
 /// combinator returns an <see cref="Availability"/> that can be composed again.
 /// </para>
 /// </remarks>
+[System.ComponentModel.TypeConverter(typeof(AvailabilityTypeConverter))]
 public readonly struct Availability : IEquatable<Availability>, IComparable<Availability>, IComparable, IFormattable
 {
     private readonly decimal _unavailability;

@@ -1,0 +1,103 @@
+using SlaKit.Regions;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// Makes the request each attempt sends: the caller's own request (its URI pointed at the region) for the
+/// first, and for the others a copy taken before anything was sent, so handlers further down that add
+/// headers to the first attempt do not leak them into the rest.
+/// </summary>
+internal sealed class AttemptRequestFactory
+{
+    private readonly HttpRequestMessage _request;
+    private readonly Uri? _originalUri;
+    private readonly ReplayableContent? _content;
+    private readonly KeyValuePair<string, string[]>[]? _headers;
+    private readonly KeyValuePair<string, object?>[]? _options;
+
+    public AttemptRequestFactory(HttpRequestMessage request, ReplayableContent? content, bool moreThanOneAttempt)
+    {
+        _request = request;
+        _originalUri = request.RequestUri;
+        _content = content;
+        if (moreThanOneAttempt)
+        {
+            _headers = request.Headers.NonValidated.Select(static h => new KeyValuePair<string, string[]>(h.Key, [.. h.Value])).ToArray();
+            _options = [.. request.Options];
+        }
+    }
+
+    /// <summary>The caller's URI, before any region rewrote it.</summary>
+    public Uri? OriginalUri => _originalUri;
+
+    /// <summary>The request for attempt number <paramref name="index"/> (0 first) against <paramref name="region"/>.</summary>
+    public HttpRequestMessage Create(int index, Region region)
+    {
+        Uri target = RegionUri(region.Endpoint, _originalUri);
+        if (index == 0)
+        {
+            _request.RequestUri = target;
+            if (_content is not null)
+            {
+                _request.Content = _content.ForAttempt(first: true);
+            }
+
+            return _request;
+        }
+
+        var copy = new HttpRequestMessage(_request.Method, target)
+        {
+            Version = _request.Version,
+            VersionPolicy = _request.VersionPolicy,
+            Content = _content?.ForAttempt(first: false),
+        };
+        foreach (KeyValuePair<string, string[]> header in _headers!)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        IDictionary<string, object?> options = copy.Options;
+        foreach (KeyValuePair<string, object?> option in _options!)
+        {
+            options[option.Key] = option.Value;
+        }
+
+        return copy;
+    }
+
+    /// <summary>Puts the caller's URI back.</summary>
+    public void Restore() => _request.RequestUri = _originalUri;
+
+    /// <summary>
+    /// The region's scheme, host, port and base path, followed by the request's own path and query:
+    /// <c>https://b.example/region-b/</c> + <c>/api/pay?x=1</c> → <c>https://b.example/region-b/api/pay?x=1</c>.
+    /// </summary>
+    internal static Uri RegionUri(Uri endpoint, Uri? requestUri)
+    {
+        string path;
+        string query;
+        if (requestUri is null)
+        {
+            path = "";
+            query = "";
+        }
+        else if (requestUri.IsAbsoluteUri)
+        {
+            path = requestUri.AbsolutePath;
+            query = requestUri.Query;
+        }
+        else
+        {
+            string relative = requestUri.OriginalString;
+            int mark = relative.IndexOf('?', StringComparison.Ordinal);
+            path = mark < 0 ? relative : relative[..mark];
+            query = mark < 0 ? "" : relative[mark..];
+        }
+
+        string basePath = endpoint.AbsolutePath;
+        string joined = basePath.EndsWith('/')
+            ? string.Concat(basePath, path.AsSpan().TrimStart('/'))
+            : path.Length == 0 ? basePath : string.Concat(basePath, "/", path.AsSpan().TrimStart('/'));
+        return new Uri(string.Concat(endpoint.GetLeftPart(UriPartial.Authority), joined, query), UriKind.Absolute);
+    }
+}

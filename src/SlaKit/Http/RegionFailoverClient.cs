@@ -1,0 +1,183 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using SlaKit.Regions;
+using SlaKit.Telemetry;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// Everything one failover client keeps across requests: its regions' health, each region's Polly pipeline
+/// (circuit breaker and attempt timeout), and its telemetry. One per client name, shared by every handler
+/// instance <see cref="IHttpClientFactory"/> creates for it.
+/// </summary>
+internal sealed class RegionFailoverClient : IRegionHealthMonitor
+{
+    private readonly ILogger _logger;
+    private readonly FailoverTelemetry _telemetry;
+    private readonly RegionState[] _regions;
+    private readonly Dictionary<RegionState, ResiliencePipeline<HttpResponseMessage>> _pipelines = [];
+    private readonly KeyValuePair<string, object?> _clientTag;
+    private RegionState? _active;
+
+    public RegionFailoverClient(string name, RegionFailoverOptions options, TimeProvider timeProvider, ILogger logger, FailoverTelemetry telemetry)
+    {
+        ClientName = name;
+        Options = options;
+        Time = timeProvider;
+        _logger = logger;
+        _telemetry = telemetry;
+        _clientTag = new("client", name);
+        MaxAttempts = options.MaxAttempts ?? options.Regions.Count;
+
+        var policy = new RegionHealthPolicy(options.FailuresToMarkDown, options.SuccessesToMarkUp, options.BreakDuration, options.FailbackDelay, options.MaxRetryAfter);
+        _regions = new RegionState[options.Regions.Count];
+        for (int i = 0; i < _regions.Length; i++)
+        {
+            var state = new RegionState(options.Regions[i], policy, OnHealthChanged);
+            _regions[i] = state;
+            _pipelines[state] = BuildPipeline(state, options, timeProvider);
+        }
+    }
+
+    /// <inheritdoc/>
+    public event EventHandler<RegionHealthChangedEventArgs>? HealthChanged;
+
+    /// <inheritdoc/>
+    public string ClientName { get; }
+
+    public RegionFailoverOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public int MaxAttempts { get; }
+
+    public IReadOnlyList<RegionState> Regions => _regions;
+
+    public FailoverTelemetry Telemetry => _telemetry;
+
+    public ILogger Logger => _logger;
+
+    public ResiliencePipeline<HttpResponseMessage> PipelineFor(RegionState region) => _pipelines[region];
+
+    /// <summary>Orders the regions for one request.</summary>
+    public RegionPlan Plan(bool allowTrial) =>
+        RegionSelector.Plan(_regions, Time.GetUtcNow(), allowTrial, Options.Selection, MaxAttempts, Random.Shared);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RegionStatus> GetStatus()
+    {
+        DateTimeOffset now = Time.GetUtcNow();
+        var statuses = new RegionStatus[_regions.Length];
+        for (int i = 0; i < _regions.Length; i++)
+        {
+            RegionView view = _regions[i].ViewAt(now);
+            statuses[i] = new RegionStatus(_regions[i].Region, view.Health, view.IsStandby);
+        }
+
+        return statuses;
+    }
+
+    /// <inheritdoc/>
+    public void ReportProbeResult(string regionName, RegionHealth observed, string? detail = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(regionName);
+        if (!Enum.IsDefined(observed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(observed), observed, "Unknown region health.");
+        }
+
+        RegionState region = Array.Find(_regions, r => string.Equals(r.Region.Name, regionName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"Client '{ClientName}' has no region named '{regionName}'.", nameof(regionName));
+        region.RecordProbe(Time.GetUtcNow(), observed, detail ?? observed.ToString());
+    }
+
+    /// <summary>Counts one attempt.</summary>
+    public void CountAttempt(RegionState region, RegionAttemptOutcomeKind outcome) =>
+        _telemetry.Attempts.Add(1, _clientTag, new("region", region.Region.Name), new("outcome", OutcomeTag(outcome)));
+
+    /// <summary>Notes which region served a request, counting and logging a switch to another priority.</summary>
+    public void NoteServed(RegionState served)
+    {
+        RegionState? previous = Interlocked.Exchange(ref _active, served);
+        if (previous is not null && previous != served && previous.Region.Priority != served.Region.Priority)
+        {
+            _telemetry.Switches.Add(1, _clientTag, new("from", previous.Region.Name), new("to", served.Region.Name));
+            FailoverLog.RegionSwitched(_logger, ClientName, previous.Region.Name, served.Region.Name);
+        }
+    }
+
+    /// <summary>The health gauge's measurements: 2 healthy, 1 degraded, 0 unhealthy.</summary>
+    public IEnumerable<Measurement<int>> ObserveHealth()
+    {
+        DateTimeOffset now = Time.GetUtcNow();
+        foreach (RegionState region in _regions)
+        {
+            int value = region.HealthAt(now) switch
+            {
+                RegionHealth.Healthy => 2,
+                RegionHealth.Degraded => 1,
+                _ => 0,
+            };
+            yield return new Measurement<int>(value, _clientTag, new("region", region.Region.Name));
+        }
+    }
+
+    /// <summary>Whether an answer's status is transient: 408, 429 or 5xx.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    private static string OutcomeTag(RegionAttemptOutcomeKind outcome) => outcome switch
+    {
+        RegionAttemptOutcomeKind.Success => "success",
+        RegionAttemptOutcomeKind.TransientStatus => "transient_status",
+        RegionAttemptOutcomeKind.TransportError => "transport_error",
+        RegionAttemptOutcomeKind.Timeout => "timeout",
+        RegionAttemptOutcomeKind.CircuitOpen => "circuit_open",
+        _ => "cancelled",
+    };
+
+    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(RegionState state, RegionFailoverOptions options, TimeProvider timeProvider)
+    {
+        // The circuit breaker catches a region that fails often but never FailuresToMarkDown times in a row;
+        // the timeout bounds each attempt. Both come from Polly rather than being written again here.
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{ClientName}:{state.Region.Name}" }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.BreakDuration,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                    { Result: { } response } => IsTransient(response.StatusCode),
+                    _ => false,
+                }),
+                OnOpened = args =>
+                {
+                    state.MarkDown(timeProvider.GetUtcNow(), "its circuit breaker opened");
+                    return default;
+                },
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    private void OnHealthChanged(RegionState region, RegionHealth previous, RegionHealth current, string reason)
+    {
+        if (current == RegionHealth.Unhealthy)
+        {
+            FailoverLog.RegionUnhealthy(_logger, ClientName, region.Region.Name, current, previous, reason);
+        }
+        else
+        {
+            FailoverLog.RegionHealthChanged(_logger, ClientName, region.Region.Name, current, previous, reason);
+        }
+
+        HealthChanged?.Invoke(this, new RegionHealthChangedEventArgs(ClientName, region.Region, previous, current, reason));
+    }
+}

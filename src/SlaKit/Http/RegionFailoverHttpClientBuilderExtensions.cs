@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SlaKit.Http;
+using SlaKit.Regions;
+
+// Extensions on IHttpClientBuilder live where the builder does, so they show up without another using.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds multi-region failover to a named or typed <see cref="HttpClient"/>.</summary>
+public static class RegionFailoverHttpClientBuilderExtensions
+{
+    /// <summary>The configuration section <see cref="AddRegionFailover(IHttpClientBuilder)"/> binds: <c>SlaKit:Clients:&lt;client name&gt;</c>.</summary>
+    public const string ConfigurationSectionPrefix = "SlaKit:Clients";
+
+    /// <summary>
+    /// Sends the client's requests to the best of its regions and fails over to the next when one fails,
+    /// with options set in code.
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="configure">Sets the regions and, optionally, timeouts, hedging and health thresholds.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <remarks>The options are validated when the host starts; a bad configuration throws <see cref="OptionsValidationException"/>.</remarks>
+    public static IHttpClientBuilder AddRegionFailover(this IHttpClientBuilder builder, Action<RegionFailoverOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddRegionFailoverCore(builder, options => options.Configure(configure));
+    }
+
+    /// <summary>
+    /// Sends the client's requests to the best of its regions and fails over to the next when one fails,
+    /// with options bound from <paramref name="configuration"/> (for example <c>configuration.GetSection("Payments")</c>).
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="configuration">A section holding <c>Regions</c> (each with <c>Name</c>, <c>Endpoint</c>, and optionally
+    /// <c>Priority</c>, <c>Weight</c>, <c>Availability</c>) and any other <see cref="RegionFailoverOptions"/> property.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IHttpClientBuilder AddRegionFailover(this IHttpClientBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddRegionFailoverCore(builder, options => options.Bind(configuration));
+    }
+
+    /// <summary>
+    /// Sends the client's requests to the best of its regions, with options bound from <paramref name="configuration"/>
+    /// and then adjusted by <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="configuration">The section to bind.</param>
+    /// <param name="configure">Adjusts the bound options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IHttpClientBuilder AddRegionFailover(this IHttpClientBuilder builder, IConfiguration configuration, Action<RegionFailoverOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddRegionFailoverCore(builder, options => options.Bind(configuration).Configure(configure));
+    }
+
+    /// <summary>
+    /// Sends the client's requests to the best of its regions, with options bound from the application's
+    /// configuration at <c>SlaKit:Clients:&lt;client name&gt;</c>.
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IHttpClientBuilder AddRegionFailover(this IHttpClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        string section = $"{ConfigurationSectionPrefix}:{builder.Name}";
+        return AddRegionFailoverCore(builder, options => options.BindConfiguration(section));
+    }
+
+    private static IHttpClientBuilder AddRegionFailoverCore(IHttpClientBuilder builder, Action<OptionsBuilder<RegionFailoverOptions>> configure)
+    {
+        IServiceCollection services = builder.Services;
+        services.TryAddSingleton<RegionFailoverRegistry>();
+        services.TryAddSingleton<IRegionHealthMonitorRegistry>(static sp => sp.GetRequiredService<RegionFailoverRegistry>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegionFailoverOptions>, RegionFailoverOptionsValidator>());
+        services.AddSingleton(new RegionFailoverClientName(builder.Name));
+
+        OptionsBuilder<RegionFailoverOptions> options = services.AddOptions<RegionFailoverOptions>(builder.Name);
+        configure(options);
+        options.ValidateOnStart();
+
+        string name = builder.Name;
+        return builder.AddHttpMessageHandler(sp => new RegionFailoverHandler(sp.GetRequiredService<RegionFailoverRegistry>().GetClient(name)));
+    }
+}

@@ -1,0 +1,96 @@
+using SlaKit.Regions;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// How an <see cref="HttpClient"/> fails over between regions. Bound from configuration
+/// (<c>SlaKit:Clients:&lt;name&gt;</c>) or set in code, and validated when the application starts.
+/// </summary>
+public sealed class RegionFailoverOptions
+{
+    /// <summary>The default of <see cref="AttemptTimeout"/>: 5 seconds.</summary>
+    public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The default of <see cref="TotalTimeout"/>: 15 seconds.</summary>
+    public static readonly TimeSpan DefaultTotalTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>The default of <see cref="HedgingDelay"/>: 100 milliseconds.</summary>
+    public static readonly TimeSpan DefaultHedgingDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The regions, in any order (<see cref="Region.Priority"/> orders them). At least one is required;
+    /// names must be unique and endpoints absolute http or https URIs.
+    /// </summary>
+    public IList<Region> Regions { get; } = [];
+
+    /// <summary>How regions of the same priority share traffic. <see cref="RegionSelectionMode.PriorityWeighted"/> by default.</summary>
+    public RegionSelectionMode Selection { get; set; } = RegionSelectionMode.PriorityWeighted;
+
+    /// <summary>How long one attempt against one region may take before it counts as failed; positive. 5 seconds by default.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = DefaultAttemptTimeout;
+
+    /// <summary>How long a request may take over all its attempts; positive and at least <see cref="AttemptTimeout"/>. 15 seconds by default.</summary>
+    public TimeSpan TotalTimeout { get; set; } = DefaultTotalTimeout;
+
+    /// <summary>
+    /// Whether a request that is safe to repeat is also sent to the next region while the first is pending.
+    /// <see cref="HedgingMode.Adaptive"/> by default. Requests that are not safe to repeat are never hedged.
+    /// </summary>
+    public HedgingMode Hedging { get; set; } = HedgingMode.Adaptive;
+
+    /// <summary>
+    /// The hedging delay in <see cref="HedgingMode.Fixed"/> mode, and the floor of the adaptive delay; positive.
+    /// 100 milliseconds by default, so a black-holed region costs the first request about that much.
+    /// </summary>
+    public TimeSpan HedgingDelay { get; set; } = DefaultHedgingDelay;
+
+    /// <summary>The factor k of the adaptive hedging delay, k × the region's recent p99; at least 1. 3 by default.</summary>
+    public double AdaptiveHedgingMultiplier { get; set; } = 3;
+
+    /// <summary>
+    /// The most attempts one request makes, each to a different region; at least 1.
+    /// <see langword="null"/> (the default) allows one attempt per region.
+    /// </summary>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>Consecutive failed attempts that mark a region Unhealthy; at least 1. 2 by default.</summary>
+    public int FailuresToMarkDown { get; set; } = 2;
+
+    /// <summary>Consecutive successful attempts or probes that mark an Unhealthy region up again; at least 1. 2 by default.</summary>
+    public int SuccessesToMarkUp { get; set; } = 2;
+
+    /// <summary>
+    /// How long an Unhealthy region rests before one request that is safe to repeat tries it again (hedged, so
+    /// the caller does not wait on it); at least 0.5 s. Also the break of each region's circuit breaker. 5 seconds by default.
+    /// </summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a recovered region must stay up before it is preferred again, so a flapping region does not
+    /// bounce traffic; zero or positive. 30 seconds by default.
+    /// </summary>
+    public TimeSpan FailbackDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest a 503 or 429 answer's <c>Retry-After</c> may keep a region out; positive. 5 minutes by default.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The largest request body buffered so that it can be sent to a second region, in bytes; zero or positive.
+    /// Bodies that are larger, or whose length is unknown, are sent once only. 1 MiB by default.
+    /// </summary>
+    public long ReplayBufferLimit { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The failure ratio over <see cref="CircuitBreakerSamplingDuration"/> at which a region's circuit breaker
+    /// opens, catching a region that fails often but never twice in a row; in (0, 1]. 0.5 by default.
+    /// </summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>The attempts a region's circuit breaker needs in its sampling window before it may open; at least 2. 20 by default.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
+
+    /// <summary>The sampling window of a region's circuit breaker; at least 0.5 s. 30 seconds by default.</summary>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,54 @@
+namespace SlaKit.Http;
+
+/// <summary>
+/// A request body that may be needed for more than one attempt: read into memory once when its length is
+/// known and within the replay limit, otherwise kept as the caller's one-shot content and never sent twice.
+/// </summary>
+internal sealed class ReplayableContent
+{
+    private readonly HttpContent _original;
+    private readonly byte[]? _buffer;
+
+    private ReplayableContent(HttpContent original, byte[]? buffer)
+    {
+        _original = original;
+        _buffer = buffer;
+    }
+
+    /// <summary>Whether the body can be sent to more than one region.</summary>
+    public bool CanReplay => _buffer is not null;
+
+    /// <summary>Buffers <paramref name="content"/> if its length is known and at most <paramref name="limit"/> bytes.</summary>
+    public static async ValueTask<ReplayableContent> CreateAsync(HttpContent content, long limit, CancellationToken cancellationToken)
+    {
+        // A body of unknown length (a non-seekable stream) is never read ahead: it may be endless, and reading it
+        // would consume it. It goes to one region only.
+        if (content.Headers.ContentLength is { } length && length <= limit)
+        {
+            byte[] buffer = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return new ReplayableContent(content, buffer);
+        }
+
+        return new ReplayableContent(content, null);
+    }
+
+    /// <summary>
+    /// The body for one attempt: the caller's own content for the first, a copy of the buffer for the others.
+    /// One-shot content is handed out again only after an attempt that certainly never sent it.
+    /// </summary>
+    public HttpContent ForAttempt(bool first)
+    {
+        if (first || _buffer is null)
+        {
+            return _original;
+        }
+
+        var copy = new ByteArrayContent(_buffer);
+        foreach (KeyValuePair<string, IEnumerable<string>> header in _original.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return copy;
+    }
+}

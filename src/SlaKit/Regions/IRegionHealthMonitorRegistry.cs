@@ -1,0 +1,14 @@
+namespace SlaKit.Regions;
+
+/// <summary>Finds the <see cref="IRegionHealthMonitor"/> of each failover client registered in the container.</summary>
+public interface IRegionHealthMonitorRegistry
+{
+    /// <summary>The names of the clients that fail over between regions.</summary>
+    IReadOnlyCollection<string> ClientNames { get; }
+
+    /// <summary>The monitor of one client.</summary>
+    /// <param name="clientName">A name from <see cref="ClientNames"/>.</param>
+    /// <returns>The client's monitor.</returns>
+    /// <exception cref="ArgumentException">No failover client has that name.</exception>
+    IRegionHealthMonitor GetMonitor(string clientName);
+}

@@ -1,0 +1,55 @@
+namespace SlaKit.Regions;
+
+/// <summary>
+/// A region's recent latency: an exponentially weighted moving average for latency-aware selection, and
+/// the p99 of the last <see cref="Capacity"/> samples for adaptive hedging. Lock-free; recording allocates nothing.
+/// </summary>
+internal sealed class LatencyWindow
+{
+    /// <summary>How many recent samples the percentile is taken over.</summary>
+    public const int Capacity = 128;
+
+    // The p99 is recomputed (a sort of Capacity doubles) once every this many samples, not per request.
+    private const int RecomputeEvery = 16;
+
+    // Weight of the newest sample in the moving average.
+    private const double Alpha = 0.2;
+
+    private readonly double[] _samples = new double[Capacity];
+    private long _count;
+    private double _ewmaMilliseconds = double.NaN;
+    private double _p99Milliseconds = double.NaN;
+
+    /// <summary>The moving average in milliseconds; NaN before the first sample.</summary>
+    public double AverageMilliseconds => Volatile.Read(ref _ewmaMilliseconds);
+
+    /// <summary>The p99 of recent samples in milliseconds; NaN before the first sample.</summary>
+    public double P99Milliseconds => Volatile.Read(ref _p99Milliseconds);
+
+    /// <summary>Records one latency.</summary>
+    public void Record(TimeSpan latency)
+    {
+        double milliseconds = latency.TotalMilliseconds;
+        long count = Interlocked.Increment(ref _count);
+        _samples[(count - 1) % Capacity] = milliseconds;
+
+        // Lost updates under contention only drop a sample from the average; they cannot corrupt it.
+        double previous = Volatile.Read(ref _ewmaMilliseconds);
+        Volatile.Write(ref _ewmaMilliseconds, double.IsNaN(previous) ? milliseconds : previous + (Alpha * (milliseconds - previous)));
+
+        if (count <= RecomputeEvery || count % RecomputeEvery == 0)
+        {
+            RecomputeP99(Math.Min(count, Capacity));
+        }
+    }
+
+    private void RecomputeP99(long filled)
+    {
+        Span<double> copy = stackalloc double[Capacity];
+        copy = copy[..(int)filled];
+        _samples.AsSpan(0, (int)filled).CopyTo(copy);
+        copy.Sort();
+        int index = (int)Math.Ceiling(0.99 * filled) - 1;
+        Volatile.Write(ref _p99Milliseconds, copy[Math.Clamp(index, 0, copy.Length - 1)]);
+    }
+}

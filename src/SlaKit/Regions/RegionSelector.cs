@@ -1,0 +1,129 @@
+namespace SlaKit.Regions;
+
+/// <summary>
+/// Orders a client's regions for one request: a due trial of a better region first (only for requests safe
+/// to repeat), then the available regions by priority — Healthy before Degraded within a priority, shared by
+/// weight or by latency — then recovered regions still on standby; and only when none of those exists, every
+/// Unhealthy region in priority order ("panic" mode: better to try than to fail without trying).
+/// </summary>
+internal static class RegionSelector
+{
+    /// <summary>Builds the attempt order.</summary>
+    /// <param name="regions">The client's regions.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="allowTrial">Whether this request may serve as a trial of a recovering region.</param>
+    /// <param name="mode">How regions of one priority share traffic.</param>
+    /// <param name="maxAttempts">The most regions to return.</param>
+    /// <param name="random">The source of randomness for weighted order.</param>
+    /// <returns>The plan; when <see cref="RegionPlan.IsTrial"/> its first region's trial slot is claimed.</returns>
+    public static RegionPlan Plan(IReadOnlyList<RegionState> regions, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random)
+    {
+        int count = regions.Count;
+        var views = new RegionView[count];
+        for (int i = 0; i < count; i++)
+        {
+            views[i] = regions[i].ViewAt(now);
+        }
+
+        // Available regions first, then standby; the order key keeps priority first.
+        var candidates = new List<(RegionState State, int Priority, int Rank, double Tiebreak)>(count);
+        int bestAvailablePriority = int.MaxValue;
+        for (int i = 0; i < count; i++)
+        {
+            RegionView view = views[i];
+            if (view.Health == RegionHealth.Unhealthy)
+            {
+                continue;
+            }
+
+            RegionState state = regions[i];
+            int rank = view.IsStandby ? 2 : view.Health == RegionHealth.Degraded ? 1 : 0;
+            if (!view.IsStandby)
+            {
+                bestAvailablePriority = Math.Min(bestAvailablePriority, state.Region.Priority);
+            }
+
+            candidates.Add((state, state.Region.Priority, rank, Tiebreak(state, mode, random)));
+        }
+
+        // Standby regions come after every preferred one, whatever their priority.
+        candidates.Sort(static (a, b) =>
+        {
+            int standby = (a.Rank == 2).CompareTo(b.Rank == 2);
+            if (standby != 0)
+            {
+                return standby;
+            }
+
+            int byPriority = a.Priority.CompareTo(b.Priority);
+            if (byPriority != 0)
+            {
+                return byPriority;
+            }
+
+            int byRank = a.Rank.CompareTo(b.Rank);
+            return byRank != 0 ? byRank : a.Tiebreak.CompareTo(b.Tiebreak);
+        });
+
+        var order = new List<RegionState>(count);
+        bool isTrial = false;
+        if (allowTrial)
+        {
+            // Only a region better than what is serving now is worth a trial.
+            RegionState? trial = null;
+            for (int i = 0; i < count; i++)
+            {
+                if (views[i].CanTrial && regions[i].Region.Priority < bestAvailablePriority &&
+                    (trial is null || regions[i].Region.Priority < trial.Region.Priority))
+                {
+                    trial = regions[i];
+                }
+            }
+
+            if (trial is not null && trial.TryBeginTrial(now))
+            {
+                order.Add(trial);
+                isTrial = true;
+            }
+        }
+
+        foreach ((RegionState state, _, _, _) in candidates)
+        {
+            order.Add(state);
+        }
+
+        if (candidates.Count == 0)
+        {
+            // Panic mode: every region is Unhealthy, so try them all in priority order.
+            var all = new List<RegionState>(regions);
+            all.Sort(static (a, b) => a.Region.Priority.CompareTo(b.Region.Priority));
+            foreach (RegionState state in all)
+            {
+                if (!order.Contains(state))
+                {
+                    order.Add(state);
+                }
+            }
+        }
+
+        if (order.Count > maxAttempts)
+        {
+            order.RemoveRange(maxAttempts, order.Count - maxAttempts);
+        }
+
+        return new RegionPlan(order, isTrial);
+    }
+
+    private static double Tiebreak(RegionState state, RegionSelectionMode mode, Random random)
+    {
+        if (mode == RegionSelectionMode.LatencyAware)
+        {
+            double average = state.Latency.AverageMilliseconds;
+            return double.IsNaN(average) ? 0 : average; // unmeasured regions are tried first, to learn their latency
+        }
+
+        // Weighted random order without replacement (Efraimidis–Spirakis): sort by −ln(u) / w ascending,
+        // so a region of weight w comes first with probability w / Σw, as RFC 2782 asks of SRV weights.
+        return -Math.Log(1 - random.NextDouble()) / state.Region.Weight;
+    }
+}

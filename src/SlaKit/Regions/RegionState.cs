@@ -1,0 +1,259 @@
+namespace SlaKit.Regions;
+
+/// <summary>
+/// One region's health, shared by every request of a client: a small state machine with hysteresis fed
+/// by attempt outcomes, circuit-breaker events, <c>Retry-After</c> answers and active probes.
+/// </summary>
+/// <remarks>
+/// <para>Up: Healthy, or Degraded after a failure or a degraded probe. <see cref="RegionHealthPolicy.FailuresToMarkDown"/>
+/// consecutive failures make it Down.</para>
+/// <para>Down (Unhealthy): skipped; after <see cref="RegionHealthPolicy.BreakDuration"/> one trial is allowed.
+/// A success moves it to Recovering, where further trials are allowed one at a time; a failure sends it back.</para>
+/// <para>After <see cref="RegionHealthPolicy.SuccessesToMarkUp"/> consecutive successes it is Healthy but on
+/// standby for <see cref="RegionHealthPolicy.FailbackDelay"/>, so a flapping region cannot bounce traffic; then Up.</para>
+/// Transitions are rare, so a lock guards them; health changes are reported after the lock is released.
+/// </remarks>
+internal sealed class RegionState
+{
+    private enum Phase
+    {
+        Up,
+        Down,
+        Recovering,
+        FailbackPending,
+    }
+
+    private readonly Lock _gate = new();
+    private readonly RegionHealthPolicy _policy;
+    private readonly Action<RegionState, RegionHealth, RegionHealth, string>? _healthChanged;
+
+    private Phase _phase = Phase.Up;
+    private int _consecutiveFailures;
+    private int _consecutiveSuccesses;
+    private bool _probeDegraded;
+    private bool _trialInFlight;
+    private DateTimeOffset _nextTrialAt;
+    private DateTimeOffset _preferredAt;
+    private DateTimeOffset _outUntil;
+    private RegionHealth _lastHealth = RegionHealth.Healthy;
+
+    public RegionState(Region region, RegionHealthPolicy policy, Action<RegionState, RegionHealth, RegionHealth, string>? healthChanged = null)
+    {
+        Region = region;
+        _policy = policy;
+        _healthChanged = healthChanged;
+    }
+
+    /// <summary>The region this state belongs to.</summary>
+    public Region Region { get; }
+
+    /// <summary>The region's recent latency.</summary>
+    public LatencyWindow Latency { get; } = new();
+
+    /// <summary>The region's health at <paramref name="now"/>.</summary>
+    public RegionHealth HealthAt(DateTimeOffset now) => ViewAt(now).Health;
+
+    /// <summary>The region as selection sees it at <paramref name="now"/>.</summary>
+    public RegionView ViewAt(DateTimeOffset now)
+    {
+        RegionView view;
+        (RegionHealth From, RegionHealth To)? change;
+        lock (_gate)
+        {
+            if (_phase == Phase.FailbackPending && now >= _preferredAt)
+            {
+                _phase = Phase.Up;
+            }
+
+            view = ComputeView(now);
+            change = NoteHealth(view.Health);
+        }
+
+        Report(change, "time passed");
+        return view;
+    }
+
+    /// <summary>Claims the region's trial slot if a trial is due; the caller must call <see cref="EndTrial"/>.</summary>
+    public bool TryBeginTrial(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (!ComputeView(now).CanTrial)
+            {
+                return false;
+            }
+
+            _trialInFlight = true;
+            return true;
+        }
+    }
+
+    /// <summary>Releases the trial slot claimed by <see cref="TryBeginTrial"/>.</summary>
+    public void EndTrial()
+    {
+        lock (_gate)
+        {
+            _trialInFlight = false;
+        }
+    }
+
+    /// <summary>Records a successful attempt or probe.</summary>
+    public void RecordSuccess(DateTimeOffset now)
+    {
+        (RegionHealth From, RegionHealth To)? change;
+        lock (_gate)
+        {
+            _consecutiveFailures = 0;
+            _consecutiveSuccesses++;
+            switch (_phase)
+            {
+                case Phase.Down:
+                case Phase.Recovering:
+                    if (_consecutiveSuccesses >= _policy.SuccessesToMarkUp)
+                    {
+                        _phase = Phase.FailbackPending;
+                        _preferredAt = now + _policy.FailbackDelay;
+                    }
+                    else
+                    {
+                        _phase = Phase.Recovering;
+                    }
+
+                    break;
+                case Phase.FailbackPending when now >= _preferredAt:
+                    _phase = Phase.Up;
+                    break;
+            }
+
+            change = NoteHealth(ComputeView(now).Health);
+        }
+
+        Report(change, "it answered");
+    }
+
+    /// <summary>Records a failed attempt or probe.</summary>
+    public void RecordFailure(DateTimeOffset now, string reason)
+    {
+        (RegionHealth From, RegionHealth To)? change;
+        lock (_gate)
+        {
+            _consecutiveSuccesses = 0;
+            _consecutiveFailures++;
+            if (_phase != Phase.Up || _consecutiveFailures >= _policy.FailuresToMarkDown)
+            {
+                MarkDown(now);
+            }
+
+            change = NoteHealth(ComputeView(now).Health);
+        }
+
+        Report(change, reason);
+    }
+
+    /// <summary>Takes the region down at once, as when its circuit breaker opens.</summary>
+    public void MarkDown(DateTimeOffset now, string reason)
+    {
+        (RegionHealth From, RegionHealth To)? change;
+        lock (_gate)
+        {
+            _consecutiveSuccesses = 0;
+            MarkDown(now);
+            change = NoteHealth(ComputeView(now).Health);
+        }
+
+        Report(change, reason);
+    }
+
+    /// <summary>Keeps the region out for <paramref name="delay"/> (capped), as a 503 or 429 with <c>Retry-After</c> asks.</summary>
+    public void RecordRetryAfter(DateTimeOffset now, TimeSpan delay)
+    {
+        (RegionHealth From, RegionHealth To)? change;
+        TimeSpan capped = delay > _policy.MaxRetryAfter ? _policy.MaxRetryAfter : delay;
+        lock (_gate)
+        {
+            DateTimeOffset until = now + capped;
+            if (until > _outUntil)
+            {
+                _outUntil = until;
+            }
+
+            change = NoteHealth(ComputeView(now).Health);
+        }
+
+        Report(change, $"it asked to be left alone for {DurationText.Format(capped)} (Retry-After)");
+    }
+
+    /// <summary>Records an active probe's verdict: Healthy and Unhealthy count as a success and a failure, Degraded marks the region Degraded.</summary>
+    public void RecordProbe(DateTimeOffset now, RegionHealth observed, string detail)
+    {
+        switch (observed)
+        {
+            case RegionHealth.Healthy:
+                SetProbeDegraded(now, false, detail);
+                RecordSuccess(now);
+                break;
+            case RegionHealth.Degraded:
+                SetProbeDegraded(now, true, detail);
+                break;
+            default:
+                RecordFailure(now, $"a probe failed: {detail}");
+                break;
+        }
+    }
+
+    private void SetProbeDegraded(DateTimeOffset now, bool degraded, string detail)
+    {
+        (RegionHealth From, RegionHealth To)? change;
+        lock (_gate)
+        {
+            _probeDegraded = degraded;
+            change = NoteHealth(ComputeView(now).Health);
+        }
+
+        Report(change, degraded ? $"a probe reported it degraded: {detail}" : "a probe reported it healthy");
+    }
+
+    private void MarkDown(DateTimeOffset now)
+    {
+        _phase = Phase.Down;
+        _nextTrialAt = now + _policy.BreakDuration;
+    }
+
+    private RegionView ComputeView(DateTimeOffset now)
+    {
+        bool out503 = now < _outUntil;
+        RegionHealth health = _phase switch
+        {
+            _ when out503 => RegionHealth.Unhealthy,
+            Phase.Down or Phase.Recovering => RegionHealth.Unhealthy,
+            Phase.FailbackPending => RegionHealth.Healthy,
+            _ when _consecutiveFailures > 0 || _probeDegraded => RegionHealth.Degraded,
+            _ => RegionHealth.Healthy,
+        };
+
+        bool standby = !out503 && _phase == Phase.FailbackPending && now < _preferredAt;
+        bool canTrial = !out503 && !_trialInFlight &&
+            ((_phase == Phase.Down && now >= _nextTrialAt) || _phase == Phase.Recovering);
+        return new RegionView(health, standby, canTrial);
+    }
+
+    private (RegionHealth From, RegionHealth To)? NoteHealth(RegionHealth health)
+    {
+        if (health == _lastHealth)
+        {
+            return null;
+        }
+
+        RegionHealth from = _lastHealth;
+        _lastHealth = health;
+        return (from, health);
+    }
+
+    private void Report((RegionHealth From, RegionHealth To)? change, string reason)
+    {
+        if (change is { } c)
+        {
+            _healthChanged?.Invoke(this, c.From, c.To, reason);
+        }
+    }
+}

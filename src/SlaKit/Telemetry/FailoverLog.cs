@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+using SlaKit.Regions;
+
+namespace SlaKit.Telemetry;
+
+/// <summary>The failover logs, source-generated so that disabled levels cost nothing.</summary>
+internal static partial class FailoverLog
+{
+    [LoggerMessage(EventId = 1001, EventName = "RegionUnhealthy", Level = LogLevel.Warning,
+        Message = "Client {Client}: region {Region} is now {Health} (was {Previous}) because {Reason}.")]
+    public static partial void RegionUnhealthy(ILogger logger, string client, string region, RegionHealth health, RegionHealth previous, string reason);
+
+    [LoggerMessage(EventId = 1002, EventName = "RegionHealthChanged", Level = LogLevel.Information,
+        Message = "Client {Client}: region {Region} is now {Health} (was {Previous}) because {Reason}.")]
+    public static partial void RegionHealthChanged(ILogger logger, string client, string region, RegionHealth health, RegionHealth previous, string reason);
+
+    [LoggerMessage(EventId = 1003, EventName = "RegionSwitched", Level = LogLevel.Warning,
+        Message = "Client {Client}: traffic switched from region {From} to region {To}.")]
+    public static partial void RegionSwitched(ILogger logger, string client, string from, string to);
+
+    [LoggerMessage(EventId = 1004, EventName = "AllRegionsFailed", Level = LogLevel.Error,
+        Message = "Client {Client}: {Method} {Path} failed in every region: {Outcomes}.")]
+    public static partial void AllRegionsFailed(ILogger logger, string client, string method, string path, string outcomes);
+}

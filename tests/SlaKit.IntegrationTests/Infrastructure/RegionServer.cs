@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SlaKit.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 with an ephemeral port, standing in for one region. It answers every
+/// request through <see cref="Behaviour"/> (switchable while running) and counts what it received.
+/// </summary>
+public sealed class RegionServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedRequest> _received = new();
+
+    private RegionServer(WebApplication app, string name)
+    {
+        _app = app;
+        Name = name;
+    }
+
+    /// <summary>The region's name, also sent back in the <c>X-Region</c> header.</summary>
+    public string Name { get; }
+
+    /// <summary>The server's base URI, such as <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>How the server answers; replace it at any time. Healthy (200 with the region's name) by default.</summary>
+    public Func<HttpContext, Task> Behaviour { get; set; } = Healthy;
+
+    /// <summary>Every request the server received, in arrival order.</summary>
+    public IReadOnlyCollection<ReceivedRequest> Received => _received;
+
+    /// <summary>How many requests the server received.</summary>
+    public int Count => _received.Count;
+
+    /// <summary>Answers 200 with the region's name as the body.</summary>
+    public static Task Healthy(HttpContext context)
+    {
+        context.Response.StatusCode = 200;
+        return context.Response.WriteAsync("ok");
+    }
+
+    /// <summary>Answers with <paramref name="status"/>, and a Retry-After in seconds when given.</summary>
+    public static Func<HttpContext, Task> Status(HttpStatusCode status, int? retryAfterSeconds = null) => context =>
+    {
+        context.Response.StatusCode = (int)status;
+        if (retryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Waits <paramref name="delay"/> (or until the client gives up), then answers 200.</summary>
+    public static Func<HttpContext, Task> Slow(TimeSpan delay) => async context =>
+    {
+        try
+        {
+            await Task.Delay(delay, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await Healthy(context);
+    };
+
+    public static async Task<RegionServer> StartAsync(string name)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        WebApplication app = builder.Build();
+        var server = new RegionServer(app, name);
+        app.Run(async context =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            server._received.Enqueue(new ReceivedRequest(
+                context.Request.Method,
+                context.Request.Path + context.Request.QueryString,
+                body.ToArray(),
+                context.Request.Headers["Idempotency-Key"].ToString()));
+            context.Response.Headers["X-Region"] = name;
+            await server.Behaviour(context);
+        });
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        server.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>One request a <see cref="RegionServer"/> received.</summary>
+public sealed record ReceivedRequest(string Method, string PathAndQuery, byte[] Body, string IdempotencyKey);
