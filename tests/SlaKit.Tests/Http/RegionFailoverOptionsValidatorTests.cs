@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Options;
+using SlaKit.Http;
+using SlaKit.Regions;
+
+namespace SlaKit.Tests.Http;
+
+public class RegionFailoverOptionsValidatorTests
+{
+    private static RegionFailoverOptions Valid()
+    {
+        var options = new RegionFailoverOptions();
+        options.Regions.Add(new Region("a", new Uri("https://a.example/")));
+        options.Regions.Add(new Region("b", new Uri("https://b.example/base/")) { Priority = 1 });
+        return options;
+    }
+
+    private static ValidateOptionsResult Validate(RegionFailoverOptions options) =>
+        new RegionFailoverOptionsValidator().Validate("payments", options);
+
+    [Fact]
+    public void Defaults_with_two_regions_are_valid()
+    {
+        Assert.True(Validate(Valid()).Succeeded);
+    }
+
+    [Fact]
+    public void Documented_defaults_hold()
+    {
+        var options = new RegionFailoverOptions();
+
+        Assert.Equal(TimeSpan.FromSeconds(5), options.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.TotalTimeout);
+        Assert.Equal(HedgingMode.Adaptive, options.Hedging);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.HedgingDelay);
+        Assert.Equal(3, options.AdaptiveHedgingMultiplier);
+        Assert.Null(options.MaxAttempts);
+        Assert.Equal(2, options.FailuresToMarkDown);
+        Assert.Equal(2, options.SuccessesToMarkUp);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.BreakDuration);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.FailbackDelay);
+        Assert.Equal(1024 * 1024, options.ReplayBufferLimit);
+        Assert.Equal(RegionSelectionMode.PriorityWeighted, options.Selection);
+    }
+
+    public static TheoryData<string, string> Broken => new()
+    {
+        { "no-regions", "has no regions" },
+        { "duplicate", "two regions named 'A'" },
+        { "relative", "not an absolute http or https URI" },
+        { "ftp", "not an absolute http or https URI" },
+        { "query", "query or fragment" },
+        { "weight", "weight 0" },
+        { "priority", "priority -1" },
+        { "attempt-timeout", "AttemptTimeout (00:00:00) must be positive" },
+        { "total-timeout", "TotalTimeout (-00:00:01) must be positive" },
+        { "total-below-attempt", "TotalTimeout (00:00:01) is shorter than AttemptTimeout" },
+        { "hedging-delay", "HedgingDelay" },
+        { "multiplier", "AdaptiveHedgingMultiplier" },
+        { "max-attempts", "MaxAttempts (0)" },
+        { "failures", "FailuresToMarkDown (0)" },
+        { "successes", "SuccessesToMarkUp (0)" },
+        { "break", "BreakDuration" },
+        { "failback", "FailbackDelay" },
+        { "replay", "ReplayBufferLimit" },
+        { "ratio", "CircuitBreakerFailureRatio" },
+        { "throughput", "CircuitBreakerMinimumThroughput" },
+        { "hedging-mode", "not a hedging mode" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public void Each_problem_is_named(string problem, string expected)
+    {
+        RegionFailoverOptions options = Valid();
+        switch (problem)
+        {
+            case "no-regions": options.Regions.Clear(); break;
+            case "duplicate": options.Regions.Add(new Region("A", new Uri("https://c.example/"))); break;
+            case "relative": options.Regions.Add(new Region("c", new Uri("/relative", UriKind.Relative))); break;
+            case "ftp": options.Regions.Add(new Region("c", new Uri("ftp://c.example/"))); break;
+            case "query": options.Regions.Add(new Region("c", new Uri("https://c.example/?x=1"))); break;
+            case "weight": options.Regions.Add(new Region("c", new Uri("https://c.example/")) { Weight = 0 }); break;
+            case "priority": options.Regions.Add(new Region("c", new Uri("https://c.example/")) { Priority = -1 }); break;
+            case "attempt-timeout": options.AttemptTimeout = TimeSpan.Zero; break;
+            case "total-timeout": options.TotalTimeout = TimeSpan.FromSeconds(-1); break;
+            case "total-below-attempt": options.TotalTimeout = TimeSpan.FromSeconds(1); break;
+            case "hedging-delay": options.HedgingDelay = TimeSpan.Zero; break;
+            case "multiplier": options.AdaptiveHedgingMultiplier = 0.5; break;
+            case "max-attempts": options.MaxAttempts = 0; break;
+            case "failures": options.FailuresToMarkDown = 0; break;
+            case "successes": options.SuccessesToMarkUp = 0; break;
+            case "break": options.BreakDuration = TimeSpan.FromMilliseconds(100); break;
+            case "failback": options.FailbackDelay = TimeSpan.FromSeconds(-1); break;
+            case "replay": options.ReplayBufferLimit = -1; break;
+            case "ratio": options.CircuitBreakerFailureRatio = 1.5; break;
+            case "throughput": options.CircuitBreakerMinimumThroughput = 1; break;
+            case "hedging-mode": options.Hedging = (HedgingMode)42; break;
+        }
+
+        ValidateOptionsResult result = Validate(options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, failure => failure.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        RegionFailoverOptions options = Valid();
+        options.AttemptTimeout = TimeSpan.Zero;
+        options.FailuresToMarkDown = 0;
+        options.Regions.Add(new Region("a", new Uri("https://dup.example/")));
+
+        ValidateOptionsResult result = Validate(options);
+
+        Assert.Equal(3, result.Failures!.Count());
+    }
+}

@@ -1,0 +1,58 @@
+using SlaKit.Regions;
+
+namespace SlaKit.Tests.Regions;
+
+public class LatencyWindowTests
+{
+    [Fact]
+    public void Is_unknown_before_the_first_sample()
+    {
+        var window = new LatencyWindow();
+
+        Assert.True(double.IsNaN(window.AverageMilliseconds));
+        Assert.True(double.IsNaN(window.P99Milliseconds));
+    }
+
+    [Fact]
+    public void P99_of_the_recent_samples()
+    {
+        var window = new LatencyWindow();
+        for (int i = 1; i <= LatencyWindow.Capacity; i++)
+        {
+            window.Record(TimeSpan.FromMilliseconds(i));
+        }
+
+        // 128 samples 1..128 ms: the 99th percentile (nearest rank ⌈0.99·128⌉ = 127) is 127 ms.
+        Assert.Equal(127, window.P99Milliseconds);
+    }
+
+    [Fact]
+    public void Old_samples_leave_the_window()
+    {
+        var window = new LatencyWindow();
+        for (int i = 0; i < LatencyWindow.Capacity; i++)
+        {
+            window.Record(TimeSpan.FromMilliseconds(500));
+        }
+
+        for (int i = 0; i < LatencyWindow.Capacity; i++)
+        {
+            window.Record(TimeSpan.FromMilliseconds(2));
+        }
+
+        Assert.Equal(2, window.P99Milliseconds);
+        Assert.InRange(window.AverageMilliseconds, 2, 2.001);
+    }
+
+    [Fact]
+    public void Average_moves_towards_new_samples()
+    {
+        var window = new LatencyWindow();
+        window.Record(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(10, window.AverageMilliseconds);
+
+        window.Record(TimeSpan.FromMilliseconds(20));
+
+        Assert.Equal(12, window.AverageMilliseconds, 9);
+    }
+}

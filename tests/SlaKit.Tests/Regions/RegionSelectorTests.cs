@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Regions;
+
+namespace SlaKit.Tests.Regions;
+
+public class RegionSelectorTests
+{
+    private static readonly RegionHealthPolicy Policy = new(2, 2, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    private static RegionState State(string name, int priority = 0, int weight = 1) =>
+        new(new Region(name, new Uri($"http://{name}.invalid/")) { Priority = priority, Weight = weight }, Policy);
+
+    private RegionPlan Plan(IReadOnlyList<RegionState> regions, bool allowTrial = true, RegionSelectionMode mode = RegionSelectionMode.PriorityWeighted, int maxAttempts = 10, int seed = 1) =>
+        RegionSelector.Plan(regions, Now, allowTrial, mode, maxAttempts, new Random(seed));
+
+    private static string[] Names(RegionPlan plan) => plan.Order.Select(static r => r.Region.Name).ToArray();
+
+    private void Down(RegionState state)
+    {
+        state.RecordFailure(Now, "x");
+        state.RecordFailure(Now, "x");
+    }
+
+    [Fact]
+    public void Orders_by_priority_whatever_the_configuration_order()
+    {
+        RegionState[] regions = [State("c", 2), State("a", 0), State("b", 1)];
+
+        Assert.Equal(["a", "b", "c"], Names(Plan(regions)));
+    }
+
+    [Fact]
+    public void Skips_unhealthy_regions()
+    {
+        RegionState a = State("a", 0), b = State("b", 1), c = State("c", 2);
+        Down(b);
+
+        Assert.Equal(["a", "c"], Names(Plan([a, b, c])));
+    }
+
+    [Fact]
+    public void Tries_every_region_in_priority_order_when_all_are_unhealthy()
+    {
+        RegionState a = State("a", 0), b = State("b", 1);
+        Down(a);
+        Down(b);
+
+        RegionPlan plan = Plan([b, a], allowTrial: false);
+
+        Assert.Equal(["a", "b"], Names(plan));
+        Assert.False(plan.IsTrial);
+    }
+
+    [Fact]
+    public void A_degraded_region_goes_after_a_healthy_one_of_the_same_priority_but_before_a_worse_priority()
+    {
+        RegionState a = State("a", 0), b = State("b", 0), c = State("c", 1);
+        a.RecordFailure(Now, "once");
+
+        for (int seed = 0; seed < 20; seed++)
+        {
+            Assert.Equal(["b", "a", "c"], Names(Plan([a, b, c], seed: seed)));
+        }
+    }
+
+    [Fact]
+    public void A_due_trial_of_a_better_region_goes_first_for_requests_safe_to_repeat()
+    {
+        RegionState a = State("a", 0), b = State("b", 1);
+        Down(a);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        RegionPlan unsafeRequest = Plan([a, b], allowTrial: false);
+        Assert.Equal(["b"], Names(unsafeRequest));
+
+        RegionPlan trial = Plan([a, b], allowTrial: true);
+        Assert.True(trial.IsTrial);
+        Assert.Equal(["a", "b"], Names(trial));
+
+        // The slot is held: a concurrent request does not trial it too.
+        RegionPlan concurrent = Plan([a, b], allowTrial: true);
+        Assert.False(concurrent.IsTrial);
+        Assert.Equal(["b"], Names(concurrent));
+    }
+
+    [Fact]
+    public void A_region_on_standby_comes_after_every_preferred_region()
+    {
+        RegionState a = State("a", 0), b = State("b", 1), c = State("c", 2);
+        Down(a);
+        a.RecordSuccess(Now);
+        a.RecordSuccess(Now);
+
+        Assert.Equal(["b", "c", "a"], Names(Plan([a, b, c])));
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(["a", "b", "c"], Names(Plan([a, b, c])));
+    }
+
+    [Fact]
+    public void Max_attempts_cuts_the_plan()
+    {
+        RegionState[] regions = [State("a", 0), State("b", 1), State("c", 2)];
+
+        Assert.Equal(["a", "b"], Names(Plan(regions, maxAttempts: 2)));
+    }
+
+    [Fact]
+    public void Weights_share_first_place_within_a_priority()
+    {
+        RegionState heavy = State("heavy", 0, weight: 3), light = State("light", 0, weight: 1), backup = State("backup", 1, weight: 100);
+        var random = new Random(42);
+        int heavyFirst = 0;
+        const int Runs = 4000;
+        for (int i = 0; i < Runs; i++)
+        {
+            RegionPlan plan = RegionSelector.Plan([heavy, light, backup], Now, true, RegionSelectionMode.PriorityWeighted, 10, random);
+            Assert.Equal("backup", plan.Order[2].Region.Name);
+            if (plan.Order[0] == heavy)
+            {
+                heavyFirst++;
+            }
+        }
+
+        // Expected 3/4 of runs; 4000 draws put 0.70–0.80 far beyond chance.
+        Assert.InRange(heavyFirst / (double)Runs, 0.70, 0.80);
+    }
+
+    [Fact]
+    public void Latency_aware_puts_the_fastest_region_of_a_priority_first()
+    {
+        RegionState slow = State("slow"), fast = State("fast"), backup = State("backup", 1);
+        for (int i = 0; i < 20; i++)
+        {
+            slow.Latency.Record(TimeSpan.FromMilliseconds(80));
+            fast.Latency.Record(TimeSpan.FromMilliseconds(5));
+            backup.Latency.Record(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.Equal(["fast", "slow", "backup"], Names(Plan([slow, fast, backup], mode: RegionSelectionMode.LatencyAware)));
+    }
+}

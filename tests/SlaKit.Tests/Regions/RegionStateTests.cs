@@ -1,0 +1,222 @@
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Regions;
+
+namespace SlaKit.Tests.Regions;
+
+public class RegionStateTests
+{
+    private static readonly RegionHealthPolicy Policy = new(
+        FailuresToMarkDown: 2,
+        SuccessesToMarkUp: 2,
+        BreakDuration: TimeSpan.FromSeconds(5),
+        FailbackDelay: TimeSpan.FromSeconds(30),
+        MaxRetryAfter: TimeSpan.FromMinutes(1));
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly List<(RegionHealth From, RegionHealth To, string Reason)> _changes = [];
+    private readonly RegionState _state;
+
+    public RegionStateTests()
+    {
+        _state = new RegionState(new Region("a", new Uri("http://127.0.0.1:1/")), Policy, (_, from, to, reason) => _changes.Add((from, to, reason)));
+    }
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    [Fact]
+    public void Starts_healthy_and_preferred()
+    {
+        RegionView view = _state.ViewAt(Now);
+
+        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), view);
+        Assert.Empty(_changes);
+    }
+
+    [Fact]
+    public void One_failure_degrades_and_a_success_heals()
+    {
+        _state.RecordFailure(Now, "boom");
+        Assert.Equal(RegionHealth.Degraded, _state.HealthAt(Now));
+
+        _state.RecordSuccess(Now);
+        Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+        Assert.Equal([(RegionHealth.Healthy, RegionHealth.Degraded, "boom"), (RegionHealth.Degraded, RegionHealth.Healthy, "it answered")], _changes);
+    }
+
+    [Fact]
+    public void Consecutive_failures_mark_it_down_and_a_success_between_resets_the_count()
+    {
+        _state.RecordFailure(Now, "1");
+        _state.RecordSuccess(Now);
+        _state.RecordFailure(Now, "2");
+        Assert.Equal(RegionHealth.Degraded, _state.HealthAt(Now));
+
+        _state.RecordFailure(Now, "3");
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+        Assert.Equal("3", _changes[^1].Reason);
+    }
+
+    [Fact]
+    public void A_down_region_is_due_a_trial_only_after_the_break()
+    {
+        MarkDown();
+
+        Assert.False(_state.ViewAt(Now).CanTrial);
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(_state.TryBeginTrial(Now));
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(_state.TryBeginTrial(Now));
+
+        // One trial at a time.
+        Assert.False(_state.TryBeginTrial(Now));
+        _state.EndTrial();
+        Assert.True(_state.TryBeginTrial(Now));
+    }
+
+    [Fact]
+    public void A_failed_trial_restarts_the_break()
+    {
+        MarkDown();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(_state.TryBeginTrial(Now));
+        _state.RecordFailure(Now, "still dead");
+        _state.EndTrial();
+
+        Assert.False(_state.ViewAt(Now).CanTrial);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(_state.ViewAt(Now).CanTrial);
+    }
+
+    [Fact]
+    public void Recovery_needs_the_successes_then_waits_the_failback_delay_on_standby()
+    {
+        MarkDown();
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        _state.RecordSuccess(Now);
+        RegionView recovering = _state.ViewAt(Now);
+        Assert.Equal(RegionHealth.Unhealthy, recovering.Health);
+        Assert.True(recovering.CanTrial); // recovering regions may be tried again without another break
+
+        _state.RecordSuccess(Now);
+        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: true, CanTrial: false), _state.ViewAt(Now));
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.True(_state.ViewAt(Now).IsStandby);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
+    }
+
+    [Fact]
+    public void A_failure_on_standby_sends_it_back_down_so_a_flapping_region_cannot_bounce_traffic()
+    {
+        MarkDown();
+        _state.RecordSuccess(Now);
+        _state.RecordSuccess(Now);
+        Assert.True(_state.ViewAt(Now).IsStandby);
+
+        _state.RecordFailure(Now, "flap");
+
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+    }
+
+    [Fact]
+    public void Retry_after_keeps_it_out_for_that_long_capped()
+    {
+        _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(10));
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+        Assert.False(_state.ViewAt(Now).CanTrial);
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+
+        _state.RecordRetryAfter(Now, TimeSpan.FromDays(1));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+    }
+
+    [Fact]
+    public void A_shorter_retry_after_does_not_shorten_a_longer_one()
+    {
+        _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(30));
+        _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(1));
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+    }
+
+    [Fact]
+    public void Probe_verdicts_feed_the_same_hysteresis()
+    {
+        _state.RecordProbe(Now, RegionHealth.Unhealthy, "timeout");
+        Assert.Equal(RegionHealth.Degraded, _state.HealthAt(Now));
+        _state.RecordProbe(Now, RegionHealth.Unhealthy, "timeout");
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+
+        _state.RecordProbe(Now, RegionHealth.Healthy, "200");
+        _state.RecordProbe(Now, RegionHealth.Healthy, "200");
+        Assert.True(_state.ViewAt(Now).IsStandby);
+    }
+
+    [Fact]
+    public void A_degraded_probe_marks_it_degraded_until_a_healthy_one()
+    {
+        _state.RecordProbe(Now, RegionHealth.Degraded, "MOS 3.1");
+        Assert.Equal(RegionHealth.Degraded, _state.HealthAt(Now));
+        Assert.Contains("MOS 3.1", _changes[^1].Reason, StringComparison.Ordinal);
+
+        _state.RecordSuccess(Now);
+        Assert.Equal(RegionHealth.Degraded, _state.HealthAt(Now));
+
+        _state.RecordProbe(Now, RegionHealth.Healthy, "MOS 4.2");
+        Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+    }
+
+    [Fact]
+    public void Mark_down_takes_it_out_at_once()
+    {
+        _state.MarkDown(Now, "its circuit breaker opened");
+
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+        Assert.Equal((RegionHealth.Healthy, RegionHealth.Unhealthy, "its circuit breaker opened"), _changes.Single());
+    }
+
+    [Fact]
+    public async Task Concurrent_outcomes_keep_the_state_consistent()
+    {
+        var state = new RegionState(new Region("b", new Uri("http://127.0.0.1:1/")), Policy);
+        DateTimeOffset now = Now;
+        Task[] workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                if ((i + w) % 3 == 0)
+                {
+                    state.RecordFailure(now, "x");
+                }
+                else
+                {
+                    state.RecordSuccess(now);
+                }
+
+                _ = state.ViewAt(now);
+            }
+        }, TestContext.Current.CancellationToken)).ToArray();
+        await Task.WhenAll(workers);
+
+        state.RecordSuccess(now);
+        state.RecordSuccess(now);
+        RegionView view = state.ViewAt(now);
+        Assert.NotEqual(RegionHealth.Unhealthy, view.Health);
+    }
+
+    private void MarkDown()
+    {
+        _state.RecordFailure(Now, "1");
+        _state.RecordFailure(Now, "2");
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+    }
+}
