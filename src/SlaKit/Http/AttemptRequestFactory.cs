@@ -30,11 +30,14 @@ internal sealed class AttemptRequestFactory
     /// <summary>The caller's URI, before any region rewrote it.</summary>
     public Uri? OriginalUri => _originalUri;
 
-    /// <summary>The request for attempt number <paramref name="index"/> (0 first) against <paramref name="region"/>.</summary>
-    public HttpRequestMessage Create(int index, Region region)
+    /// <summary>
+    /// The request for an attempt against <paramref name="region"/>: the caller's own request when
+    /// <paramref name="useCallersRequest"/> (the first attempt), otherwise a copy.
+    /// </summary>
+    public HttpRequestMessage Create(Region region, bool useCallersRequest)
     {
         Uri target = RegionUri(region.Endpoint, _originalUri);
-        if (index == 0)
+        if (useCallersRequest)
         {
             _request.RequestUri = target;
             if (_content is not null)

@@ -36,20 +36,24 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         bool replayable = IsIdempotent(request) && (content is null || content.CanReplay);
 
         RegionPlan plan = _client.Plan(allowTrial: replayable);
-        var factory = new AttemptRequestFactory(request, content, plan.Order.Count > 1);
-        using var total = new CancellationTokenSource(options.TotalTimeout, _client.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
-        var run = new RequestRun(request, plan, factory, replayable, cancellationToken, total.Token, linked.Token);
+        var run = new RequestRun(request, plan, replayable, cancellationToken);
         try
         {
-            return replayable && options.Hedging != HedgingMode.Off && plan.Order.Count > 1
+            run.Factory = new AttemptRequestFactory(request, content, moreThanOneAttempt: plan.Order.Count > 1 || plan.IsTrial);
+            using var total = new CancellationTokenSource(options.TotalTimeout, _client.Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
+            run.Total = total.Token;
+            run.Linked = linked.Token;
+
+            // A trial is always hedged, whatever the hedging mode: the caller must never wait on a region that was down.
+            return replayable && (plan.IsTrial || (options.Hedging != HedgingMode.Off && plan.Order.Count > 1))
                 ? await HedgedAsync(run).ConfigureAwait(false)
                 : await SequentialAsync(run).ConfigureAwait(false);
         }
         finally
         {
-            factory.Restore();
-            if (plan.IsTrial)
+            run.Factory?.Restore();
+            if (plan.IsTrial && !run.TrialStarted)
             {
                 plan.Order[0].EndTrial();
             }
@@ -62,7 +66,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         for (int i = 0; i < run.Plan.Order.Count; i++)
         {
             RegionState region = run.Plan.Order[i];
-            AttemptResult result = await AttemptAsync(run, region, run.Factory.Create(i, region.Region), run.Linked).ConfigureAwait(false);
+            AttemptResult result = await AttemptAsync(run, i, region, run.Linked).ConfigureAwait(false);
             outcomes.Add(result.Outcome);
             if (result.Outcome.Kind == RegionAttemptOutcomeKind.Success)
             {
@@ -104,7 +108,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         {
             RegionState region = order[next];
             var attemptCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked);
-            Task<AttemptResult> task = AttemptAsync(run, region, run.Factory.Create(next, region.Region), attemptCancel.Token);
+            Task<AttemptResult> task = AttemptAsync(run, next, region, attemptCancel.Token);
             running.Add(new RunningAttempt(task, attemptCancel, region, next));
             next++;
         }
@@ -116,10 +120,9 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             {
                 Task? hedge = null;
                 using var hedgeCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked);
-                if (next < order.Count)
+                if (next < order.Count && HedgingDelay(run, running[^1]) is { } delay)
                 {
-                    RunningAttempt waitedOn = running[^1];
-                    hedge = Task.Delay(HedgingDelay(waitedOn.Region, run.Plan.IsTrial && waitedOn.Index == 0), _client.Time, hedgeCancel.Token);
+                    hedge = Task.Delay(delay, _client.Time, hedgeCancel.Token);
                 }
 
                 // Every attempt is linked to the total timeout, so waiting on them alone still ends in time.
@@ -146,7 +149,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 outcomes.Add(result.Outcome);
                 if (result.Outcome.Kind == RegionAttemptOutcomeKind.Success)
                 {
-                    AbandonSlower(running, done.Index);
+                    AbandonSlower(run, running, done.Index);
                     return Serve(run, result, done.Index);
                 }
 
@@ -193,16 +196,20 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     /// <summary>
     /// Cancels the attempts still running once one has answered. Those started before the winner had longer and
     /// still did not answer: each counts as a failure of its region, which is how a black-holed region is found.
+    /// A trial is left to finish within its attempt timeout, so its own outcome decides whether its region recovers.
     /// </summary>
-    private void AbandonSlower(List<RunningAttempt> running, int winnerIndex)
+    private void AbandonSlower(RequestRun run, List<RunningAttempt> running, int winnerIndex)
     {
         DateTimeOffset now = _client.Time.GetUtcNow();
         foreach (RunningAttempt attempt in running)
         {
-            attempt.Cancel.Cancel();
-            if (attempt.Index < winnerIndex)
+            if (!IsTrial(run, attempt.Index))
             {
-                attempt.Region.RecordFailure(now, "it did not answer within the hedging delay while another region did");
+                attempt.Cancel.Cancel();
+                if (attempt.Index < winnerIndex)
+                {
+                    attempt.Region.RecordFailure(now, "it did not answer within the hedging delay while another region did");
+                }
             }
 
             DisposeWhenDone(attempt);
@@ -210,6 +217,8 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
         running.Clear();
     }
+
+    private static bool IsTrial(RequestRun run, int index) => run.Plan.IsTrial && index == 0;
 
     private static void DisposeWhenDone(RunningAttempt attempt)
     {
@@ -229,15 +238,35 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             TaskScheduler.Default);
     }
 
-    private TimeSpan HedgingDelay(RegionState region, bool isTrial)
+    /// <summary>
+    /// How long to wait on <paramref name="waitedOn"/> before the next region is also asked; <see langword="null"/> not to hedge.
+    /// A trial is hedged as soon as the next region would usually have answered (k × its p99, at most the hedging delay),
+    /// so a trial costs the caller next to nothing even when the region is still dead.
+    /// </summary>
+    private TimeSpan? HedgingDelay(RequestRun run, RunningAttempt waitedOn)
     {
         RegionFailoverOptions options = _client.Options;
-        if (options.Hedging == HedgingMode.Fixed || isTrial)
+        if (IsTrial(run, waitedOn.Index))
         {
-            return options.HedgingDelay;
+            double fallbackP99 = run.Plan.Order[1].Latency.P99Milliseconds;
+            if (double.IsNaN(fallbackP99))
+            {
+                return options.HedgingDelay;
+            }
+
+            var quick = TimeSpan.FromMilliseconds(Math.Max(1, fallbackP99 * options.AdaptiveHedgingMultiplier));
+            return quick < options.HedgingDelay ? quick : options.HedgingDelay;
         }
 
-        double p99 = region.Latency.P99Milliseconds;
+        switch (options.Hedging)
+        {
+            case HedgingMode.Off:
+                return null;
+            case HedgingMode.Fixed:
+                return options.HedgingDelay;
+        }
+
+        double p99 = waitedOn.Region.Latency.P99Milliseconds;
         if (double.IsNaN(p99))
         {
             return options.HedgingDelay;
@@ -249,7 +278,30 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             : adaptive;
     }
 
-    private async Task<AttemptResult> AttemptAsync(RequestRun run, RegionState region, HttpRequestMessage attempt, CancellationToken token)
+    private async Task<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, CancellationToken token)
+    {
+        bool trial = IsTrial(run, index);
+        if (trial)
+        {
+            run.TrialStarted = true;
+        }
+
+        try
+        {
+            // A trial may outlive the request, so it never sends the caller's own request object.
+            HttpRequestMessage attempt = run.Factory!.Create(region.Region, useCallersRequest: !trial && index == 0);
+            return await AttemptCoreAsync(run, region, attempt, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (trial)
+            {
+                region.EndTrial();
+            }
+        }
+    }
+
+    private async Task<AttemptResult> AttemptCoreAsync(RequestRun run, RegionState region, HttpRequestMessage attempt, CancellationToken token)
     {
         TimeProvider time = _client.Time;
         long started = time.GetTimestamp();
@@ -351,7 +403,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             ? $"did not succeed within the total timeout of {DurationText.Format(_client.Options.TotalTimeout)}"
             : "failed in every region tried";
         string list = outcomes.Count == 0 ? "no attempt completed" : string.Join("; ", outcomes);
-        string path = run.Factory.OriginalUri?.IsAbsoluteUri == true ? run.Factory.OriginalUri.AbsolutePath : run.Factory.OriginalUri?.OriginalString ?? "";
+        string path = run.Factory!.OriginalUri?.IsAbsoluteUri == true ? run.Factory!.OriginalUri.AbsolutePath : run.Factory!.OriginalUri?.OriginalString ?? "";
         FailoverLog.AllRegionsFailed(_client.Logger, _client.ClientName, run.Request.Method.Method, path, list);
 
         Exception[] errors = outcomes.Where(static o => o.Exception is not null).Select(static o => o.Exception!).ToArray();
@@ -404,14 +456,24 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     }
 
     /// <summary>One request on its way: what it may do and the tokens that stop it (caller, total timeout, either).</summary>
-    private sealed record RequestRun(
-        HttpRequestMessage Request,
-        RegionPlan Plan,
-        AttemptRequestFactory Factory,
-        bool Replayable,
-        CancellationToken CallerToken,
-        CancellationToken Total,
-        CancellationToken Linked);
+    private sealed class RequestRun(HttpRequestMessage request, RegionPlan plan, bool replayable, CancellationToken callerToken)
+    {
+        public HttpRequestMessage Request { get; } = request;
+
+        public RegionPlan Plan { get; } = plan;
+
+        public bool Replayable { get; } = replayable;
+
+        public CancellationToken CallerToken { get; } = callerToken;
+
+        public AttemptRequestFactory? Factory { get; set; }
+
+        public CancellationToken Total { get; set; }
+
+        public CancellationToken Linked { get; set; }
+
+        public bool TrialStarted { get; set; }
+    }
 
     private sealed record RunningAttempt(Task<AttemptResult> Task, CancellationTokenSource Cancel, RegionState Region, int Index);
 

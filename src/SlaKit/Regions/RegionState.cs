@@ -11,7 +11,8 @@ namespace SlaKit.Regions;
 /// A success moves it to Recovering, where further trials are allowed one at a time; a failure sends it back.</para>
 /// <para>After <see cref="RegionHealthPolicy.SuccessesToMarkUp"/> consecutive successes it is Healthy but on
 /// standby for <see cref="RegionHealthPolicy.FailbackDelay"/>, so a flapping region cannot bounce traffic; then Up.</para>
-/// Transitions are rare, so a lock guards them; health changes are reported after the lock is released.
+/// Transitions are rare, so a lock guards them. Health changes are queued under that lock and reported after it
+/// is released, in the order they happened, so a listener may read any region's state without deadlock.
 /// </remarks>
 internal sealed class RegionState
 {
@@ -24,6 +25,8 @@ internal sealed class RegionState
     }
 
     private readonly Lock _gate = new();
+    private readonly object _reportGate = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(RegionHealth From, RegionHealth To, string Reason)> _pendingReports = new();
     private readonly RegionHealthPolicy _policy;
     private readonly Action<RegionState, RegionHealth, RegionHealth, string>? _healthChanged;
 
@@ -57,7 +60,6 @@ internal sealed class RegionState
     public RegionView ViewAt(DateTimeOffset now)
     {
         RegionView view;
-        (RegionHealth From, RegionHealth To)? change;
         lock (_gate)
         {
             if (_phase == Phase.FailbackPending && now >= _preferredAt)
@@ -66,10 +68,10 @@ internal sealed class RegionState
             }
 
             view = ComputeView(now);
-            change = NoteHealth(view.Health);
+            NoteHealth(view.Health, "its Retry-After period ended");
         }
 
-        Report(change, "time passed");
+        Report();
         return view;
     }
 
@@ -100,7 +102,6 @@ internal sealed class RegionState
     /// <summary>Records a successful attempt or probe.</summary>
     public void RecordSuccess(DateTimeOffset now)
     {
-        (RegionHealth From, RegionHealth To)? change;
         lock (_gate)
         {
             _consecutiveFailures = 0;
@@ -125,16 +126,15 @@ internal sealed class RegionState
                     break;
             }
 
-            change = NoteHealth(ComputeView(now).Health);
+            NoteHealth(ComputeView(now).Health, "it answered");
         }
 
-        Report(change, "it answered");
+        Report();
     }
 
     /// <summary>Records a failed attempt or probe.</summary>
     public void RecordFailure(DateTimeOffset now, string reason)
     {
-        (RegionHealth From, RegionHealth To)? change;
         lock (_gate)
         {
             _consecutiveSuccesses = 0;
@@ -144,30 +144,28 @@ internal sealed class RegionState
                 MarkDown(now);
             }
 
-            change = NoteHealth(ComputeView(now).Health);
+            NoteHealth(ComputeView(now).Health, reason);
         }
 
-        Report(change, reason);
+        Report();
     }
 
     /// <summary>Takes the region down at once, as when its circuit breaker opens.</summary>
     public void MarkDown(DateTimeOffset now, string reason)
     {
-        (RegionHealth From, RegionHealth To)? change;
         lock (_gate)
         {
             _consecutiveSuccesses = 0;
             MarkDown(now);
-            change = NoteHealth(ComputeView(now).Health);
+            NoteHealth(ComputeView(now).Health, reason);
         }
 
-        Report(change, reason);
+        Report();
     }
 
     /// <summary>Keeps the region out for <paramref name="delay"/> (capped), as a 503 or 429 with <c>Retry-After</c> asks.</summary>
     public void RecordRetryAfter(DateTimeOffset now, TimeSpan delay)
     {
-        (RegionHealth From, RegionHealth To)? change;
         TimeSpan capped = delay > _policy.MaxRetryAfter ? _policy.MaxRetryAfter : delay;
         lock (_gate)
         {
@@ -177,10 +175,10 @@ internal sealed class RegionState
                 _outUntil = until;
             }
 
-            change = NoteHealth(ComputeView(now).Health);
+            NoteHealth(ComputeView(now).Health, $"it asked to be left alone for {DurationText.Format(capped)} (Retry-After)");
         }
 
-        Report(change, $"it asked to be left alone for {DurationText.Format(capped)} (Retry-After)");
+        Report();
     }
 
     /// <summary>Records an active probe's verdict: Healthy and Unhealthy count as a success and a failure, Degraded marks the region Degraded.</summary>
@@ -203,14 +201,13 @@ internal sealed class RegionState
 
     private void SetProbeDegraded(DateTimeOffset now, bool degraded, string detail)
     {
-        (RegionHealth From, RegionHealth To)? change;
         lock (_gate)
         {
             _probeDegraded = degraded;
-            change = NoteHealth(ComputeView(now).Health);
+            NoteHealth(ComputeView(now).Health, degraded ? $"a probe reported it degraded: {detail}" : "a probe reported it healthy");
         }
 
-        Report(change, degraded ? $"a probe reported it degraded: {detail}" : "a probe reported it healthy");
+        Report();
     }
 
     private void MarkDown(DateTimeOffset now)
@@ -237,23 +234,31 @@ internal sealed class RegionState
         return new RegionView(health, standby, canTrial);
     }
 
-    private (RegionHealth From, RegionHealth To)? NoteHealth(RegionHealth health)
+    /// <summary>Queues a health change, if there is one; called under the state lock so the queue keeps their order.</summary>
+    private void NoteHealth(RegionHealth health, string reason)
     {
-        if (health == _lastHealth)
+        if (health != _lastHealth)
         {
-            return null;
+            _pendingReports.Enqueue((_lastHealth, health, reason));
+            _lastHealth = health;
         }
-
-        RegionHealth from = _lastHealth;
-        _lastHealth = health;
-        return (from, health);
     }
 
-    private void Report((RegionHealth From, RegionHealth To)? change, string reason)
+    /// <summary>Reports queued changes in order, outside the state lock.</summary>
+    private void Report()
     {
-        if (change is { } c)
+        if (_healthChanged is null || _pendingReports.IsEmpty)
         {
-            _healthChanged?.Invoke(this, c.From, c.To, reason);
+            _pendingReports.Clear();
+            return;
+        }
+
+        lock (_reportGate)
+        {
+            while (_pendingReports.TryDequeue(out (RegionHealth From, RegionHealth To, string Reason) change))
+            {
+                _healthChanged(this, change.From, change.To, change.Reason);
+            }
         }
     }
 }

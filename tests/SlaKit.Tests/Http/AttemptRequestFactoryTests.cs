@@ -34,9 +34,9 @@ public class AttemptRequestFactoryTests
         ReplayableContent content = await ReplayableContent.CreateAsync(request.Content, 1024, TestContext.Current.CancellationToken);
         var factory = new AttemptRequestFactory(request, content, moreThanOneAttempt: true);
 
-        HttpRequestMessage first = factory.Create(0, new Region("a", new Uri("http://127.0.0.1:1/")));
+        HttpRequestMessage first = factory.Create(new Region("a", new Uri("http://127.0.0.1:1/")), useCallersRequest: true);
         first.Headers.Add("X-Added-By-Inner-Handler", "1");
-        using HttpRequestMessage second = factory.Create(1, new Region("b", new Uri("http://127.0.0.1:2/b/")));
+        using HttpRequestMessage second = factory.Create(new Region("b", new Uri("http://127.0.0.1:2/b/")), useCallersRequest: false);
 
         Assert.Same(request, first);
         Assert.Equal("http://127.0.0.1:1/orders/7", first.RequestUri!.AbsoluteUri);
