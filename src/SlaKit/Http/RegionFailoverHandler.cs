@@ -229,6 +229,11 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 {
                     task.Result.Response?.Dispose();
                 }
+                else
+                {
+                    // Observed here: nobody awaits an abandoned attempt, and its failure is already moot.
+                    _ = task.Exception;
+                }
 
                 ((CancellationTokenSource)state!).Dispose();
             },
