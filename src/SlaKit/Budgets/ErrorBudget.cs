@@ -111,5 +111,5 @@ public sealed class ErrorBudget
     /// <summary>The budget as people say it: <c>250 of 1000 spent (25%), 750 left</c>.</summary>
     /// <returns>The budget's description.</returns>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{BadEvents} of {Availability.Normalize(_budget)} spent ({ConsumedFraction:P1}), {Availability.Normalize(_budget - BadEvents)} left");
+        $"{BadEvents} of {Availability.Normalize(_budget)} spent ({ConsumedFraction * 100:0.#}%), {Availability.Normalize(_budget - BadEvents)} left");
 }
