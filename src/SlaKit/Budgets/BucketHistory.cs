@@ -138,8 +138,8 @@ internal sealed class BucketHistory
         long good = CountsSlices ? 0 : pendingGood;
         long bad = CountsSlices ? 0 : pendingBad;
 
-        // Each ring holds only data older than the finer ring's oldest minute; bound it there so the
-        // finer ring's exact buckets are not blurred by a coarse one that merely spans the same time.
+        // A ring holds only data older than the finer ring's oldest minute, so its buckets past that are
+        // empty; reading stops there, and stops altogether once a ring reaches back to the window's start.
         long upperMinute = long.MaxValue;
         foreach (HistoryTier tier in _tiers)
         {

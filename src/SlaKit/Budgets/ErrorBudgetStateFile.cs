@@ -10,6 +10,7 @@ namespace SlaKit.Budgets;
 internal static class ErrorBudgetStateFile
 {
     private const long SecondsPerMinute = 60;
+    private const int MaxFileBytes = 16 * 1024 * 1024;
     private static readonly long UnixEpochMinute = DateTimeOffset.UnixEpoch.UtcTicks / TimeSpan.TicksPerMinute;
 
     /// <summary>The state as JSON: every non-empty bucket, the open minute's pending events, the month and the slice in progress.</summary>
@@ -92,7 +93,7 @@ internal static class ErrorBudgetStateFile
     /// <summary>Reads and checks a saved state for <paramref name="slo"/>; nothing is applied unless all of it is valid.</summary>
     public static ErrorBudgetSavedState Read(string path, Slo slo)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = ReadBounded(path);
         int version = ReadVersion(path, bytes);
         if (version > ErrorBudgetStateDocument.CurrentVersion)
         {
@@ -132,6 +133,22 @@ internal static class ErrorBudgetStateFile
         CheckPeriod(path, "month", document.Month);
         CheckPeriod(path, "openSlice", document.OpenSlice);
         return new ErrorBudgetSavedState(buckets, document.Month, document.OpenSlice);
+    }
+
+    private static byte[] ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+
+        // A state holds at most a few thousand buckets, well under a megabyte; anything far larger is not one,
+        // and reading it whole could exhaust memory.
+        if (stream.Length > MaxFileBytes)
+        {
+            throw Corrupt(path, string.Create(CultureInfo.InvariantCulture, $"the file is {stream.Length} bytes, more than a state file can hold ({MaxFileBytes})."));
+        }
+
+        byte[] bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     private static int ReadVersion(string path, byte[] bytes)

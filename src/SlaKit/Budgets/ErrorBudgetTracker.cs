@@ -61,9 +61,23 @@ public sealed class ErrorBudgetTracker : IDisposable
         TimeSpan span = slo.Window.LongestLength > AlertPolicy.LongestWindow ? slo.Window.LongestLength : AlertPolicy.LongestWindow;
         _history = new BucketHistory(slo, span, BucketHistory.MinuteOf(now));
         _instruments = new ErrorBudgetInstruments(this, AlertPolicy.Windows, options?.MeterFactory);
-        lock (_gate)
+        // The timer lives as long as the tracker; it should not carry the creator's async-local values
+        // (an Activity, a logging scope) along with it.
+        bool suppress = !ExecutionContext.IsFlowSuppressed();
+        AsyncFlowControl flow = suppress ? ExecutionContext.SuppressFlow() : default;
+        try
         {
-            _timer = _timeProvider.CreateTimer(static state => ((ErrorBudgetTracker)state!).OnTimer(), this, UntilNextMinute(now), Timeout.InfiniteTimeSpan);
+            lock (_gate)
+            {
+                _timer = _timeProvider.CreateTimer(static state => ((ErrorBudgetTracker)state!).OnTimer(), this, UntilNextMinute(now), Timeout.InfiniteTimeSpan);
+            }
+        }
+        finally
+        {
+            if (suppress)
+            {
+                flow.Undo();
+            }
         }
     }
 
@@ -222,7 +236,10 @@ public sealed class ErrorBudgetTracker : IDisposable
         }
     }
 
-    /// <summary>Stops the tracker's timer and, unless it came from an <see cref="System.Diagnostics.Metrics.IMeterFactory"/>, disposes its meter.</summary>
+    /// <summary>
+    /// Stops the tracker's timer and, unless it came from an <see cref="System.Diagnostics.Metrics.IMeterFactory"/>,
+    /// disposes its meter. Recording afterwards does no harm but is no longer sealed into buckets.
+    /// </summary>
     public void Dispose()
     {
         lock (_gate)

@@ -74,9 +74,7 @@ public sealed class SloWindow
     {
         if (_timeZone is null)
         {
-            return instant.UtcTicks - DateTimeOffset.MinValue.UtcTicks < NominalLength.Ticks
-                ? DateTimeOffset.MinValue
-                : instant.ToUniversalTime() - NominalLength;
+            return instant.UtcTicks < NominalLength.Ticks ? DateTimeOffset.MinValue : instant.ToUniversalTime() - NominalLength;
         }
 
         DateTimeOffset local = TimeZoneInfo.ConvertTime(instant, _timeZone);
