@@ -61,6 +61,7 @@ public sealed class ErrorBudgetTracker : IDisposable
         TimeSpan span = slo.Window.LongestLength > AlertPolicy.LongestWindow ? slo.Window.LongestLength : AlertPolicy.LongestWindow;
         _history = new BucketHistory(slo, span, BucketHistory.MinuteOf(now));
         _instruments = new ErrorBudgetInstruments(this, AlertPolicy.Windows, options?.MeterFactory);
+
         // The timer lives as long as the tracker; it should not carry the creator's async-local values
         // (an Activity, a logging scope) along with it.
         bool suppress = !ExecutionContext.IsFlowSuppressed();
