@@ -47,6 +47,7 @@ internal static class SlakitCli
             MtbfCommand.Create(),
             CreditCommand.Create(),
             MeasureCommand.Create(),
+            BudgetCommand.Create(),
         };
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());

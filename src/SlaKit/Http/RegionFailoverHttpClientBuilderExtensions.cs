@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using SlaKit.Http;
 using SlaKit.Regions;
@@ -9,6 +10,10 @@ using SlaKit.Regions;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds multi-region failover to a named or typed <see cref="HttpClient"/>.</summary>
+/// <remarks>
+/// A failover client contacts only its configured regions, so its primary handler does not follow redirects:
+/// a 3xx answer reaches the caller as the region's answer, to follow or not.
+/// </remarks>
 public static class RegionFailoverHttpClientBuilderExtensions
 {
     /// <summary>The configuration section <see cref="AddRegionFailover(IHttpClientBuilder)"/> binds: <c>SlaKit:Clients:&lt;client name&gt;</c>.</summary>
@@ -83,6 +88,7 @@ public static class RegionFailoverHttpClientBuilderExtensions
         services.TryAddSingleton<RegionFailoverRegistry>();
         services.TryAddSingleton<IRegionHealthMonitorRegistry>(static sp => sp.GetRequiredService<RegionFailoverRegistry>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegionFailoverOptions>, RegionFailoverOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, RegionRedirectFilter>());
         services.AddSingleton(new RegionFailoverClientName(builder.Name));
 
         OptionsBuilder<RegionFailoverOptions> options = services.AddOptions<RegionFailoverOptions>(builder.Name);

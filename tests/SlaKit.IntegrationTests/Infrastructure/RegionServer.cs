@@ -19,6 +19,7 @@ public sealed class RegionServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
+    private int _aborted;
 
     private RegionServer(WebApplication app, string name)
     {
@@ -40,6 +41,12 @@ public sealed class RegionServer : IAsyncDisposable
 
     /// <summary>How many requests the server received.</summary>
     public int Count => _received.Count;
+
+    /// <summary>How many requests the client gave up on (closed the connection) while <see cref="Behaviour"/> was still answering them.</summary>
+    public int Aborted => Volatile.Read(ref _aborted);
+
+    /// <summary>How many requests with <paramref name="method"/> the server received.</summary>
+    public int CountOf(HttpMethod method) => _received.Count(r => r.Method == method.Method);
 
     /// <summary>Answers 200 with the region's name as the body.</summary>
     public static Task Healthy(HttpContext context)
@@ -75,6 +82,13 @@ public sealed class RegionServer : IAsyncDisposable
         await Healthy(context);
     };
 
+    /// <summary>Reads the request, then drops the connection without answering: the request reached the server, no answer comes back.</summary>
+    public static Task Drop(HttpContext context)
+    {
+        context.Abort();
+        return Task.CompletedTask;
+    }
+
     public static async Task<RegionServer> StartAsync(string name)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -90,9 +104,14 @@ public sealed class RegionServer : IAsyncDisposable
                 context.Request.Method,
                 context.Request.Path + context.Request.QueryString,
                 body.ToArray(),
-                context.Request.Headers["Idempotency-Key"].ToString()));
+                context.Request.Headers["Idempotency-Key"].ToString(),
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
             context.Response.Headers["X-Region"] = name;
             await server.Behaviour(context);
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref server._aborted);
+            }
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
@@ -102,10 +121,12 @@ public sealed class RegionServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        // A request still held by a slow behaviour must not hold the test up for the host's whole shutdown timeout.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await _app.StopAsync(stop.Token);
         await _app.DisposeAsync();
     }
 }
 
 /// <summary>One request a <see cref="RegionServer"/> received.</summary>
-public sealed record ReceivedRequest(string Method, string PathAndQuery, byte[] Body, string IdempotencyKey);
+public sealed record ReceivedRequest(string Method, string PathAndQuery, byte[] Body, string IdempotencyKey, IReadOnlyDictionary<string, string> Headers);

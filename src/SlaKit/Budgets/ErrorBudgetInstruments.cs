@@ -1,0 +1,88 @@
+using System.Diagnostics.Metrics;
+using SlaKit.Telemetry;
+
+namespace SlaKit.Budgets;
+
+/// <summary>
+/// A tracker's metrics on the <c>SlaKit</c> meter. All three are observable: they are read from the
+/// tracker when a listener collects, so recording an event costs no more than the tracker's own count.
+/// </summary>
+internal sealed class ErrorBudgetInstruments : IDisposable
+{
+    public const string EventsName = "slakit.slo.events";
+    public const string RemainingName = "slakit.error_budget.remaining";
+    public const string BurnRateName = "slakit.error_budget.burn_rate";
+
+    private readonly ErrorBudgetTracker _tracker;
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly KeyValuePair<string, object?> _sloTag;
+    private readonly TimeSpan[] _windows;
+    private readonly string[] _windowNames;
+
+    public ErrorBudgetInstruments(ErrorBudgetTracker tracker, IReadOnlyList<TimeSpan> windows, IMeterFactory? meterFactory)
+    {
+        _tracker = tracker;
+        _sloTag = new("slo", tracker.Slo.Name);
+        _windows = [.. windows];
+        _windowNames = Array.ConvertAll(_windows, BurnRateAlertRule.WindowName);
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(new MeterOptions(SlaKitInstrumentation.MeterName)) ?? new Meter(SlaKitInstrumentation.MeterName);
+
+        // An observable counter rather than Counter<long>.Add per event: the tracker already keeps running
+        // totals, and exporters see the same monotonic sum either way.
+        _meter.CreateObservableCounter(EventsName, ObserveEvents, "{event}", "Events recorded against an SLO since the tracker started, by outcome (good or bad).");
+        _meter.CreateObservableGauge(RemainingName, ObserveRemaining, "1", "The share of the SLO's error budget left over its window; negative when overspent.");
+        _meter.CreateObservableGauge(BurnRateName, ObserveBurnRates, "1", "The rate the error budget is being spent at over each alerting window; 1 spends it exactly over the SLO's window.");
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveEvents()
+    {
+        if (_tracker.IsDisposed)
+        {
+            return [];
+        }
+
+        (long good, long bad) = _tracker.RecordedTotals();
+        return
+        [
+            new Measurement<long>(good, _sloTag, new KeyValuePair<string, object?>("outcome", "good")),
+            new Measurement<long>(bad, _sloTag, new KeyValuePair<string, object?>("outcome", "bad")),
+        ];
+    }
+
+    private IEnumerable<Measurement<double>> ObserveRemaining()
+    {
+        if (_tracker.IsDisposed)
+        {
+            return [];
+        }
+
+        return [new Measurement<double>(_tracker.RemainingFraction(), _sloTag)];
+    }
+
+    private IEnumerable<Measurement<double>> ObserveBurnRates()
+    {
+        if (_tracker.IsDisposed)
+        {
+            return [];
+        }
+
+        double[] rates = _tracker.BurnRates(_windows);
+        var measurements = new Measurement<double>[rates.Length];
+        for (int i = 0; i < rates.Length; i++)
+        {
+            measurements[i] = new Measurement<double>(rates[i], _sloTag, new KeyValuePair<string, object?>("window", _windowNames[i]));
+        }
+
+        return measurements;
+    }
+}

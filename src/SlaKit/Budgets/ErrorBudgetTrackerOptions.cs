@@ -1,0 +1,21 @@
+using System.Diagnostics.Metrics;
+
+namespace SlaKit.Budgets;
+
+/// <summary>Options for an <see cref="ErrorBudgetTracker"/>; every one has a default, so <c>new()</c> is enough.</summary>
+public sealed class ErrorBudgetTrackerOptions
+{
+    /// <summary>
+    /// The alerting policy the tracker evaluates once a minute and on <see cref="ErrorBudgetTracker.Evaluate"/>.
+    /// <see langword="null"/> (the default) is <see cref="BurnRateAlertPolicy.ForSlo(Slo)"/>: the SRE
+    /// workbook's table scaled to the SLO's window.
+    /// </summary>
+    public BurnRateAlertPolicy? AlertPolicy { get; set; }
+
+    /// <summary>
+    /// The factory the tracker gets its <c>SlaKit</c> <see cref="Meter"/> from, so metrics follow the host's
+    /// dependency-injection container. <see langword="null"/> (the default): the tracker creates its own
+    /// meter and disposes it with itself.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
+}

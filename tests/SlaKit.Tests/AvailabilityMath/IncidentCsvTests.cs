@@ -1,0 +1,134 @@
+namespace SlaKit.Tests.AvailabilityMath;
+
+public class IncidentCsvTests
+{
+    private static readonly DateTimeOffset Ten = new(2026, 2, 3, 10, 0, 0, TimeSpan.Zero);
+
+    private static IReadOnlyList<Incident> Read(string text) => IncidentCsv.Read(new StringReader(text));
+
+    [Fact]
+    public void Read_HeaderCommentsBlankLinesAndWeights()
+    {
+        const string csv = """
+            start,end,weight
+            # the February outage
+            2026-02-03T10:00:00Z,2026-02-03T11:00:00Z
+
+               
+            2026-02-03T11:00:00+01:00,2026-02-03T12:30:00+01:00,0.5
+              # indented comment
+            2026-02-04T09:15Z , 2026-02-04T09:15:30.25Z , 1
+            """;
+        IReadOnlyList<Incident> incidents = Read(csv);
+        Assert.Equal(3, incidents.Count);
+        Assert.Equal(new Incident(Ten, Ten.AddHours(1)), incidents[0]);
+        Assert.Equal(new Incident(Ten, Ten.AddMinutes(90), 0.5), incidents[1]);
+        Assert.Equal(TimeSpan.FromHours(1), incidents[1].Start.Offset);
+        Assert.Equal(new DateTimeOffset(2026, 2, 4, 9, 15, 0, TimeSpan.Zero), incidents[2].Start);
+        Assert.Equal(TimeSpan.FromSeconds(30.25), incidents[2].Duration);
+        Assert.Equal(1.0, incidents[2].Weight);
+    }
+
+    [Fact]
+    public void Read_WithoutHeader_ReadsTheFirstLine()
+    {
+        IReadOnlyList<Incident> incidents = Read("2026-02-03T10:00:00Z,2026-02-03T10:05:00Z\r\n2026-02-03T11:00:00-05:00,2026-02-03T11:00:00-05:00\r\n");
+        Assert.Equal(2, incidents.Count);
+        Assert.Equal(TimeSpan.FromMinutes(5), incidents[0].Duration);
+        Assert.Equal(new DateTimeOffset(2026, 2, 3, 16, 0, 0, TimeSpan.Zero), incidents[1].Start);
+        Assert.Equal(TimeSpan.Zero, incidents[1].Duration);
+    }
+
+    [Fact]
+    public void Read_EmptyOrOnlyHeader_IsNoIncidents()
+    {
+        Assert.Empty(Read(""));
+        Assert.Empty(Read("start,end\n"));
+        Assert.Empty(Read("# nothing yet\n\n"));
+    }
+
+    [Fact]
+    public void Read_FeedsMeasurement()
+    {
+        const string csv = """
+            start,end
+            2026-01-31T23:00:00Z,2026-02-01T01:00:00Z
+            2026-02-01T00:30:00+00:00,2026-02-01T01:30:00Z
+            """;
+        IReadOnlyList<MeasuredAvailability> months = AvailabilityMeasurement.MeasureCalendarMonths(
+            Read(csv), SlaPeriod.CalendarMonth(2026, 1), SlaPeriod.CalendarMonth(2026, 2));
+        Assert.Equal(TimeSpan.FromHours(1), months[0].Downtime);
+        Assert.Equal(TimeSpan.FromMinutes(90), months[1].Downtime);
+    }
+
+    [Theory]
+    // Missing offset.
+    [InlineData("2026-02-03T10:00:00,2026-02-03T11:00:00Z", 1)]
+    [InlineData("2026-02-03T10:00:00Z,2026-02-03T11:00:00", 1)]
+    // Garbage.
+    [InlineData("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z\nhello,world", 2)]
+    [InlineData("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z\n\n# c\n2026-02-03 10:00:00Z,2026-02-03T11:00:00Z", 4)]
+    [InlineData("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z\n2026-02-30T10:00:00Z,2026-02-30T11:00:00Z", 2)]
+    [InlineData("2026-02-03,2026-02-04", 1)]
+    [InlineData("start,end\n1,2", 2)]
+    // End before start.
+    [InlineData("start,end\n2026-02-03T11:00:00Z,2026-02-03T10:59:59Z", 2)]
+    [InlineData("2026-02-03T11:00:00+01:00,2026-02-03T09:30:00Z", 1)]
+    // Wrong field count.
+    [InlineData("start,end\n2026-02-03T10:00:00Z", 2)]
+    [InlineData("start,end\n\n2026-02-03T10:00:00Z,2026-02-03T11:00:00Z,0.5,extra", 3)]
+    // Bad weight.
+    [InlineData("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z,0", 1)]
+    [InlineData("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z,1.5", 1)]
+    [InlineData("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z,-0.5", 1)]
+    [InlineData("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z,half", 1)]
+    [InlineData("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z,", 1)]
+    public void Read_BadLine_NamesTheLine(string csv, int lineNumber)
+    {
+        IncidentCsvException ex = Assert.Throws<IncidentCsvException>(() => Read(csv));
+        Assert.Equal(lineNumber, ex.LineNumber);
+        Assert.StartsWith($"line {lineNumber}: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_HeaderIsOnlyAllowedBeforeTheFirstRow()
+    {
+        IncidentCsvException ex = Assert.Throws<IncidentCsvException>(
+            () => Read("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z\nstart,end"));
+        Assert.Equal(2, ex.LineNumber);
+    }
+
+    [Fact]
+    public void Read_HeaderMayFollowCommentsAndBlankLines()
+    {
+        IReadOnlyList<Incident> incidents = Read("# exported incidents\n\nstart,end\n2026-02-03T10:00:00Z,2026-02-03T11:00:00Z");
+
+        Incident only = Assert.Single(incidents);
+        Assert.Equal(TimeSpan.FromHours(1), only.Duration);
+    }
+
+    [Fact]
+    public void ReadFile_ReadsAFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"slakit-incidents-{Guid.NewGuid():N}.csv");
+        try
+        {
+            File.WriteAllText(path, "start,end\n2026-02-03T10:00:00Z,2026-02-03T10:30:00Z\n");
+            Incident incident = Assert.Single(IncidentCsv.ReadFile(path));
+            Assert.Equal(TimeSpan.FromMinutes(30), incident.Duration);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ReadFile_BadArguments_Throw()
+    {
+        Assert.Throws<ArgumentException>(() => IncidentCsv.ReadFile(""));
+        Assert.Throws<ArgumentNullException>(() => IncidentCsv.ReadFile(null!));
+        Assert.Throws<ArgumentNullException>(() => IncidentCsv.Read(null!));
+        Assert.Throws<FileNotFoundException>(() => IncidentCsv.ReadFile(Path.Combine(Path.GetTempPath(), $"slakit-missing-{Guid.NewGuid():N}.csv")));
+    }
+}

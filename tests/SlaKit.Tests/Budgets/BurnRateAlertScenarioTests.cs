@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Budgets;
+
+namespace SlaKit.Tests.Budgets;
+
+/// <summary>Synthetic traffic against a 99.9% SLO over 30 days, with the tracker's own once-a-minute evaluation.</summary>
+public class BurnRateAlertScenarioTests
+{
+    private readonly FakeTimeProvider _time = new(Traffic.Start);
+    private readonly List<(string Change, AlertSeverity Severity, DateTimeOffset At)> _changes = [];
+
+    private ErrorBudgetTracker Track(ErrorBudgetTrackerOptions? options = null)
+    {
+        var tracker = new ErrorBudgetTracker(Traffic.Slo(99.9), _time, options);
+        tracker.AlertStarted += (_, e) => _changes.Add(("started", e.Alert.Severity, e.Timestamp));
+        tracker.AlertEnded += (_, e) => _changes.Add(("ended", e.Alert.Severity, e.Timestamp));
+        return tracker;
+    }
+
+    private static bool Paging(ErrorBudgetTracker tracker) => tracker.Evaluate().Any(static alert => alert.Severity == AlertSeverity.Page);
+
+    [Fact]
+    public void Two_percent_errors_page_within_five_minutes_and_the_page_clears_after_the_burn_stops()
+    {
+        using ErrorBudgetTracker tracker = Track();
+
+        Traffic.Run(_time, tracker, minutes: 5, perMinute: 1000, badPerMinute: 20);
+        DateTimeOffset pagedAt = _changes.First(static c => c is ("started", AlertSeverity.Page, _)).At;
+        Assert.InRange(pagedAt - Traffic.Start, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+
+        Traffic.Run(_time, tracker, minutes: 10, perMinute: 1000, badPerMinute: 20);
+        Assert.True(Paging(tracker));
+
+        // The burn stops; traffic goes on.
+        DateTimeOffset stopped = _time.GetUtcNow();
+        Traffic.Run(_time, tracker, minutes: 60, perMinute: 1000, badPerMinute: 0);
+
+        Assert.False(Paging(tracker));
+        int pagesStarted = _changes.Count(static c => c is ("started", AlertSeverity.Page, _));
+        int pagesEnded = _changes.Count(static c => c is ("ended", AlertSeverity.Page, _));
+        Assert.Equal(pagesStarted, pagesEnded);
+        DateTimeOffset lastEnd = _changes.Last(static c => c is ("ended", AlertSeverity.Page, _)).At;
+        Assert.InRange(lastEnd - stopped, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30));
+    }
+
+    [Fact]
+    public void After_six_quiet_hours_two_percent_pages_at_the_workbooks_detection_time()
+    {
+        using ErrorBudgetTracker tracker = Track();
+        Traffic.Run(_time, tracker, minutes: 360, perMinute: 1000, badPerMinute: 0);
+        DateTimeOffset burnStart = _time.GetUtcNow();
+
+        Traffic.Run(_time, tracker, minutes: 50, perMinute: 1000, badPerMinute: 20);
+
+        // The workbook: detection time = (1 − SLO) / error rate × long window × burn rate
+        // = 0.001 / 0.02 × 60 min × 14.4 = 43.2 min, so the 44th burning minute pages.
+        (string _, AlertSeverity _, DateTimeOffset pagedAt) = Assert.Single(_changes, static c => c is ("started", AlertSeverity.Page, _));
+        Assert.Equal(TimeSpan.FromMinutes(44), pagedAt - burnStart);
+    }
+
+    [Fact]
+    public void A_fifth_of_a_percent_raises_a_ticket_but_never_pages()
+    {
+        using ErrorBudgetTracker tracker = Track();
+
+        Traffic.Run(_time, tracker, minutes: 12 * 60, perMinute: 1000, badPerMinute: 2);
+
+        Assert.Equal([("started", AlertSeverity.Ticket)], _changes.Select(static c => (c.Change, c.Severity)));
+        BurnRateAlert ticket = Assert.Single(tracker.Evaluate());
+        Assert.Equal(AlertSeverity.Ticket, ticket.Severity);
+        Assert.Equal(2, ticket.LongWindowBurnRate, 9);
+        Assert.Equal(TimeSpan.FromDays(3), ticket.LongWindow);
+        Assert.Equal(TimeSpan.FromHours(6), ticket.ShortWindow);
+    }
+
+    [Fact]
+    public void One_failure_in_a_quiet_hour_does_not_page()
+    {
+        using ErrorBudgetTracker tracker = Track();
+
+        // Two requests a minute, one failure near the end of the hour: 1 bad in 120 burns at 8.3x,
+        // over the 6x page, but 120 events are fewer than the guard's 167.
+        Traffic.Run(_time, tracker, minutes: 50, perMinute: 2, badPerMinute: 0);
+        Traffic.Run(_time, tracker, minutes: 1, perMinute: 2, badPerMinute: 1);
+        Traffic.Run(_time, tracker, minutes: 9, perMinute: 2, badPerMinute: 0);
+
+        Assert.Empty(_changes);
+        Assert.Empty(tracker.Evaluate());
+        Assert.True(tracker.GetSnapshot().BurnRate(TimeSpan.FromHours(6)) >= 6);
+
+        // Once the traffic is there, the same burn pages.
+        Traffic.Run(_time, tracker, minutes: 3, perMinute: 1000, badPerMinute: 20);
+        Assert.True(Paging(tracker));
+    }
+
+    [Fact]
+    public void Without_the_guard_one_failure_in_a_quiet_hour_pages()
+    {
+        BurnRateAlertPolicy workbook = BurnRateAlertPolicy.ForSlo(Traffic.Slo(99.9));
+        using ErrorBudgetTracker tracker = Track(new ErrorBudgetTrackerOptions { AlertPolicy = new BurnRateAlertPolicy(workbook.Rules, minimumEvents: 0) });
+
+        Traffic.Run(_time, tracker, minutes: 50, perMinute: 2, badPerMinute: 0);
+        Traffic.Run(_time, tracker, minutes: 1, perMinute: 2, badPerMinute: 1);
+
+        Assert.Contains(_changes, static c => c is ("started", AlertSeverity.Page, _));
+    }
+
+    [Fact]
+    public void A_failing_handler_does_not_stop_the_timer_or_the_other_handlers()
+    {
+        using ErrorBudgetTracker tracker = Track();
+        tracker.AlertStarted += (_, _) => throw new InvalidOperationException("handler bug");
+        int later = 0;
+        tracker.AlertStarted += (_, _) => later++;
+
+        Traffic.Run(_time, tracker, minutes: 5, perMinute: 1000, badPerMinute: 20);
+
+        Assert.True(later > 0);
+        Assert.Contains(_changes, static c => c is ("started", AlertSeverity.Page, _));
+    }
+
+    [Fact]
+    public void Evaluate_raises_changes_on_the_callers_thread_and_lets_exceptions_through()
+    {
+        using ErrorBudgetTracker tracker = Track(new ErrorBudgetTrackerOptions());
+        tracker.Record(good: 980, total: 1000);
+
+        // Nothing has ticked yet: the caller's evaluation is the first to see the page.
+        tracker.AlertStarted += (_, e) => throw new InvalidOperationException(e.Alert.ToString());
+        Assert.Throws<InvalidOperationException>(() => tracker.Evaluate());
+        Assert.Contains(_changes, static c => c is ("started", AlertSeverity.Page, _));
+    }
+}
