@@ -42,6 +42,11 @@ public sealed class RegionFailoverOptions
     /// The hedging delay in <see cref="HedgingMode.Fixed"/> mode, and the floor of the adaptive delay; positive.
     /// 100 milliseconds by default, so a black-holed region costs the first request about that much.
     /// </summary>
+    /// <remarks>
+    /// Set it above the normal latency of the slowest region: an attempt that has not answered within the delay while
+    /// another region did counts as a failure of its region (that is how a black-holed region is found within a couple
+    /// of requests). Once a region has answered, the adaptive delay follows its own p99.
+    /// </remarks>
     public TimeSpan HedgingDelay { get; set; } = DefaultHedgingDelay;
 
     /// <summary>The factor k of the adaptive hedging delay, k × the region's recent p99; at least 1. 3 by default.</summary>
