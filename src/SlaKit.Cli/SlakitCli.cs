@@ -47,6 +47,8 @@ internal static class SlakitCli
             MtbfCommand.Create(),
             CreditCommand.Create(),
             MeasureCommand.Create(),
+            MosCommand.Create(),
+            ProbeCommand.Create(),
             BudgetCommand.Create(),
         };
         root.Options.Add(new HelpOption());

@@ -14,7 +14,7 @@ namespace SlaKit.Http;
 /// (circuit breaker and attempt timeout), and its telemetry. One per client name, shared by every handler
 /// instance <see cref="IHttpClientFactory"/> creates for it.
 /// </summary>
-internal sealed class RegionFailoverClient : IRegionHealthMonitor
+internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProbed
 {
     private readonly ILogger _logger;
     private readonly FailoverTelemetry _telemetry;
@@ -22,6 +22,7 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor
     private readonly Dictionary<RegionState, ResiliencePipeline<HttpResponseMessage>> _pipelines = [];
     private readonly KeyValuePair<string, object?> _clientTag;
     private RegionState? _active;
+    private int _activeProbes;
 
     public RegionFailoverClient(string name, RegionFailoverOptions options, TimeProvider timeProvider, ILogger logger, FailoverTelemetry telemetry)
     {
@@ -63,9 +64,16 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor
 
     public ResiliencePipeline<HttpResponseMessage> PipelineFor(RegionState region) => _pipelines[region];
 
-    /// <summary>Orders the regions for one request.</summary>
+    /// <summary>Whether probes watch this client's regions, so callers' requests are not used as trials.</summary>
+    public bool IsActivelyProbed => Volatile.Read(ref _activeProbes) > 0;
+
+    /// <summary>Orders the regions for one request; a request may be a trial only while no probe watches the regions.</summary>
     public RegionPlan Plan(bool allowTrial) =>
-        RegionSelector.Plan(_regions, Time.GetUtcNow(), allowTrial, Options.Selection, MaxAttempts, Random.Shared);
+        RegionSelector.Plan(_regions, Time.GetUtcNow(), allowTrial && !IsActivelyProbed, Options.Selection, MaxAttempts, Random.Shared);
+
+    void IActivelyProbed.ProbeStarted() => Interlocked.Increment(ref _activeProbes);
+
+    void IActivelyProbed.ProbeStopped() => Interlocked.Decrement(ref _activeProbes);
 
     /// <inheritdoc/>
     public IReadOnlyList<RegionStatus> GetStatus()

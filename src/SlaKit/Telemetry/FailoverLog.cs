@@ -21,4 +21,8 @@ internal static partial class FailoverLog
     [LoggerMessage(EventId = 1004, EventName = "AllRegionsFailed", Level = LogLevel.Error,
         Message = "Client {Client}: {Method} {Path} failed in every region: {Outcomes}.")]
     public static partial void AllRegionsFailed(ILogger logger, string client, string method, string path, string outcomes);
+
+    [LoggerMessage(EventId = 1005, EventName = "ProbeThrew", Level = LogLevel.Warning,
+        Message = "Client {Client}: the probe of region {Region} threw; counted as Unhealthy.")]
+    public static partial void ProbeThrew(ILogger logger, string client, string region, Exception exception);
 }

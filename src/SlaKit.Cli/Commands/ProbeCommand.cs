@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using SlaKit.Probes;
+
+namespace SlaKit.Cli.Commands;
+
+/// <summary>
+/// <c>slakit probe &lt;target&gt;</c>: checks an endpoint as SlaKit's probes do. Exit code 0 when healthy, 1 when not,
+/// 2 for a malformed target.
+/// </summary>
+internal static class ProbeCommand
+{
+    /// <summary>Exit code when the target is not healthy.</summary>
+    public const int NotHealthy = 1;
+
+    public static Command Create()
+    {
+        var target = new Argument<string>("target") { Description = "http(s)://host[:port]/path or tcp://host:port." };
+        var timeout = new Option<string>("--timeout") { Description = "How long each probe may take, such as 2s or 500ms.", DefaultValueFactory = _ => "2s" };
+        var count = new Option<string>("--count") { Description = "How many probes to send, 1 to 100.", DefaultValueFactory = _ => "1" };
+        var interval = new Option<string>("--interval") { Description = "The pause between probes, such as 1s.", DefaultValueFactory = _ => "1s" };
+        var command = new Command("probe", "Probe an endpoint: status (Healthy/Degraded/Unhealthy), latency and detail. Exit 0 when healthy, 1 when not, 2 on a malformed target.")
+        {
+            target, timeout, count, interval,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output;
+            TextWriter error = parse.InvocationConfiguration.Error;
+            try
+            {
+                TimeSpan each = CliInput.Duration(parse.GetValue(timeout)!, "--timeout");
+                if (each <= TimeSpan.Zero)
+                {
+                    throw new CliUsageException($"--timeout '{parse.GetValue(timeout)}' must be longer than zero.");
+                }
+
+                int probes = CliInput.Count(parse.GetValue(count)!, "--count", 1, 100);
+                TimeSpan pause = CliInput.Duration(parse.GetValue(interval)!, "--interval");
+                (IHealthProbe probe, IDisposable? owned) = CreateProbe(parse.GetValue(target)!, each);
+                using (owned)
+                {
+                    var results = new List<HealthProbeResult>(probes);
+                    for (int i = 0; i < probes; i++)
+                    {
+                        if (i > 0 && pause > TimeSpan.Zero)
+                        {
+                            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        results.Add(await probe.ProbeAsync(cancellationToken).ConfigureAwait(false));
+                    }
+
+                    Answer(parse.GetValue(target)!, results).WriteTo(output, parse.GetValue(SlakitCli.Json));
+                    return results.All(static r => r.Status == ProbeStatus.Healthy) ? SlakitCli.Success : NotHealthy;
+                }
+            }
+            catch (CliUsageException exception)
+            {
+                await error.WriteLineAsync($"slakit: {exception.Message}").ConfigureAwait(false);
+                return SlakitCli.BadInput;
+            }
+        });
+        return command;
+    }
+
+    private static Answer Answer(string target, List<HealthProbeResult> results)
+    {
+        ProbeStatus worst = results.Max(static r => r.Status);
+        double[] latencies = results.Select(static r => r.Latency.TotalMilliseconds).Order().ToArray();
+        double median = Math.Round(latencies[(latencies.Length - 1) / 2], 3);
+        HealthProbeResult last = results[^1];
+        var answer = new Answer()
+            .Set("target", target)
+            .Set("status", worst.ToString())
+            .Set("latencyMs", median)
+            .Set("detail", last.Detail)
+            .Set("probes", results.Count);
+        foreach (HealthProbeResult result in results)
+        {
+            answer.Line(string.Create(CultureInfo.InvariantCulture, $"{target}: {result.Status} in {result.Latency.TotalMilliseconds:0.###} ms — {result.Detail}"));
+        }
+
+        if (results.Count > 1)
+        {
+            answer.Line(string.Create(CultureInfo.InvariantCulture, $"{results.Count} probes: worst {worst}, median {median:0.###} ms."));
+        }
+
+        return answer;
+    }
+
+    /// <summary>The probe for a target, and what to dispose after it.</summary>
+    internal static (IHealthProbe Probe, IDisposable? Owned) CreateProbe(string target, TimeSpan timeout)
+    {
+        if (Uri.TryCreate(target, UriKind.Absolute, out Uri? uri))
+        {
+            if (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            {
+                var probe = new HttpProbe(uri, new HttpProbeOptions { Timeout = timeout });
+                return (probe, probe);
+            }
+
+            if (uri.Scheme == "tcp" && !uri.IsDefaultPort && uri.Port > 0 && uri.AbsolutePath is "/" or "" && uri.Host.Length > 0)
+            {
+                return (new TcpProbe(uri.Host, uri.Port, timeout), null);
+            }
+        }
+
+        throw new CliUsageException($"target '{target}' is not a probe target: use http(s)://host[:port]/path or tcp://host:port.");
+    }
+}

@@ -1,0 +1,23 @@
+using SlaKit.Probes;
+using SlaKit.Regions;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// Active probes for a failover client's regions: by default an HTTP GET of <see cref="HttpPath"/> under each region's
+/// endpoint every second.
+/// </summary>
+public sealed class RegionProbeOptions : ProbeScheduleOptions
+{
+    /// <summary>The path probed under each region's endpoint by the default HTTP probe. <c>health</c> by default.</summary>
+    public string HttpPath { get; set; } = "health";
+
+    /// <summary>The HTTP probe's settings (expected status codes, degraded latency); its timeout is the schedule's <see cref="ProbeScheduleOptions.Timeout"/>.</summary>
+    public HttpProbeOptions Http { get; } = new();
+
+    /// <summary>
+    /// Makes each region's probe; <see langword="null"/> (the default) uses an <see cref="HttpProbe"/> of <see cref="HttpPath"/>.
+    /// Use it for a TCP, SIP, voice-quality or <see cref="DelegateProbe"/> probe.
+    /// </summary>
+    public Func<IServiceProvider, Region, IHealthProbe>? ProbeFactory { get; set; }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SlaKit.Probes;
+using SlaKit.Regions;
+
+namespace SlaKit.Http;
+
+/// <summary>Starts one <see cref="RegionProbeScheduler"/> per region of every client with probes when the host starts, and stops them with it.</summary>
+internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
+{
+    private readonly IServiceProvider _services;
+    private readonly RegionFailoverRegistry _registry;
+    private readonly IOptionsMonitor<RegionProbeOptions> _options;
+    private readonly IEnumerable<RegionProbeRegistration> _registrations;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly List<RegionProbeScheduler> _schedulers = [];
+    private readonly List<IDisposable> _ownedProbes = [];
+
+    public RegionProbeService(
+        IServiceProvider services,
+        RegionFailoverRegistry registry,
+        IOptionsMonitor<RegionProbeOptions> options,
+        IEnumerable<RegionProbeRegistration> registrations,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        _services = services;
+        _registry = registry;
+        _options = options;
+        _registrations = registrations;
+        _time = timeProvider ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (string client in _registrations.Select(static r => r.ClientName).Distinct(StringComparer.Ordinal))
+        {
+            RegionProbeOptions options = _options.Get(client);
+            RegionFailoverClient failover = _registry.GetClient(client);
+            ILogger logger = _loggerFactory.CreateLogger($"SlaKit.Probes.{client}");
+            foreach (RegionState region in failover.Regions)
+            {
+                IHealthProbe probe = options.ProbeFactory?.Invoke(_services, region.Region) ?? CreateHttpProbe(region.Region, options);
+                var scheduler = new RegionProbeScheduler(failover, region.Region.Name, probe, options, _time, logger);
+                _schedulers.Add(scheduler);
+                scheduler.Start();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (RegionProbeScheduler scheduler in _schedulers)
+        {
+            await scheduler.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (RegionProbeScheduler scheduler in _schedulers)
+        {
+            await scheduler.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (IDisposable probe in _ownedProbes)
+        {
+            probe.Dispose();
+        }
+    }
+
+    private HttpProbe CreateHttpProbe(Region region, RegionProbeOptions options)
+    {
+        var http = new HttpProbeOptions
+        {
+            Timeout = options.Timeout,
+            DegradedLatency = options.Http.DegradedLatency,
+            MaxRedirects = options.Http.MaxRedirects,
+        };
+        foreach (int code in options.Http.ExpectedStatusCodes)
+        {
+            http.ExpectedStatusCodes.Add(code);
+        }
+
+        var probe = new HttpProbe(AttemptRequestFactory.RegionUri(region.Endpoint, new Uri(options.HttpPath, UriKind.Relative)), http, _time);
+        _ownedProbes.Add(probe);
+        return probe;
+    }
+}

@@ -1,0 +1,20 @@
+namespace SlaKit.Probes;
+
+/// <summary>How an <see cref="HttpProbe"/> checks its target.</summary>
+public sealed class HttpProbeOptions
+{
+    /// <summary>How long the probe waits for an answer; positive. 2 seconds by default.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The status codes that mean healthy; empty (the default) accepts any 2xx.</summary>
+    public IList<int> ExpectedStatusCodes { get; } = [];
+
+    /// <summary>
+    /// An answer slower than this, though expected, reports Degraded; <see langword="null"/> (the default) never does.
+    /// </summary>
+    public TimeSpan? DegradedLatency { get; set; }
+
+    /// <summary>How many redirects to the same scheme, host and port are followed; zero or more. 3 by default.
+    /// A redirect to any other host is never followed: it reports Unhealthy.</summary>
+    public int MaxRedirects { get; set; } = 3;
+}

@@ -1,0 +1,200 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SlaKit.Probes;
+using SlaKit.Telemetry;
+
+namespace SlaKit.Regions;
+
+/// <summary>
+/// Runs one region's probe on a schedule and feeds each verdict into the client's region health, where the same
+/// hysteresis as for requests applies (by default 2 failures down, 2 successes up). With a 1-second interval and
+/// timeout, a region that stops answering is out of rotation within about interval × failures + timeout = 3 s.
+/// </summary>
+/// <remarks>
+/// While a failover client has running probes, its Unhealthy regions are brought back by probes rather than by
+/// trying callers' requests on them. A probe that ignores cancellation is cut off at its timeout (reported
+/// Unhealthy) and not started again until it returns, so probes of one region never overlap.
+/// </remarks>
+public sealed class RegionProbeScheduler : IAsyncDisposable
+{
+    private readonly IRegionHealthMonitor _monitor;
+    private readonly IHealthProbe _probe;
+    private readonly ProbeScheduleOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private int _started;
+
+    /// <summary>Creates a scheduler; call <see cref="Start"/> to begin.</summary>
+    /// <param name="monitor">The client whose region health the verdicts feed.</param>
+    /// <param name="regionName">The region probed; one of the client's regions.</param>
+    /// <param name="probe">The probe to run.</param>
+    /// <param name="options">Interval, timeout and jitter; the defaults (1 s, 1 s, ±10%) when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">Where probe failures are logged; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="regionName"/> is not one of the client's regions.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public RegionProbeScheduler(IRegionHealthMonitor monitor, string regionName, IHealthProbe probe, ProbeScheduleOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(monitor);
+        ArgumentException.ThrowIfNullOrEmpty(regionName);
+        ArgumentNullException.ThrowIfNull(probe);
+        if (!monitor.GetStatus().Any(s => string.Equals(s.Region.Name, regionName, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"Client '{monitor.ClientName}' has no region named '{regionName}'.", nameof(regionName));
+        }
+
+        _options = options ?? new ProbeScheduleOptions();
+        _options.Validate();
+        _monitor = monitor;
+        RegionName = regionName;
+        _probe = probe;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Raised after each probe, once its verdict has been fed into the region's health.</summary>
+    public event EventHandler<ProbeCompletedEventArgs>? ProbeCompleted;
+
+    /// <summary>The region probed.</summary>
+    public string RegionName { get; }
+
+    /// <summary>Starts probing now, then every interval.</summary>
+    /// <exception cref="InvalidOperationException">The scheduler was already started.</exception>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("The probe scheduler has already been started.");
+        }
+
+        if (_monitor is IActivelyProbed probed)
+        {
+            probed.ProbeStarted();
+        }
+
+        _loop = RunAsync(_stop.Token);
+    }
+
+    /// <summary>Stops probing and waits for the current probe to end.</summary>
+    /// <returns>A task that completes when the scheduler has stopped.</returns>
+    public async Task StopAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+            if (_monitor is IActivelyProbed probed)
+            {
+                probed.ProbeStopped();
+            }
+        }
+    }
+
+    /// <summary>Stops probing.</summary>
+    /// <returns>A task that completes when the scheduler has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        Task<HealthProbeResult>? hung = null;
+        while (!stopping.IsCancellationRequested)
+        {
+            long started = _time.GetTimestamp();
+            HealthProbeResult result;
+            if (hung is { IsCompleted: false })
+            {
+                result = HealthProbeResult.Unhealthy(TimeSpan.Zero, "the previous probe has not returned yet");
+            }
+            else
+            {
+                (result, hung) = await ProbeOnceAsync(stopping).ConfigureAwait(false);
+            }
+
+            if (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+
+            Report(result);
+
+            TimeSpan wait = NextInterval() - _time.GetElapsedTime(started);
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, _time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task<(HealthProbeResult Result, Task<HealthProbeResult>? Hung)> ProbeOnceAsync(CancellationToken stopping)
+    {
+        long started = _time.GetTimestamp();
+        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+        Task<HealthProbeResult> probe = _probe.ProbeAsync(linked.Token).AsTask();
+        // Completes (cancelled) at the timeout or on stopping; it needs no timer of its own.
+        var deadline = Task.Delay(Timeout.Infinite, linked.Token);
+        Task first = await Task.WhenAny(probe, deadline).ConfigureAwait(false);
+        if (first != probe)
+        {
+            // The probe ignored its token: report it Unhealthy now and keep it from overlapping the next one.
+            _ = probe.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return (HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), $"no answer within {DurationText.Format(_options.Timeout)}"), probe);
+        }
+
+        try
+        {
+            return (await probe.ConfigureAwait(false), null);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return (HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), $"no answer within {DurationText.Format(_options.Timeout)}"), null);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A probe is user code: its bug must not stop probing, and a probe that cannot tell is no evidence of health.
+            FailoverLog.ProbeThrew(_logger, _monitor.ClientName, RegionName, exception);
+            return (HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), $"the probe threw {exception.GetType().Name}: {exception.Message}"), null);
+        }
+    }
+
+    private void Report(HealthProbeResult result)
+    {
+        RegionHealth observed = result.Status switch
+        {
+            ProbeStatus.Healthy => RegionHealth.Healthy,
+            ProbeStatus.Degraded => RegionHealth.Degraded,
+            _ => RegionHealth.Unhealthy,
+        };
+        _monitor.ReportProbeResult(RegionName, observed, result.Detail);
+        ProbeCompleted?.Invoke(this, new ProbeCompletedEventArgs(RegionName, result));
+    }
+
+    private TimeSpan NextInterval()
+    {
+        if (_options.Jitter == 0)
+        {
+            return _options.Interval;
+        }
+
+        double spread = ((Random.Shared.NextDouble() * 2) - 1) * _options.Jitter;
+        return _options.Interval * (1 + spread);
+    }
+}
