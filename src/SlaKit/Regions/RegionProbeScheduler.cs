@@ -148,7 +148,16 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
         long started = _time.GetTimestamp();
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-        Task<HealthProbeResult> probe = _probe.ProbeAsync(linked.Token).AsTask();
+        Task<HealthProbeResult> probe;
+        try
+        {
+            probe = _probe.ProbeAsync(linked.Token).AsTask();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            probe = Task.FromException<HealthProbeResult>(exception); // thrown before its first await: handled as below
+        }
+
         // Completes (cancelled) at the timeout or on stopping; it needs no timer of its own.
         var deadline = Task.Delay(Timeout.Infinite, linked.Token);
         Task first = await Task.WhenAny(probe, deadline).ConfigureAwait(false);

@@ -7,7 +7,8 @@ namespace SlaKit.Tests.Budgets;
 public sealed class ErrorBudgetMetricsTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(Traffic.Start);
-    private readonly Slo _slo = Traffic.Slo(99.9);
+    // A name of its own: trackers in tests running in parallel publish on meters of the same name.
+    private readonly Slo _slo = Traffic.Slo(99.9, name: $"metrics-{Guid.NewGuid():N}");
     private readonly MeterListener _listener = new();
     private readonly List<(Instrument Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = [];
     private readonly List<Instrument> _completed = [];

@@ -1,0 +1,196 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Http;
+using SlaKit.Probes;
+using SlaKit.Regions;
+using SlaKit.Telemetry;
+
+namespace SlaKit.Tests.Probes;
+
+/// <summary>The scheduler on a fake clock: when probes run, how verdicts move region health, and hung probes.</summary>
+public sealed class RegionProbeSchedulerTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly FailoverTelemetry _telemetry = new(null, static () => []);
+    private readonly RegionFailoverClient _client;
+    private ProbeStatus _next = ProbeStatus.Healthy;
+    private int _probes;
+
+    public RegionProbeSchedulerTests()
+    {
+        var options = new RegionFailoverOptions { FailbackDelay = TimeSpan.FromSeconds(10) };
+        options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
+        options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
+        _client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
+    }
+
+    public void Dispose() => _telemetry.Dispose();
+
+    private static ProbeScheduleOptions EverySecond => new() { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(500), Jitter = 0 };
+
+    private RegionProbeScheduler Scheduler(IHealthProbe? probe = null) =>
+        new(_client, "a", probe ?? new DelegateProbe(_ =>
+        {
+            Interlocked.Increment(ref _probes);
+            return ValueTask.FromResult(new HealthProbeResult(_next, TimeSpan.FromMilliseconds(1), _next.ToString()));
+        }), EverySecond, _time);
+
+    private RegionStatus A => _client.GetStatus()[0];
+
+    /// <summary>Advances the fake clock in small steps, letting the scheduler's continuations run between them.</summary>
+    private async Task AdvanceAsync(TimeSpan span)
+    {
+        for (TimeSpan step = TimeSpan.FromMilliseconds(100); span > TimeSpan.Zero; span -= step)
+        {
+            _time.Advance(step < span ? step : span);
+            await Task.Yield();
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Probes_at_once_then_every_interval()
+    {
+        await using RegionProbeScheduler scheduler = Scheduler();
+        scheduler.Start();
+        await AdvanceAsync(TimeSpan.Zero);
+        Assert.True(await Until(() => _probes == 1));
+
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(4, _probes);
+    }
+
+    [Fact]
+    public async Task Two_failed_probes_take_the_region_down_and_two_good_ones_bring_it_back_after_the_failback_delay()
+    {
+        await using RegionProbeScheduler scheduler = Scheduler();
+        _next = ProbeStatus.Unhealthy;
+        scheduler.Start();
+        Assert.True(await Until(() => _probes == 1));
+        Assert.Equal(RegionHealth.Degraded, A.Health);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(RegionHealth.Unhealthy, A.Health);
+
+        _next = ProbeStatus.Healthy;
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(RegionHealth.Unhealthy, A.Health);
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(new RegionStatus(A.Region, RegionHealth.Healthy, IsStandby: true), A);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(10));
+        Assert.False(A.IsStandby);
+    }
+
+    [Fact]
+    public async Task A_degraded_probe_marks_the_region_degraded()
+    {
+        await using RegionProbeScheduler scheduler = Scheduler();
+        _next = ProbeStatus.Degraded;
+        scheduler.Start();
+
+        Assert.True(await Until(() => A.Health == RegionHealth.Degraded));
+    }
+
+    [Fact]
+    public async Task A_probe_that_hangs_is_cut_off_at_its_timeout_and_never_overlaps()
+    {
+        int started = 0;
+        var release = new TaskCompletionSource<HealthProbeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hanging = new DelegateProbe(_ =>
+        {
+            Interlocked.Increment(ref started);
+            return new ValueTask<HealthProbeResult>(release.Task); // ignores its token
+        });
+        await using RegionProbeScheduler scheduler = Scheduler(hanging);
+        var results = new List<HealthProbeResult>();
+        scheduler.ProbeCompleted += (_, e) => { lock (results) { results.Add(e.Result); } };
+        scheduler.Start();
+
+        await AdvanceAsync(TimeSpan.FromMilliseconds(600));
+        Assert.True(await Until(() => results.Count == 1));
+        Assert.Equal(ProbeStatus.Unhealthy, results[0].Status);
+        Assert.Contains("no answer within", results[0].Detail, StringComparison.Ordinal);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, started);
+        Assert.Equal(RegionHealth.Unhealthy, A.Health);
+        Assert.Contains(results, r => r.Detail == "the previous probe has not returned yet");
+
+        release.SetResult(HealthProbeResult.Healthy(TimeSpan.Zero, "late"));
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, started);
+    }
+
+    [Fact]
+    public async Task A_probe_that_throws_counts_as_unhealthy_and_probing_goes_on()
+    {
+        var throwing = new DelegateProbe(_ => throw new InvalidOperationException("bug"));
+        await using RegionProbeScheduler scheduler = Scheduler(throwing);
+        var results = new List<HealthProbeResult>();
+        scheduler.ProbeCompleted += (_, e) => { lock (results) { results.Add(e.Result); } };
+        scheduler.Start();
+
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        Assert.True(await Until(() => results.Count >= 2));
+        Assert.All(results, r => Assert.Contains("InvalidOperationException: bug", r.Detail, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task While_probes_run_callers_requests_are_not_used_as_trials()
+    {
+        foreach (RegionState region in _client.Regions.Where(static r => r.Region.Name == "a"))
+        {
+            region.RecordFailure(_time.GetUtcNow(), "x");
+            region.RecordFailure(_time.GetUtcNow(), "x");
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await using RegionProbeScheduler scheduler = Scheduler();
+        _next = ProbeStatus.Unhealthy;
+        scheduler.Start();
+        Assert.True(await Until(() => _client.IsActivelyProbed));
+
+        Assert.False(_client.Plan(allowTrial: true).IsTrial);
+
+        await scheduler.StopAsync();
+        Assert.False(_client.IsActivelyProbed);
+    }
+
+    [Fact]
+    public async Task Stop_ends_probing()
+    {
+        RegionProbeScheduler scheduler = Scheduler();
+        scheduler.Start();
+        Assert.True(await Until(() => _probes == 1));
+
+        await scheduler.DisposeAsync();
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(1, _probes);
+        Assert.Throws<InvalidOperationException>(scheduler.Start);
+    }
+
+    [Fact]
+    public void Bad_arguments_are_named()
+    {
+        var probe = new DelegateProbe(_ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "")));
+        Assert.Equal("regionName", Assert.Throws<ArgumentException>(() => new RegionProbeScheduler(_client, "nowhere", probe)).ParamName);
+        Assert.Equal("Interval", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client, "a", probe, new ProbeScheduleOptions { Interval = TimeSpan.Zero })).ParamName);
+        Assert.Equal("Timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client, "a", probe, new ProbeScheduleOptions { Timeout = TimeSpan.Zero })).ParamName);
+        Assert.Equal("Jitter", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client, "a", probe, new ProbeScheduleOptions { Jitter = 0.9 })).ParamName);
+    }
+
+    /// <summary>Waits (bounded, in real time) for work already due on the fake clock to run.</summary>
+    private static async Task<bool> Until(Func<bool> condition)
+    {
+        for (int i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        return condition();
+    }
+}
