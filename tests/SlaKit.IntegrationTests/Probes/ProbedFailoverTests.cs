@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SlaKit.Http;
+using SlaKit.IntegrationTests.Infrastructure;
+using SlaKit.Regions;
+
+namespace SlaKit.IntegrationTests.Probes;
+
+/// <summary>Probes steer a real failover client: a region that stops answering leaves rotation, and comes back.</summary>
+public sealed class ProbedFailoverTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A region whose API and health endpoint both hang while it is "dead", as a region behind a cut fibre does.</summary>
+    private static void Killable(RegionServer server, Func<bool> dead) => server.Behaviour = async context =>
+    {
+        if (dead())
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return;
+        }
+
+        await RegionServer.Healthy(context);
+    };
+
+    private static IHost Host(RegionServer a, RegionServer b, Action<RegionFailoverOptions>? failover = null, Action<IServiceCollection>? more = null, TimeSpan? interval = null, TimeSpan? timeout = null)
+    {
+        HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddHttpClient("payments", c => c.BaseAddress = new Uri("http://payments.invalid/"))
+            .AddRegionFailover(o =>
+            {
+                o.Regions.Add(new Region("a", a.BaseUri));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.FailbackDelay = TimeSpan.FromMilliseconds(500);
+                failover?.Invoke(o);
+            })
+            .AddRegionProbes(p =>
+            {
+                p.Interval = interval ?? TimeSpan.FromMilliseconds(200);
+                p.Timeout = timeout ?? TimeSpan.FromMilliseconds(200);
+            });
+        more?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    private static int ApiRequests(RegionServer server) => server.Received.Count(static r => r.PathAndQuery.StartsWith("/api", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData(200, 200)]
+    [InlineData(1000, 1000)] // the defaults
+    public async Task A_region_that_stops_answering_is_taken_out_by_probes_and_then_gets_no_traffic_until_it_recovers(int intervalMs, int timeoutMs)
+    {
+        var interval = TimeSpan.FromMilliseconds(intervalMs);
+        var timeout = TimeSpan.FromMilliseconds(timeoutMs);
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        await using RegionServer b = await RegionServer.StartAsync("b");
+        bool dead = false;
+        Killable(a, () => Volatile.Read(ref dead));
+        using IHost host = Host(a, b, o => o.Hedging = HedgingMode.Off, interval: interval, timeout: timeout);
+        await host.StartAsync(Ct);
+        HttpClient http = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
+        IRegionHealthMonitor monitor = host.Services.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("payments");
+
+        using HttpResponseMessage before = await http.GetAsync("api/balance", Ct);
+        Assert.Equal("a", before.Headers.GetValues("X-Region").Single());
+
+        // Kill region a. With hedging off, only the probes can notice: no request is sent while it is dead.
+        var clock = Stopwatch.StartNew();
+        Volatile.Write(ref dead, true);
+        Assert.True(await Eventually.TrueAsync(() => monitor.GetStatus()[0].Health == RegionHealth.Unhealthy, TimeSpan.FromSeconds(5), Ct), "the probes did not take region a down");
+        TimeSpan outOfRotation = clock.Elapsed;
+        int apiAtDown = ApiRequests(a);
+
+        for (int i = 0; i < 20; i++)
+        {
+            using HttpResponseMessage response = await http.GetAsync($"api/balance/{i}", Ct);
+            Assert.Equal("b", response.Headers.GetValues("X-Region").Single());
+        }
+
+        Assert.Equal(apiAtDown, ApiRequests(a));
+
+        // At most interval × failures to mark down (2) + the probe timeout, each interval stretched by up to the
+        // default ±10% jitter; 500 ms of slack for a busy machine.
+        TimeSpan bound = (interval * 1.1 * 2) + timeout;
+        TestContext.Current.TestOutputHelper?.WriteLine($"interval {intervalMs} ms, timeout {timeoutMs} ms: out of rotation after {outOfRotation.TotalMilliseconds:F0} ms (bound {bound.TotalMilliseconds:F0} ms)");
+        Assert.True(outOfRotation <= bound + TimeSpan.FromMilliseconds(500), $"out of rotation only after {outOfRotation.TotalMilliseconds} ms, bound {bound.TotalMilliseconds} ms");
+
+        // Revive it: two good probes, then the failback delay, and traffic returns.
+        Volatile.Write(ref dead, false);
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                using HttpResponseMessage response = await http.GetAsync("api/balance/back", Ct);
+                return response.Headers.GetValues("X-Region").Single() == "a";
+            },
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(15), Ct), "traffic did not return to region a");
+
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Region_health_checks_report_through_the_health_check_service()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        await using RegionServer b = await RegionServer.StartAsync("b");
+        bool dead = false;
+        Killable(a, () => Volatile.Read(ref dead));
+        using IHost host = Host(a, b, more: services => services.AddHealthChecks().AddRegionHealthChecks());
+        await host.StartAsync(Ct);
+        HealthCheckService checks = host.Services.GetRequiredService<HealthCheckService>();
+
+        Assert.True(await Eventually.TrueAsync(async () => (await checks.CheckHealthAsync(Ct)).Status == HealthStatus.Healthy, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), Ct));
+        Volatile.Write(ref dead, true);
+        HealthReport report = null!;
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                report = await checks.CheckHealthAsync(Ct);
+                return Equals(report.Entries["slakit-regions-payments"].Data["a"], "Unhealthy");
+            },
+            TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), Ct), "region a was not reported Unhealthy");
+
+        HealthReportEntry entry = report.Entries["slakit-regions-payments"];
+        Assert.Equal(HealthStatus.Degraded, entry.Status);
+        Assert.Equal(HealthStatus.Degraded, report.Status);
+        Assert.Equal("Healthy", entry.Data["b"]);
+        Assert.Contains("slakit", entry.Tags);
+
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Bad_probe_options_stop_the_host_at_start()
+    {
+        HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddHttpClient("payments")
+            .AddRegionFailover(o => o.Regions.Add(new Region("a", new Uri("http://127.0.0.1:1/"))))
+            .AddRegionProbes(p => p.Interval = TimeSpan.Zero);
+        using IHost host = builder.Build();
+
+        OptionsValidationException exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
+
+        Assert.Contains("Interval", exception.Message, StringComparison.Ordinal);
+    }
+}
