@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace SlaKit.Analyzers.Configuration;
 
@@ -47,7 +48,7 @@ internal sealed class ConfigurationData
 
     public string? GetValue(string path) => _values.TryGetValue(path, out string? value) ? value : null;
 
-    /// <summary>The keys of the section's direct children, in file order of first appearance.</summary>
+    /// <summary>The keys of the section's direct children, ordered as ConfigurationKeyComparer orders them: numbers by value, then text.</summary>
     public IReadOnlyList<string> GetChildKeys(string path)
     {
         string prefix = path + ":";
@@ -55,7 +56,21 @@ internal sealed class ConfigurationData
         var children = new List<string>();
         AddChildren(_containers, prefix, seen, children);
         AddChildren(_values.Keys, prefix, seen, children);
+        children.Sort(CompareKeys);
         return children;
+    }
+
+    private static int CompareKeys(string x, string y)
+    {
+        bool xIsIndex = int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out int xIndex);
+        bool yIsIndex = int.TryParse(y, NumberStyles.None, CultureInfo.InvariantCulture, out int yIndex);
+        return (xIsIndex, yIsIndex) switch
+        {
+            (true, true) => xIndex.CompareTo(yIndex),
+            (true, false) => -1,
+            (false, true) => 1,
+            _ => string.Compare(x, y, StringComparison.OrdinalIgnoreCase),
+        };
     }
 
     private static void AddChildren(IEnumerable<string> keys, string prefix, HashSet<string> seen, List<string> children)

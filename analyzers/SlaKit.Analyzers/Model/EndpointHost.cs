@@ -18,7 +18,7 @@ internal static class EndpointHost
         string text = endpoint!.Trim();
         if (text.IndexOf("://", StringComparison.Ordinal) >= 0)
         {
-            return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && uri.Host.Length > 0 ? Normalize(uri.Host) : null;
+            return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && uri.DnsSafeHost.Length > 0 ? Normalize(uri.DnsSafeHost) : null;
         }
 
         // RFC 3261 §19.1.1: sip:user:password@host:port;uri-parameters?headers — the host follows the userinfo.
