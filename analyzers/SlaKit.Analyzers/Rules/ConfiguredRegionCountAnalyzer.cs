@@ -15,7 +15,7 @@ public sealed class ConfiguredRegionCountAnalyzer : DiagnosticAnalyzer
     internal static readonly DiagnosticDescriptor Rule = new(
         RuleIdentifiers.TooFewConfiguredRegions,
         title: "Configured region failover needs at least two regions",
-        messageFormat: "{0} binds section '{1}', which has {2} in {3}; add a second region in another failure domain to fail over to",
+        messageFormat: "{0} binds section '{1}', which has {2} in {3}; failover needs at least two regions, in independent failure domains",
         RuleIdentifiers.Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,

@@ -14,7 +14,7 @@ public sealed class RegionCountAnalyzer : DiagnosticAnalyzer
     internal static readonly DiagnosticDescriptor Rule = new(
         RuleIdentifiers.TooFewRegions,
         title: "Region failover needs at least two regions",
-        messageFormat: "{0} is configured with {1}; add a second region in another failure domain to fail over to",
+        messageFormat: "{0} is configured with {1}; failover needs at least two regions, in independent failure domains",
         RuleIdentifiers.Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
