@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SlaKit.Analyzers.Model;
+
+/// <summary>Follows an <c>IHttpClientBuilder</c> chain: <c>services.AddHttpClient(…).AddX(…).AddRegionFailover(…)</c>.</summary>
+internal static class HttpClientChain
+{
+    /// <summary>Chains longer than this are not hand-written registrations; the walk stops rather than loop long.</summary>
+    private const int MaxLinks = 64;
+
+    public static bool IsAddHttpClient(IInvocationOperation invocation, KnownTypes types) =>
+        invocation.TargetMethod.Name == "AddHttpClient" &&
+        types.AddHttpClientExtensions.Contains(invocation.TargetMethod.ContainingType) &&
+        types.HttpClientBuilder.Contains(invocation.TargetMethod.ReturnType);
+
+    /// <summary>
+    /// The client a builder expression belongs to, walking down the chain to its <c>AddHttpClient</c>;
+    /// <see langword="null"/> when the builder comes from elsewhere (a variable, a parameter).
+    /// </summary>
+    public static HttpClientIdentity? FindClient(IOperation builder, KnownTypes types)
+    {
+        IOperation operation = builder.WalkDownConversion();
+        for (int link = 0; link < MaxLinks; link++)
+        {
+            if (operation is not IInvocationOperation invocation)
+            {
+                return null;
+            }
+
+            if (IsAddHttpClient(invocation, types))
+            {
+                return Identify(invocation);
+            }
+
+            if (!invocation.TargetMethod.IsExtensionMethod || invocation.Arguments.Length == 0 ||
+                !types.HttpClientBuilder.Contains(invocation.Arguments[0].Parameter?.Type))
+            {
+                return null;
+            }
+
+            operation = invocation.Arguments[0].Value.WalkDownConversion();
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The client's name as HttpClientFactory names it: the <c>name</c> argument, or for a typed client its type's
+    /// name (<c>TypeNameHelper.GetTypeDisplayName(typeof(TClient), fullName: false)</c>).
+    /// </summary>
+    public static HttpClientIdentity Identify(IInvocationOperation addHttpClient)
+    {
+        IMethodSymbol method = addHttpClient.TargetMethod;
+        ImmutableArray<INamedTypeSymbol>.Builder typed = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        for (int i = method.TypeArguments.Length - 1; i >= 0; i--)
+        {
+            if (method.TypeArguments[i] is INamedTypeSymbol type)
+            {
+                typed.Add(type);
+            }
+        }
+
+        foreach (IArgumentOperation argument in addHttpClient.Arguments)
+        {
+            if (argument.Parameter is { Name: "name", Type.SpecialType: SpecialType.System_String })
+            {
+                return new HttpClientIdentity(argument.Value.ConstantString(), typed.ToImmutable());
+            }
+        }
+
+        // Generic client types are named with their arguments ("Client<T>"); only plain types are named here.
+        string? name = method.TypeArguments.Length > 0 && method.TypeArguments[0] is INamedTypeSymbol { TypeArguments.Length: 0 } client
+            ? client.Name
+            : null;
+        return new HttpClientIdentity(name, typed.ToImmutable());
+    }
+}

@@ -1,0 +1,129 @@
+using Microsoft.CodeAnalysis.Testing;
+using SlaKit.Analyzers.CodeFixes;
+using SlaKit.Analyzers.Rules;
+using SlaKit.Analyzers.Tests.Infrastructure;
+
+namespace SlaKit.Analyzers.Tests.Rules;
+
+public sealed class AddRegionFailoverCodeFixTests
+{
+    private static DiagnosticResult Expected(int location, string client, string address) =>
+        AnalyzerTest.Diagnostic<HttpClientWithoutFailoverAnalyzer>(location, client, address);
+
+    private static Task VerifyFix(string source, string fixedSource, params DiagnosticResult[] expected) =>
+        AnalyzerTest.ForFix<HttpClientWithoutFailoverAnalyzer, AddRegionFailoverCodeFixProvider>(source, fixedSource, expected)
+            .RunAsync(TestContext.Current.CancellationToken);
+
+    [Fact]
+    public Task The_fix_adds_the_address_as_primary_and_a_marked_fallback_and_imports_SlaKit_Regions() => VerifyFix(
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/v1/"));
+            }
+        }
+        """,
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/v1/"))
+                    .AddRegionFailover(options =>
+                    {
+                        options.Regions.Add(new Region("primary", new Uri("https://payments.example/v1/")));
+                        // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                        options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/v1/")) { Priority = 1 });
+                    });
+            }
+        }
+        """,
+        Expected(0, "'payments'", "https://payments.example/v1/"));
+
+    [Fact]
+    public Task The_fix_goes_after_the_last_link_and_avoids_a_taken_parameter_name() => VerifyFix(
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services, object options)
+            {
+                services.{|#0:AddHttpClient|}("payments")
+                    .ConfigureHttpClient(c => c.BaseAddress = new Uri("http://localhost:5000/"))
+                    .SetHandlerLifetime(TimeSpan.FromMinutes(5));
+            }
+        }
+        """,
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services, object options)
+            {
+                services.AddHttpClient("payments")
+                    .ConfigureHttpClient(c => c.BaseAddress = new Uri("http://localhost:5000/"))
+                    .SetHandlerLifetime(TimeSpan.FromMinutes(5))
+                    .AddRegionFailover(failover =>
+                    {
+                        failover.Regions.Add(new Region("primary", new Uri("http://localhost:5000/")));
+                        // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                        failover.Regions.Add(new Region("fallback", new Uri("http://fallback.invalid/")) { Priority = 1 });
+                    });
+            }
+        }
+        """,
+        Expected(0, "'payments'", "http://localhost:5000/"));
+
+    [Fact]
+    public Task The_fix_names_SlaKit_Region_in_full_when_another_Region_is_in_scope() => VerifyFix(
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed record Region(string Code);
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+            }
+        }
+        """,
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed record Region(string Code);
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
+                    .AddRegionFailover(options =>
+                    {
+                        options.Regions.Add(new global::SlaKit.Regions.Region("primary", new Uri("https://payments.example/")));
+                        // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                        options.Regions.Add(new global::SlaKit.Regions.Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                    });
+            }
+        }
+        """,
+        Expected(0, "'payments'", "https://payments.example/"));
+}

@@ -1,0 +1,112 @@
+using Microsoft.CodeAnalysis.Testing;
+using SlaKit.Analyzers.Rules;
+using SlaKit.Analyzers.Tests.Infrastructure;
+
+namespace SlaKit.Analyzers.Tests.Rules;
+
+public sealed class HttpClientWithoutFailoverAnalyzerTests
+{
+    private const string PaymentsClient = """
+        public sealed class PaymentsClient
+        {
+            public PaymentsClient(HttpClient http) { }
+        }
+        """;
+
+    private static DiagnosticResult Expected(int location, string client, string address) =>
+        AnalyzerTest.Diagnostic<HttpClientWithoutFailoverAnalyzer>(location, client, address);
+
+    private static Task Verify(string body, params DiagnosticResult[] expected) =>
+        AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(AnalyzerTest.InStartup(body, PaymentsClient), expected);
+
+    [Fact]
+    public Task A_named_client_with_one_fixed_address_and_no_failover_is_reported() => Verify(
+        """services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/"));""",
+        Expected(0, "'payments'", "https://payments.example/"));
+
+    [Fact]
+    public Task A_typed_client_is_named_after_its_type() => Verify(
+        """
+        services.{|#0:AddHttpClient<PaymentsClient>|}((sp, c) =>
+        {
+            c.BaseAddress = new Uri("https://payments.example/v1/", UriKind.Absolute);
+            c.Timeout = TimeSpan.FromSeconds(10);
+        });
+        """,
+        Expected(0, "'PaymentsClient'", "https://payments.example/v1/"));
+
+    [Fact]
+    public Task Other_links_of_the_chain_do_not_hide_the_missing_failover() => Verify(
+        """
+        services.{|#0:AddHttpClient|}("payments")
+            .ConfigureHttpClient(c => c.BaseAddress = new Uri("https://payments.example/"))
+            .SetHandlerLifetime(TimeSpan.FromMinutes(5));
+        """,
+        Expected(0, "'payments'", "https://payments.example/"));
+
+    [Fact]
+    public Task A_failover_in_the_chain_satisfies_the_rule() => Verify(
+        """
+        services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
+            .SetHandlerLifetime(TimeSpan.FromMinutes(5))
+            .AddRegionFailover();
+        """);
+
+    [Fact]
+    public Task A_failover_added_to_the_same_client_in_another_statement_satisfies_the_rule() => Verify(
+        """
+        services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+        services.AddHttpClient("payments").AddRegionFailover(configuration.GetSection("Payments"));
+        """);
+
+    [Fact]
+    public Task A_failover_added_to_another_client_does_not() => Verify(
+        """
+        services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+        services.AddHttpClient("orders").AddRegionFailover();
+        """,
+        Expected(0, "'payments'", "https://payments.example/"));
+
+    [Fact]
+    public Task An_address_that_is_not_a_constant_is_not_fixed() => Verify(
+        """
+        services.AddHttpClient("payments", c => c.BaseAddress = new Uri(configuration["Payments:Url"]!));
+        services.AddHttpClient("orders", c => c.Timeout = TimeSpan.FromSeconds(5));
+        services.AddHttpClient("stock", c => c.BaseAddress = new Uri("relative/", UriKind.Relative));
+        """);
+
+    [Fact]
+    public Task Two_addresses_are_not_one_fixed_address() => Verify(
+        """
+        bool europe = configuration["Area"] == "eu";
+        services.AddHttpClient("payments", c =>
+        {
+            if (europe)
+            {
+                c.BaseAddress = new Uri("https://eu.payments.example/");
+            }
+            else
+            {
+                c.BaseAddress = new Uri("https://us.payments.example/");
+            }
+        });
+        """);
+
+    [Fact]
+    public Task A_builder_kept_in_a_variable_is_out_of_view() => Verify(
+        """
+        IHttpClientBuilder builder = services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+        _ = builder.Name;
+        """);
+
+    [Fact]
+    public Task A_chain_through_the_project_own_extension_may_add_the_failover_inside() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/")).AddCompanyDefaults();""",
+            """
+            public static class CompanyDefaults
+            {
+                public static IHttpClientBuilder AddCompanyDefaults(this IHttpClientBuilder builder) => builder.AddRegionFailover();
+            }
+            """));
+}
