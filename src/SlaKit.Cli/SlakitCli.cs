@@ -48,6 +48,7 @@ internal static class SlakitCli
             CreditCommand.Create(),
             MeasureCommand.Create(),
             BudgetCommand.Create(),
+            RulesCommand.Create(),
         };
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
