@@ -49,6 +49,7 @@ internal static class SlakitCli
             MeasureCommand.Create(),
             BudgetCommand.Create(),
             RulesCommand.Create(),
+            ReportCommand.Create(),
         };
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
