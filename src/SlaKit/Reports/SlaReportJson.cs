@@ -56,8 +56,8 @@ internal static class SlaReportJson
             foreach (Outage outage in report.Span.Outages)
             {
                 json.WriteStartObject();
-                json.WriteString("start", outage.Start.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-                json.WriteString("end", outage.End.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                json.WriteString("start", Instant(outage.Start));
+                json.WriteString("end", Instant(outage.End));
                 Seconds(json, "durationSeconds", outage.Duration);
                 Seconds(json, "downtimeSeconds", outage.Downtime);
                 json.WriteEndObject();
@@ -74,6 +74,10 @@ internal static class SlaReportJson
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
+
+    // ISO 8601 in UTC, with a fraction of a second only when there is one.
+    private static string Instant(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void WriteMeasurement(Utf8JsonWriter json, MeasuredAvailability measured)
     {
