@@ -34,6 +34,9 @@ internal sealed class BurnScenario
 
     public required int AfterIntervals { get; init; }
 
+    /// <summary>Bad events per interval once the burn is over; none unless given.</summary>
+    public long AfterBadPerInterval { get; init; }
+
     /// <summary>The interval the burn starts after: its first bad events are counted at the sample after this one.</summary>
     public int BurnStart => HealthyIntervals;
 
@@ -62,8 +65,8 @@ internal sealed class BurnScenario
         yaml.Append("tests:\n");
         yaml.Append("  - interval: ").Append(IntervalMinutes).Append("m\n");
         yaml.Append("    input_series:\n");
-        AppendSeries(yaml, "a", "good", (HealthyIntervals, half), (BurningIntervals, half - BadPerInterval), (AfterIntervals, half));
-        AppendSeries(yaml, "a", "bad", (HealthyIntervals, 0), (BurningIntervals, BadPerInterval), (AfterIntervals, 0));
+        AppendSeries(yaml, "a", "good", (HealthyIntervals, half), (BurningIntervals, half - BadPerInterval), (AfterIntervals, half - AfterBadPerInterval));
+        AppendSeries(yaml, "a", "bad", (HealthyIntervals, 0), (BurningIntervals, BadPerInterval), (AfterIntervals, AfterBadPerInterval));
         AppendSeries(yaml, "b", "good", (HealthyIntervals, half), (BurningIntervals, half), (AfterIntervals, half));
         AppendSeries(yaml, "b", "bad", (HealthyIntervals, 0), (BurningIntervals, 0), (AfterIntervals, 0));
 

@@ -161,10 +161,42 @@ public sealed class PromtoolRulesTests : IDisposable
         await RunScenario(quiet);
     }
 
-    private async Task RunScenario(BurnScenario scenario)
+    [Fact]
+    public async Task A_time_slice_slo_pages_on_bad_slices_and_not_on_a_good_one_however_many_failures_it_held()
+    {
+        // 99.5% of 5-minute slices, a slice good at 95%: an hour has 12 slices, and one bad slice (8.3%) is above
+        // the fast page's 14.4 x 0.5% = 7.2%. The first burning interval fails 10% of its events (a bad slice),
+        // the second 10% too, then every interval 4% (good slices, though each fails 2000 events).
+        var search = new Slo("search", Availability.FromPercent(99.5), SloWindow.Rolling(TimeSpan.FromDays(30)),
+            SloBudgetingMethod.TimeSlices(TimeSpan.FromMinutes(5), Availability.FromPercent(95)));
+        var scenario = new BurnScenario
+        {
+            SloName = "search",
+            HealthyIntervals = 864,
+            BurningIntervals = 2,
+            BadPerInterval = 5000,
+            AfterIntervals = 30,
+            AfterBadPerInterval = 2000,
+        };
+        scenario
+            .Expect(0)
+            .Expect(1, Page1h)
+            .Expect(2, Page1h)
+            .Expect(4)
+            .Expect(14)
+            .ExpectValue(0, "slakit:slo_slice_bad:bool", "0")
+            .ExpectValue(1, "slakit:slo_slice_bad:bool", "1")
+            .ExpectValue(2, "slakit:slo_slice_bad:bool", "1")
+            .ExpectValue(3, "slakit:slo_slice_bad:bool", "0")
+            .ExpectValue(14, "slakit:slo_slice_bad:bool", "0");
+
+        await RunScenario(scenario, search);
+    }
+
+    private async Task RunScenario(BurnScenario scenario, Slo? slo = null)
     {
         Promtool.Require();
-        string rules = PrometheusRules.Generate(Checkout(scenario.SloName));
+        string rules = PrometheusRules.Generate(slo ?? Checkout(scenario.SloName));
         string rulesPath = Path.Combine(_directory, $"{scenario.SloName}.rules.yml");
         string testPath = Path.Combine(_directory, $"{scenario.SloName}.test.yml");
         await File.WriteAllTextAsync(rulesPath, rules, TestContext.Current.CancellationToken);
