@@ -38,8 +38,8 @@ internal static class CheckoutInstance
             .Build();
         using var tracker = new ErrorBudgetTracker(slo);
 
-        // A seeded generator: every run of the sample shows the same traffic.
-        var random = new Random(name.GetHashCode(StringComparison.Ordinal) & 0x7fff);
+        // Seeded by the port: every run of the sample draws the same failures for each instance.
+        var random = new Random(port);
         var started = TimeProvider.System.GetTimestamp();
         using var ticks = new PeriodicTimer(Tick);
         while (await ticks.WaitForNextTickAsync())

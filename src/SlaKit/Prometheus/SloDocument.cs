@@ -62,23 +62,22 @@ public static class SloDocument
     {
         ArgumentNullException.ThrowIfNull(reader);
         source ??= "slo";
-        var buffer = new char[MaximumLength + 1];
-        int length = 0;
+        var text = new StringBuilder();
+        var buffer = new char[8192];
         int read;
-        while (length < buffer.Length && (read = reader.Read(buffer, length, buffer.Length - length)) > 0)
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
         {
-            length += read;
-        }
-
-        if (length > MaximumLength)
-        {
-            throw new SloDocumentException(source, 0, "", $"is longer than {MaximumLength} characters");
+            text.Append(buffer, 0, read);
+            if (text.Length > MaximumLength)
+            {
+                throw new SloDocumentException(source, 0, "", $"is longer than {MaximumLength} characters");
+            }
         }
 
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(new string(buffer, 0, length)));
+            stream.Load(new StringReader(text.ToString()));
         }
         catch (YamlException exception)
         {
