@@ -162,6 +162,56 @@ public sealed class PromtoolRulesTests : IDisposable
     }
 
     [Fact]
+    public async Task Rules_from_an_openslo_document_with_good_and_total_queries_fire_as_slakits_own_do()
+    {
+        // The same fleet and the same 14.4x burn, read through OpenSLO queries of good and of all events.
+        PrometheusSlo openSlo = SloDocument.Read(new StringReader("""
+            apiVersion: openslo/v1
+            kind: SLO
+            metadata:
+              name: checkout
+            spec:
+              indicator:
+                spec:
+                  ratioMetric:
+                    counter: true
+                    good:
+                      metricSource:
+                        type: Prometheus
+                        spec:
+                          query: slakit_slo_events_total{slo="checkout",outcome="good"}
+                    total:
+                      metricSource:
+                        type: Prometheus
+                        spec:
+                          query: slakit_slo_events_total{slo="checkout"}
+              timeWindow:
+                - duration: 30d
+                  isRolling: true
+              budgetingMethod: Occurrences
+              objectives:
+                - target: 0.999
+            """)).Single();
+        var scenario = new BurnScenario
+        {
+            SloName = "checkout",
+            HealthyIntervals = 864,
+            BurningIntervals = 60,
+            BadPerInterval = 720,
+            AfterIntervals = 10,
+        };
+        scenario
+            .Expect(11)
+            .Expect(12, Page1h)
+            .Expect(30, Page1h, Page6h)
+            .Expect(60, Page1h, Page6h, Ticket)
+            .Expect(61, Page6h, Ticket)
+            .ExpectValue(12, "slakit:slo_errors:ratio_rate1h", "0.0144");
+
+        await RunScenario(scenario, openSlo);
+    }
+
+    [Fact]
     public async Task A_time_slice_slo_pages_on_bad_slices_and_not_on_a_good_one_however_many_failures_it_held()
     {
         // 99.5% of 5-minute slices, a slice good at 95%: an hour has 12 slices, and one bad slice (8.3%) is above
@@ -193,10 +243,13 @@ public sealed class PromtoolRulesTests : IDisposable
         await RunScenario(scenario, search);
     }
 
-    private async Task RunScenario(BurnScenario scenario, Slo? slo = null)
+    private Task RunScenario(BurnScenario scenario, Slo? slo = null) =>
+        RunScenario(scenario, new PrometheusSlo(slo ?? Checkout(scenario.SloName)));
+
+    private async Task RunScenario(BurnScenario scenario, PrometheusSlo slo)
     {
         Promtool.Require();
-        string rules = PrometheusRules.Generate(slo ?? Checkout(scenario.SloName));
+        string rules = PrometheusRules.Generate([slo]);
         string rulesPath = Path.Combine(_directory, $"{scenario.SloName}.rules.yml");
         string testPath = Path.Combine(_directory, $"{scenario.SloName}.test.yml");
         await File.WriteAllTextAsync(rulesPath, rules, TestContext.Current.CancellationToken);
