@@ -50,6 +50,8 @@ internal static class SlakitCli
             MosCommand.Create(),
             ProbeCommand.Create(),
             BudgetCommand.Create(),
+            RulesCommand.Create(),
+            ReportCommand.Create(),
         };
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());

@@ -51,7 +51,7 @@ internal static class MeasureCommand
         return command;
     }
 
-    private static IReadOnlyList<Incident> ReadIncidents(string path)
+    internal static IReadOnlyList<Incident> ReadIncidents(string path)
     {
         try
         {

@@ -1,0 +1,152 @@
+using System.Globalization;
+using SlaKit.Budgets;
+using YamlDotNet.RepresentationModel;
+
+namespace SlaKit.Prometheus;
+
+/// <summary>Reads SlaKit's own SLO file format (see <see cref="SloDocument"/>).</summary>
+internal static class SlaKitSloReader
+{
+    public static IReadOnlyList<PrometheusSlo> Read(YamlNode root, string source)
+    {
+        YamlFields file = YamlFields.Of(root, "", source);
+        string? version = file.String("version");
+        if (version is null)
+        {
+            throw file.Error("version", $"is required: write 'version: {SloDocument.Version}'");
+        }
+
+        if (version != SloDocument.Version.ToString(CultureInfo.InvariantCulture))
+        {
+            throw file.Error("version", $"'{version}' is not supported: this SlaKit reads version {SloDocument.Version}");
+        }
+
+        IReadOnlyList<YamlNode> entries = file.Sequence("slos");
+        file.RejectUnknown("a SlaKit SLO file has 'version' and 'slos'");
+        if (entries.Count == 0)
+        {
+            throw file.Error("slos", "lists no SLO");
+        }
+
+        var slos = new List<PrometheusSlo>(entries.Count);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            slos.Add(ReadSlo(YamlFields.Of(entries[i], $"slos[{i}]", source)));
+        }
+
+        return slos;
+    }
+
+    private static PrometheusSlo ReadSlo(YamlFields fields)
+    {
+        string name = fields.RequiredString("name");
+        Availability target = Percent(fields, "target", below100: true)
+            ?? throw fields.Error("target", "is required: a percentage such as 99.9");
+        SloWindow window = Window(fields);
+        SloBudgetingMethod method = Budgeting(fields);
+        TimeSpan? latency = null;
+        if (fields.String("latencyThreshold") is { } latencyText)
+        {
+            latency = DurationText.TryParse(latencyText, out TimeSpan parsed) && parsed > TimeSpan.Zero
+                ? parsed
+                : throw fields.Error("latencyThreshold", $"'{latencyText}' is not a positive duration such as 300ms");
+        }
+
+        PrometheusSli sli = PrometheusSli.SlaKitEvents();
+        if (fields.String("metric") is { } metric)
+        {
+            try
+            {
+                sli = PrometheusSli.SlaKitEvents(metric);
+            }
+            catch (ArgumentException)
+            {
+                throw fields.Error("metric", $"'{metric}' is not a Prometheus metric name");
+            }
+        }
+
+        fields.RejectUnknown("an SLO has name, target, window, timeZone, budgeting, sliceLength, sliceTarget, latencyThreshold and metric");
+        return new PrometheusSlo(new Slo(name, target, window, method) { LatencyThreshold = latency }, sli);
+    }
+
+    private static SloWindow Window(YamlFields fields)
+    {
+        string text = fields.String("window") ?? throw fields.Error("window", "is required: a duration such as 30d, or calendar-month");
+        string? zone = fields.String("timeZone");
+        if (text == "calendar-month")
+        {
+            return SloWindow.CalendarMonth(zone is null ? null : TimeZone(fields, zone));
+        }
+
+        if (zone is not null)
+        {
+            throw fields.Error("timeZone", "applies only to 'window: calendar-month'");
+        }
+
+        if (!DurationText.TryParse(text, out TimeSpan length) || length < SloWindow.MinimumLength || length > SloWindow.MaximumLength)
+        {
+            throw fields.Error("window", $"'{text}' is neither calendar-month nor a duration from 1h to 366d such as 30d");
+        }
+
+        return SloWindow.Rolling(length);
+    }
+
+    private static SloBudgetingMethod Budgeting(YamlFields fields)
+    {
+        string method = fields.String("budgeting") ?? "events";
+        switch (method)
+        {
+            case "events":
+                foreach (string sliceField in (string[])["sliceLength", "sliceTarget"])
+                {
+                    if (fields.Has(sliceField))
+                    {
+                        throw fields.Error(sliceField, "applies only to 'budgeting: time-slices'");
+                    }
+                }
+
+                return SloBudgetingMethod.Events;
+            case "time-slices":
+                string lengthText = fields.String("sliceLength") ?? throw fields.Error("sliceLength", "is required for time slices: whole minutes such as 1m");
+                if (!DurationText.TryParse(lengthText, out TimeSpan length) || length < SloBudgetingMethod.MinimumSliceLength ||
+                    length > SloBudgetingMethod.MaximumSliceLength || length.Ticks % TimeSpan.TicksPerMinute != 0)
+                {
+                    throw fields.Error("sliceLength", $"'{lengthText}' is not a whole number of minutes from 1m to 60m");
+                }
+
+                Availability sliceTarget = Percent(fields, "sliceTarget", below100: false)
+                    ?? throw fields.Error("sliceTarget", "is required for time slices: a percentage such as 95");
+                return SloBudgetingMethod.TimeSlices(length, sliceTarget);
+            default:
+                throw fields.Error("budgeting", $"'{method}' is neither events nor time-slices");
+        }
+    }
+
+    private static Availability? Percent(YamlFields fields, string name, bool below100)
+    {
+        decimal? value = fields.Decimal(name);
+        if (value is not { } percent)
+        {
+            return null;
+        }
+
+        if (percent <= 0m || percent > 100m || (below100 && percent == 100m))
+        {
+            throw fields.Error(name, $"'{fields.String(name)}' is not a percentage in (0, {(below100 ? "100)" : "100]")}");
+        }
+
+        return Availability.FromPercent((double)percent);
+    }
+
+    internal static TimeZoneInfo TimeZone(YamlFields fields, string id, string name = "timeZone")
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw fields.Error(name, $"'{id}' is not a time zone this machine knows (use an IANA name such as Europe/Berlin)");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Net;
+
+namespace SlaKit.Reports;
+
+/// <summary>How figures read in every form of a report: exact decimals, durations as operators write them.</summary>
+internal static class ReportText
+{
+    public const string None = "–";
+
+    public static string Duration(TimeSpan? duration) => duration is { } value ? DurationText.Format(value) : None;
+
+    /// <summary>A percentage of credit or budget: the decimal it is, such as <c>10%</c> or <c>-12.5%</c>.</summary>
+    public static string Percent(decimal value) => Number(value) + "%";
+
+    public static string Number(decimal value) => Availability.Normalize(value).ToString(CultureInfo.InvariantCulture);
+
+    public static string Number(double value) => Number((decimal)value);
+
+    public static string Credit(double? percent) => percent is { } value ? Percent((decimal)value) : None;
+
+    /// <summary>The share of <paramref name="allowed"/> that <paramref name="remaining"/> is, to two decimals of a percent.</summary>
+    public static decimal ShareOf(TimeSpan remaining, TimeSpan allowed) =>
+        allowed <= TimeSpan.Zero ? 0m : Math.Round((decimal)remaining.Ticks * 100m / allowed.Ticks, 2, MidpointRounding.AwayFromZero);
+
+    public static string Instant(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public static string Html(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>Text for a Markdown table cell: pipes escaped, lines joined.</summary>
+    public static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);
+
+    public static string Credits(CreditSchedule schedule) =>
+        string.Join(", ", schedule.Tiers.Select(static tier => $"{Credit(tier.CreditPercent)} below {tier.Below}"));
+
+    /// <summary>A one-line account of what the credits amount to.</summary>
+    public static string CreditSummary(SlaReport report)
+    {
+        SlaReportMonth[] owed = [.. report.Months.Where(static month => month.CreditPercent > 0)];
+        return owed.Length == 0
+            ? "none"
+            : string.Join(", ", owed.Select(static month => $"{Credit(month.CreditPercent)} of {month.Month}'s fee"));
+    }
+}

@@ -1,0 +1,33 @@
+namespace SlaKit.Reports;
+
+/// <summary>One calendar month of an <see cref="SlaReport"/>.</summary>
+public sealed class SlaReportMonth
+{
+    internal SlaReportMonth(MeasuredAvailability measurement, Availability target, double? creditPercent)
+    {
+        Measurement = measurement;
+        Month = measurement.Period!.Value;
+        AllowedDowntime = target.AllowedDowntime(Month);
+        BudgetRemaining = AllowedDowntime - measurement.Downtime;
+        SlaMet = measurement.Meets(target);
+        CreditPercent = creditPercent;
+    }
+
+    /// <summary>The month (UTC).</summary>
+    public SlaPeriod Month { get; }
+
+    /// <summary>The month's measurement: availability, downtime, outages, MTTR, MTBF.</summary>
+    public MeasuredAvailability Measurement { get; }
+
+    /// <summary>The downtime the SLA allows in this month (its real length: February has less).</summary>
+    public TimeSpan AllowedDowntime { get; }
+
+    /// <summary>The error budget left at the end of the month: allowed less counted downtime; negative when overspent.</summary>
+    public TimeSpan BudgetRemaining { get; }
+
+    /// <summary>Whether the month met the SLA (its availability is at least the target).</summary>
+    public bool SlaMet { get; }
+
+    /// <summary>The credit owed for the month, in percent of its fee; <see langword="null"/> when the report has no credit schedule.</summary>
+    public double? CreditPercent { get; }
+}

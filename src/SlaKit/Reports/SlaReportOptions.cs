@@ -1,0 +1,17 @@
+namespace SlaKit.Reports;
+
+/// <summary>What an <see cref="SlaReport"/> says besides the availability of each month.</summary>
+public sealed record SlaReportOptions
+{
+    /// <summary>The options used when none are given: no credits, no title of its own, every second counted.</summary>
+    public static SlaReportOptions Default { get; } = new();
+
+    /// <summary>The report's title; <see langword="null"/> (the default) is <c>SLA report</c>.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The SLA's credit schedule; <see langword="null"/> (the default) when the report shows no credits.</summary>
+    public CreditSchedule? Credits { get; init; }
+
+    /// <summary>How downtime is counted; <see langword="null"/> (the default) is <see cref="MeasurementOptions.Default"/>.</summary>
+    public MeasurementOptions? Measurement { get; init; }
+}

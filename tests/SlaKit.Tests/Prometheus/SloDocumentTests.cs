@@ -1,0 +1,122 @@
+using SlaKit.Budgets;
+using SlaKit.Prometheus;
+
+namespace SlaKit.Tests.Prometheus;
+
+public sealed class SloDocumentTests
+{
+    private static IReadOnlyList<PrometheusSlo> Read(string text) => SloDocument.Read(new StringReader(text), "slo.yaml");
+
+    private static SloDocumentException Fails(string text) => Assert.Throws<SloDocumentException>(() => Read(text));
+
+    [Fact]
+    public void Reads_every_field_of_slakits_own_format()
+    {
+        IReadOnlyList<PrometheusSlo> slos = Read("""
+            # Two SLOs of the shop.
+            version: 1
+            slos:
+              - name: checkout
+                target: 99.9
+                window: 30d
+                latencyThreshold: 300ms
+              - name: search
+                target: 99.5
+                window: calendar-month
+                timeZone: Europe/Berlin
+                budgeting: time-slices
+                sliceLength: 5m
+                sliceTarget: 95
+                metric: slakit_slo_events
+            """);
+
+        Assert.Equal(2, slos.Count);
+        Slo checkout = slos[0].Slo;
+        Assert.Equal("checkout", checkout.Name);
+        Assert.Equal(Availability.FromPercent(99.9), checkout.Target);
+        Assert.Equal(TimeSpan.FromDays(30), checkout.Window.NominalLength);
+        Assert.False(checkout.Window.IsCalendarMonth);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), checkout.LatencyThreshold);
+        Assert.Same(SloBudgetingMethod.Events, checkout.BudgetingMethod);
+        Assert.Equal(PrometheusSli.SlaKitEventsMetric, slos[0].Sli.SlaKitMetric);
+        Assert.Equal(14.4, slos[0].AlertPolicy.Rules[0].BurnRate);
+
+        Slo search = slos[1].Slo;
+        Assert.True(search.Window.IsCalendarMonth);
+        Assert.Equal("Europe/Berlin", search.Window.TimeZone!.Id);
+        Assert.Equal(TimeSpan.FromMinutes(5), search.BudgetingMethod.SliceLength);
+        Assert.Equal(Availability.FromPercent(95), search.BudgetingMethod.SliceTarget);
+        Assert.Equal("slakit_slo_events", slos[1].Sli.SlaKitMetric);
+    }
+
+    [Fact]
+    public void Reads_the_same_format_written_as_json()
+    {
+        IReadOnlyList<PrometheusSlo> slos = Read("""{ "version": 1, "slos": [ { "name": "checkout", "target": 99.95, "window": "28d" } ] }""");
+
+        Assert.Equal("checkout: 99.95% over 28d", slos.Single().ToString());
+    }
+
+    [Fact]
+    public void Reads_a_file_and_names_it_in_errors()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"slakit-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "version: 1\nslos:\n  - name: checkout\n    target: 99.9\n    window: 30 days\n");
+        try
+        {
+            SloDocumentException error = Assert.Throws<SloDocumentException>(() => SloDocument.ReadFile(path));
+
+            Assert.StartsWith($"{Path.GetFileName(path)}:5: slos[0].window: '30 days'", error.Message, StringComparison.Ordinal);
+            Assert.Equal("slos[0].window", error.Field);
+            Assert.Equal(5, error.Line);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: 30d\n    targt: 99\n", "slos[0].targt", "is not supported")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 100\n    window: 30d\n", "slos[0].target", "'100' is not a percentage in (0, 100)")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: high\n    window: 30d\n", "slos[0].target", "'high' is not a number")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    window: 30d\n", "slos[0].target", "is required")]
+    [InlineData("version: 1\nslos:\n  - target: 99.9\n    window: 30d\n", "slos[0].name", "is required")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: 30m\n", "slos[0].window", "'30m' is neither calendar-month nor a duration from 1h to 366d")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: 30d\n    timeZone: UTC\n", "slos[0].timeZone", "applies only to 'window: calendar-month'")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: calendar-month\n    timeZone: Mars/Olympus\n", "slos[0].timeZone", "'Mars/Olympus' is not a time zone")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: 30d\n    budgeting: slices\n", "slos[0].budgeting", "'slices' is neither events nor time-slices")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: 30d\n    sliceLength: 1m\n", "slos[0].sliceLength", "applies only to 'budgeting: time-slices'")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: 30d\n    budgeting: time-slices\n    sliceLength: 90s\n    sliceTarget: 95\n", "slos[0].sliceLength", "'90s' is not a whole number of minutes")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: 30d\n    budgeting: time-slices\n    sliceLength: 1m\n", "slos[0].sliceTarget", "is required for time slices")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: 30d\n    metric: slakit.slo.events\n", "slos[0].metric", "'slakit.slo.events' is not a Prometheus metric name")]
+    [InlineData("version: 1\nslos:\n  - name: a\n    target: 99.9\n    window: 30d\n    latencyThreshold: fast\n", "slos[0].latencyThreshold", "'fast' is not a positive duration")]
+    [InlineData("version: 2\nslos: []\n", "version", "'2' is not supported")]
+    [InlineData("slos:\n  - name: a\n", "version", "is required")]
+    [InlineData("version: 1\nslos: []\n", "slos", "lists no SLO")]
+    [InlineData("version: 1\nslos:\n  - a\n", "slos[0]", "expected a mapping of fields")]
+    [InlineData("version: 1\nslos: {}\nextra: 1\n", "slos", "expected a list")]
+    public void A_bad_slakit_file_names_the_field_at_fault(string text, string field, string problem)
+    {
+        SloDocumentException error = Fails(text);
+
+        Assert.Equal(field, error.Field);
+        Assert.Contains($": {field}: {problem}", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("slo.yaml:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "holds no SLO")]
+    [InlineData("name: checkout\n", "is neither a SlaKit SLO file")]
+    [InlineData("version: 1\nslos: [\n", "is not valid YAML or JSON")]
+    public void A_file_that_is_no_slo_document_says_so(string text, string problem) =>
+        Assert.Contains(problem, Fails(text).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void An_oversized_file_is_refused_before_it_is_parsed()
+    {
+        string text = "# " + new string('x', SloDocument.MaximumLength) + "\n";
+
+        Assert.Contains($"is longer than {SloDocument.MaximumLength} characters", Fails(text).Message, StringComparison.Ordinal);
+    }
+}
