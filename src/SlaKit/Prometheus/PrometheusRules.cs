@@ -120,19 +120,23 @@ public static class PrometheusRules
             .Distinct()
             .Order()];
 
+        yaml.Append("  - name: ").Append(PromText.YamlString($"slakit-slo-{name}")).Append('\n');
         if (method.IsTimeSlices)
         {
-            // Evaluated once a slice, each evaluation judges the slice that just ended.
-            yaml.Append("  - name: ").Append(PromText.YamlString($"slakit-slo-{name}-slices")).Append('\n');
+            // Evaluated once a slice, each evaluation judges the slice that just ended. Everything that reads the
+            // slices stays in this one group: rules in a group run in order, while groups run in no set order, so a
+            // rule in another group could read the slice before or after it is judged.
             yaml.Append("    interval: ").Append(PromText.Duration(method.SliceLength)).Append('\n');
-            yaml.Append("    rules:\n");
+        }
+
+        yaml.Append("    rules:\n");
+        if (method.IsTimeSlices)
+        {
             string slice = PromText.Duration(method.SliceLength);
             AppendRecord(yaml, SliceRecord,
                 $"({definition.Sli.ErrorRatio(name, slice)}) > bool {PromText.Number(method.SliceTarget.UnavailabilityExact)}", name);
         }
 
-        yaml.Append("  - name: ").Append(PromText.YamlString($"slakit-slo-{name}")).Append('\n');
-        yaml.Append("    rules:\n");
         AppendRecord(yaml, ObjectiveRecord, $"vector({PromText.Number(1m - budget)})", name);
         AppendRecord(yaml, BudgetRecord, $"vector({PromText.Number(budget)})", name);
         AppendRecord(yaml, WindowRecord, $"vector({PromText.Number((decimal)sloWindow.Ticks / TimeSpan.TicksPerSecond)})", name);

@@ -78,17 +78,20 @@ public sealed partial class PrometheusRulesTests
     }
 
     [Fact]
-    public void A_time_slice_slo_judges_each_slice_in_a_group_evaluated_once_a_slice_and_burns_in_slices()
+    public void A_time_slice_slo_judges_each_slice_first_in_one_group_evaluated_once_a_slice_and_burns_in_slices()
     {
         Slo slo = Slo("search", 99.5, TimeSpan.FromDays(30), SloBudgetingMethod.TimeSlices(TimeSpan.FromMinutes(5), Availability.FromPercent(95)));
         RulesYaml rules = RulesYaml.Parse(PrometheusRules.Generate(slo));
 
-        RulesYaml.Group slices = rules.Groups[0];
-        Assert.Equal("slakit-slo-search-slices", slices.Name);
+        // One group: its rules run in order, so every rule reading the slices sees the one just judged.
+        RulesYaml.Group slices = Assert.Single(rules.Groups);
+        Assert.Equal("slakit-slo-search", slices.Name);
         Assert.Equal("5m", slices.Interval);
+        Assert.Equal("slakit:slo_slice_bad:bool", slices.Rules[0].Record);
         Assert.Equal(
             """((sum(increase(slakit_slo_events_total{slo="search",outcome="bad"}[5m])) or vector(0)) / sum(increase(slakit_slo_events_total{slo="search"}[5m]))) > bool 0.05""",
-            slices.Rules.Single().Expr);
+            slices.Rules[0].Expr);
+        Assert.Contains(slices.Rules, static rule => rule.Alert is not null);
         Assert.Equal("""avg_over_time(slakit:slo_slice_bad:bool{slo="search"}[1h])""", rules.Record("slakit:slo_errors:ratio_rate1h", "search").Expr);
 
         // No minimum-events guard: a slice already needs many bad events to go bad.
