@@ -16,6 +16,6 @@ public sealed record SipAttemptOutcome(Region Region, SipAttemptOutcomeKind Kind
     public override string ToString()
     {
         string what = Response is { } response ? response.StatusText : Error ?? Kind.ToString();
-        return string.Create(CultureInfo.InvariantCulture, $"{Region.Name}: {what} after {DurationText.Format(Duration)}");
+        return string.Create(CultureInfo.InvariantCulture, $"{Region.Name}: {what} after {SipDurations.Format(Duration)}");
     }
 }

@@ -196,7 +196,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     {
         SipAttemptOutcomeKind.Answered => null,
         SipAttemptOutcomeKind.ServiceUnavailable => $"it answered {outcome.Response!.StatusText}",
-        SipAttemptOutcomeKind.Timeout => $"it did not answer within {DurationText.Format(outcome.Duration)}",
+        SipAttemptOutcomeKind.Timeout => $"it did not answer within {SipDurations.Format(outcome.Duration)}",
         _ => $"a transport error ({outcome.Error})",
     };
 
@@ -220,7 +220,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan waited = Time.GetElapsedTime(started);
-            outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({DurationText.Format(waited)})", waited);
+            outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({SipDurations.Format(waited)})", waited);
         }
 
         string tag = SipTelemetry.OutcomeTag(outcome.Kind);
@@ -242,7 +242,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             result.Response,
             null,
             result.Elapsed),
-        SipTransactionOutcome.Timeout => new SipAttemptOutcome(region, SipAttemptOutcomeKind.Timeout, null, $"no answer within Timer F ({DurationText.Format(result.Elapsed)})", result.Elapsed),
+        SipTransactionOutcome.Timeout => new SipAttemptOutcome(region, SipAttemptOutcomeKind.Timeout, null, $"no answer within Timer F ({SipDurations.Format(result.Elapsed)})", result.Elapsed),
         _ => new SipAttemptOutcome(region, SipAttemptOutcomeKind.TransportError, null, result.Error?.Message, result.Elapsed),
     };
 

@@ -94,7 +94,7 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
         catch (OperationCanceledException)
         {
             TimeSpan waited = _time.GetElapsedTime(started);
-            return HealthProbeResult.Unhealthy(waited, $"no answer within {DurationText.Format(waited)}");
+            return HealthProbeResult.Unhealthy(waited, $"no answer within {SipDurations.Format(waited)}");
         }
 
         return Interpret(result);
@@ -123,13 +123,13 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
             case SipTransactionOutcome.Response:
                 SipResponse response = result.Response!;
                 string detail = response.RetryAfter is { } retryAfter
-                    ? string.Create(CultureInfo.InvariantCulture, $"{response.StatusText} (Retry-After {DurationText.Format(retryAfter)})")
+                    ? string.Create(CultureInfo.InvariantCulture, $"{response.StatusText} (Retry-After {SipDurations.Format(retryAfter)})")
                     : response.StatusText;
                 return _accepted.Contains(response.StatusCode)
                     ? HealthProbeResult.Healthy(result.Elapsed, detail)
                     : HealthProbeResult.Unhealthy(result.Elapsed, detail);
             case SipTransactionOutcome.Timeout:
-                return HealthProbeResult.Unhealthy(result.Elapsed, $"no answer within Timer F ({DurationText.Format(result.Elapsed)})");
+                return HealthProbeResult.Unhealthy(result.Elapsed, $"no answer within Timer F ({SipDurations.Format(result.Elapsed)})");
             default:
                 return HealthProbeResult.Unhealthy(result.Elapsed, $"transport error: {result.Error?.Message}");
         }

@@ -110,7 +110,7 @@ public sealed class SipOptionsProbeTests : IAsyncDisposable
         HealthProbeResult result = await pending;
 
         Assert.Equal(ProbeStatus.Unhealthy, result.Status);
-        Assert.Equal("no answer within Timer F (0.64s)", result.Detail);
+        Assert.Equal("no answer within Timer F (640ms)", result.Detail);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class SipOptionsProbeTests : IAsyncDisposable
 
         await cancel.CancelAsync();
 
-        Assert.Equal(new HealthProbeResult(ProbeStatus.Unhealthy, TimeSpan.FromMilliseconds(700), "no answer within 0.7s"), await pending);
+        Assert.Equal(new HealthProbeResult(ProbeStatus.Unhealthy, TimeSpan.FromMilliseconds(700), "no answer within 700ms"), await pending);
     }
 
     [Fact]
