@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SlaKit.Probes;
+using SlaKit.Sip;
 
 namespace SlaKit.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal static class ProbeCommand
 
     public static Command Create()
     {
-        var target = new Argument<string>("target") { Description = "http(s)://host[:port]/path or tcp://host:port." };
+        var target = new Argument<string>("target") { Description = "http(s)://host[:port]/path, tcp://host:port or sip:host[:port][;transport=udp|tcp]." };
         var timeout = new Option<string>("--timeout") { Description = "How long each probe may take, such as 2s or 500ms.", DefaultValueFactory = _ => "2s" };
         var count = new Option<string>("--count") { Description = "How many probes to send, 1 to 100.", DefaultValueFactory = _ => "1" };
         var interval = new Option<string>("--interval") { Description = "The pause between probes, such as 1s.", DefaultValueFactory = _ => "1s" };
@@ -37,8 +38,8 @@ internal static class ProbeCommand
 
                 int probes = CliInput.Count(parse.GetValue(count)!, "--count", 1, 100);
                 TimeSpan pause = CliInput.Duration(parse.GetValue(interval)!, "--interval");
-                (IHealthProbe probe, IDisposable? owned) = CreateProbe(parse.GetValue(target)!, each);
-                using (owned)
+                IHealthProbe probe = CreateProbe(parse.GetValue(target)!, each);
+                try
                 {
                     var results = new List<HealthProbeResult>(probes);
                     for (int i = 0; i < probes; i++)
@@ -53,6 +54,18 @@ internal static class ProbeCommand
 
                     Answer(parse.GetValue(target)!, results).WriteTo(output, parse.GetValue(SlakitCli.Json));
                     return results.All(static r => r.Status == ProbeStatus.Healthy) ? SlakitCli.Success : NotHealthy;
+                }
+                finally
+                {
+                    switch (probe)
+                    {
+                        case IAsyncDisposable asyncDisposable:
+                            await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                            break;
+                        case IDisposable disposable:
+                            disposable.Dispose();
+                            break;
+                    }
                 }
             }
             catch (CliUsageException exception)
@@ -89,23 +102,30 @@ internal static class ProbeCommand
         return answer;
     }
 
-    /// <summary>The probe for a target, and what to dispose after it.</summary>
-    internal static (IHealthProbe Probe, IDisposable? Owned) CreateProbe(string target, TimeSpan timeout)
+    /// <summary>The probe for a target; the caller disposes it.</summary>
+    internal static IHealthProbe CreateProbe(string target, TimeSpan timeout)
     {
+        if (target.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
+        {
+            // One OPTIONS (RFC 3261 §11), bounded by --timeout rather than by Timer F's 32 s.
+            return SipTarget.TryParse(target, out SipTarget? sip)
+                ? new SipOptionsProbe(sip, new SipOptionsProbeOptions { Timeout = timeout })
+                : throw new CliUsageException($"target '{target}' is not a SIP URI: use sip:host[:port][;transport=udp|tcp].");
+        }
+
         if (Uri.TryCreate(target, UriKind.Absolute, out Uri? uri))
         {
             if (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             {
-                var probe = new HttpProbe(uri, new HttpProbeOptions { Timeout = timeout });
-                return (probe, probe);
+                return new HttpProbe(uri, new HttpProbeOptions { Timeout = timeout });
             }
 
             if (uri.Scheme == "tcp" && !uri.IsDefaultPort && uri.Port > 0 && uri.AbsolutePath is "/" or "" && uri.Host.Length > 0)
             {
-                return (new TcpProbe(uri.Host, uri.Port, timeout), null);
+                return new TcpProbe(uri.Host, uri.Port, timeout);
             }
         }
 
-        throw new CliUsageException($"target '{target}' is not a probe target: use http(s)://host[:port]/path or tcp://host:port.");
+        throw new CliUsageException($"target '{target}' is not a probe target: use http(s)://host[:port]/path, tcp://host:port or sip:host[:port][;transport=udp|tcp].");
     }
 }

@@ -1,0 +1,49 @@
+using System.Net;
+
+namespace SlaKit.Sip;
+
+/// <summary>
+/// A client's path to one SIP server (RFC 3261 §18.1): it sends requests and hands the responses that come back to
+/// its <see cref="Sink"/>. Responses are matched to transactions above it, so one connection carries many.
+/// </summary>
+internal abstract class SipConnection : IAsyncDisposable
+{
+    protected SipConnection(SipTarget target)
+    {
+        Target = target;
+    }
+
+    /// <summary>The server.</summary>
+    public SipTarget Target { get; }
+
+    /// <summary>Whether the transport is reliable (TCP), so requests are not retransmitted (RFC 3261 §17.1.2.2).</summary>
+    public abstract bool IsReliable { get; }
+
+    /// <summary>The transport as written in a Via header: <c>UDP</c> or <c>TCP</c>.</summary>
+    public string ViaTransport => Target.Transport == SipTransportProtocol.Tcp ? "TCP" : "UDP";
+
+    /// <summary>Receives responses and transport errors; set before the connection is opened.</summary>
+    public ISipResponseSink? Sink { get; set; }
+
+    /// <summary>Makes the connection ready to send, once or again after it broke; returns the local address for Via.</summary>
+    /// <exception cref="SipTransportException">The server cannot be reached.</exception>
+    public abstract ValueTask<EndPoint> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sends one message.</summary>
+    /// <exception cref="SipTransportException">The transport failed.</exception>
+    public abstract ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Hands a received message up; requests are not for a client and are dropped.</summary>
+    protected void Deliver(SipMessage message)
+    {
+        if (message is SipResponse response)
+        {
+            Sink?.OnResponse(response);
+        }
+    }
+
+    /// <summary>Reports a transport failure up.</summary>
+    protected void Fail(SipTransportException error) => Sink?.OnTransportError(error);
+}

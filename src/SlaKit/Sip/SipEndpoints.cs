@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace SlaKit.Sip;
+
+/// <summary>Turns a target into a socket address, and a socket address into a Via sent-by.</summary>
+internal static class SipEndpoints
+{
+    /// <summary>The target's address: its IP literal, or the first address the system resolver returns for its name.</summary>
+    /// <exception cref="SipTransportException">The name does not resolve.</exception>
+    public static async ValueTask<IPEndPoint> ResolveAsync(SipTarget target, CancellationToken cancellationToken)
+    {
+        string host = target.Host.StartsWith('[') ? target.Host[1..^1] : target.Host;
+        if (IPAddress.TryParse(host, out IPAddress? literal))
+        {
+            return new IPEndPoint(literal, target.Port);
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new SipTransportException($"{host} does not resolve: {e.Message}", e);
+        }
+
+        return addresses.Length > 0
+            ? new IPEndPoint(addresses[0], target.Port)
+            : throw new SipTransportException($"{host} resolves to no address.");
+    }
+
+    /// <summary>A Via sent-by for a local address: <c>host:port</c>, IPv6 in brackets.</summary>
+    public static string SentBy(EndPoint local) => local switch
+    {
+        IPEndPoint { AddressFamily: AddressFamily.InterNetworkV6 } ip => $"[{ip.Address}]:{ip.Port}",
+        IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+        _ => local.ToString() ?? "invalid",
+    };
+
+    /// <summary>Whether a socket error means nothing listens there: ICMP port unreachable or a refused connection.</summary>
+    public static bool IsRefused(SocketException e) => e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset;
+}

@@ -1,0 +1,325 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SlaKit.Probes;
+using SlaKit.Regions;
+
+namespace SlaKit.Sip;
+
+/// <summary>
+/// Sends non-INVITE SIP requests (OPTIONS, REGISTER, MESSAGE, …) to the best of several regions and moves to the next
+/// when one fails: on a transaction timeout, a 503, or a transport error the same request goes to the next region with
+/// a new Via branch (RFC 3263 §4.3). Regions that probes or earlier requests found down are skipped up front.
+/// </summary>
+/// <remarks>
+/// <para>Order and health follow <see cref="SipRegionSelector"/>: priority first, then RFC 2782 weighted choice; a 503
+/// with <c>Retry-After</c> keeps its region out for that long.</para>
+/// <para>A bare transaction waits Timer F (64·T1, 32 s) before it gives up on a silent server. Feed probe results
+/// (<see cref="ReportProbeResult(string, HealthProbeResult)"/>, for example from <see cref="CreateProbe"/> run every
+/// second) and a silent region leaves the rotation within a few seconds, before requests wait on it.</para>
+/// <para>Without probe results, an Unhealthy region is sent one OPTIONS in the background after
+/// <see cref="SipFailoverOptions.BreakDuration"/>; no request waits on it.</para>
+/// The client keeps one UDP socket or TCP connection per region; dispose it to close them. Thread-safe.
+/// </remarks>
+public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, IDisposable
+{
+    private readonly SipRegionSelector _selector;
+    private readonly SipTimerSettings _timers;
+    private readonly TimeSpan? _attemptTimeout;
+    private readonly Func<SipTarget, SipConnection> _connectionFactory;
+    private readonly Dictionary<RegionState, SipTransactionLayer> _layers = [];
+    private readonly HashSet<Task> _trials = [];
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly SipTelemetry _telemetry;
+    private readonly KeyValuePair<string, object?> _clientTag;
+    private bool _disposed;
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="name">The client's name, for logs, metrics and events.</param>
+    /// <param name="options">The regions, timers and health thresholds; validated here.</param>
+    /// <param name="timeProvider">The clock for transaction timers and health; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where health changes and failovers are logged; nowhere when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Where <c>slakit.sip.attempts</c> is published; a meter of the client's own when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, or <paramref name="options"/> are invalid (the message names each problem).</exception>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public SipFailoverClient(string name, SipFailoverOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : this(name, options, timeProvider, loggerFactory, meterFactory, null, Random.Shared)
+    {
+    }
+
+    internal SipFailoverClient(
+        string name,
+        SipFailoverOptions options,
+        TimeProvider? timeProvider,
+        ILoggerFactory? loggerFactory,
+        IMeterFactory? meterFactory,
+        Func<SipTarget, SipConnection>? connectionFactory,
+        Random random)
+    {
+        _selector = new SipRegionSelector(name, options, timeProvider, loggerFactory, random);
+        _timers = options.Timers;
+        _attemptTimeout = options.AttemptTimeout;
+        _connectionFactory = connectionFactory ??
+            SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"));
+        _telemetry = new SipTelemetry(meterFactory);
+        _clientTag = new("client", name);
+    }
+
+    /// <inheritdoc/>
+    public event EventHandler<RegionHealthChangedEventArgs>? HealthChanged
+    {
+        add => _selector.HealthChanged += value;
+        remove => _selector.HealthChanged -= value;
+    }
+
+    /// <inheritdoc/>
+    public string ClientName => _selector.ClientName;
+
+    /// <summary>The regions, in configuration order.</summary>
+    public IReadOnlyList<Region> Regions => _selector.Regions;
+
+    private TimeProvider Time => _selector.Time;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RegionStatus> GetStatus() => _selector.GetStatus();
+
+    /// <inheritdoc/>
+    public void ReportProbeResult(string regionName, RegionHealth observed, string? detail = null) =>
+        _selector.ReportProbeResult(regionName, observed, detail);
+
+    /// <summary>Feeds a probe's result, such as a <see cref="SipOptionsProbe"/>'s, into a region's health.</summary>
+    /// <param name="regionName">The region probed.</param>
+    /// <param name="result">What the probe found.</param>
+    /// <exception cref="ArgumentException">The client has no region of that name.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The result's status is unknown.</exception>
+    public void ReportProbeResult(string regionName, HealthProbeResult result) => _selector.ReportProbeResult(regionName, result);
+
+    /// <summary>
+    /// Creates an OPTIONS probe of one region's server, with the client's T1 and T2 unless <paramref name="options"/>
+    /// say otherwise. Run it on a schedule and pass its results to <see cref="ReportProbeResult(string, HealthProbeResult)"/>.
+    /// </summary>
+    /// <param name="regionName">The region to probe.</param>
+    /// <param name="options">The probe's options; when <see langword="null"/>, the defaults with the client's T1 and T2.</param>
+    /// <returns>The probe, with a socket of its own; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException">The client has no region of that name, or the options are invalid.</exception>
+    public SipOptionsProbe CreateProbe(string regionName, SipOptionsProbeOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(regionName);
+        Region region = _selector.Regions.FirstOrDefault(r => string.Equals(r.Name, regionName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"SIP client '{ClientName}' has no region named '{regionName}'.", nameof(regionName));
+        options ??= new SipOptionsProbeOptions { T1 = _timers.T1, T2 = _timers.T2 };
+        return new SipOptionsProbe(_selector.GetTarget(region), options, Time, _connectionFactory);
+    }
+
+    /// <summary>
+    /// Sends a non-INVITE request to the best region, and to the next ones while a region times out, answers 503 or
+    /// cannot be reached.
+    /// </summary>
+    /// <param name="request">
+    /// The request, left unchanged. What RFC 3261 §8.1.1 requires and it lacks is filled in on a copy: Max-Forwards 70,
+    /// a From with a tag, a To (its Request-URI), a Call-ID and a CSeq. It must not carry a Via: each attempt gets its own.
+    /// </param>
+    /// <param name="cancellationToken">Stops waiting at once; the transaction in flight is abandoned.</param>
+    /// <returns>The first final response other than 503.</returns>
+    /// <exception cref="SipFailoverException">Every region tried failed; its outcomes say how.</exception>
+    /// <exception cref="ArgumentException">The request is an INVITE or ACK, carries a Via, or has a CSeq for another method.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    public async Task<SipResponse> SendAsync(SipRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        SipRequest prepared = SipRequests.Complete(request, nameof(request));
+        StartBackgroundTrials();
+
+        IReadOnlyList<RegionState> order = _selector.Plan(allowTrial: false);
+        var outcomes = new List<SipAttemptOutcome>(order.Count);
+        foreach (RegionState region in order)
+        {
+            SipAttemptOutcome outcome = await AttemptAsync(region, prepared, cancellationToken).ConfigureAwait(false);
+            outcomes.Add(outcome);
+            _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
+            if (outcome.Kind == SipAttemptOutcomeKind.Answered)
+            {
+                return outcome.Response!;
+            }
+
+            ILogger logger = _selector.Logger;
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                string described = outcome.ToString();
+                SipLog.AttemptFailed(logger, ClientName, request.Method, region.Region.Name, described);
+            }
+        }
+
+        string summary = string.Join("; ", outcomes);
+        SipLog.AllRegionsFailed(_selector.Logger, ClientName, request.Method, summary);
+        throw new SipFailoverException(ClientName, $"{request.Method} failed in every region of SIP client '{ClientName}': {summary}.", outcomes);
+    }
+
+    /// <summary>Closes every socket and connection and stops background trials.</summary>
+    /// <returns>A task that completes when they are closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        SipTransactionLayer[] layers;
+        Task[] trials;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _disposed, true);
+            layers = [.. _layers.Values];
+            trials = [.. _trials];
+        }
+
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        foreach (SipTransactionLayer layer in layers)
+        {
+            await layer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(trials).ConfigureAwait(false);
+        _disposing.Dispose();
+        _telemetry.Dispose();
+    }
+
+    /// <summary>Closes every socket and connection and stops background trials.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static string? Reason(SipAttemptOutcome outcome) => outcome.Kind switch
+    {
+        SipAttemptOutcomeKind.Answered => null,
+        SipAttemptOutcomeKind.ServiceUnavailable => $"it answered {outcome.Response!.StatusText}",
+        SipAttemptOutcomeKind.Timeout => $"it did not answer within {SipDurations.Format(outcome.Duration)}",
+        _ => $"a transport error ({outcome.Error})",
+    };
+
+    private async Task<SipAttemptOutcome> AttemptAsync(RegionState region, SipRequest request, CancellationToken cancellationToken)
+    {
+        SipTransactionLayer layer = LayerFor(region);
+        using Activity? activity = _telemetry.ActivitySource.StartActivity("slakit.sip.attempt", ActivityKind.Client);
+        activity?.SetTag("slakit.client", ClientName);
+        activity?.SetTag("slakit.region", region.Region.Name);
+        activity?.SetTag("sip.method", request.Method);
+
+        long started = Time.GetTimestamp();
+        using CancellationTokenSource? timeout = _attemptTimeout is { } limit ? new CancellationTokenSource(limit, Time) : null;
+        using CancellationTokenSource? linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        SipAttemptOutcome outcome;
+        try
+        {
+            SipTransactionResult result = await layer.SendAsync(request, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+            outcome = Outcome(region.Region, result);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan waited = Time.GetElapsedTime(started);
+            outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({SipDurations.Format(waited)})", waited);
+        }
+
+        string tag = SipTelemetry.OutcomeTag(outcome.Kind);
+        _telemetry.Attempts.Add(1, _clientTag, new("region", region.Region.Name), new("method", request.Method), new("outcome", tag));
+        activity?.SetTag("slakit.outcome", tag);
+        if (outcome.Response is { } response)
+        {
+            activity?.SetTag("sip.status_code", response.StatusCode);
+        }
+
+        return outcome;
+    }
+
+    private static SipAttemptOutcome Outcome(Region region, SipTransactionResult result) => result.Outcome switch
+    {
+        SipTransactionOutcome.Response => new SipAttemptOutcome(
+            region,
+            result.Response!.StatusCode == 503 ? SipAttemptOutcomeKind.ServiceUnavailable : SipAttemptOutcomeKind.Answered,
+            result.Response,
+            null,
+            result.Elapsed),
+        SipTransactionOutcome.Timeout => new SipAttemptOutcome(region, SipAttemptOutcomeKind.Timeout, null, $"no answer within Timer F ({SipDurations.Format(result.Elapsed)})", result.Elapsed),
+        _ => new SipAttemptOutcome(region, SipAttemptOutcomeKind.TransportError, null, result.Error?.Message, result.Elapsed),
+    };
+
+    private SipTransactionLayer LayerFor(RegionState region)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_layers.TryGetValue(region, out SipTransactionLayer? layer))
+            {
+                layer = new SipTransactionLayer(_connectionFactory(_selector.TargetOf(region)), _timers, Time);
+                _layers[region] = layer;
+            }
+
+            return layer;
+        }
+    }
+
+    /// <summary>Without probes, sends an OPTIONS in the background to each Unhealthy region whose break is over.</summary>
+    private void StartBackgroundTrials()
+    {
+        if (_selector.IsProbed)
+        {
+            return;
+        }
+
+        DateTimeOffset now = Time.GetUtcNow();
+        foreach (RegionState region in _selector.States)
+        {
+            if (region.ViewAt(now).CanTrial && region.TryBeginTrial(now))
+            {
+                lock (_gate)
+                {
+                    if (_disposed)
+                    {
+                        region.EndTrial();
+                        return;
+                    }
+
+                    Task trial = TrialAsync(region);
+                    _trials.Add(trial);
+                    _ = trial.ContinueWith(
+                        t =>
+                        {
+                            lock (_gate)
+                            {
+                                _trials.Remove(t);
+                            }
+                        },
+                        CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
+                }
+            }
+        }
+    }
+
+    private async Task TrialAsync(RegionState region)
+    {
+        try
+        {
+            await Task.Yield();
+            SipRequest options = SipRequests.Options(_selector.TargetOf(region), "SlaKit");
+            SipAttemptOutcome outcome = await AttemptAsync(region, options, _disposing.Token).ConfigureAwait(false);
+            _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter, served: false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client is being disposed.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client was disposed between the trial's start and its send.
+        }
+        finally
+        {
+            region.EndTrial();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using SlaKit.Regions;
+
+namespace SlaKit.Sip;
+
+/// <summary>
+/// How a <see cref="SipFailoverClient"/> or <see cref="SipRegionSelector"/> fails over between SIP servers. Set in
+/// code or bound from configuration, and validated when the client is created (at host start-up with dependency injection).
+/// </summary>
+public sealed class SipFailoverOptions
+{
+    /// <summary>The default of <see cref="T1"/>: 500 milliseconds (RFC 3261 §17.1.1.1).</summary>
+    public static readonly TimeSpan DefaultT1 = SipTimerSettings.Default.T1;
+
+    /// <summary>The default of <see cref="T2"/>: 4 seconds (RFC 3261 §17.1.1.1).</summary>
+    public static readonly TimeSpan DefaultT2 = SipTimerSettings.Default.T2;
+
+    /// <summary>
+    /// The regions, in any order: each endpoint a SIP URI such as <c>sip:10.0.0.5:5060;transport=udp</c>. Lower
+    /// <see cref="Region.Priority"/> is preferred; regions of one priority share requests by <see cref="Region.Weight"/>
+    /// as RFC 2782 shares SRV targets. At least one is required; names must be unique.
+    /// </summary>
+    public IList<Region> Regions { get; } = [];
+
+    /// <summary>
+    /// The transport for regions whose URI has no <c>transport</c> parameter. <see cref="SipTransportProtocol.Udp"/> by
+    /// default, as RFC 3263 §4.1 chooses for a <c>sip:</c> URI.
+    /// </summary>
+    public SipTransportProtocol Transport { get; set; } = SipTransportProtocol.Udp;
+
+    /// <summary>
+    /// T1, the round-trip estimate of RFC 3261 §17.1.1.1: over UDP a request is retransmitted after T1, then at doubling
+    /// intervals up to <see cref="T2"/>, and a transaction times out after 64·T1 (Timer F). Positive, at most one minute.
+    /// 500 milliseconds by default, so Timer F is 32 seconds.
+    /// </summary>
+    public TimeSpan T1 { get; set; } = DefaultT1;
+
+    /// <summary>T2, the longest retransmission interval for non-INVITE requests; at least <see cref="T1"/>. 4 seconds by default.</summary>
+    public TimeSpan T2 { get; set; } = DefaultT2;
+
+    /// <summary>
+    /// How long one attempt may wait for a final response before the next region is tried; positive and no longer than
+    /// Timer F. <see langword="null"/> (the default) waits for Timer F (64·T1), as RFC 3261 does. Probes are the better
+    /// way to avoid the wait: a region they mark down is not tried at all.
+    /// </summary>
+    public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>Consecutive failures (attempts or probes) that mark a region Unhealthy; at least 1. 2 by default.</summary>
+    public int FailuresToMarkDown { get; set; } = 2;
+
+    /// <summary>Consecutive successes (attempts or probes) that bring an Unhealthy region back; at least 1. 2 by default.</summary>
+    public int SuccessesToMarkUp { get; set; } = 2;
+
+    /// <summary>
+    /// How long an Unhealthy region rests before it is tried again, when no probe results are reported; at least 0.5 s.
+    /// 5 seconds by default. A <see cref="SipFailoverClient"/> tries it with an OPTIONS in the background, so no request
+    /// waits on it; once probe results are reported, probes alone bring regions back.
+    /// </summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a recovered region stays on standby before it is preferred again, so a flapping server does not bounce
+    /// traffic; zero or positive. 30 seconds by default.
+    /// </summary>
+    public TimeSpan FailbackDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest a 503's <c>Retry-After</c> may keep a region out; positive. 5 minutes by default.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    internal SipTimerSettings Timers => new(T1, T2, SipTimerSettings.Default.T4);
+
+    internal RegionHealthPolicy HealthPolicy => new(FailuresToMarkDown, SuccessesToMarkUp, BreakDuration, FailbackDelay, MaxRetryAfter);
+}

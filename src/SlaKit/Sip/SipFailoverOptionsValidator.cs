@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Options;
+using SlaKit.Regions;
+
+namespace SlaKit.Sip;
+
+/// <summary>Checks <see cref="SipFailoverOptions"/>, naming every problem at once.</summary>
+internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailoverOptions>
+{
+    private static readonly TimeSpan MinimumBreak = TimeSpan.FromMilliseconds(500);
+
+    public ValidateOptionsResult Validate(string? name, SipFailoverOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> failures = Problems(name, options);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Throws when the options are invalid, for clients created without dependency injection.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message names each problem.</exception>
+    public static void ThrowIfInvalid(string name, SipFailoverOptions options, string paramName)
+    {
+        List<string> failures = Problems(name, options);
+        if (failures.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", failures), paramName);
+        }
+    }
+
+    public static List<string> Problems(string? name, SipFailoverOptions options)
+    {
+        var failures = new List<string>();
+        string client = string.IsNullOrEmpty(name) ? "the default SIP client" : $"SIP client '{name}'";
+
+        if (options.Regions.Count == 0)
+        {
+            failures.Add($"{client} has no regions: configure at least one (two or more to fail over).");
+        }
+
+        if (!Enum.IsDefined(options.Transport))
+        {
+            failures.Add($"{client}: Transport '{options.Transport}' is not a SIP transport.");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (Region? region in options.Regions)
+        {
+            if (region is null)
+            {
+                failures.Add($"{client} has a null region.");
+                continue;
+            }
+
+            if (!names.Add(region.Name))
+            {
+                failures.Add($"{client} has two regions named '{region.Name}'.");
+            }
+
+            if (!SipTarget.TryParse(region.Endpoint.OriginalString, SipTransportProtocol.Udp, out _, out string? error))
+            {
+                failures.Add($"Region '{region.Name}' of {client}: {error}");
+            }
+
+            if (region.Weight <= 0)
+            {
+                failures.Add($"Region '{region.Name}' of {client} has weight {region.Weight}; it must be positive.");
+            }
+
+            if (region.Priority < 0)
+            {
+                failures.Add($"Region '{region.Name}' of {client} has priority {region.Priority}; it must not be negative.");
+            }
+        }
+
+        if (options.T1 <= TimeSpan.Zero || options.T1 > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{client}: T1 ({options.T1}) must be positive and at most one minute.");
+        }
+
+        if (options.T2 < options.T1)
+        {
+            failures.Add($"{client}: T2 ({options.T2}) must be at least T1 ({options.T1}).");
+        }
+
+        if (options.AttemptTimeout is { } attempt && (attempt <= TimeSpan.Zero || attempt > options.T1 * 64))
+        {
+            failures.Add($"{client}: AttemptTimeout ({attempt}) must be positive and at most Timer F, 64 x T1 ({options.T1 * 64}).");
+        }
+
+        if (options.FailuresToMarkDown < 1)
+        {
+            failures.Add($"{client}: FailuresToMarkDown ({options.FailuresToMarkDown}) must be at least 1.");
+        }
+
+        if (options.SuccessesToMarkUp < 1)
+        {
+            failures.Add($"{client}: SuccessesToMarkUp ({options.SuccessesToMarkUp}) must be at least 1.");
+        }
+
+        if (options.BreakDuration < MinimumBreak)
+        {
+            failures.Add($"{client}: BreakDuration ({options.BreakDuration}) must be at least 0.5 s.");
+        }
+
+        if (options.FailbackDelay < TimeSpan.Zero)
+        {
+            failures.Add($"{client}: FailbackDelay ({options.FailbackDelay}) must not be negative.");
+        }
+
+        if (options.MaxRetryAfter <= TimeSpan.Zero)
+        {
+            failures.Add($"{client}: MaxRetryAfter ({options.MaxRetryAfter}) must be positive.");
+        }
+
+        return failures;
+    }
+}

@@ -1,0 +1,310 @@
+using System.Globalization;
+
+namespace SlaKit.Sip;
+
+/// <summary>Reads the structured header values the transaction layer relies on (RFC 3261 §20, §25.1).</summary>
+internal static class SipHeaderValues
+{
+    /// <summary>The largest CSeq number: RFC 3261 §8.1.1.5 keeps it below 2³¹.</summary>
+    public const long MaxCSeq = int.MaxValue;
+
+    /// <summary>Reads <c>CSeq</c>: a sequence number, linear white space, and the method.</summary>
+    public static bool TryParseCSeq(ReadOnlySpan<char> value, out long number, out string method)
+    {
+        number = 0;
+        method = "";
+        int digits = 0;
+        while (digits < value.Length && char.IsAsciiDigit(value[digits]))
+        {
+            digits++;
+        }
+
+        if (digits == 0 || digits > 10 || !long.TryParse(value[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out number) || number > MaxCSeq)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = value[digits..];
+        ReadOnlySpan<char> trimmed = rest.TrimStart(" \t");
+        if (trimmed.Length == rest.Length || !SipSyntax.IsToken(trimmed))
+        {
+            return false;
+        }
+
+        method = trimmed.ToString();
+        return true;
+    }
+
+    /// <summary>Reads <c>Max-Forwards</c>: an integer from 0 to 255 (RFC 3261 §20.22).</summary>
+    public static bool TryParseMaxForwards(ReadOnlySpan<char> value, out int hops)
+    {
+        hops = 0;
+        return value.Length is > 0 and <= 3 &&
+            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out hops) && hops <= 255;
+    }
+
+    /// <summary>Reads <c>Content-Length</c>: digits, at most <see cref="SipMessage.MaxMessageSize"/>.</summary>
+    public static bool TryParseContentLength(ReadOnlySpan<char> value, out int length)
+    {
+        length = 0;
+        return value.Length is > 0 and <= 6 &&
+            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out length) &&
+            length <= SipMessage.MaxMessageSize;
+    }
+
+    /// <summary>Reads <c>Retry-After</c>'s delta-seconds, ignoring a comment and parameters after it (RFC 3261 §20.33).</summary>
+    public static TimeSpan? ParseRetryAfter(ReadOnlySpan<char> value)
+    {
+        int digits = 0;
+        while (digits < value.Length && char.IsAsciiDigit(value[digits]))
+        {
+            digits++;
+        }
+
+        if (digits is 0 or > 10 || !uint.TryParse(value[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out uint seconds))
+        {
+            return null;
+        }
+
+        if (digits < value.Length && value[digits] is not (' ' or '\t' or '(' or ';'))
+        {
+            return null;
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>The first value of a header line holding comma-separated values, ignoring commas in quoted strings.</summary>
+    public static ReadOnlySpan<char> FirstElement(ReadOnlySpan<char> value)
+    {
+        bool quoted = false;
+        for (int i = 0; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (quoted && c == '\\')
+            {
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                return value[..i].TrimEnd(" \t");
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Reads one via-parm: <c>SIP/2.0/transport sent-by *( ; param )</c>, returning its branch (empty when
+    /// it has none).
+    /// </summary>
+    public static bool TryParseVia(ReadOnlySpan<char> via, out string branch)
+    {
+        branch = "";
+
+        // sent-protocol: protocol-name SLASH protocol-version SLASH transport, with optional white space around the slashes.
+        if (!TryToken(ref via, out _) || !TrySlash(ref via) || !TryToken(ref via, out _) || !TrySlash(ref via) || !TryToken(ref via, out _))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> afterProtocol = via;
+        via = via.TrimStart(" \t");
+        if (via.Length == afterProtocol.Length)
+        {
+            return false; // LWS is required before sent-by
+        }
+
+        int end = via.IndexOfAny(";, \t");
+        ReadOnlySpan<char> sentBy = end < 0 ? via : via[..end];
+        if (!IsSentBy(sentBy))
+        {
+            return false;
+        }
+
+        via = via[sentBy.Length..].TrimStart(" \t");
+        while (!via.IsEmpty)
+        {
+            if (via[0] != ';')
+            {
+                return false;
+            }
+
+            via = via[1..].TrimStart(" \t");
+            if (!TryToken(ref via, out ReadOnlySpan<char> name))
+            {
+                return false;
+            }
+
+            via = via.TrimStart(" \t");
+            ReadOnlySpan<char> paramValue = default;
+            if (!via.IsEmpty && via[0] == '=')
+            {
+                via = via[1..].TrimStart(" \t");
+                if (!via.IsEmpty && via[0] == '"')
+                {
+                    int close = ClosingQuote(via);
+                    if (close < 0)
+                    {
+                        return false;
+                    }
+
+                    paramValue = via[..(close + 1)];
+                    via = via[(close + 1)..];
+                }
+                else
+                {
+                    // Parameter values are tokens, IPv6 references or host names: stop at the next separator.
+                    int stop = via.IndexOfAny("; \t");
+                    paramValue = stop < 0 ? via : via[..stop];
+                    if (paramValue.IsEmpty)
+                    {
+                        return false;
+                    }
+
+                    via = via[paramValue.Length..];
+                }
+            }
+
+            if (name.Equals("branch", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!SipSyntax.IsToken(paramValue))
+                {
+                    return false;
+                }
+
+                branch = paramValue.ToString();
+            }
+
+            via = via.TrimStart(" \t");
+        }
+
+        return true;
+    }
+
+    /// <summary>The branch of a message's topmost Via, or <see langword="null"/> when it has none.</summary>
+    public static string? TopBranch(SipMessage message) =>
+        message.Headers.TryGetValue(SipHeaderNames.Via, out string? via) && TryParseVia(FirstElement(via), out string branch) && branch.Length > 0
+            ? branch
+            : null;
+
+    /// <summary>Whether a From or To value already carries a <c>tag</c> parameter, outside its URI.</summary>
+    public static bool HasTag(string nameAddr)
+    {
+        // In a name-addr the URI sits in angle brackets, and its own parameters do not belong to the header.
+        int close = nameAddr.LastIndexOf('>');
+        ReadOnlySpan<char> parameters = close >= 0 ? nameAddr.AsSpan(close + 1) : nameAddr.AsSpan(Math.Max(0, nameAddr.IndexOf(';', StringComparison.Ordinal)));
+        foreach (Range part in parameters.Split(';'))
+        {
+            ReadOnlySpan<char> parameter = parameters[part].Trim(" \t");
+            if (parameter.StartsWith("tag", StringComparison.OrdinalIgnoreCase) &&
+                parameter[3..].TrimStart(" \t").StartsWith('='))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsSentBy(ReadOnlySpan<char> sentBy)
+    {
+        if (sentBy.IsEmpty)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> host = sentBy;
+        ReadOnlySpan<char> port = default;
+        if (sentBy[0] == '[')
+        {
+            int close = sentBy.IndexOf(']');
+            if (close < 0)
+            {
+                return false;
+            }
+
+            host = sentBy[..(close + 1)];
+            ReadOnlySpan<char> rest = sentBy[(close + 1)..];
+            if (!rest.IsEmpty)
+            {
+                if (rest[0] != ':')
+                {
+                    return false;
+                }
+
+                port = rest[1..];
+                if (port.IsEmpty)
+                {
+                    return false;
+                }
+            }
+        }
+        else
+        {
+            int colon = sentBy.IndexOf(':');
+            if (colon >= 0)
+            {
+                host = sentBy[..colon];
+                port = sentBy[(colon + 1)..];
+                if (port.IsEmpty)
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (!port.IsEmpty && (port.Length > 5 || !int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number is 0 or > 65535))
+        {
+            return false;
+        }
+
+        return SipHost.IsHost(host);
+    }
+
+    private static int ClosingQuote(ReadOnlySpan<char> text)
+    {
+        for (int i = 1; i < text.Length; i++)
+        {
+            if (text[i] == '\\')
+            {
+                i++;
+            }
+            else if (text[i] == '"')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool TryToken(ref ReadOnlySpan<char> text, out ReadOnlySpan<char> token)
+    {
+        int length = 0;
+        while (length < text.Length && SipSyntax.IsTokenChar(text[length]))
+        {
+            length++;
+        }
+
+        token = text[..length];
+        text = text[length..];
+        return length > 0;
+    }
+
+    private static bool TrySlash(ref ReadOnlySpan<char> text)
+    {
+        ReadOnlySpan<char> trimmed = text.TrimStart(" \t");
+        if (trimmed.IsEmpty || trimmed[0] != '/')
+        {
+            return false;
+        }
+
+        text = trimmed[1..].TrimStart(" \t");
+        return true;
+    }
+}

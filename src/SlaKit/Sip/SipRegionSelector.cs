@@ -1,0 +1,332 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SlaKit.Probes;
+using SlaKit.Regions;
+using SlaKit.Telemetry;
+
+namespace SlaKit.Sip;
+
+/// <summary>
+/// Region choice for applications with their own SIP stack: ask which regions to try for a request, in order, and
+/// report how each attempt went. Health follows the same rules as in <see cref="SipFailoverClient"/> (which uses one).
+/// </summary>
+/// <remarks>
+/// <para>Order: lowest <see cref="Region.Priority"/> first; within a priority, a random order weighted by
+/// <see cref="Region.Weight"/>, so a region comes first with probability weight / total weight, as RFC 2782 shares SRV
+/// targets. Healthy regions come before Degraded ones of the same priority; Unhealthy regions and regions inside a 503's
+/// <c>Retry-After</c> are left out, unless every region is, in which case all are returned in priority order.</para>
+/// <para>Reporting: a final response other than 503 is a success; a 503 with <c>Retry-After</c> keeps the region out for
+/// that long (RFC 3261 §21.5.4); a 503 without it, a timeout or a transport error is a failure.
+/// <see cref="SipFailoverOptions.FailuresToMarkDown"/> failures in a row mark the region Unhealthy.</para>
+/// <para>Without probes, an Unhealthy region is offered first again after <see cref="SipFailoverOptions.BreakDuration"/>, to
+/// one request at a time, until that attempt is reported (or Timer F passes). Once probe results are reported with
+/// <see cref="ReportProbeResult(string, HealthProbeResult)"/>, only probes bring regions back.</para>
+/// Thread-safe.
+/// </remarks>
+public sealed class SipRegionSelector : IRegionHealthMonitor
+{
+    private readonly RegionState[] _regions;
+    private readonly SipTarget[] _targets;
+    private readonly Region[] _configured;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Random _random;
+    private readonly Lock _trialGate = new();
+    private readonly DateTimeOffset?[] _trialUntil;
+    private readonly TimeSpan _trialHold;
+    private int _probed;
+    private RegionState? _active;
+
+    /// <summary>Creates a selector.</summary>
+    /// <param name="name">The name of the client or trunk, for logs and events.</param>
+    /// <param name="options">The regions and health thresholds; validated here.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where health changes are logged; nowhere when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, or <paramref name="options"/> are invalid (the message names each problem).</exception>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public SipRegionSelector(string name, SipFailoverOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(name, options, timeProvider, loggerFactory, Random.Shared)
+    {
+    }
+
+    internal SipRegionSelector(string name, SipFailoverOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, Random random)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        SipFailoverOptionsValidator.ThrowIfInvalid(name, options, nameof(options));
+        ClientName = name;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}");
+        _random = random;
+        _trialHold = options.AttemptTimeout ?? options.Timers.TimerF;
+
+        _configured = [.. options.Regions];
+        _regions = new RegionState[_configured.Length];
+        _targets = new SipTarget[_configured.Length];
+        _trialUntil = new DateTimeOffset?[_configured.Length];
+        RegionHealthPolicy policy = options.HealthPolicy;
+        for (int i = 0; i < _configured.Length; i++)
+        {
+            _regions[i] = new RegionState(_configured[i], policy, OnHealthChanged);
+            SipTarget.TryParse(_configured[i].Endpoint.OriginalString, options.Transport, out SipTarget? target, out _);
+            _targets[i] = target!;
+        }
+    }
+
+    /// <inheritdoc/>
+    public event EventHandler<RegionHealthChangedEventArgs>? HealthChanged;
+
+    /// <inheritdoc/>
+    public string ClientName { get; }
+
+    /// <summary>The regions, in configuration order.</summary>
+    public IReadOnlyList<Region> Regions => _configured;
+
+    /// <summary>Whether probe results have been reported, so that probes alone bring Unhealthy regions back.</summary>
+    internal bool IsProbed => Volatile.Read(ref _probed) != 0;
+
+    internal IReadOnlyList<RegionState> States => _regions;
+
+    internal TimeProvider Time => _time;
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>The regions to try for one request, best first; never empty.</summary>
+    /// <returns>The regions in the order to try them.</returns>
+    public IReadOnlyList<Region> SelectRegions()
+    {
+        IReadOnlyList<RegionState> order = Plan(allowTrial: !IsProbed);
+        var regions = new Region[order.Count];
+        for (int i = 0; i < regions.Length; i++)
+        {
+            regions[i] = order[i].Region;
+        }
+
+        return regions;
+    }
+
+    /// <summary>The region to send one request to: the first of <see cref="SelectRegions"/>.</summary>
+    /// <returns>The region.</returns>
+    public Region SelectRegion() => SelectRegions()[0];
+
+    /// <summary>The server a region's endpoint names.</summary>
+    /// <param name="region">One of <see cref="Regions"/>.</param>
+    /// <returns>Its host, port and transport.</returns>
+    /// <exception cref="ArgumentException">The region is not one of this selector's.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="region"/> is <see langword="null"/>.</exception>
+    public SipTarget GetTarget(Region region) => _targets[IndexOf(region)];
+
+    /// <summary>Reports a final response from a region.</summary>
+    /// <param name="region">The region that answered.</param>
+    /// <param name="statusCode">The final status code, 200 to 699.</param>
+    /// <param name="retryAfter">The response's <c>Retry-After</c>, if it had one.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The status code is not final, or <paramref name="retryAfter"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The region is not one of this selector's.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="region"/> is <see langword="null"/>.</exception>
+    public void ReportResponse(Region region, int statusCode, TimeSpan? retryAfter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 200);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 699);
+        if (retryAfter < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(retryAfter), retryAfter, "Retry-After must not be negative.");
+        }
+
+        RegionState state = _regions[IndexOf(region)];
+        if (statusCode == 503)
+        {
+            Record(state, SipAttemptOutcomeKind.ServiceUnavailable, $"it answered {statusCode}", retryAfter);
+        }
+        else
+        {
+            Record(state, SipAttemptOutcomeKind.Answered, null, null);
+        }
+    }
+
+    /// <summary>Reports a final response from a region, reading its status code and <c>Retry-After</c>.</summary>
+    /// <param name="region">The region that answered.</param>
+    /// <param name="response">The final response.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The response is provisional (1xx).</exception>
+    /// <exception cref="ArgumentException">The region is not one of this selector's.</exception>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public void ReportResponse(Region region, SipResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ReportResponse(region, response.StatusCode, response.RetryAfter);
+    }
+
+    /// <summary>Reports that a region did not answer within the transaction timeout (Timer F).</summary>
+    /// <param name="region">The region.</param>
+    /// <exception cref="ArgumentException">The region is not one of this selector's.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="region"/> is <see langword="null"/>.</exception>
+    public void ReportTimeout(Region region) =>
+        Record(_regions[IndexOf(region)], SipAttemptOutcomeKind.Timeout, "it did not answer within the transaction timeout", null);
+
+    /// <summary>Reports that a region could not be reached: ICMP port unreachable, a refused or broken connection.</summary>
+    /// <param name="region">The region.</param>
+    /// <param name="detail">What happened, for logs.</param>
+    /// <exception cref="ArgumentException">The region is not one of this selector's.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="region"/> is <see langword="null"/>.</exception>
+    public void ReportTransportError(Region region, string? detail = null) =>
+        Record(_regions[IndexOf(region)], SipAttemptOutcomeKind.TransportError, $"a transport error ({detail ?? "unreachable"})", null);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RegionStatus> GetStatus()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        var statuses = new RegionStatus[_regions.Length];
+        for (int i = 0; i < _regions.Length; i++)
+        {
+            RegionView view = _regions[i].ViewAt(now);
+            statuses[i] = new RegionStatus(_regions[i].Region, view.Health, view.IsStandby);
+        }
+
+        return statuses;
+    }
+
+    /// <inheritdoc/>
+    public void ReportProbeResult(string regionName, RegionHealth observed, string? detail = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(regionName);
+        if (!Enum.IsDefined(observed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(observed), observed, "Unknown region health.");
+        }
+
+        int index = Array.FindIndex(_configured, r => string.Equals(r.Name, regionName, StringComparison.OrdinalIgnoreCase));
+        if (index < 0)
+        {
+            throw new ArgumentException($"SIP client '{ClientName}' has no region named '{regionName}'.", nameof(regionName));
+        }
+
+        Volatile.Write(ref _probed, 1);
+        _regions[index].RecordProbe(_time.GetUtcNow(), observed, detail ?? observed.ToString());
+    }
+
+    /// <summary>Feeds a probe's result, such as a <see cref="SipOptionsProbe"/>'s, into a region's health.</summary>
+    /// <param name="regionName">The region probed.</param>
+    /// <param name="result">What the probe found.</param>
+    /// <exception cref="ArgumentException">The client has no region of that name.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The result's status is unknown.</exception>
+    public void ReportProbeResult(string regionName, HealthProbeResult result) =>
+        ReportProbeResult(regionName, result.Status switch
+        {
+            ProbeStatus.Healthy => RegionHealth.Healthy,
+            ProbeStatus.Degraded => RegionHealth.Degraded,
+            ProbeStatus.Unhealthy => RegionHealth.Unhealthy,
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result.Status, "Unknown probe status."),
+        }, result.Detail);
+
+    /// <summary>Orders the regions for one request; a trial region, when one is due and allowed, comes first.</summary>
+    internal IReadOnlyList<RegionState> Plan(bool allowTrial)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        ReleaseExpiredTrials(now);
+        RegionPlan plan = RegionSelector.Plan(_regions, now, allowTrial, RegionSelectionMode.PriorityWeighted, _regions.Length, _random);
+        if (plan.IsTrial)
+        {
+            lock (_trialGate)
+            {
+                _trialUntil[Array.IndexOf(_regions, plan.Order[0])] = now + _trialHold;
+            }
+        }
+
+        return plan.Order;
+    }
+
+    internal SipTarget TargetOf(RegionState state) => _targets[Array.IndexOf(_regions, state)];
+
+    /// <summary>Feeds one attempt's outcome into its region's health.</summary>
+    internal void Record(RegionState state, SipAttemptOutcomeKind kind, string? reason, TimeSpan? retryAfter, bool served = true)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        switch (kind)
+        {
+            case SipAttemptOutcomeKind.Answered:
+                state.RecordSuccess(now);
+                if (served)
+                {
+                    NoteServed(state);
+                }
+
+                break;
+            case SipAttemptOutcomeKind.ServiceUnavailable when retryAfter is { } delay:
+                // RFC 3261 §21.5.4: the server is alive but asks not to be sent requests for this long.
+                state.RecordRetryAfter(now, delay);
+                break;
+            default:
+                state.RecordFailure(now, reason ?? kind.ToString());
+                break;
+        }
+
+        EndTrial(state);
+    }
+
+    private void EndTrial(RegionState state)
+    {
+        int index = Array.IndexOf(_regions, state);
+        lock (_trialGate)
+        {
+            if (_trialUntil[index] is null)
+            {
+                return;
+            }
+
+            _trialUntil[index] = null;
+        }
+
+        state.EndTrial();
+    }
+
+    private void ReleaseExpiredTrials(DateTimeOffset now)
+    {
+        for (int i = 0; i < _regions.Length; i++)
+        {
+            bool expired;
+            lock (_trialGate)
+            {
+                expired = _trialUntil[i] is { } until && now >= until;
+                if (expired)
+                {
+                    _trialUntil[i] = null;
+                }
+            }
+
+            if (expired)
+            {
+                // Nobody reported the trial: free the slot so that another request may try.
+                _regions[i].EndTrial();
+            }
+        }
+    }
+
+    private int IndexOf(Region region)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        int index = Array.IndexOf(_configured, region);
+        return index >= 0 ? index : throw new ArgumentException($"Region '{region.Name}' is not one of SIP client '{ClientName}'s regions.", nameof(region));
+    }
+
+    private void NoteServed(RegionState served)
+    {
+        RegionState? previous = Interlocked.Exchange(ref _active, served);
+        if (previous is not null && previous != served && previous.Region.Priority != served.Region.Priority)
+        {
+            FailoverLog.RegionSwitched(_logger, ClientName, previous.Region.Name, served.Region.Name);
+        }
+    }
+
+    private void OnHealthChanged(RegionState region, RegionHealth previous, RegionHealth current, string reason)
+    {
+        if (current == RegionHealth.Unhealthy)
+        {
+            FailoverLog.RegionUnhealthy(_logger, ClientName, region.Region.Name, current, previous, reason);
+        }
+        else
+        {
+            FailoverLog.RegionHealthChanged(_logger, ClientName, region.Region.Name, current, previous, reason);
+        }
+
+        HealthChanged?.Invoke(this, new RegionHealthChangedEventArgs(ClientName, region.Region, previous, current, reason));
+    }
+}

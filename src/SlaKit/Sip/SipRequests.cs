@@ -1,0 +1,83 @@
+namespace SlaKit.Sip;
+
+/// <summary>Builds and completes requests as a UAC must send them (RFC 3261 §8.1.1).</summary>
+internal static class SipRequests
+{
+    /// <summary>The From a request gets when its sender sets none: a placeholder in the reserved <c>.invalid</c> domain.</summary>
+    public const string DefaultFrom = "<sip:slakit@slakit.invalid>";
+
+    /// <summary>An OPTIONS asking a server about itself (RFC 3261 §11.1), without the Via the transaction layer adds.</summary>
+    public static SipRequest Options(SipTarget target, string userAgent)
+    {
+        var request = new SipRequest("OPTIONS", target.RequestUri);
+        request.Headers.Add(SipHeaderNames.MaxForwards, "70");
+        request.Headers.Add(SipHeaderNames.From, $"{DefaultFrom};tag={SipIds.NewTag()}");
+        request.Headers.Add(SipHeaderNames.To, $"<{target.RequestUri}>");
+        request.Headers.Add(SipHeaderNames.CallId, SipIds.NewCallId());
+        request.Headers.Add(SipHeaderNames.CSeq, "1 OPTIONS");
+        request.Headers.Add(SipHeaderNames.Accept, "application/sdp");
+        if (userAgent.Length > 0)
+        {
+            request.Headers.Add(SipHeaderNames.UserAgent, userAgent);
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="request"/> with what RFC 3261 §8.1.1 requires and the caller left out: Max-Forwards 70,
+    /// a From with a tag, a To, a Call-ID and a CSeq. Every attempt of a failover sends this same copy, so that Call-ID,
+    /// From, To and CSeq stay the same while each attempt's Via carries a new branch (RFC 3263 §4.3).
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is an INVITE or ACK, carries a Via, or has a CSeq that is malformed or names another method.</exception>
+    public static SipRequest Complete(SipRequest request, string paramName)
+    {
+        if (request.Method is "INVITE" or "ACK")
+        {
+            throw new ArgumentException($"{request.Method} needs an INVITE transaction; send non-INVITE requests such as OPTIONS, REGISTER or MESSAGE.", paramName);
+        }
+
+        if (request.Headers.Contains(SipHeaderNames.Via))
+        {
+            throw new ArgumentException("The request carries a Via header; the client adds its own, with a new branch for each attempt.", paramName);
+        }
+
+        SipRequest copy = request.Clone();
+        SipHeaders headers = copy.Headers;
+        if (!headers.Contains(SipHeaderNames.MaxForwards))
+        {
+            headers.Add(SipHeaderNames.MaxForwards, "70");
+        }
+
+        if (!headers.TryGetValue(SipHeaderNames.From, out string? from))
+        {
+            headers.Add(SipHeaderNames.From, $"{DefaultFrom};tag={SipIds.NewTag()}");
+        }
+        else if (!SipHeaderValues.HasTag(from))
+        {
+            // RFC 3261 §8.1.1.3: the UAC must add a tag to From.
+            headers.Set(SipHeaderNames.From, $"{from};tag={SipIds.NewTag()}");
+        }
+
+        if (!headers.Contains(SipHeaderNames.To))
+        {
+            headers.Add(SipHeaderNames.To, $"<{request.RequestUri}>");
+        }
+
+        if (!headers.Contains(SipHeaderNames.CallId))
+        {
+            headers.Add(SipHeaderNames.CallId, SipIds.NewCallId());
+        }
+
+        if (!headers.TryGetValue(SipHeaderNames.CSeq, out string? cseq))
+        {
+            headers.Add(SipHeaderNames.CSeq, $"1 {request.Method}");
+        }
+        else if (!SipHeaderValues.TryParseCSeq(cseq, out _, out string method) || !string.Equals(method, request.Method, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"CSeq '{cseq}' must be a number below 2^31 and the request's method, {request.Method}.", paramName);
+        }
+
+        return copy;
+    }
+}

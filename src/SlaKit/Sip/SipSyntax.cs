@@ -1,0 +1,73 @@
+namespace SlaKit.Sip;
+
+/// <summary>The character classes of the SIP grammar (RFC 3261 §25.1) that the codec checks.</summary>
+internal static class SipSyntax
+{
+    /// <summary>The SIP version this codec speaks (RFC 3261 §7.1).</summary>
+    public const string Version = "SIP/2.0";
+
+    /// <summary>The magic cookie every RFC 3261 branch starts with (RFC 3261 §8.1.1.7).</summary>
+    public const string BranchCookie = "z9hG4bK";
+
+    /// <summary>Whether <paramref name="c"/> may appear in a token: alphanumerics and <c>-.!%*_+`'~</c>.</summary>
+    public static bool IsTokenChar(int c) =>
+        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or
+            '-' or '.' or '!' or '%' or '*' or '_' or '+' or '`' or '\'' or '~';
+
+    /// <summary>Whether <paramref name="text"/> is a non-empty token.</summary>
+    public static bool IsToken(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (!IsTokenChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> may be a header value or reason phrase: no control characters other
+    /// than horizontal tab, so it can never break the message's framing.
+    /// </summary>
+    public static bool IsSafeText(ReadOnlySpan<char> text)
+    {
+        foreach (char c in text)
+        {
+            if ((c < 0x20 && c != '\t') || c == 0x7F)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="text"/> may be a Request-URI: non-empty printable ASCII with a scheme.</summary>
+    public static bool IsRequestUri(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (c is <= ' ' or >= (char)0x7F)
+            {
+                return false;
+            }
+        }
+
+        // RFC 3261 §25.1: Request-URI = SIP-URI / SIPS-URI / absoluteURI, all of which start with a scheme.
+        int colon = text.IndexOf(':');
+        return colon > 0 && char.IsAsciiLetter(text[0]);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace SlaKit.Sip;
+
+/// <summary>
+/// Where SIP requests go: a host, a port and a transport, written as a SIP URI such as
+/// <c>sip:10.0.0.5:5060;transport=udp</c> or <c>sip:[2001:db8::1];transport=tcp</c>.
+/// </summary>
+/// <remarks>
+/// A region's <see cref="Regions.Region.Endpoint"/> holds this URI. Host names are resolved with the system
+/// resolver when the first request is sent; SRV and NAPTR records (RFC 3263) are not looked up, since the
+/// regions themselves are the list of servers to fail over between.
+/// </remarks>
+public sealed class SipTarget : IEquatable<SipTarget>
+{
+    /// <summary>The port used when a URI names none: 5060 (RFC 3261 §19.1.2).</summary>
+    public const int DefaultPort = 5060;
+
+    /// <summary>Creates a target.</summary>
+    /// <param name="host">A host name, a dotted IPv4 address, or an IPv6 address with or without brackets.</param>
+    /// <param name="port">The port, 1 to 65535; 5060 by default.</param>
+    /// <param name="transport">The transport; UDP by default.</param>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is not a host name or IP address.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> or <paramref name="transport"/> is out of range.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="host"/> is <see langword="null"/>.</exception>
+    public SipTarget(string host, int port = DefaultPort, SipTransportProtocol transport = SipTransportProtocol.Udp)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
+        {
+            host = $"[{host}]";
+        }
+
+        if (!SipHost.IsHost(host))
+        {
+            throw new ArgumentException($"'{host}' is not a host name or an IP address.", nameof(host));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        if (!Enum.IsDefined(transport))
+        {
+            throw new ArgumentOutOfRangeException(nameof(transport), transport, "Unknown SIP transport.");
+        }
+
+        Host = host;
+        Port = port;
+        Transport = transport;
+    }
+
+    /// <summary>The host: a name, a dotted IPv4 address, or an IPv6 address in brackets.</summary>
+    public string Host { get; }
+
+    /// <summary>The port.</summary>
+    public int Port { get; }
+
+    /// <summary>The transport.</summary>
+    public SipTransportProtocol Transport { get; }
+
+    /// <summary>Reads <c>sip:host[:port][;transport=udp|tcp]</c>.</summary>
+    /// <param name="text">The URI. The port defaults to 5060 and the transport to UDP (RFC 3263 §4.1, §4.2).</param>
+    /// <returns>The target.</returns>
+    /// <exception cref="FormatException">The text is not such a URI; the message names the part that is wrong.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    public static SipTarget Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryParse(text, SipTransportProtocol.Udp, out SipTarget? target, out string? error) ? target : throw new FormatException(error);
+    }
+
+    /// <summary>Reads <c>sip:host[:port][;transport=udp|tcp]</c>, without throwing.</summary>
+    /// <param name="text">The URI.</param>
+    /// <param name="target">The target, when the text is one.</param>
+    /// <returns>Whether it was.</returns>
+    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out SipTarget? target) =>
+        TryParse(text, SipTransportProtocol.Udp, out target, out _);
+
+    /// <summary>The target a <c>sip:</c> URI names, such as a region's endpoint.</summary>
+    /// <param name="uri">The URI.</param>
+    /// <returns>The target.</returns>
+    /// <exception cref="ArgumentException">The URI is not <c>sip:host[:port][;transport=udp|tcp]</c>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="uri"/> is <see langword="null"/>.</exception>
+    public static SipTarget FromUri(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        return TryParse(uri.OriginalString, SipTransportProtocol.Udp, out SipTarget? target, out string? error)
+            ? target
+            : throw new ArgumentException(error, nameof(uri));
+    }
+
+    /// <summary>The target as a URI, such as <c>sip:10.0.0.5:5060;transport=udp</c>.</summary>
+    /// <returns>The URI.</returns>
+    public Uri ToUri() => new(ToString());
+
+    /// <summary>The target as a SIP URI that <see cref="Parse"/> reads back.</summary>
+    /// <returns>For example <c>sip:10.0.0.5:5060;transport=udp</c>.</returns>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"sip:{Host}:{Port};transport={(Transport == SipTransportProtocol.Tcp ? "tcp" : "udp")}");
+
+    /// <inheritdoc/>
+    public bool Equals(SipTarget? other) =>
+        other is not null && Port == other.Port && Transport == other.Transport && string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as SipTarget);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(Host), Port, Transport);
+
+    /// <summary>The URI without the transport parameter, as a Request-URI: <c>sip:host:port</c>.</summary>
+    internal string RequestUri => string.Create(CultureInfo.InvariantCulture, $"sip:{Host}:{Port}");
+
+    /// <summary>Reads a SIP URI, using <paramref name="defaultTransport"/> when it names no transport.</summary>
+    internal static bool TryParse([NotNullWhen(true)] string? text, SipTransportProtocol defaultTransport, [NotNullWhen(true)] out SipTarget? target, [NotNullWhen(false)] out string? error)
+    {
+        target = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "A SIP target is required, such as sip:host[:port][;transport=udp|tcp].";
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = text.AsSpan().Trim();
+        if (rest.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
+        {
+            error = $"'{text}' is a sips: URI; TLS is not supported, use sip: with transport=udp or tcp.";
+            return false;
+        }
+
+        if (!rest.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
+        {
+            error = $"'{text}' is not a SIP URI: write sip:host[:port][;transport=udp|tcp].";
+            return false;
+        }
+
+        rest = rest[4..];
+        int semicolon = rest.IndexOf(';');
+        ReadOnlySpan<char> hostPort = semicolon < 0 ? rest : rest[..semicolon];
+        ReadOnlySpan<char> parameters = semicolon < 0 ? default : rest[(semicolon + 1)..];
+
+        if (hostPort.Contains('@'))
+        {
+            error = $"'{text}' names a user; a SIP target is a server: sip:host[:port].";
+            return false;
+        }
+
+        ReadOnlySpan<char> host = hostPort;
+        int port = DefaultPort;
+        int portStart = hostPort.StartsWith('[') ? hostPort.IndexOf("]:", StringComparison.Ordinal) + 1 : hostPort.IndexOf(':');
+        if (portStart > 0)
+        {
+            host = hostPort[..portStart];
+            ReadOnlySpan<char> portText = hostPort[(portStart + 1)..];
+            if (portText.IsEmpty || portText.Length > 5 || !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+            {
+                error = $"'{portText}' in '{text}' is not a port from 1 to 65535.";
+                return false;
+            }
+        }
+
+        if (!SipHost.IsHost(host))
+        {
+            error = $"'{host}' in '{text}' is not a host name or an IP address (IPv6 in brackets).";
+            return false;
+        }
+
+        SipTransportProtocol transport = defaultTransport;
+        foreach (Range range in parameters.Split(';'))
+        {
+            ReadOnlySpan<char> parameter = parameters[range];
+            if (semicolon < 0)
+            {
+                break;
+            }
+
+            int equals = parameter.IndexOf('=');
+            ReadOnlySpan<char> name = equals < 0 ? parameter : parameter[..equals];
+            ReadOnlySpan<char> value = equals < 0 ? default : parameter[(equals + 1)..];
+            if (!name.Equals("transport", StringComparison.OrdinalIgnoreCase))
+            {
+                error = $"'{parameter}' in '{text}' is not supported; the only parameter is transport=udp or transport=tcp.";
+                return false;
+            }
+
+            if (value.Equals("udp", StringComparison.OrdinalIgnoreCase))
+            {
+                transport = SipTransportProtocol.Udp;
+            }
+            else if (value.Equals("tcp", StringComparison.OrdinalIgnoreCase))
+            {
+                transport = SipTransportProtocol.Tcp;
+            }
+            else
+            {
+                error = $"transport '{value}' in '{text}' is not supported; use udp or tcp.";
+                return false;
+            }
+        }
+
+        target = new SipTarget(host.ToString(), port, transport);
+        error = null;
+        return true;
+    }
+}

@@ -1,0 +1,14 @@
+namespace SlaKit.Sip;
+
+/// <summary>The transaction timer base values of RFC 3261 §17.1.1.1 and the timers derived from them.</summary>
+/// <param name="T1">The round-trip estimate: the first retransmission interval. 500 ms by default.</param>
+/// <param name="T2">The longest retransmission interval for non-INVITE requests. 4 s by default.</param>
+/// <param name="T4">How long a message may remain in the network: Timer K on UDP. 5 s by default.</param>
+internal sealed record SipTimerSettings(TimeSpan T1, TimeSpan T2, TimeSpan T4)
+{
+    /// <summary>T1 = 500 ms, T2 = 4 s, T4 = 5 s.</summary>
+    public static readonly SipTimerSettings Default = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5));
+
+    /// <summary>Timer F, the non-INVITE transaction timeout: 64·T1 (RFC 3261 §17.1.2.2), 32 s by default.</summary>
+    public TimeSpan TimerF => T1 * 64;
+}

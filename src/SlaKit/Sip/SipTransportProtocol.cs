@@ -1,0 +1,11 @@
+namespace SlaKit.Sip;
+
+/// <summary>The transport a SIP request travels over.</summary>
+public enum SipTransportProtocol
+{
+    /// <summary>UDP: requests are retransmitted by Timer E (RFC 3261 §17.1.2.2). The default for <c>sip:</c> URIs (RFC 3263 §4.1).</summary>
+    Udp = 0,
+
+    /// <summary>TCP: one connection per server, reused by every request; no retransmissions.</summary>
+    Tcp = 1,
+}

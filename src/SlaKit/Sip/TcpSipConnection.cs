@@ -1,0 +1,233 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace SlaKit.Sip;
+
+/// <summary>
+/// SIP over TCP to one server: one connection, reused by every request and opened again after it breaks. Messages
+/// are framed by <c>Content-Length</c> (RFC 3261 §18.3); a refused, reset or closed connection is a transport error
+/// for every request waiting on it (RFC 3261 §17.1.4).
+/// </summary>
+internal sealed class TcpSipConnection : SipConnection
+{
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _openGate = new(1, 1);
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private Session? _session;
+    private bool _disposed;
+
+    public TcpSipConnection(SipTarget target, ILogger logger)
+        : base(target)
+    {
+        _logger = logger;
+    }
+
+    public override bool IsReliable => true;
+
+    public override async ValueTask<EndPoint> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _session) is { IsOpen: true } open)
+        {
+            return open.Local;
+        }
+
+        await _openGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_session is { IsOpen: true } current)
+            {
+                return current.Local;
+            }
+
+            if (_session is { } broken)
+            {
+                // Its socket is closed, so its receive loop has ended or is about to.
+                if (broken.Receiving is not null)
+                {
+                    await broken.Receiving.ConfigureAwait(false);
+                }
+
+                broken.Stop.Dispose();
+                _session = null;
+            }
+
+            IPEndPoint remote = await SipEndpoints.ResolveAsync(Target, cancellationToken).ConfigureAwait(false);
+            var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                throw new SipTransportException(SipEndpoints.IsRefused(e)
+                    ? $"{Target.Host}:{Target.Port} refused the TCP connection: nothing listens there"
+                    : $"cannot connect to {Target.Host}:{Target.Port} over TCP: {e.Message}", e);
+            }
+            catch (OperationCanceledException)
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            var session = new Session(socket);
+            session.Receiving = Task.Run(() => ReceiveAsync(session), CancellationToken.None);
+            Volatile.Write(ref _session, session);
+            return session.Local;
+        }
+        finally
+        {
+            _openGate.Release();
+        }
+    }
+
+    public override async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        Session session = Volatile.Read(ref _session) is { IsOpen: true } open
+            ? open
+            : throw new SipTransportException($"the TCP connection to {Target.Host}:{Target.Port} is closed");
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (!message.IsEmpty)
+            {
+                int sent = await session.Socket.SendAsync(message, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                message = message[sent..];
+            }
+        }
+        catch (SocketException e)
+        {
+            var error = new SipTransportException($"sending to {Target.Host}:{Target.Port} over TCP failed: {e.Message}", e);
+            Close(session, error);
+            throw error;
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new SipTransportException($"the TCP connection to {Target.Host}:{Target.Port} is closed", e);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        Session? session;
+        await _openGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            session = _session;
+        }
+        finally
+        {
+            _openGate.Release();
+        }
+
+        if (session is not null)
+        {
+            await session.Stop.CancelAsync().ConfigureAwait(false);
+            session.Socket.Dispose();
+            if (session.Receiving is not null)
+            {
+                await session.Receiving.ConfigureAwait(false);
+            }
+
+            session.Stop.Dispose();
+        }
+
+        _openGate.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private async Task ReceiveAsync(Session session)
+    {
+        var framer = new SipStreamFramer();
+        while (true)
+        {
+            Memory<byte> buffer = framer.GetWriteBuffer();
+            int received;
+            try
+            {
+                received = await session.Socket.ReceiveAsync(buffer, SocketFlags.None, session.Stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                Close(session, new SipTransportException($"the TCP connection to {Target.Host}:{Target.Port} failed: {e.Message}", e));
+                return;
+            }
+
+            if (received == 0)
+            {
+                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} closed the TCP connection"));
+                return;
+            }
+
+            framer.Advance(received);
+            try
+            {
+                while (framer.TryReadMessage(out SipMessage? message))
+                {
+                    Deliver(message);
+                }
+            }
+            catch (SipParseException e)
+            {
+                // On a stream the next message's start is lost with a malformed one, so the connection must go.
+                SipLog.MalformedMessageDropped(_logger, Target.ToString(), e.Message);
+                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} sent malformed SIP over TCP: {e.Message}", e));
+                return;
+            }
+        }
+    }
+
+    private void Close(Session session, SipTransportException error)
+    {
+        if (Interlocked.Exchange(ref session.Closed, 1) != 0)
+        {
+            return;
+        }
+
+        session.Socket.Dispose();
+        Fail(error);
+    }
+
+    private sealed class Session
+    {
+        public Session(Socket socket)
+        {
+            Socket = socket;
+            Local = socket.LocalEndPoint!;
+        }
+
+        public Socket Socket { get; }
+
+        public EndPoint Local { get; }
+
+        public CancellationTokenSource Stop { get; } = new();
+
+        public Task? Receiving { get; set; }
+
+        public bool IsOpen => Volatile.Read(ref Closed) == 0;
+
+#pragma warning disable CA1051 // Interlocked needs a field.
+        public int Closed;
+#pragma warning restore CA1051
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace SlaKit.IntegrationTests.Sip;
+
+/// <summary>
+/// The SIPp server scenarios the SIP tests run. SIPp's built-in <c>-sn uas</c> expects an INVITE and never answers
+/// OPTIONS, so each of these receives an OPTIONS and answers it (or not). Each answer names its server in a
+/// <c>Server</c> header, so a test can tell which region answered.
+/// </summary>
+public sealed record SippScenario(string Name, string Xml)
+{
+    /// <summary>Answers every OPTIONS with 200 OK and a To tag.</summary>
+    public static SippScenario Answer200(string server) => Answer(server, "200 OK", "");
+
+    /// <summary>Answers every OPTIONS with 503 Service Unavailable and <c>Retry-After</c>.</summary>
+    public static SippScenario Answer503(string server, int retryAfterSeconds) =>
+        Answer(server, "503 Service Unavailable", string.Create(CultureInfo.InvariantCulture, $"Retry-After: {retryAfterSeconds}\n      "));
+
+    /// <summary>Receives every OPTIONS and never answers.</summary>
+    public static SippScenario NeverAnswer { get; } = new("never-answer", """
+        <?xml version="1.0" encoding="ISO-8859-1" ?>
+        <scenario name="receive OPTIONS and never answer">
+          <recv request="OPTIONS" />
+        </scenario>
+        """);
+
+    private static SippScenario Answer(string server, string status, string extraHeaders) => new($"answer-{status[..3]}", $"""
+        <?xml version="1.0" encoding="ISO-8859-1" ?>
+        <scenario name="answer OPTIONS with {status}">
+          <recv request="OPTIONS" />
+          <send>
+            <![CDATA[
+
+              SIP/2.0 {status}
+              [last_Via:]
+              [last_From:]
+              [last_To:];tag=[pid]x[call_number]
+              [last_Call-ID:]
+              [last_CSeq:]
+              {extraHeaders}Server: {server}
+              Content-Length: 0
+
+            ]]>
+          </send>
+        </scenario>
+        """);
+}

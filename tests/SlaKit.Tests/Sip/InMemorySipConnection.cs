@@ -1,0 +1,82 @@
+using System.Net;
+using SlaKit.Sip;
+
+namespace SlaKit.Tests.Sip;
+
+/// <summary>
+/// A connection to a scripted server: every request sent is parsed and kept, and <see cref="Responder"/> may answer it
+/// at once; tests can also deliver responses and transport errors whenever they like.
+/// </summary>
+internal sealed class InMemorySipConnection : SipConnection
+{
+    private readonly Lock _gate = new();
+    private readonly List<SipRequest> _sent = [];
+
+    public InMemorySipConnection(SipTarget target, bool reliable = false)
+        : base(target)
+    {
+        IsReliable = reliable;
+    }
+
+    public override bool IsReliable { get; }
+
+    /// <summary>Answers each request sent (retransmissions included); null sends nothing back.</summary>
+    public Func<SipRequest, SipResponse?>? Responder { get; set; }
+
+    /// <summary>When set, opening fails with it, as a refused TCP connection does.</summary>
+    public string? OpenFailure { get; set; }
+
+    /// <summary>When set, sending fails with it.</summary>
+    public string? SendFailure { get; set; }
+
+    public bool Disposed { get; private set; }
+
+    public IReadOnlyList<SipRequest> Sent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _sent];
+            }
+        }
+    }
+
+    public override ValueTask<EndPoint> OpenAsync(CancellationToken cancellationToken) =>
+        OpenFailure is { } failure
+            ? ValueTask.FromException<EndPoint>(new SipTransportException(failure))
+            : ValueTask.FromResult<EndPoint>(new IPEndPoint(IPAddress.Loopback, 5099));
+
+    public override ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        if (SendFailure is { } failure)
+        {
+            return ValueTask.FromException(new SipTransportException(failure));
+        }
+
+        var request = (SipRequest)SipMessage.Parse(message.Span);
+        lock (_gate)
+        {
+            _sent.Add(request);
+        }
+
+        if (Responder?.Invoke(request) is { } response)
+        {
+            Deliver(response);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Delivers a response as if it had arrived from the server.</summary>
+    public void Receive(SipResponse response) => Deliver(response);
+
+    /// <summary>Reports a transport error as if the socket had.</summary>
+    public void BreakTransport(string message) => Fail(new SipTransportException(message));
+
+    public override ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,274 @@
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Regions;
+using SlaKit.Sip;
+using static SlaKit.Tests.Sip.SipTestMessages;
+
+namespace SlaKit.Tests.Sip;
+
+public sealed class SipFailoverClientTests : IAsyncDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly Region _primary = new("primary", new Uri("sip:10.0.0.1:5060"));
+    private readonly Region _secondary = new("secondary", new Uri("sip:10.0.0.2:5060")) { Priority = 1 };
+    private readonly InMemorySipConnection _a = new(new SipTarget("10.0.0.1"));
+    private readonly InMemorySipConnection _b = new(new SipTarget("10.0.0.2"));
+    private SipFailoverClient? _client;
+
+    public SipFailoverClientTests()
+    {
+        _b.Responder = r => ResponseTo(r, 200, "OK");
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Sends_to_the_preferred_region_with_what_rfc_3261_requires_filled_in()
+    {
+        _a.Responder = r => ResponseTo(r, 200, "OK");
+        var request = new SipRequest("MESSAGE", "sip:bob@carrier.example") { Body = "hello"u8.ToArray() };
+        request.Headers.Add("From", "<sip:alice@example.com>");
+        request.Headers.Add("Content-Type", "text/plain");
+
+        SipResponse response = await Client().SendAsync(request, Token);
+
+        Assert.Equal(200, response.StatusCode);
+        SipRequest sent = Assert.Single(_a.Sent);
+        Assert.Empty(_b.Sent);
+        Assert.Equal("70", sent.Headers["Max-Forwards"]);
+        Assert.Matches("^<sip:alice@example.com>;tag=[0-9a-f]{16}$", sent.Headers["From"]);
+        Assert.Equal("<sip:bob@carrier.example>", sent.Headers["To"]);
+        Assert.Equal("1 MESSAGE", sent.Headers["CSeq"]);
+        Assert.NotNull(sent.Headers["Call-ID"]);
+        Assert.Equal("hello"u8.ToArray(), sent.Body.ToArray());
+        Assert.Equal("<sip:alice@example.com>", request.Headers["From"]); // the caller's request is left as it was
+        Assert.False(request.Headers.Contains("Call-ID"));
+    }
+
+    [Fact]
+    public async Task A_503_moves_the_same_request_to_the_next_region_with_a_new_branch()
+    {
+        _a.Responder = r => ResponseTo(r, 503, "Service Unavailable");
+        var request = new SipRequest("REGISTER", "sip:carrier.example");
+        request.Headers.Add("CSeq", "7 REGISTER");
+
+        SipResponse response = await Client().SendAsync(request, Token);
+
+        Assert.Equal(200, response.StatusCode);
+        SipRequest first = Assert.Single(_a.Sent);
+        SipRequest second = Assert.Single(_b.Sent);
+
+        // RFC 3263 §4.3: the same request — Call-ID, From, To, CSeq — in a new transaction.
+        foreach (string header in new[] { "Call-ID", "From", "To", "CSeq" })
+        {
+            Assert.Equal(first.Headers[header], second.Headers[header]);
+        }
+
+        Assert.Equal("7 REGISTER", second.Headers["CSeq"]);
+        Assert.NotEqual(Branch(first), Branch(second));
+    }
+
+    [Fact]
+    public async Task A_503_with_retry_after_keeps_later_requests_off_the_region_for_that_long()
+    {
+        _a.Responder = r => ResponseTo(r, 503, "Service Unavailable", ("Retry-After", "20"));
+        SipFailoverClient client = Client();
+        await client.SendAsync(Options(), Token);
+        _a.Responder = r => ResponseTo(r, 200, "OK");
+
+        await client.SendAsync(Options(), Token);
+        Assert.Single(_a.Sent);
+        Assert.Equal(2, _b.Sent.Count);
+
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await client.SendAsync(Options(), Token);
+        Assert.Equal(2, _a.Sent.Count);
+        Assert.Equal(2, _b.Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_transport_error_moves_on_at_once()
+    {
+        _a.OpenFailure = "10.0.0.1:5060 refused the TCP connection: nothing listens there";
+
+        SipResponse response = await Client().SendAsync(Options(), Token);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Single(_b.Sent);
+    }
+
+    [Fact]
+    public async Task A_silent_region_is_left_after_timer_f()
+    {
+        Task<SipResponse> pending = Client().SendAsync(Options(), Token);
+        for (int i = 0; i < 319; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.False(pending.IsCompleted);
+        Assert.Empty(_b.Sent);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(200, (await pending).StatusCode);
+        Assert.Equal(11, _a.Sent.Count);
+    }
+
+    [Fact]
+    public async Task An_attempt_timeout_shortens_the_wait()
+    {
+        Task<SipResponse> pending = Client(o => o.AttemptTimeout = TimeSpan.FromSeconds(2)).SendAsync(Options(), Token);
+        for (int i = 0; i < 20; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(200, (await pending).StatusCode);
+    }
+
+    [Fact]
+    public async Task Other_final_answers_are_the_answer()
+    {
+        _a.Responder = r => ResponseTo(r, 404, "Not Found");
+
+        SipResponse response = await Client().SendAsync(Options(), Token);
+
+        Assert.Equal(404, response.StatusCode);
+        Assert.Empty(_b.Sent);
+    }
+
+    [Fact]
+    public async Task When_every_region_fails_the_exception_lists_each_attempt()
+    {
+        _a.Responder = r => ResponseTo(r, 503, "Service Unavailable");
+        _b.Responder = null;
+        _b.SendFailure = "10.0.0.2:5060 is unreachable over UDP (ICMP port unreachable: nothing listens there)";
+
+        SipFailoverException error = await Assert.ThrowsAsync<SipFailoverException>(() => Client().SendAsync(Options(), Token));
+
+        Assert.Equal("carrier", error.ClientName);
+        Assert.Equal([(_primary, SipAttemptOutcomeKind.ServiceUnavailable), (_secondary, SipAttemptOutcomeKind.TransportError)], error.Outcomes.Select(o => (o.Region, o.Kind)));
+        Assert.Equal(503, error.Outcomes[0].Response!.StatusCode);
+        Assert.Contains("primary: 503 Service Unavailable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("secondary: 10.0.0.2:5060 is unreachable over UDP", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Regions_that_probes_mark_down_are_skipped_up_front()
+    {
+        SipFailoverClient client = Client();
+        client.ReportProbeResult("primary", RegionHealth.Unhealthy, "no answer within 1s");
+        client.ReportProbeResult("primary", RegionHealth.Unhealthy, "no answer within 1s");
+
+        await client.SendAsync(Options(), Token);
+
+        Assert.Empty(_a.Sent);
+        Assert.Single(_b.Sent);
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Without_probes_a_down_region_gets_a_background_options_after_the_break_and_no_request_waits_on_it()
+    {
+        _a.OpenFailure = "refused";
+        SipFailoverClient client = Client();
+        await client.SendAsync(Options(), Token);
+        await client.SendAsync(Options(), Token);
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+
+        _a.OpenFailure = null;
+        _a.Responder = r => ResponseTo(r, 200, "OK");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var message = new SipRequest("MESSAGE", "sip:bob@carrier.example");
+        await client.SendAsync(message, Token);
+
+        Assert.Equal(3, _b.Sent.Count); // the request itself went to the serving region
+        Assert.True(SpinWait.SpinUntil(() => _a.Sent.Count == 1, TimeSpan.FromSeconds(10)));
+        Assert.Equal("OPTIONS", _a.Sent[0].Method);
+
+        // Recovering: later requests start further trials, one at a time, until SuccessesToMarkUp (2) bring it back.
+        for (int i = 0; i < 200 && !client.GetStatus()[0].IsStandby; i++)
+        {
+            await client.SendAsync(message, Token);
+            SpinWait.SpinUntil(() => client.GetStatus()[0].IsStandby, TimeSpan.FromMilliseconds(20));
+        }
+
+        Assert.Equal(new RegionStatus(_primary, RegionHealth.Healthy, IsStandby: true), client.GetStatus()[0]);
+        Assert.Equal(2, _a.Sent.Count);
+        Assert.All(_a.Sent, r => Assert.Equal("OPTIONS", r.Method));
+    }
+
+    [Fact]
+    public async Task Probes_created_by_the_client_probe_its_regions()
+    {
+        _a.Responder = r => ResponseTo(r, 200, "OK");
+        SipFailoverClient client = Client(o => o.T1 = TimeSpan.FromMilliseconds(200));
+        await using SipOptionsProbe probe = client.CreateProbe("primary");
+
+        Assert.Equal(new SipTarget("10.0.0.1"), probe.Target);
+        Assert.Equal(Probes.ProbeStatus.Healthy, (await probe.ProbeAsync(Token)).Status);
+        Assert.Equal("OPTIONS", Assert.Single(_a.Sent).Method);
+        Assert.Throws<ArgumentException>("regionName", () => client.CreateProbe("elsewhere"));
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_at_once()
+    {
+        using var cancel = new CancellationTokenSource();
+        Task<SipResponse> pending = Client().SendAsync(Options(), cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        Assert.Empty(_b.Sent);
+        Assert.Equal(RegionHealth.Healthy, _client!.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Requests_it_cannot_send_are_refused()
+    {
+        SipFailoverClient client = Client();
+        var via = Options();
+        via.Headers.Add("Via", "SIP/2.0/UDP 10.9.9.9;branch=z9hG4bKx");
+        var wrongCseq = Options();
+        wrongCseq.Headers.Add("CSeq", "1 REGISTER");
+
+        await Assert.ThrowsAsync<ArgumentException>("request", () => client.SendAsync(new SipRequest("INVITE", "sip:bob@example.com"), Token));
+        await Assert.ThrowsAsync<ArgumentException>("request", () => client.SendAsync(via, Token));
+        await Assert.ThrowsAsync<ArgumentException>("request", () => client.SendAsync(wrongCseq, Token));
+        await Assert.ThrowsAsync<ArgumentNullException>("request", () => client.SendAsync(null!, Token));
+    }
+
+    [Fact]
+    public async Task Disposing_closes_every_connection()
+    {
+        _a.Responder = r => ResponseTo(r, 503, "Service Unavailable");
+        SipFailoverClient client = Client();
+        await client.SendAsync(Options(), Token);
+
+        await client.DisposeAsync();
+
+        Assert.True(_a.Disposed);
+        Assert.True(_b.Disposed);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => client.SendAsync(Options(), Token));
+    }
+
+    private static SipRequest Options() => new("OPTIONS", "sip:carrier.example");
+
+    private SipFailoverClient Client(Action<SipFailoverOptions>? configure = null)
+    {
+        var options = new SipFailoverOptions();
+        options.Regions.Add(_primary);
+        options.Regions.Add(_secondary);
+        configure?.Invoke(options);
+        var connections = new Dictionary<SipTarget, InMemorySipConnection> { [_a.Target] = _a, [_b.Target] = _b };
+        return _client = new SipFailoverClient("carrier", options, _time, null, null, target => connections[target], new Random(1));
+    }
+}

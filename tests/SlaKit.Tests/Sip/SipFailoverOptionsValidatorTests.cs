@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+using SlaKit.Regions;
+using SlaKit.Sip;
+
+namespace SlaKit.Tests.Sip;
+
+public class SipFailoverOptionsValidatorTests
+{
+    private readonly SipFailoverOptionsValidator _validator = new();
+
+    [Fact]
+    public void The_defaults_with_one_sip_region_are_valid()
+    {
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("a", new Uri("sip:10.0.0.1")));
+
+        Assert.True(_validator.Validate("carrier", options).Succeeded);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.T1);
+        Assert.Equal(TimeSpan.FromSeconds(4), options.T2);
+        Assert.Null(options.AttemptTimeout);
+        Assert.Equal(SipTransportProtocol.Udp, options.Transport);
+    }
+
+    [Fact]
+    public void No_regions_is_invalid()
+    {
+        ValidateOptionsResult result = _validator.Validate("carrier", new SipFailoverOptions());
+
+        Assert.True(result.Failed);
+        Assert.Contains("SIP client 'carrier' has no regions", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, Action<SipFailoverOptions>> Problems => new()
+    {
+        { "two regions named 'A'", o => o.Regions.Add(new Region("A", new Uri("sip:10.0.0.2"))) },
+        { "not a SIP URI", o => o.Regions.Add(new Region("web", new Uri("https://example.com/"))) },
+        { "transport 'tls'", o => o.Regions.Add(new Region("tls", new Uri("sip:10.0.0.2;transport=tls"))) },
+        { "weight 0", o => o.Regions.Add(new Region("w", new Uri("sip:10.0.0.2")) { Weight = 0 }) },
+        { "priority -1", o => o.Regions.Add(new Region("p", new Uri("sip:10.0.0.2")) { Priority = -1 }) },
+        { "null region", o => o.Regions.Add(null!) },
+        { "T1", o => o.T1 = TimeSpan.Zero },
+        { "T1", o => o.T1 = TimeSpan.FromMinutes(2) },
+        { "T2", o => o.T2 = TimeSpan.FromMilliseconds(100) },
+        { "AttemptTimeout", o => o.AttemptTimeout = TimeSpan.Zero },
+        { "AttemptTimeout", o => o.AttemptTimeout = TimeSpan.FromSeconds(33) },
+        { "FailuresToMarkDown", o => o.FailuresToMarkDown = 0 },
+        { "SuccessesToMarkUp", o => o.SuccessesToMarkUp = 0 },
+        { "BreakDuration", o => o.BreakDuration = TimeSpan.FromMilliseconds(499) },
+        { "FailbackDelay", o => o.FailbackDelay = TimeSpan.FromSeconds(-1) },
+        { "MaxRetryAfter", o => o.MaxRetryAfter = TimeSpan.Zero },
+        { "Transport", o => o.Transport = (SipTransportProtocol)5 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Problems))]
+    public void Each_problem_is_named(string named, Action<SipFailoverOptions> spoil)
+    {
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("a", new Uri("sip:10.0.0.1")));
+        spoil(options);
+
+        ValidateOptionsResult result = _validator.Validate("carrier", options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(named, result.FailureMessage, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Regions;
+using SlaKit.Sip;
+
+namespace SlaKit.Tests.Sip;
+
+public class SipFailoverServiceCollectionExtensionsTests
+{
+    [Fact]
+    public async Task Registers_a_keyed_client_per_name_with_its_own_options()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider());
+        services.AddSipFailover("carrier", o =>
+        {
+            o.Regions.Add(new Region("eu", new Uri("sip:10.0.0.1")));
+            o.Regions.Add(new Region("us", new Uri("sip:10.0.1.1")) { Priority = 1 });
+        });
+        services.AddSipFailover("registrar", o => o.Regions.Add(new Region("only", new Uri("sip:10.0.2.1;transport=tcp"))));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        SipFailoverClient carrier = provider.GetRequiredKeyedService<SipFailoverClient>("carrier");
+        SipFailoverClient registrar = provider.GetRequiredKeyedService<SipFailoverClient>("registrar");
+
+        Assert.Same(carrier, provider.GetRequiredKeyedService<SipFailoverClient>("carrier"));
+        Assert.Equal("carrier", carrier.ClientName);
+        Assert.Equal(["eu", "us"], carrier.Regions.Select(r => r.Name));
+        Assert.Equal(["only"], registrar.Regions.Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task Binds_regions_with_sip_endpoints_from_configuration()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Regions:0:Name"] = "eu",
+            ["Regions:0:Endpoint"] = "sip:10.0.0.1:5070;transport=tcp",
+            ["Regions:1:Name"] = "us",
+            ["Regions:1:Endpoint"] = "sip:10.0.1.1",
+            ["Regions:1:Priority"] = "1",
+            ["Regions:1:Weight"] = "3",
+            ["T1"] = "00:00:00.250",
+            ["AttemptTimeout"] = "00:00:02",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSipFailover("carrier", configuration);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        SipFailoverOptions options = provider.GetRequiredService<IOptionsMonitor<SipFailoverOptions>>().Get("carrier");
+        SipFailoverClient client = provider.GetRequiredKeyedService<SipFailoverClient>("carrier");
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.T1);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.AttemptTimeout);
+        Assert.Equal(3, options.Regions[1].Weight);
+        Assert.Equal(1, options.Regions[1].Priority);
+        Assert.Equal(new SipTarget("10.0.0.1", 5070, SipTransportProtocol.Tcp), SipTarget.FromUri(client.Regions[0].Endpoint));
+    }
+
+    [Fact]
+    public async Task Invalid_options_fail_validation_when_the_client_is_resolved()
+    {
+        var services = new ServiceCollection();
+        services.AddSipFailover("carrier", o => o.Regions.Add(new Region("web", new Uri("https://example.com/"))));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredKeyedService<SipFailoverClient>("carrier"));
+
+        Assert.Contains("Region 'web' of SIP client 'carrier'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Arguments_are_checked()
+    {
+        var services = new ServiceCollection();
+
+        Assert.Throws<ArgumentException>("name", () => services.AddSipFailover("", _ => { }));
+        Assert.Throws<ArgumentNullException>("configure", () => services.AddSipFailover("a", (Action<SipFailoverOptions>)null!));
+        Assert.Throws<ArgumentNullException>("configuration", () => services.AddSipFailover("a", (IConfiguration)null!));
+    }
+}

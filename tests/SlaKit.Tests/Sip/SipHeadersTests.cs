@@ -1,0 +1,55 @@
+using SlaKit.Sip;
+
+namespace SlaKit.Tests.Sip;
+
+public class SipHeadersTests
+{
+    [Fact]
+    public void Names_compare_without_case_and_compact_forms_expand()
+    {
+        var headers = new SipHeaders();
+        headers.Add("i", "abc");
+        headers.Add("v", "SIP/2.0/UDP a;branch=z9hG4bK1");
+        headers.Add("call-id", "def");
+        headers.Add("x-tenant", "t1");
+
+        Assert.Equal(["Call-ID", "Via", "Call-ID", "x-tenant"], headers.Select(h => h.Key));
+        Assert.Equal("abc", headers["CALL-ID"]);
+        Assert.Equal("abc", headers["i"]);
+        Assert.Equal(["abc", "def"], headers.GetValues("Call-Id"));
+        Assert.Equal("t1", headers["X-Tenant"]);
+        Assert.Null(headers["Subject"]);
+        Assert.False(headers.Contains("s"));
+    }
+
+    [Fact]
+    public void Set_keeps_one_line_where_the_first_was()
+    {
+        var headers = new SipHeaders();
+        headers.Add("Route", "<sip:a;lr>");
+        headers.Add("Subject", "x");
+        headers.Add("Route", "<sip:b;lr>");
+
+        headers.Set("route", "<sip:c;lr>");
+
+        Assert.Equal([new("Route", "<sip:c;lr>"), new KeyValuePair<string, string>("Subject", "x")], headers);
+        Assert.True(headers.Remove("ROUTE"));
+        Assert.False(headers.Remove("Route"));
+        Assert.Equal(1, headers.Count);
+    }
+
+    [Fact]
+    public void Values_are_trimmed_and_may_not_break_the_framing()
+    {
+        var headers = new SipHeaders();
+        headers.Add("Subject", "  hello\t");
+        Assert.Equal("hello", headers["Subject"]);
+
+        Assert.Throws<ArgumentException>("value", () => headers.Add("Subject", "x\r\nVia: forged"));
+        Assert.Throws<ArgumentException>("value", () => headers.Add("Subject", "x\0"));
+        Assert.Throws<ArgumentException>("name", () => headers.Add("Bad Name", "x"));
+        Assert.Throws<ArgumentException>("name", () => headers.Add("Bad:Name", "x"));
+        Assert.Throws<ArgumentException>("name", () => headers.Set("", "x"));
+        Assert.Throws<ArgumentNullException>("name", () => headers.Add(null!, "x"));
+    }
+}
