@@ -213,7 +213,7 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
         await using SipOptionsProbe probe = client.CreateProbe("primary");
 
         Assert.Equal(new SipTarget("10.0.0.1"), probe.Target);
-        Assert.Equal(Probes.ProbeStatus.Healthy, (await probe.ProbeAsync(Token)).Status);
+        Assert.Equal(SlaKit.Probes.ProbeStatus.Healthy, (await probe.ProbeAsync(Token)).Status);
         Assert.Equal("OPTIONS", Assert.Single(_a.Sent).Method);
         Assert.Throws<ArgumentException>("regionName", () => client.CreateProbe("elsewhere"));
     }
