@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using SlaKit.Benchmarks.Failover;
 
@@ -8,5 +9,8 @@ if (args.Length > 0 && args[0] == "failover")
     return await FailoverHarness.RunAsync(args[1..], Console.Out, Console.Error);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(FailoverHarness).Assembly).Run(args);
-return 0;
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(FailoverHarness).Assembly).Run(args);
+
+// A benchmark that did not build or run fails the process, so a smoke run in CI notices.
+bool failed = summaries.Any(static s => s.HasCriticalValidationErrors || s.Reports.Any(static r => !r.Success));
+return failed ? 1 : 0;

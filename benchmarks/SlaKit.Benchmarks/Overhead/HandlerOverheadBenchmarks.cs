@@ -23,11 +23,15 @@ public class HandlerOverheadBenchmarks : IDisposable
     private static readonly Uri PrimaryUri = new("http://eu-west.payments.example/");
     private static readonly Uri SecondaryUri = new("http://eu-central.payments.example/");
 
+    // More distinct URIs than any per-region cache holds, for the row that must rewrite every request's URI afresh.
+    private static readonly Uri[] DistinctUris = [.. Enumerable.Range(0, 1024).Select(static i => new Uri($"http://payments.example/api/balance/{i}"))];
+
     private ServiceProvider _services = null!;
     private HttpMessageInvoker _plain = null!;
     private HttpMessageInvoker _slaKit = null!;
     private HttpMessageInvoker _standard = null!;
     private HttpMessageInvoker _hedging = null!;
+    private int _next;
 
     [GlobalSetup]
     public void Setup()
@@ -58,6 +62,10 @@ public class HandlerOverheadBenchmarks : IDisposable
 
     [Benchmark]
     public Task<int> SlaKitRegionFailover() => SendAsync(_slaKit);
+
+    /// <summary>SlaKit with a URI it has not just rewritten: what a client calling ever-changing paths pays.</summary>
+    [Benchmark]
+    public Task<int> SlaKitRegionFailoverNewPathEachRequest() => SendAsync(_slaKit, DistinctUris[_next++ & (DistinctUris.Length - 1)]);
 
     [Benchmark]
     public Task<int> StandardResilienceHandler() => SendAsync(_standard);
@@ -97,9 +105,9 @@ public class HandlerOverheadBenchmarks : IDisposable
         return services.BuildServiceProvider();
     }
 
-    private static async Task<int> SendAsync(HttpMessageInvoker invoker)
+    private static async Task<int> SendAsync(HttpMessageInvoker invoker, Uri? uri = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, RequestUri);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri ?? RequestUri);
         using HttpResponseMessage response = await invoker.SendAsync(request, CancellationToken.None).ConfigureAwait(false);
         return (int)response.StatusCode;
     }
