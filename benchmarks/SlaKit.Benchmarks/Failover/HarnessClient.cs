@@ -22,8 +22,9 @@ internal enum HarnessClient
 /// <summary>The clients' names in reports.</summary>
 internal static class HarnessClientNames
 {
+    /// <summary>Every client, in the order the report lists them.</summary>
     public static IReadOnlyList<HarnessClient> All { get; } =
-        [HarnessClient.SecondaryDirect, HarnessClient.Plain, HarnessClient.StandardResilience, HarnessClient.StandardHedging, HarnessClient.SlaKit];
+        [HarnessClient.SecondaryDirect, HarnessClient.SlaKit, HarnessClient.StandardHedging, HarnessClient.StandardResilience, HarnessClient.Plain];
 
     public static string Name(HarnessClient client) => client switch
     {
