@@ -1,4 +1,16 @@
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using SlaKit.Benchmarks.Failover;
 
-// dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- --filter '*ErrorBudget*'
-BenchmarkSwitcher.FromAssembly(typeof(SlaKit.Benchmarks.ErrorBudgetTrackerBenchmarks).Assembly).Run(args);
+// dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- --filter '*HandlerOverhead*'   BenchmarkDotNet suites
+// dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover [options]            the failover latency harness
+if (args.Length > 0 && args[0] == "failover")
+{
+    return await FailoverHarness.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(FailoverHarness).Assembly).Run(args);
+
+// A benchmark that did not build or run fails the process, so a smoke run in CI notices.
+bool failed = summaries.Any(static s => s.HasCriticalValidationErrors || s.Reports.Any(static r => !r.Success));
+return failed ? 1 : 0;

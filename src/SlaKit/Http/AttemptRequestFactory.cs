@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using SlaKit.Regions;
 
 namespace SlaKit.Http;
@@ -9,34 +10,67 @@ namespace SlaKit.Http;
 /// </summary>
 internal sealed class AttemptRequestFactory
 {
-    private readonly HttpRequestMessage _request;
-    private readonly Uri? _originalUri;
-    private readonly ReplayableContent? _content;
-    private readonly KeyValuePair<string, string[]>[]? _headers;
-    private readonly KeyValuePair<string, object?>[]? _options;
+    private HttpRequestMessage _request = null!;
+    private Uri? _originalUri;
+    private ReplayableContent? _content;
+    private KeyValuePair<string, string[]>[]? _headers;
+    private KeyValuePair<string, object?>[]? _options;
 
-    public AttemptRequestFactory(HttpRequestMessage request, ReplayableContent? content, bool moreThanOneAttempt)
+    /// <summary>A factory to be started with <see cref="Begin"/>, as a pooled request reuses it.</summary>
+    public AttemptRequestFactory()
+    {
+    }
+
+    public AttemptRequestFactory(HttpRequestMessage request, ReplayableContent? content, bool moreThanOneAttempt) =>
+        Begin(request, content, moreThanOneAttempt);
+
+    /// <summary>The caller's URI, before any region rewrote it.</summary>
+    public Uri? OriginalUri => _originalUri;
+
+    /// <summary>Takes the caller's request; when another attempt may follow, copies its headers and options now, before anything is sent.</summary>
+    public void Begin(HttpRequestMessage request, ReplayableContent? content, bool moreThanOneAttempt)
     {
         _request = request;
         _originalUri = request.RequestUri;
         _content = content;
+        _headers = null;
+        _options = null;
         if (moreThanOneAttempt)
         {
-            _headers = request.Headers.NonValidated.Select(static h => new KeyValuePair<string, string[]>(h.Key, [.. h.Value])).ToArray();
-            _options = [.. request.Options];
+            _headers = Snapshot(request.Headers);
+            ICollection<KeyValuePair<string, object?>> options = request.Options;
+            if (options.Count == 0)
+            {
+                _options = [];
+            }
+            else
+            {
+                _options = new KeyValuePair<string, object?>[options.Count];
+                options.CopyTo(_options, 0);
+            }
         }
     }
 
-    /// <summary>The caller's URI, before any region rewrote it.</summary>
-    public Uri? OriginalUri => _originalUri;
+    /// <summary>Lets go of the caller's request, so a pooled factory does not keep it alive.</summary>
+    public void Clear()
+    {
+        _request = null!;
+        _originalUri = null;
+        _content = null;
+        _headers = null;
+        _options = null;
+    }
 
     /// <summary>
     /// The request for an attempt against <paramref name="region"/>: the caller's own request when
     /// <paramref name="useCallersRequest"/> (the first attempt), otherwise a copy.
     /// </summary>
-    public HttpRequestMessage Create(Region region, bool useCallersRequest)
+    public HttpRequestMessage Create(Region region, bool useCallersRequest) =>
+        Create(RegionUri(region.Endpoint, _originalUri), useCallersRequest);
+
+    /// <summary>The request for an attempt sent to <paramref name="target"/>, the region's URI for this request.</summary>
+    public HttpRequestMessage Create(Uri target, bool useCallersRequest)
     {
-        Uri target = RegionUri(region.Endpoint, _originalUri);
         if (useCallersRequest)
         {
             _request.RequestUri = target;
@@ -102,5 +136,23 @@ internal sealed class AttemptRequestFactory
             ? string.Concat(basePath, path.AsSpan().TrimStart('/'))
             : path.Length == 0 ? basePath : string.Concat(basePath, "/", path.AsSpan().TrimStart('/'));
         return new Uri(string.Concat(endpoint.GetLeftPart(UriPartial.Authority), joined, query), UriKind.Absolute);
+    }
+
+    private static KeyValuePair<string, string[]>[] Snapshot(HttpRequestHeaders headers)
+    {
+        HttpHeadersNonValidated all = headers.NonValidated;
+        if (all.Count == 0)
+        {
+            return [];
+        }
+
+        var copy = new KeyValuePair<string, string[]>[all.Count];
+        int i = 0;
+        foreach (KeyValuePair<string, HeaderStringValues> header in all)
+        {
+            copy[i++] = new(header.Key, [.. header.Value]);
+        }
+
+        return copy;
     }
 }

@@ -19,7 +19,9 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
     private readonly ILogger _logger;
     private readonly FailoverTelemetry _telemetry;
     private readonly RegionState[] _regions;
-    private readonly Dictionary<RegionState, ResiliencePipeline<HttpResponseMessage>> _pipelines = [];
+    private readonly Dictionary<RegionState, RegionLane> _lanes = [];
+    private readonly RegionPlan? _steadyPlan;
+    private readonly RequestRunPool _runs = new();
     private readonly KeyValuePair<string, object?> _clientTag;
     private RegionState? _active;
     private int _activeProbes;
@@ -40,8 +42,10 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
         {
             var state = new RegionState(options.Regions[i], policy, OnHealthChanged);
             _regions[i] = state;
-            _pipelines[state] = BuildPipeline(state, options, timeProvider);
+            _lanes[state] = new RegionLane(BuildPipeline(state, options, timeProvider));
         }
+
+        _steadyPlan = RegionSelector.SteadyPlan(_regions, MaxAttempts);
     }
 
     /// <inheritdoc/>
@@ -62,14 +66,25 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
 
     public ILogger Logger => _logger;
 
-    public ResiliencePipeline<HttpResponseMessage> PipelineFor(RegionState region) => _pipelines[region];
+    /// <summary>What each attempt against <paramref name="region"/> uses: its Polly pipeline and its URI cache.</summary>
+    public RegionLane LaneFor(RegionState region) => _lanes[region];
+
+    /// <summary>Pooled per-request state, reused by requests that ended with nothing left running.</summary>
+    public RequestRunPool Runs => _runs;
 
     /// <summary>Whether probes watch this client's regions, so callers' requests are not used as trials.</summary>
     public bool IsActivelyProbed => Volatile.Read(ref _activeProbes) > 0;
 
     /// <summary>Orders the regions for one request; a request may be a trial only while no probe watches the regions.</summary>
-    public RegionPlan Plan(bool allowTrial) =>
-        RegionSelector.Plan(_regions, Time.GetUtcNow(), allowTrial && !IsActivelyProbed, Options.Selection, MaxAttempts, Random.Shared);
+    public RegionPlan Plan(bool allowTrial) => Plan(Time.GetUtcNow(), allowTrial);
+
+    /// <summary>Orders the regions for one request made at <paramref name="now"/>.</summary>
+    public RegionPlan Plan(DateTimeOffset now, bool allowTrial)
+    {
+        return _steadyPlan is not null && RegionSelector.IsSteady(_regions, now)
+            ? _steadyPlan
+            : RegionSelector.Plan(_regions, now, allowTrial && !IsActivelyProbed, Options.Selection, MaxAttempts, Random.Shared);
+    }
 
     void IActivelyProbed.ProbeStarted() => Interlocked.Increment(ref _activeProbes);
 
@@ -110,6 +125,12 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
     /// <summary>Notes which region served a request, counting and logging a switch to another priority.</summary>
     public void NoteServed(RegionState served)
     {
+        // The same region as last time is the common case; it changes nothing, so it needs no atomic exchange.
+        if (Volatile.Read(ref _active) == served)
+        {
+            return;
+        }
+
         RegionState? previous = Interlocked.Exchange(ref _active, served);
         if (previous is not null && previous != served && previous.Region.Priority != served.Region.Priority)
         {

@@ -26,52 +26,115 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
     public RegionFailoverHandler(RegionFailoverClient client) => _client = client;
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RegionFailoverOptions options = _client.Options;
-        ReplayableContent? content = request.Content is null
-            ? null
-            : await ReplayableContent.CreateAsync(request.Content, options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
-        bool replayable = IsIdempotent(request) && (content is null || content.CanReplay);
+        return request.Content is null
+            ? SendPlanned(request, content: null, cancellationToken)
+            : SendWithContentAsync(request, cancellationToken);
+    }
 
-        RegionPlan plan = _client.Plan(allowTrial: replayable);
-        var run = new RequestRun(request, plan, replayable, cancellationToken);
+    private async Task<HttpResponseMessage> SendWithContentAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ReplayableContent content = await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
+        return await SendPlanned(request, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Plans the request and makes its first attempt. When that attempt has already succeeded by the time it returns
+    /// (an in-memory or cached handler below), the answer goes back at once: no total-timeout timer, no hedging timer,
+    /// no per-request allocation beyond the caller's own. Anything else continues in <see cref="ContinueAsync"/>.
+    /// </summary>
+    private Task<HttpResponseMessage> SendPlanned(HttpRequestMessage request, ReplayableContent? content, CancellationToken cancellationToken)
+    {
+        RegionFailoverOptions options = _client.Options;
+        bool replayable = IsIdempotent(request) && (content is null || content.CanReplay);
+        TimeProvider time = _client.Time;
+        DateTimeOffset now = time.GetUtcNow();
+        long started = time.GetTimestamp();
+        RegionPlan plan = _client.Plan(now, allowTrial: replayable);
+        RequestRun run = _client.Runs.Rent();
+        run.Begin(request, plan, replayable, content, now, started, cancellationToken);
+
+        // A trial is always hedged, whatever the hedging mode: the caller must never wait on a region that was down.
+        bool hedged = replayable && (plan.IsTrial || (options.Hedging != HedgingMode.Off && plan.Order.Count > 1));
+
+        // A trial's attempt has a token of its own (it may outlive the request), so it starts in ContinueAsync.
+        if (plan.IsTrial)
+        {
+            return ContinueAsync(run, hedged, first: null);
+        }
+
+        ValueTask<AttemptResult> first = AttemptAsync(run, 0, plan.Order[0], run.Linked);
+        if (first.IsCompletedSuccessfully)
+        {
+            AttemptResult result = first.Result;
+            if (result.Kind == RegionAttemptOutcomeKind.Success)
+            {
+                HttpResponseMessage response = Serve(run, result, 0);
+
+                // The handler below already made a completed task holding this very response: hand that one back.
+                Task<HttpResponseMessage>? inner = run.FirstInnerTask;
+                Task<HttpResponseMessage> answer = inner is { IsCompletedSuccessfully: true } && ReferenceEquals(inner.Result, response)
+                    ? inner
+                    : Task.FromResult(response);
+                run.Factory.Restore();
+                _client.Runs.Return(run);
+                return answer;
+            }
+
+            // Read once: a value task is not read twice.
+            first = new ValueTask<AttemptResult>(result);
+        }
+
+        return ContinueAsync(run, hedged, first);
+    }
+
+    private async Task<HttpResponseMessage> ContinueAsync(RequestRun run, bool hedged, ValueTask<AttemptResult>? first)
+    {
+        RegionPlan plan = run.Plan;
         try
         {
-            run.Factory = new AttemptRequestFactory(request, content, moreThanOneAttempt: plan.Order.Count > 1 || plan.IsTrial);
-            using var total = new CancellationTokenSource(options.TotalTimeout, _client.Time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
-            run.Total = total.Token;
-            run.Linked = linked.Token;
-
-            // A trial is always hedged, whatever the hedging mode: the caller must never wait on a region that was down.
-            return replayable && (plan.IsTrial || (options.Hedging != HedgingMode.Off && plan.Order.Count > 1))
-                ? await HedgedAsync(run).ConfigureAwait(false)
-                : await SequentialAsync(run).ConfigureAwait(false);
+            using CancellationTokenSource total = run.StartTotalTimeout(_client.Options.TotalTimeout, _client.Time);
+            try
+            {
+                return hedged
+                    ? await HedgedAsync(run, first).ConfigureAwait(false)
+                    : await SequentialAsync(run, first).ConfigureAwait(false);
+            }
+            finally
+            {
+                run.Unlink();
+            }
         }
         finally
         {
-            run.Factory?.Restore();
+            run.Factory.Restore();
             if (plan.IsTrial && !run.TrialStarted)
             {
                 plan.Order[0].EndTrial();
             }
+
+            // An attempt may still hold the run's token (a loser being cancelled, a trial), so it is not reused.
+            run.Dispose();
         }
     }
 
-    private async Task<HttpResponseMessage> SequentialAsync(RequestRun run)
+    private async Task<HttpResponseMessage> SequentialAsync(RequestRun run, ValueTask<AttemptResult>? first)
     {
-        var outcomes = new List<RegionAttemptOutcome>(run.Plan.Order.Count);
+        List<RegionAttemptOutcome>? outcomes = null;
         for (int i = 0; i < run.Plan.Order.Count; i++)
         {
             RegionState region = run.Plan.Order[i];
-            AttemptResult result = await AttemptAsync(run, i, region, run.Linked).ConfigureAwait(false);
-            outcomes.Add(result.Outcome);
-            if (result.Outcome.Kind == RegionAttemptOutcomeKind.Success)
+            AttemptResult result = i == 0 && first is { } started
+                ? await started.ConfigureAwait(false)
+                : await AttemptAsync(run, i, region, run.Linked).ConfigureAwait(false);
+            if (result.Kind == RegionAttemptOutcomeKind.Success)
             {
                 return Serve(run, result, i);
             }
+
+            (outcomes ??= new List<RegionAttemptOutcome>(run.Plan.Order.Count)).Add(result.ToOutcome());
 
             if (run.Total.IsCancellationRequested)
             {
@@ -94,28 +157,30 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             result.Response?.Dispose();
         }
 
-        throw Fail(run, outcomes);
+        throw Fail(run, outcomes ?? []);
     }
 
-    private async Task<HttpResponseMessage> HedgedAsync(RequestRun run)
+    private async Task<HttpResponseMessage> HedgedAsync(RequestRun run, ValueTask<AttemptResult>? first)
     {
         IReadOnlyList<RegionState> order = run.Plan.Order;
         var outcomes = new List<RegionAttemptOutcome>(order.Count);
         var running = new List<RunningAttempt>(order.Count);
         int next = 0;
 
-        void StartNext()
+        if (first is { } started)
         {
-            RegionState region = order[next];
-            var attemptCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked);
-            Task<AttemptResult> task = AttemptAsync(run, next, region, attemptCancel.Token);
-            running.Add(new RunningAttempt(task, attemptCancel, region, next));
-            next++;
+            // Started with the run's own token: cancelling it cancels the run, which only happens when every
+            // attempt still running is being cancelled anyway (a plan without a trial).
+            running.Add(new RunningAttempt(started.AsTask(), Cancel: null, order[0], 0));
+            next = 1;
+        }
+        else
+        {
+            StartNext(run, order, running, ref next);
         }
 
         try
         {
-            StartNext();
             while (running.Count > 0)
             {
                 Task? hedge = null;
@@ -126,28 +191,39 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 }
 
                 // Every attempt is linked to the total timeout, so waiting on them alone still ends in time.
-                IEnumerable<Task> waits = running.Select(static r => (Task)r.Task);
-                Task completed = await Task.WhenAny(hedge is null ? waits : waits.Append(hedge)).ConfigureAwait(false);
+                var waits = new Task[running.Count + (hedge is null ? 0 : 1)];
+                for (int i = 0; i < running.Count; i++)
+                {
+                    waits[i] = running[i].Task;
+                }
+
+                if (hedge is not null)
+                {
+                    waits[^1] = hedge;
+                }
+
+                Task completed = await Task.WhenAny(waits).ConfigureAwait(false);
                 await hedgeCancel.CancelAsync().ConfigureAwait(false);
                 run.CallerToken.ThrowIfCancellationRequested();
 
-                if (completed == hedge || !running.Exists(r => r.Task == completed))
+                int doneAt = IndexOf(running, completed);
+                if (doneAt < 0)
                 {
                     if (run.Total.IsCancellationRequested)
                     {
                         break;
                     }
 
-                    StartNext();
+                    StartNext(run, order, running, ref next);
                     continue;
                 }
 
-                RunningAttempt done = running.Find(r => r.Task == completed)!;
-                running.Remove(done);
-                done.Cancel.Dispose();
+                RunningAttempt done = running[doneAt];
+                running.RemoveAt(doneAt);
+                done.Cancel?.Dispose();
                 AttemptResult result = await done.Task.ConfigureAwait(false);
-                outcomes.Add(result.Outcome);
-                if (result.Outcome.Kind == RegionAttemptOutcomeKind.Success)
+                outcomes.Add(result.ToOutcome());
+                if (result.Kind == RegionAttemptOutcomeKind.Success)
                 {
                     AbandonSlower(run, running, done.Index);
                     return Serve(run, result, done.Index);
@@ -162,22 +238,22 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 // This one failed quickly: move on now rather than at the next hedge.
                 if (next < order.Count)
                 {
-                    StartNext();
+                    StartNext(run, order, running, ref next);
                 }
             }
 
             // Out of regions or out of time: stop what still runs and report every attempt.
             foreach (RunningAttempt attempt in running)
             {
-                await attempt.Cancel.CancelAsync().ConfigureAwait(false);
+                await CancelAsync(run, attempt).ConfigureAwait(false);
             }
 
             foreach (RunningAttempt attempt in running)
             {
                 AttemptResult result = await attempt.Task.ConfigureAwait(false);
                 result.Response?.Dispose();
-                outcomes.Add(result.Outcome);
-                attempt.Cancel.Dispose();
+                outcomes.Add(result.ToOutcome());
+                attempt.Cancel?.Dispose();
             }
 
             running.Clear();
@@ -193,6 +269,31 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         }
     }
 
+    private void StartNext(RequestRun run, IReadOnlyList<RegionState> order, List<RunningAttempt> running, ref int next)
+    {
+        RegionState region = order[next];
+        var attemptCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked);
+        Task<AttemptResult> task = AttemptAsync(run, next, region, attemptCancel.Token).AsTask();
+        running.Add(new RunningAttempt(task, attemptCancel, region, next));
+        next++;
+    }
+
+    private static int IndexOf(List<RunningAttempt> running, Task completed)
+    {
+        for (int i = 0; i < running.Count; i++)
+        {
+            if (running[i].Task == completed)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static Task CancelAsync(RequestRun run, RunningAttempt attempt) =>
+        attempt.Cancel is { } own ? own.CancelAsync() : run.CancelAsync();
+
     /// <summary>
     /// Cancels the attempts still running once one has answered. Those started before the winner had longer and
     /// still did not answer: each counts as a failure of its region, which is how a black-holed region is found.
@@ -205,7 +306,15 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         {
             if (!IsTrial(run, attempt.Index))
             {
-                attempt.Cancel.Cancel();
+                if (attempt.Cancel is { } own)
+                {
+                    own.Cancel();
+                }
+                else
+                {
+                    run.Cancel();
+                }
+
                 if (attempt.Index < winnerIndex)
                 {
                     attempt.Region.RecordFailure(now, "it did not answer within the hedging delay while another region did");
@@ -235,7 +344,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                     _ = task.Exception;
                 }
 
-                ((CancellationTokenSource)state!).Dispose();
+                ((CancellationTokenSource?)state)?.Dispose();
             },
             attempt.Cancel,
             CancellationToken.None,
@@ -283,7 +392,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             : adaptive;
     }
 
-    private async Task<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, CancellationToken token)
+    private async ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, CancellationToken token)
     {
         bool trial = IsTrial(run, index);
         if (trial)
@@ -291,99 +400,106 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             run.TrialStarted = true;
         }
 
+        TimeProvider time = _client.Time;
+
         try
         {
-            // A trial may outlive the request, so it never sends the caller's own request object.
-            HttpRequestMessage attempt = run.Factory!.Create(region.Region, useCallersRequest: !trial && index == 0);
-            return await AttemptCoreAsync(run, region, attempt, token).ConfigureAwait(false);
+            // The first attempt starts as the request does; its clock read is the request's.
+            long started = index == 0 ? run.Started : time.GetTimestamp();
+            using Activity? activity = _client.Telemetry.ActivitySource.StartActivity("slakit.failover.attempt");
+            HttpResponseMessage? response = null;
+            Exception? error = null;
+            RegionAttemptOutcomeKind kind;
+            try
+            {
+                // A trial may outlive the request, so it never sends the caller's own request object.
+                RegionLane lane = _client.LaneFor(region);
+                HttpRequestMessage attempt = run.Factory.Create(lane.RegionUri(region.Region.Endpoint, run.Factory.OriginalUri), useCallersRequest: !trial && index == 0);
+                activity?.SetTag("slakit.client", _client.ClientName);
+                activity?.SetTag("slakit.region", region.Region.Name);
+                activity?.SetTag("http.request.method", attempt.Method.Method);
+                response = await lane.Pipeline.ExecuteAsync(
+                    static (state, ct) =>
+                    {
+                        Task<HttpResponseMessage> sent = state.Handler.SendToRegionAsync(state.Attempt, ct);
+                        if (state.Capture is { } run)
+                        {
+                            run.FirstInnerTask = sent;
+                        }
+
+                        return new ValueTask<HttpResponseMessage>(sent);
+                    },
+                    (Handler: this, Attempt: attempt, Capture: index == 0 && !trial ? run : null),
+                    token).ConfigureAwait(false);
+                kind = RegionFailoverClient.IsTransient(response.StatusCode) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
+            }
+            catch (BrokenCircuitException exception)
+            {
+                (kind, error) = (RegionAttemptOutcomeKind.CircuitOpen, exception);
+            }
+            catch (TimeoutRejectedException exception)
+            {
+                (kind, error) = (RegionAttemptOutcomeKind.Timeout, exception);
+            }
+            catch (HttpRequestException exception)
+            {
+                (kind, error) = (RegionAttemptOutcomeKind.TransportError, exception);
+            }
+            catch (OperationCanceledException exception) when (!run.CallerToken.IsCancellationRequested)
+            {
+                (kind, error) = (RegionAttemptOutcomeKind.Cancelled, exception);
+            }
+
+            long ended = time.GetTimestamp();
+            TimeSpan elapsed = time.GetElapsedTime(started, ended);
+            DateTimeOffset now = run.StartedAt + time.GetElapsedTime(run.Started, ended);
+            switch (kind)
+            {
+                case RegionAttemptOutcomeKind.Success:
+                    region.Latency.Record(elapsed);
+                    region.RecordSuccess(now);
+                    break;
+                case RegionAttemptOutcomeKind.TransientStatus:
+                    region.RecordFailure(now, $"it answered {(int)response!.StatusCode} {response.StatusCode}");
+                    if (RetryAfter(response, now) is { } delay)
+                    {
+                        region.RecordRetryAfter(now, delay);
+                    }
+
+                    break;
+                case RegionAttemptOutcomeKind.TransportError:
+                    region.RecordFailure(now, $"a transport error: {error!.Message}");
+                    break;
+                case RegionAttemptOutcomeKind.Timeout:
+                    region.RecordFailure(now, "it did not answer within the attempt timeout");
+                    break;
+                case RegionAttemptOutcomeKind.Cancelled when run.Total.IsCancellationRequested:
+                    region.RecordFailure(now, "it did not answer within the total timeout");
+                    break;
+            }
+
+            _client.CountAttempt(region, kind);
+            activity?.SetTag("slakit.outcome", kind.ToString());
+            if (response is not null)
+            {
+                activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            }
+
+            if (kind != RegionAttemptOutcomeKind.Success)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, kind.ToString());
+            }
+
+            return new AttemptResult(region, kind, response, error, elapsed, CertainlyNotSent(kind, error));
         }
         finally
         {
+            // Released only after the outcome is recorded, so no second trial starts before this one has counted.
             if (trial)
             {
                 region.EndTrial();
             }
         }
-    }
-
-    private async Task<AttemptResult> AttemptCoreAsync(RequestRun run, RegionState region, HttpRequestMessage attempt, CancellationToken token)
-    {
-        TimeProvider time = _client.Time;
-        long started = time.GetTimestamp();
-        using Activity? activity = _client.Telemetry.ActivitySource.StartActivity("slakit.failover.attempt");
-        activity?.SetTag("slakit.client", _client.ClientName);
-        activity?.SetTag("slakit.region", region.Region.Name);
-        activity?.SetTag("http.request.method", attempt.Method.Method);
-
-        HttpResponseMessage? response = null;
-        Exception? error = null;
-        RegionAttemptOutcomeKind kind;
-        try
-        {
-            response = await _client.PipelineFor(region).ExecuteAsync(
-                static (state, ct) => new ValueTask<HttpResponseMessage>(state.Handler.SendToRegionAsync(state.Attempt, ct)),
-                (Handler: this, Attempt: attempt),
-                token).ConfigureAwait(false);
-            kind = RegionFailoverClient.IsTransient(response.StatusCode) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
-        }
-        catch (BrokenCircuitException exception)
-        {
-            (kind, error) = (RegionAttemptOutcomeKind.CircuitOpen, exception);
-        }
-        catch (TimeoutRejectedException exception)
-        {
-            (kind, error) = (RegionAttemptOutcomeKind.Timeout, exception);
-        }
-        catch (HttpRequestException exception)
-        {
-            (kind, error) = (RegionAttemptOutcomeKind.TransportError, exception);
-        }
-        catch (OperationCanceledException exception) when (!run.CallerToken.IsCancellationRequested)
-        {
-            (kind, error) = (RegionAttemptOutcomeKind.Cancelled, exception);
-        }
-
-        TimeSpan elapsed = time.GetElapsedTime(started);
-        DateTimeOffset now = time.GetUtcNow();
-        switch (kind)
-        {
-            case RegionAttemptOutcomeKind.Success:
-                region.Latency.Record(elapsed);
-                region.RecordSuccess(now);
-                break;
-            case RegionAttemptOutcomeKind.TransientStatus:
-                region.RecordFailure(now, $"it answered {(int)response!.StatusCode} {response.StatusCode}");
-                if (RetryAfter(response, now) is { } delay)
-                {
-                    region.RecordRetryAfter(now, delay);
-                }
-
-                break;
-            case RegionAttemptOutcomeKind.TransportError:
-                region.RecordFailure(now, $"a transport error: {error!.Message}");
-                break;
-            case RegionAttemptOutcomeKind.Timeout:
-                region.RecordFailure(now, "it did not answer within the attempt timeout");
-                break;
-            case RegionAttemptOutcomeKind.Cancelled when run.Total.IsCancellationRequested:
-                region.RecordFailure(now, "it did not answer within the total timeout");
-                break;
-        }
-
-        _client.CountAttempt(region, kind);
-        activity?.SetTag("slakit.outcome", kind.ToString());
-        if (response is not null)
-        {
-            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
-        }
-
-        if (kind != RegionAttemptOutcomeKind.Success)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, kind.ToString());
-        }
-
-        var outcome = new RegionAttemptOutcome(region.Region, kind, response?.StatusCode, error, elapsed);
-        return new AttemptResult(region, outcome, response, CertainlyNotSent(kind, error));
     }
 
     private Task<HttpResponseMessage> SendToRegionAsync(HttpRequestMessage attempt, CancellationToken cancellationToken) =>
@@ -408,7 +524,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             ? $"did not succeed within the total timeout of {DurationText.Format(_client.Options.TotalTimeout)}"
             : "failed in every region tried";
         string list = outcomes.Count == 0 ? "no attempt completed" : string.Join("; ", outcomes);
-        string path = run.Factory!.OriginalUri?.IsAbsoluteUri == true ? run.Factory!.OriginalUri.AbsolutePath : run.Factory!.OriginalUri?.OriginalString ?? "";
+        string path = run.Factory.OriginalUri?.IsAbsoluteUri == true ? run.Factory.OriginalUri.AbsolutePath : run.Factory.OriginalUri?.OriginalString ?? "";
         FailoverLog.AllRegionsFailed(_client.Logger, _client.ClientName, run.Request.Method.Method, path, list);
 
         Exception[] errors = outcomes.Where(static o => o.Exception is not null).Select(static o => o.Exception!).ToArray();
@@ -460,27 +576,13 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         return delay > TimeSpan.Zero ? delay : null;
     }
 
-    /// <summary>One request on its way: what it may do and the tokens that stop it (caller, total timeout, either).</summary>
-    private sealed class RequestRun(HttpRequestMessage request, RegionPlan plan, bool replayable, CancellationToken callerToken)
+    /// <summary>An attempt under way; <see cref="Cancel"/> is <see langword="null"/> for a first attempt that uses the run's own token.</summary>
+    private sealed record RunningAttempt(Task<AttemptResult> Task, CancellationTokenSource? Cancel, RegionState Region, int Index);
+
+    /// <summary>How an attempt ended; a value, so that an attempt that succeeds at once allocates nothing to say so.</summary>
+    private readonly record struct AttemptResult(
+        RegionState Region, RegionAttemptOutcomeKind Kind, HttpResponseMessage? Response, Exception? Error, TimeSpan Elapsed, bool CertainlyNotSent)
     {
-        public HttpRequestMessage Request { get; } = request;
-
-        public RegionPlan Plan { get; } = plan;
-
-        public bool Replayable { get; } = replayable;
-
-        public CancellationToken CallerToken { get; } = callerToken;
-
-        public AttemptRequestFactory? Factory { get; set; }
-
-        public CancellationToken Total { get; set; }
-
-        public CancellationToken Linked { get; set; }
-
-        public bool TrialStarted { get; set; }
+        public RegionAttemptOutcome ToOutcome() => new(Region.Region, Kind, Response?.StatusCode, Error, Elapsed);
     }
-
-    private sealed record RunningAttempt(Task<AttemptResult> Task, CancellationTokenSource Cancel, RegionState Region, int Index);
-
-    private sealed record AttemptResult(RegionState Region, RegionAttemptOutcome Outcome, HttpResponseMessage? Response, bool CertainlyNotSent);
 }

@@ -9,7 +9,7 @@ internal sealed class LatencyWindow
     /// <summary>How many recent samples the percentile is taken over.</summary>
     public const int Capacity = 128;
 
-    // The p99 is recomputed (a sort of Capacity doubles) once every this many samples, not per request.
+    // The p99 is recomputed (one pass over Capacity samples) once every this many samples, not per request.
     private const int RecomputeEvery = 16;
 
     // Weight of the newest sample in the moving average.
@@ -45,11 +45,49 @@ internal sealed class LatencyWindow
 
     private void RecomputeP99(long filled)
     {
-        Span<double> copy = stackalloc double[Capacity];
-        copy = copy[..(int)filled];
-        _samples.AsSpan(0, (int)filled).CopyTo(copy);
-        copy.Sort();
-        int index = (int)Math.Ceiling(0.99 * filled) - 1;
-        Volatile.Write(ref _p99Milliseconds, copy[Math.Clamp(index, 0, copy.Length - 1)]);
+        int count = (int)filled;
+        int index = Math.Clamp((int)Math.Ceiling(0.99 * count) - 1, 0, count - 1);
+
+        // Over at most Capacity samples the p99 is the largest or the second largest (index count − 1 or count − 2),
+        // found in one pass; a sort is needed only if Capacity is ever raised past 200.
+        Span<double> samples = _samples.AsSpan(0, count);
+        double value;
+        switch (count - 1 - index)
+        {
+            case 0:
+                value = double.NegativeInfinity;
+                foreach (double sample in samples)
+                {
+                    value = Math.Max(value, sample);
+                }
+
+                break;
+            case 1:
+                double largest = double.NegativeInfinity;
+                value = double.NegativeInfinity;
+                foreach (double sample in samples)
+                {
+                    if (sample >= largest)
+                    {
+                        value = largest;
+                        largest = sample;
+                    }
+                    else if (sample > value)
+                    {
+                        value = sample;
+                    }
+                }
+
+                break;
+            default:
+                Span<double> copy = stackalloc double[Capacity];
+                copy = copy[..count];
+                samples.CopyTo(copy);
+                copy.Sort();
+                value = copy[index];
+                break;
+        }
+
+        Volatile.Write(ref _p99Milliseconds, value);
     }
 }

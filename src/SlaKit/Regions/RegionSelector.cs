@@ -114,6 +114,51 @@ internal static class RegionSelector
         return new RegionPlan(order, isTrial);
     }
 
+    /// <summary>
+    /// The plan every request gets while all regions are up, when no two regions share a priority: all of them in
+    /// priority order, at most <paramref name="maxAttempts"/>. <see langword="null"/> when priorities are shared, since
+    /// then each request draws its own order by weight or latency.
+    /// </summary>
+    /// <remarks>Built once per client so that a request in steady state needs no sorting and no allocation.</remarks>
+    public static RegionPlan? SteadyPlan(IReadOnlyList<RegionState> regions, int maxAttempts)
+    {
+        var order = new RegionState[regions.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = regions[i];
+        }
+
+        Array.Sort(order, static (a, b) => a.Region.Priority.CompareTo(b.Region.Priority));
+        for (int i = 1; i < order.Length; i++)
+        {
+            if (order[i].Region.Priority == order[i - 1].Region.Priority)
+            {
+                return null;
+            }
+        }
+
+        return new RegionPlan(order.Length > maxAttempts ? order[..maxAttempts] : order, IsTrial: false);
+    }
+
+    /// <summary>
+    /// Whether <see cref="Plan"/> would return the <see cref="SteadyPlan"/> at <paramref name="now"/>: no region is
+    /// Unhealthy (so none is due for a trial, and panic mode is off) and none is on standby. With distinct priorities,
+    /// health between Healthy and Degraded does not change the order, since it only ranks regions of one priority.
+    /// </summary>
+    public static bool IsSteady(IReadOnlyList<RegionState> regions, DateTimeOffset now)
+    {
+        for (int i = 0; i < regions.Count; i++)
+        {
+            RegionView view = regions[i].ViewAt(now);
+            if (view.Health == RegionHealth.Unhealthy || view.IsStandby)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static double Tiebreak(RegionState state, RegionSelectionMode mode, Random random)
     {
         if (mode == RegionSelectionMode.LatencyAware)

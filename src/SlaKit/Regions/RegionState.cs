@@ -247,7 +247,14 @@ internal sealed class RegionState
     /// <summary>Reports queued changes in order, outside the state lock.</summary>
     private void Report()
     {
-        if (_healthChanged is null || _pendingReports.IsEmpty)
+        // Nearly every call has nothing to report. Clearing an empty ConcurrentQueue is not free (it allocates a
+        // new segment), so the queue is only cleared when there is something in it and nobody to tell.
+        if (_pendingReports.IsEmpty)
+        {
+            return;
+        }
+
+        if (_healthChanged is null)
         {
             _pendingReports.Clear();
             return;

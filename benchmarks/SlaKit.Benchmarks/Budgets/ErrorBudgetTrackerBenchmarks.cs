@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using SlaKit.Budgets;
 
-namespace SlaKit.Benchmarks;
+namespace SlaKit.Benchmarks.Budgets;
 
 /// <summary>
 /// The cost of recording one event with <see cref="ErrorBudgetTracker.RecordSuccess"/>, against the cost

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using SlaKit.Regions;
+
+namespace SlaKit.Benchmarks.Failover;
+
+/// <summary>
+/// Builds each client the way an application does, through <see cref="IHttpClientFactory"/>, over one socket handler
+/// whose connections to the primary go through the <see cref="FaultProxy"/>, with an <see cref="AttemptCounter"/> above it.
+/// </summary>
+internal static class HarnessClients
+{
+    private const string Name = "harness";
+
+    /// <summary>A container holding one client of <paramref name="kind"/>; dispose it to close the client's connections.</summary>
+    public static ServiceProvider Build(HarnessClient kind, Uri primary, Uri secondary, IPEndPoint proxy, AttemptCounter counter)
+    {
+        var services = new ServiceCollection();
+        IHttpClientBuilder builder = services.AddHttpClient(Name, client =>
+            {
+                client.BaseAddress = kind == HarnessClient.SecondaryDirect ? secondary : primary;
+
+                // The caller's token bounds each request (see the harness); the resilience handlers turn this off anyway.
+                client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => counter.Over(SocketHandler(primary, proxy)))
+            .RemoveAllLoggers();
+
+        switch (kind)
+        {
+            case HarnessClient.StandardResilience:
+                builder.AddStandardResilienceHandler();
+                break;
+            case HarnessClient.StandardHedging:
+                builder.AddStandardHedgingHandler(routing => routing.ConfigureOrderedGroups(groups =>
+                {
+                    groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = primary } } });
+                    groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = secondary } } });
+                }));
+                break;
+            case HarnessClient.SlaKit:
+                builder.AddRegionFailover(options =>
+                {
+                    options.Regions.Add(new Region("primary", primary) { Priority = 0 });
+                    options.Regions.Add(new Region("secondary", secondary) { Priority = 1 });
+                });
+                break;
+        }
+
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>The client of a container built by <see cref="Build"/>.</summary>
+    public static HttpClient Client(IServiceProvider services) => services.GetRequiredService<IHttpClientFactory>().CreateClient(Name);
+
+    /// <summary>
+    /// A socket handler that connects to <paramref name="proxy"/> whenever a request is for the primary's host and port,
+    /// so the URI (and the TLS host name) stay the primary's while the bytes pass the proxy.
+    /// </summary>
+    private static SocketsHttpHandler SocketHandler(Uri primary, IPEndPoint proxy) => new()
+    {
+        AllowAutoRedirect = false,
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            DnsEndPoint target = context.DnsEndPoint;
+            EndPoint endPoint = string.Equals(target.Host, primary.IdnHost, StringComparison.OrdinalIgnoreCase) && target.Port == primary.Port
+                ? proxy
+                : target;
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(endPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
+}

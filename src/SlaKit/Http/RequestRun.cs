@@ -1,0 +1,113 @@
+using SlaKit.Regions;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// One request on its way through <see cref="RegionFailoverHandler"/>: what it may do, how its attempts are made,
+/// and the tokens that stop them. Reused through <see cref="RequestRunPool"/> by requests whose only attempt finished
+/// before the handler returned; any other request disposes its run, since an attempt may still hold its token.
+/// </summary>
+internal sealed class RequestRun : IDisposable
+{
+    private static readonly Action<object?> CancelRun = static state => ((CancellationTokenSource)state!).Cancel();
+
+    private CancellationTokenSource _cancel = new();
+    private CancellationTokenRegistration _callerLink;
+    private CancellationTokenRegistration _totalLink;
+
+    public HttpRequestMessage Request { get; private set; } = null!;
+
+    public RegionPlan Plan { get; private set; } = null!;
+
+    public bool Replayable { get; private set; }
+
+    public CancellationToken CallerToken { get; private set; }
+
+    /// <summary>When the request started, as a timestamp of the client's <see cref="TimeProvider"/>: the total timeout counts from here.</summary>
+    public long Started { get; private set; }
+
+    /// <summary>The wall-clock time at <see cref="Started"/>; later instants are this plus the timestamps' difference, one clock read fewer.</summary>
+    public DateTimeOffset StartedAt { get; private set; }
+
+    public AttemptRequestFactory Factory { get; } = new();
+
+    /// <summary>Fires when the total timeout has elapsed; <see cref="CancellationToken.None"/> until <see cref="StartTotalTimeout"/>.</summary>
+    public CancellationToken Total { get; private set; }
+
+    /// <summary>
+    /// Fires when the caller cancels or the total timeout elapses; every attempt listens to it. The first attempt of a
+    /// plan without a trial uses it as its own token, so cancelling that attempt cancels this.
+    /// </summary>
+    public CancellationToken Linked => _cancel.Token;
+
+    public bool TrialStarted { get; set; }
+
+    /// <summary>The inner handler's own task for the first attempt, handed back to the caller when it already holds the answer.</summary>
+    public Task<HttpResponseMessage>? FirstInnerTask { get; set; }
+
+    public void Begin(HttpRequestMessage request, RegionPlan plan, bool replayable, ReplayableContent? content, DateTimeOffset startedAt, long started, CancellationToken callerToken)
+    {
+        StartedAt = startedAt;
+        Request = request;
+        Plan = plan;
+        Replayable = replayable;
+        CallerToken = callerToken;
+        Started = started;
+        Factory.Begin(request, content, moreThanOneAttempt: plan.Order.Count > 1 || plan.IsTrial);
+
+        // One registration rather than a linked source: the source itself is pooled, the caller's token is not.
+        if (callerToken.CanBeCanceled)
+        {
+            _callerLink = callerToken.UnsafeRegister(CancelRun, _cancel);
+        }
+    }
+
+    /// <summary>
+    /// Starts the total timeout for a request that needs more than a first attempt that finished at once; it
+    /// counts from <see cref="Started"/>, so it ends when it would have if started with the request.
+    /// </summary>
+    /// <returns>The timeout's source, for the caller to dispose when the request ends.</returns>
+    public CancellationTokenSource StartTotalTimeout(TimeSpan totalTimeout, TimeProvider time)
+    {
+        TimeSpan remaining = totalTimeout - time.GetElapsedTime(Started);
+        var total = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+        Total = total.Token;
+        _totalLink = total.Token.UnsafeRegister(CancelRun, _cancel);
+        return total;
+    }
+
+    /// <summary>Cancels every attempt that uses <see cref="Linked"/>.</summary>
+    public Task CancelAsync() => _cancel.CancelAsync();
+
+    /// <summary>Cancels every attempt that uses <see cref="Linked"/>.</summary>
+    public void Cancel() => _cancel.Cancel();
+
+    /// <summary>Stops listening to the caller and the total timeout; waits for a cancellation already under way to finish.</summary>
+    public void Unlink()
+    {
+        _callerLink.Dispose();
+        _callerLink = default;
+        _totalLink.Dispose();
+        _totalLink = default;
+    }
+
+    /// <summary>Forgets the request, ready for the next one; false when the run's token was cancelled and it cannot be reused.</summary>
+    public bool TryReset()
+    {
+        Unlink();
+        Factory.Clear();
+        Request = null!;
+        Plan = null!;
+        CallerToken = default;
+        Total = default;
+        TrialStarted = false;
+        FirstInnerTask = null;
+        return _cancel.TryReset();
+    }
+
+    public void Dispose()
+    {
+        Unlink();
+        _cancel.Dispose();
+    }
+}
