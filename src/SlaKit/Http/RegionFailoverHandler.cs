@@ -93,14 +93,24 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     private async Task<HttpResponseMessage> ContinueAsync(RequestRun run, bool hedged, ValueTask<AttemptResult>? first)
     {
         RegionPlan plan = run.Plan;
+        RegionFailoverOptions options = _client.Options;
+
+        // One region and no trial make one attempt, which its own timeout already bounds: no total-timeout timer.
+        bool oneAttempt = !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
+        bool reusable = false;
         try
         {
-            using CancellationTokenSource total = run.StartTotalTimeout(_client.Options.TotalTimeout, _client.Time);
+            using CancellationTokenSource? total = oneAttempt ? null : run.StartTotalTimeout(options.TotalTimeout, _client.Time);
             try
             {
-                return hedged
-                    ? await HedgedAsync(run, first).ConfigureAwait(false)
-                    : await SequentialAsync(run, first).ConfigureAwait(false);
+                if (hedged)
+                {
+                    return await HedgedAsync(run, first).ConfigureAwait(false);
+                }
+
+                HttpResponseMessage response = await SequentialAsync(run, first).ConfigureAwait(false);
+                reusable = !plan.IsTrial;
+                return response;
             }
             finally
             {
@@ -115,8 +125,16 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 plan.Order[0].EndTrial();
             }
 
-            // An attempt may still hold the run's token (a loser being cancelled, a trial), so it is not reused.
-            run.Dispose();
+            // After hedging or a trial an attempt may still hold the run's token (a loser being cancelled, a trial
+            // finishing on its own), so the run is not reused. Attempts made one after another have all ended.
+            if (reusable)
+            {
+                _client.Runs.Return(run);
+            }
+            else
+            {
+                run.Dispose();
+            }
         }
     }
 
@@ -203,7 +221,10 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 }
 
                 Task completed = await Task.WhenAny(waits).ConfigureAwait(false);
-                await hedgeCancel.CancelAsync().ConfigureAwait(false);
+
+                // Synchronously: the only thing to stop is the hedge's timer, and CancelAsync would queue that to the
+                // thread pool and make every request wait for a thread-pool hop.
+                hedgeCancel.Cancel();
                 run.CallerToken.ThrowIfCancellationRequested();
 
                 int doneAt = IndexOf(running, completed);

@@ -16,27 +16,39 @@ internal sealed class LatencyWindow
     private const double Alpha = 0.2;
 
     private readonly double[] _samples = new double[Capacity];
-    private long _count;
+    private long _offered;
     private double _ewmaMilliseconds = double.NaN;
     private double _p99Milliseconds = double.NaN;
 
     /// <summary>The moving average in milliseconds; NaN before the first sample.</summary>
     public double AverageMilliseconds => Volatile.Read(ref _ewmaMilliseconds);
 
-    /// <summary>The p99 of recent samples in milliseconds; NaN before the first sample.</summary>
+    /// <summary>The p99 of recent samples in milliseconds, leaving out the first; NaN before the second sample.</summary>
     public double P99Milliseconds => Volatile.Read(ref _p99Milliseconds);
 
     /// <summary>Records one latency.</summary>
+    /// <remarks>
+    /// The very first latency a window is given counts in the moving average but not in the p99. A region's first
+    /// answer carries the connection set-up and the process's first-call compilation, often tens of milliseconds on a
+    /// path that normally takes one: in the p99 it would set the adaptive hedging delay for the next
+    /// <see cref="Capacity"/> requests, and a region that then stopped answering would cost its first caller several
+    /// times the hedging floor. The average forgets it within a few samples.
+    /// </remarks>
     public void Record(TimeSpan latency)
     {
         double milliseconds = latency.TotalMilliseconds;
-        long count = Interlocked.Increment(ref _count);
-        _samples[(count - 1) % Capacity] = milliseconds;
 
         // Lost updates under contention only drop a sample from the average; they cannot corrupt it.
         double previous = Volatile.Read(ref _ewmaMilliseconds);
         Volatile.Write(ref _ewmaMilliseconds, double.IsNaN(previous) ? milliseconds : previous + (Alpha * (milliseconds - previous)));
 
+        long count = Interlocked.Increment(ref _offered) - 1;
+        if (count == 0)
+        {
+            return;
+        }
+
+        _samples[(count - 1) % Capacity] = milliseconds;
         if (count <= RecomputeEvery || count % RecomputeEvery == 0)
         {
             RecomputeP99(Math.Min(count, Capacity));

@@ -141,22 +141,33 @@ internal static class RegionSelector
     }
 
     /// <summary>
-    /// Whether <see cref="Plan"/> would return the <see cref="SteadyPlan"/> at <paramref name="now"/>: no region is
-    /// Unhealthy (so none is due for a trial, and panic mode is off) and none is on standby. With distinct priorities,
-    /// health between Healthy and Degraded does not change the order, since it only ranks regions of one priority.
+    /// What <see cref="Plan"/> depends on when no two regions share a priority (so no order is drawn by weight or
+    /// latency): which regions are Unhealthy and which are on standby, two bits a region. 0 means every region is up,
+    /// the <see cref="SteadyPlan"/>; with distinct priorities, Healthy against Degraded does not change the order,
+    /// since it only ranks regions of one priority. <see langword="null"/> when no plan may be reused: a region is due
+    /// for a trial this request may claim, or there are more regions than the key has bits for.
     /// </summary>
-    public static bool IsSteady(IReadOnlyList<RegionState> regions, DateTimeOffset now)
+    public static ulong? PlanKey(IReadOnlyList<RegionState> regions, DateTimeOffset now, bool allowTrial)
     {
+        if (regions.Count > 32)
+        {
+            return null;
+        }
+
+        ulong key = 0;
         for (int i = 0; i < regions.Count; i++)
         {
             RegionView view = regions[i].ViewAt(now);
-            if (view.Health == RegionHealth.Unhealthy || view.IsStandby)
+            if (allowTrial && view.CanTrial)
             {
-                return false;
+                return null;
             }
+
+            ulong bits = (view.Health == RegionHealth.Unhealthy ? 1UL : 0UL) | (view.IsStandby ? 2UL : 0UL);
+            key |= bits << (2 * i);
         }
 
-        return true;
+        return key;
     }
 
     private static double Tiebreak(RegionState state, RegionSelectionMode mode, Random random)

@@ -14,9 +14,24 @@ public class LatencyWindowTests
     }
 
     [Fact]
-    public void P99_of_the_recent_samples()
+    public void P99_leaves_out_the_first_answer_which_carries_connection_set_up()
     {
         var window = new LatencyWindow();
+        window.Record(TimeSpan.FromMilliseconds(80));
+
+        Assert.Equal(80, window.AverageMilliseconds);
+        Assert.True(double.IsNaN(window.P99Milliseconds));
+
+        window.Record(TimeSpan.FromMilliseconds(1));
+        window.Record(TimeSpan.FromMilliseconds(2));
+
+        Assert.Equal(2, window.P99Milliseconds);
+    }
+
+    [Fact]
+    public void P99_of_the_recent_samples()
+    {
+        var window = Warm();
         for (int i = 1; i <= LatencyWindow.Capacity; i++)
         {
             window.Record(TimeSpan.FromMilliseconds(i));
@@ -29,7 +44,7 @@ public class LatencyWindowTests
     [Fact]
     public void Old_samples_leave_the_window()
     {
-        var window = new LatencyWindow();
+        var window = Warm();
         for (int i = 0; i < LatencyWindow.Capacity; i++)
         {
             window.Record(TimeSpan.FromMilliseconds(500));
@@ -54,5 +69,13 @@ public class LatencyWindowTests
         window.Record(TimeSpan.FromMilliseconds(20));
 
         Assert.Equal(12, window.AverageMilliseconds, 9);
+    }
+
+    /// <summary>A window past its first, left-out sample.</summary>
+    private static LatencyWindow Warm()
+    {
+        var window = new LatencyWindow();
+        window.Record(TimeSpan.FromSeconds(1));
+        return window;
     }
 }

@@ -143,4 +143,36 @@ public class RegionSelectorTests
 
         Assert.Equal(["fast", "slow", "backup"], Names(Plan([slow, fast, backup], mode: RegionSelectionMode.LatencyAware)));
     }
+
+    [Fact]
+    public void Plan_key_is_zero_while_every_region_is_up_and_marks_each_region_that_is_down()
+    {
+        RegionState a = State("a", 0), b = State("b", 1), c = State("c", 2);
+
+        Assert.Equal(0UL, RegionSelector.PlanKey([a, b, c], Now, allowTrial: true));
+
+        Down(b);
+        ulong? bDown = RegionSelector.PlanKey([a, b, c], Now, allowTrial: true);
+        Down(c);
+        ulong? bcDown = RegionSelector.PlanKey([a, b, c], Now, allowTrial: true);
+
+        Assert.NotNull(bDown);
+        Assert.NotEqual(0UL, bDown);
+        Assert.NotEqual(bDown, bcDown);
+        Assert.Equal(bDown, RegionSelector.PlanKey([a, b, State("c2", 2)], Now, allowTrial: true));
+    }
+
+    [Fact]
+    public void Plan_key_is_null_while_a_trial_is_due_for_a_request_that_may_make_one()
+    {
+        RegionState a = State("a", 0), b = State("b", 1);
+        Down(a);
+        ulong? whileBroken = RegionSelector.PlanKey([a, b], Now, allowTrial: true);
+
+        _time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.NotNull(whileBroken);
+        Assert.Null(RegionSelector.PlanKey([a, b], Now, allowTrial: true));
+        Assert.Equal(whileBroken, RegionSelector.PlanKey([a, b], Now, allowTrial: false));
+    }
 }
