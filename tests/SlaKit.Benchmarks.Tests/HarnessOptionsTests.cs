@@ -11,6 +11,7 @@ public class HarnessOptionsTests
 
         Assert.Equal(100, options.Requests);
         Assert.Equal(10, options.Healthy);
+        Assert.Equal(100, options.WarmUp);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Timeout);
         Assert.Equal(FaultNames.All, options.Faults);
         Assert.Null(options.Primary);
@@ -25,7 +26,15 @@ public class HarnessOptionsTests
         Assert.True(options.Smoke);
         Assert.Equal(8, options.Requests);
         Assert.Equal(2, options.Healthy);
+        Assert.Equal(0, options.WarmUp);
         Assert.Equal(TimeSpan.FromSeconds(2), options.Timeout);
+    }
+
+    [Fact]
+    public void Warm_up_can_be_set_or_turned_off()
+    {
+        Assert.Equal(250, HarnessOptions.Parse(["--warm-up", "250"]).WarmUp);
+        Assert.Equal(0, HarnessOptions.Parse(["--warm-up", "0"]).WarmUp);
     }
 
     [Fact]
@@ -48,6 +57,7 @@ public class HarnessOptionsTests
     [InlineData("--faults", "meteor")]
     [InlineData("--primary", "ftp://a.example/", "--secondary", "http://b.example/")]
     [InlineData("--healthy", "100")]
+    [InlineData("--warm-up", "-1")]
     [InlineData("--colour", "blue")]
     [InlineData("--out")]
     public void Bad_arguments_are_refused_with_a_message(params string[] args)

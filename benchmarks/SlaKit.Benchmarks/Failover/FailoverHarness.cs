@@ -22,6 +22,9 @@ namespace SlaKit.Benchmarks.Failover;
 internal static class FailoverHarness
 {
     // The slow primary: 20 ms late, and one request in 25 by 500 ms, so its p99 is 500 ms.
+    // After the warm-up, time for the runtime's background compiler to install the optimised code.
+    private static readonly TimeSpan WarmUpSettle = TimeSpan.FromSeconds(1);
+
     private static readonly Func<int, TimeSpan> SlowPrimary = static n =>
         TimeSpan.FromMilliseconds((n + 1) % 25 == 0 ? 500 : 20);
 
@@ -76,6 +79,14 @@ internal static class FailoverHarness
                 $"{options.Requests} requests per client ({options.Healthy} before the fault), pause {options.Pause.TotalMilliseconds:F0} ms, " +
                 $"caller timeout {options.Timeout.TotalSeconds:F0} s, budget {options.Budget.TotalSeconds:F0} s; load average {loadBefore}.");
 
+            if (options.WarmUp > 0)
+            {
+                // Every client's code compiled and tiered up before anything is measured, as BenchmarkDotNet's warm-up
+                // does: otherwise whichever fault runs first pays for the just-in-time compiler, the larger client most.
+                await RunGroupAsync(options with { Requests = options.WarmUp, Pause = TimeSpan.FromMilliseconds(1) }, [.. HarnessClientNames.All], fault: null, primary, secondary);
+                await Task.Delay(WarmUpSettle);
+            }
+
             var runs = new List<ClientRun>();
             var skipped = new List<string>();
             foreach (Fault fault in options.Faults)
@@ -128,9 +139,9 @@ internal static class FailoverHarness
 
     /// <summary>
     /// One group of clients through one fault, taking turns request by request: a fresh proxy and fresh clients, so no
-    /// connection or health state carries over from another run.
+    /// connection or health state carries over from another run. Without a fault (the warm-up) nothing is reported.
     /// </summary>
-    private static async Task<ClientRun[]> RunGroupAsync(HarnessOptions options, HarnessClient[] kinds, Fault fault, Uri primary, Uri secondary)
+    private static async Task<ClientRun[]> RunGroupAsync(HarnessOptions options, HarnessClient[] kinds, Fault? fault, Uri primary, Uri secondary)
     {
         EndPoint upstream = IPAddress.TryParse(primary.IdnHost.Trim('[', ']'), out IPAddress? address)
             ? new IPEndPoint(address, primary.Port)
@@ -150,9 +161,9 @@ internal static class FailoverHarness
             long faultStart = 0;
             for (int i = 0; i < options.Requests; i++)
             {
-                if (i == options.Healthy)
+                if (i == options.Healthy && fault is { } injected)
                 {
-                    proxy.Mode = ModeFor(fault);
+                    proxy.Mode = ModeFor(injected);
                     faultStart = Stopwatch.GetTimestamp();
                     foreach (Lane lane in lanes)
                     {
@@ -166,13 +177,19 @@ internal static class FailoverHarness
 
                 foreach (Lane lane in lanes)
                 {
+                    // Every request follows the same pause, whichever lane it is in: a request sent straight after
+                    // another one finds threads and caches warm and would look faster than one sent after an idle gap.
+                    await Task.Delay(options.Pause);
                     long start = Stopwatch.GetTimestamp();
                     (bool succeeded, string outcome) = await SendAsync(lane.Client, options.Path, options.Timeout);
                     lane.Started.Add(start);
                     lane.Results.Add((Stopwatch.GetElapsedTime(start), succeeded, outcome));
                 }
+            }
 
-                await Task.Delay(options.Pause);
+            if (fault is not { } measured)
+            {
+                return [];
             }
 
             var runs = new ClientRun[lanes.Length];
@@ -186,7 +203,7 @@ internal static class FailoverHarness
                     samples[i] = new RequestSample(i, sinceFault, lane.Results[i].Latency, lane.Results[i].Succeeded, lane.Results[i].Outcome);
                 }
 
-                runs[c] = new ClientRun(lane.Kind, fault, samples, lane.Counter.Count - lane.AttemptsAtFault, options.Requests);
+                runs[c] = new ClientRun(lane.Kind, measured, samples, lane.Counter.Count - lane.AttemptsAtFault, options.Requests);
             }
 
             return runs;

@@ -13,6 +13,9 @@ internal sealed record HarnessOptions
     /// <summary>Requests made before the fault starts, so the chart shows the change; a tenth of <see cref="Requests"/> by default.</summary>
     public int? HealthyRequests { get; init; }
 
+    /// <summary>Healthy requests every client makes, unmeasured, before the first fault; 100 by default, none in a smoke run.</summary>
+    public int WarmUp { get; init; } = 100;
+
     /// <summary>The pause between one answer and the next request; 20 ms by default.</summary>
     public TimeSpan Pause { get; init; } = TimeSpan.FromMilliseconds(20);
 
@@ -44,7 +47,7 @@ internal sealed record HarnessOptions
     public int Healthy => HealthyRequests ?? Math.Max(1, Requests / 10);
 
     public const string Usage =
-        "usage: failover [--requests N] [--healthy N] [--pause MS] [--timeout S] [--budget S] [--faults 503,refused,black-hole,slow,flapping] " +
+        "usage: failover [--requests N] [--healthy N] [--warm-up N] [--pause MS] [--timeout S] [--budget S] [--faults 503,refused,black-hole,slow,flapping] " +
         "[--out DIR] [--primary URL --secondary URL [--path PATH]] [--smoke]";
 
     /// <summary>Parses the arguments after <c>failover</c>.</summary>
@@ -61,6 +64,7 @@ internal sealed record HarnessOptions
                 Smoke = true,
                 Requests = 6,
                 HealthyRequests = 2,
+                WarmUp = 0,
                 Pause = TimeSpan.FromMilliseconds(5),
                 Timeout = TimeSpan.FromSeconds(2),
                 Budget = TimeSpan.FromSeconds(3),
@@ -80,6 +84,7 @@ internal sealed record HarnessOptions
             {
                 "--requests" => options with { Requests = Positive(name, value) },
                 "--healthy" => options with { HealthyRequests = NonNegative(name, value) },
+                "--warm-up" => options with { WarmUp = NonNegative(name, value) },
                 "--pause" => options with { Pause = TimeSpan.FromMilliseconds(NonNegative(name, value)) },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Positive(name, value)) },
                 "--budget" => options with { Budget = TimeSpan.FromSeconds(Positive(name, value)) },
