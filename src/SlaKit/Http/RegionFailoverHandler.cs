@@ -53,11 +53,16 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         DateTimeOffset now = time.GetUtcNow();
         long started = time.GetTimestamp();
         RegionPlan plan = _client.Plan(now, allowTrial: replayable);
-        RequestRun run = _client.Runs.Rent();
-        run.Begin(request, plan, replayable, content, now, started, cancellationToken);
 
         // A trial is always hedged, whatever the hedging mode: the caller must never wait on a region that was down.
         bool hedged = replayable && (plan.IsTrial || (options.Hedging != HedgingMode.Off && plan.Order.Count > 1));
+
+        // One region and no hedging make one attempt, which its own timeout already bounds: no total-timeout timer,
+        // nothing else to cancel, so the attempt listens to the caller's token itself. This is every request while
+        // the other regions are down.
+        bool oneAttempt = !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
+        RequestRun run = _client.Runs.Rent();
+        run.Begin(request, plan, replayable, content, now, started, linkCaller: !oneAttempt, cancellationToken);
 
         // A trial's attempt has a token of its own (it may outlive the request), so it starts in ContinueAsync.
         if (plan.IsTrial)
@@ -65,7 +70,10 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             return ContinueAsync(run, hedged, first: null);
         }
 
-        ValueTask<AttemptResult> first = AttemptAsync(run, 0, plan.Order[0], run.Linked);
+        // Consumed once: read here if it completed, otherwise awaited by whichever of the two continuations below runs.
+#pragma warning disable CA2012
+        ValueTask<AttemptResult> first = AttemptAsync(run, 0, plan.Order[0], oneAttempt ? cancellationToken : run.Linked);
+#pragma warning restore CA2012
         if (first.IsCompletedSuccessfully)
         {
             AttemptResult result = first.Result;
@@ -87,20 +95,51 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             first = new ValueTask<AttemptResult>(result);
         }
 
-        return ContinueAsync(run, hedged, first);
+        return oneAttempt
+            ? OneAttemptAsync(run, first)
+            : ContinueAsync(run, hedged, first);
+    }
+
+    /// <summary>Finishes a request whose plan is its first attempt alone; the run goes back to the pool unless the caller cancelled.</summary>
+    private async Task<HttpResponseMessage> OneAttemptAsync(RequestRun run, ValueTask<AttemptResult> first)
+    {
+        bool reusable = false;
+        try
+        {
+            AttemptResult result = await first.ConfigureAwait(false);
+            reusable = true;
+
+            // A failed request that is not safe to repeat gets the region's own answer when there is one, as it
+            // would with more regions planned; any other failure is reported with its outcome.
+            if (result.Kind == RegionAttemptOutcomeKind.Success || (!run.Replayable && !result.CertainlyNotSent && result.Response is not null))
+            {
+                return Serve(run, result, 0);
+            }
+
+            result.Response?.Dispose();
+            throw Fail(run, [result.ToOutcome()]);
+        }
+        finally
+        {
+            run.Factory.Restore();
+            if (reusable)
+            {
+                _client.Runs.Return(run);
+            }
+            else
+            {
+                run.Dispose();
+            }
+        }
     }
 
     private async Task<HttpResponseMessage> ContinueAsync(RequestRun run, bool hedged, ValueTask<AttemptResult>? first)
     {
         RegionPlan plan = run.Plan;
-        RegionFailoverOptions options = _client.Options;
-
-        // One region and no trial make one attempt, which its own timeout already bounds: no total-timeout timer.
-        bool oneAttempt = !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
         bool reusable = false;
         try
         {
-            using CancellationTokenSource? total = oneAttempt ? null : run.StartTotalTimeout(options.TotalTimeout, _client.Time);
+            using CancellationTokenSource total = run.StartTotalTimeout(_client.Options.TotalTimeout, _client.Time);
             try
             {
                 if (hedged)

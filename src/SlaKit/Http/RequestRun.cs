@@ -45,7 +45,11 @@ internal sealed class RequestRun : IDisposable
     /// <summary>The inner handler's own task for the first attempt, handed back to the caller when it already holds the answer.</summary>
     public Task<HttpResponseMessage>? FirstInnerTask { get; set; }
 
-    public void Begin(HttpRequestMessage request, RegionPlan plan, bool replayable, ReplayableContent? content, DateTimeOffset startedAt, long started, CancellationToken callerToken)
+    /// <summary>
+    /// Takes on a request. <see cref="Linked"/> follows the caller's token only when <paramref name="linkCaller"/>:
+    /// a request whose only attempt listens to the caller's token directly does not need it.
+    /// </summary>
+    public void Begin(HttpRequestMessage request, RegionPlan plan, bool replayable, ReplayableContent? content, DateTimeOffset startedAt, long started, bool linkCaller, CancellationToken callerToken)
     {
         StartedAt = startedAt;
         Request = request;
@@ -56,7 +60,7 @@ internal sealed class RequestRun : IDisposable
         Factory.Begin(request, content, moreThanOneAttempt: plan.Order.Count > 1 || plan.IsTrial);
 
         // One registration rather than a linked source: the source itself is pooled, the caller's token is not.
-        if (callerToken.CanBeCanceled)
+        if (linkCaller && callerToken.CanBeCanceled)
         {
             _callerLink = callerToken.UnsafeRegister(CancelRun, _cancel);
         }

@@ -40,6 +40,11 @@ internal sealed class RegionState
     private DateTimeOffset _outUntil;
     private RegionHealth _lastHealth = RegionHealth.Healthy;
 
+    // Up, Healthy, no failure since the last success, no probe saying Degraded: the state of nearly every region
+    // nearly all the time. Then a success changes nothing and the view is fixed, so neither needs the lock.
+    // Written under the lock by every change (see NoteHealth); a Retry-After makes the region Unhealthy, which clears it.
+    private volatile bool _quiet = true;
+
     public RegionState(Region region, RegionHealthPolicy policy, Action<RegionState, RegionHealth, RegionHealth, string>? healthChanged = null)
     {
         Region = region;
@@ -59,6 +64,11 @@ internal sealed class RegionState
     /// <summary>The region as selection sees it at <paramref name="now"/>.</summary>
     public RegionView ViewAt(DateTimeOffset now)
     {
+        if (_quiet)
+        {
+            return new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false);
+        }
+
         RegionView view;
         lock (_gate)
         {
@@ -102,6 +112,11 @@ internal sealed class RegionState
     /// <summary>Records a successful attempt or probe.</summary>
     public void RecordSuccess(DateTimeOffset now)
     {
+        if (_quiet)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _consecutiveFailures = 0;
@@ -234,7 +249,10 @@ internal sealed class RegionState
         return new RegionView(health, standby, canTrial);
     }
 
-    /// <summary>Queues a health change, if there is one; called under the state lock so the queue keeps their order.</summary>
+    /// <summary>
+    /// Queues a health change, if there is one, and notes whether the region is quiet; called under the state lock
+    /// at the end of every change, so the queue keeps their order.
+    /// </summary>
     private void NoteHealth(RegionHealth health, string reason)
     {
         if (health != _lastHealth)
@@ -242,6 +260,8 @@ internal sealed class RegionState
             _pendingReports.Enqueue((_lastHealth, health, reason));
             _lastHealth = health;
         }
+
+        _quiet = _phase == Phase.Up && _consecutiveFailures == 0 && !_probeDegraded && health == RegionHealth.Healthy;
     }
 
     /// <summary>Reports queued changes in order, outside the state lock.</summary>

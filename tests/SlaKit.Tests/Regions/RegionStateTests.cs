@@ -138,6 +138,25 @@ public class RegionStateTests
     }
 
     [Fact]
+    public void Successes_neither_end_a_retry_after_early_nor_report_a_change_while_healthy()
+    {
+        _state.RecordSuccess(Now);
+        _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(10));
+        _state.RecordSuccess(Now);
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        _state.RecordSuccess(Now);
+        _state.RecordSuccess(Now);
+
+        Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+        Assert.Equal(
+            [(RegionHealth.Healthy, RegionHealth.Unhealthy), (RegionHealth.Unhealthy, RegionHealth.Healthy)],
+            _changes.Select(static c => (c.From, c.To)));
+        Assert.Equal("it answered", _changes[^1].Reason);
+    }
+
+    [Fact]
     public void A_shorter_retry_after_does_not_shorten_a_longer_one()
     {
         _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(30));

@@ -1,0 +1,128 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Http;
+using SlaKit.Regions;
+using SlaKit.Telemetry;
+
+namespace SlaKit.Tests.Http;
+
+/// <summary>
+/// Requests whose plan is one attempt (one region left, no hedging) against a terminal handler that answers later,
+/// as a socket does: the attempt listens to the caller's token itself and the request's state is reused afterwards.
+/// </summary>
+public sealed class RegionFailoverOneAttemptTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    private readonly FailoverTelemetry _telemetry = new(null, static () => []);
+    private readonly LaterTerminal _terminal = new();
+    private readonly RegionFailoverClient _client;
+    private readonly HttpMessageInvoker _invoker;
+
+    public RegionFailoverOneAttemptTests()
+    {
+        var options = new RegionFailoverOptions { Hedging = HedgingMode.Off };
+        options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
+        _client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
+        _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = _terminal });
+    }
+
+    public void Dispose()
+    {
+        _invoker.Dispose();
+        _telemetry.Dispose();
+    }
+
+    [Fact]
+    public async Task An_answer_that_comes_later_is_served_and_the_request_state_is_reused()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x?y=1");
+        Task<HttpResponseMessage> sending = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        (HttpRequestMessage sent, _) = await _terminal.NextAsync();
+        Assert.Equal("http://a.invalid/x?y=1", sent.RequestUri!.AbsoluteUri);
+        Assert.False(sending.IsCompleted);
+
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.OK));
+        using HttpResponseMessage response = await sending;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Same(request, response.RequestMessage);
+        Assert.Equal("a", request.GetServedRegion());
+        Assert.Equal("http://payments.invalid/x?y=1", request.RequestUri!.AbsoluteUri);
+
+        // The run went back to the pool, ready (and reset) for the next request.
+        RequestRun reused = _client.Runs.Rent();
+        Assert.Null(reused.Request);
+        Assert.False(reused.Linked.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_reaches_the_attempt_and_the_next_request_is_unaffected()
+    {
+        using var caller = new CancellationTokenSource();
+        Task<HttpResponseMessage> sending = _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), caller.Token);
+        (_, CancellationToken seen) = await _terminal.NextAsync();
+        Assert.False(seen.IsCancellationRequested);
+
+        await caller.CancelAsync();
+
+        Assert.True(seen.IsCancellationRequested);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+
+        Task<HttpResponseMessage> next = _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+        (_, CancellationToken nextSeen) = await _terminal.NextAsync();
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.OK));
+        using HttpResponseMessage response = await next;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(nextSeen.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task A_get_answered_503_fails_with_the_regions_outcome()
+    {
+        Task<HttpResponseMessage> sending = _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+        await _terminal.NextAsync();
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+
+        RegionFailoverException exception = await Assert.ThrowsAsync<RegionFailoverException>(() => sending);
+
+        RegionAttemptOutcome outcome = Assert.Single(exception.Outcomes);
+        Assert.Equal(("a", RegionAttemptOutcomeKind.TransientStatus, (HttpStatusCode?)HttpStatusCode.ServiceUnavailable), (outcome.Region.Name, outcome.Kind, outcome.StatusCode));
+    }
+
+    [Fact]
+    public async Task A_post_answered_503_gets_the_regions_own_answer()
+    {
+        Task<HttpResponseMessage> sending = _invoker.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/pay") { Content = new StringContent("{}") },
+            TestContext.Current.CancellationToken);
+        await _terminal.NextAsync();
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+
+        using HttpResponseMessage response = await sending;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    /// <summary>Holds each request until the test answers it; cancelling the request's token fails it, as a socket would.</summary>
+    private sealed class LaterTerminal : HttpMessageHandler
+    {
+        private readonly System.Threading.Channels.Channel<(HttpRequestMessage Request, CancellationToken Token)> _received =
+            System.Threading.Channels.Channel.CreateUnbounded<(HttpRequestMessage, CancellationToken)>();
+
+        private TaskCompletionSource<HttpResponseMessage>? _pending;
+
+        public ValueTask<(HttpRequestMessage Request, CancellationToken Token)> NextAsync() => _received.Reader.ReadAsync(TestContext.Current.CancellationToken);
+
+        public void Answer(HttpResponseMessage response) => _pending!.SetResult(response);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
+            _pending = pending;
+            _received.Writer.TryWrite((request, cancellationToken));
+            return pending.Task;
+        }
+    }
+}
