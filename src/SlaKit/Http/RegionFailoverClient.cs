@@ -22,7 +22,7 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
     private readonly Dictionary<RegionState, RegionLane> _lanes = [];
     private readonly RegionPlan? _steadyPlan;
     private CachedPlan? _lastPlan;
-    private readonly RequestRunPool _runs = new();
+    private readonly RequestRunPool _runs;
     private readonly KeyValuePair<string, object?> _clientTag;
     private RegionState? _active;
     private int _activeProbes;
@@ -32,6 +32,7 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
         ClientName = name;
         Options = options;
         Time = timeProvider;
+        _runs = new RequestRunPool(timeProvider);
         _logger = logger;
         _telemetry = telemetry;
         _clientTag = new("client", name);
@@ -43,7 +44,8 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
         {
             var state = new RegionState(options.Regions[i], policy, OnHealthChanged);
             _regions[i] = state;
-            _lanes[state] = new RegionLane(BuildPipeline(state, options, timeProvider));
+            ResiliencePipeline<HttpResponseMessage> breaker = BuildBreaker(state, options, timeProvider);
+            _lanes[state] = new RegionLane(breaker, BuildTimed(breaker, state, options, timeProvider));
         }
 
         _steadyPlan = RegionSelector.SteadyPlan(_regions, MaxAttempts);
@@ -144,6 +146,9 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
         region.RecordProbe(Time.GetUtcNow(), observed, detail ?? observed.ToString());
     }
 
+    /// <summary>The <see cref="ResilienceContext"/> property through which the circuit breaker learns whether a cancelled attempt timed out.</summary>
+    public static readonly ResiliencePropertyKey<RequestRun> RunKey = new("slakit.run");
+
     /// <summary>Counts one attempt.</summary>
     public void CountAttempt(RegionState region, RegionAttemptOutcomeKind outcome) =>
         _telemetry.Attempts.Add(1, _clientTag, new("region", region.Region.Name), new("outcome", OutcomeTag(outcome)));
@@ -195,11 +200,13 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
         _ => "cancelled",
     };
 
-    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(RegionState state, RegionFailoverOptions options, TimeProvider timeProvider)
-    {
-        // The circuit breaker catches a region that fails often but never FailuresToMarkDown times in a row;
-        // the timeout bounds each attempt. Both come from Polly rather than being written again here.
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{ClientName}:{state.Region.Name}" }
+    /// <summary>
+    /// The region's circuit breaker, which catches a region that fails often but never FailuresToMarkDown times in a
+    /// row. It counts transport errors, transient statuses and attempt timeouts: Polly's (<see cref="TimeoutRejectedException"/>)
+    /// and a request's own (<see cref="RequestRun.AttemptTimedOut"/>), never the caller's cancellation.
+    /// </summary>
+    private ResiliencePipeline<HttpResponseMessage> BuildBreaker(RegionState state, RegionFailoverOptions options, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{ClientName}:{state.Region.Name}" }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 FailureRatio = options.CircuitBreakerFailureRatio,
@@ -209,6 +216,7 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                    { Exception: OperationCanceledException } => args.Context.Properties.TryGetValue(RunKey, out RequestRun? run) && run.AttemptTimedOut,
                     { Result: { } response } => IsTransient(response.StatusCode),
                     _ => false,
                 }),
@@ -218,9 +226,14 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
                     return default;
                 },
             })
+            .Build();
+
+    /// <summary>The region's circuit breaker around Polly's attempt timeout: what an attempt uses when its request may make more than one.</summary>
+    private ResiliencePipeline<HttpResponseMessage> BuildTimed(ResiliencePipeline<HttpResponseMessage> breaker, RegionState state, RegionFailoverOptions options, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{ClientName}:{state.Region.Name}:timed" }
+            .AddPipeline(breaker)
             .AddTimeout(options.AttemptTimeout)
             .Build();
-    }
 
     private void OnHealthChanged(RegionState region, RegionHealth previous, RegionHealth current, string reason)
     {

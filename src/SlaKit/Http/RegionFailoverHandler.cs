@@ -57,12 +57,16 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         // A trial is always hedged, whatever the hedging mode: the caller must never wait on a region that was down.
         bool hedged = replayable && (plan.IsTrial || (options.Hedging != HedgingMode.Off && plan.Order.Count > 1));
 
-        // One region and no hedging make one attempt, which its own timeout already bounds: no total-timeout timer,
-        // nothing else to cancel, so the attempt listens to the caller's token itself. This is every request while
-        // the other regions are down.
+        // One region and no hedging make one attempt, which its own timeout already bounds: no total-timeout timer.
+        // Nothing else shares the run's token, so it carries that timeout itself (one timer on a pooled source) and
+        // the attempt needs no Polly timeout of its own. This is every request while the other regions are down.
         bool oneAttempt = !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
         RequestRun run = _client.Runs.Rent();
-        run.Begin(request, plan, replayable, content, now, started, linkCaller: !oneAttempt, cancellationToken);
+        run.Begin(request, plan, replayable, content, now, started, cancellationToken);
+        if (oneAttempt)
+        {
+            run.StartAttemptTimeout(options.AttemptTimeout);
+        }
 
         // A trial's attempt has a token of its own (it may outlive the request), so it starts in ContinueAsync.
         if (plan.IsTrial)
@@ -72,7 +76,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
         // Consumed once: read here if it completed, otherwise awaited by whichever of the two continuations below runs.
 #pragma warning disable CA2012
-        ValueTask<AttemptResult> first = AttemptAsync(run, 0, plan.Order[0], oneAttempt ? cancellationToken : run.Linked);
+        ValueTask<AttemptResult> first = AttemptAsync(run, 0, plan.Order[0], run.Linked);
 #pragma warning restore CA2012
         if (first.IsCompletedSuccessfully)
         {
@@ -478,19 +482,36 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 activity?.SetTag("slakit.client", _client.ClientName);
                 activity?.SetTag("slakit.region", region.Region.Name);
                 activity?.SetTag("http.request.method", attempt.Method.Method);
-                response = await lane.Pipeline.ExecuteAsync(
-                    static (state, ct) =>
+                // An attempt whose token carries its own timeout (the request's only one) goes through the circuit
+                // breaker alone, which reads the run from the context to tell that timeout from the caller's cancellation.
+                bool ownTimeout = run.OwnAttemptTimeout is not null;
+                ResilienceContext context = ResilienceContextPool.Shared.Get(token);
+                try
+                {
+                    if (ownTimeout)
                     {
-                        Task<HttpResponseMessage> sent = state.Handler.SendToRegionAsync(state.Attempt, ct);
-                        if (state.Capture is { } run)
-                        {
-                            run.FirstInnerTask = sent;
-                        }
+                        context.Properties.Set(RegionFailoverClient.RunKey, run);
+                    }
 
-                        return new ValueTask<HttpResponseMessage>(sent);
-                    },
-                    (Handler: this, Attempt: attempt, Capture: index == 0 && !trial ? run : null),
-                    token).ConfigureAwait(false);
+                    response = await (ownTimeout ? lane.Breaker : lane.Pipeline).ExecuteAsync(
+                        static (context, state) =>
+                        {
+                            Task<HttpResponseMessage> sent = state.Handler.SendToRegionAsync(state.Attempt, context.CancellationToken);
+                            if (state.Capture is { } run)
+                            {
+                                run.FirstInnerTask = sent;
+                            }
+
+                            return new ValueTask<HttpResponseMessage>(sent);
+                        },
+                        context,
+                        (Handler: this, Attempt: attempt, Capture: index == 0 && !trial ? run : null)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ResilienceContextPool.Shared.Return(context);
+                }
+
                 kind = RegionFailoverClient.IsTransient(response.StatusCode) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
             }
             catch (BrokenCircuitException exception)
@@ -504,6 +525,11 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             catch (HttpRequestException exception)
             {
                 (kind, error) = (RegionAttemptOutcomeKind.TransportError, exception);
+            }
+            catch (OperationCanceledException exception) when (run.AttemptTimedOut)
+            {
+                TimeSpan timeout = run.OwnAttemptTimeout!.Value;
+                (kind, error) = (RegionAttemptOutcomeKind.Timeout, new TimeoutRejectedException($"The attempt did not complete within the attempt timeout of {DurationText.Format(timeout)}.", timeout, exception));
             }
             catch (OperationCanceledException exception) when (!run.CallerToken.IsCancellationRequested)
             {

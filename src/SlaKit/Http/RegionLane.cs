@@ -2,13 +2,18 @@ using Polly;
 
 namespace SlaKit.Http;
 
-/// <summary>One region of one client as attempts see it: its Polly pipeline and the last URI rewritten for it.</summary>
-internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> pipeline)
+/// <summary>One region of one client as attempts see it: its Polly pipelines and the last URI rewritten for it.</summary>
+/// <param name="breaker">The region's circuit breaker alone.</param>
+/// <param name="timed">The same circuit breaker around Polly's attempt timeout.</param>
+internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> breaker, ResiliencePipeline<HttpResponseMessage> timed)
 {
     private Rewritten? _last;
 
-    /// <summary>The region's circuit breaker and attempt timeout.</summary>
-    public ResiliencePipeline<HttpResponseMessage> Pipeline { get; } = pipeline;
+    /// <summary>The region's circuit breaker, for an attempt whose request carries its own attempt timeout (<see cref="RequestRun.OwnAttemptTimeout"/>).</summary>
+    public ResiliencePipeline<HttpResponseMessage> Breaker { get; } = breaker;
+
+    /// <summary>The region's circuit breaker and attempt timeout, for every other attempt.</summary>
+    public ResiliencePipeline<HttpResponseMessage> Pipeline { get; } = timed;
 
     /// <summary>
     /// The URI an attempt against <paramref name="endpoint"/> sends <paramref name="requestUri"/> to, as

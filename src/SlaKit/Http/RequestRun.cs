@@ -11,9 +11,16 @@ internal sealed class RequestRun : IDisposable
 {
     private static readonly Action<object?> CancelRun = static state => ((CancellationTokenSource)state!).Cancel();
 
-    private CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _cancel;
     private CancellationTokenRegistration _callerLink;
     private CancellationTokenRegistration _totalLink;
+
+    /// <summary>A run whose timers (the one-attempt timeout, the total timeout) run on <paramref name="time"/>.</summary>
+    public RequestRun(TimeProvider time)
+    {
+        // Made with the client's clock, so CancelAfter (the one-attempt timeout) runs on it too; TryReset stops that timer.
+        _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+    }
 
     public HttpRequestMessage Request { get; private set; } = null!;
 
@@ -42,14 +49,19 @@ internal sealed class RequestRun : IDisposable
 
     public bool TrialStarted { get; set; }
 
+    /// <summary>
+    /// The attempt timeout <see cref="Linked"/> itself carries (see <see cref="StartAttemptTimeout"/>), or
+    /// <see langword="null"/> when attempts are bounded by their region's Polly timeout.
+    /// </summary>
+    public TimeSpan? OwnAttemptTimeout { get; private set; }
+
+    /// <summary>Whether <see cref="Linked"/> was cancelled by <see cref="StartAttemptTimeout"/>'s timer rather than by the caller.</summary>
+    public bool AttemptTimedOut => OwnAttemptTimeout is not null && _cancel.IsCancellationRequested && !CallerToken.IsCancellationRequested;
+
     /// <summary>The inner handler's own task for the first attempt, handed back to the caller when it already holds the answer.</summary>
     public Task<HttpResponseMessage>? FirstInnerTask { get; set; }
 
-    /// <summary>
-    /// Takes on a request. <see cref="Linked"/> follows the caller's token only when <paramref name="linkCaller"/>:
-    /// a request whose only attempt listens to the caller's token directly does not need it.
-    /// </summary>
-    public void Begin(HttpRequestMessage request, RegionPlan plan, bool replayable, ReplayableContent? content, DateTimeOffset startedAt, long started, bool linkCaller, CancellationToken callerToken)
+    public void Begin(HttpRequestMessage request, RegionPlan plan, bool replayable, ReplayableContent? content, DateTimeOffset startedAt, long started, CancellationToken callerToken)
     {
         StartedAt = startedAt;
         Request = request;
@@ -60,7 +72,7 @@ internal sealed class RequestRun : IDisposable
         Factory.Begin(request, content, moreThanOneAttempt: plan.Order.Count > 1 || plan.IsTrial);
 
         // One registration rather than a linked source: the source itself is pooled, the caller's token is not.
-        if (linkCaller && callerToken.CanBeCanceled)
+        if (callerToken.CanBeCanceled)
         {
             _callerLink = callerToken.UnsafeRegister(CancelRun, _cancel);
         }
@@ -78,6 +90,16 @@ internal sealed class RequestRun : IDisposable
         Total = total.Token;
         _totalLink = total.Token.UnsafeRegister(CancelRun, _cancel);
         return total;
+    }
+
+    /// <summary>
+    /// Bounds a request's only attempt by cancelling <see cref="Linked"/> after <paramref name="timeout"/>: one timer
+    /// on the pooled source instead of a timeout strategy's own source linked to it.
+    /// </summary>
+    public void StartAttemptTimeout(TimeSpan timeout)
+    {
+        OwnAttemptTimeout = timeout;
+        _cancel.CancelAfter(timeout);
     }
 
     /// <summary>Cancels every attempt that uses <see cref="Linked"/>.</summary>
@@ -106,6 +128,9 @@ internal sealed class RequestRun : IDisposable
         Total = default;
         TrialStarted = false;
         FirstInnerTask = null;
+        OwnAttemptTimeout = null;
+
+        // Also stops the attempt timeout's timer, if it has not fired.
         return _cancel.TryReset();
     }
 

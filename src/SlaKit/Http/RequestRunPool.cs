@@ -4,7 +4,7 @@ namespace SlaKit.Http;
 /// A few <see cref="RequestRun"/>s kept for reuse, so that a request whose attempt finished before it returned
 /// allocates no per-request state. Lock-free: each slot is taken and given back with one atomic exchange.
 /// </summary>
-internal sealed class RequestRunPool
+internal sealed class RequestRunPool(TimeProvider time)
 {
     private readonly RequestRun?[] _slots = new RequestRun?[Math.Max(4, Environment.ProcessorCount * 2)];
 
@@ -19,7 +19,7 @@ internal sealed class RequestRunPool
             }
         }
 
-        return new RequestRun();
+        return new RequestRun(time);
     }
 
     /// <summary>Keeps <paramref name="run"/> for a later request if it can be reset and a slot is free; otherwise disposes it.</summary>

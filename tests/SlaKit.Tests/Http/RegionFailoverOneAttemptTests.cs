@@ -16,22 +16,29 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
     private readonly FailoverTelemetry _telemetry = new(null, static () => []);
     private readonly LaterTerminal _terminal = new();
-    private readonly RegionFailoverClient _client;
-    private readonly HttpMessageInvoker _invoker;
+    private RegionFailoverClient _client = null!;
+    private HttpMessageInvoker _invoker = null!;
 
-    public RegionFailoverOneAttemptTests()
-    {
-        var options = new RegionFailoverOptions { Hedging = HedgingMode.Off };
-        options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
-        _client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
-        _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = _terminal });
-    }
+    public RegionFailoverOneAttemptTests() => Start();
 
     public void Dispose()
     {
         _invoker.Dispose();
         _telemetry.Dispose();
     }
+
+    private void Start(Action<RegionFailoverOptions>? configure = null)
+    {
+        _invoker?.Dispose();
+        var options = new RegionFailoverOptions { Hedging = HedgingMode.Off };
+        options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
+        configure?.Invoke(options);
+        _client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
+        _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = _terminal });
+    }
+
+    private Task<HttpResponseMessage> Get(CancellationToken cancellationToken) =>
+        _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), cancellationToken);
 
     [Fact]
     public async Task An_answer_that_comes_later_is_served_and_the_request_state_is_reused()
@@ -102,6 +109,78 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         using HttpResponseMessage response = await sending;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_outlives_the_attempt_timeout_fails_as_a_timeout()
+    {
+        Start(static o => (o.AttemptTimeout, o.TotalTimeout) = (TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10)));
+        Task<HttpResponseMessage> sending = Get(TestContext.Current.CancellationToken);
+        (_, CancellationToken seen) = await _terminal.NextAsync();
+
+        _time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.False(seen.IsCancellationRequested);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(seen.IsCancellationRequested);
+
+        RegionFailoverException exception = await Assert.ThrowsAsync<RegionFailoverException>(() => sending);
+        RegionAttemptOutcome outcome = Assert.Single(exception.Outcomes);
+        Assert.Equal(RegionAttemptOutcomeKind.Timeout, outcome.Kind);
+        Polly.Timeout.TimeoutRejectedException timeout = Assert.IsType<Polly.Timeout.TimeoutRejectedException>(outcome.Exception);
+        Assert.Equal(TimeSpan.FromSeconds(2), timeout.Timeout);
+        Assert.Contains("2s", timeout.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Attempt_timeouts_count_towards_the_circuit_breaker()
+    {
+        Start(static o =>
+        {
+            (o.AttemptTimeout, o.FailuresToMarkDown) = (TimeSpan.FromSeconds(2), 100);
+            (o.CircuitBreakerMinimumThroughput, o.CircuitBreakerFailureRatio) = (2, 0.5);
+        });
+
+        for (int i = 0; i < 2; i++)
+        {
+            Task<HttpResponseMessage> sending = Get(TestContext.Current.CancellationToken);
+            await _terminal.NextAsync();
+            _time.Advance(TimeSpan.FromSeconds(2));
+            await Assert.ThrowsAsync<RegionFailoverException>(() => sending);
+        }
+
+        // An open circuit answers at once; a closed one would send the request on, where it would time out too.
+        Task<HttpResponseMessage> third = Get(TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        RegionFailoverException open = await Assert.ThrowsAsync<RegionFailoverException>(() => third);
+        Assert.Equal(RegionAttemptOutcomeKind.CircuitOpen, Assert.Single(open.Outcomes).Kind);
+        Assert.Equal(RegionHealth.Unhealthy, Assert.Single(_client.GetStatus()).Health);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellations_do_not_count_towards_the_circuit_breaker()
+    {
+        Start(static o =>
+        {
+            o.FailuresToMarkDown = 100;
+            (o.CircuitBreakerMinimumThroughput, o.CircuitBreakerFailureRatio) = (2, 0.5);
+        });
+
+        for (int i = 0; i < 3; i++)
+        {
+            using var caller = new CancellationTokenSource();
+            Task<HttpResponseMessage> sending = Get(caller.Token);
+            await _terminal.NextAsync();
+            await caller.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        }
+
+        Task<HttpResponseMessage> next = Get(TestContext.Current.CancellationToken);
+        Assert.False(next.IsCompleted, "an open circuit would have answered at once");
+        await _terminal.NextAsync();
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.OK));
+        using HttpResponseMessage response = await next;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(RegionHealth.Healthy, Assert.Single(_client.GetStatus()).Health);
     }
 
     /// <summary>Holds each request until the test answers it; cancelling the request's token fails it, as a socket would.</summary>

@@ -1,0 +1,122 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using SlaKit.Http;
+using SlaKit.Regions;
+
+namespace SlaKit.Benchmarks.Overhead;
+
+/// <summary>
+/// What a handler adds to one GET whose answer comes later, as every answer from a socket does: the asynchronous path
+/// through each handler (its awaits, timers and cancellation links), which <see cref="HandlerOverheadBenchmarks"/>'
+/// at-once answers skip. The terminal handler is completed by the benchmark itself, so the continuations run on its
+/// thread and only the handlers differ.
+/// </summary>
+/// <remarks>
+/// SlaKit appears twice: with both regions healthy (adaptive hedging armed while the first region is awaited) and with
+/// the primary marked down (one region left: the state the failover harness's black-hole steady p50 measures).
+/// </remarks>
+[MemoryDiagnoser]
+public class LaterAnswerOverheadBenchmarks : IDisposable
+{
+    internal const string Plain = "plain";
+    internal const string SlaKitHealthy = "slakit-healthy";
+    internal const string SlaKitOneLeft = "slakit-one-left";
+    internal const string Standard = "standard";
+    internal const string Hedging = "hedging";
+
+    private static readonly Uri RequestUri = new("http://payments.example/api/balance/42");
+    private static readonly Uri PrimaryUri = new("http://eu-west.payments.example/");
+    private static readonly Uri SecondaryUri = new("http://eu-central.payments.example/");
+
+    private readonly Dictionary<string, LaterAnswerHandler> _terminals = [];
+    private readonly Dictionary<string, HttpMessageInvoker> _invokers = [];
+    private ServiceProvider _services = null!;
+
+    /// <summary>The container the clients come from, once <see cref="Setup"/> has run.</summary>
+    internal IServiceProvider Services => _services;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _services = BuildServices(_terminals);
+        IHttpMessageHandlerFactory factory = _services.GetRequiredService<IHttpMessageHandlerFactory>();
+        foreach (string name in (string[])[Plain, SlaKitHealthy, SlaKitOneLeft, Standard, Hedging])
+        {
+            _invokers[name] = new HttpMessageInvoker(factory.CreateHandler(name), disposeHandler: false);
+        }
+
+        // The primary out for the whole run: reported down by probes, with a break far longer than any run, so no trial is due.
+        IRegionHealthMonitor oneLeft = _services.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor(SlaKitOneLeft);
+        oneLeft.ReportProbeResult("eu-west", RegionHealth.Unhealthy, "taken out for the benchmark");
+        oneLeft.ReportProbeResult("eu-west", RegionHealth.Unhealthy, "taken out for the benchmark");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Dispose();
+
+    public void Dispose()
+    {
+        foreach (HttpMessageInvoker invoker in _invokers.Values)
+        {
+            invoker.Dispose();
+        }
+
+        _services?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task<int> PlainInvoker() => SendAsync(Plain);
+
+    [Benchmark]
+    public Task<int> SlaKitBothRegionsHealthy() => SendAsync(SlaKitHealthy);
+
+    [Benchmark]
+    public Task<int> SlaKitOneRegionLeft() => SendAsync(SlaKitOneLeft);
+
+    [Benchmark]
+    public Task<int> StandardResilienceHandler() => SendAsync(Standard);
+
+    [Benchmark]
+    public Task<int> StandardHedgingHandler() => SendAsync(Hedging);
+
+    /// <summary>The five clients, each over its own <see cref="LaterAnswerHandler"/> (kept in <paramref name="terminals"/> by name); also used by the smoke test.</summary>
+    internal static ServiceProvider BuildServices(Dictionary<string, LaterAnswerHandler> terminals)
+    {
+        var services = new ServiceCollection();
+        IHttpClientBuilder Client(string name) => services.AddHttpClient(name)
+            .ConfigurePrimaryHttpMessageHandler(() => terminals[name] = new LaterAnswerHandler())
+            .RemoveAllLoggers();
+
+        Client(Plain);
+        Client(SlaKitHealthy).AddRegionFailover(static options =>
+        {
+            options.Regions.Add(new Region("eu-west", PrimaryUri) { Priority = 0 });
+            options.Regions.Add(new Region("eu-central", SecondaryUri) { Priority = 1 });
+        });
+        Client(SlaKitOneLeft).AddRegionFailover(static options =>
+        {
+            options.Regions.Add(new Region("eu-west", PrimaryUri) { Priority = 0 });
+            options.Regions.Add(new Region("eu-central", SecondaryUri) { Priority = 1 });
+            options.BreakDuration = TimeSpan.FromDays(1);
+        });
+        Client(Standard).AddStandardResilienceHandler();
+        Client(Hedging).AddStandardHedgingHandler(static routing => routing.ConfigureOrderedGroups(static groups =>
+        {
+            groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = PrimaryUri } } });
+            groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = SecondaryUri } } });
+        }));
+
+        return services.BuildServiceProvider();
+    }
+
+    private async Task<int> SendAsync(string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, RequestUri);
+        Task<HttpResponseMessage> sending = _invokers[name].SendAsync(request, CancellationToken.None);
+        _terminals[name].AnswerAll();
+        using HttpResponseMessage response = await sending.ConfigureAwait(false);
+        return (int)response.StatusCode;
+    }
+}
