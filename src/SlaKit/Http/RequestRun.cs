@@ -11,6 +11,10 @@ internal sealed class RequestRun : IDisposable
 {
     private static readonly Action<object?> CancelRun = static state => ((CancellationTokenSource)state!).Cancel();
 
+    /// <summary>How far from its attempt timeout a run must have ended to be reused; see <see cref="TryReset"/>.</summary>
+    internal static readonly TimeSpan ReuseMargin = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _cancel;
     private CancellationTokenRegistration _callerLink;
     private CancellationTokenRegistration _totalLink;
@@ -18,7 +22,9 @@ internal sealed class RequestRun : IDisposable
     /// <summary>A run whose timers (the one-attempt timeout, the total timeout) run on <paramref name="time"/>.</summary>
     public RequestRun(TimeProvider time)
     {
-        // Made with the client's clock, so CancelAfter (the one-attempt timeout) runs on it too; TryReset stops that timer.
+        // Made with the client's clock, so CancelAfter (the one-attempt timeout) runs on it too. TryReset stops the
+        // system clock's timer; it cannot stop another clock's (a test's fake clock), so such runs are never reused.
+        _time = time;
         _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
     }
 
@@ -117,9 +123,13 @@ internal sealed class RequestRun : IDisposable
         _totalLink = default;
     }
 
-    /// <summary>Forgets the request, ready for the next one; false when the run's token was cancelled and it cannot be reused.</summary>
+    /// <summary>Forgets the request, ready for the next one; false when the run cannot be reused: its token was cancelled, or its attempt timeout was close enough to be firing.</summary>
     public bool TryReset()
     {
+        // CancellationTokenSource.TryReset stops a timer that has not fired, but not one whose callback is already on
+        // its way (reset and cancellation must not race), which would cancel the next request's attempt at once. The
+        // timer cannot fire before the attempt timeout, so a run that ended well before it is safe to reuse.
+        bool timerMayFire = OwnAttemptTimeout is { } timeout && _time.GetElapsedTime(Started) > timeout - ReuseMargin;
         Unlink();
         Factory.Clear();
         Request = null!;
@@ -131,7 +141,7 @@ internal sealed class RequestRun : IDisposable
         OwnAttemptTimeout = null;
 
         // Also stops the attempt timeout's timer, if it has not fired.
-        return _cancel.TryReset();
+        return !timerMayFire && _cancel.TryReset();
     }
 
     public void Dispose()
