@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
-using SlaKit.Regions;
 
 namespace SlaKit.Benchmarks.Overhead;
 
@@ -18,10 +16,6 @@ public class HandlerOverheadBenchmarks : IDisposable
     internal const string SlaKitFailover = "slakit";
     internal const string Standard = "standard";
     internal const string Hedging = "hedging";
-
-    private static readonly Uri RequestUri = new("http://payments.example/api/balance/42");
-    private static readonly Uri PrimaryUri = new("http://eu-west.payments.example/");
-    private static readonly Uri SecondaryUri = new("http://eu-central.payments.example/");
 
     // More distinct URIs than any per-region cache holds, for the row that must rewrite every request's URI afresh.
     private static readonly Uri[] DistinctUris = [.. Enumerable.Range(0, 1024).Select(static i => new Uri($"http://payments.example/api/balance/{i}"))];
@@ -77,37 +71,16 @@ public class HandlerOverheadBenchmarks : IDisposable
     internal static ServiceProvider BuildServices()
     {
         var services = new ServiceCollection();
-        services.AddHttpClient(Plain).ConfigurePrimaryHttpMessageHandler(static () => new InMemoryHandler()).RemoveAllLoggers();
-
-        services.AddHttpClient(SlaKitFailover)
-            .ConfigurePrimaryHttpMessageHandler(static () => new InMemoryHandler())
-            .RemoveAllLoggers()
-            .AddRegionFailover(static options =>
-            {
-                options.Regions.Add(new Region("eu-west", PrimaryUri) { Priority = 0 });
-                options.Regions.Add(new Region("eu-central", SecondaryUri) { Priority = 1 });
-            });
-
-        services.AddHttpClient(Standard)
-            .ConfigurePrimaryHttpMessageHandler(static () => new InMemoryHandler())
-            .RemoveAllLoggers()
-            .AddStandardResilienceHandler();
-
-        services.AddHttpClient(Hedging)
-            .ConfigurePrimaryHttpMessageHandler(static () => new InMemoryHandler())
-            .RemoveAllLoggers()
-            .AddStandardHedgingHandler(static routing => routing.ConfigureOrderedGroups(static groups =>
-            {
-                groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = PrimaryUri } } });
-                groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = SecondaryUri } } });
-            }));
-
+        OverheadClients.Plain(services, Plain, static () => new InMemoryHandler());
+        OverheadClients.Plain(services, SlaKitFailover, static () => new InMemoryHandler()).WithRegionFailover();
+        OverheadClients.Plain(services, Standard, static () => new InMemoryHandler()).AddStandardResilienceHandler();
+        OverheadClients.Plain(services, Hedging, static () => new InMemoryHandler()).WithStandardHedging();
         return services.BuildServiceProvider();
     }
 
     private static async Task<int> SendAsync(HttpMessageInvoker invoker, Uri? uri = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri ?? RequestUri);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri ?? OverheadClients.RequestUri);
         using HttpResponseMessage response = await invoker.SendAsync(request, CancellationToken.None).ConfigureAwait(false);
         return (int)response.StatusCode;
     }

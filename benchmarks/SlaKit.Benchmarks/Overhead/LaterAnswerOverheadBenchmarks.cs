@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
-using SlaKit.Http;
 using SlaKit.Regions;
 
 namespace SlaKit.Benchmarks.Overhead;
@@ -24,10 +22,6 @@ public class LaterAnswerOverheadBenchmarks : IDisposable
     internal const string SlaKitOneLeft = "slakit-one-left";
     internal const string Standard = "standard";
     internal const string Hedging = "hedging";
-
-    private static readonly Uri RequestUri = new("http://payments.example/api/balance/42");
-    private static readonly Uri PrimaryUri = new("http://eu-west.payments.example/");
-    private static readonly Uri SecondaryUri = new("http://eu-central.payments.example/");
 
     private readonly Dictionary<string, LaterAnswerHandler> _terminals = [];
     private readonly Dictionary<string, HttpMessageInvoker> _invokers = [];
@@ -85,35 +79,19 @@ public class LaterAnswerOverheadBenchmarks : IDisposable
     internal static ServiceProvider BuildServices(Dictionary<string, LaterAnswerHandler> terminals)
     {
         var services = new ServiceCollection();
-        IHttpClientBuilder Client(string name) => services.AddHttpClient(name)
-            .ConfigurePrimaryHttpMessageHandler(() => terminals[name] = new LaterAnswerHandler())
-            .RemoveAllLoggers();
+        IHttpClientBuilder Client(string name) => OverheadClients.Plain(services, name, () => terminals[name] = new LaterAnswerHandler());
 
         Client(Plain);
-        Client(SlaKitHealthy).AddRegionFailover(static options =>
-        {
-            options.Regions.Add(new Region("eu-west", PrimaryUri) { Priority = 0 });
-            options.Regions.Add(new Region("eu-central", SecondaryUri) { Priority = 1 });
-        });
-        Client(SlaKitOneLeft).AddRegionFailover(static options =>
-        {
-            options.Regions.Add(new Region("eu-west", PrimaryUri) { Priority = 0 });
-            options.Regions.Add(new Region("eu-central", SecondaryUri) { Priority = 1 });
-            options.BreakDuration = TimeSpan.FromDays(1);
-        });
+        Client(SlaKitHealthy).WithRegionFailover();
+        Client(SlaKitOneLeft).WithRegionFailover(static options => options.BreakDuration = TimeSpan.FromDays(1));
         Client(Standard).AddStandardResilienceHandler();
-        Client(Hedging).AddStandardHedgingHandler(static routing => routing.ConfigureOrderedGroups(static groups =>
-        {
-            groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = PrimaryUri } } });
-            groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = SecondaryUri } } });
-        }));
-
+        Client(Hedging).WithStandardHedging();
         return services.BuildServiceProvider();
     }
 
     private async Task<int> SendAsync(string name)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, RequestUri);
+        using var request = new HttpRequestMessage(HttpMethod.Get, OverheadClients.RequestUri);
         Task<HttpResponseMessage> sending = _invokers[name].SendAsync(request, CancellationToken.None);
         _terminals[name].AnswerAll();
         using HttpResponseMessage response = await sending.ConfigureAwait(false);
