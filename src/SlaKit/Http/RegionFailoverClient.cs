@@ -119,30 +119,12 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
     void IActivelyProbed.ProbeStopped() => Interlocked.Decrement(ref _activeProbes);
 
     /// <inheritdoc/>
-    public IReadOnlyList<RegionStatus> GetStatus()
-    {
-        DateTimeOffset now = Time.GetUtcNow();
-        var statuses = new RegionStatus[_regions.Length];
-        for (int i = 0; i < _regions.Length; i++)
-        {
-            RegionView view = _regions[i].ViewAt(now);
-            statuses[i] = new RegionStatus(_regions[i].Region, view.Health, view.IsStandby);
-        }
-
-        return statuses;
-    }
+    public IReadOnlyList<RegionStatus> GetStatus() => RegionStates.StatusAt(_regions, Time.GetUtcNow());
 
     /// <inheritdoc/>
     public void ReportProbeResult(string regionName, RegionHealth observed, string? detail = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(regionName);
-        if (!Enum.IsDefined(observed))
-        {
-            throw new ArgumentOutOfRangeException(nameof(observed), observed, "Unknown region health.");
-        }
-
-        RegionState region = Array.Find(_regions, r => string.Equals(r.Region.Name, regionName, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"Client '{ClientName}' has no region named '{regionName}'.", nameof(regionName));
+        RegionState region = _regions[RegionStates.IndexForProbe(_regions, regionName, observed, $"Client '{ClientName}'")];
         region.RecordProbe(Time.GetUtcNow(), observed, detail ?? observed.ToString());
     }
 

@@ -171,34 +171,12 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         Record(_regions[IndexOf(region)], SipAttemptOutcomeKind.TransportError, $"a transport error ({detail ?? "unreachable"})", null);
 
     /// <inheritdoc/>
-    public IReadOnlyList<RegionStatus> GetStatus()
-    {
-        DateTimeOffset now = _time.GetUtcNow();
-        var statuses = new RegionStatus[_regions.Length];
-        for (int i = 0; i < _regions.Length; i++)
-        {
-            RegionView view = _regions[i].ViewAt(now);
-            statuses[i] = new RegionStatus(_regions[i].Region, view.Health, view.IsStandby);
-        }
-
-        return statuses;
-    }
+    public IReadOnlyList<RegionStatus> GetStatus() => RegionStates.StatusAt(_regions, _time.GetUtcNow());
 
     /// <inheritdoc/>
     public void ReportProbeResult(string regionName, RegionHealth observed, string? detail = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(regionName);
-        if (!Enum.IsDefined(observed))
-        {
-            throw new ArgumentOutOfRangeException(nameof(observed), observed, "Unknown region health.");
-        }
-
-        int index = Array.FindIndex(_configured, r => string.Equals(r.Name, regionName, StringComparison.OrdinalIgnoreCase));
-        if (index < 0)
-        {
-            throw new ArgumentException($"SIP client '{ClientName}' has no region named '{regionName}'.", nameof(regionName));
-        }
-
+        int index = RegionStates.IndexForProbe(_regions, regionName, observed, $"SIP client '{ClientName}'");
         Volatile.Write(ref _probed, 1);
         _regions[index].RecordProbe(_time.GetUtcNow(), observed, detail ?? observed.ToString());
     }
