@@ -19,40 +19,7 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
             failures.Add($"{client} has no regions: configure at least one (two or more to fail over).");
         }
 
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (Region? region in options.Regions)
-        {
-            if (region is null)
-            {
-                failures.Add($"{client} has a null region.");
-                continue;
-            }
-
-            if (!names.Add(region.Name))
-            {
-                failures.Add($"{client} has two regions named '{region.Name}'.");
-            }
-
-            if (!region.Endpoint.IsAbsoluteUri ||
-                (region.Endpoint.Scheme != Uri.UriSchemeHttp && region.Endpoint.Scheme != Uri.UriSchemeHttps))
-            {
-                failures.Add($"Region '{region.Name}' of {client} has endpoint '{region.Endpoint}', which is not an absolute http or https URI.");
-            }
-            else if (!string.IsNullOrEmpty(region.Endpoint.Query) || !string.IsNullOrEmpty(region.Endpoint.Fragment))
-            {
-                failures.Add($"Region '{region.Name}' of {client} has endpoint '{region.Endpoint}' with a query or fragment; give a base URI.");
-            }
-
-            if (region.Weight <= 0)
-            {
-                failures.Add($"Region '{region.Name}' of {client} has weight {region.Weight}; it must be positive.");
-            }
-
-            if (region.Priority < 0)
-            {
-                failures.Add($"Region '{region.Name}' of {client} has priority {region.Priority}; it must not be negative.");
-            }
-        }
+        RegionListRules.Check(failures, client, options.Regions, region => EndpointProblem(region, client));
 
         Positive(failures, client, nameof(options.AttemptTimeout), options.AttemptTimeout);
         Positive(failures, client, nameof(options.TotalTimeout), options.TotalTimeout);
@@ -109,6 +76,19 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string? EndpointProblem(Region region, string client)
+    {
+        Uri endpoint = region.Endpoint;
+        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            return $"Region '{region.Name}' of {client} has endpoint '{endpoint}', which is not an absolute http or https URI.";
+        }
+
+        return !string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment)
+            ? $"Region '{region.Name}' of {client} has endpoint '{endpoint}' with a query or fragment; give a base URI."
+            : null;
     }
 
     private static void Positive(List<string> failures, string client, string property, TimeSpan value)

@@ -41,35 +41,10 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
             failures.Add($"{client}: Transport '{options.Transport}' is not a SIP transport.");
         }
 
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (Region? region in options.Regions)
-        {
-            if (region is null)
-            {
-                failures.Add($"{client} has a null region.");
-                continue;
-            }
-
-            if (!names.Add(region.Name))
-            {
-                failures.Add($"{client} has two regions named '{region.Name}'.");
-            }
-
-            if (!SipTarget.TryParse(region.Endpoint.OriginalString, SipTransportProtocol.Udp, out _, out string? error))
-            {
-                failures.Add($"Region '{region.Name}' of {client}: {error}");
-            }
-
-            if (region.Weight <= 0)
-            {
-                failures.Add($"Region '{region.Name}' of {client} has weight {region.Weight}; it must be positive.");
-            }
-
-            if (region.Priority < 0)
-            {
-                failures.Add($"Region '{region.Name}' of {client} has priority {region.Priority}; it must not be negative.");
-            }
-        }
+        RegionListRules.Check(failures, client, options.Regions, region =>
+            SipTarget.TryParse(region.Endpoint.OriginalString, SipTransportProtocol.Udp, out _, out string? error)
+                ? null
+                : $"Region '{region.Name}' of {client}: {error}");
 
         if (options.T1 <= TimeSpan.Zero || options.T1 > TimeSpan.FromMinutes(1))
         {
