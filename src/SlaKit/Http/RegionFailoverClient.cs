@@ -128,6 +128,15 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
         region.RecordProbe(Time.GetUtcNow(), observed, detail ?? observed.ToString());
     }
 
+    /// <summary>
+    /// How long an attempt against <paramref name="region"/> may run before it is overdue, when another region has
+    /// answered within its own bound: <see cref="RegionFailoverOptions.AdaptiveHedgingMultiplier"/> × the region's recent
+    /// p99, at least <see cref="RegionFailoverOptions.HedgingDelay"/>; and <see cref="RegionFailoverOptions.ColdStartAllowance"/>
+    /// while the region has no p99 yet, since its first answers pay for the connection, TLS and JIT.
+    /// </summary>
+    public TimeSpan OverdueBound(RegionState region) =>
+        region.UsualLatencyBound(Options.HedgingDelay, Options.AdaptiveHedgingMultiplier) ?? Options.ColdStartAllowance;
+
     /// <summary>The <see cref="ResilienceContext"/> property through which the circuit breaker learns whether a cancelled attempt timed out.</summary>
     public static readonly ResiliencePropertyKey<RequestRun> RunKey = new("slakit.run");
 

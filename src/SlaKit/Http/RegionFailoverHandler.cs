@@ -63,6 +63,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         bool oneAttempt = !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
         RequestRun run = _client.Runs.Rent();
         run.Begin(request, plan, replayable, content, now, started, cancellationToken);
+        run.LendsCallersRequest = !(hedged && content is not null);
         if (oneAttempt)
         {
             run.StartAttemptTimeout(options.AttemptTimeout);
@@ -232,7 +233,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         {
             // Started with the run's own token: cancelling it cancels the run, which only happens when every
             // attempt still running is being cancelled anyway (a plan without a trial).
-            running.Add(new RunningAttempt(started.AsTask(), Cancel: null, order[0], 0));
+            running.Add(new RunningAttempt(started.AsTask(), Cancel: null, order[0], 0, run.Started));
             next = 1;
         }
         else
@@ -289,7 +290,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 outcomes.Add(result.ToOutcome());
                 if (result.Kind == RegionAttemptOutcomeKind.Success)
                 {
-                    AbandonSlower(run, running, done.Index);
+                    SettleLosers(run, running, done, result.Elapsed);
                     return Serve(run, result, done.Index);
                 }
 
@@ -337,8 +338,9 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     {
         RegionState region = order[next];
         var attemptCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked);
-        Task<AttemptResult> task = AttemptAsync(run, next, region, attemptCancel.Token).AsTask();
-        running.Add(new RunningAttempt(task, attemptCancel, region, next));
+        long started = _client.Time.GetTimestamp();
+        Task<AttemptResult> task = AttemptAsync(run, next, region, started, attemptCancel.Token).AsTask();
+        running.Add(new RunningAttempt(task, attemptCancel, region, next, started));
         next++;
     }
 
@@ -359,16 +361,33 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         attempt.Cancel is { } own ? own.CancelAsync() : run.CancelAsync();
 
     /// <summary>
-    /// Cancels the attempts still running once one has answered. Those started before the winner had longer and
-    /// still did not answer: each counts as a failure of its region, which is how a black-holed region is found.
-    /// A trial is left to finish within its attempt timeout, so its own outcome decides whether its region recovers.
+    /// Settles the attempts still running once <paramref name="winner"/> has answered. Slower is not dead: each loser is
+    /// left to finish within its attempt timeout (at most <see cref="RegionFailoverOptions.MaxLateAttempts"/> a region),
+    /// so its answer teaches its region's latency and only a real failure counts against it. A loser that has fallen far
+    /// behind its region's usual latency while the winner answered within its own makes its region overdue until it
+    /// ends (<see cref="RegionState.MarkOverdue"/>): that is how a black-holed region leaves first place at once. A loser
+    /// beyond the limit is cancelled and counts for nothing. A trial always finishes on its own.
     /// </summary>
-    private void AbandonSlower(RequestRun run, List<RunningAttempt> running, int winnerIndex)
+    private void SettleLosers(RequestRun run, List<RunningAttempt> running, RunningAttempt winner, TimeSpan winnerElapsed)
     {
-        DateTimeOffset now = _client.Time.GetUtcNow();
+        RegionFailoverOptions options = _client.Options;
+        TimeProvider time = _client.Time;
+        long answeredAt = time.GetTimestamp();
+        DateTimeOffset now = run.StartedAt + time.GetElapsedTime(run.Started, answeredAt);
+
+        // A winner that was itself slow means the request is slow everywhere (a heavy query, a large body): then
+        // nobody is judged by the race.
+        bool winnerOnTime = winnerElapsed <= _client.OverdueBound(winner.Region);
         foreach (RunningAttempt attempt in running)
         {
-            if (!IsTrial(run, attempt.Index))
+            RegionState region = attempt.Region;
+            if (IsTrial(run, attempt.Index))
+            {
+                DisposeWhenDone(attempt);
+                continue;
+            }
+
+            if (!region.TryBeginLinger(options.MaxLateAttempts))
             {
                 if (attempt.Cancel is { } own)
                 {
@@ -379,13 +398,17 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                     run.Cancel();
                 }
 
-                if (attempt.Index < winnerIndex)
-                {
-                    attempt.Region.RecordFailure(now, "it did not answer within the hedging delay while another region did");
-                }
+                DisposeWhenDone(attempt);
+                continue;
             }
 
-            DisposeWhenDone(attempt);
+            TimeSpan? overdueIn = null;
+            if (winnerOnTime)
+            {
+                overdueIn = _client.OverdueBound(region) - time.GetElapsedTime(attempt.Started, answeredAt);
+            }
+
+            new LateAttempt(_client, attempt, winner.Region.Region.Name).Watch(overdueIn, now);
         }
 
         running.Clear();
@@ -456,7 +479,10 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             : adaptive;
     }
 
-    private async ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, CancellationToken token)
+    private ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, CancellationToken token) =>
+        AttemptAsync(run, index, region, index == 0 ? run.Started : _client.Time.GetTimestamp(), token);
+
+    private async ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, long started, CancellationToken token)
     {
         bool trial = IsTrial(run, index);
         if (trial)
@@ -468,8 +494,6 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
         try
         {
-            // The first attempt starts as the request does; its clock read is the request's.
-            long started = index == 0 ? run.Started : time.GetTimestamp();
             using Activity? activity = _client.Telemetry.ActivitySource.StartActivity("slakit.failover.attempt");
             HttpResponseMessage? response = null;
             Exception? error = null;
@@ -478,7 +502,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             {
                 // A trial may outlive the request, so it never sends the caller's own request object.
                 RegionLane lane = _client.LaneFor(region);
-                HttpRequestMessage attempt = run.Factory.Create(lane.RegionUri(region.Region.Endpoint, run.Factory.OriginalUri), useCallersRequest: !trial && index == 0);
+                HttpRequestMessage attempt = run.Factory.Create(lane.RegionUri(region.Region.Endpoint, run.Factory.OriginalUri), useCallersRequest: !trial && index == 0 && run.LendsCallersRequest);
                 activity?.SetTag("slakit.client", _client.ClientName);
                 activity?.SetTag("slakit.region", region.Region.Name);
                 activity?.SetTag("http.request.method", attempt.Method.Method);
@@ -660,15 +684,5 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
         TimeSpan? delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - now : null);
         return delay > TimeSpan.Zero ? delay : null;
-    }
-
-    /// <summary>An attempt under way; <see cref="Cancel"/> is <see langword="null"/> for a first attempt that uses the run's own token.</summary>
-    private sealed record RunningAttempt(Task<AttemptResult> Task, CancellationTokenSource? Cancel, RegionState Region, int Index);
-
-    /// <summary>How an attempt ended; a value, so that an attempt that succeeds at once allocates nothing to say so.</summary>
-    private readonly record struct AttemptResult(
-        RegionState Region, RegionAttemptOutcomeKind Kind, HttpResponseMessage? Response, Exception? Error, TimeSpan Elapsed, bool CertainlyNotSent)
-    {
-        public RegionAttemptOutcome ToOutcome() => new(Region.Region, Kind, Response?.StatusCode, Error, Elapsed);
     }
 }

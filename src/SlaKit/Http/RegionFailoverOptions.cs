@@ -43,14 +43,38 @@ public sealed class RegionFailoverOptions
     /// 100 milliseconds by default, so a black-holed region costs the first request about that much.
     /// </summary>
     /// <remarks>
-    /// Set it above the normal latency of the slowest region: an attempt that has not answered within the delay while
-    /// another region did counts as a failure of its region (that is how a black-holed region is found within a couple
-    /// of requests). Once a region has answered, the adaptive delay follows its own p99.
+    /// Losing a hedge race is not a failure: the slower attempt is left to finish (see <see cref="MaxLateAttempts"/>), so
+    /// a far region learns its own latency, and once it has answered twice the adaptive delay follows its own p99. An
+    /// attempt that falls far behind its region's usual latency while another region answers within its own makes its
+    /// region overdue (used after the others until the attempt ends, and down if it then fails): that is how a
+    /// black-holed region leaves first place after one request.
     /// </remarks>
     public TimeSpan HedgingDelay { get; set; } = DefaultHedgingDelay;
 
     /// <summary>The factor k of the adaptive hedging delay, k × the region's recent p99; at least 1. 3 by default.</summary>
     public double AdaptiveHedgingMultiplier { get; set; } = 3;
+
+    /// <summary>
+    /// The most attempts per region that lost a hedge race and are left to finish within their attempt timeout, so that
+    /// their answer teaches the region's latency and only a real failure counts against it; at least 1. A loser beyond
+    /// this is cancelled and counts neither way. 4 by default.
+    /// </summary>
+    public int MaxLateAttempts { get; set; } = DefaultMaxLateAttempts;
+
+    /// <summary>
+    /// How long an attempt against a region that has not yet answered twice may run, while another region answers,
+    /// before its region is overdue (used after the others until the attempt ends); positive. Beyond
+    /// <see cref="AttemptTimeout"/> it changes nothing: the attempt has timed out by then. A region's first answers pay for the connection, the TLS handshake and the
+    /// process's first-call compilation, and a far region has nothing yet to be compared with: until it has a latency
+    /// history, only this long a silence counts. 2 seconds by default.
+    /// </summary>
+    public TimeSpan ColdStartAllowance { get; set; } = DefaultColdStartAllowance;
+
+    /// <summary>The default of <see cref="ColdStartAllowance"/>: 2 seconds.</summary>
+    public static readonly TimeSpan DefaultColdStartAllowance = TimeSpan.FromSeconds(2);
+
+    /// <summary>The default of <see cref="MaxLateAttempts"/>: 4.</summary>
+    public const int DefaultMaxLateAttempts = 4;
 
     /// <summary>
     /// The most attempts one request makes, each to a different region; at least 1.

@@ -29,6 +29,7 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         }
 
         Positive(failures, client, nameof(options.HedgingDelay), options.HedgingDelay);
+        Positive(failures, client, nameof(options.ColdStartAllowance), options.ColdStartAllowance);
         Positive(failures, client, nameof(options.MaxRetryAfter), options.MaxRetryAfter);
         if (!Enum.IsDefined(options.Hedging))
         {
@@ -51,6 +52,7 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         }
 
         AtLeastOne(failures, client, nameof(options.FailuresToMarkDown), options.FailuresToMarkDown);
+        AtLeastOne(failures, client, nameof(options.MaxLateAttempts), options.MaxLateAttempts);
         AtLeastOne(failures, client, nameof(options.SuccessesToMarkUp), options.SuccessesToMarkUp);
         AtLeastHalfASecond(failures, client, nameof(options.BreakDuration), options.BreakDuration);
         AtLeastHalfASecond(failures, client, nameof(options.CircuitBreakerSamplingDuration), options.CircuitBreakerSamplingDuration);

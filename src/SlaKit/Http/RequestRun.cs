@@ -56,6 +56,13 @@ internal sealed class RequestRun : IDisposable
     public bool TrialStarted { get; set; }
 
     /// <summary>
+    /// Whether the first attempt sends the caller's own request (true unless set otherwise after <see cref="Begin"/>).
+    /// A hedged request with a body sends a copy instead: its first attempt may lose the race and finish after the
+    /// caller has its answer and has disposed the request, and with it the body.
+    /// </summary>
+    public bool LendsCallersRequest { get; set; } = true;
+
+    /// <summary>
     /// The attempt timeout <see cref="Linked"/> itself carries (see <see cref="StartAttemptTimeout"/>), or
     /// <see langword="null"/> when attempts are bounded by their region's Polly timeout.
     /// </summary>
@@ -137,6 +144,7 @@ internal sealed class RequestRun : IDisposable
         CallerToken = default;
         Total = default;
         TrialStarted = false;
+        LendsCallersRequest = true;
         FirstInnerTask = null;
         OwnAttemptTimeout = null;
 

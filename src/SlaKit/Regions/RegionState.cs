@@ -11,6 +11,11 @@ namespace SlaKit.Regions;
 /// A success moves it to Recovering, where further trials are allowed one at a time; a failure sends it back.</para>
 /// <para>After <see cref="RegionHealthPolicy.SuccessesToMarkUp"/> consecutive successes it is Healthy but on
 /// standby for <see cref="RegionHealthPolicy.FailbackDelay"/>, so a flapping region cannot bounce traffic; then Up.</para>
+/// <para>Slower is not dead: being slow is never a failure. An attempt that falls far behind the region's own usual
+/// latency while another region answers within its own makes the region <em>overdue</em> (<see cref="MarkOverdue"/>):
+/// Degraded and used only after the other regions, but with nothing counted against it, until that attempt ends. If it
+/// then answers, it was only slow: its latency is learnt and the region is as before. If it fails, the lateness counts
+/// as a failure too (<see cref="ResolveOverdue"/>), which with the default threshold marks the region down.</para>
 /// Transitions are rare, so a lock guards them. Health changes are queued under that lock and reported after it
 /// is released, in the order they happened, so a listener may read any region's state without deadlock.
 /// </remarks>
@@ -35,6 +40,8 @@ internal sealed class RegionState
     private int _consecutiveSuccesses;
     private bool _probeDegraded;
     private bool _trialInFlight;
+    private int _overdue;
+    private int _lingering;
     private DateTimeOffset _nextTrialAt;
     private DateTimeOffset _preferredAt;
     private DateTimeOffset _outUntil;
@@ -57,6 +64,93 @@ internal sealed class RegionState
 
     /// <summary>The region's recent latency.</summary>
     public LatencyWindow Latency { get; } = new();
+
+    /// <summary>Attempts of this region that lost a hedge race and were left to finish; see <see cref="TryBeginLinger"/>.</summary>
+    public int Lingering => Volatile.Read(ref _lingering);
+
+    /// <summary>
+    /// The longest this region usually takes, as far as its own answers tell: <paramref name="multiplier"/> × its recent
+    /// p99, at least <paramref name="floor"/>; <see langword="null"/> while it has no p99 yet (no answer but its first).
+    /// </summary>
+    /// <remarks>A region with no history is never judged by how long it takes: a first answer pays for the
+    /// connection, TLS and JIT, and a far region has nothing to be compared with but itself.</remarks>
+    public TimeSpan? UsualLatencyBound(TimeSpan floor, double multiplier)
+    {
+        double p99 = Latency.P99Milliseconds;
+        if (double.IsNaN(p99))
+        {
+            return null;
+        }
+
+        var bound = TimeSpan.FromMilliseconds(p99 * multiplier);
+        return bound > floor ? bound : floor;
+    }
+
+    /// <summary>
+    /// Claims a place for an attempt that lost a hedge race and is left to finish, so that its answer (or its real
+    /// failure) is recorded; false when <paramref name="limit"/> such attempts already run, and the loser is to be
+    /// cancelled. The caller calls <see cref="EndLinger"/> when the attempt ends.
+    /// </summary>
+    public bool TryBeginLinger(int limit)
+    {
+        int current = Volatile.Read(ref _lingering);
+        while (current < limit)
+        {
+            int seen = Interlocked.CompareExchange(ref _lingering, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Releases the place claimed by <see cref="TryBeginLinger"/>.</summary>
+    public void EndLinger() => Interlocked.Decrement(ref _lingering);
+
+    /// <summary>
+    /// Notes that an attempt still running has fallen far behind this region's usual latency while another region
+    /// answered within its own: the region is Degraded and used after the others until the attempt ends, when the
+    /// caller calls <see cref="ResolveOverdue"/>. Nothing counts against the region yet.
+    /// </summary>
+    public void MarkOverdue(DateTimeOffset now, string reason)
+    {
+        lock (_gate)
+        {
+            _overdue++;
+            NoteHealth(ComputeView(now).Health, reason);
+        }
+
+        Report();
+    }
+
+    /// <summary>
+    /// Ends what <see cref="MarkOverdue"/> began, once the late attempt has ended and its own outcome has been recorded.
+    /// When it <paramref name="failed"/>, its lateness counts as one more failure: the region fell behind and then failed.
+    /// </summary>
+    public void ResolveOverdue(DateTimeOffset now, bool failed)
+    {
+        lock (_gate)
+        {
+            _overdue--;
+            if (failed)
+            {
+                _consecutiveSuccesses = 0;
+                _consecutiveFailures++;
+                if (_phase == Phase.Up && _consecutiveFailures >= _policy.FailuresToMarkDown)
+                {
+                    MarkDown(now);
+                }
+            }
+
+            NoteHealth(ComputeView(now).Health, failed ? "it fell far behind its usual latency and then failed" : "its late attempt answered");
+        }
+
+        Report();
+    }
 
     /// <summary>The region's health at <paramref name="now"/>.</summary>
     public RegionHealth HealthAt(DateTimeOffset now) => ViewAt(now).Health;
@@ -239,14 +333,14 @@ internal sealed class RegionState
             _ when out503 => RegionHealth.Unhealthy,
             Phase.Down or Phase.Recovering => RegionHealth.Unhealthy,
             Phase.FailbackPending => RegionHealth.Healthy,
-            _ when _consecutiveFailures > 0 || _probeDegraded => RegionHealth.Degraded,
+            _ when _consecutiveFailures > 0 || _probeDegraded || _overdue > 0 => RegionHealth.Degraded,
             _ => RegionHealth.Healthy,
         };
 
         bool standby = !out503 && _phase == Phase.FailbackPending && now < _preferredAt;
         bool canTrial = !out503 && !_trialInFlight &&
             ((_phase == Phase.Down && now >= _nextTrialAt) || _phase == Phase.Recovering);
-        return new RegionView(health, standby, canTrial);
+        return new RegionView(health, standby, canTrial, IsOverdue: _overdue > 0);
     }
 
     /// <summary>
@@ -261,7 +355,7 @@ internal sealed class RegionState
             _lastHealth = health;
         }
 
-        _quiet = _phase == Phase.Up && _consecutiveFailures == 0 && !_probeDegraded && health == RegionHealth.Healthy;
+        _quiet = _phase == Phase.Up && _consecutiveFailures == 0 && !_probeDegraded && _overdue == 0 && health == RegionHealth.Healthy;
     }
 
     /// <summary>Reports queued changes in order, outside the state lock.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SlaKit.Http;
+using SlaKit.Regions;
 
 namespace SlaKit.IntegrationTests.Infrastructure;
 
@@ -10,12 +11,13 @@ public sealed class FailoverClient : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public FailoverClient(Action<RegionFailoverOptions> configure, Action<IServiceCollection>? services = null)
+    public FailoverClient(Action<RegionFailoverOptions> configure, Action<IServiceCollection>? services = null, Action<IHttpClientBuilder>? client = null)
     {
         var collection = new ServiceCollection();
         services?.Invoke(collection);
-        collection.AddHttpClient(Name, client => client.BaseAddress = new Uri("http://payments.invalid/"))
+        IHttpClientBuilder builder = collection.AddHttpClient(Name, client => client.BaseAddress = new Uri("http://payments.invalid/"))
             .AddRegionFailover(configure);
+        client?.Invoke(builder);
         _services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Http = _services.GetRequiredService<IHttpClientFactory>().CreateClient(Name);
     }
@@ -23,6 +25,23 @@ public sealed class FailoverClient : IAsyncDisposable
     public HttpClient Http { get; }
 
     public IServiceProvider Services => _services;
+
+    /// <summary>The client's region monitor.</summary>
+    public IRegionHealthMonitor Monitor => _services.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor(Name);
+
+    /// <summary>Every health change of the client's regions from now on, in order.</summary>
+    public IReadOnlyList<RegionHealthChangedEventArgs> WatchHealth()
+    {
+        var changes = new List<RegionHealthChangedEventArgs>();
+        Monitor.HealthChanged += (_, e) =>
+        {
+            lock (changes)
+            {
+                changes.Add(e);
+            }
+        };
+        return changes;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +22,7 @@ public sealed class RegionServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
     private int _aborted;
+    private int _completed;
 
     private RegionServer(WebApplication app, string name)
     {
@@ -44,6 +47,9 @@ public sealed class RegionServer : IAsyncDisposable
 
     /// <summary>How many requests the client gave up on (closed the connection) while <see cref="Behaviour"/> was still answering them.</summary>
     public int Aborted => Volatile.Read(ref _aborted);
+
+    /// <summary>How many requests the server has finished answering (or given up on).</summary>
+    public int Completed => Volatile.Read(ref _completed);
 
     /// <summary>How many requests with <paramref name="method"/> the server received.</summary>
     public int CountOf(HttpMethod method) => _received.Count(r => r.Method == method.Method);
@@ -82,6 +88,23 @@ public sealed class RegionServer : IAsyncDisposable
         await Healthy(context);
     };
 
+    /// <summary>Never answers: holds the request until the client gives up, as a hung process behind a live socket does.</summary>
+    public static Task Silent(HttpContext context) => Slow(TimeSpan.FromMinutes(10))(context);
+
+    /// <summary>
+    /// Answers the first request of each connection after <paramref name="setUp"/>, later ones at once: what a region's
+    /// first answer costs a client (connection, TLS, the server's first-call compilation), made repeatable.
+    /// </summary>
+    public static Func<HttpContext, Task> ColdThenFast(TimeSpan setUp)
+    {
+        var seen = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        return context => seen.TryAdd(context.Connection.Id, true) ? Slow(setUp)(context) : Healthy(context);
+    }
+
+    /// <summary>Answers requests whose path ends with <c>/slow</c> after <paramref name="delay"/>, any other at once.</summary>
+    public static Func<HttpContext, Task> SlowPath(TimeSpan delay) => context =>
+        context.Request.Path.Value?.EndsWith("/slow", StringComparison.Ordinal) == true ? Slow(delay)(context) : Healthy(context);
+
     /// <summary>Reads the request, then drops the connection without answering: the request reached the server, no answer comes back.</summary>
     public static Task Drop(HttpContext context)
     {
@@ -89,11 +112,24 @@ public sealed class RegionServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    public static async Task<RegionServer> StartAsync(string name)
+    /// <summary>Starts a region on 127.0.0.1 over plain HTTP/1.1, or over HTTPS (HTTP/1.1 and HTTP/2) with <paramref name="certificate"/>.</summary>
+    public static async Task<RegionServer> StartAsync(string name, X509Certificate2? certificate = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        if (certificate is null)
+        {
+            builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            }));
+        }
+
         WebApplication app = builder.Build();
         var server = new RegionServer(app, name);
         app.Run(async context =>
@@ -112,6 +148,8 @@ public sealed class RegionServer : IAsyncDisposable
             {
                 Interlocked.Increment(ref server._aborted);
             }
+
+            Interlocked.Increment(ref server._completed);
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();

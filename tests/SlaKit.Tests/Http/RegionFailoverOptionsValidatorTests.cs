@@ -36,6 +36,8 @@ public class RegionFailoverOptionsValidatorTests
         Assert.Null(options.MaxAttempts);
         Assert.Equal(2, options.FailuresToMarkDown);
         Assert.Equal(2, options.SuccessesToMarkUp);
+        Assert.Equal(4, options.MaxLateAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.ColdStartAllowance);
         Assert.Equal(TimeSpan.FromSeconds(5), options.BreakDuration);
         Assert.Equal(TimeSpan.FromSeconds(30), options.FailbackDelay);
         Assert.Equal(1024 * 1024, options.ReplayBufferLimit);
@@ -58,6 +60,8 @@ public class RegionFailoverOptionsValidatorTests
         { "multiplier", "AdaptiveHedgingMultiplier" },
         { "max-attempts", "MaxAttempts (0)" },
         { "failures", "FailuresToMarkDown (0)" },
+        { "late", "MaxLateAttempts (0)" },
+        { "cold", "ColdStartAllowance (00:00:00) must be positive" },
         { "successes", "SuccessesToMarkUp (0)" },
         { "break", "BreakDuration" },
         { "failback", "FailbackDelay" },
@@ -88,6 +92,8 @@ public class RegionFailoverOptionsValidatorTests
             case "multiplier": options.AdaptiveHedgingMultiplier = 0.5; break;
             case "max-attempts": options.MaxAttempts = 0; break;
             case "failures": options.FailuresToMarkDown = 0; break;
+            case "late": options.MaxLateAttempts = 0; break;
+            case "cold": options.ColdStartAllowance = TimeSpan.Zero; break;
             case "successes": options.SuccessesToMarkUp = 0; break;
             case "break": options.BreakDuration = TimeSpan.FromMilliseconds(100); break;
             case "failback": options.FailbackDelay = TimeSpan.FromSeconds(-1); break;

@@ -102,6 +102,21 @@ public class RegionSelectorTests
     }
 
     [Fact]
+    public void An_overdue_region_comes_after_every_preferred_region_until_its_late_attempt_ends()
+    {
+        RegionState a = State("a", 0), b = State("b", 1);
+        a.MarkOverdue(Now, "late");
+
+        Assert.Equal(["b", "a"], Names(Plan([a, b])));
+        Assert.Equal(2UL, RegionSelector.PlanKey([a, b], Now, allowTrial: true));
+
+        a.RecordSuccess(Now);
+        a.ResolveOverdue(Now, failed: false);
+        Assert.Equal(["a", "b"], Names(Plan([a, b])));
+        Assert.Equal(0UL, RegionSelector.PlanKey([a, b], Now, allowTrial: true));
+    }
+
+    [Fact]
     public void Max_attempts_cuts_the_plan()
     {
         RegionState[] regions = [State("a", 0), State("b", 1), State("c", 2)];

@@ -232,6 +232,88 @@ public class RegionStateTests
         Assert.NotEqual(RegionHealth.Unhealthy, view.Health);
     }
 
+    [Fact]
+    public void A_region_without_history_has_no_usual_latency_so_no_race_can_judge_it()
+    {
+        Assert.Null(_state.UsualLatencyBound(TimeSpan.FromMilliseconds(100), 3));
+
+        // The first answer carries the connection, TLS and JIT, and teaches nothing about the usual latency.
+        _state.Latency.Record(TimeSpan.FromMilliseconds(190));
+        Assert.Null(_state.UsualLatencyBound(TimeSpan.FromMilliseconds(100), 3));
+
+        _state.Latency.Record(TimeSpan.FromMilliseconds(150));
+        Assert.Equal(TimeSpan.FromMilliseconds(450), _state.UsualLatencyBound(TimeSpan.FromMilliseconds(100), 3));
+    }
+
+    [Fact]
+    public void The_usual_latency_bound_never_falls_under_the_floor()
+    {
+        _state.Latency.Record(TimeSpan.FromMilliseconds(20));
+        _state.Latency.Record(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(100), _state.UsualLatencyBound(TimeSpan.FromMilliseconds(100), 3));
+    }
+
+    [Fact]
+    public void An_overdue_region_is_degraded_and_deferred_but_nothing_counts_against_it_until_its_attempt_ends()
+    {
+        _state.MarkOverdue(Now, "late");
+
+        Assert.Equal(new RegionView(RegionHealth.Degraded, IsStandby: false, CanTrial: false, IsOverdue: true), _state.ViewAt(Now));
+        Assert.Equal([(RegionHealth.Healthy, RegionHealth.Degraded, "late")], _changes);
+
+        // Slower is not dead: the late attempt answers, and the region is as it was.
+        _state.RecordSuccess(Now);
+        _state.ResolveOverdue(Now, failed: false);
+
+        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
+        Assert.Equal(RegionHealth.Healthy, _changes[^1].To);
+    }
+
+    [Fact]
+    public void An_overdue_attempt_that_then_fails_counts_its_lateness_too_and_marks_the_region_down()
+    {
+        _state.MarkOverdue(Now, "late");
+
+        // The attempt itself records its real outcome (its attempt timeout) first, then the verdict is resolved.
+        _state.RecordFailure(Now, "it did not answer within the attempt timeout");
+        Assert.Equal(RegionHealth.Degraded, _state.HealthAt(Now));
+        _state.ResolveOverdue(Now, failed: true);
+
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+        Assert.False(_state.ViewAt(Now).IsOverdue);
+        Assert.Equal("it fell far behind its usual latency and then failed", _changes[^1].Reason);
+    }
+
+    [Fact]
+    public void An_overdue_region_stays_deferred_while_any_of_its_late_attempts_runs()
+    {
+        _state.MarkOverdue(Now, "late 1");
+        _state.MarkOverdue(Now, "late 2");
+        _state.RecordSuccess(Now);
+        _state.ResolveOverdue(Now, failed: false);
+
+        Assert.True(_state.ViewAt(Now).IsOverdue);
+
+        _state.RecordSuccess(Now);
+        _state.ResolveOverdue(Now, failed: false);
+        Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+        Assert.False(_state.ViewAt(Now).IsOverdue);
+    }
+
+    [Fact]
+    public void Late_attempts_are_capped_per_region_and_released_one_by_one()
+    {
+        Assert.True(_state.TryBeginLinger(2));
+        Assert.True(_state.TryBeginLinger(2));
+        Assert.False(_state.TryBeginLinger(2));
+        Assert.Equal(2, _state.Lingering);
+
+        _state.EndLinger();
+        Assert.True(_state.TryBeginLinger(2));
+        Assert.False(_state.TryBeginLinger(2));
+    }
+
     private void MarkDown()
     {
         _state.RecordFailure(Now, "1");

@@ -1,0 +1,32 @@
+using System.Net;
+
+namespace SlaKit.IntegrationTests.Infrastructure;
+
+/// <summary>Sequences of GETs through a failover client, each checked for the region that served it.</summary>
+public static class Requests
+{
+    /// <summary>
+    /// Sends <paramref name="count"/> GETs one after another, each of which must succeed, whichever region serves it: a
+    /// fresh client's first answers pay for connections and JIT, and may be hedged. Afterwards the regions asked have a
+    /// latency history.
+    /// </summary>
+    public static async Task WarmUpAsync(FailoverClient client, int count, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            using HttpResponseMessage response = await client.Http.GetAsync("pay", cancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    /// <summary>Sends <paramref name="count"/> GETs one after another; each must succeed and be served by <paramref name="region"/>.</summary>
+    public static async Task ServedByAsync(FailoverClient client, string region, int count, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            using HttpResponseMessage response = await client.Http.GetAsync("pay", cancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(region, response.Headers.GetValues("X-Region").Single());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using SlaKit.Http;
+using SlaKit.IntegrationTests.Infrastructure;
+using SlaKit.Regions;
+
+namespace SlaKit.IntegrationTests;
+
+/// <summary>
+/// Regions judged rightly over HTTPS, with default options: a region is marked down only on evidence that it fails,
+/// never for being slower than another region or for paying for its first connection.
+/// </summary>
+public sealed class SlowerIsNotDeadTests : IDisposable
+{
+    private readonly X509Certificate2 _certificate = TestCertificate.Create();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _certificate.Dispose();
+
+    private FailoverClient Client(RegionServer a, RegionServer b) => new(
+        o =>
+        {
+            o.Regions.Add(new Region("a", a.BaseUri));
+            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+        },
+        client: builder => builder.ConfigurePrimaryHttpMessageHandler(() => TestCertificate.TrustingHandler(_certificate)));
+
+    private static async Task<List<string>> ServedAsync(FailoverClient client, string path, int count)
+    {
+        var served = new List<string>(count);
+        for (int i = 0; i < count; i++)
+        {
+            using HttpResponseMessage response = await client.Http.GetAsync(path, Ct);
+            response.EnsureSuccessStatusCode();
+            served.Add(response.Headers.GetValues("X-Region").Single());
+        }
+
+        return served;
+    }
+
+    [Fact]
+    public async Task A_far_primary_keeps_its_traffic()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        a.Behaviour = RegionServer.Slow(TimeSpan.FromMilliseconds(150));
+        await using FailoverClient client = Client(a, b);
+        IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
+
+        List<string> served = await ServedAsync(client, "pay", 40);
+
+        // Its first answers are hedged while it has no latency of its own to go by, and are learnt all the same.
+        Assert.InRange(b.Count, 0, 4);
+        Assert.True(served.Count(r => r == "a") >= 36, $"a served {served.Count(r => r == "a")} of 40");
+        Assert.All(served.Skip(10), r => Assert.Equal("a", r));
+        Assert.Empty(changes);
+        Assert.Equal(RegionHealth.Healthy, client.Monitor.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task A_cold_start_in_a_fresh_client_never_marks_a_healthy_region_down()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+
+        // Every new connection's first answer is slow, the primary's slower than the hedging delay and than the
+        // secondary's: the hedge goes out and the secondary wins the first race, every time.
+        a.Behaviour = RegionServer.ColdThenFast(TimeSpan.FromMilliseconds(200));
+        b.Behaviour = RegionServer.ColdThenFast(TimeSpan.FromMilliseconds(20));
+        for (int run = 0; run < 10; run++)
+        {
+            int answeredBefore = a.Count;
+            await using FailoverClient client = Client(a, b);
+            IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
+
+            List<string> served = await ServedAsync(client, "pay", 4);
+            Assert.True(await Eventually.TrueAsync(() => a.Completed == a.Count, TimeSpan.FromSeconds(2), Ct), "a's first answer never came");
+
+            // The second request may find a's first connection still busy with the first and pay for a second one.
+            Assert.Equal("b", served[0]);
+            Assert.All(served.Skip(2), r => Assert.Equal("a", r));
+            Assert.Equal(answeredBefore + 4, a.Count);
+            Assert.Empty(changes);
+            Assert.All(client.Monitor.GetStatus(), s => Assert.Equal(RegionHealth.Healthy, s.Health));
+        }
+    }
+
+    [Fact]
+    public async Task A_slow_endpoint_shared_by_both_regions_never_evicts_the_primary()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        a.Behaviour = RegionServer.SlowPath(TimeSpan.FromMilliseconds(800));
+        b.Behaviour = RegionServer.SlowPath(TimeSpan.FromMilliseconds(800));
+        await using FailoverClient client = Client(a, b);
+        await ServedAsync(client, "pay", 5);
+        IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
+
+        // Far slower than a's usual latency, but b is no faster: the request is slow everywhere, not a in particular.
+        List<string> slow = await ServedAsync(client, "reports/slow", 3);
+        List<string> fast = await ServedAsync(client, "pay", 5);
+
+        Assert.All(slow, r => Assert.Equal("a", r));
+        Assert.All(fast, r => Assert.Equal("a", r));
+        Assert.Empty(changes);
+    }
+
+    [Fact]
+    public async Task A_black_holed_primary_is_out_of_rotation_after_one_request()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        await using FailoverClient client = Client(a, b);
+        await ServedAsync(client, "pay", 10);
+        int before = a.Count;
+        a.Behaviour = RegionServer.Silent;
+
+        List<string> served = await ServedAsync(client, "pay", 10);
+
+        Assert.All(served, r => Assert.Equal("b", r));
+        Assert.Equal(before + 1, a.Count);
+        Assert.Equal(RegionHealth.Degraded, client.Monitor.GetStatus()[0].Health);
+    }
+}
