@@ -612,6 +612,22 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         }
     }
 
+    /// <summary>
+    /// Sends one warm-up request straight to <paramref name="region"/> through the handlers below this one (so over the
+    /// client's own connection pool), bypassing selection and the region's pipeline; returns how long the answer took,
+    /// whatever its status, having recorded it as a latency sample. Failures reach the caller as thrown.
+    /// </summary>
+    internal async Task<TimeSpan> WarmUpAsync(RegionState region, string path, CancellationToken cancellationToken)
+    {
+        TimeProvider time = _client.Time;
+        using var request = new HttpRequestMessage(HttpMethod.Head, AttemptRequestFactory.RegionUri(region.Region.Endpoint, new Uri(path, UriKind.Relative)));
+        long started = time.GetTimestamp();
+        using HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        TimeSpan elapsed = time.GetElapsedTime(started);
+        region.Latency.Record(elapsed);
+        return elapsed;
+    }
+
     private Task<HttpResponseMessage> SendToRegionAsync(HttpRequestMessage attempt, CancellationToken cancellationToken) =>
         base.SendAsync(attempt, cancellationToken);
 

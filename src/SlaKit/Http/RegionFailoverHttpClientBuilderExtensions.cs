@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using SlaKit.Http;
@@ -89,6 +90,7 @@ public static class RegionFailoverHttpClientBuilderExtensions
         services.TryAddSingleton<IRegionHealthMonitorRegistry>(static sp => sp.GetRequiredService<RegionFailoverRegistry>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegionFailoverOptions>, RegionFailoverOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, RegionRedirectFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RegionWarmUpService>());
         services.AddSingleton(new RegionFailoverClientName(builder.Name));
 
         OptionsBuilder<RegionFailoverOptions> options = services.AddOptions<RegionFailoverOptions>(builder.Name);

@@ -77,6 +77,25 @@ public sealed class RegionFailoverOptions
     public const int DefaultMaxLateAttempts = 4;
 
     /// <summary>
+    /// Whether, when the host starts, each region is sent two <c>HEAD</c> requests at <see cref="WarmUpPath"/> through
+    /// the client's own handlers: the first opens the connection (TCP, TLS, the process's first-call compilation) so the
+    /// first customer request does not pay for it, the second measures a warm round trip, so a far region's hedging
+    /// delay fits it from the first request. Any answer will do; a region that does not answer within
+    /// <see cref="WarmUpTimeout"/> or fails to connect is logged and counted as one failed attempt, never fatal.
+    /// Runs only where hosted services run (a generic or web host). <see langword="true"/> by default.
+    /// </summary>
+    public bool WarmUp { get; set; } = true;
+
+    /// <summary>The path, relative to each region's endpoint, that warm-up requests go to. Empty (the endpoint itself) by default.</summary>
+    public string WarmUpPath { get; set; } = "";
+
+    /// <summary>How long the warm-up may hold up the host's start, for all regions together; positive. 5 seconds by default.</summary>
+    public TimeSpan WarmUpTimeout { get; set; } = DefaultWarmUpTimeout;
+
+    /// <summary>The default of <see cref="WarmUpTimeout"/>: 5 seconds.</summary>
+    public static readonly TimeSpan DefaultWarmUpTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// The most attempts one request makes, each to a different region; at least 1.
     /// <see langword="null"/> (the default) allows one attempt per region.
     /// </summary>

@@ -30,6 +30,12 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
 
         Positive(failures, client, nameof(options.HedgingDelay), options.HedgingDelay);
         Positive(failures, client, nameof(options.ColdStartAllowance), options.ColdStartAllowance);
+        Positive(failures, client, nameof(options.WarmUpTimeout), options.WarmUpTimeout);
+        if (options.WarmUpPath is null || !Uri.TryCreate(options.WarmUpPath, UriKind.Relative, out _))
+        {
+            failures.Add($"{client}: WarmUpPath '{options.WarmUpPath}' is not a relative path.");
+        }
+
         Positive(failures, client, nameof(options.MaxRetryAfter), options.MaxRetryAfter);
         if (!Enum.IsDefined(options.Hedging))
         {

@@ -25,4 +25,12 @@ internal static partial class FailoverLog
     [LoggerMessage(EventId = 1005, EventName = "ProbeThrew", Level = LogLevel.Warning,
         Message = "Client {Client}: the probe of region {Region} threw; counted as Unhealthy.")]
     public static partial void ProbeThrew(ILogger logger, string client, string region, Exception exception);
+
+    [LoggerMessage(EventId = 1006, EventName = "RegionWarmedUp", Level = LogLevel.Information,
+        Message = "Client {Client}: region {Region} warmed up: first answer in {FirstMilliseconds:F1} ms (connection set-up included), then {WarmMilliseconds:F1} ms.")]
+    public static partial void RegionWarmedUp(ILogger logger, string client, string region, double firstMilliseconds, double warmMilliseconds);
+
+    [LoggerMessage(EventId = 1007, EventName = "RegionWarmUpFailed", Level = LogLevel.Warning,
+        Message = "Client {Client}: region {Region} did not answer the warm-up: {Reason}. Counted as a failed attempt; the host starts anyway.")]
+    public static partial void RegionWarmUpFailed(ILogger logger, string client, string region, string reason);
 }

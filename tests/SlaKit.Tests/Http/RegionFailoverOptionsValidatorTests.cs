@@ -38,6 +38,9 @@ public class RegionFailoverOptionsValidatorTests
         Assert.Equal(2, options.SuccessesToMarkUp);
         Assert.Equal(4, options.MaxLateAttempts);
         Assert.Equal(TimeSpan.FromSeconds(2), options.ColdStartAllowance);
+        Assert.True(options.WarmUp);
+        Assert.Equal("", options.WarmUpPath);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.WarmUpTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.BreakDuration);
         Assert.Equal(TimeSpan.FromSeconds(30), options.FailbackDelay);
         Assert.Equal(1024 * 1024, options.ReplayBufferLimit);
@@ -62,6 +65,8 @@ public class RegionFailoverOptionsValidatorTests
         { "failures", "FailuresToMarkDown (0)" },
         { "late", "MaxLateAttempts (0)" },
         { "cold", "ColdStartAllowance (00:00:00) must be positive" },
+        { "warm-up-timeout", "WarmUpTimeout (00:00:00) must be positive" },
+        { "warm-up-path", "WarmUpPath 'https://elsewhere.example/' is not a relative path" },
         { "successes", "SuccessesToMarkUp (0)" },
         { "break", "BreakDuration" },
         { "failback", "FailbackDelay" },
@@ -94,6 +99,8 @@ public class RegionFailoverOptionsValidatorTests
             case "failures": options.FailuresToMarkDown = 0; break;
             case "late": options.MaxLateAttempts = 0; break;
             case "cold": options.ColdStartAllowance = TimeSpan.Zero; break;
+            case "warm-up-timeout": options.WarmUpTimeout = TimeSpan.Zero; break;
+            case "warm-up-path": options.WarmUpPath = "https://elsewhere.example/"; break;
             case "successes": options.SuccessesToMarkUp = 0; break;
             case "break": options.BreakDuration = TimeSpan.FromMilliseconds(100); break;
             case "failback": options.FailbackDelay = TimeSpan.FromSeconds(-1); break;

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SlaKit.Regions;
+using SlaKit.Telemetry;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// Warms every failover client whose <see cref="RegionFailoverOptions.WarmUp"/> is on when the host starts: two
+/// <c>HEAD</c> requests to each region, all regions at once, within <see cref="RegionFailoverOptions.WarmUpTimeout"/>.
+/// </summary>
+/// <remarks>
+/// The requests go through the client's own handler chain, found below the <see cref="RegionFailoverHandler"/> that
+/// <see cref="IHttpMessageHandlerFactory"/> hands out for the client name, so the connections they open are the ones
+/// the first customer requests use. The first answer carries the connection set-up and is not held against the
+/// region (see <see cref="LatencyWindow.Record"/>); the second gives the region a latency to be judged by.
+/// </remarks>
+internal sealed class RegionWarmUpService : IHostedService
+{
+    private const int RequestsPerRegion = 2;
+
+    private readonly RegionFailoverRegistry _registry;
+    private readonly IHttpMessageHandlerFactory _handlers;
+    private readonly ILoggerFactory _loggerFactory;
+
+    public RegionWarmUpService(RegionFailoverRegistry registry, IHttpMessageHandlerFactory handlers, ILoggerFactory? loggerFactory = null)
+    {
+        _registry = registry;
+        _handlers = handlers;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var warmUps = new List<Task>();
+        foreach (string name in _registry.ClientNames)
+        {
+            RegionFailoverClient client = _registry.GetClient(name);
+            if (client.Options.WarmUp && FindFailoverHandler(_handlers.CreateHandler(name)) is { } handler)
+            {
+                warmUps.Add(WarmUpClientAsync(client, handler, cancellationToken));
+            }
+        }
+
+        await Task.WhenAll(warmUps).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The client's failover handler in the chain the factory made for it; <see langword="null"/> if another handler hides it.</summary>
+    internal static RegionFailoverHandler? FindFailoverHandler(HttpMessageHandler? handler)
+    {
+        while (handler is DelegatingHandler delegating)
+        {
+            if (delegating is RegionFailoverHandler failover)
+            {
+                return failover;
+            }
+
+            handler = delegating.InnerHandler;
+        }
+
+        return null;
+    }
+
+    private async Task WarmUpClientAsync(RegionFailoverClient client, RegionFailoverHandler handler, CancellationToken hostStopping)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(hostStopping);
+        bounded.CancelAfter(client.Options.WarmUpTimeout);
+        ILogger logger = _loggerFactory.CreateLogger($"SlaKit.Http.RegionFailover.{client.ClientName}");
+        await Task.WhenAll(client.Regions.Select(region => WarmUpRegionAsync(client, handler, region, logger, bounded.Token, hostStopping))).ConfigureAwait(false);
+    }
+
+    private static async Task WarmUpRegionAsync(
+        RegionFailoverClient client, RegionFailoverHandler handler, RegionState region, ILogger logger, CancellationToken bounded, CancellationToken hostStopping)
+    {
+        var answers = new TimeSpan[RequestsPerRegion];
+        string? failure = null;
+        try
+        {
+            for (int i = 0; i < RequestsPerRegion; i++)
+            {
+                answers[i] = await handler.WarmUpAsync(region, client.Options.WarmUpPath, bounded).ConfigureAwait(false);
+            }
+        }
+        catch (HttpRequestException exception)
+        {
+            failure = $"a transport error: {exception.Message}";
+        }
+        catch (OperationCanceledException) when (!hostStopping.IsCancellationRequested)
+        {
+            failure = $"no answer within the warm-up timeout of {DurationText.Format(client.Options.WarmUpTimeout)}";
+        }
+
+        if (failure is not null)
+        {
+            FailoverLog.RegionWarmUpFailed(logger, client.ClientName, region.Region.Name, failure);
+            region.RecordFailure(client.Time.GetUtcNow(), $"it did not answer the warm-up: {failure}");
+            return;
+        }
+
+        FailoverLog.RegionWarmedUp(logger, client.ClientName, region.Region.Name, answers[0].TotalMilliseconds, answers[^1].TotalMilliseconds);
+    }
+}
