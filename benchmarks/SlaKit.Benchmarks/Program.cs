@@ -4,6 +4,23 @@ using SlaKit.Benchmarks.Failover;
 
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- --filter '*HandlerOverhead*'   BenchmarkDotNet suites
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover [options]            the failover latency harness
+// dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover far-primary [options]  a preferred region far away
+// dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover cold-start [options]   fresh processes over HTTPS
+if (args.Length > 1 && args[0] == "failover" && args[1] == "far-primary")
+{
+    return await FarPrimaryScenario.RunAsync(args[2..], Console.Out, Console.Error);
+}
+
+if (args.Length > 1 && args[0] == "failover" && args[1] == "cold-start")
+{
+    return await ColdStartScenario.RunAsync(args[2..], Console.Out, Console.Error);
+}
+
+if (args.Length > 0 && args[0] == ColdStartScenario.ChildCommand)
+{
+    return await ColdStartScenario.RunChildAsync(args[1..], Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "failover")
 {
     return await FailoverHarness.RunAsync(args[1..], Console.Out, Console.Error);

@@ -45,6 +45,7 @@ public sealed class SmokeFailoverTests
         await Requests.ServedByAsync(client, "b", 5, TestContext.Current.CancellationToken);
 
         Assert.Equal(bBefore + 5, b.Count);
-        Assert.Equal(aBefore + 1, a.Count);
+        // One request reaches it (two if the first race judged nobody because b itself was slow on a loaded machine).
+        Assert.InRange(a.Count - aBefore, 1, 2);
     }
 }

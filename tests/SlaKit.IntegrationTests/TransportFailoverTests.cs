@@ -71,18 +71,26 @@ public sealed class TransportFailoverTests
         await Requests.ServedByAsync(client, "b", 1, Ct);
 
         // Hedged after the 100 ms floor, not after the attempt timeout; and the region is overdue at once: far behind
-        // its own usual latency while b answered within its own.
+        // its own usual latency while b answered within its own. (On a loaded machine b's answer may itself be slow,
+        // and then the race judges nobody: a second request is given the chance.)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the first request took {clock.ElapsedMilliseconds} ms");
+        if (HealthOf(client, "a") != RegionHealth.Degraded)
+        {
+            await Requests.ServedByAsync(client, "b", 1, Ct);
+        }
+
         Assert.Equal(RegionHealth.Degraded, HealthOf(client, "a"));
+        int reached = a.Count;
+        Assert.InRange(reached - before, 1, 2);
 
         // Nothing more goes to a, so nobody waits for a hedge.
         await Requests.ServedByAsync(client, "b", 5, Ct);
-        Assert.Equal(before + 1, a.Count);
+        Assert.Equal(reached, a.Count);
 
         // Its late attempt then times out: the lateness was real, and the region is down.
         Assert.True(await Eventually.TrueAsync(() => HealthOf(client, "a") == RegionHealth.Unhealthy, TimeSpan.FromSeconds(5), Ct));
         await Requests.ServedByAsync(client, "b", 3, Ct);
-        Assert.Equal(before + 1, a.Count);
+        Assert.Equal(reached, a.Count);
     }
 
     [Fact]

@@ -82,12 +82,12 @@ internal sealed record HarnessOptions
             string value = i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.", nameof(args));
             options = name switch
             {
-                "--requests" => options with { Requests = Positive(name, value) },
-                "--healthy" => options with { HealthyRequests = NonNegative(name, value) },
-                "--warm-up" => options with { WarmUp = NonNegative(name, value) },
-                "--pause" => options with { Pause = TimeSpan.FromMilliseconds(NonNegative(name, value)) },
-                "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Positive(name, value)) },
-                "--budget" => options with { Budget = TimeSpan.FromSeconds(Positive(name, value)) },
+                "--requests" => options with { Requests = ScenarioArguments.Positive(name, value) },
+                "--healthy" => options with { HealthyRequests = ScenarioArguments.NonNegative(name, value) },
+                "--warm-up" => options with { WarmUp = ScenarioArguments.NonNegative(name, value) },
+                "--pause" => options with { Pause = TimeSpan.FromMilliseconds(ScenarioArguments.NonNegative(name, value)) },
+                "--timeout" => options with { Timeout = TimeSpan.FromSeconds(ScenarioArguments.Positive(name, value)) },
+                "--budget" => options with { Budget = TimeSpan.FromSeconds(ScenarioArguments.Positive(name, value)) },
                 "--out" => options with { Output = value },
                 "--faults" => options with { Faults = ParseFaults(value) },
                 "--primary" => options with { Primary = AbsoluteHttp(name, value) },
@@ -115,16 +115,6 @@ internal sealed record HarnessOptions
 
         return options;
     }
-
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
-            ? n
-            : throw new ArgumentException($"{name} must be a positive whole number, not '{value}'.", nameof(name));
-
-    private static int NonNegative(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
-            ? n
-            : throw new ArgumentException($"{name} must be a whole number, not '{value}'.", nameof(name));
 
     private static Uri AbsoluteHttp(string name, string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)

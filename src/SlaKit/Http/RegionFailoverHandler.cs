@@ -467,7 +467,10 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 return options.HedgingDelay;
         }
 
-        double p99 = waitedOn.Region.Latency.P99Milliseconds;
+        // Until a second answer gives a p99, the first (connection set-up included) stands in for it: a far region that
+        // has answered once is not hedged at the floor again while its next connections are still being opened.
+        LatencyWindow latency = waitedOn.Region.Latency;
+        double p99 = double.IsNaN(latency.P99Milliseconds) ? latency.FirstMilliseconds : latency.P99Milliseconds;
         if (double.IsNaN(p99))
         {
             return options.HedgingDelay;

@@ -19,12 +19,19 @@ internal sealed class LatencyWindow
     private long _offered;
     private double _ewmaMilliseconds = double.NaN;
     private double _p99Milliseconds = double.NaN;
+    private double _firstMilliseconds = double.NaN;
 
     /// <summary>The moving average in milliseconds; NaN before the first sample.</summary>
     public double AverageMilliseconds => Volatile.Read(ref _ewmaMilliseconds);
 
     /// <summary>The p99 of recent samples in milliseconds, leaving out the first; NaN before the second sample.</summary>
     public double P99Milliseconds => Volatile.Read(ref _p99Milliseconds);
+
+    /// <summary>
+    /// The very first latency recorded (connection set-up included), in milliseconds; NaN before it. Until a second sample
+    /// gives a p99, it is the best guess of the region's latency there is: a far region's first answer says it is far.
+    /// </summary>
+    public double FirstMilliseconds => Volatile.Read(ref _firstMilliseconds);
 
     /// <summary>Records one latency.</summary>
     /// <remarks>
@@ -45,6 +52,7 @@ internal sealed class LatencyWindow
         long count = Interlocked.Increment(ref _offered) - 1;
         if (count == 0)
         {
+            Volatile.Write(ref _firstMilliseconds, milliseconds);
             return;
         }
 

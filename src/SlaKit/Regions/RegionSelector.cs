@@ -3,8 +3,9 @@ namespace SlaKit.Regions;
 /// <summary>
 /// Orders a client's regions for one request: a due trial of a better region first (only for requests safe
 /// to repeat), then the available regions by priority — Healthy before Degraded within a priority, shared by
-/// weight or by latency — then recovered regions still on standby and overdue ones (see <see cref="RegionState.MarkOverdue"/>); and only when none of those exists, every
-/// Unhealthy region in priority order ("panic" mode: better to try than to fail without trying).
+/// weight or by latency — then recovered regions still on standby; and only when none of those exists, every
+/// region in priority order ("panic" mode: better to try than to fail without trying). Unhealthy regions and overdue
+/// ones (see <see cref="RegionState.MarkOverdue"/>) are left out until then.
 /// </summary>
 internal static class RegionSelector
 {
@@ -31,16 +32,16 @@ internal static class RegionSelector
         for (int i = 0; i < count; i++)
         {
             RegionView view = views[i];
-            if (view.Health == RegionHealth.Unhealthy)
+            // An overdue region is left out like an Unhealthy one until its late attempt ends: it is not down, but it
+            // must not hold up the next request, nor make every request a hedged one while it is out.
+            if (view.Health == RegionHealth.Unhealthy || view.IsOverdue)
             {
                 continue;
             }
 
             RegionState state = regions[i];
-            // An overdue region waits with the standby ones: it is not down, but it must not hold up the next request.
-            bool deferred = view.IsStandby || view.IsOverdue;
-            int rank = deferred ? 2 : view.Health == RegionHealth.Degraded ? 1 : 0;
-            if (!deferred)
+            int rank = view.IsStandby ? 2 : view.Health == RegionHealth.Degraded ? 1 : 0;
+            if (!view.IsStandby)
             {
                 bestAvailablePriority = Math.Min(bestAvailablePriority, state.Region.Priority);
             }
@@ -48,7 +49,7 @@ internal static class RegionSelector
             candidates.Add((state, state.Region.Priority, rank, Tiebreak(state, mode, random)));
         }
 
-        // Standby and overdue regions come after every preferred one, whatever their priority.
+        // Standby regions come after every preferred one, whatever their priority.
         candidates.Sort(static (a, b) =>
         {
             int standby = (a.Rank == 2).CompareTo(b.Rank == 2);
@@ -144,7 +145,7 @@ internal static class RegionSelector
 
     /// <summary>
     /// What <see cref="Plan"/> depends on when no two regions share a priority (so no order is drawn by weight or
-    /// latency): which regions are Unhealthy and which are on standby or overdue, two bits a region. 0 means every region is up,
+    /// latency): which regions are Unhealthy or overdue and which are on standby, two bits a region. 0 means every region is up,
     /// the <see cref="SteadyPlan"/>; with distinct priorities, Healthy against Degraded does not change the order,
     /// since it only ranks regions of one priority. <see langword="null"/> when no plan may be reused: a region is due
     /// for a trial this request may claim, or there are more regions than the key has bits for.
@@ -165,7 +166,7 @@ internal static class RegionSelector
                 return null;
             }
 
-            ulong bits = (view.Health == RegionHealth.Unhealthy ? 1UL : 0UL) | (view.IsStandby || view.IsOverdue ? 2UL : 0UL);
+            ulong bits = (view.Health == RegionHealth.Unhealthy || view.IsOverdue ? 1UL : 0UL) | (view.IsStandby ? 2UL : 0UL);
             key |= bits << (2 * i);
         }
 

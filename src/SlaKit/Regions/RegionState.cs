@@ -13,7 +13,7 @@ namespace SlaKit.Regions;
 /// standby for <see cref="RegionHealthPolicy.FailbackDelay"/>, so a flapping region cannot bounce traffic; then Up.</para>
 /// <para>Slower is not dead: being slow is never a failure. An attempt that falls far behind the region's own usual
 /// latency while another region answers within its own makes the region <em>overdue</em> (<see cref="MarkOverdue"/>):
-/// Degraded and used only after the other regions, but with nothing counted against it, until that attempt ends. If it
+/// Degraded and left out of plans, but with nothing counted against it, until that attempt ends. If it
 /// then answers, it was only slow: its latency is learnt and the region is as before. If it fails, the lateness counts
 /// as a failure too (<see cref="ResolveOverdue"/>), which with the default threshold marks the region down.</para>
 /// Transitions are rare, so a lock guards them. Health changes are queued under that lock and reported after it
@@ -113,7 +113,7 @@ internal sealed class RegionState
 
     /// <summary>
     /// Notes that an attempt still running has fallen far behind this region's usual latency while another region
-    /// answered within its own: the region is Degraded and used after the others until the attempt ends, when the
+    /// answered within its own: the region is Degraded and left out of plans until the attempt ends, when the
     /// caller calls <see cref="ResolveOverdue"/>. Nothing counts against the region yet.
     /// </summary>
     public void MarkOverdue(DateTimeOffset now, string reason)

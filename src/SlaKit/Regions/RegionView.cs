@@ -5,7 +5,7 @@ namespace SlaKit.Regions;
 /// <param name="IsStandby">Recovered but still inside its failback delay: used only after the preferred regions.</param>
 /// <param name="CanTrial">Unhealthy, but due for a trial attempt that would help bring it back.</param>
 /// <param name="IsOverdue">
-/// An attempt of it fell far behind its own usual latency while another region answered, and is still running: used
-/// only after the preferred regions until that attempt ends (see <see cref="RegionState.MarkOverdue"/>).
+/// An attempt of it fell far behind its own usual latency while another region answered, and is still running: left
+/// out of plans, as an Unhealthy region is, until that attempt ends (see <see cref="RegionState.MarkOverdue"/>).
 /// </param>
 internal readonly record struct RegionView(RegionHealth Health, bool IsStandby, bool CanTrial, bool IsOverdue = false);

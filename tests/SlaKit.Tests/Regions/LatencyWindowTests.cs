@@ -11,6 +11,18 @@ public class LatencyWindowTests
 
         Assert.True(double.IsNaN(window.AverageMilliseconds));
         Assert.True(double.IsNaN(window.P99Milliseconds));
+        Assert.True(double.IsNaN(window.FirstMilliseconds));
+    }
+
+    [Fact]
+    public void The_first_answer_is_kept_apart_as_the_only_guess_before_a_p99()
+    {
+        var window = new LatencyWindow();
+        window.Record(TimeSpan.FromMilliseconds(460));
+        window.Record(TimeSpan.FromMilliseconds(150));
+
+        Assert.Equal(460, window.FirstMilliseconds);
+        Assert.Equal(150, window.P99Milliseconds);
     }
 
     [Fact]

@@ -102,13 +102,19 @@ public class RegionSelectorTests
     }
 
     [Fact]
-    public void An_overdue_region_comes_after_every_preferred_region_until_its_late_attempt_ends()
+    public void An_overdue_region_is_left_out_until_its_late_attempt_ends_unless_nothing_else_is_left()
     {
         RegionState a = State("a", 0), b = State("b", 1);
         a.MarkOverdue(Now, "late");
 
-        Assert.Equal(["b", "a"], Names(Plan([a, b])));
-        Assert.Equal(2UL, RegionSelector.PlanKey([a, b], Now, allowTrial: true));
+        Assert.Equal(["b"], Names(Plan([a, b])));
+        Assert.Equal(1UL, RegionSelector.PlanKey([a, b], Now, allowTrial: true));
+
+        Down(b);
+        Assert.Equal(["a", "b"], Names(Plan([a, b])));
+        b.RecordSuccess(Now);
+        b.RecordSuccess(Now);
+        _time.Advance(TimeSpan.FromSeconds(30));
 
         a.RecordSuccess(Now);
         a.ResolveOverdue(Now, failed: false);

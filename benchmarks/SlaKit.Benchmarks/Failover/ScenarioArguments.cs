@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace SlaKit.Benchmarks.Failover;
+
+/// <summary>Reading the harness's <c>--name value</c> arguments; each error names the option and says what it wants.</summary>
+internal static class ScenarioArguments
+{
+    /// <summary>The value after the option at <paramref name="i"/>, moving <paramref name="i"/> onto it.</summary>
+    public static string Value(IReadOnlyList<string> args, ref int i)
+    {
+        string name = args[i];
+        return i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.", nameof(args));
+    }
+
+    /// <summary>The positive whole number after the option at <paramref name="i"/>.</summary>
+    public static int Positive(IReadOnlyList<string> args, ref int i)
+    {
+        string name = args[i];
+        return Positive(name, Value(args, ref i));
+    }
+
+    /// <summary>The whole number (zero or more) after the option at <paramref name="i"/>.</summary>
+    public static int NonNegative(IReadOnlyList<string> args, ref int i)
+    {
+        string name = args[i];
+        return NonNegative(name, Value(args, ref i));
+    }
+
+    /// <summary><paramref name="value"/> of option <paramref name="name"/> as a positive whole number.</summary>
+    public static int Positive(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
+            ? n
+            : throw new ArgumentException($"{name} must be a positive whole number, not '{value}'.", nameof(name));
+
+    /// <summary><paramref name="value"/> of option <paramref name="name"/> as a whole number, zero or more.</summary>
+    public static int NonNegative(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            ? n
+            : throw new ArgumentException($"{name} must be a whole number, not '{value}'.", nameof(name));
+}
