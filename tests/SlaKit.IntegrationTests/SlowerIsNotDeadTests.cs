@@ -77,13 +77,16 @@ public sealed class SlowerIsNotDeadTests : IDisposable
             List<string> served = await ServedAsync(client, "pay", 4);
             Assert.True(await Eventually.TrueAsync(() => a.Completed == a.Count, TimeSpan.FromSeconds(2), Ct), "a's first answer never came");
 
-            // The second request may find a's first connection still busy with the first and pay for a second one.
-            Assert.Equal("b", served[0]);
+            // The first request is hedged and usually won by b (on a loaded machine a may still win); the second may find
+            // a's first connection still busy and pay for a second one; from then on a serves.
             Assert.All(served.Skip(2), r => Assert.Equal("a", r));
             Assert.Equal(answeredBefore + 4, a.Count);
             Assert.Empty(changes);
             Assert.All(client.Monitor.GetStatus(), s => Assert.Equal(RegionHealth.Healthy, s.Health));
         }
+
+        // The runs did race: the hedges reached b.
+        Assert.True(b.Count >= 1, "no run hedged to b, so no run tested a lost race");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using SlaKit.Regions;
+using SlaKit.Telemetry;
 
 namespace SlaKit.Http;
 
@@ -150,6 +151,42 @@ internal sealed class RequestRun : IDisposable
 
         // Also stops the attempt timeout's timer, if it has not fired.
         return !timerMayFire && _cancel.TryReset();
+    }
+
+    /// <summary>Whether the attempt at <paramref name="index"/> of the plan is a trial of a region that was down.</summary>
+    public bool IsTrialAttempt(int index) => Plan.IsTrial && index == 0;
+
+    /// <summary>Hands <paramref name="result"/>'s answer to the caller as the request's own, noting the region that served it.</summary>
+    public HttpResponseMessage Serve(RegionFailoverClient client, AttemptResult result, int index)
+    {
+        HttpResponseMessage response = result.Response!;
+        response.RequestMessage = Request;
+        Request.Options.Set(RegionFailoverRequestOptions.ServedBy, result.Region.Region.Name);
+        if (!(Plan.IsTrial && index == 0))
+        {
+            client.NoteServed(result.Region);
+        }
+
+        return response;
+    }
+
+    /// <summary>The exception that ends the request when no region succeeded, its outcomes logged.</summary>
+    public RegionFailoverException Fail(RegionFailoverClient client, List<RegionAttemptOutcome> outcomes)
+    {
+        string what = Total.IsCancellationRequested && !CallerToken.IsCancellationRequested
+            ? $"did not succeed within the total timeout of {DurationText.Format(client.Options.TotalTimeout)}"
+            : "failed in every region tried";
+        string list = outcomes.Count == 0 ? "no attempt completed" : string.Join("; ", outcomes);
+        string path = Factory.OriginalUri?.IsAbsoluteUri == true ? Factory.OriginalUri.AbsolutePath : Factory.OriginalUri?.OriginalString ?? "";
+        FailoverLog.AllRegionsFailed(client.Logger, client.ClientName, Request.Method.Method, path, list);
+
+        Exception[] errors = outcomes.Where(static o => o.Exception is not null).Select(static o => o.Exception!).ToArray();
+        Exception? inner = errors.Length switch
+        {
+            0 => Total.IsCancellationRequested ? new TimeoutException($"The total timeout of {DurationText.Format(client.Options.TotalTimeout)} elapsed.") : null,
+            _ => new AggregateException(errors),
+        };
+        return new RegionFailoverException(client.ClientName, $"{Request.Method} {path} via client '{client.ClientName}' {what}: {list}.", outcomes, inner);
     }
 
     public void Dispose()

@@ -1,0 +1,279 @@
+using SlaKit.Regions;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// The hedged race of a request that is safe to repeat: attempts against the plan's regions, each started after the
+/// previous one's hedging delay, the first good answer served, the losers settled (see <see cref="SettleLosers"/>).
+/// </summary>
+/// <param name="client">The client's shared state.</param>
+/// <param name="attempts">Makes each attempt.</param>
+internal sealed class HedgedRace(RegionFailoverClient client, RegionAttempts attempts)
+{
+    private readonly RegionFailoverClient _client = client;
+    private readonly RegionAttempts _attempts = attempts;
+
+    /// <summary>
+    /// Runs <paramref name="run"/>'s plan as a race: each next region is also asked when the last has not answered
+    /// within its hedging delay, or at once when an attempt fails; the first success is served. <paramref name="first"/>
+    /// is the first attempt if the handler already started it.
+    /// </summary>
+    /// <exception cref="RegionFailoverException">Every region failed, or the total timeout elapsed.</exception>
+    public async Task<HttpResponseMessage> RunAsync(RequestRun run, ValueTask<AttemptResult>? first)
+    {
+        IReadOnlyList<RegionState> order = run.Plan.Order;
+        var outcomes = new List<RegionAttemptOutcome>(order.Count);
+        var running = new List<RunningAttempt>(order.Count);
+        int next = 0;
+
+        if (first is { } started)
+        {
+            // Started with the run's own token: cancelling it cancels the run, which only happens when every
+            // attempt still running is being cancelled anyway (a plan without a trial).
+            running.Add(new RunningAttempt(started.AsTask(), Cancel: null, order[0], 0, run.Started));
+            next = 1;
+        }
+        else
+        {
+            StartNext(run, order, running, ref next);
+        }
+
+        try
+        {
+            while (running.Count > 0)
+            {
+                Task? hedge = null;
+                using var hedgeCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked);
+                if (next < order.Count && HedgingDelay(run, running[^1]) is { } delay)
+                {
+                    hedge = Task.Delay(delay, _client.Time, hedgeCancel.Token);
+                }
+
+                // Every attempt is linked to the total timeout, so waiting on them alone still ends in time.
+                var waits = new Task[running.Count + (hedge is null ? 0 : 1)];
+                for (int i = 0; i < running.Count; i++)
+                {
+                    waits[i] = running[i].Task;
+                }
+
+                if (hedge is not null)
+                {
+                    waits[^1] = hedge;
+                }
+
+                Task completed = await Task.WhenAny(waits).ConfigureAwait(false);
+
+                // Synchronously: the only thing to stop is the hedge's timer, and CancelAsync would queue that to the
+                // thread pool and make every request wait for a thread-pool hop.
+                hedgeCancel.Cancel();
+                run.CallerToken.ThrowIfCancellationRequested();
+
+                int doneAt = IndexOf(running, completed);
+                if (doneAt < 0)
+                {
+                    if (run.Total.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    StartNext(run, order, running, ref next);
+                    continue;
+                }
+
+                RunningAttempt done = running[doneAt];
+                running.RemoveAt(doneAt);
+                done.Cancel?.Dispose();
+                AttemptResult result = await done.Task.ConfigureAwait(false);
+                outcomes.Add(result.ToOutcome());
+                if (result.Kind == RegionAttemptOutcomeKind.Success)
+                {
+                    SettleLosers(run, running, done, result.Elapsed);
+                    return run.Serve(_client, result, done.Index);
+                }
+
+                result.Response?.Dispose();
+                if (run.Total.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                // This one failed quickly: move on now rather than at the next hedge.
+                if (next < order.Count)
+                {
+                    StartNext(run, order, running, ref next);
+                }
+            }
+
+            // Out of regions or out of time: stop what still runs and report every attempt.
+            foreach (RunningAttempt attempt in running)
+            {
+                await CancelAsync(run, attempt).ConfigureAwait(false);
+            }
+
+            foreach (RunningAttempt attempt in running)
+            {
+                AttemptResult result = await attempt.Task.ConfigureAwait(false);
+                result.Response?.Dispose();
+                outcomes.Add(result.ToOutcome());
+                attempt.Cancel?.Dispose();
+            }
+
+            running.Clear();
+            throw run.Fail(_client, outcomes);
+        }
+        finally
+        {
+            // Only on the caller's cancellation: every attempt is linked to the caller's token, so they end at once.
+            foreach (RunningAttempt attempt in running)
+            {
+                DisposeWhenDone(attempt);
+            }
+        }
+    }
+
+    private void StartNext(RequestRun run, IReadOnlyList<RegionState> order, List<RunningAttempt> running, ref int next)
+    {
+        RegionState region = order[next];
+        var attemptCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked);
+        long started = _client.Time.GetTimestamp();
+        Task<AttemptResult> task = _attempts.AttemptAsync(run, next, region, started, attemptCancel.Token).AsTask();
+        running.Add(new RunningAttempt(task, attemptCancel, region, next, started));
+        next++;
+    }
+
+    private static int IndexOf(List<RunningAttempt> running, Task completed)
+    {
+        for (int i = 0; i < running.Count; i++)
+        {
+            if (running[i].Task == completed)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static Task CancelAsync(RequestRun run, RunningAttempt attempt) =>
+        attempt.Cancel is { } own ? own.CancelAsync() : run.CancelAsync();
+
+    /// <summary>
+    /// Settles the attempts still running once <paramref name="winner"/> has answered. Slower is not dead: each loser is
+    /// left to finish within its attempt timeout (at most <see cref="RegionFailoverOptions.MaxLateAttempts"/> a region),
+    /// so its answer teaches its region's latency and only a real failure counts against it. A loser that has fallen far
+    /// behind its region's usual latency while the winner answered within its own makes its region overdue until it
+    /// ends (<see cref="RegionState.MarkOverdue"/>): that is how a black-holed region leaves first place at once. A loser
+    /// beyond the limit is cancelled and counts for nothing. A trial always finishes on its own.
+    /// </summary>
+    private void SettleLosers(RequestRun run, List<RunningAttempt> running, RunningAttempt winner, TimeSpan winnerElapsed)
+    {
+        RegionFailoverOptions options = _client.Options;
+        TimeProvider time = _client.Time;
+        long answeredAt = time.GetTimestamp();
+        DateTimeOffset now = run.StartedAt + time.GetElapsedTime(run.Started, answeredAt);
+
+        // A winner that was itself slow means the request is slow everywhere (a heavy query, a large body): then
+        // nobody is judged by the race.
+        bool winnerOnTime = winnerElapsed <= _client.OverdueBound(winner.Region);
+        foreach (RunningAttempt attempt in running)
+        {
+            RegionState region = attempt.Region;
+            if (run.IsTrialAttempt(attempt.Index))
+            {
+                DisposeWhenDone(attempt);
+                continue;
+            }
+
+            if (!region.TryBeginLinger(options.MaxLateAttempts))
+            {
+                if (attempt.Cancel is { } own)
+                {
+                    own.Cancel();
+                }
+                else
+                {
+                    run.Cancel();
+                }
+
+                DisposeWhenDone(attempt);
+                continue;
+            }
+
+            TimeSpan? overdueIn = null;
+            if (winnerOnTime)
+            {
+                overdueIn = _client.OverdueBound(region) - time.GetElapsedTime(attempt.Started, answeredAt);
+            }
+
+            new LateAttempt(_client, attempt, winner.Region.Region.Name).Watch(overdueIn, now);
+        }
+
+        running.Clear();
+    }
+
+    private static void DisposeWhenDone(RunningAttempt attempt)
+    {
+        _ = attempt.Task.ContinueWith(
+            static (task, state) =>
+            {
+                if (task.IsCompletedSuccessfully)
+                {
+                    task.Result.Response?.Dispose();
+                }
+                else
+                {
+                    // Observed here: nobody awaits an abandoned attempt, and its failure is already moot.
+                    _ = task.Exception;
+                }
+
+                ((CancellationTokenSource?)state)?.Dispose();
+            },
+            attempt.Cancel,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// How long to wait on <paramref name="waitedOn"/> before the next region is also asked; <see langword="null"/> not to hedge.
+    /// A trial is hedged as soon as the next region would usually have answered (k × its p99, at most the hedging delay),
+    /// so a trial costs the caller next to nothing even when the region is still dead.
+    /// </summary>
+    private TimeSpan? HedgingDelay(RequestRun run, RunningAttempt waitedOn)
+    {
+        RegionFailoverOptions options = _client.Options;
+        if (run.IsTrialAttempt(waitedOn.Index))
+        {
+            double fallbackP99 = run.Plan.Order[1].Latency.P99Milliseconds;
+            if (double.IsNaN(fallbackP99))
+            {
+                return options.HedgingDelay;
+            }
+
+            var quick = TimeSpan.FromMilliseconds(Math.Max(1, fallbackP99 * options.AdaptiveHedgingMultiplier));
+            return quick < options.HedgingDelay ? quick : options.HedgingDelay;
+        }
+
+        switch (options.Hedging)
+        {
+            case HedgingMode.Off:
+                return null;
+            case HedgingMode.Fixed:
+                return options.HedgingDelay;
+        }
+
+        // Until a second answer gives a p99, the first (connection set-up included) stands in for it: a far region that
+        // has answered once is not hedged at the floor again while its next connections are still being opened.
+        LatencyWindow latency = waitedOn.Region.Latency;
+        double p99 = double.IsNaN(latency.P99Milliseconds) ? latency.FirstMilliseconds : latency.P99Milliseconds;
+        if (double.IsNaN(p99))
+        {
+            return options.HedgingDelay;
+        }
+
+        var adaptive = TimeSpan.FromMilliseconds(p99 * options.AdaptiveHedgingMultiplier);
+        return adaptive < options.HedgingDelay ? options.HedgingDelay
+            : adaptive > options.AttemptTimeout ? options.AttemptTimeout
+            : adaptive;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using SlaKit.Regions;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// Makes single attempts of a <see cref="RegionFailoverHandler"/>: one request to one region through that region's
+/// Polly pipeline, and what its outcome means for the region. Where attempts go and how many run at once is decided
+/// by the handler and <see cref="HedgedRace"/>.
+/// </summary>
+/// <param name="client">The client's shared state.</param>
+/// <param name="send">Sends a request through the handlers below the failover handler.</param>
+internal sealed class RegionAttempts(RegionFailoverClient client, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send)
+{
+    private readonly RegionFailoverClient _client = client;
+    private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _send = send;
+
+    /// <summary>One attempt of <paramref name="run"/> against <paramref name="region"/>, starting now (the first attempt: as the request started).</summary>
+    public ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, CancellationToken token) =>
+        AttemptAsync(run, index, region, index == 0 ? run.Started : _client.Time.GetTimestamp(), token);
+
+    /// <summary>
+    /// One attempt of <paramref name="run"/> against <paramref name="region"/>, started at the <see cref="TimeProvider"/>
+    /// timestamp <paramref name="started"/>: sent through the region's pipeline, its outcome recorded in the region's
+    /// state (a latency sample and a success, or the failure), counted and traced. It never throws for the region's
+    /// failures, only for the caller's cancellation.
+    /// </summary>
+    public async ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, long started, CancellationToken token)
+    {
+        bool trial = run.IsTrialAttempt(index);
+        if (trial)
+        {
+            run.TrialStarted = true;
+        }
+
+        TimeProvider time = _client.Time;
+
+        try
+        {
+            using Activity? activity = _client.Telemetry.ActivitySource.StartActivity("slakit.failover.attempt");
+            HttpResponseMessage? response = null;
+            Exception? error = null;
+            RegionAttemptOutcomeKind kind;
+            try
+            {
+                // A trial may outlive the request, so it never sends the caller's own request object.
+                RegionLane lane = _client.LaneFor(region);
+                HttpRequestMessage attempt = run.Factory.Create(lane.RegionUri(region.Region.Endpoint, run.Factory.OriginalUri), useCallersRequest: !trial && index == 0 && run.LendsCallersRequest);
+                activity?.SetTag("slakit.client", _client.ClientName);
+                activity?.SetTag("slakit.region", region.Region.Name);
+                activity?.SetTag("http.request.method", attempt.Method.Method);
+                // An attempt whose token carries its own timeout (the request's only one) goes through the circuit
+                // breaker alone, which reads the run from the context to tell that timeout from the caller's cancellation.
+                bool ownTimeout = run.OwnAttemptTimeout is not null;
+                ResilienceContext context = ResilienceContextPool.Shared.Get(token);
+                try
+                {
+                    if (ownTimeout)
+                    {
+                        context.Properties.Set(RegionFailoverClient.RunKey, run);
+                    }
+
+                    response = await (ownTimeout ? lane.Breaker : lane.Pipeline).ExecuteAsync(
+                        static (context, state) =>
+                        {
+                            Task<HttpResponseMessage> sent = state.Send(state.Attempt, context.CancellationToken);
+                            if (state.Capture is { } run)
+                            {
+                                run.FirstInnerTask = sent;
+                            }
+
+                            return new ValueTask<HttpResponseMessage>(sent);
+                        },
+                        context,
+                        (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ResilienceContextPool.Shared.Return(context);
+                }
+
+                kind = RegionFailoverClient.IsTransient(response.StatusCode) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
+            }
+            catch (BrokenCircuitException exception)
+            {
+                (kind, error) = (RegionAttemptOutcomeKind.CircuitOpen, exception);
+            }
+            catch (TimeoutRejectedException exception)
+            {
+                (kind, error) = (RegionAttemptOutcomeKind.Timeout, exception);
+            }
+            catch (HttpRequestException exception)
+            {
+                (kind, error) = (RegionAttemptOutcomeKind.TransportError, exception);
+            }
+            catch (OperationCanceledException exception) when (run.AttemptTimedOut)
+            {
+                TimeSpan timeout = run.OwnAttemptTimeout!.Value;
+                (kind, error) = (RegionAttemptOutcomeKind.Timeout, new TimeoutRejectedException($"The attempt did not complete within the attempt timeout of {DurationText.Format(timeout)}.", timeout, exception));
+            }
+            catch (OperationCanceledException exception) when (!run.CallerToken.IsCancellationRequested)
+            {
+                (kind, error) = (RegionAttemptOutcomeKind.Cancelled, exception);
+            }
+
+            long ended = time.GetTimestamp();
+            TimeSpan elapsed = time.GetElapsedTime(started, ended);
+            DateTimeOffset now = run.StartedAt + time.GetElapsedTime(run.Started, ended);
+            switch (kind)
+            {
+                case RegionAttemptOutcomeKind.Success:
+                    region.Latency.Record(elapsed);
+                    region.RecordSuccess(now);
+                    break;
+                case RegionAttemptOutcomeKind.TransientStatus:
+                    region.RecordFailure(now, $"it answered {(int)response!.StatusCode} {response.StatusCode}");
+                    if (RetryAfter(response, now) is { } delay)
+                    {
+                        region.RecordRetryAfter(now, delay);
+                    }
+
+                    break;
+                case RegionAttemptOutcomeKind.TransportError:
+                    region.RecordFailure(now, $"a transport error: {error!.Message}");
+                    break;
+                case RegionAttemptOutcomeKind.Timeout:
+                    region.RecordFailure(now, "it did not answer within the attempt timeout");
+                    break;
+                case RegionAttemptOutcomeKind.Cancelled when run.Total.IsCancellationRequested:
+                    region.RecordFailure(now, "it did not answer within the total timeout");
+                    break;
+            }
+
+            _client.CountAttempt(region, kind);
+            activity?.SetTag("slakit.outcome", kind.ToString());
+            if (response is not null)
+            {
+                activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            }
+
+            if (kind != RegionAttemptOutcomeKind.Success)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, kind.ToString());
+            }
+
+            return new AttemptResult(region, kind, response, error, elapsed, CertainlyNotSent(kind, error));
+        }
+        finally
+        {
+            // Released only after the outcome is recorded, so no second trial starts before this one has counted.
+            if (trial)
+            {
+                region.EndTrial();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends one warm-up request straight to <paramref name="region"/> through the handlers below the failover handler (so
+    /// over the client's own connection pool), bypassing selection and the region's pipeline; returns how long the answer took,
+    /// whatever its status, having recorded it as a latency sample. Failures reach the caller as thrown.
+    /// </summary>
+    public async Task<TimeSpan> WarmUpAsync(RegionState region, string path, CancellationToken cancellationToken)
+    {
+        TimeProvider time = _client.Time;
+        using var request = new HttpRequestMessage(HttpMethod.Head, AttemptRequestFactory.RegionUri(region.Region.Endpoint, new Uri(path, UriKind.Relative)));
+        long started = time.GetTimestamp();
+        using HttpResponseMessage response = await _send(request, cancellationToken).ConfigureAwait(false);
+        TimeSpan elapsed = time.GetElapsedTime(started);
+        region.Latency.Record(elapsed);
+        return elapsed;
+    }
+
+    /// <summary>
+    /// Whether an attempt certainly never reached a server, so even a request that is not safe to repeat may go
+    /// elsewhere: the circuit was open (nothing sent), or the connection itself could not be made.
+    /// </summary>
+    private static bool CertainlyNotSent(RegionAttemptOutcomeKind kind, Exception? error) => kind switch
+    {
+        RegionAttemptOutcomeKind.CircuitOpen => true,
+        RegionAttemptOutcomeKind.TransportError => error is HttpRequestException
+        {
+            HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError,
+        },
+        _ => false,
+    };
+
+    /// <summary>RFC 9110 §10.2.3: Retry-After is a delay in seconds or an HTTP date; honoured on 503 and 429.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
+    {
+        if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests) ||
+            response.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+
+        TimeSpan? delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - now : null);
+        return delay > TimeSpan.Zero ? delay : null;
+    }
+}
