@@ -88,7 +88,6 @@ internal sealed class LateAttempt
         }
 
         _attempt.Cancel?.Dispose();
-        _attempt.Region.EndLinger();
         lock (_gate)
         {
             _ended = true;
@@ -98,5 +97,8 @@ internal sealed class LateAttempt
                 _attempt.Region.ResolveOverdue(_client.Time.GetUtcNow(), failed);
             }
         }
+
+        // Last, so that whoever sees the place free also sees the region as the attempt left it.
+        _attempt.Region.EndLinger();
     }
 }

@@ -1,0 +1,256 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Http;
+using SlaKit.Regions;
+using SlaKit.Telemetry;
+
+namespace SlaKit.Tests.Http;
+
+/// <summary>
+/// The hedged race on the fake clock: region a's answers come when the test says, region b answers at once. Slower is
+/// not dead: a loser runs on and its own outcome is what counts; lateness far past a region's own usual latency only
+/// makes it overdue until that outcome is known.
+/// </summary>
+public sealed class HedgedRaceTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
+    private readonly FailoverTelemetry _telemetry = new(null, static () => []);
+    private readonly HeldTerminal _terminal = new();
+    private readonly List<(string Region, RegionHealth To, string Reason)> _changes = [];
+    private RegionFailoverClient _client = null!;
+    private HttpMessageInvoker _invoker = null!;
+
+    public HedgedRaceTests()
+    {
+        _terminal.Time = _time;
+        Start();
+    }
+
+    public void Dispose()
+    {
+        _terminal.ReleaseAll();
+        _invoker.Dispose();
+        _telemetry.Dispose();
+    }
+
+    private RegionState A => _client.Regions[0];
+
+    private void Start(Action<RegionFailoverOptions>? configure = null)
+    {
+        var options = new RegionFailoverOptions();
+        options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
+        options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
+        configure?.Invoke(options);
+        _client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
+        _client.HealthChanged += (_, e) =>
+        {
+            lock (_changes)
+            {
+                _changes.Add((e.Region.Name, e.Current, e.Reason));
+            }
+        };
+        _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = _terminal });
+    }
+
+    private Task<HttpResponseMessage> Get() =>
+        _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+
+    private static void Until(Func<bool> condition, string what) =>
+        Assert.True(SpinWait.SpinUntil(condition, Wait), $"timed out waiting until {what}");
+
+    /// <summary>Gives region a a latency history: <paramref name="count"/> requests it answers after <paramref name="latency"/>.</summary>
+    private async Task LearnAsync(int count, TimeSpan latency)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Task<HttpResponseMessage> sending = Get();
+            Held held = await _terminal.NextHeldAsync();
+            _time.Advance(latency);
+            held.Answer(HttpStatusCode.OK);
+            using HttpResponseMessage response = await sending;
+            Assert.Equal("a", response.RequestMessage!.GetServedRegion());
+        }
+    }
+
+    [Fact]
+    public async Task A_loser_without_history_runs_on_and_its_late_answer_is_learnt_not_counted()
+    {
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        using (HttpResponseMessage response = await sending)
+        {
+            Assert.Equal("b", response.RequestMessage!.GetServedRegion());
+        }
+
+        Assert.False(a.Token.IsCancellationRequested);
+        Assert.Equal(1, A.Lingering);
+
+        _time.Advance(TimeSpan.FromMilliseconds(150));
+        a.Answer(HttpStatusCode.OK);
+
+        Until(() => A.Lingering == 0, "the late attempt ended");
+        Assert.Equal(250, A.Latency.FirstMilliseconds);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.Empty(_changes);
+    }
+
+    [Fact]
+    public async Task A_region_that_never_answered_is_overdue_only_after_the_cold_start_allowance_and_down_when_its_attempt_times_out()
+    {
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        (await sending).Dispose();
+
+        _time.Advance(TimeSpan.FromMilliseconds(1_800));
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.Equal(["a", "b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+
+        // 2 s after the attempt began: the cold-start allowance is spent.
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        Until(() => A.ViewAt(_time.GetUtcNow()).IsOverdue, "a was overdue");
+        Assert.Equal(RegionHealth.Degraded, A.HealthAt(_time.GetUtcNow()));
+        Assert.Equal(["b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+
+        // The attempt timeout (5 s) ends it: a failure of its own, and the lateness with it.
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Until(() => A.Lingering == 0, "the late attempt timed out");
+        Assert.True(a.Token.IsCancellationRequested);
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.Equal(("a", RegionHealth.Unhealthy, "it fell far behind its usual latency and then failed"), _changes[^1]);
+    }
+
+    [Fact]
+    public async Task A_loser_far_behind_its_regions_usual_latency_makes_it_overdue_at_once_until_it_answers()
+    {
+        await LearnAsync(3, TimeSpan.FromMilliseconds(10));
+
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        (await sending).Dispose();
+
+        Assert.True(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Degraded, A.HealthAt(_time.GetUtcNow()));
+        Assert.Equal(["b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+        Assert.StartsWith("it has not answered within 0.1s", _changes[^1].Reason, StringComparison.Ordinal);
+
+        // It was slow, not dead: its answer clears it and is learnt.
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the late attempt ended");
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.Equal(["a", "b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+        Assert.Equal(500, A.Latency.P99Milliseconds);
+    }
+
+    [Fact]
+    public async Task A_race_won_by_a_slow_answer_judges_nobody()
+    {
+        await LearnAsync(3, TimeSpan.FromMilliseconds(10));
+        _terminal.BDelay = TimeSpan.FromMilliseconds(2_500);
+
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Until(() => _terminal.BWaiting == 1, "the hedge reached b");
+        _time.Advance(TimeSpan.FromMilliseconds(2_500));
+        (await sending).Dispose();
+
+        // b took 2.5 s, past even the cold-start allowance it is judged by without a history of its own: the request is
+        // slow everywhere, and a is not blamed.
+        Assert.False(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the late attempt ended");
+        Assert.Empty(_changes);
+    }
+
+    [Fact]
+    public async Task Beyond_max_late_attempts_a_loser_is_cancelled_and_counts_for_nothing()
+    {
+        _invoker.Dispose();
+        Start(o => o.MaxLateAttempts = 1);
+        Task<HttpResponseMessage> first = Get();
+        Held a1 = await _terminal.NextHeldAsync();
+        Task<HttpResponseMessage> second = Get();
+        Held a2 = await _terminal.NextHeldAsync();
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        (await first).Dispose();
+        (await second).Dispose();
+
+        Assert.Equal(1, A.Lingering);
+        Assert.NotEqual(a1.Token.IsCancellationRequested, a2.Token.IsCancellationRequested);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+    }
+
+    /// <summary>A request to region a, held until the test answers it.</summary>
+    private sealed record Held(TaskCompletionSource<HttpResponseMessage> Pending, CancellationToken Token)
+    {
+        public void Answer(HttpStatusCode status) => Pending.TrySetResult(new HttpResponseMessage(status));
+    }
+
+    /// <summary>Holds region a's requests for the test; answers region b's at once, or after <see cref="BDelay"/> of fake time.</summary>
+    private sealed class HeldTerminal : HttpMessageHandler
+    {
+        private readonly System.Threading.Channels.Channel<Held> _held = System.Threading.Channels.Channel.CreateUnbounded<Held>();
+        private readonly ConcurrentBag<Held> _all = [];
+
+        private int _bWaiting;
+
+        public TimeSpan BDelay { get; set; }
+
+        /// <summary>Region b's requests waiting out <see cref="BDelay"/> now.</summary>
+        public int BWaiting => Volatile.Read(ref _bWaiting);
+
+        public FakeTimeProvider? Time { get; set; }
+
+        public ValueTask<Held> NextHeldAsync() => _held.Reader.ReadAsync(TestContext.Current.CancellationToken);
+
+        public void ReleaseAll()
+        {
+            foreach (Held held in _all)
+            {
+                held.Pending.TrySetCanceled();
+            }
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.Host == "b.invalid")
+            {
+                return BDelay == TimeSpan.Zero
+                    ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK))
+                    : AnswerLaterAsync(cancellationToken);
+            }
+
+            var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
+            var held = new Held(pending, cancellationToken);
+            _all.Add(held);
+            _held.Writer.TryWrite(held);
+            return pending.Task;
+        }
+
+        private async Task<HttpResponseMessage> AnswerLaterAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _bWaiting);
+            try
+            {
+                await Task.Delay(BDelay, Time!, cancellationToken);
+                return new HttpResponseMessage(HttpStatusCode.OK);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _bWaiting);
+            }
+        }
+    }
+}
