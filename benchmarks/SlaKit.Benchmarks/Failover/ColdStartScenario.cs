@@ -41,26 +41,22 @@ internal static class ColdStartScenario
     {
         int runs = 10;
         string folder = Path.Combine("BenchmarkDotNet.Artifacts", "failover");
-        try
+        bool parsed = await ScenarioArguments.TryParseAsync(args, Usage, error, (string name, IReadOnlyList<string> all, ref int i) =>
         {
-            for (int i = 0; i < args.Count; i++)
+            switch (name)
             {
-                switch (args[i])
-                {
-                    case "--runs":
-                        runs = ScenarioArguments.Positive(args, ref i);
-                        break;
-                    case "--out":
-                        folder = ScenarioArguments.Value(args, ref i);
-                        break;
-                    default:
-                        throw new ArgumentException($"Unknown option '{args[i]}'. {Usage}", nameof(args));
-                }
+                case "--runs":
+                    runs = ScenarioArguments.Positive(all, ref i);
+                    return true;
+                case "--out":
+                    folder = ScenarioArguments.Value(all, ref i);
+                    return true;
+                default:
+                    return false;
             }
-        }
-        catch (ArgumentException exception)
+        });
+        if (!parsed)
         {
-            await error.WriteLineAsync(exception.Message);
             return 2;
         }
 
@@ -86,13 +82,7 @@ internal static class ColdStartScenario
             }
         }
 
-        string markdown = Markdown(results, runs);
-        Directory.CreateDirectory(folder);
-        string file = Path.Combine(folder, "cold-start.md");
-        await File.WriteAllTextAsync(file, markdown);
-        await output.WriteLineAsync();
-        await output.WriteLineAsync(markdown);
-        await output.WriteLineAsync($"Written to {Path.GetFullPath(file)}");
+        await ScenarioArguments.WriteReportAsync(output, folder, "cold-start.md", Markdown(results, runs));
         return 0;
     }
 

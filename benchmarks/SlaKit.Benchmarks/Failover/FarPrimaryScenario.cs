@@ -30,35 +30,31 @@ internal static class FarPrimaryScenario
         int pauseMs = 20;
         bool https = true;
         string folder = Path.Combine("BenchmarkDotNet.Artifacts", "failover");
-        try
+        bool parsed = await ScenarioArguments.TryParseAsync(args, Usage, error, (string name, IReadOnlyList<string> all, ref int i) =>
         {
-            for (int i = 0; i < args.Count; i++)
+            switch (name)
             {
-                switch (args[i])
-                {
-                    case "--http":
-                        https = false;
-                        break;
-                    case "--requests":
-                        requests = ScenarioArguments.Positive(args, ref i);
-                        break;
-                    case "--delay":
-                        delayMs = ScenarioArguments.Positive(args, ref i);
-                        break;
-                    case "--pause":
-                        pauseMs = ScenarioArguments.NonNegative(args, ref i);
-                        break;
-                    case "--out":
-                        folder = ScenarioArguments.Value(args, ref i);
-                        break;
-                    default:
-                        throw new ArgumentException($"Unknown option '{args[i]}'. {Usage}", nameof(args));
-                }
+                case "--http":
+                    https = false;
+                    return true;
+                case "--requests":
+                    requests = ScenarioArguments.Positive(all, ref i);
+                    return true;
+                case "--delay":
+                    delayMs = ScenarioArguments.Positive(all, ref i);
+                    return true;
+                case "--pause":
+                    pauseMs = ScenarioArguments.NonNegative(all, ref i);
+                    return true;
+                case "--out":
+                    folder = ScenarioArguments.Value(all, ref i);
+                    return true;
+                default:
+                    return false;
             }
-        }
-        catch (ArgumentException exception)
+        });
+        if (!parsed)
         {
-            await error.WriteLineAsync(exception.Message);
             return 2;
         }
 
@@ -76,13 +72,7 @@ internal static class FarPrimaryScenario
             await output.WriteLineAsync(Line(rows[^1]));
         }
 
-        string markdown = Markdown(rows, delayMs, requests, https);
-        Directory.CreateDirectory(folder);
-        string file = Path.Combine(folder, "far-primary.md");
-        await File.WriteAllTextAsync(file, markdown);
-        await output.WriteLineAsync();
-        await output.WriteLineAsync(markdown);
-        await output.WriteLineAsync($"Written to {Path.GetFullPath(file)}");
+        await ScenarioArguments.WriteReportAsync(output, folder, "far-primary.md", Markdown(rows, delayMs, requests, https));
         return 0;
     }
 

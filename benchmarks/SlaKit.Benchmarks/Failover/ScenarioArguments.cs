@@ -5,6 +5,45 @@ namespace SlaKit.Benchmarks.Failover;
 /// <summary>Reading the harness's <c>--name value</c> arguments; each error names the option and says what it wants.</summary>
 internal static class ScenarioArguments
 {
+    /// <summary>Takes the option <paramref name="name"/> at <paramref name="i"/> (and its value); false when it is unknown.</summary>
+    public delegate bool Option(string name, IReadOnlyList<string> args, ref int i);
+
+    /// <summary>
+    /// Reads <paramref name="args"/> option by option through <paramref name="take"/>; on an unknown or malformed option
+    /// writes what is wrong (and <paramref name="usage"/>) to <paramref name="error"/> and returns false.
+    /// </summary>
+    public static async Task<bool> TryParseAsync(IReadOnlyList<string> args, string usage, TextWriter error, Option take)
+    {
+        try
+        {
+            for (int i = 0; i < args.Count; i++)
+            {
+                if (!take(args[i], args, ref i))
+                {
+                    throw new ArgumentException($"Unknown option '{args[i]}'. {usage}", nameof(args));
+                }
+            }
+
+            return true;
+        }
+        catch (ArgumentException exception)
+        {
+            await error.WriteLineAsync(exception.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Writes a scenario's report to <paramref name="folder"/>/<paramref name="fileName"/> and shows it on <paramref name="output"/>.</summary>
+    public static async Task WriteReportAsync(TextWriter output, string folder, string fileName, string markdown)
+    {
+        Directory.CreateDirectory(folder);
+        string file = Path.Combine(folder, fileName);
+        await File.WriteAllTextAsync(file, markdown);
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(markdown);
+        await output.WriteLineAsync($"Written to {Path.GetFullPath(file)}");
+    }
+
     /// <summary>The value after the option at <paramref name="i"/>, moving <paramref name="i"/> onto it.</summary>
     public static string Value(IReadOnlyList<string> args, ref int i)
     {
