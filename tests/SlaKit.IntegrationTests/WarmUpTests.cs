@@ -17,7 +17,7 @@ public sealed class WarmUpTests : IDisposable
 
     public void Dispose() => _certificate.Dispose();
 
-    private IHost Host(Uri a, Uri b, Action<RegionFailoverOptions>? more = null)
+    private IHost Host(Uri a, Uri b, Action<RegionFailoverOptions>? more = null, Func<DelegatingHandler>? below = null)
     {
         HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddHttpClient(FailoverClient.Name, client => client.BaseAddress = new Uri("https://payments.invalid/"))
@@ -28,6 +28,11 @@ public sealed class WarmUpTests : IDisposable
                 o.Regions.Add(new Region("b", b) { Priority = 1 });
                 more?.Invoke(o);
             });
+        if (below is not null)
+        {
+            builder.Services.AddHttpClient(FailoverClient.Name).AddHttpMessageHandler(below);
+        }
+
         return builder.Build();
     }
 
@@ -106,5 +111,29 @@ public sealed class WarmUpTests : IDisposable
         Assert.All(b.Received, r => Assert.Equal(("HEAD", "/health/ready"), (r.Method, r.PathAndQuery)));
         Assert.Equal(2, a.Count);
         await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_handler_below_that_refuses_the_warm_up_neither_stops_the_host_nor_counts_against_the_region()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        using IHost host = Host(a.BaseUri, b.BaseUri, below: () => new RefuseHead());
+
+        await host.StartAsync(Ct);
+
+        Assert.All(Monitor(host).GetStatus(), s => Assert.Equal(RegionHealth.Healthy, s.Health));
+        using HttpResponseMessage response = await Http(host).GetAsync("pay", Ct);
+        Assert.Equal("a", response.Headers.GetValues("X-Region").Single());
+        await host.StopAsync(Ct);
+    }
+
+    /// <summary>A handler that throws for any HEAD, as a header-propagation handler does outside an incoming request.</summary>
+    private sealed class RefuseHead : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.Method == HttpMethod.Head
+                ? throw new InvalidOperationException("No incoming request to propagate headers from.")
+                : base.SendAsync(request, cancellationToken);
     }
 }

@@ -163,7 +163,8 @@ internal sealed class HedgedRace(RegionFailoverClient client, RegionAttempts att
     /// so its answer teaches its region's latency and only a real failure counts against it. A loser that has fallen far
     /// behind its region's usual latency while the winner answered within its own makes its region overdue until it
     /// ends (<see cref="RegionState.MarkOverdue"/>): that is how a black-holed region leaves first place at once. A loser
-    /// beyond the limit is cancelled and counts for nothing. A trial always finishes on its own.
+    /// beyond the limit is cancelled and counts for nothing (the first attempt runs on unwatched; see the comment
+    /// below). A trial always finishes on its own.
     /// </summary>
     private void SettleLosers(RequestRun run, List<RunningAttempt> running, RunningAttempt winner, TimeSpan winnerElapsed)
     {
@@ -178,7 +179,9 @@ internal sealed class HedgedRace(RegionFailoverClient client, RegionAttempts att
         foreach (RunningAttempt attempt in running)
         {
             RegionState region = attempt.Region;
-            if (run.IsTrialAttempt(attempt.Index))
+
+            // A trial finishes on its own; an attempt that has just ended has recorded its own outcome already.
+            if (run.IsTrialAttempt(attempt.Index) || attempt.Task.IsCompleted)
             {
                 DisposeWhenDone(attempt);
                 continue;
@@ -186,15 +189,10 @@ internal sealed class HedgedRace(RegionFailoverClient client, RegionAttempts att
 
             if (!region.TryBeginLinger(options.MaxLateAttempts))
             {
-                if (attempt.Cancel is { } own)
-                {
-                    own.Cancel();
-                }
-                else
-                {
-                    run.Cancel();
-                }
-
+                // Beyond the limit: cancelled, and counts for nothing. The first attempt listens to the run's own token,
+                // which every other attempt is linked to, so it is left to end on its own timeout instead of cancelling
+                // the rest with it; its outcome is recorded as any attempt's is, but nobody judges its lateness.
+                attempt.Cancel?.Cancel();
                 DisposeWhenDone(attempt);
                 continue;
             }
@@ -205,7 +203,16 @@ internal sealed class HedgedRace(RegionFailoverClient client, RegionAttempts att
                 overdueIn = _client.OverdueBound(region) - time.GetElapsedTime(attempt.Started, answeredAt);
             }
 
-            new LateAttempt(_client, attempt, winner.Region.Region.Name).Watch(overdueIn, now);
+            // The first attempt may be sending the caller's own request: the caller gets its URI back only when that
+            // attempt has ended, since a socket handler reads it again to retry on a fresh connection.
+            AttemptRequestFactory? lent = null;
+            if (attempt.Index == 0 && run.LendsCallersRequest)
+            {
+                lent = run.Factory;
+                run.CallersRequestOnLoan = true;
+            }
+
+            new LateAttempt(_client, attempt, winner.Region.Region.Name, lent).Watch(overdueIn, now);
         }
 
         running.Clear();
@@ -263,12 +270,20 @@ internal sealed class HedgedRace(RegionFailoverClient client, RegionAttempts att
         }
 
         // Until a second answer gives a p99, the first (connection set-up included) stands in for it: a far region that
-        // has answered once is not hedged at the floor again while its next connections are still being opened.
+        // has answered once is not hedged at the floor again while its next connections are still being opened. It is
+        // capped at the cold-start allowance, the longest silence a region without a p99 is allowed before it is overdue.
         LatencyWindow latency = waitedOn.Region.Latency;
-        double p99 = double.IsNaN(latency.P99Milliseconds) ? latency.FirstMilliseconds : latency.P99Milliseconds;
+        double p99 = latency.P99Milliseconds;
         if (double.IsNaN(p99))
         {
-            return options.HedgingDelay;
+            if (double.IsNaN(latency.FirstMilliseconds))
+            {
+                return options.HedgingDelay;
+            }
+
+            var provisional = TimeSpan.FromMilliseconds(latency.FirstMilliseconds * options.AdaptiveHedgingMultiplier);
+            TimeSpan cap = options.ColdStartAllowance > options.HedgingDelay ? options.ColdStartAllowance : options.HedgingDelay;
+            return provisional < options.HedgingDelay ? options.HedgingDelay : provisional > cap ? cap : provisional;
         }
 
         var adaptive = TimeSpan.FromMilliseconds(p99 * options.AdaptiveHedgingMultiplier);

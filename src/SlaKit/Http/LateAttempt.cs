@@ -9,22 +9,37 @@ namespace SlaKit.Http;
 /// (<see cref="RegionFailoverClient.OverdueBound"/>), the region is overdue until it ends
 /// (<see cref="RegionState.MarkOverdue"/>, <see cref="RegionState.ResolveOverdue"/>).
 /// </summary>
+/// <remarks>
+/// An attempt ends by its own outcome, bounded by the region's attempt timeout; in case a handler below ignores the
+/// cancellation that timeout sends, the watch gives up a second after it: the region then counts the attempt as
+/// failed, so that it can be neither overdue nor short of a late place for ever.
+/// </remarks>
 internal sealed class LateAttempt
 {
+    /// <summary>How long after its attempt timeout an attempt that has still not ended is given up on.</summary>
+    internal static readonly TimeSpan GiveUpMargin = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
     private readonly RegionFailoverClient _client;
     private readonly RunningAttempt _attempt;
     private readonly string _winner;
-    private ITimer? _timer;
+    private readonly AttemptRequestFactory? _lent;
+    private ITimer? _overdueTimer;
+    private ITimer? _giveUpTimer;
     private bool _overdue;
     private bool _ended;
 
-    /// <summary>A loser of a race that <paramref name="winner"/> won; its place among its region's late attempts is already claimed.</summary>
-    public LateAttempt(RegionFailoverClient client, RunningAttempt attempt, string winner)
+    /// <summary>
+    /// A loser of a race that <paramref name="winner"/> won; its place among its region's late attempts is already
+    /// claimed. <paramref name="lent"/>, when given, is the factory whose caller's request this attempt sends: its URI
+    /// is put back when the attempt ends.
+    /// </summary>
+    public LateAttempt(RegionFailoverClient client, RunningAttempt attempt, string winner, AttemptRequestFactory? lent)
     {
         _client = client;
         _attempt = attempt;
         _winner = winner;
+        _lent = lent;
     }
 
     /// <summary>
@@ -33,27 +48,29 @@ internal sealed class LateAttempt
     /// </summary>
     public void Watch(TimeSpan? overdueIn, DateTimeOffset now)
     {
-        if (overdueIn is { } due)
+        TimeProvider time = _client.Time;
+        lock (_gate)
         {
-            if (due <= TimeSpan.Zero)
+            TimeSpan giveUpIn = _client.Options.AttemptTimeout + GiveUpMargin - time.GetElapsedTime(_attempt.Started);
+            _giveUpTimer = time.CreateTimer(static state => ((LateAttempt)state!).End(null), this, giveUpIn > TimeSpan.Zero ? giveUpIn : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            if (overdueIn is { } due && due > TimeSpan.Zero)
             {
-                BecomeOverdue(now);
-            }
-            else
-            {
-                lock (_gate)
-                {
-                    _timer = _client.Time.CreateTimer(static state => ((LateAttempt)state!).BecomeOverdue(null), this, due, Timeout.InfiniteTimeSpan);
-                }
+                _overdueTimer = time.CreateTimer(static state => ((LateAttempt)state!).BecomeOverdue(null), this, due, Timeout.InfiniteTimeSpan);
             }
         }
 
+        // Registered before any verdict, so that the end is always seen, whatever a verdict's listeners do.
         _ = _attempt.Task.ContinueWith(
-            static (task, state) => ((LateAttempt)state!).Ended(task),
+            static (task, state) => ((LateAttempt)state!).End(task),
             this,
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+
+        if (overdueIn is { } already && already <= TimeSpan.Zero)
+        {
+            BecomeOverdue(now);
+        }
     }
 
     private void BecomeOverdue(DateTimeOffset? at)
@@ -72,33 +89,64 @@ internal sealed class LateAttempt
         }
     }
 
-    private void Ended(Task<AttemptResult> task)
+    /// <summary>The attempt ended (<paramref name="task"/>), or, with <see langword="null"/>, was given up on.</summary>
+    private void End(Task<AttemptResult>? task)
     {
-        bool failed = false;
-        if (task.IsCompletedSuccessfully)
+        bool failed = task is null;
+        if (task is { IsCompletedSuccessfully: true })
         {
             AttemptResult result = task.Result;
             result.Response?.Dispose();
             failed = result.IsRegionFailure;
         }
-        else
+        else if (task is not null)
         {
             // Observed here: nobody else awaits a late attempt. An unexpected error is no evidence either way.
             _ = task.Exception;
         }
 
-        _attempt.Cancel?.Dispose();
         lock (_gate)
         {
-            _ended = true;
-            _timer?.Dispose();
-            if (_overdue)
+            if (_ended)
             {
-                _attempt.Region.ResolveOverdue(_client.Time.GetUtcNow(), failed);
+                // Given up on before it ended: only its own source is left to release.
+                if (task is not null)
+                {
+                    _attempt.Cancel?.Dispose();
+                }
+
+                return;
             }
+
+            _ended = true;
+            _overdueTimer?.Dispose();
+            _giveUpTimer?.Dispose();
         }
 
-        // Last, so that whoever sees the place free also sees the region as the attempt left it.
-        _attempt.Region.EndLinger();
+        try
+        {
+            if (task is not null)
+            {
+                _attempt.Cancel?.Dispose();
+            }
+
+            _lent?.Restore();
+            DateTimeOffset now = _client.Time.GetUtcNow();
+            if (task is null)
+            {
+                // It never ended, so it recorded nothing: what its own timeout would have recorded is recorded here.
+                _attempt.Region.RecordFailure(now, $"its attempt did not end within the attempt timeout of {DurationText.Format(_client.Options.AttemptTimeout)}");
+            }
+
+            if (_overdue)
+            {
+                _attempt.Region.ResolveOverdue(now, failed);
+            }
+        }
+        finally
+        {
+            // Last, so that whoever sees the place free also sees the region as the attempt left it.
+            _attempt.Region.EndLinger();
+        }
     }
 }

@@ -237,7 +237,16 @@ internal sealed class RegionFailoverClient : IRegionHealthMonitor, IActivelyProb
             FailoverLog.RegionHealthChanged(_logger, ClientName, region.Region.Name, current, previous, reason);
         }
 
-        HealthChanged?.Invoke(this, new RegionHealthChangedEventArgs(ClientName, region.Region, previous, current, reason));
+        try
+        {
+            HealthChanged?.Invoke(this, new RegionHealthChangedEventArgs(ClientName, region.Region, previous, current, reason));
+        }
+#pragma warning disable CA1031 // A listener's failure must not reach the request, the timer or the probe that changed the health.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            FailoverLog.HealthListenerThrew(_logger, ClientName, region.Region.Name, exception);
+        }
     }
 
     /// <summary>The plan last built for a <see cref="RegionSelector.PlanKey"/> other than 0.</summary>

@@ -164,13 +164,17 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         }
         finally
         {
-            run.Factory.Restore();
+            if (!run.CallersRequestOnLoan)
+            {
+                run.Factory.Restore();
+            }
+
             if (plan.IsTrial && !run.TrialStarted)
             {
                 plan.Order[0].EndTrial();
             }
 
-            // After hedging or a trial an attempt may still hold the run's token (a loser being cancelled, a trial
+            // After hedging or a trial an attempt may still hold the run's token (a loser running on, a trial
             // finishing on its own), so the run is not reused. Attempts made one after another have all ended.
             if (reusable)
             {

@@ -57,7 +57,8 @@ public sealed class RegionFailoverOptions
     /// <summary>
     /// The most attempts per region that lost a hedge race and are left to finish within their attempt timeout, so that
     /// their answer teaches the region's latency and only a real failure counts against it; at least 1. A loser beyond
-    /// this is cancelled and counts neither way. 4 by default.
+    /// this is cancelled and counts neither way, except a request's first attempt, which shares the request's own
+    /// cancellation and so runs on unwatched: its outcome counts, its lateness does not. 4 by default.
     /// </summary>
     public int MaxLateAttempts { get; set; } = DefaultMaxLateAttempts;
 

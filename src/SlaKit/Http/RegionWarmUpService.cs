@@ -77,26 +77,41 @@ internal sealed class RegionWarmUpService : IHostedService
     {
         var answers = new TimeSpan[RequestsPerRegion];
         string? failure = null;
+        bool regionFailed = true;
         try
         {
             for (int i = 0; i < RequestsPerRegion; i++)
             {
-                answers[i] = await handler.WarmUpAsync(region, client.Options.WarmUpPath, bounded).ConfigureAwait(false);
+                // Bounded here too, in case a handler below does not honour cancellation.
+                answers[i] = await handler.WarmUpAsync(region, client.Options.WarmUpPath, bounded)
+                    .WaitAsync(client.Options.WarmUpTimeout, client.Time, hostStopping).ConfigureAwait(false);
             }
         }
         catch (HttpRequestException exception)
         {
             failure = $"a transport error: {exception.Message}";
         }
-        catch (OperationCanceledException) when (!hostStopping.IsCancellationRequested)
+        catch (Exception exception) when ((exception is OperationCanceledException or TimeoutException) && !hostStopping.IsCancellationRequested)
         {
             failure = $"no answer within the warm-up timeout of {DurationText.Format(client.Options.WarmUpTimeout)}";
+        }
+#pragma warning disable CA1031 // Warm-up is never fatal: whatever a handler below throws is reported, and the host starts.
+        catch (Exception exception) when (!hostStopping.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            // Not the region's fault as far as anyone can tell (a handler below refused the request): reported only.
+            failure = $"{exception.GetType().Name}: {exception.Message}";
+            regionFailed = false;
         }
 
         if (failure is not null)
         {
             FailoverLog.RegionWarmUpFailed(logger, client.ClientName, region.Region.Name, failure);
-            region.RecordFailure(client.Time.GetUtcNow(), $"it did not answer the warm-up: {failure}");
+            if (regionFailed)
+            {
+                region.RecordFailure(client.Time.GetUtcNow(), $"it did not answer the warm-up: {failure}");
+            }
+
             return;
         }
 

@@ -64,6 +64,12 @@ internal sealed class RequestRun : IDisposable
     public bool LendsCallersRequest { get; set; } = true;
 
     /// <summary>
+    /// Whether a first attempt that lost its race still sends the caller's own request, so its URI is put back when
+    /// that attempt ends (see <see cref="LateAttempt"/>) rather than when the request does.
+    /// </summary>
+    public bool CallersRequestOnLoan { get; set; }
+
+    /// <summary>
     /// The attempt timeout <see cref="Linked"/> itself carries (see <see cref="StartAttemptTimeout"/>), or
     /// <see langword="null"/> when attempts are bounded by their region's Polly timeout.
     /// </summary>
@@ -146,6 +152,7 @@ internal sealed class RequestRun : IDisposable
         Total = default;
         TrialStarted = false;
         LendsCallersRequest = true;
+        CallersRequestOnLoan = false;
         FirstInnerTask = null;
         OwnAttemptTimeout = null;
 

@@ -97,7 +97,7 @@ internal static class RegionSelector
 
         if (candidates.Count == 0)
         {
-            // Panic mode: every region is Unhealthy, so try them all in priority order.
+            // Panic mode: every region is Unhealthy or overdue, so try them all in priority order.
             var all = new List<RegionState>(regions);
             all.Sort(static (a, b) => a.Region.Priority.CompareTo(b.Region.Priority));
             foreach (RegionState state in all)

@@ -31,6 +31,10 @@ internal static partial class FailoverLog
     public static partial void RegionWarmedUp(ILogger logger, string client, string region, double firstMilliseconds, double warmMilliseconds);
 
     [LoggerMessage(EventId = 1007, EventName = "RegionWarmUpFailed", Level = LogLevel.Warning,
-        Message = "Client {Client}: region {Region} did not answer the warm-up: {Reason}. Counted as a failed attempt; the host starts anyway.")]
+        Message = "Client {Client}: region {Region} did not answer the warm-up: {Reason}. The host starts anyway.")]
     public static partial void RegionWarmUpFailed(ILogger logger, string client, string region, string reason);
+
+    [LoggerMessage(EventId = 1008, EventName = "HealthListenerThrew", Level = LogLevel.Error,
+        Message = "Client {Client}: a HealthChanged listener threw on a change of region {Region}; the change stands.")]
+    public static partial void HealthListenerThrew(ILogger logger, string client, string region, Exception exception);
 }

@@ -173,10 +173,11 @@ public sealed class HedgedRaceTests : IDisposable
     }
 
     [Fact]
-    public async Task Beyond_max_late_attempts_a_loser_is_cancelled_and_counts_for_nothing()
+    public async Task Beyond_max_late_attempts_a_first_attempt_runs_on_unwatched_its_lateness_not_judged()
     {
         _invoker.Dispose();
         Start(o => o.MaxLateAttempts = 1);
+        await LearnAsync(3, TimeSpan.FromMilliseconds(10));
         Task<HttpResponseMessage> first = Get();
         Held a1 = await _terminal.NextHeldAsync();
         Task<HttpResponseMessage> second = Get();
@@ -186,9 +187,78 @@ public sealed class HedgedRaceTests : IDisposable
         (await first).Dispose();
         (await second).Dispose();
 
+        // One watched late attempt; the other, a first attempt sharing its request's token, is not cancelled (that
+        // would cancel whatever else the request still runs) but nobody judges it either.
         Assert.Equal(1, A.Lingering);
-        Assert.NotEqual(a1.Token.IsCancellationRequested, a2.Token.IsCancellationRequested);
+        Assert.False(a1.Token.IsCancellationRequested);
+        Assert.False(a2.Token.IsCancellationRequested);
+        a1.Answer(HttpStatusCode.OK);
+        a2.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the late attempt ended");
         Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task A_listener_that_throws_changes_nothing_for_the_request_or_the_verdict()
+    {
+        _client.HealthChanged += (_, _) => throw new InvalidOperationException("a careless listener");
+        await LearnAsync(3, TimeSpan.FromMilliseconds(10));
+
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        using (HttpResponseMessage response = await sending)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.True(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the late attempt ended");
+        Assert.False(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task The_callers_request_gets_its_uri_back_when_a_late_first_attempt_that_sends_it_ends()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x");
+        Task<HttpResponseMessage> sending = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        (await sending).Dispose();
+
+        // Still the late attempt's: a socket handler reads it again to retry on a fresh connection.
+        Assert.Equal(new Uri("http://a.invalid/x"), request.RequestUri);
+
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the late attempt ended");
+        Assert.Equal(new Uri("http://payments.invalid/x"), request.RequestUri);
+    }
+
+    [Fact]
+    public async Task A_late_attempt_that_ignores_its_timeout_is_given_up_a_second_later_and_its_region_counts_it_failed()
+    {
+        _terminal.IgnoreCancellation = true;
+        await LearnAsync(3, TimeSpan.FromMilliseconds(10));
+
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        (await sending).Dispose();
+        Assert.True(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+
+        // The attempt timeout (5 s) passes unheeded; a second later the watch gives up on it.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, A.Lingering);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Until(() => A.Lingering == 0, "the late attempt was given up on");
+        Assert.False(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(_time.GetUtcNow()));
+
+        // When it does end at last, nothing is counted twice.
+        a.Answer(HttpStatusCode.OK);
+        Assert.Equal(0, A.Lingering);
     }
 
     /// <summary>A request to region a, held until the test answers it.</summary>
@@ -206,6 +276,9 @@ public sealed class HedgedRaceTests : IDisposable
         private int _bWaiting;
 
         public TimeSpan BDelay { get; set; }
+
+        /// <summary>Whether region a's requests ignore their cancellation, as a careless handler might.</summary>
+        public bool IgnoreCancellation { get; set; }
 
         /// <summary>Region b's requests waiting out <see cref="BDelay"/> now.</summary>
         public int BWaiting => Volatile.Read(ref _bWaiting);
@@ -232,7 +305,11 @@ public sealed class HedgedRaceTests : IDisposable
             }
 
             var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-            cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
+            if (!IgnoreCancellation)
+            {
+                cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
+            }
+
             var held = new Held(pending, cancellationToken);
             _all.Add(held);
             _held.Writer.TryWrite(held);
