@@ -166,22 +166,33 @@ int waitedOnDeadRegion = samples.Count(static s => s.Latency > TimeSpan.FromMill
 List<Sample> beforeOutage = samples.Where(static s => s.At < TimeSpan.FromSeconds(BlackHoleAt - 1)).ToList();
 int primaryBefore = beforeOutage.Count(s => s.Region == primary.Name);
 
+// The last 5 seconds, well after the revival and the failback delay: the primary should have its traffic back.
+List<Sample> lastSeconds = samples.Where(static s => s.At >= TimeSpan.FromSeconds(DemoSeconds - 5)).ToList();
+int primaryLast = lastSeconds.Count(s => s.Region == primary.Name);
+
 Console.WriteLine();
 Console.WriteLine("Summary");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  requests            {total}, failed {failed}: {achieved} available against an SLO of {slo}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  error budget spent  {failed} of {allowedFailures:F1} failed requests allowed ({budgetSpent:P0})"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  served              {string.Join(", ", samples.GroupBy(static s => s.Region ?? "failed").OrderBy(static g => g.Key, StringComparer.Ordinal).Select(static g => $"{g.Key} {g.Count()}"))}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  before the outage   {primary.Name} served {primaryBefore} of {beforeOutage.Count} requests; its health changed {changesBefore} time(s)"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  after the revival   {primary.Name} served {primaryLast} of the last {lastSeconds.Count} requests"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  slowest request     {slowest.TotalMilliseconds:F1} ms; {waitedOnDeadRegion} request(s) took over 50 ms (each waited one hedging delay on the dead region)"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  overall p50 / p99   {Percentile(samples, 0.50):F2} ms / {Percentile(samples, 0.99):F2} ms"));
 Console.WriteLine(failed == 0 ? "No request failed: the outage cost latency, not availability." : "Some requests failed.");
 bool primaryHeld = primaryBefore == beforeOutage.Count && changesBefore == 0;
 if (!primaryHeld)
 {
-    Console.WriteLine($"The primary did not serve alone before the outage, though nothing was wrong with it.");
+    Console.WriteLine("The primary did not serve alone before the outage, though nothing was wrong with it.");
+}
+
+bool failedBack = primaryLast * 2 > lastSeconds.Count;
+if (!failedBack)
+{
+    Console.WriteLine("The primary did not get its traffic back after it was revived.");
 }
 
 await host.StopAsync();
-return failed == 0 && primaryHeld ? 0 : 1;
+return failed == 0 && primaryHeld && failedBack ? 0 : 1;
 
 internal sealed record Sample(TimeSpan At, TimeSpan Latency, string? Region, bool Ok);

@@ -94,6 +94,44 @@ public sealed class TransportFailoverTests
     }
 
     [Fact]
+    public async Task A_black_holed_primary_that_comes_back_gets_its_traffic_back_though_callers_disposed_their_requests()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        await using RegionServer b = await RegionServer.StartAsync("b");
+        await using var client = new FailoverClient(o =>
+        {
+            o.Regions.Add(new Region("a", a.BaseUri));
+            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.BreakDuration = TimeSpan.FromMilliseconds(500);
+            o.FailbackDelay = TimeSpan.Zero;
+        });
+
+        async Task<string> SendAsync()
+        {
+            // As an application does: its request is disposed as soon as it has the answer, while a late attempt may
+            // still be sending it.
+            using var request = new HttpRequestMessage(HttpMethod.Get, "pay");
+            using HttpResponseMessage response = await client.Http.SendAsync(request, Ct);
+            return response.Headers.GetValues("X-Region").Single();
+        }
+
+        await Requests.WarmUpAsync(client, 5, Ct);
+        a.Behaviour = RegionServer.Silent;
+        Assert.Equal("b", await SendAsync());
+        Assert.True(await Eventually.TrueAsync(() => HealthOf(client, "a") == RegionHealth.Unhealthy, TimeSpan.FromSeconds(3), Ct));
+
+        a.Behaviour = RegionServer.Healthy;
+        bool back = await Eventually.TrueAsync(async () => await SendAsync() == "a", TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(10), Ct);
+
+        // The first answers from a come from trials; two of them bring it back, and then it serves as before.
+        Assert.True(back, $"a never served again; it is {HealthOf(client, "a")}");
+        Assert.True(await Eventually.TrueAsync(async () => await SendAsync() == "a" && HealthOf(client, "a") == RegionHealth.Healthy,
+            TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(10), Ct), $"a never became Healthy; it is {HealthOf(client, "a")}");
+        Assert.Equal(["a", "a", "a"], [await SendAsync(), await SendAsync(), await SendAsync()]);
+    }
+
+    [Fact]
     public async Task A_primary_black_holed_from_the_start_is_deferred_after_the_cold_start_allowance_and_down_after_its_attempt_timeout()
     {
         await using var hole = new BlackHole();

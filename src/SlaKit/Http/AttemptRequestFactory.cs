@@ -106,6 +106,22 @@ internal sealed class AttemptRequestFactory
     public void Restore() => _request.RequestUri = _originalUri;
 
     /// <summary>
+    /// Puts the caller's URI back after the request has ended, unless the caller has disposed its request by then
+    /// (a request's URI cannot be set once it is disposed, and nobody can read it any more).
+    /// </summary>
+    public void TryRestore()
+    {
+        try
+        {
+            Restore();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The caller let go of its request: there is nothing to give back.
+        }
+    }
+
+    /// <summary>
     /// The region's scheme, host, port and base path, followed by the request's own path and query:
     /// <c>https://b.example/region-b/</c> + <c>/api/pay?x=1</c> → <c>https://b.example/region-b/api/pay?x=1</c>.
     /// </summary>

@@ -130,7 +130,6 @@ internal sealed class LateAttempt
                 _attempt.Cancel?.Dispose();
             }
 
-            _lent?.Restore();
             DateTimeOffset now = _client.Time.GetUtcNow();
             if (task is null)
             {
@@ -142,6 +141,8 @@ internal sealed class LateAttempt
             {
                 _attempt.Region.ResolveOverdue(now, failed);
             }
+
+            _lent?.TryRestore();
         }
         finally
         {

@@ -136,11 +136,13 @@ internal sealed class RegionState
         lock (_gate)
         {
             _overdue--;
-            if (failed)
+
+            // Only while up: a region already down (or recovering) was sent back down by the failure itself.
+            if (failed && _phase == Phase.Up)
             {
                 _consecutiveSuccesses = 0;
                 _consecutiveFailures++;
-                if (_phase == Phase.Up && _consecutiveFailures >= _policy.FailuresToMarkDown)
+                if (_consecutiveFailures >= _policy.FailuresToMarkDown)
                 {
                     MarkDown(now);
                 }

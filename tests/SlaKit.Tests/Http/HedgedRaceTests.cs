@@ -237,6 +237,26 @@ public sealed class HedgedRaceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_caller_that_disposes_its_request_before_a_late_first_attempt_ends_leaves_the_verdict_intact()
+    {
+        await LearnAsync(3, TimeSpan.FromMilliseconds(10));
+        var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x");
+        Task<HttpResponseMessage> sending = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        (await sending).Dispose();
+        request.Dispose();
+        Assert.True(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+
+        // Its attempt timeout ends it: the region is resolved (and down), not left overdue for ever.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Until(() => A.Lingering == 0, "the late attempt ended");
+        Assert.False(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.True(a.Token.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task A_late_attempt_that_ignores_its_timeout_is_given_up_a_second_later_and_its_region_counts_it_failed()
     {
         _terminal.IgnoreCancellation = true;

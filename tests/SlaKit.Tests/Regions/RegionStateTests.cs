@@ -286,6 +286,22 @@ public class RegionStateTests
     }
 
     [Fact]
+    public void A_late_failure_resolved_after_the_region_recovered_leaves_no_failure_behind()
+    {
+        _state.MarkOverdue(Now, "late");
+        MarkDown();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        _state.RecordSuccess(Now);
+        _state.RecordSuccess(Now);
+
+        // On standby now; the old late attempt's failure arrives only now, and is no news.
+        _state.ResolveOverdue(Now, failed: true);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
+    }
+
+    [Fact]
     public void An_overdue_region_stays_deferred_while_any_of_its_late_attempts_runs()
     {
         _state.MarkOverdue(Now, "late 1");
