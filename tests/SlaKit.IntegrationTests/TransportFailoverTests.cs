@@ -23,10 +23,8 @@ public sealed class TransportFailoverTests
     {
         Uri refused = RefusedPort.Create();
         await using RegionServer b = await RegionServer.StartAsync("b");
-        await using var client = new FailoverClient(o =>
+        await using var client = FailoverClient.ForTwoRegions(refused, b.BaseUri, o =>
         {
-            o.Regions.Add(new Region("a", refused));
-            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
             o.Hedging = hedging;
             o.AttemptTimeout = TimeSpan.FromSeconds(5);
         });
@@ -57,10 +55,8 @@ public sealed class TransportFailoverTests
     {
         await using RegionServer a = await RegionServer.StartAsync("a");
         await using RegionServer b = await RegionServer.StartAsync("b");
-        await using var client = new FailoverClient(o =>
+        await using var client = FailoverClient.ForTwoRegions(a.BaseUri, b.BaseUri, o =>
         {
-            o.Regions.Add(new Region("a", a.BaseUri));
-            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
             o.AttemptTimeout = TimeSpan.FromSeconds(3);
         });
         await Requests.WarmUpAsync(client, 5, Ct);
@@ -98,10 +94,8 @@ public sealed class TransportFailoverTests
     {
         await using RegionServer a = await RegionServer.StartAsync("a");
         await using RegionServer b = await RegionServer.StartAsync("b");
-        await using var client = new FailoverClient(o =>
+        await using var client = FailoverClient.ForTwoRegions(a.BaseUri, b.BaseUri, o =>
         {
-            o.Regions.Add(new Region("a", a.BaseUri));
-            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
             o.AttemptTimeout = TimeSpan.FromSeconds(1);
             o.BreakDuration = TimeSpan.FromMilliseconds(500);
             o.FailbackDelay = TimeSpan.Zero;
@@ -136,10 +130,8 @@ public sealed class TransportFailoverTests
     {
         await using var hole = new BlackHole();
         await using RegionServer b = await RegionServer.StartAsync("b");
-        await using var client = new FailoverClient(o =>
+        await using var client = FailoverClient.ForTwoRegions(hole.BaseUri, b.BaseUri, o =>
         {
-            o.Regions.Add(new Region("a", hole.BaseUri));
-            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
             o.ColdStartAllowance = TimeSpan.FromMilliseconds(400);
             o.AttemptTimeout = TimeSpan.FromSeconds(2);
         });
@@ -163,10 +155,8 @@ public sealed class TransportFailoverTests
     {
         await using var hole = new BlackHole();
         await using RegionServer b = await RegionServer.StartAsync("b");
-        await using var client = new FailoverClient(o =>
+        await using var client = FailoverClient.ForTwoRegions(hole.BaseUri, b.BaseUri, o =>
         {
-            o.Regions.Add(new Region("a", hole.BaseUri));
-            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
             o.Hedging = HedgingMode.Off;
             o.AttemptTimeout = TimeSpan.FromMilliseconds(600);
             o.FailuresToMarkDown = 1;
@@ -196,11 +186,7 @@ public sealed class TransportFailoverTests
         await using RegionServer a = await RegionServer.StartAsync("a");
         await using RegionServer b = await RegionServer.StartAsync("b");
         a.Behaviour = RegionServer.Drop;
-        await using var client = new FailoverClient(o =>
-        {
-            o.Regions.Add(new Region("a", a.BaseUri));
-            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
-        });
+        await using var client = FailoverClient.ForTwoRegions(a.BaseUri, b.BaseUri);
 
         using HttpResponseMessage response = await client.Http.GetAsync("pay", Ct);
 
@@ -214,10 +200,8 @@ public sealed class TransportFailoverTests
     {
         await using RegionServer a = await RegionServer.StartAsync("a");
         await using RegionServer b = await RegionServer.StartAsync("b");
-        await using var client = new FailoverClient(o =>
+        await using var client = FailoverClient.ForTwoRegions(a.BaseUri, b.BaseUri, o =>
         {
-            o.Regions.Add(new Region("a", a.BaseUri));
-            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
             o.AttemptTimeout = TimeSpan.FromSeconds(1);
         });
         await Requests.WarmUpAsync(client, 5, Ct);

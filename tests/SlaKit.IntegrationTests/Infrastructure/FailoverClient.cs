@@ -22,6 +22,14 @@ public sealed class FailoverClient : IAsyncDisposable
         Http = _services.GetRequiredService<IHttpClientFactory>().CreateClient(Name);
     }
 
+    /// <summary>A client with region <c>a</c> at <paramref name="a"/> (priority 0) and <c>b</c> at <paramref name="b"/> (priority 1), then <paramref name="more"/>.</summary>
+    public static FailoverClient ForTwoRegions(Uri a, Uri b, Action<RegionFailoverOptions>? more = null) => new(o =>
+    {
+        o.Regions.Add(new Region("a", a));
+        o.Regions.Add(new Region("b", b) { Priority = 1 });
+        more?.Invoke(o);
+    });
+
     public HttpClient Http { get; }
 
     public IServiceProvider Services => _services;
