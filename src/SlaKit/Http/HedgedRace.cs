@@ -269,26 +269,24 @@ internal sealed class HedgedRace(RegionFailoverClient client, RegionAttempts att
                 return options.HedgingDelay;
         }
 
+        // The region's usual bound, k × its p99 at least the floor, as the overdue rule reads it; at most the attempt timeout.
+        RegionState region = waitedOn.Region;
+        if (region.UsualLatencyBound(options.HedgingDelay, options.AdaptiveHedgingMultiplier) is { } usual)
+        {
+            return usual > options.AttemptTimeout ? options.AttemptTimeout : usual;
+        }
+
         // Until a second answer gives a p99, the first (connection set-up included) stands in for it: a far region that
         // has answered once is not hedged at the floor again while its next connections are still being opened. It is
         // capped at the cold-start allowance, the longest silence a region without a p99 is allowed before it is overdue.
-        LatencyWindow latency = waitedOn.Region.Latency;
-        double p99 = latency.P99Milliseconds;
-        if (double.IsNaN(p99))
+        double first = region.Latency.FirstMilliseconds;
+        if (double.IsNaN(first))
         {
-            if (double.IsNaN(latency.FirstMilliseconds))
-            {
-                return options.HedgingDelay;
-            }
-
-            var provisional = TimeSpan.FromMilliseconds(latency.FirstMilliseconds * options.AdaptiveHedgingMultiplier);
-            TimeSpan cap = options.ColdStartAllowance > options.HedgingDelay ? options.ColdStartAllowance : options.HedgingDelay;
-            return provisional < options.HedgingDelay ? options.HedgingDelay : provisional > cap ? cap : provisional;
+            return options.HedgingDelay;
         }
 
-        var adaptive = TimeSpan.FromMilliseconds(p99 * options.AdaptiveHedgingMultiplier);
-        return adaptive < options.HedgingDelay ? options.HedgingDelay
-            : adaptive > options.AttemptTimeout ? options.AttemptTimeout
-            : adaptive;
+        var provisional = TimeSpan.FromMilliseconds(first * options.AdaptiveHedgingMultiplier);
+        TimeSpan cap = options.ColdStartAllowance > options.HedgingDelay ? options.ColdStartAllowance : options.HedgingDelay;
+        return provisional < options.HedgingDelay ? options.HedgingDelay : provisional > cap ? cap : provisional;
     }
 }
