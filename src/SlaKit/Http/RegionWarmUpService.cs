@@ -66,8 +66,9 @@ internal sealed class RegionWarmUpService : IHostedService
 
     private async Task WarmUpClientAsync(RegionFailoverClient client, RegionFailoverHandler handler, CancellationToken hostStopping)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(hostStopping);
-        bounded.CancelAfter(client.Options.WarmUpTimeout);
+        // One bound, on the client's clock, for all its regions at once.
+        using var timeout = new CancellationTokenSource(client.Options.WarmUpTimeout, client.Time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, timeout.Token);
         ILogger logger = _loggerFactory.CreateLogger($"SlaKit.Http.RegionFailover.{client.ClientName}");
         await Task.WhenAll(client.Regions.Select(region => WarmUpRegionAsync(client, handler, region, logger, bounded.Token, hostStopping))).ConfigureAwait(false);
     }
@@ -78,14 +79,19 @@ internal sealed class RegionWarmUpService : IHostedService
         var answers = new TimeSpan[RequestsPerRegion];
         string? failure = null;
         bool regionFailed = true;
-        try
+        async Task WarmAsync()
         {
             for (int i = 0; i < RequestsPerRegion; i++)
             {
-                // Bounded here too, in case a handler below does not honour cancellation.
-                answers[i] = await handler.WarmUpAsync(region, client.Options.WarmUpPath, bounded)
-                    .WaitAsync(client.Options.WarmUpTimeout, client.Time, hostStopping).ConfigureAwait(false);
+                answers[i] = await handler.WarmUpAsync(region, client.Options.WarmUpPath, bounded).ConfigureAwait(false);
             }
+        }
+
+        try
+        {
+            // The region's requests together are waited for no longer than the warm-up timeout, even if a handler
+            // below does not honour the cancellation that bound sends.
+            await WarmAsync().WaitAsync(client.Options.WarmUpTimeout, client.Time, hostStopping).ConfigureAwait(false);
         }
         catch (HttpRequestException exception)
         {
