@@ -26,19 +26,6 @@ public sealed class SlowerIsNotDeadTests : IDisposable
         },
         client: builder => builder.ConfigurePrimaryHttpMessageHandler(() => TestCertificate.TrustingHandler(_certificate)));
 
-    private static async Task<List<string>> ServedAsync(FailoverClient client, string path, int count)
-    {
-        var served = new List<string>(count);
-        for (int i = 0; i < count; i++)
-        {
-            using HttpResponseMessage response = await client.Http.GetAsync(path, Ct);
-            response.EnsureSuccessStatusCode();
-            served.Add(response.Headers.GetValues("X-Region").Single());
-        }
-
-        return served;
-    }
-
     [Fact]
     public async Task A_far_primary_keeps_its_traffic()
     {
@@ -48,7 +35,7 @@ public sealed class SlowerIsNotDeadTests : IDisposable
         await using FailoverClient client = Client(a, b);
         IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
 
-        List<string> served = await ServedAsync(client, "pay", 40);
+        List<string> served = await Requests.ServingRegionsAsync(client, "pay", 40, Ct);
 
         // Its first answers are hedged while it has no latency of its own to go by, and are learnt all the same.
         Assert.InRange(b.Count, 0, 4);
@@ -74,7 +61,7 @@ public sealed class SlowerIsNotDeadTests : IDisposable
             await using FailoverClient client = Client(a, b);
             IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
 
-            List<string> served = await ServedAsync(client, "pay", 4);
+            List<string> served = await Requests.ServingRegionsAsync(client, "pay", 4, Ct);
             Assert.True(await Eventually.TrueAsync(() => a.Completed == a.Count, TimeSpan.FromSeconds(2), Ct), "a's first answer never came");
 
             // The first request is hedged and usually won by b (on a loaded machine a may still win); the second may find
@@ -97,12 +84,12 @@ public sealed class SlowerIsNotDeadTests : IDisposable
         a.Behaviour = RegionServer.SlowPath(TimeSpan.FromMilliseconds(800));
         b.Behaviour = RegionServer.SlowPath(TimeSpan.FromMilliseconds(800));
         await using FailoverClient client = Client(a, b);
-        await ServedAsync(client, "pay", 5);
+        await Requests.ServingRegionsAsync(client, "pay", 5, Ct);
         IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
 
         // Far slower than a's usual latency, but b is no faster: the request is slow everywhere, not a in particular.
-        List<string> slow = await ServedAsync(client, "reports/slow", 3);
-        List<string> fast = await ServedAsync(client, "pay", 5);
+        List<string> slow = await Requests.ServingRegionsAsync(client, "reports/slow", 3, Ct);
+        List<string> fast = await Requests.ServingRegionsAsync(client, "pay", 5, Ct);
 
         Assert.All(slow, r => Assert.Equal("a", r));
         Assert.All(fast, r => Assert.Equal("a", r));
@@ -115,11 +102,11 @@ public sealed class SlowerIsNotDeadTests : IDisposable
         await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
         await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
         await using FailoverClient client = Client(a, b);
-        await ServedAsync(client, "pay", 10);
+        await Requests.ServingRegionsAsync(client, "pay", 10, Ct);
         int before = a.Count;
         a.Behaviour = RegionServer.Silent;
 
-        List<string> served = await ServedAsync(client, "pay", 10);
+        List<string> served = await Requests.ServingRegionsAsync(client, "pay", 10, Ct);
 
         // One request reaches it; a second only if the first race judged nobody because b's own answer was slow
         // (a loaded machine), which the next race corrects.
