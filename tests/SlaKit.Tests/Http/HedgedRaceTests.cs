@@ -101,6 +101,36 @@ public sealed class HedgedRaceTests : IDisposable
     }
 
     [Fact]
+    public async Task After_one_answer_the_first_latency_sets_the_hedging_delay_capped_at_the_cold_start_allowance()
+    {
+        // The first request: a has nothing to go by, so it is hedged at the floor; its answer comes late, 1 s in.
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        (await sending).Dispose();
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the late attempt ended");
+        Assert.Equal(1, _terminal.BRequests);
+
+        // The next request waits 3 × 1 s, capped at the 2 s allowance, before asking b: not at the 100 ms floor, and not
+        // at 3 s either.
+        sending = Get();
+        a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(1_999));
+        Assert.Equal(1, _terminal.BRequests);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        using (HttpResponseMessage response = await sending.WaitAsync(Wait, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal("b", response.RequestMessage!.GetServedRegion());
+        }
+
+        Assert.Equal(2, _terminal.BRequests);
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the late attempt ended");
+    }
+
+    [Fact]
     public async Task A_region_that_never_answered_is_overdue_only_after_the_cold_start_allowance_and_down_when_its_attempt_times_out()
     {
         Task<HttpResponseMessage> sending = Get();
@@ -294,11 +324,15 @@ public sealed class HedgedRaceTests : IDisposable
         private readonly ConcurrentBag<Held> _all = [];
 
         private int _bWaiting;
+        private int _bRequests;
 
         public TimeSpan BDelay { get; set; }
 
         /// <summary>Whether region a's requests ignore their cancellation, as a careless handler might.</summary>
         public bool IgnoreCancellation { get; set; }
+
+        /// <summary>Region b's requests so far.</summary>
+        public int BRequests => Volatile.Read(ref _bRequests);
 
         /// <summary>Region b's requests waiting out <see cref="BDelay"/> now.</summary>
         public int BWaiting => Volatile.Read(ref _bWaiting);
@@ -319,6 +353,7 @@ public sealed class HedgedRaceTests : IDisposable
         {
             if (request.RequestUri!.Host == "b.invalid")
             {
+                Interlocked.Increment(ref _bRequests);
                 return BDelay == TimeSpan.Zero
                     ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK))
                     : AnswerLaterAsync(cancellationToken);
