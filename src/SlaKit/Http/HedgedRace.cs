@@ -8,9 +8,9 @@ namespace SlaKit.Http;
 /// </summary>
 /// <param name="client">The client's shared state.</param>
 /// <param name="attempts">Makes each attempt.</param>
-internal sealed class HedgedRace(RegionFailoverClient client, RegionAttempts attempts)
+internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
 {
-    private readonly RegionFailoverClient _client = client;
+    private readonly HttpRegionSet _client = client;
     private readonly RegionAttempts _attempts = attempts;
 
     /// <summary>

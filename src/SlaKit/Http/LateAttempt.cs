@@ -6,7 +6,7 @@ namespace SlaKit.Http;
 /// An attempt that lost a hedge race and is left to finish within its attempt timeout. Slower is not dead: the attempt
 /// itself records its answer (a latency sample and a success) or its real failure, exactly as a winner would. This
 /// watches the lateness: if the attempt is still running once it is past its region's overdue bound
-/// (<see cref="RegionFailoverClient.OverdueBound"/>), the region is overdue until it ends
+/// (<see cref="HttpRegionSet.OverdueBound"/>), the region is overdue until it ends
 /// (<see cref="RegionState.MarkOverdue"/>, <see cref="RegionState.ResolveOverdue"/>).
 /// </summary>
 /// <remarks>
@@ -20,7 +20,7 @@ internal sealed class LateAttempt
     internal static readonly TimeSpan GiveUpMargin = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
-    private readonly RegionFailoverClient _client;
+    private readonly HttpRegionSet _client;
     private readonly RunningAttempt _attempt;
     private readonly string _winner;
     private readonly AttemptRequestFactory? _lent;
@@ -34,7 +34,7 @@ internal sealed class LateAttempt
     /// claimed. <paramref name="lent"/>, when given, is the factory whose caller's request this attempt sends: its URI
     /// is put back when the attempt ends.
     /// </summary>
-    public LateAttempt(RegionFailoverClient client, RunningAttempt attempt, string winner, AttemptRequestFactory? lent)
+    public LateAttempt(HttpRegionSet client, RunningAttempt attempt, string winner, AttemptRequestFactory? lent)
     {
         _client = client;
         _attempt = attempt;

@@ -14,9 +14,9 @@ namespace SlaKit.Http;
 /// </summary>
 /// <param name="client">The client's shared state.</param>
 /// <param name="send">Sends a request through the handlers below the failover handler.</param>
-internal sealed class RegionAttempts(RegionFailoverClient client, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send)
+internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send)
 {
-    private readonly RegionFailoverClient _client = client;
+    private readonly HttpRegionSet _client = client;
     private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _send = send;
 
     /// <summary>One attempt of <paramref name="run"/> against <paramref name="region"/>, starting now (the first attempt: as the request started).</summary>
@@ -61,7 +61,7 @@ internal sealed class RegionAttempts(RegionFailoverClient client, Func<HttpReque
                 {
                     if (ownTimeout)
                     {
-                        context.Properties.Set(RegionFailoverClient.RunKey, run);
+                        context.Properties.Set(HttpRegionSet.RunKey, run);
                     }
 
                     response = await (ownTimeout ? lane.Breaker : lane.Pipeline).ExecuteAsync(
@@ -83,7 +83,7 @@ internal sealed class RegionAttempts(RegionFailoverClient client, Func<HttpReque
                     ResilienceContextPool.Shared.Return(context);
                 }
 
-                kind = RegionFailoverClient.IsTransient(response.StatusCode) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
+                kind = HttpRegionSet.IsTransient(response.StatusCode) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
             }
             catch (BrokenCircuitException exception)
             {

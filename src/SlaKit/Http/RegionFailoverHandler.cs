@@ -16,11 +16,11 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 {
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    private readonly RegionFailoverClient _client;
+    private readonly HttpRegionSet _client;
     private readonly RegionAttempts _attempts;
     private readonly HedgedRace _race;
 
-    public RegionFailoverHandler(RegionFailoverClient client)
+    public RegionFailoverHandler(HttpRegionSet client)
     {
         _client = client;
         _attempts = new RegionAttempts(client, SendToRegionAsync);

@@ -86,18 +86,18 @@ public static class RegionFailoverHttpClientBuilderExtensions
     private static IHttpClientBuilder AddRegionFailoverCore(IHttpClientBuilder builder, Action<OptionsBuilder<RegionFailoverOptions>> configure)
     {
         IServiceCollection services = builder.Services;
-        services.TryAddSingleton<RegionFailoverRegistry>();
-        services.TryAddSingleton<IRegionHealthMonitorRegistry>(static sp => sp.GetRequiredService<RegionFailoverRegistry>());
+        services.TryAddSingleton<HttpRegionSets>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegionFailoverOptions>, RegionFailoverOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, RegionRedirectFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RegionWarmUpService>());
         services.AddSingleton(new RegionFailoverClientName(builder.Name));
+        string name = builder.Name;
+        RegionHealthMonitorRegistry.Register(services, new RegionMonitorRegistration(name, "HTTP", sp => sp.GetRequiredService<HttpRegionSets>().GetClient(name).Core));
 
         OptionsBuilder<RegionFailoverOptions> options = services.AddOptions<RegionFailoverOptions>(builder.Name);
         configure(options);
         options.ValidateOnStart();
 
-        string name = builder.Name;
-        return builder.AddHttpMessageHandler(sp => new RegionFailoverHandler(sp.GetRequiredService<RegionFailoverRegistry>().GetClient(name)));
+        return builder.AddHttpMessageHandler(sp => new RegionFailoverHandler(sp.GetRequiredService<HttpRegionSets>().GetClient(name)));
     }
 }

@@ -6,7 +6,12 @@ namespace SlaKit.Http;
 /// How an <see cref="HttpClient"/> fails over between regions. Bound from configuration
 /// (<c>SlaKit:Clients:&lt;name&gt;</c>) or set in code, and validated when the application starts.
 /// </summary>
-public sealed class RegionFailoverOptions
+/// <remarks>
+/// The regions and health thresholds are those every failover client shares (<see cref="RegionSetOptions"/>): endpoints
+/// are absolute http or https base URIs, and <see cref="RegionSetOptions.BreakDuration"/> is also the break of each
+/// region's circuit breaker.
+/// </remarks>
+public sealed class RegionFailoverOptions : RegionSetOptions
 {
     /// <summary>The default of <see cref="AttemptTimeout"/>: 5 seconds.</summary>
     public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(5);
@@ -16,12 +21,6 @@ public sealed class RegionFailoverOptions
 
     /// <summary>The default of <see cref="HedgingDelay"/>: 100 milliseconds.</summary>
     public static readonly TimeSpan DefaultHedgingDelay = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>
-    /// The regions, in any order (<see cref="Region.Priority"/> orders them). At least one is required;
-    /// names must be unique and endpoints absolute http or https URIs.
-    /// </summary>
-    public IList<Region> Regions { get; } = [];
 
     /// <summary>How regions of the same priority share traffic. <see cref="RegionSelectionMode.PriorityWeighted"/> by default.</summary>
     public RegionSelectionMode Selection { get; set; } = RegionSelectionMode.PriorityWeighted;
@@ -101,29 +100,6 @@ public sealed class RegionFailoverOptions
     /// <see langword="null"/> (the default) allows one attempt per region.
     /// </summary>
     public int? MaxAttempts { get; set; }
-
-    /// <summary>Consecutive failed attempts that mark a region Unhealthy; at least 1. 2 by default.</summary>
-    public int FailuresToMarkDown { get; set; } = 2;
-
-    /// <summary>Consecutive successful attempts or probes that mark an Unhealthy region up again; at least 1. 2 by default.</summary>
-    public int SuccessesToMarkUp { get; set; } = 2;
-
-    /// <summary>
-    /// How long an Unhealthy region rests before one request that is safe to repeat tries it again (hedged, so
-    /// the caller does not wait on it); at least 0.5 s. Also the break of each region's circuit breaker. 5 seconds by default.
-    /// </summary>
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// How long a recovered region must stay up before it is preferred again, so a flapping region does not
-    /// bounce traffic; zero or positive. 30 seconds by default.
-    /// </summary>
-    public TimeSpan FailbackDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// The longest a 503 or 429 answer's <c>Retry-After</c> may keep a region out; positive. 5 minutes by default.
-    /// </summary>
-    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// The largest request body buffered so that it can be sent to a second region, in bytes; zero or positive.

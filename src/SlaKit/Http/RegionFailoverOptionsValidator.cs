@@ -1,25 +1,19 @@
 using Microsoft.Extensions.Options;
 using SlaKit.Regions;
+using static SlaKit.Regions.RegionSetRules;
 
 namespace SlaKit.Http;
 
 /// <summary>Checks <see cref="RegionFailoverOptions"/> when the application starts, naming every problem at once.</summary>
 internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFailoverOptions>
 {
-    private static readonly TimeSpan MinimumBreak = TimeSpan.FromMilliseconds(500);
-
     public ValidateOptionsResult Validate(string? name, RegionFailoverOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         string client = string.IsNullOrEmpty(name) ? "the default client" : $"client '{name}'";
 
-        if (options.Regions.Count == 0)
-        {
-            failures.Add($"{client} has no regions: configure at least one (two or more to fail over).");
-        }
-
-        RegionListRules.Check(failures, client, options.Regions, region => EndpointProblem(region, client));
+        RegionSetRules.Check(failures, client, options, region => EndpointProblem(region, client));
 
         Positive(failures, client, nameof(options.AttemptTimeout), options.AttemptTimeout);
         Positive(failures, client, nameof(options.TotalTimeout), options.TotalTimeout);
@@ -36,7 +30,6 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
             failures.Add($"{client}: WarmUpPath '{options.WarmUpPath}' is not a relative path.");
         }
 
-        Positive(failures, client, nameof(options.MaxRetryAfter), options.MaxRetryAfter);
         if (!Enum.IsDefined(options.Hedging))
         {
             failures.Add($"{client}: Hedging '{options.Hedging}' is not a hedging mode.");
@@ -57,16 +50,8 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
             failures.Add($"{client}: MaxAttempts ({options.MaxAttempts}) must be at least 1.");
         }
 
-        AtLeastOne(failures, client, nameof(options.FailuresToMarkDown), options.FailuresToMarkDown);
         AtLeastOne(failures, client, nameof(options.MaxLateAttempts), options.MaxLateAttempts);
-        AtLeastOne(failures, client, nameof(options.SuccessesToMarkUp), options.SuccessesToMarkUp);
-        AtLeastHalfASecond(failures, client, nameof(options.BreakDuration), options.BreakDuration);
         AtLeastHalfASecond(failures, client, nameof(options.CircuitBreakerSamplingDuration), options.CircuitBreakerSamplingDuration);
-
-        if (options.FailbackDelay < TimeSpan.Zero)
-        {
-            failures.Add($"{client}: FailbackDelay ({options.FailbackDelay}) must not be negative.");
-        }
 
         if (options.ReplayBufferLimit < 0)
         {
@@ -97,29 +82,5 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         return !string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment)
             ? $"Region '{region.Name}' of {client} has endpoint '{endpoint}' with a query or fragment; give a base URI."
             : null;
-    }
-
-    private static void Positive(List<string> failures, string client, string property, TimeSpan value)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            failures.Add($"{client}: {property} ({value}) must be positive.");
-        }
-    }
-
-    private static void AtLeastOne(List<string> failures, string client, string property, int value)
-    {
-        if (value < 1)
-        {
-            failures.Add($"{client}: {property} ({value}) must be at least 1.");
-        }
-    }
-
-    private static void AtLeastHalfASecond(List<string> failures, string client, string property, TimeSpan value)
-    {
-        if (value < MinimumBreak)
-        {
-            failures.Add($"{client}: {property} ({value}) must be at least 0.5 s.");
-        }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SlaKit.Http;
+using SlaKit.Regions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +23,8 @@ public static class RegionProbeHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
-        services.TryAddSingleton<RegionFailoverRegistry>();
+        services.TryAddSingleton<HttpRegionSets>();
+        RegionHealthMonitorRegistry.AddShared(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegionProbeOptions>, RegionProbeOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RegionProbeService>());
         services.AddSingleton(new RegionProbeRegistration(builder.Name));

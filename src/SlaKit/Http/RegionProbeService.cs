@@ -11,7 +11,7 @@ namespace SlaKit.Http;
 internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
 {
     private readonly IServiceProvider _services;
-    private readonly RegionFailoverRegistry _registry;
+    private readonly HttpRegionSets _registry;
     private readonly IOptionsMonitor<RegionProbeOptions> _options;
     private readonly IEnumerable<RegionProbeRegistration> _registrations;
     private readonly TimeProvider _time;
@@ -21,7 +21,7 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
 
     public RegionProbeService(
         IServiceProvider services,
-        RegionFailoverRegistry registry,
+        HttpRegionSets registry,
         IOptionsMonitor<RegionProbeOptions> options,
         IEnumerable<RegionProbeRegistration> registrations,
         TimeProvider? timeProvider = null,
@@ -40,12 +40,12 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
         foreach (string client in _registrations.Select(static r => r.ClientName).Distinct(StringComparer.Ordinal))
         {
             RegionProbeOptions options = _options.Get(client);
-            RegionFailoverClient failover = _registry.GetClient(client);
+            HttpRegionSet failover = _registry.GetClient(client);
             ILogger logger = _loggerFactory.CreateLogger($"SlaKit.Probes.{client}");
             foreach (RegionState region in failover.Regions)
             {
                 IHealthProbe probe = options.ProbeFactory?.Invoke(_services, region.Region) ?? CreateHttpProbe(region.Region, options);
-                var scheduler = new RegionProbeScheduler(failover, region.Region.Name, probe, options, _time, logger);
+                var scheduler = new RegionProbeScheduler(failover.Core, region.Region.Name, probe, options, _time, logger);
                 _schedulers.Add(scheduler);
                 scheduler.Start();
             }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlaKit.Regions;
-using SlaKit.Telemetry;
 
 namespace SlaKit.Http;
 
@@ -20,11 +19,11 @@ internal sealed class RegionWarmUpService : IHostedService
 {
     private const int RequestsPerRegion = 2;
 
-    private readonly RegionFailoverRegistry _registry;
+    private readonly HttpRegionSets _registry;
     private readonly IHttpMessageHandlerFactory _handlers;
     private readonly ILoggerFactory _loggerFactory;
 
-    public RegionWarmUpService(RegionFailoverRegistry registry, IHttpMessageHandlerFactory handlers, ILoggerFactory? loggerFactory = null)
+    public RegionWarmUpService(HttpRegionSets registry, IHttpMessageHandlerFactory handlers, ILoggerFactory? loggerFactory = null)
     {
         _registry = registry;
         _handlers = handlers;
@@ -36,7 +35,7 @@ internal sealed class RegionWarmUpService : IHostedService
         var warmUps = new List<Task>();
         foreach (string name in _registry.ClientNames)
         {
-            RegionFailoverClient client = _registry.GetClient(name);
+            HttpRegionSet client = _registry.GetClient(name);
             if (client.Options.WarmUp && FindFailoverHandler(_handlers.CreateHandler(name)) is { } handler)
             {
                 warmUps.Add(WarmUpClientAsync(client, handler, cancellationToken));
@@ -64,7 +63,7 @@ internal sealed class RegionWarmUpService : IHostedService
         return null;
     }
 
-    private async Task WarmUpClientAsync(RegionFailoverClient client, RegionFailoverHandler handler, CancellationToken hostStopping)
+    private async Task WarmUpClientAsync(HttpRegionSet client, RegionFailoverHandler handler, CancellationToken hostStopping)
     {
         // One bound, on the client's clock, for all its regions at once.
         using var timeout = new CancellationTokenSource(client.Options.WarmUpTimeout, client.Time);
@@ -74,7 +73,7 @@ internal sealed class RegionWarmUpService : IHostedService
     }
 
     private static async Task WarmUpRegionAsync(
-        RegionFailoverClient client, RegionFailoverHandler handler, RegionState region, ILogger logger, CancellationToken bounded, CancellationToken hostStopping)
+        HttpRegionSet client, RegionFailoverHandler handler, RegionState region, ILogger logger, CancellationToken bounded, CancellationToken hostStopping)
     {
         var answers = new TimeSpan[RequestsPerRegion];
         string? failure = null;

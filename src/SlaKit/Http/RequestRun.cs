@@ -164,7 +164,7 @@ internal sealed class RequestRun : IDisposable
     public bool IsTrialAttempt(int index) => Plan.IsTrial && index == 0;
 
     /// <summary>Hands <paramref name="result"/>'s answer to the caller as the request's own, noting the region that served it.</summary>
-    public HttpResponseMessage Serve(RegionFailoverClient client, AttemptResult result, int index)
+    public HttpResponseMessage Serve(HttpRegionSet client, AttemptResult result, int index)
     {
         HttpResponseMessage response = result.Response!;
         response.RequestMessage = Request;
@@ -178,7 +178,7 @@ internal sealed class RequestRun : IDisposable
     }
 
     /// <summary>The exception that ends the request when no region succeeded, its outcomes logged.</summary>
-    public RegionFailoverException Fail(RegionFailoverClient client, List<RegionAttemptOutcome> outcomes)
+    public RegionFailoverException Fail(HttpRegionSet client, List<RegionAttemptOutcome> outcomes)
     {
         string what = Total.IsCancellationRequested && !CallerToken.IsCancellationRequested
             ? $"did not succeed within the total timeout of {DurationText.Format(client.Options.TotalTimeout)}"

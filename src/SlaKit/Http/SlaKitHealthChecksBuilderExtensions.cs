@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SlaKit.Budgets;
 using SlaKit.Http;
+using SlaKit.Regions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +16,7 @@ public static class SlaKitHealthChecksBuilderExtensions
     /// <summary>
     /// Adds one health check per failover client, named <c>slakit-regions-&lt;client&gt;</c>: Healthy when every region
     /// is, Degraded while some region is not but traffic still has somewhere to go, Unhealthy when every region is down.
-    /// Clients registered with <c>AddRegionFailover</c> before or after this call are all included.
+    /// Clients registered with <c>AddRegionFailover</c> or <c>AddSipFailover</c> before or after this call are all included.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <returns>The builder, for chaining.</returns>
@@ -23,7 +24,7 @@ public static class SlaKitHealthChecksBuilderExtensions
     public static IHealthChecksBuilder AddRegionHealthChecks(this IHealthChecksBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<RegionFailoverRegistry>();
+        RegionHealthMonitorRegistry.AddShared(builder.Services);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HealthCheckServiceOptions>, RegionHealthCheckRegistrations>());
         return builder;
     }
@@ -47,15 +48,15 @@ public static class SlaKitHealthChecksBuilderExtensions
     }
 
     /// <summary>Adds a check per failover client once the container knows them all.</summary>
-    private sealed class RegionHealthCheckRegistrations(IEnumerable<RegionFailoverClientName> names) : IConfigureOptions<HealthCheckServiceOptions>
+    private sealed class RegionHealthCheckRegistrations(RegionHealthMonitorRegistry registry) : IConfigureOptions<HealthCheckServiceOptions>
     {
         public void Configure(HealthCheckServiceOptions options)
         {
-            foreach (string client in names.Select(static n => n.Name).Distinct(StringComparer.Ordinal))
+            foreach (string client in registry.ClientNames)
             {
                 options.Registrations.Add(new HealthCheckRegistration(
                     $"slakit-regions-{client}",
-                    sp => new RegionHealthCheck(sp.GetRequiredService<RegionFailoverRegistry>().GetClient(client)),
+                    sp => new RegionHealthCheck(sp.GetRequiredService<RegionHealthMonitorRegistry>().GetMonitor(client)),
                     failureStatus: null,
                     tags: [Tag, "regions"]));
             }

@@ -1,6 +1,9 @@
 namespace SlaKit.Regions;
 
-/// <summary>Finds the <see cref="IRegionHealthMonitor"/> of each failover client registered in the container.</summary>
+/// <summary>
+/// Finds the <see cref="IRegionHealthMonitor"/> of each failover client registered in the container, whatever its protocol:
+/// HTTP clients (<c>AddRegionFailover</c>) and SIP clients (<c>AddSipFailover</c>) alike.
+/// </summary>
 public interface IRegionHealthMonitorRegistry
 {
     /// <summary>The names of the clients that fail over between regions.</summary>

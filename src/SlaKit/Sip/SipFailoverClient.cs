@@ -19,7 +19,7 @@ namespace SlaKit.Sip;
 /// (<see cref="ReportProbeResult(string, HealthProbeResult)"/>, for example from <see cref="CreateProbe"/> run every
 /// second) and a silent region leaves the rotation within a few seconds, before requests wait on it.</para>
 /// <para>Without probe results, an Unhealthy region is sent one OPTIONS in the background after
-/// <see cref="SipFailoverOptions.BreakDuration"/>; no request waits on it.</para>
+/// <see cref="RegionSetOptions.BreakDuration"/>; no request waits on it.</para>
 /// The client keeps one UDP socket or TCP connection per region; dispose it to close them. Thread-safe.
 /// </remarks>
 public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, IDisposable
@@ -32,8 +32,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private readonly HashSet<Task> _trials = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
-    private readonly SipTelemetry _telemetry;
-    private readonly KeyValuePair<string, object?> _clientTag;
+    private readonly FailoverTelemetry _telemetry;
+    private readonly bool _ownsTelemetry;
     private bool _disposed;
 
     /// <summary>Creates a client.</summary>
@@ -41,30 +41,36 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     /// <param name="options">The regions, timers and health thresholds; validated here.</param>
     /// <param name="timeProvider">The clock for transaction timers and health; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where health changes and failovers are logged; nowhere when <see langword="null"/>.</param>
-    /// <param name="meterFactory">Where <c>slakit.sip.attempts</c> is published; a meter of the client's own when <see langword="null"/>.</param>
+    /// <param name="meterFactory">
+    /// Where <c>slakit.failover.attempts</c>, <c>slakit.failover.switches</c> and <c>slakit.region.health</c> are published;
+    /// the process's own <c>SlaKit</c> meter when <see langword="null"/>.
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty, or <paramref name="options"/> are invalid (the message names each problem).</exception>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public SipFailoverClient(string name, SipFailoverOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
-        : this(name, options, timeProvider, loggerFactory, meterFactory, null, Random.Shared)
+        : this(name, options, timeProvider, loggerFactory, meterFactory is null ? null : new FailoverTelemetry(meterFactory), ownsTelemetry: meterFactory is not null, null, Random.Shared)
     {
     }
 
+    /// <summary>Creates a client on <paramref name="telemetry"/>: the container's, or <see cref="FailoverTelemetry.Shared"/> when <see langword="null"/>.</summary>
     internal SipFailoverClient(
         string name,
         SipFailoverOptions options,
         TimeProvider? timeProvider,
         ILoggerFactory? loggerFactory,
-        IMeterFactory? meterFactory,
+        FailoverTelemetry? telemetry,
+        bool ownsTelemetry,
         Func<SipTarget, SipConnection>? connectionFactory,
         Random random)
     {
-        _selector = new SipRegionSelector(name, options, timeProvider, loggerFactory, random);
+        _telemetry = telemetry ?? FailoverTelemetry.Shared;
+        _ownsTelemetry = ownsTelemetry;
+        _selector = new SipRegionSelector(name, options, timeProvider, loggerFactory, random, _telemetry);
+        _telemetry.Track(_selector.Core);
         _timers = options.Timers;
         _attemptTimeout = options.AttemptTimeout;
         _connectionFactory = connectionFactory ??
             SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"));
-        _telemetry = new SipTelemetry(meterFactory);
-        _clientTag = new("client", name);
     }
 
     /// <inheritdoc/>
@@ -186,7 +192,11 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 
         await Task.WhenAll(trials).ConfigureAwait(false);
         _disposing.Dispose();
-        _telemetry.Dispose();
+        _telemetry.Untrack(_selector.Core);
+        if (_ownsTelemetry)
+        {
+            _telemetry.Dispose();
+        }
     }
 
     /// <summary>Closes every socket and connection and stops background trials.</summary>
@@ -223,8 +233,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({SipDurations.Format(waited)})", waited);
         }
 
-        string tag = SipTelemetry.OutcomeTag(outcome.Kind);
-        _telemetry.Attempts.Add(1, _clientTag, new("region", region.Region.Name), new("method", request.Method), new("outcome", tag));
+        string tag = OutcomeTag(outcome.Kind);
+        _selector.Core.CountAttempt(region, tag, request.Method);
         activity?.SetTag("slakit.outcome", tag);
         if (outcome.Response is { } response)
         {
@@ -233,6 +243,15 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 
         return outcome;
     }
+
+    /// <summary>An outcome as <c>slakit.failover.attempts</c> tags it, in the words HTTP attempts use.</summary>
+    private static string OutcomeTag(SipAttemptOutcomeKind kind) => kind switch
+    {
+        SipAttemptOutcomeKind.Answered => "success",
+        SipAttemptOutcomeKind.ServiceUnavailable => "transient_status",
+        SipAttemptOutcomeKind.Timeout => "timeout",
+        _ => "transport_error",
+    };
 
     private static SipAttemptOutcome Outcome(Region region, SipTransactionResult result) => result.Outcome switch
     {

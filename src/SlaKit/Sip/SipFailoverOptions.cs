@@ -6,20 +6,18 @@ namespace SlaKit.Sip;
 /// How a <see cref="SipFailoverClient"/> or <see cref="SipRegionSelector"/> fails over between SIP servers. Set in
 /// code or bound from configuration, and validated when the client is created (at host start-up with dependency injection).
 /// </summary>
-public sealed class SipFailoverOptions
+/// <remarks>
+/// The regions and health thresholds are those every failover client shares (<see cref="RegionSetOptions"/>): each
+/// endpoint is a SIP URI such as <c>sip:10.0.0.5:5060;transport=udp</c>, and regions of one priority share requests by
+/// weight as RFC 2782 shares SRV targets.
+/// </remarks>
+public sealed class SipFailoverOptions : RegionSetOptions
 {
     /// <summary>The default of <see cref="T1"/>: 500 milliseconds (RFC 3261 §17.1.1.1).</summary>
     public static readonly TimeSpan DefaultT1 = SipTimerSettings.Default.T1;
 
     /// <summary>The default of <see cref="T2"/>: 4 seconds (RFC 3261 §17.1.1.1).</summary>
     public static readonly TimeSpan DefaultT2 = SipTimerSettings.Default.T2;
-
-    /// <summary>
-    /// The regions, in any order: each endpoint a SIP URI such as <c>sip:10.0.0.5:5060;transport=udp</c>. Lower
-    /// <see cref="Region.Priority"/> is preferred; regions of one priority share requests by <see cref="Region.Weight"/>
-    /// as RFC 2782 shares SRV targets. At least one is required; names must be unique.
-    /// </summary>
-    public IList<Region> Regions { get; } = [];
 
     /// <summary>
     /// The transport for regions whose URI has no <c>transport</c> parameter. <see cref="SipTransportProtocol.Udp"/> by
@@ -44,29 +42,5 @@ public sealed class SipFailoverOptions
     /// </summary>
     public TimeSpan? AttemptTimeout { get; set; }
 
-    /// <summary>Consecutive failures (attempts or probes) that mark a region Unhealthy; at least 1. 2 by default.</summary>
-    public int FailuresToMarkDown { get; set; } = 2;
-
-    /// <summary>Consecutive successes (attempts or probes) that bring an Unhealthy region back; at least 1. 2 by default.</summary>
-    public int SuccessesToMarkUp { get; set; } = 2;
-
-    /// <summary>
-    /// How long an Unhealthy region rests before it is tried again, when no probe results are reported; at least 0.5 s.
-    /// 5 seconds by default. A <see cref="SipFailoverClient"/> tries it with an OPTIONS in the background, so no request
-    /// waits on it; once probe results are reported, probes alone bring regions back.
-    /// </summary>
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// How long a recovered region stays on standby before it is preferred again, so a flapping server does not bounce
-    /// traffic; zero or positive. 30 seconds by default.
-    /// </summary>
-    public TimeSpan FailbackDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>The longest a 503's <c>Retry-After</c> may keep a region out; positive. 5 minutes by default.</summary>
-    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
-
     internal SipTimerSettings Timers => new(T1, T2, SipTimerSettings.Default.T4);
-
-    internal RegionHealthPolicy HealthPolicy => new(FailuresToMarkDown, SuccessesToMarkUp, BreakDuration, FailbackDelay, MaxRetryAfter);
 }

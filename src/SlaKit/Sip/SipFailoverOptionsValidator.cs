@@ -6,8 +6,6 @@ namespace SlaKit.Sip;
 /// <summary>Checks <see cref="SipFailoverOptions"/>, naming every problem at once.</summary>
 internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailoverOptions>
 {
-    private static readonly TimeSpan MinimumBreak = TimeSpan.FromMilliseconds(500);
-
     public ValidateOptionsResult Validate(string? name, SipFailoverOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -31,17 +29,12 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
         var failures = new List<string>();
         string client = string.IsNullOrEmpty(name) ? "the default SIP client" : $"SIP client '{name}'";
 
-        if (options.Regions.Count == 0)
-        {
-            failures.Add($"{client} has no regions: configure at least one (two or more to fail over).");
-        }
-
         if (!Enum.IsDefined(options.Transport))
         {
             failures.Add($"{client}: Transport '{options.Transport}' is not a SIP transport.");
         }
 
-        RegionListRules.Check(failures, client, options.Regions, region =>
+        RegionSetRules.Check(failures, client, options, region =>
             SipTarget.TryParse(region.Endpoint.OriginalString, SipTransportProtocol.Udp, out _, out string? error)
                 ? null
                 : $"Region '{region.Name}' of {client}: {error}");
@@ -59,31 +52,6 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
         if (options.AttemptTimeout is { } attempt && (attempt <= TimeSpan.Zero || attempt > options.T1 * 64))
         {
             failures.Add($"{client}: AttemptTimeout ({attempt}) must be positive and at most Timer F, 64 x T1 ({options.T1 * 64}).");
-        }
-
-        if (options.FailuresToMarkDown < 1)
-        {
-            failures.Add($"{client}: FailuresToMarkDown ({options.FailuresToMarkDown}) must be at least 1.");
-        }
-
-        if (options.SuccessesToMarkUp < 1)
-        {
-            failures.Add($"{client}: SuccessesToMarkUp ({options.SuccessesToMarkUp}) must be at least 1.");
-        }
-
-        if (options.BreakDuration < MinimumBreak)
-        {
-            failures.Add($"{client}: BreakDuration ({options.BreakDuration}) must be at least 0.5 s.");
-        }
-
-        if (options.FailbackDelay < TimeSpan.Zero)
-        {
-            failures.Add($"{client}: FailbackDelay ({options.FailbackDelay}) must not be negative.");
-        }
-
-        if (options.MaxRetryAfter <= TimeSpan.Zero)
-        {
-            failures.Add($"{client}: MaxRetryAfter ({options.MaxRetryAfter}) must be positive.");
         }
 
         return failures;

@@ -1,8 +1,8 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SlaKit.Regions;
 using SlaKit.Sip;
 
 // Extensions on IServiceCollection live where the collection does, so they show up without another using.
@@ -62,7 +62,11 @@ public static class SipFailoverServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<SipFailoverOptions>>().Get(name),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetRequiredService<FailoverTelemetry>(),
+            ownsTelemetry: false,
+            connectionFactory: null,
+            Random.Shared));
+        RegionHealthMonitorRegistry.Register(services, new RegionMonitorRegistration(name, "SIP", sp => sp.GetRequiredKeyedService<SipFailoverClient>(name)));
         return services;
     }
 }

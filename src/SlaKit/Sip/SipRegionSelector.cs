@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlaKit.Probes;
 using SlaKit.Regions;
-using SlaKit.Telemetry;
 
 namespace SlaKit.Sip;
 
@@ -17,25 +16,23 @@ namespace SlaKit.Sip;
 /// <c>Retry-After</c> are left out, unless every region is, in which case all are returned in priority order.</para>
 /// <para>Reporting: a final response other than 503 is a success; a 503 with <c>Retry-After</c> keeps the region out for
 /// that long (RFC 3261 §21.5.4); a 503 without it, a timeout or a transport error is a failure.
-/// <see cref="SipFailoverOptions.FailuresToMarkDown"/> failures in a row mark the region Unhealthy.</para>
-/// <para>Without probes, an Unhealthy region is offered first again after <see cref="SipFailoverOptions.BreakDuration"/>, to
+/// <see cref="RegionSetOptions.FailuresToMarkDown"/> failures in a row mark the region Unhealthy.</para>
+/// <para>Without probes, an Unhealthy region is offered first again after <see cref="RegionSetOptions.BreakDuration"/>, to
 /// one request at a time, until that attempt is reported (or Timer F passes). Once probe results are reported with
 /// <see cref="ReportProbeResult(string, HealthProbeResult)"/>, only probes bring regions back.</para>
 /// Thread-safe.
 /// </remarks>
 public sealed class SipRegionSelector : IRegionHealthMonitor
 {
-    private readonly RegionState[] _regions;
+    private readonly RegionSet _core;
+    private readonly IReadOnlyList<RegionState> _regions;
     private readonly SipTarget[] _targets;
     private readonly Region[] _configured;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly Random _random;
     private readonly Lock _trialGate = new();
     private readonly DateTimeOffset?[] _trialUntil;
     private readonly TimeSpan _trialHold;
     private int _probed;
-    private RegionState? _active;
 
     /// <summary>Creates a selector.</summary>
     /// <param name="name">The name of the client or trunk, for logs and events.</param>
@@ -45,39 +42,40 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty, or <paramref name="options"/> are invalid (the message names each problem).</exception>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public SipRegionSelector(string name, SipFailoverOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : this(name, options, timeProvider, loggerFactory, Random.Shared)
+        : this(name, options, timeProvider, loggerFactory, Random.Shared, FailoverTelemetry.Shared)
     {
     }
 
-    internal SipRegionSelector(string name, SipFailoverOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, Random random)
+    internal SipRegionSelector(string name, SipFailoverOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, Random random, FailoverTelemetry telemetry)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
         SipFailoverOptionsValidator.ThrowIfInvalid(name, options, nameof(options));
-        ClientName = name;
         _time = timeProvider ?? TimeProvider.System;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}");
-        _random = random;
+        ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}");
         _trialHold = options.AttemptTimeout ?? options.Timers.TimerF;
 
         _configured = [.. options.Regions];
-        _regions = new RegionState[_configured.Length];
+        _core = new RegionSet(name, options, RegionSelectionMode.PriorityWeighted, _configured.Length, _time, logger, telemetry, random);
+        _regions = _core.Regions;
         _targets = new SipTarget[_configured.Length];
         _trialUntil = new DateTimeOffset?[_configured.Length];
-        RegionHealthPolicy policy = options.HealthPolicy;
         for (int i = 0; i < _configured.Length; i++)
         {
-            _regions[i] = new RegionState(_configured[i], policy, OnHealthChanged);
             SipTarget.TryParse(_configured[i].Endpoint.OriginalString, options.Transport, out SipTarget? target, out _);
             _targets[i] = target!;
         }
     }
 
     /// <inheritdoc/>
-    public event EventHandler<RegionHealthChangedEventArgs>? HealthChanged;
+    public event EventHandler<RegionHealthChangedEventArgs>? HealthChanged
+    {
+        add => _core.HealthChanged += value;
+        remove => _core.HealthChanged -= value;
+    }
 
     /// <inheritdoc/>
-    public string ClientName { get; }
+    public string ClientName => _core.ClientName;
 
     /// <summary>The regions, in configuration order.</summary>
     public IReadOnlyList<Region> Regions => _configured;
@@ -89,7 +87,10 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
 
     internal TimeProvider Time => _time;
 
-    internal ILogger Logger => _logger;
+    internal ILogger Logger => _core.Logger;
+
+    /// <summary>The protocol-neutral core: health, plans, logs and metrics.</summary>
+    internal RegionSet Core => _core;
 
     /// <summary>The regions to try for one request, best first; never empty.</summary>
     /// <returns>The regions in the order to try them.</returns>
@@ -171,12 +172,12 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         Record(_regions[IndexOf(region)], SipAttemptOutcomeKind.TransportError, $"a transport error ({detail ?? "unreachable"})", null);
 
     /// <inheritdoc/>
-    public IReadOnlyList<RegionStatus> GetStatus() => RegionStates.StatusAt(_regions, _time.GetUtcNow());
+    public IReadOnlyList<RegionStatus> GetStatus() => _core.GetStatus();
 
     /// <inheritdoc/>
     public void ReportProbeResult(string regionName, RegionHealth observed, string? detail = null)
     {
-        int index = RegionStates.IndexForProbe(_regions, regionName, observed, $"SIP client '{ClientName}'");
+        int index = _core.IndexForProbe(regionName, observed);
         Volatile.Write(ref _probed, 1);
         _regions[index].RecordProbe(_time.GetUtcNow(), observed, detail ?? observed.ToString());
     }
@@ -187,32 +188,26 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     /// <exception cref="ArgumentException">The client has no region of that name.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The result's status is unknown.</exception>
     public void ReportProbeResult(string regionName, HealthProbeResult result) =>
-        ReportProbeResult(regionName, result.Status switch
-        {
-            ProbeStatus.Healthy => RegionHealth.Healthy,
-            ProbeStatus.Degraded => RegionHealth.Degraded,
-            ProbeStatus.Unhealthy => RegionHealth.Unhealthy,
-            _ => throw new ArgumentOutOfRangeException(nameof(result), result.Status, "Unknown probe status."),
-        }, result.Detail);
+        ReportProbeResult(regionName, RegionSet.HealthOf(result.Status), result.Detail);
 
     /// <summary>Orders the regions for one request; a trial region, when one is due and allowed, comes first.</summary>
     internal IReadOnlyList<RegionState> Plan(bool allowTrial)
     {
         DateTimeOffset now = _time.GetUtcNow();
         ReleaseExpiredTrials(now);
-        RegionPlan plan = RegionSelector.Plan(_regions, now, allowTrial, RegionSelectionMode.PriorityWeighted, _regions.Length, _random);
+        RegionPlan plan = _core.Plan(now, allowTrial);
         if (plan.IsTrial)
         {
             lock (_trialGate)
             {
-                _trialUntil[Array.IndexOf(_regions, plan.Order[0])] = now + _trialHold;
+                _trialUntil[IndexOf(plan.Order[0])] = now + _trialHold;
             }
         }
 
         return plan.Order;
     }
 
-    internal SipTarget TargetOf(RegionState state) => _targets[Array.IndexOf(_regions, state)];
+    internal SipTarget TargetOf(RegionState state) => _targets[IndexOf(state)];
 
     /// <summary>Feeds one attempt's outcome into its region's health.</summary>
     internal void Record(RegionState state, SipAttemptOutcomeKind kind, string? reason, TimeSpan? retryAfter, bool served = true)
@@ -224,7 +219,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
                 state.RecordSuccess(now);
                 if (served)
                 {
-                    NoteServed(state);
+                    _core.NoteServed(state);
                 }
 
                 break;
@@ -242,7 +237,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
 
     private void EndTrial(RegionState state)
     {
-        int index = Array.IndexOf(_regions, state);
+        int index = IndexOf(state);
         lock (_trialGate)
         {
             if (_trialUntil[index] is null)
@@ -258,7 +253,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
 
     private void ReleaseExpiredTrials(DateTimeOffset now)
     {
-        for (int i = 0; i < _regions.Length; i++)
+        for (int i = 0; i < _regions.Count; i++)
         {
             bool expired;
             lock (_trialGate)
@@ -285,26 +280,16 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         return index >= 0 ? index : throw new ArgumentException($"Region '{region.Name}' is not one of SIP client '{ClientName}'s regions.", nameof(region));
     }
 
-    private void NoteServed(RegionState served)
+    private int IndexOf(RegionState state)
     {
-        RegionState? previous = Interlocked.Exchange(ref _active, served);
-        if (previous is not null && previous != served && previous.Region.Priority != served.Region.Priority)
+        for (int i = 0; i < _regions.Count; i++)
         {
-            FailoverLog.RegionSwitched(_logger, ClientName, previous.Region.Name, served.Region.Name);
-        }
-    }
-
-    private void OnHealthChanged(RegionState region, RegionHealth previous, RegionHealth current, string reason)
-    {
-        if (current == RegionHealth.Unhealthy)
-        {
-            FailoverLog.RegionUnhealthy(_logger, ClientName, region.Region.Name, current, previous, reason);
-        }
-        else
-        {
-            FailoverLog.RegionHealthChanged(_logger, ClientName, region.Region.Name, current, previous, reason);
+            if (_regions[i] == state)
+            {
+                return i;
+            }
         }
 
-        HealthChanged?.Invoke(this, new RegionHealthChangedEventArgs(ClientName, region.Region, previous, current, reason));
+        return -1;
     }
 }

@@ -3,7 +3,7 @@ using SlaKit.Telemetry;
 
 namespace SlaKit.IntegrationTests.Sip;
 
-/// <summary>Records <c>slakit.sip.attempts</c> of one client, in order: which region, how it ended.</summary>
+/// <summary>Records the SIP attempts in <c>slakit.failover.attempts</c> (those with a <c>method</c> tag) of one client, in order: which region, how it ended.</summary>
 public sealed class SipAttemptRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
@@ -15,14 +15,14 @@ public sealed class SipAttemptRecorder : IDisposable
         _client = client;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == SlaKitInstrumentation.MeterName && instrument.Name == "slakit.sip.attempts")
+            if (instrument.Meter.Name == SlaKitInstrumentation.MeterName && instrument.Name == "slakit.failover.attempts")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
         _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
         {
-            string? client = null, region = null, outcome = null;
+            string? client = null, region = null, outcome = null, method = null;
             foreach (KeyValuePair<string, object?> tag in tags)
             {
                 switch (tag.Key)
@@ -30,10 +30,11 @@ public sealed class SipAttemptRecorder : IDisposable
                     case "client": client = tag.Value as string; break;
                     case "region": region = tag.Value as string; break;
                     case "outcome": outcome = tag.Value as string; break;
+                    case "method": method = tag.Value as string; break;
                 }
             }
 
-            if (client == _client)
+            if (client == _client && method is not null)
             {
                 lock (_attempts)
                 {

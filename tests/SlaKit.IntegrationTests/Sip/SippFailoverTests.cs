@@ -27,7 +27,7 @@ public sealed class SippFailoverTests
 
         Assert.Equal("spare", first.Headers["Server"]);
         Assert.Equal("spare", second.Headers["Server"]);
-        Assert.Equal([("busy", "service_unavailable"), ("spare", "answered"), ("spare", "answered")], recorder.Attempts);
+        Assert.Equal([("busy", "transient_status"), ("spare", "success"), ("spare", "success")], recorder.Attempts);
         Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
     }
 
@@ -52,7 +52,7 @@ public sealed class SippFailoverTests
         SipResponse response = await client.SendAsync(Options(), Ct);
 
         Assert.Equal("good", response.Headers["Server"]);
-        Assert.Equal([("busy", "service_unavailable"), ("silent", "timeout"), ("closed", "transport_error"), ("good", "answered")], recorder.Attempts);
+        Assert.Equal([("busy", "transient_status"), ("silent", "timeout"), ("closed", "transport_error"), ("good", "success")], recorder.Attempts);
     }
 
     [Fact]

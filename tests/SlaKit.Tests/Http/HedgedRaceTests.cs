@@ -18,10 +18,10 @@ public sealed class HedgedRaceTests : IDisposable
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
-    private readonly FailoverTelemetry _telemetry = new(null, static () => []);
+    private readonly FailoverTelemetry _telemetry = new(null);
     private readonly HeldTerminal _terminal = new();
     private readonly List<(string Region, RegionHealth To, string Reason)> _changes = [];
-    private RegionFailoverClient _client = null!;
+    private HttpRegionSet _client = null!;
     private HttpMessageInvoker _invoker = null!;
 
     public HedgedRaceTests()
@@ -45,8 +45,8 @@ public sealed class HedgedRaceTests : IDisposable
         options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
         options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
         configure?.Invoke(options);
-        _client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
-        _client.HealthChanged += (_, e) =>
+        _client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
+        _client.Core.HealthChanged += (_, e) =>
         {
             lock (_changes)
             {
@@ -231,7 +231,7 @@ public sealed class HedgedRaceTests : IDisposable
     [Fact]
     public async Task A_listener_that_throws_changes_nothing_for_the_request_or_the_verdict()
     {
-        _client.HealthChanged += (_, _) => throw new InvalidOperationException("a careless listener");
+        _client.Core.HealthChanged += (_, _) => throw new InvalidOperationException("a careless listener");
         await LearnAsync(3, TimeSpan.FromMilliseconds(10));
 
         Task<HttpResponseMessage> sending = Get();

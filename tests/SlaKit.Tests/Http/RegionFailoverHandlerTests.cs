@@ -12,7 +12,7 @@ namespace SlaKit.Tests.Http;
 public sealed class RegionFailoverHandlerTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly FailoverTelemetry _telemetry = new(null, static () => []);
+    private readonly FailoverTelemetry _telemetry = new(null);
     private readonly Dictionary<string, Func<HttpRequestMessage, HttpResponseMessage>> _regions = [];
     private readonly List<(string Host, HttpMethod Method)> _calls = [];
 
@@ -24,7 +24,7 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
         options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
         configure?.Invoke(options);
-        var client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
+        var client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
         var handler = new RegionFailoverHandler(client) { InnerHandler = new Terminal(this) };
         return new HttpMessageInvoker(handler);
     }

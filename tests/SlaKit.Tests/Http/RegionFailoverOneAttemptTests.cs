@@ -14,9 +14,9 @@ namespace SlaKit.Tests.Http;
 public sealed class RegionFailoverOneAttemptTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
-    private readonly FailoverTelemetry _telemetry = new(null, static () => []);
+    private readonly FailoverTelemetry _telemetry = new(null);
     private readonly LaterTerminal _terminal = new();
-    private RegionFailoverClient _client = null!;
+    private HttpRegionSet _client = null!;
     private HttpMessageInvoker _invoker = null!;
 
     public RegionFailoverOneAttemptTests() => Start();
@@ -33,7 +33,7 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         var options = new RegionFailoverOptions { Hedging = HedgingMode.Off };
         options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
         configure?.Invoke(options);
-        _client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
+        _client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
         _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = _terminal });
     }
 
@@ -148,7 +148,7 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(2));
         RegionFailoverException open = await Assert.ThrowsAsync<RegionFailoverException>(() => third);
         Assert.Equal(RegionAttemptOutcomeKind.CircuitOpen, Assert.Single(open.Outcomes).Kind);
-        Assert.Equal(RegionHealth.Unhealthy, Assert.Single(_client.GetStatus()).Health);
+        Assert.Equal(RegionHealth.Unhealthy, Assert.Single(_client.Core.GetStatus()).Health);
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         _terminal.Answer(new HttpResponseMessage(HttpStatusCode.OK));
         using HttpResponseMessage response = await next;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(RegionHealth.Healthy, Assert.Single(_client.GetStatus()).Health);
+        Assert.Equal(RegionHealth.Healthy, Assert.Single(_client.Core.GetStatus()).Health);
     }
 
     /// <summary>Holds each request until the test answers it; cancelling the request's token fails it, as a socket would.</summary>

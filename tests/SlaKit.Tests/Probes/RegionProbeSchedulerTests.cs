@@ -11,8 +11,8 @@ namespace SlaKit.Tests.Probes;
 public sealed class RegionProbeSchedulerTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly FailoverTelemetry _telemetry = new(null, static () => []);
-    private readonly RegionFailoverClient _client;
+    private readonly FailoverTelemetry _telemetry = new(null);
+    private readonly HttpRegionSet _client;
     private ProbeStatus _next = ProbeStatus.Healthy;
     private int _probes;
 
@@ -21,7 +21,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         var options = new RegionFailoverOptions { FailbackDelay = TimeSpan.FromSeconds(10) };
         options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
         options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
-        _client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
+        _client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
     }
 
     public void Dispose() => _telemetry.Dispose();
@@ -29,13 +29,13 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     private static ProbeScheduleOptions EverySecond => new() { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(500), Jitter = 0 };
 
     private RegionProbeScheduler Scheduler(IHealthProbe? probe = null) =>
-        new(_client, "a", probe ?? new DelegateProbe(_ =>
+        new(_client.Core, "a", probe ?? new DelegateProbe(_ =>
         {
             Interlocked.Increment(ref _probes);
             return ValueTask.FromResult(new HealthProbeResult(_next, TimeSpan.FromMilliseconds(1), _next.ToString()));
         }), EverySecond, _time);
 
-    private RegionStatus A => _client.GetStatus()[0];
+    private RegionStatus A => _client.Core.GetStatus()[0];
 
     /// <summary>Advances the fake clock in small steps, letting the scheduler's continuations run between them.</summary>
     private async Task AdvanceAsync(TimeSpan span)
@@ -151,12 +151,12 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         await using RegionProbeScheduler scheduler = Scheduler();
         _next = ProbeStatus.Unhealthy;
         scheduler.Start();
-        Assert.True(await Until(() => _client.IsActivelyProbed));
+        Assert.True(await Until(() => _client.Core.IsActivelyProbed));
 
         Assert.False(_client.Plan(allowTrial: true).IsTrial);
 
         await scheduler.StopAsync();
-        Assert.False(_client.IsActivelyProbed);
+        Assert.False(_client.Core.IsActivelyProbed);
     }
 
     [Fact]
@@ -177,10 +177,10 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     public void Bad_arguments_are_named()
     {
         var probe = new DelegateProbe(_ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "")));
-        Assert.Equal("regionName", Assert.Throws<ArgumentException>(() => new RegionProbeScheduler(_client, "nowhere", probe)).ParamName);
-        Assert.Equal("Interval", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client, "a", probe, new ProbeScheduleOptions { Interval = TimeSpan.Zero })).ParamName);
-        Assert.Equal("Timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client, "a", probe, new ProbeScheduleOptions { Timeout = TimeSpan.Zero })).ParamName);
-        Assert.Equal("Jitter", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client, "a", probe, new ProbeScheduleOptions { Jitter = 0.9 })).ParamName);
+        Assert.Equal("regionName", Assert.Throws<ArgumentException>(() => new RegionProbeScheduler(_client.Core, "nowhere", probe)).ParamName);
+        Assert.Equal("Interval", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client.Core, "a", probe, new ProbeScheduleOptions { Interval = TimeSpan.Zero })).ParamName);
+        Assert.Equal("Timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client.Core, "a", probe, new ProbeScheduleOptions { Timeout = TimeSpan.Zero })).ParamName);
+        Assert.Equal("Jitter", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client.Core, "a", probe, new ProbeScheduleOptions { Jitter = 0.9 })).ParamName);
     }
 
     /// <summary>Waits (bounded, in real time) for work already due on the fake clock to run.</summary>

@@ -269,6 +269,6 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
         options.Regions.Add(_secondary);
         configure?.Invoke(options);
         var connections = new Dictionary<SipTarget, InMemorySipConnection> { [_a.Target] = _a, [_b.Target] = _b };
-        return _client = new SipFailoverClient("carrier", options, _time, null, null, target => connections[target], new Random(1));
+        return _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, target => connections[target], new Random(1));
     }
 }

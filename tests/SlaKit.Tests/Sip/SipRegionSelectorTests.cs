@@ -219,7 +219,7 @@ public class SipRegionSelectorTests
 
     private SipRegionSelector Selector(params Region[] regions) => Selector(new Random(1), regions);
 
-    private SipRegionSelector Selector(Random random, params Region[] regions) => new("carrier", Options(regions), _time, null, random);
+    private SipRegionSelector Selector(Random random, params Region[] regions) => new("carrier", Options(regions), _time, null, random, FailoverTelemetry.Shared);
 
     private static SipFailoverOptions Options(params Region[] regions)
     {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
-using SlaKit.Regions;
 
-namespace SlaKit.Telemetry;
+namespace SlaKit.Regions;
 
 /// <summary>The failover logs, source-generated so that disabled levels cost nothing.</summary>
 internal static partial class FailoverLog

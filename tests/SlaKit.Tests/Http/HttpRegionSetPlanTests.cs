@@ -7,19 +7,19 @@ using SlaKit.Telemetry;
 namespace SlaKit.Tests.Http;
 
 /// <summary>How a client reuses its plans: one per set of regions down, never a trial, rebuilt when that set changes.</summary>
-public sealed class RegionFailoverClientPlanTests : IDisposable
+public sealed class HttpRegionSetPlanTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly FailoverTelemetry _telemetry = new(null, static () => []);
-    private readonly RegionFailoverClient _client;
+    private readonly FailoverTelemetry _telemetry = new(null);
+    private readonly HttpRegionSet _client;
 
-    public RegionFailoverClientPlanTests()
+    public HttpRegionSetPlanTests()
     {
         var options = new RegionFailoverOptions();
         options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
         options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
         options.Regions.Add(new Region("c", new Uri("http://c.invalid/")) { Priority = 2 });
-        _client = new RegionFailoverClient("payments", options, _time, NullLogger.Instance, _telemetry);
+        _client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
     }
 
     public void Dispose() => _telemetry.Dispose();

@@ -1,0 +1,125 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using SlaKit.Regions;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// The HTTP side of one failover client, shared by every handler instance <see cref="IHttpClientFactory"/> creates for it:
+/// the protocol-neutral <see cref="RegionSet"/> (health, plans, probes, logs, metrics), each region's Polly pipeline
+/// (circuit breaker and attempt timeout) and URI cache, the client's options and its pool of request runs.
+/// </summary>
+internal sealed class HttpRegionSet
+{
+    private readonly Dictionary<RegionState, RegionLane> _lanes = [];
+
+    public HttpRegionSet(string name, RegionFailoverOptions options, TimeProvider timeProvider, ILogger logger, FailoverTelemetry telemetry)
+    {
+        Options = options;
+        Runs = new RequestRunPool(timeProvider);
+        Core = new RegionSet(name, options, options.Selection, options.MaxAttempts ?? options.Regions.Count, timeProvider, logger, telemetry, Random.Shared);
+        foreach (RegionState state in Core.Regions)
+        {
+            ResiliencePipeline<HttpResponseMessage> breaker = BuildBreaker(state, options, timeProvider);
+            _lanes[state] = new RegionLane(breaker, BuildTimed(breaker, state, options, timeProvider));
+        }
+    }
+
+    /// <summary>The protocol-neutral core: the client's monitor, its plans and its telemetry.</summary>
+    public RegionSet Core { get; }
+
+    /// <summary>The client's name.</summary>
+    public string ClientName => Core.ClientName;
+
+    public RegionFailoverOptions Options { get; }
+
+    public TimeProvider Time => Core.Time;
+
+    public IReadOnlyList<RegionState> Regions => Core.Regions;
+
+    public FailoverTelemetry Telemetry => Core.Telemetry;
+
+    public ILogger Logger => Core.Logger;
+
+    /// <summary>What each attempt against <paramref name="region"/> uses: its Polly pipeline and its URI cache.</summary>
+    public RegionLane LaneFor(RegionState region) => _lanes[region];
+
+    /// <summary>Pooled per-request state, reused by requests that ended with nothing left running.</summary>
+    public RequestRunPool Runs { get; }
+
+    /// <summary>Orders the regions for one request; a request may be a trial only while no probe watches the regions.</summary>
+    public RegionPlan Plan(bool allowTrial) => Core.Plan(allowTrial);
+
+    /// <summary>Orders the regions for one request made at <paramref name="now"/>.</summary>
+    public RegionPlan Plan(DateTimeOffset now, bool allowTrial) => Core.Plan(now, allowTrial);
+
+    /// <summary>Notes which region served a request, counting and logging a switch to another priority.</summary>
+    public void NoteServed(RegionState served) => Core.NoteServed(served);
+
+    /// <summary>
+    /// How long an attempt against <paramref name="region"/> may run before it is overdue, when another region has
+    /// answered within its own bound: <see cref="RegionFailoverOptions.AdaptiveHedgingMultiplier"/> × the region's recent
+    /// p99, at least <see cref="RegionFailoverOptions.HedgingDelay"/>; and <see cref="RegionFailoverOptions.ColdStartAllowance"/>
+    /// while the region has no p99 yet, since its first answers pay for the connection, TLS and JIT.
+    /// </summary>
+    public TimeSpan OverdueBound(RegionState region) =>
+        region.UsualLatencyBound(Options.HedgingDelay, Options.AdaptiveHedgingMultiplier) ?? Options.ColdStartAllowance;
+
+    /// <summary>The <see cref="ResilienceContext"/> property through which the circuit breaker learns whether a cancelled attempt timed out.</summary>
+    public static readonly ResiliencePropertyKey<RequestRun> RunKey = new("slakit.run");
+
+    /// <summary>Counts one attempt.</summary>
+    public void CountAttempt(RegionState region, RegionAttemptOutcomeKind outcome) => Core.CountAttempt(region, OutcomeTag(outcome));
+
+    /// <summary>Whether an answer's status is transient: 408, 429 or 5xx.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    private static string OutcomeTag(RegionAttemptOutcomeKind outcome) => outcome switch
+    {
+        RegionAttemptOutcomeKind.Success => "success",
+        RegionAttemptOutcomeKind.TransientStatus => "transient_status",
+        RegionAttemptOutcomeKind.TransportError => "transport_error",
+        RegionAttemptOutcomeKind.Timeout => "timeout",
+        RegionAttemptOutcomeKind.CircuitOpen => "circuit_open",
+        _ => "cancelled",
+    };
+
+    /// <summary>
+    /// The region's circuit breaker, which catches a region that fails often but never FailuresToMarkDown times in a
+    /// row. It counts transport errors, transient statuses and attempt timeouts: Polly's (<see cref="TimeoutRejectedException"/>)
+    /// and a request's own (<see cref="RequestRun.AttemptTimedOut"/>), never the caller's cancellation.
+    /// </summary>
+    private ResiliencePipeline<HttpResponseMessage> BuildBreaker(RegionState state, RegionFailoverOptions options, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{Core.ClientName}:{state.Region.Name}" }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.BreakDuration,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                    { Exception: OperationCanceledException } => args.Context.Properties.TryGetValue(RunKey, out RequestRun? run) && run.AttemptTimedOut,
+                    { Result: { } response } => IsTransient(response.StatusCode),
+                    _ => false,
+                }),
+                OnOpened = args =>
+                {
+                    state.MarkDown(timeProvider.GetUtcNow(), "its circuit breaker opened");
+                    return default;
+                },
+            })
+            .Build();
+
+    /// <summary>The region's circuit breaker around Polly's attempt timeout: what an attempt uses when its request may make more than one.</summary>
+    private ResiliencePipeline<HttpResponseMessage> BuildTimed(ResiliencePipeline<HttpResponseMessage> breaker, RegionState state, RegionFailoverOptions options, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{Core.ClientName}:{state.Region.Name}:timed" }
+            .AddPipeline(breaker)
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+}
