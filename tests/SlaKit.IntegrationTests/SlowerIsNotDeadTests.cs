@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
-using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Regions;
 

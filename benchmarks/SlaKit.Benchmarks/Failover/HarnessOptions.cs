@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SlaKit.Benchmarks.Failover;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlaKit.Probes;
-using SlaKit.Telemetry;
 
 namespace SlaKit.Regions;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Http;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Probes;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Http;
 using SlaKit.Regions;
-using SlaKit.Telemetry;
 
 namespace SlaKit.Tests.Http;
 

@@ -2,8 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Budgets;
+using SlaKit.Tests.Budgets;
 
-namespace SlaKit.Tests.Budgets;
+namespace SlaKit.Tests.HealthChecks;
 
 public sealed class ErrorBudgetHealthCheckTests
 {

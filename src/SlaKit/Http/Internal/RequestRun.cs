@@ -1,5 +1,4 @@
 using SlaKit.Regions;
-using SlaKit.Telemetry;
 
 namespace SlaKit.Http;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SlaKit.Budgets;
 
-namespace SlaKit.Budgets;
+namespace SlaKit.HealthChecks;
 
 /// <summary>
 /// An error budget as a health check: Unhealthy while a page alert is active, Degraded while a ticket alert is,

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SlaKit.Regions;
 
-namespace SlaKit.Http;
+namespace SlaKit.HealthChecks;
 
 /// <summary>
 /// One failover client's regions as a health check: Healthy when every region is, Degraded while some region is

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SlaKit.Budgets;
-using SlaKit.Http;
+using SlaKit.HealthChecks;
 using SlaKit.Regions;
 
 namespace Microsoft.Extensions.DependencyInjection;
