@@ -46,7 +46,7 @@ internal static class ProbeCommand
                     {
                         if (i > 0 && pause > TimeSpan.Zero)
                         {
-                            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                            await Task.Delay(pause, TimeProvider.System, cancellationToken).ConfigureAwait(false);
                         }
 
                         results.Add(await probe.ProbeAsync(cancellationToken).ConfigureAwait(false));

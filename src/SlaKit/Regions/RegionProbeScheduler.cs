@@ -157,9 +157,10 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
             probe = Task.FromException<HealthProbeResult>(exception); // thrown before its first await: handled as below
         }
 
-        // Completes (cancelled) at the timeout or on stopping; it needs no timer of its own.
-        var deadline = Task.Delay(Timeout.Infinite, linked.Token);
-        Task first = await Task.WhenAny(probe, deadline).ConfigureAwait(false);
+        // Completes at the timeout or on stopping: the linked token's timer is the only one.
+        var deadline = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using CancellationTokenRegistration onDeadline = linked.Token.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), deadline);
+        Task first = await Task.WhenAny(probe, deadline.Task).ConfigureAwait(false);
         if (first != probe)
         {
             // The probe ignored its token: report it Unhealthy now and keep it from overlapping the next one.

@@ -9,7 +9,7 @@ public class AvailabilityMeasurementTests
         new(2026, month, day, hour, minute, second, TimeSpan.Zero);
 
     [Fact]
-    public void NoIncidents_IsPerfect()
+    public void No_incidents_is_perfect()
     {
         MeasuredAvailability m = AvailabilityMeasurement.Measure([], April);
         Assert.Equal(Availability.Perfect, m.Availability);
@@ -21,7 +21,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void OverlappingIncidents_AreCountedOnce()
+    public void Overlapping_incidents_are_counted_once()
     {
         // 10:00–10:30 and 10:15–10:43:12 merge into one outage of 43m 12s: exactly 99.9% of a 30-day month.
         Incident[] incidents =
@@ -36,7 +36,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void DuplicateAndContainedIncidents_AreCountedOnce()
+    public void Duplicate_and_contained_incidents_are_counted_once()
     {
         Incident[] incidents =
         [
@@ -50,7 +50,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void TouchingIncidents_AreMerged()
+    public void Touching_incidents_are_merged()
     {
         Incident[] incidents =
         [
@@ -64,7 +64,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void SeparateIncidents_AreSeparateOutages()
+    public void Separate_incidents_are_separate_outages()
     {
         Incident[] incidents =
         [
@@ -77,7 +77,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void PartsOutsideTheWindow_AreClipped()
+    public void Parts_outside_the_window_are_clipped()
     {
         Incident[] incidents =
         [
@@ -94,7 +94,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void IncidentCoveringTheWholeWindow_IsZero()
+    public void Incident_covering_the_whole_window_is_zero()
     {
         MeasuredAvailability m = AvailabilityMeasurement.Measure([new Incident(At(3, 1, 0), At(6, 1, 0))], April);
         Assert.Equal(Availability.Zero, m.Availability);
@@ -104,7 +104,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void ExplicitWindow_MeasuresThatWindow()
+    public void Explicit_window_measures_that_window()
     {
         DateTimeOffset start = At(4, 10, 0);
         MeasuredAvailability m = AvailabilityMeasurement.Measure([new Incident(At(4, 10, 23, 30), At(4, 11, 1))], start, start.AddDays(1));
@@ -117,7 +117,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void IncidentSpanningAMonthBoundary_IsSplitBetweenMonths()
+    public void Incident_spanning_a_month_boundary_is_split_between_months()
     {
         Incident[] incidents = [new(At(3, 31, 22), At(4, 1, 2))];
         IReadOnlyList<MeasuredAvailability> months = AvailabilityMeasurement.MeasureCalendarMonths(
@@ -135,7 +135,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void IncidentAcrossAYearEnd_IsSplitBetweenDecemberAndJanuary()
+    public void Incident_across_a_year_end_is_split_between_december_and_january()
     {
         var incident = new Incident(new DateTimeOffset(2026, 12, 31, 23, 45, 0, TimeSpan.Zero), new DateTimeOffset(2027, 1, 1, 0, 15, 0, TimeSpan.Zero));
         IReadOnlyList<MeasuredAvailability> months = AvailabilityMeasurement.MeasureCalendarMonths(
@@ -144,7 +144,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void MeasureCalendarMonths_OneMonth_AndAFullYear()
+    public void Measure_calendar_months_one_month_and_a_full_year()
     {
         SlaPeriod jan = SlaPeriod.CalendarMonth(2026, 1);
         Assert.Single(AvailabilityMeasurement.MeasureCalendarMonths([], jan, jan));
@@ -154,7 +154,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void HalfWeightForAnHour_IsThirtyMinutes()
+    public void Half_weight_for_an_hour_is_thirty_minutes()
     {
         MeasuredAvailability m = AvailabilityMeasurement.Measure([new Incident(At(4, 2, 8), At(4, 2, 9), 0.5)], April);
         Assert.Equal(TimeSpan.FromMinutes(30), m.Downtime);
@@ -162,7 +162,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void FullOutageOverlappingAPartialOne_CountsTheHeavierNotTheSum()
+    public void Full_outage_overlapping_a_partial_one_counts_the_heavier_not_the_sum()
     {
         // Partial (0.5) 08:00–09:00, full 08:00–08:20: 20 min full + 40 min at half = 40 min (the sum would be 50).
         Incident[] incidents =
@@ -177,7 +177,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void FullOutageInsideAPartialOne_CountsTheHeavierNotTheSum()
+    public void Full_outage_inside_a_partial_one_counts_the_heavier_not_the_sum()
     {
         // Partial (0.5) 08:00–09:00, full 08:20–08:40: 10 + 20 + 10 = 40 min.
         Incident[] incidents =
@@ -189,7 +189,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void OverlappingPartialOutages_CountTheHeaviestAtEachInstant()
+    public void Overlapping_partial_outages_count_the_heaviest_at_each_instant()
     {
         // 0.25 over 08:00–10:00, 0.5 over 09:00–11:00, 0.25 again over 10:30–12:00:
         // 60 min × .25 + 120 min × .5 + 60 min × .25 = 15 + 60 + 15 = 90 min.
@@ -205,7 +205,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void TouchingPartialOutagesOfEqualWeight_AreOneOutage()
+    public void Touching_partial_outages_of_equal_weight_are_one_outage()
     {
         Incident[] incidents =
         [
@@ -219,7 +219,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void WholeMinutesOnly_IgnoresOutagesUnderAMinute()
+    public void Whole_minutes_only_ignores_outages_under_a_minute()
     {
         MeasuredAvailability m = AvailabilityMeasurement.Measure([new Incident(At(4, 2, 8), At(4, 2, 8, 0, 59))], April, WholeMinutes);
         Assert.Equal(Availability.Perfect, m.Availability);
@@ -230,7 +230,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void WholeMinutesOnly_RoundsDownToWholeMinutes()
+    public void Whole_minutes_only_rounds_down_to_whole_minutes()
     {
         MeasuredAvailability m = AvailabilityMeasurement.Measure([new Incident(At(4, 2, 8), At(4, 2, 8, 1, 30))], April, WholeMinutes);
         Assert.Equal(TimeSpan.FromSeconds(60), m.Downtime);
@@ -244,7 +244,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void WholeMinutesOnly_RoundsEachOutageOnItsOwn()
+    public void Whole_minutes_only_rounds_each_outage_on_its_own()
     {
         // Two 90 s outages count 60 s each (120 s), not 180 s rounded once.
         Incident[] incidents =
@@ -256,7 +256,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void MttrAndMtbf_KnownAnswers()
+    public void Mttr_and_mtbf_known_answers()
     {
         // Outages of 10 and 20 minutes in a 30-day month:
         // MTTR = 15 min; MTBF = (2,592,000 s − 1,800 s) / 2 = 1,295,100 s.
@@ -272,7 +272,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void ExactlyTheAllowedDowntime_MeasuresExactlyTheTarget()
+    public void Exactly_the_allowed_downtime_measures_exactly_the_target()
     {
         // 99.99% of a 31-day month (2,678,400 s) is 267.84 s.
         SlaPeriod january = SlaPeriod.CalendarMonth(2026, 1);
@@ -287,7 +287,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void IncidentsWithOffsets_AreMeasuredInUtc()
+    public void Incidents_with_offsets_are_measured_in_utc()
     {
         // 01:30+02:00 is 23:30 UTC on 31 March, so only 30 min of this incident falls in April.
         var incident = new Incident(new DateTimeOffset(2026, 4, 1, 1, 30, 0, TimeSpan.FromHours(2)), new DateTimeOffset(2026, 4, 1, 2, 30, 0, TimeSpan.FromHours(2)));
@@ -295,7 +295,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void ZeroLengthIncidents_AreNotOutages()
+    public void Zero_length_incidents_are_not_outages()
     {
         MeasuredAvailability m = AvailabilityMeasurement.Measure([new Incident(At(4, 2, 8), At(4, 2, 8))], April);
         Assert.Equal(0, m.IncidentCount);
@@ -303,7 +303,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void Measure_CalendarQuarter_AndYear()
+    public void Measure_calendar_quarter_and_year()
     {
         Incident[] incidents = [new(At(3, 31, 23), At(4, 1, 1))];
         MeasuredAvailability q1 = AvailabilityMeasurement.Measure(incidents, SlaPeriod.CalendarQuarter(2026, 1));
@@ -317,7 +317,7 @@ public class AvailabilityMeasurementTests
     // ---- Bad input ----
 
     [Fact]
-    public void Measure_WindowEndNotAfterStart_Throws()
+    public void Measure_window_end_not_after_start_throws()
     {
         DateTimeOffset start = At(4, 1, 0);
         Assert.Equal("windowEnd", Assert.Throws<ArgumentOutOfRangeException>(() => AvailabilityMeasurement.Measure([], start, start)).ParamName);
@@ -325,7 +325,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void Measure_NonCalendarPeriod_Throws()
+    public void Measure_non_calendar_period_throws()
     {
         Assert.Equal("period", Assert.Throws<ArgumentException>(() => AvailabilityMeasurement.Measure([], SlaPeriod.Month())).ParamName);
         Assert.Equal("period", Assert.Throws<ArgumentException>(() => AvailabilityMeasurement.Measure([], SlaPeriod.Rolling(TimeSpan.FromDays(30)))).ParamName);
@@ -333,7 +333,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void MeasureCalendarMonths_LastBeforeFirst_Throws()
+    public void Measure_calendar_months_last_before_first_throws()
     {
         ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(
             () => AvailabilityMeasurement.MeasureCalendarMonths([], SlaPeriod.CalendarMonth(2026, 5), SlaPeriod.CalendarMonth(2026, 4)));
@@ -341,7 +341,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void MeasureCalendarMonths_NonMonthBounds_Throw()
+    public void Measure_calendar_months_non_month_bounds_throw()
     {
         Assert.Equal("firstMonth", Assert.Throws<ArgumentException>(
             () => AvailabilityMeasurement.MeasureCalendarMonths([], SlaPeriod.CalendarQuarter(2026, 1), April)).ParamName);
@@ -350,7 +350,7 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
-    public void NullIncidents_Throw()
+    public void Null_incidents_throw()
     {
         Assert.Throws<ArgumentNullException>(() => AvailabilityMeasurement.Measure(null!, April));
         Assert.Throws<ArgumentNullException>(() => AvailabilityMeasurement.Measure(null!, At(4, 1, 0), At(4, 2, 0)));

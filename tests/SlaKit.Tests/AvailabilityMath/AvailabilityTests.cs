@@ -72,7 +72,7 @@ public class AvailabilityTests
 
     [Theory]
     [MemberData(nameof(DowntimeTable))]
-    public void AllowedDowntime_MatchesHandComputedTicks(string period, double percent, string expectedSeconds, string expectedText)
+    public void Allowed_downtime_matches_hand_computed_ticks(string period, double percent, string expectedSeconds, string expectedText)
     {
         _ = expectedText;
         TimeSpan allowed = Availability.FromPercent(percent).AllowedDowntime(PeriodNamed(period));
@@ -81,7 +81,7 @@ public class AvailabilityTests
 
     [Theory]
     [MemberData(nameof(DowntimeTable))]
-    public void AllowedDowntime_FormatsAsHandWrittenText(string period, double percent, string expectedSeconds, string expectedText)
+    public void Allowed_downtime_formats_as_hand_written_text(string period, double percent, string expectedSeconds, string expectedText)
     {
         _ = expectedSeconds;
         TimeSpan allowed = Availability.FromPercent(percent).AllowedDowntime(PeriodNamed(period));
@@ -90,7 +90,7 @@ public class AvailabilityTests
 
     [Theory]
     [MemberData(nameof(DowntimeTable))]
-    public void FromDowntime_IsTheExactInverse(string period, double percent, string expectedSeconds, string expectedText)
+    public void From_downtime_is_the_exact_inverse(string period, double percent, string expectedSeconds, string expectedText)
     {
         _ = expectedText;
         SlaKit.Availability back = Availability.FromDowntime(Seconds(expectedSeconds), PeriodNamed(period));
@@ -99,7 +99,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void AllowedDowntime_OfPerfectAndZero_IsNothingAndEverything()
+    public void Allowed_downtime_of_perfect_and_zero_is_nothing_and_everything()
     {
         Assert.Equal(TimeSpan.Zero, Availability.Perfect.AllowedDowntime(SlaPeriod.Year()));
         Assert.Equal(TimeSpan.FromDays(365), Availability.Zero.AllowedDowntime(SlaPeriod.Year()));
@@ -107,14 +107,14 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void FromDowntime_WholePeriodAndNothing_AreZeroAndPerfect()
+    public void From_downtime_whole_period_and_nothing_are_zero_and_perfect()
     {
         Assert.Equal(Availability.Zero, Availability.FromDowntime(TimeSpan.FromDays(1), SlaPeriod.Day));
         Assert.Equal(Availability.Perfect, Availability.FromDowntime(TimeSpan.Zero, SlaPeriod.Day));
     }
 
     [Fact]
-    public void FromDowntime_ThenAllowedDowntime_RoundTripsToTheTick()
+    public void From_downtime_then_allowed_downtime_round_trips_to_the_tick()
     {
         SlaPeriod year = SlaPeriod.Year(YearConvention.Gregorian);
         Gen.Long[0, year.Length.Ticks].Sample(ticks =>
@@ -138,7 +138,7 @@ public class AvailabilityTests
     [InlineData(50, "50%")]
     [InlineData(100, "100%")]
     [InlineData(0, "0%")]
-    public void ToString_PrintsTheValueWithoutArtifacts(double percent, string expected)
+    public void To_string_prints_the_value_without_artifacts(double percent, string expected)
     {
         SlaKit.Availability availability = Availability.FromPercent(percent);
         Assert.Equal(expected, availability.ToString());
@@ -155,13 +155,13 @@ public class AvailabilityTests
     [InlineData(100)]
     [InlineData(0)]
     [InlineData(12.345)]
-    public void Percent_ReturnsExactlyTheDoubleGiven(double percent)
+    public void Percent_returns_exactly_the_double_given(double percent)
     {
         Assert.Equal(percent, Availability.FromPercent(percent).Percent);
     }
 
     [Fact]
-    public void RatioAndUnavailability_AreTheNearestDoubles()
+    public void Ratio_and_unavailability_are_the_nearest_doubles()
     {
         SlaKit.Availability a = Availability.FromPercent(99.9);
         Assert.Equal(0.999, a.Ratio);
@@ -173,7 +173,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void FromRatio_ReadsFifteenSignificantDigits()
+    public void From_ratio_reads_fifteen_significant_digits()
     {
         // 0.1 + 0.2 is 0.30000000000000004 as a double; read to 15 digits it is 0.3.
         Assert.Equal(Availability.FromRatio(0.3), Availability.FromRatio(0.1 + 0.2));
@@ -188,13 +188,13 @@ public class AvailabilityTests
     [InlineData(3, 99.9)]
     [InlineData(4, 99.99)]
     [InlineData(5, 99.999)]
-    public void FromNines_WholeNumbers_AreExact(double nines, double percent)
+    public void From_nines_whole_numbers_are_exact(double nines, double percent)
     {
         Assert.Equal(Availability.FromPercent(percent), Availability.FromNines(nines));
     }
 
     [Fact]
-    public void Nines_KnownValues()
+    public void Nines_known_values()
     {
         Assert.Equal(3.0, Availability.FromPercent(99.9).Nines, 12);
         Assert.Equal(4.0, Availability.FromPercent(99.99).Nines, 12);
@@ -205,7 +205,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void FromNines_Fractional_IsTenToTheMinusNines()
+    public void From_nines_fractional_is_ten_to_the_minus_nines()
     {
         SlaKit.Availability a = Availability.FromNines(3.5);
         Assert.Equal(3.5, a.Nines, 12);
@@ -213,7 +213,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void SerialOfTwo999_Prints998001()
+    public void Serial_of_two_999_prints_998001()
     {
         SlaKit.Availability a = Availability.FromPercent(99.9);
         SlaKit.Availability serial = Availability.Serial(a, a);
@@ -223,7 +223,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void FromMtbfMttr_PrintsFourSignificantDigitsOfTheUnavailability()
+    public void From_mtbf_mttr_prints_four_significant_digits_of_the_unavailability()
     {
         // 15 min / (720 h + 15 min) = 1/2881 = 0.0347101700...% down, so 99.96528983...% up;
         // four significant digits of 0.03471% down give 99.96529%.
@@ -235,7 +235,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void ToString_WithNumericFormat_AppliesItToThePercentage()
+    public void To_string_with_numeric_format_applies_it_to_the_percentage()
     {
         SlaKit.Availability a = Availability.FromMtbfMttr(TimeSpan.FromHours(720), TimeSpan.FromMinutes(15));
         Assert.Equal("99.97%", a.ToString("F2", CultureInfo.InvariantCulture));
@@ -245,7 +245,7 @@ public class AvailabilityTests
     // ---- Equality and ordering ----
 
     [Fact]
-    public void Default_IsPerfect()
+    public void Default_is_perfect()
     {
         Assert.Equal(Availability.Perfect, default);
         Assert.Equal(100.0, default(SlaKit.Availability).Percent);
@@ -254,7 +254,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void EqualValuesBuiltDifferently_AreEqualWithEqualHashes()
+    public void Equal_values_built_differently_are_equal_with_equal_hashes()
     {
         SlaKit.Availability a = Availability.FromNines(3);
         SlaKit.Availability b = Availability.FromPercent(99.9);
@@ -268,7 +268,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void Ordering_FollowsAvailability()
+    public void Ordering_follows_availability()
     {
         SlaKit.Availability low = Availability.FromPercent(99);
         SlaKit.Availability high = Availability.FromPercent(99.9);
@@ -288,7 +288,7 @@ public class AvailabilityTests
     // ---- Composition: known answers ----
 
     [Fact]
-    public void ParallelOfTwo99_IsExactlyFourNines()
+    public void Parallel_of_two_99_is_exactly_four_nines()
     {
         SlaKit.Availability a = Availability.FromPercent(99);
         Assert.Equal(Availability.FromPercent(99.99), Availability.Parallel(a, a));
@@ -296,7 +296,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void TwoOfThree99_IsExactly999702()
+    public void Two_of_three_99_is_exactly_999702()
     {
         // 3 × 0.99² × 0.01 + 0.99³ = 0.029403 + 0.970299 = 0.999702.
         SlaKit.Availability a = Availability.FromPercent(99);
@@ -307,7 +307,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void KOfN_DifferentComponents_KnownAnswer()
+    public void K_of_n_different_components_known_answer()
     {
         // 2 of {90%, 80%, 50%}: P(at least two up) = .9·.8·.5 + .9·.8·.5 + .9·.2·.5 + .1·.8·.5 = .36 + .36 + .09 + .04 = 0.85.
         SlaKit.Availability result = Availability.KOfN(2,
@@ -316,7 +316,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void SerialAndParallel_EnumerableOverloads_MatchSpanOverloads()
+    public void Serial_and_parallel_enumerable_overloads_match_span_overloads()
     {
         List<SlaKit.Availability> list = [Availability.FromPercent(99.9), Availability.FromPercent(99.5)];
         Assert.Equal(Availability.Serial(list[0], list[1]), Availability.Serial(list));
@@ -329,7 +329,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void SingleComponent_CompositionsAreIdentity()
+    public void Single_component_compositions_are_identity()
     {
         SlaKit.Availability a = Availability.FromPercent(99.95);
         Assert.Equal(a, Availability.Serial(a));
@@ -344,7 +344,7 @@ public class AvailabilityTests
     private static readonly Gen<SlaKit.Availability[]> Components = Component.Array[1, 6];
 
     [Fact]
-    public void Serial_IsAtMostTheWeakestComponent()
+    public void Serial_is_at_most_the_weakest_component()
     {
         Components.Sample(xs =>
         {
@@ -354,7 +354,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void Parallel_IsAtLeastTheStrongestComponent()
+    public void Parallel_is_at_least_the_strongest_component()
     {
         Components.Sample(xs =>
         {
@@ -364,14 +364,14 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void OneOfN_IsParallel()
+    public void One_of_n_is_parallel()
     {
         Components.Sample(xs =>
             Assert.Equal(Availability.Parallel(xs), Availability.KOfN(1, xs)), iter: 2000);
     }
 
     [Fact]
-    public void NOfN_IsSerial()
+    public void N_of_n_is_serial()
     {
         Components.Sample(xs =>
         {
@@ -382,7 +382,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void KOfN_IsMonotoneInK()
+    public void K_of_n_is_monotone_in_k()
     {
         Components.Sample(xs =>
         {
@@ -394,7 +394,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void KOfN_IdenticalComponents_EqualsNCopies()
+    public void K_of_n_identical_components_equals_n_copies()
     {
         Gen.Select(Gen.Int[1, 8], Gen.Int[0, 7], Component).Sample((n, kSeed, a) =>
         {
@@ -405,7 +405,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void NestedCompositions_StayInRange()
+    public void Nested_compositions_stay_in_range()
     {
         Gen.Select(AnyComponent, AnyComponent, AnyComponent).Sample((a, b, c) =>
         {
@@ -431,7 +431,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void KOfN_ThousandComponents_IsSupported()
+    public void K_of_n_thousand_components_is_supported()
     {
         SlaKit.Availability a = Availability.FromPercent(99);
         Assert.Equal(Availability.Serial(Enumerable.Repeat(a, 1000)).UnavailabilityExact,
@@ -442,7 +442,7 @@ public class AvailabilityTests
     // ---- MTBF / MTTR ----
 
     [Fact]
-    public void FromMtbfMttr_KnownAnswers()
+    public void From_mtbf_mttr_known_answers()
     {
         // 999 h up, 1 h down → 99.9%.
         Assert.Equal(Availability.FromPercent(99.9), Availability.FromMtbfMttr(TimeSpan.FromHours(999), TimeSpan.FromHours(1)));
@@ -452,7 +452,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void FromMtbfMttr_ZeroRepairTime_IsPerfect()
+    public void From_mtbf_mttr_zero_repair_time_is_perfect()
     {
         Assert.Equal(Availability.Perfect, Availability.FromMtbfMttr(TimeSpan.FromHours(1), TimeSpan.Zero));
     }
@@ -461,7 +461,7 @@ public class AvailabilityTests
     [InlineData(0, 1, "mtbf")]
     [InlineData(-1, 1, "mtbf")]
     [InlineData(1, -1, "mttr")]
-    public void FromMtbfMttr_BadArguments_Throw(long mtbfTicks, long mttrTicks, string paramName)
+    public void From_mtbf_mttr_bad_arguments_throw(long mtbfTicks, long mttrTicks, string paramName)
     {
         ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(
             () => Availability.FromMtbfMttr(TimeSpan.FromTicks(mtbfTicks), TimeSpan.FromTicks(mttrTicks)));
@@ -478,7 +478,7 @@ public class AvailabilityTests
     [InlineData(100.0000001)]
     [InlineData(double.PositiveInfinity)]
     [InlineData(double.NegativeInfinity)]
-    public void FromPercent_OutOfRange_Throws(double percent)
+    public void From_percent_out_of_range_throws(double percent)
     {
         ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(() => Availability.FromPercent(percent));
         Assert.Equal("percent", ex.ParamName);
@@ -489,7 +489,7 @@ public class AvailabilityTests
     [InlineData(-0.1)]
     [InlineData(1.5)]
     [InlineData(double.PositiveInfinity)]
-    public void FromRatio_OutOfRange_Throws(double ratio)
+    public void From_ratio_out_of_range_throws(double ratio)
     {
         ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(() => Availability.FromRatio(ratio));
         Assert.Equal("ratio", ex.ParamName);
@@ -500,20 +500,20 @@ public class AvailabilityTests
     [InlineData(-1)]
     [InlineData(28.5)]
     [InlineData(double.PositiveInfinity)]
-    public void FromNines_OutOfRange_Throws(double nines)
+    public void From_nines_out_of_range_throws(double nines)
     {
         ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(() => Availability.FromNines(nines));
         Assert.Equal("nines", ex.ParamName);
     }
 
     [Fact]
-    public void FromNines_TwentyEight_IsTheSmallestDecimalUnavailability()
+    public void From_nines_twenty_eight_is_the_smallest_decimal_unavailability()
     {
         Assert.Equal(0.0000000000000000000000000001m, Availability.FromNines(28).UnavailabilityExact);
     }
 
     [Fact]
-    public void FromDowntime_LongerThanPeriodOrNegative_Throws()
+    public void From_downtime_longer_than_period_or_negative_throws()
     {
         ArgumentOutOfRangeException tooLong = Assert.Throws<ArgumentOutOfRangeException>(
             () => Availability.FromDowntime(TimeSpan.FromDays(1) + TimeSpan.FromTicks(1), SlaPeriod.Day));
@@ -525,7 +525,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void DefaultPeriod_IsRejected()
+    public void Default_period_is_rejected()
     {
         ArgumentException allowed = Assert.Throws<ArgumentException>(() => Availability.FromPercent(99.9).AllowedDowntime(default));
         Assert.Equal("period", allowed.ParamName);
@@ -535,7 +535,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void EmptyCompositions_Throw()
+    public void Empty_compositions_throw()
     {
         Assert.Equal("components", Assert.Throws<ArgumentException>(() => Availability.Serial()).ParamName);
         Assert.Equal("components", Assert.Throws<ArgumentException>(() => Availability.Parallel()).ParamName);
@@ -551,7 +551,7 @@ public class AvailabilityTests
     [InlineData(4, 3, "k")]
     [InlineData(1, 0, "n")]
     [InlineData(1, 1001, "n")]
-    public void KOfN_OutOfRange_Throws(int k, int n, string paramName)
+    public void K_of_n_out_of_range_throws(int k, int n, string paramName)
     {
         ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(
             () => Availability.KOfN(k, n, Availability.FromPercent(99)));
@@ -559,7 +559,7 @@ public class AvailabilityTests
     }
 
     [Fact]
-    public void KOfN_Components_OutOfRange_Throws()
+    public void K_of_n_components_out_of_range_throws()
     {
         SlaKit.Availability a = Availability.FromPercent(99);
         Assert.Equal("k", Assert.Throws<ArgumentOutOfRangeException>(() => Availability.KOfN(0, a, a)).ParamName);

@@ -7,7 +7,7 @@ public class CreditScheduleTests
     private static SlaKit.Availability Percent(double p) => Availability.FromPercent(p);
 
     [Fact]
-    public void Parse_ReadsTiersHighestFirst()
+    public void Parse_reads_tiers_highest_first()
     {
         CreditSchedule schedule = CreditSchedule.Parse(Standard);
         Assert.Equal(
@@ -28,13 +28,13 @@ public class CreditScheduleTests
     [InlineData(94.9999, 100)]
     [InlineData(50, 100)]
     [InlineData(0, 100)]
-    public void CreditFor_AtAndAroundTierBoundaries(double measured, double expectedCredit)
+    public void Credit_for_at_and_around_tier_boundaries(double measured, double expectedCredit)
     {
         Assert.Equal(expectedCredit, CreditSchedule.Parse(Standard).CreditFor(Percent(measured)));
     }
 
     [Fact]
-    public void CreditFor_OneTickBelowTheThreshold_EarnsTheCredit()
+    public void Credit_for_one_tick_below_the_threshold_earns_the_credit()
     {
         SlaPeriod january = SlaPeriod.CalendarMonth(2026, 1);
         CreditSchedule schedule = CreditSchedule.Parse(Standard);
@@ -48,7 +48,7 @@ public class CreditScheduleTests
     [InlineData("99:25,95:100,99.99:10")]
     [InlineData(" 99.99 : 10 , 99:25 ,95:100 ")]
     [InlineData("99.990:10,99.0:25,95.00:100")]
-    public void Parse_AcceptsTiersInAnyOrder(string text)
+    public void Parse_accepts_tiers_in_any_order(string text)
     {
         CreditSchedule schedule = CreditSchedule.Parse(text);
         Assert.Equal(Standard, schedule.ToString());
@@ -61,7 +61,7 @@ public class CreditScheduleTests
     [InlineData("99.9:12.5")]
     [InlineData("100:5,99.9:10,99.5:10.5")]
     [InlineData("99.9:10,99:10")]
-    public void ToString_RoundTrips(string text)
+    public void To_string_round_trips(string text)
     {
         CreditSchedule schedule = CreditSchedule.Parse(text);
         CreditSchedule again = CreditSchedule.Parse(schedule.ToString());
@@ -70,7 +70,7 @@ public class CreditScheduleTests
     }
 
     [Fact]
-    public void EqualCredits_AreAllowed()
+    public void Equal_credits_are_allowed()
     {
         CreditSchedule schedule = CreditSchedule.Parse("99.9:10,99:10");
         Assert.Equal(10, schedule.CreditFor(Percent(98)));
@@ -96,13 +96,13 @@ public class CreditScheduleTests
     [InlineData("99.99:10,")]
     [InlineData("99.99:10;99:25")]
     [InlineData("")]
-    public void Parse_RejectsBadSchedules(string text)
+    public void Parse_rejects_bad_schedules(string text)
     {
         Assert.Throws<FormatException>(() => CreditSchedule.Parse(text));
     }
 
     [Fact]
-    public void Parse_ErrorNamesTheBadPart()
+    public void Parse_error_names_the_bad_part()
     {
         FormatException ex = Assert.Throws<FormatException>(() => CreditSchedule.Parse("99.99:10,oops,95:100"));
         Assert.Contains("'oops'", ex.Message, StringComparison.Ordinal);
@@ -115,7 +115,7 @@ public class CreditScheduleTests
     }
 
     [Fact]
-    public void Constructor_SortsTiers()
+    public void Constructor_sorts_tiers()
     {
         var schedule = new CreditSchedule([new CreditTier(Percent(95), 100), new CreditTier(Percent(99.99), 10), new CreditTier(Percent(99), 25)]);
         Assert.Equal(Standard, schedule.ToString());
@@ -123,7 +123,7 @@ public class CreditScheduleTests
     }
 
     [Fact]
-    public void Constructor_DoesNotKeepTheCallersArray()
+    public void Constructor_does_not_keep_the_callers_array()
     {
         CreditTier[] tiers = [new CreditTier(Percent(99.9), 10)];
         var schedule = new CreditSchedule(tiers);
@@ -132,7 +132,7 @@ public class CreditScheduleTests
     }
 
     [Fact]
-    public void Constructor_RejectsBadTiers()
+    public void Constructor_rejects_bad_tiers()
     {
         Assert.Equal("tiers", Assert.Throws<ArgumentException>(() => new CreditSchedule([])).ParamName);
         Assert.Equal("tiers", Assert.Throws<ArgumentException>(
@@ -144,7 +144,7 @@ public class CreditScheduleTests
     }
 
     [Fact]
-    public void AssessCalendarMonths_CreditsOnlyTheBadMonth()
+    public void Assess_calendar_months_credits_only_the_bad_month()
     {
         // A 10-hour outage in February 2026: 36,000 s of 2,419,200 s ≈ 98.51% → 25% credit, in February only.
         var outage = new Incident(new DateTimeOffset(2026, 2, 10, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 2, 10, 10, 0, 0, TimeSpan.Zero));
@@ -158,7 +158,7 @@ public class CreditScheduleTests
     }
 
     [Fact]
-    public void AssessCalendarMonths_WholeMinutesOnlyCanAvoidACredit()
+    public void Assess_calendar_months_whole_minutes_only_can_avoid_a_credit()
     {
         // 4m 27.84s in January 2026 is exactly 99.99% (no credit); 4m 28s is just below (10%),
         // unless only whole minutes count (4m → above 99.99%).
@@ -171,7 +171,7 @@ public class CreditScheduleTests
     }
 
     [Fact]
-    public void AssessCalendarMonths_BadBounds_Throw()
+    public void Assess_calendar_months_bad_bounds_throw()
     {
         CreditSchedule schedule = CreditSchedule.Parse(Standard);
         Assert.Throws<ArgumentOutOfRangeException>(() => schedule.AssessCalendarMonths([], SlaPeriod.CalendarMonth(2026, 3), SlaPeriod.CalendarMonth(2026, 1)));

@@ -3,7 +3,7 @@ namespace SlaKit.Tests.AvailabilityMath;
 public class CreditTierTests
 {
     [Fact]
-    public void Constructor_KeepsItsValues()
+    public void Constructor_keeps_its_values()
     {
         var tier = new CreditTier(Availability.FromPercent(99.95), 12.5);
         Assert.Equal(Availability.FromPercent(99.95), tier.Below);
@@ -17,7 +17,7 @@ public class CreditTierTests
     [InlineData(95, 100, "95:100")]
     [InlineData(100, 0, "100:0")]
     [InlineData(99.999, 5, "99.999:5")]
-    public void ToString_IsWhatParseReads(double below, double credit, string expected)
+    public void To_string_is_what_parse_reads(double below, double credit, string expected)
     {
         var tier = new CreditTier(Availability.FromPercent(below), credit);
         Assert.Equal(expected, tier.ToString());
@@ -28,14 +28,14 @@ public class CreditTierTests
     [InlineData(-1)]
     [InlineData(100.5)]
     [InlineData(double.NaN)]
-    public void CreditOutsideZeroToHundred_Throws(double credit)
+    public void Credit_outside_zero_to_hundred_throws(double credit)
     {
         ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(() => new CreditTier(Availability.FromPercent(99), credit));
         Assert.Equal("creditPercent", ex.ParamName);
     }
 
     [Fact]
-    public void Equality_IsByValue()
+    public void Equality_is_by_value()
     {
         Assert.Equal(new CreditTier(Availability.FromNines(3), 10), new CreditTier(Availability.FromPercent(99.9), 10));
         Assert.NotEqual(new CreditTier(Availability.FromPercent(99.9), 10), new CreditTier(Availability.FromPercent(99.9), 25));

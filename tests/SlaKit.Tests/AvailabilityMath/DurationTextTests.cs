@@ -18,7 +18,7 @@ public class DurationTextTests
     [InlineData(900_000_000_000L, "1d 1h")]
     [InlineData(-3_000_000_000L, "-5m")]
     [InlineData(-54_000_000_000L, "-1h 30m")]
-    public void Format_KnownAnswers(long ticks, string expected)
+    public void Format_known_answers(long ticks, string expected)
     {
         Assert.Equal(expected, DurationText.Format(TimeSpan.FromTicks(ticks)));
     }
@@ -38,7 +38,7 @@ public class DurationTextTests
     [InlineData("  8h 45m 36s  ", 315_360_000_000L, "8h 45m 36s")]
     [InlineData("1d 0.0000001s", 864_000_000_001L, "1d 0.0000001s")]
     [InlineData("0.00000005s", 1L, "0.0000001s")]
-    public void Parse_ThenFormat(string text, long ticks, string formatted)
+    public void Parse_then_format(string text, long ticks, string formatted)
     {
         TimeSpan parsed = DurationText.Parse(text);
         Assert.Equal(ticks, parsed.Ticks);
@@ -49,7 +49,7 @@ public class DurationTextTests
     }
 
     [Fact]
-    public void FormatThenParse_RoundTripsEveryDuration()
+    public void Format_then_parse_round_trips_every_duration()
     {
         Gen.Long[0, TimeSpan.MaxValue.Ticks].Sample(ticks =>
         {
@@ -61,7 +61,7 @@ public class DurationTextTests
     }
 
     [Fact]
-    public void FormatThenParse_RoundTripsExtremes()
+    public void Format_then_parse_round_trips_extremes()
     {
         Assert.Equal(TimeSpan.MaxValue, DurationText.Parse(DurationText.Format(TimeSpan.MaxValue)));
         Assert.Equal("-" + DurationText.Format(TimeSpan.MaxValue), DurationText.Format(-TimeSpan.MaxValue));
@@ -85,7 +85,7 @@ public class DurationTextTests
     [InlineData("1,5h")]
     [InlineData("99999999999999999999999999999d")]
     [InlineData("100000000000d")]
-    public void Parse_RejectsMalformedText(string text)
+    public void Parse_rejects_malformed_text(string text)
     {
         Assert.Throws<FormatException>(() => DurationText.Parse(text));
         Assert.False(DurationText.TryParse(text, out TimeSpan duration));
@@ -93,7 +93,7 @@ public class DurationTextTests
     }
 
     [Fact]
-    public void Parse_ErrorMessagesNameTheProblem()
+    public void Parse_error_messages_name_the_problem()
     {
         Assert.Contains("'y'", Assert.Throws<FormatException>(() => DurationText.Parse("5y")).Message, StringComparison.Ordinal);
         Assert.Contains("largest first", Assert.Throws<FormatException>(() => DurationText.Parse("15m 1h")).Message, StringComparison.Ordinal);

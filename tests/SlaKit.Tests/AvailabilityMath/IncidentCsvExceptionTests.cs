@@ -3,7 +3,7 @@ namespace SlaKit.Tests.AvailabilityMath;
 public class IncidentCsvExceptionTests
 {
     [Fact]
-    public void Constructor_PrefixesTheLineNumber()
+    public void Constructor_prefixes_the_line_number()
     {
         var ex = new IncidentCsvException(7, "something is wrong.");
         Assert.Equal(7, ex.LineNumber);
@@ -11,7 +11,7 @@ public class IncidentCsvExceptionTests
     }
 
     [Fact]
-    public void IsAFormatException()
+    public void Is_a_format_exception()
     {
         FormatException ex = Assert.ThrowsAny<FormatException>(() => IncidentCsv.Read(new StringReader("start,end\n\nnot,a,date")));
         IncidentCsvException csv = Assert.IsType<IncidentCsvException>(ex);
@@ -20,7 +20,7 @@ public class IncidentCsvExceptionTests
     }
 
     [Fact]
-    public void Message_ForEndBeforeStart_NamesBothTimes()
+    public void Message_for_end_before_start_names_both_times()
     {
         IncidentCsvException ex = Assert.Throws<IncidentCsvException>(
             () => IncidentCsv.Read(new StringReader("2026-02-03T11:00:00Z,2026-02-03T10:00:00Z")));

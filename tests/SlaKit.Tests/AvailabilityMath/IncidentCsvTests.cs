@@ -7,7 +7,7 @@ public class IncidentCsvTests
     private static IReadOnlyList<Incident> Read(string text) => IncidentCsv.Read(new StringReader(text));
 
     [Fact]
-    public void Read_HeaderCommentsBlankLinesAndWeights()
+    public void Read_header_comments_blank_lines_and_weights()
     {
         const string csv = """
             start,end,weight
@@ -30,7 +30,7 @@ public class IncidentCsvTests
     }
 
     [Fact]
-    public void Read_WithoutHeader_ReadsTheFirstLine()
+    public void Read_without_header_reads_the_first_line()
     {
         IReadOnlyList<Incident> incidents = Read("2026-02-03T10:00:00Z,2026-02-03T10:05:00Z\r\n2026-02-03T11:00:00-05:00,2026-02-03T11:00:00-05:00\r\n");
         Assert.Equal(2, incidents.Count);
@@ -40,7 +40,7 @@ public class IncidentCsvTests
     }
 
     [Fact]
-    public void Read_EmptyOrOnlyHeader_IsNoIncidents()
+    public void Read_empty_or_only_header_is_no_incidents()
     {
         Assert.Empty(Read(""));
         Assert.Empty(Read("start,end\n"));
@@ -48,7 +48,7 @@ public class IncidentCsvTests
     }
 
     [Fact]
-    public void Read_FeedsMeasurement()
+    public void Read_feeds_measurement()
     {
         const string csv = """
             start,end
@@ -91,7 +91,7 @@ public class IncidentCsvTests
     }
 
     [Fact]
-    public void Read_HeaderIsOnlyAllowedBeforeTheFirstRow()
+    public void Read_header_is_only_allowed_before_the_first_row()
     {
         IncidentCsvException ex = Assert.Throws<IncidentCsvException>(
             () => Read("2026-02-03T10:00:00Z,2026-02-03T11:00:00Z\nstart,end"));
@@ -99,7 +99,7 @@ public class IncidentCsvTests
     }
 
     [Fact]
-    public void Read_HeaderMayFollowCommentsAndBlankLines()
+    public void Read_header_may_follow_comments_and_blank_lines()
     {
         IReadOnlyList<Incident> incidents = Read("# exported incidents\n\nstart,end\n2026-02-03T10:00:00Z,2026-02-03T11:00:00Z");
 
@@ -108,7 +108,7 @@ public class IncidentCsvTests
     }
 
     [Fact]
-    public void ReadFile_ReadsAFile()
+    public void Read_file_reads_a_file()
     {
         string path = Path.Combine(Path.GetTempPath(), $"slakit-incidents-{Guid.NewGuid():N}.csv");
         try
@@ -124,7 +124,7 @@ public class IncidentCsvTests
     }
 
     [Fact]
-    public void ReadFile_BadArguments_Throw()
+    public void Read_file_bad_arguments_throw()
     {
         Assert.Throws<ArgumentException>(() => IncidentCsv.ReadFile(""));
         Assert.Throws<ArgumentNullException>(() => IncidentCsv.ReadFile(null!));

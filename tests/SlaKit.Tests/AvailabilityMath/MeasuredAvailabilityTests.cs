@@ -5,7 +5,7 @@ public class MeasuredAvailabilityTests
     private static readonly SlaPeriod February = SlaPeriod.CalendarMonth(2026, 2);
 
     [Fact]
-    public void Window_IsTheCalendarPeriod()
+    public void Window_is_the_calendar_period()
     {
         MeasuredAvailability m = AvailabilityMeasurement.Measure([], February);
         Assert.Equal(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero), m.WindowStart);
@@ -15,7 +15,7 @@ public class MeasuredAvailabilityTests
     }
 
     [Fact]
-    public void Availability_IsOneMinusDowntimeOverWindow()
+    public void Availability_is_one_minus_downtime_over_window()
     {
         // 241.92 s of a 28-day month is exactly 99.99%; 2419.2 s exactly 99.9%.
         DateTimeOffset start = new(2026, 2, 10, 0, 0, 0, TimeSpan.Zero);
@@ -29,7 +29,7 @@ public class MeasuredAvailabilityTests
     }
 
     [Fact]
-    public void Meets_IsAtLeastTheTarget()
+    public void Meets_is_at_least_the_target()
     {
         DateTimeOffset start = new(2026, 2, 10, 0, 0, 0, TimeSpan.Zero);
         MeasuredAvailability m = AvailabilityMeasurement.Measure([new Incident(start, start.AddTicks(24_192_000_000))], February);
@@ -40,7 +40,7 @@ public class MeasuredAvailabilityTests
     }
 
     [Fact]
-    public void IncidentCount_IsTheNumberOfOutages()
+    public void Incident_count_is_the_number_of_outages()
     {
         DateTimeOffset start = new(2026, 2, 10, 0, 0, 0, TimeSpan.Zero);
         Incident[] incidents =
@@ -60,7 +60,7 @@ public class MeasuredAvailabilityTests
     }
 
     [Fact]
-    public void Mttr_UsesDurationNotWeightedDowntime()
+    public void Mttr_uses_duration_not_weighted_downtime()
     {
         DateTimeOffset start = new(2026, 2, 10, 0, 0, 0, TimeSpan.Zero);
         MeasuredAvailability m = AvailabilityMeasurement.Measure([new Incident(start, start.AddHours(2), 0.25)], February);

@@ -5,7 +5,7 @@ public class MeasurementOptionsTests
     private static readonly DateTimeOffset Noon = new(2026, 4, 10, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Default_CountsToTheTick()
+    public void Default_counts_to_the_tick()
     {
         Assert.False(MeasurementOptions.Default.WholeMinutesOnly);
         Assert.Equal(new MeasurementOptions(), MeasurementOptions.Default);
@@ -13,7 +13,7 @@ public class MeasurementOptionsTests
     }
 
     [Fact]
-    public void NullOptions_MeanDefault()
+    public void Null_options_mean_default()
     {
         Incident[] incidents = [new(Noon, Noon.AddSeconds(59))];
         MeasuredAvailability withNull = AvailabilityMeasurement.Measure(incidents, SlaPeriod.CalendarMonth(2026, 4), null);
@@ -21,7 +21,7 @@ public class MeasurementOptionsTests
     }
 
     [Fact]
-    public void WholeMinutesOnly_ChangesTheCount()
+    public void Whole_minutes_only_changes_the_count()
     {
         Incident[] incidents = [new(Noon, Noon.AddSeconds(119))];
         var options = new MeasurementOptions { WholeMinutesOnly = true };

@@ -3,7 +3,7 @@ namespace SlaKit.Tests.AvailabilityMath;
 public class MonthlyCreditTests
 {
     [Fact]
-    public void EachMonth_CarriesItsMeasurementAndCredit()
+    public void Each_month_carries_its_measurement_and_credit()
     {
         // 8 hours down in April 2026 (30 days): 28,800 / 2,592,000 = 1.111…% down → 98.888…% → 25%.
         // 30 days down in May (31 days): 1 day up → 3.2% → 100%.
@@ -25,7 +25,7 @@ public class MonthlyCreditTests
     }
 
     [Fact]
-    public void Record_HasValueSemantics()
+    public void Record_has_value_semantics()
     {
         MeasuredAvailability month = AvailabilityMeasurement.Measure([], SlaPeriod.CalendarMonth(2026, 4));
         Assert.Equal(new MonthlyCredit(month, 10), new MonthlyCredit(month, 10));

@@ -5,7 +5,7 @@ public class OutageTests
     private static DateTimeOffset At(int month, int day, int hour, int minute = 0) => new(2026, month, day, hour, minute, 0, TimeSpan.Zero);
 
     [Fact]
-    public void MergedOutage_SpansItsIncidents()
+    public void Merged_outage_spans_its_incidents()
     {
         Incident[] incidents =
         [
@@ -17,7 +17,7 @@ public class OutageTests
     }
 
     [Fact]
-    public void ClippedOutage_StartsAndEndsAtTheWindow()
+    public void Clipped_outage_starts_and_ends_at_the_window()
     {
         Incident[] incidents = [new(At(3, 31, 23), At(4, 1, 1))];
         Outage inApril = Assert.Single(AvailabilityMeasurement.Measure(incidents, SlaPeriod.CalendarMonth(2026, 4)).Outages);
@@ -32,7 +32,7 @@ public class OutageTests
     }
 
     [Fact]
-    public void PartialOutage_HasFullDurationButWeightedDowntime()
+    public void Partial_outage_has_full_duration_but_weighted_downtime()
     {
         Outage outage = Assert.Single(AvailabilityMeasurement.Measure([new Incident(At(4, 2, 8), At(4, 2, 9), 0.25)], SlaPeriod.CalendarMonth(2026, 4)).Outages);
         Assert.Equal(TimeSpan.FromHours(1), outage.Duration);
@@ -40,7 +40,7 @@ public class OutageTests
     }
 
     [Fact]
-    public void Outages_AreInTimeOrder()
+    public void Outages_are_in_time_order()
     {
         Incident[] incidents =
         [

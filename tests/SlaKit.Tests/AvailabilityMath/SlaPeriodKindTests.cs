@@ -17,7 +17,7 @@ public class SlaPeriodKindTests
 
     [Theory]
     [MemberData(nameof(Factories))]
-    public void EachFormHasItsKind(string text, SlaPeriodKind kind, bool isCalendar)
+    public void Each_form_has_its_kind(string text, SlaPeriodKind kind, bool isCalendar)
     {
         SlaPeriod period = SlaPeriod.Parse(text);
         Assert.Equal(kind, period.Kind);
@@ -26,7 +26,7 @@ public class SlaPeriodKindTests
     }
 
     [Fact]
-    public void FactoriesSetTheKind()
+    public void Factories_set_the_kind()
     {
         Assert.Equal(SlaPeriodKind.Rolling, SlaPeriod.Rolling(TimeSpan.FromHours(1)).Kind);
         Assert.Equal(SlaPeriodKind.Year, SlaPeriod.Year(YearConvention.Gregorian).Kind);
@@ -36,7 +36,7 @@ public class SlaPeriodKindTests
     }
 
     [Fact]
-    public void DefaultPeriod_IsAnEmptyRollingPeriod()
+    public void Default_period_is_an_empty_rolling_period()
     {
         SlaPeriod period = default;
         Assert.Equal(SlaPeriodKind.Rolling, period.Kind);

@@ -5,7 +5,7 @@ public class SlaPeriodTests
     // ---- Fixed and conventional lengths ----
 
     [Fact]
-    public void FixedAndConventionalPeriods_HaveTheirStatedLengths()
+    public void Fixed_and_conventional_periods_have_their_stated_lengths()
     {
         Assert.Equal(TimeSpan.FromSeconds(86_400), SlaPeriod.Day.Length);
         Assert.Equal(TimeSpan.FromSeconds(604_800), SlaPeriod.Week.Length);
@@ -19,7 +19,7 @@ public class SlaPeriodTests
     }
 
     [Fact]
-    public void NonCalendarPeriods_HaveNoStartOrEnd_AndNoNext()
+    public void Non_calendar_periods_have_no_start_or_end_and_no_next()
     {
         foreach (SlaPeriod period in new[] { SlaPeriod.Day, SlaPeriod.Week, SlaPeriod.Month(), SlaPeriod.Year(YearConvention.Gregorian), SlaPeriod.Rolling(TimeSpan.FromDays(30)) })
         {
@@ -31,7 +31,7 @@ public class SlaPeriodTests
     }
 
     [Fact]
-    public void Convention_IsRecordedOnConventionalPeriodsOnly()
+    public void Convention_is_recorded_on_conventional_periods_only()
     {
         Assert.Equal(YearConvention.Gregorian, SlaPeriod.Month(YearConvention.Gregorian).Convention);
         Assert.Equal(YearConvention.Gregorian, SlaPeriod.Quarter(YearConvention.Gregorian).Convention);
@@ -42,14 +42,14 @@ public class SlaPeriodTests
     }
 
     [Fact]
-    public void Rolling_NonPositive_Throws()
+    public void Rolling_non_positive_throws()
     {
         Assert.Equal("length", Assert.Throws<ArgumentOutOfRangeException>(() => SlaPeriod.Rolling(TimeSpan.Zero)).ParamName);
         Assert.Equal("length", Assert.Throws<ArgumentOutOfRangeException>(() => SlaPeriod.Rolling(TimeSpan.FromTicks(-1))).ParamName);
     }
 
     [Fact]
-    public void UnknownConvention_Throws()
+    public void Unknown_convention_throws()
     {
         Assert.Equal("convention", Assert.Throws<ArgumentOutOfRangeException>(() => SlaPeriod.Year((YearConvention)7)).ParamName);
         Assert.False(SlaPeriod.TryParse("year", (YearConvention)7, out _));
@@ -64,7 +64,7 @@ public class SlaPeriodTests
     [InlineData(2026, 1, 31, "267.84", "4m 27.84s")]
     [InlineData(2100, 2, 28, "241.92", "4m 1.92s")]
     [InlineData(2000, 2, 29, "250.56", "4m 10.56s")]
-    public void CalendarMonth_HasItsRealLength(int year, int month, int days, string allowedSeconds, string allowedText)
+    public void Calendar_month_has_its_real_length(int year, int month, int days, string allowedSeconds, string allowedText)
     {
         SlaPeriod period = SlaPeriod.CalendarMonth(year, month);
         Assert.Equal(SlaPeriodKind.CalendarMonth, period.Kind);
@@ -86,7 +86,7 @@ public class SlaPeriodTests
     [InlineData(2026, 2, 91)]
     [InlineData(2026, 3, 92)]
     [InlineData(2026, 4, 92)]
-    public void CalendarQuarter_HasItsRealLength(int year, int quarter, int days)
+    public void Calendar_quarter_has_its_real_length(int year, int quarter, int days)
     {
         SlaPeriod period = SlaPeriod.CalendarQuarter(year, quarter);
         Assert.Equal(SlaPeriodKind.CalendarQuarter, period.Kind);
@@ -99,7 +99,7 @@ public class SlaPeriodTests
     [InlineData(2026, 365)]
     [InlineData(2000, 366)]
     [InlineData(2100, 365)]
-    public void CalendarYear_HasItsRealLength(int year, int days)
+    public void Calendar_year_has_its_real_length(int year, int days)
     {
         SlaPeriod period = SlaPeriod.CalendarYear(year);
         Assert.Equal(SlaPeriodKind.CalendarYear, period.Kind);
@@ -109,7 +109,7 @@ public class SlaPeriodTests
     }
 
     [Fact]
-    public void Next_CrossesYearEnds()
+    public void Next_crosses_year_ends()
     {
         Assert.Equal(SlaPeriod.CalendarMonth(2027, 1), SlaPeriod.CalendarMonth(2026, 12).Next());
         Assert.Equal(SlaPeriod.CalendarMonth(2026, 3), SlaPeriod.CalendarMonth(2026, 2).Next());
@@ -120,7 +120,7 @@ public class SlaPeriodTests
     }
 
     [Fact]
-    public void Next_WalksTwelveMonthsToTheSameMonthNextYear()
+    public void Next_walks_twelve_months_to_the_same_month_next_year()
     {
         SlaPeriod month = SlaPeriod.CalendarMonth(2026, 5);
         TimeSpan total = TimeSpan.Zero;
@@ -135,7 +135,7 @@ public class SlaPeriodTests
     }
 
     [Fact]
-    public void CalendarMonthContaining_HonoursTheOffset()
+    public void Calendar_month_containing_honours_the_offset()
     {
         // 00:30 on 1 March at +01:00 is still 28 February in UTC.
         Assert.Equal(SlaPeriod.CalendarMonth(2026, 2),
@@ -154,13 +154,13 @@ public class SlaPeriodTests
     [InlineData(2026, 0, "month")]
     [InlineData(0, 1, "year")]
     [InlineData(9999, 1, "year")]
-    public void CalendarMonth_OutOfRange_Throws(int year, int month, string paramName)
+    public void Calendar_month_out_of_range_throws(int year, int month, string paramName)
     {
         Assert.Equal(paramName, Assert.Throws<ArgumentOutOfRangeException>(() => SlaPeriod.CalendarMonth(year, month)).ParamName);
     }
 
     [Fact]
-    public void CalendarQuarterAndYear_OutOfRange_Throw()
+    public void Calendar_quarter_and_year_out_of_range_throw()
     {
         Assert.Equal("quarter", Assert.Throws<ArgumentOutOfRangeException>(() => SlaPeriod.CalendarQuarter(2026, 5)).ParamName);
         Assert.Equal("quarter", Assert.Throws<ArgumentOutOfRangeException>(() => SlaPeriod.CalendarQuarter(2026, 0)).ParamName);
@@ -169,7 +169,7 @@ public class SlaPeriodTests
     }
 
     [Fact]
-    public void LastSupportedMonth_HasAnEnd()
+    public void Last_supported_month_has_an_end()
     {
         SlaPeriod last = SlaPeriod.CalendarMonth(9998, 12);
         Assert.Equal(new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero), last.End);
@@ -200,7 +200,7 @@ public class SlaPeriodTests
 
     [Theory]
     [MemberData(nameof(ParseTable))]
-    public void Parse_ReadsEveryForm(string text, YearConvention convention, SlaPeriod expected)
+    public void Parse_reads_every_form(string text, YearConvention convention, SlaPeriod expected)
     {
         Assert.Equal(expected, SlaPeriod.Parse(text, convention));
         Assert.True(SlaPeriod.TryParse(text, convention, out SlaPeriod parsed));
@@ -208,7 +208,7 @@ public class SlaPeriodTests
     }
 
     [Fact]
-    public void Parse_ConventionChangesTheLength()
+    public void Parse_convention_changes_the_length()
     {
         Assert.Equal(TimeSpan.FromSeconds(31_536_000), SlaPeriod.Parse("year").Length);
         Assert.Equal(TimeSpan.FromSeconds(31_556_952), SlaPeriod.Parse("year", YearConvention.Gregorian).Length);
@@ -239,7 +239,7 @@ public class SlaPeriodTests
 
     [Theory]
     [MemberData(nameof(ToStringTable))]
-    public void ToString_IsWhatParseReads(SlaPeriod period, string expected)
+    public void To_string_is_what_parse_reads(SlaPeriod period, string expected)
     {
         Assert.Equal(expected, period.ToString());
         Assert.Equal(period, SlaPeriod.Parse(period.ToString(), period.Convention));
@@ -260,7 +260,7 @@ public class SlaPeriodTests
     [InlineData("-1d")]
     [InlineData("30")]
     [InlineData("months")]
-    public void Parse_RejectsNonPeriods(string text)
+    public void Parse_rejects_non_periods(string text)
     {
         Assert.Throws<FormatException>(() => SlaPeriod.Parse(text));
         Assert.False(SlaPeriod.TryParse(text, YearConvention.Days365, out SlaPeriod period));
@@ -277,7 +277,7 @@ public class SlaPeriodTests
     // ---- Equality ----
 
     [Fact]
-    public void Equality_DistinguishesKindAndStart()
+    public void Equality_distinguishes_kind_and_start()
     {
         SlaPeriod april = SlaPeriod.CalendarMonth(2026, 4);
         SlaPeriod rolling30 = SlaPeriod.Rolling(TimeSpan.FromDays(30));

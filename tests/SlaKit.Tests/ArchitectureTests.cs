@@ -1,0 +1,195 @@
+using System.Text.RegularExpressions;
+
+namespace SlaKit.Tests;
+
+/// <summary>
+/// The house rules of docs/architecture.md, read from the source: which folder of <c>src/SlaKit</c> may import which, and
+/// where the optional dependencies may appear.
+/// </summary>
+public sealed partial class ArchitectureTests
+{
+    /// <summary>
+    /// What each folder may import of the others. Availability is the root namespace <c>SlaKit</c>, open to all and
+    /// importing nothing. The map is acyclic, so no two folders import each other.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> AllowedImports = new(StringComparer.Ordinal)
+    {
+        ["Availability"] = [],
+        ["Telemetry"] = [],
+        ["Probes"] = [],
+        ["Budgets"] = ["Telemetry"],
+        ["Reports"] = [],
+        ["Prometheus"] = ["Budgets"],
+        ["Regions"] = ["Probes", "Telemetry"],
+        ["Http"] = ["Regions", "Probes", "Telemetry"],
+        ["Sip"] = ["Regions", "Probes", "Telemetry"],
+        ["HealthChecks"] = ["Regions", "Budgets"],
+    };
+
+    /// <summary>The optional dependencies, each confined to the folders that are to become a package of their own.</summary>
+    private static readonly Dictionary<string, string[]> ConfinedDependencies = new(StringComparer.Ordinal)
+    {
+        ["Microsoft.Extensions.Diagnostics.HealthChecks"] = ["HealthChecks"],
+        ["Microsoft.Extensions.Hosting"] = ["Http"],
+        ["YamlDotNet"] = ["Prometheus"],
+        ["Polly"] = ["Http"],
+    };
+
+    private static string SourceDirectory => Path.Combine(RepositoryRoot, "src", "SlaKit");
+
+    private static string RepositoryRoot
+    {
+        get
+        {
+            for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "SlaKit.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("The repository root (SlaKit.sln) is not above the test's directory.");
+        }
+    }
+
+    public static TheoryData<string> Folders => [.. AllowedImports.Keys];
+
+    [Fact]
+    public void Every_folder_of_the_library_has_a_rule()
+    {
+        string[] folders = Directory.GetDirectories(SourceDirectory)
+            .Select(Path.GetFileName)
+            .Where(static name => name is not ("bin" or "obj"))
+            .Order(StringComparer.Ordinal)
+            .ToArray()!;
+
+        Assert.Equal(AllowedImports.Keys.Order(StringComparer.Ordinal), folders);
+    }
+
+    [Theory]
+    [MemberData(nameof(Folders))]
+    public void A_folder_imports_only_the_folders_below_it(string folder)
+    {
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        foreach ((string file, string text) in Sources(folder))
+        {
+            foreach (Match match in SlaKitNamespace().Matches(text))
+            {
+                string imported = match.Groups["area"].Value;
+                if (imported != folder && !AllowedImports[folder].Contains(imported))
+                {
+                    found.Add($"{Path.GetRelativePath(SourceDirectory, file)} uses SlaKit.{imported}");
+                }
+            }
+        }
+
+        Assert.Empty(found);
+    }
+
+    [Fact]
+    public void Optional_dependencies_stay_in_their_folders()
+    {
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (string folder in AllowedImports.Keys)
+        {
+            foreach ((string file, string text) in Sources(folder))
+            {
+                foreach ((string dependency, string[] folders) in ConfinedDependencies)
+                {
+                    if (!folders.Contains(folder) && Regex.IsMatch(text, $@"\b{Regex.Escape(dependency)}\b"))
+                    {
+                        found.Add($"{Path.GetRelativePath(SourceDirectory, file)} uses {dependency}");
+                    }
+                }
+            }
+        }
+
+        Assert.Empty(found);
+    }
+
+    [Fact]
+    public void The_rules_have_no_cycle()
+    {
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        bool Acyclic(string folder)
+        {
+            switch (state.GetValueOrDefault(folder))
+            {
+                case 1:
+                    return false;
+                case 2:
+                    return true;
+            }
+
+            state[folder] = 1;
+            bool ok = AllowedImports[folder].All(Acyclic);
+            state[folder] = 2;
+            return ok;
+        }
+
+        Assert.All(AllowedImports.Keys, folder => Assert.True(Acyclic(folder), $"{folder} reaches itself through the rules."));
+    }
+
+    /// <summary>
+    /// One naming style for tests, a sentence with underscores for spaces: <c>A_black_holed_primary_costs_one_request</c>.
+    /// Words keep their own case (<c>SIP</c>, <c>KiB</c>), but no word is two words run together in Pascal case.
+    /// </summary>
+    [Fact]
+    public void Every_test_is_named_as_a_sentence()
+    {
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "tests"), "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (Match match in TestMethod().Matches(File.ReadAllText(file)))
+            {
+                string name = match.Groups["name"].Value;
+                string words = KnownMixedCaseWords().Replace(name, "x");
+                if (!SentenceName().IsMatch(words) || RunTogether().IsMatch(words))
+                {
+                    found.Add($"{Path.GetFileName(file)}: {name}");
+                }
+            }
+        }
+
+        Assert.Empty(found);
+    }
+
+    private static IEnumerable<(string File, string Text)> Sources(string folder)
+    {
+        string directory = Path.Combine(SourceDirectory, folder);
+        return Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+            .Where(static f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(static f => (f, StripComments(File.ReadAllText(f))));
+    }
+
+    /// <summary>
+    /// The code without comments and string literals, so that a <c>cref</c>, a remark or a key such as <c>"SlaKit.ServedBy"</c>
+    /// naming another folder is not an import.
+    /// </summary>
+    private static string StripComments(string text) => Comment().Replace(text, "");
+
+    [GeneratedRegex(@"\[(?:Fact|Theory)[^\]]*\]\s*(?:\[[^\]]*\]\s*)*public (?:static )?(?:async Task|void) (?<name>\w+)\(")]
+    private static partial Regex TestMethod();
+
+    [GeneratedRegex(@"^[A-Z][a-z0-9]*(_[A-Za-z0-9]+)*$")]
+    private static partial Regex SentenceName();
+
+    [GeneratedRegex(@"[a-z][A-Z]")]
+    private static partial Regex RunTogether();
+
+    [GeneratedRegex(@"KiB|MiB|IPv[46]|SlaKit")]
+    private static partial Regex KnownMixedCaseWords();
+
+    [GeneratedRegex(@"\bSlaKit\.(?<area>[A-Z][A-Za-z]+)\b")]
+    private static partial Regex SlaKitNamespace();
+
+    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/|""(?:\\.|[^""\\\n])*""", RegexOptions.Singleline)]
+    private static partial Regex Comment();
+}
