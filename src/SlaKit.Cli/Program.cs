@@ -1,1 +1,1 @@
-return SlaKit.Cli.SlakitCli.Run(args, Console.Out, Console.Error);
+return SlaKit.Cli.SlaKitCli.Run(args, Console.Out, Console.Error);

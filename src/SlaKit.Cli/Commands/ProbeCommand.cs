@@ -52,8 +52,8 @@ internal static class ProbeCommand
                         results.Add(await probe.ProbeAsync(cancellationToken).ConfigureAwait(false));
                     }
 
-                    Answer(parse.GetValue(target)!, results).WriteTo(output, parse.GetValue(SlakitCli.Json));
-                    return results.All(static r => r.Status == ProbeStatus.Healthy) ? SlakitCli.Success : NotHealthy;
+                    Answer(parse.GetValue(target)!, results).WriteTo(output, parse.GetValue(SlaKitCli.Json));
+                    return results.All(static r => r.Status == ProbeStatus.Healthy) ? SlaKitCli.Success : NotHealthy;
                 }
                 finally
                 {
@@ -71,7 +71,7 @@ internal static class ProbeCommand
             catch (CliUsageException exception)
             {
                 await error.WriteLineAsync($"slakit: {exception.Message}").ConfigureAwait(false);
-                return SlakitCli.BadInput;
+                return SlaKitCli.BadInput;
             }
         });
         return command;

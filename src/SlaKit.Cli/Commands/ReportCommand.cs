@@ -35,7 +35,7 @@ internal static class ReportCommand
             TextWriter stderr = parse.InvocationConfiguration.Error;
             try
             {
-                bool json = parse.GetValue(SlakitCli.Json);
+                bool json = parse.GetValue(SlaKitCli.Json);
                 SlaReportFormat chosen = Format(parse.GetValue(format)!, json && parse.GetResult(format) is { Implicit: false });
                 if (json)
                 {
@@ -81,12 +81,12 @@ internal static class ReportCommand
                     stdout.Write(text);
                 }
 
-                return SlakitCli.Success;
+                return SlaKitCli.Success;
             }
             catch (CliUsageException exception)
             {
                 stderr.WriteLine($"slakit: {exception.Message}");
-                return SlakitCli.BadInput;
+                return SlaKitCli.BadInput;
             }
         });
         return command;

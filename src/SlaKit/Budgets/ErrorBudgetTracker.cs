@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SlaKit.Budgets;
 
@@ -37,8 +39,7 @@ public sealed class ErrorBudgetTracker : IDisposable
     private readonly ITimer _timer;
     private readonly ErrorBudgetInstruments _instruments;
 
-    private readonly Lock _alertGate = new();
-    private readonly BurnRateAlert?[] _activeAlerts;
+    private readonly BurnRateAlertNotifier _alerts;
 
     private volatile bool _disposed;
 
@@ -53,7 +54,6 @@ public sealed class ErrorBudgetTracker : IDisposable
         Slo = slo;
         _timeProvider = timeProvider ?? TimeProvider.System;
         AlertPolicy = options?.AlertPolicy ?? BurnRateAlertPolicy.ForSlo(slo);
-        _activeAlerts = new BurnRateAlert?[AlertPolicy.Rules.Count];
         _stripes = new EventStripes();
         _latencyThresholdTicks = slo.LatencyThreshold?.Ticks ?? 0;
 
@@ -61,6 +61,8 @@ public sealed class ErrorBudgetTracker : IDisposable
         TimeSpan span = slo.Window.LongestLength > AlertPolicy.LongestWindow ? slo.Window.LongestLength : AlertPolicy.LongestWindow;
         _history = new BucketHistory(slo, span, BucketHistory.MinuteOf(now));
         _instruments = new ErrorBudgetInstruments(this, AlertPolicy.Windows, options?.MeterFactory);
+        ILogger logger = (options?.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlaKit.Budgets.ErrorBudgetTracker");
+        _alerts = new BurnRateAlertNotifier(AlertPolicy.Rules.Count, logger, _instruments.CountAlertHandlerFailure);
 
         // The timer lives as long as the tracker; it should not carry the creator's async-local values
         // (an Activity, a logging scope) along with it.
@@ -84,8 +86,10 @@ public sealed class ErrorBudgetTracker : IDisposable
 
     /// <summary>
     /// Raised when an alert of the <see cref="AlertPolicy"/> starts. Raised from <see cref="Evaluate"/>,
-    /// which the tracker also calls once a minute on its timer; an exception thrown by a handler during
-    /// that timed evaluation is caught, so that a faulty handler cannot stop the tracker or the process.
+    /// which the tracker also calls once a minute on its timer. An exception thrown by a handler during
+    /// that timed evaluation cannot stop the tracker or the process: it is logged (through
+    /// <see cref="ErrorBudgetTrackerOptions.LoggerFactory"/>) and counted in <c>slakit.error_budget.alert_handler_failures</c>,
+    /// and the other handlers still run.
     /// </summary>
     public event EventHandler<BurnRateAlertEventArgs>? AlertStarted;
 
@@ -284,67 +288,22 @@ public sealed class ErrorBudgetTracker : IDisposable
         }
     }
 
-    private IReadOnlyList<BurnRateAlert> EvaluateAndNotify(bool fromTimer)
-    {
-        lock (_alertGate)
-        {
-            DateTimeOffset now;
-            BurnRateAlert?[] current;
-            lock (_gate)
+    private IReadOnlyList<BurnRateAlert> EvaluateAndNotify(bool fromTimer) =>
+        _alerts.Update(
+            this,
+            () =>
             {
-                now = Roll();
-                (long pendingGood, long pendingBad) = Pending();
-                current = AlertPolicy.EvaluateEach(window => Sum(now, window, pendingGood, pendingBad), Slo.Target);
-            }
-
-            // Compare with the last evaluation rule by rule; events are raised outside the history lock so
-            // that handlers may take snapshots, but inside the alert lock so starts and ends stay in order.
-            for (int i = 0; i < current.Length; i++)
-            {
-                BurnRateAlert? before = _activeAlerts[i];
-                BurnRateAlert? after = current[i];
-                _activeAlerts[i] = after;
-                if (before is null && after is not null)
+                // Events are raised outside the history lock, so that handlers may take snapshots.
+                lock (_gate)
                 {
-                    Raise(AlertStarted, after, now, fromTimer);
+                    DateTimeOffset now = Roll();
+                    (long pendingGood, long pendingBad) = Pending();
+                    return (now, AlertPolicy.EvaluateEach(window => Sum(now, window, pendingGood, pendingBad), Slo.Target));
                 }
-                else if (before is not null && after is null)
-                {
-                    Raise(AlertEnded, before, now, fromTimer);
-                }
-            }
-
-            return BurnRateAlertPolicy.Active(current);
-        }
-    }
-
-    private void Raise(EventHandler<BurnRateAlertEventArgs>? handlers, BurnRateAlert alert, DateTimeOffset now, bool fromTimer)
-    {
-        if (handlers is null)
-        {
-            return;
-        }
-
-        var args = new BurnRateAlertEventArgs(Slo, alert, now);
-        if (!fromTimer)
-        {
-            handlers(this, args);
-            return;
-        }
-
-        foreach (EventHandler<BurnRateAlertEventArgs> handler in handlers.GetInvocationList().Cast<EventHandler<BurnRateAlertEventArgs>>())
-        {
-            try
-            {
-                handler(this, args);
-            }
-            catch (Exception)
-            {
-                // On the timer thread an escaping exception would end the process; the other handlers
-                // still run, and the next evaluation carries on.
-            }
-        }
-    }
+            },
+            AlertStarted,
+            AlertEnded,
+            fromTimer);
 
     private void OnTimer()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 
 namespace SlaKit.Budgets;
 
@@ -18,4 +19,11 @@ public sealed class ErrorBudgetTrackerOptions
     /// meter and disposes it with itself.
     /// </summary>
     public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>
+    /// Where the tracker logs what it cannot throw to anyone: an alert handler that threw during the once-a-minute
+    /// evaluation (category <c>SlaKit.Budgets.ErrorBudgetTracker</c>). <see langword="null"/> (the default) logs nowhere;
+    /// such failures are still counted in <c>slakit.error_budget.alert_handler_failures</c>.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 }

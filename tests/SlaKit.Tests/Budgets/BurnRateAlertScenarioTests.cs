@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Budgets;
 
@@ -120,6 +122,43 @@ public class BurnRateAlertScenarioTests
     }
 
     [Fact]
+    public void A_handler_that_throws_on_the_timer_is_logged_and_counted()
+    {
+        var logs = new LogCollector();
+        using var loggerFactory = new LoggerFactory([logs]);
+        using var meterFactory = new TestMeterFactory();
+        long failures = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Name == "slakit.error_budget.alert_handler_failures")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failures, value));
+        listener.Start();
+        using ErrorBudgetTracker tracker = Track(new ErrorBudgetTrackerOptions { LoggerFactory = loggerFactory, MeterFactory = meterFactory });
+        tracker.AlertStarted += (_, _) => throw new InvalidOperationException("handler bug");
+
+        Traffic.Run(_time, tracker, minutes: 5, perMinute: 1000, badPerMinute: 20);
+
+        int pages = _changes.Count(static c => c is ("started", AlertSeverity.Page, _));
+        Assert.True(pages > 0);
+        Assert.Equal(_changes.Count(static c => c.Change == "started"), failures);
+        var logged = logs.Entries.Where(static e => e.Message.Contains("a Page alert that started", StringComparison.Ordinal)).ToList();
+        Assert.Equal(pages, logged.Count);
+        Assert.All(logged, static e =>
+        {
+            Assert.Equal(LogLevel.Error, e.Level);
+            Assert.StartsWith("SLO checkout", e.Message, StringComparison.Ordinal);
+            Assert.Equal("handler bug", e.Error?.Message);
+        });
+    }
+
+    [Fact]
     public void Evaluate_raises_changes_on_the_callers_thread_and_lets_exceptions_through()
     {
         using ErrorBudgetTracker tracker = Track(new ErrorBudgetTrackerOptions());
@@ -129,5 +168,43 @@ public class BurnRateAlertScenarioTests
         tracker.AlertStarted += (_, e) => throw new InvalidOperationException(e.Alert.ToString());
         Assert.Throws<InvalidOperationException>(() => tracker.Evaluate());
         Assert.Contains(_changes, static c => c is ("started", AlertSeverity.Page, _));
+    }
+
+    private sealed class LogCollector : ILoggerProvider, ILogger
+    {
+        public List<(LogLevel Level, string Message, Exception? Error)> Entries { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Entries)
+            {
+                Entries.Add((logLevel, formatter(state, exception), exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => _meters.ForEach(static m => m.Dispose());
     }
 }

@@ -10,7 +10,7 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int exitCode = SlakitCli.Run(args, output, error);
+        int exitCode = SlaKitCli.Run(args, output, error);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 

@@ -4,14 +4,16 @@ using SlaKit.Telemetry;
 namespace SlaKit.Budgets;
 
 /// <summary>
-/// A tracker's metrics on the <c>SlaKit</c> meter. All three are observable: they are read from the
-/// tracker when a listener collects, so recording an event costs no more than the tracker's own count.
+/// A tracker's metrics on the <c>SlaKit</c> meter. The events, the budget left and the burn rates are observable: they
+/// are read from the tracker when a listener collects, so recording an event costs no more than the tracker's own count.
+/// Alert handlers that threw on the tracker's timer are counted as they happen.
 /// </summary>
 internal sealed class ErrorBudgetInstruments : IDisposable
 {
     public const string EventsName = "slakit.slo.events";
     public const string RemainingName = "slakit.error_budget.remaining";
     public const string BurnRateName = "slakit.error_budget.burn_rate";
+    public const string AlertHandlerFailuresName = "slakit.error_budget.alert_handler_failures";
 
     private readonly ErrorBudgetTracker _tracker;
     private readonly Meter _meter;
@@ -19,6 +21,7 @@ internal sealed class ErrorBudgetInstruments : IDisposable
     private readonly KeyValuePair<string, object?> _sloTag;
     private readonly TimeSpan[] _windows;
     private readonly string[] _windowNames;
+    private readonly Counter<long> _alertHandlerFailures;
 
     public ErrorBudgetInstruments(ErrorBudgetTracker tracker, IReadOnlyList<TimeSpan> windows, IMeterFactory? meterFactory)
     {
@@ -34,7 +37,11 @@ internal sealed class ErrorBudgetInstruments : IDisposable
         _meter.CreateObservableCounter(EventsName, ObserveEvents, "{event}", "Events recorded against an SLO since the tracker started, by outcome (good or bad).");
         _meter.CreateObservableGauge(RemainingName, ObserveRemaining, "1", "The share of the SLO's error budget left over its window; negative when overspent.");
         _meter.CreateObservableGauge(BurnRateName, ObserveBurnRates, "1", "The rate the error budget is being spent at over each alerting window; 1 spends it exactly over the SLO's window.");
+        _alertHandlerFailures = _meter.CreateCounter<long>(AlertHandlerFailuresName, "{failure}", "Alert handlers that threw during the tracker's once-a-minute evaluation.");
     }
+
+    /// <summary>Counts an alert handler that threw on the tracker's timer.</summary>
+    public void CountAlertHandlerFailure() => _alertHandlerFailures.Add(1, _sloTag);
 
     public void Dispose()
     {

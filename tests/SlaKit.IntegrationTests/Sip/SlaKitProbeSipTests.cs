@@ -5,7 +5,7 @@ using SlaKit.Sip;
 namespace SlaKit.IntegrationTests.Sip;
 
 /// <summary><c>slakit probe sip:…</c> against SIPp on loopback, the command line run in-process.</summary>
-public sealed class SlakitProbeSipTests
+public sealed class SlaKitProbeSipTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -13,7 +13,7 @@ public sealed class SlakitProbeSipTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int exitCode = SlakitCli.Run(["probe", .. args, "--json"], output, error);
+        int exitCode = SlaKitCli.Run(["probe", .. args, "--json"], output, error);
         Assert.Equal("", error.ToString());
         using JsonDocument document = JsonDocument.Parse(output.ToString());
         return (exitCode, document.RootElement.Clone());
@@ -68,7 +68,7 @@ public sealed class SlakitProbeSipTests
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        int exitCode = SlakitCli.Run(["probe", target], output, error);
+        int exitCode = SlaKitCli.Run(["probe", target], output, error);
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"'{target}'", error.ToString(), StringComparison.Ordinal);

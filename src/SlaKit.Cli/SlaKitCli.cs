@@ -5,7 +5,7 @@ using SlaKit.Cli.Commands;
 namespace SlaKit.Cli;
 
 /// <summary>The <c>slakit</c> command line: builds the commands and runs one.</summary>
-internal static class SlakitCli
+internal static class SlaKitCli
 {
     /// <summary>Exit code for a computed answer.</summary>
     public const int Success = 0;
