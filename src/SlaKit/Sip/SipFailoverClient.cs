@@ -28,7 +28,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private readonly SipTimerSettings _timers;
     private readonly TimeSpan? _attemptTimeout;
     private readonly Func<SipTarget, SipConnection> _connectionFactory;
-    private readonly Dictionary<RegionState, SipTransactionLayer> _layers = [];
+    private readonly Dictionary<TrackedRegion, SipTransactionLayer> _layers = [];
     private readonly HashSet<Task> _trials = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
@@ -141,9 +141,9 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         SipRequest prepared = SipRequests.Complete(request, nameof(request));
         StartBackgroundTrials();
 
-        IReadOnlyList<RegionState> order = _selector.Plan(allowTrial: false);
+        IReadOnlyList<TrackedRegion> order = _selector.Plan(allowTrial: false);
         var outcomes = new List<SipAttemptOutcome>(order.Count);
-        foreach (RegionState region in order)
+        foreach (TrackedRegion region in order)
         {
             SipAttemptOutcome outcome = await AttemptAsync(region, prepared, cancellationToken).ConfigureAwait(false);
             outcomes.Add(outcome);
@@ -210,7 +210,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _ => $"a transport error ({outcome.Error})",
     };
 
-    private async Task<SipAttemptOutcome> AttemptAsync(RegionState region, SipRequest request, CancellationToken cancellationToken)
+    private async Task<SipAttemptOutcome> AttemptAsync(TrackedRegion region, SipRequest request, CancellationToken cancellationToken)
     {
         SipTransactionLayer layer = LayerFor(region);
         using Activity? activity = _telemetry.ActivitySource.StartActivity("slakit.sip.attempt", ActivityKind.Client);
@@ -265,7 +265,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _ => new SipAttemptOutcome(region, SipAttemptOutcomeKind.TransportError, null, result.Error?.Message, result.Elapsed),
     };
 
-    private SipTransactionLayer LayerFor(RegionState region)
+    private SipTransactionLayer LayerFor(TrackedRegion region)
     {
         lock (_gate)
         {
@@ -289,7 +289,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         }
 
         DateTimeOffset now = Time.GetUtcNow();
-        foreach (RegionState region in _selector.States)
+        foreach (TrackedRegion region in _selector.States)
         {
             if (region.ViewAt(now).CanTrial && region.TryBeginTrial(now))
             {
@@ -319,7 +319,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         }
     }
 
-    private async Task TrialAsync(RegionState region)
+    private async Task TrialAsync(TrackedRegion region)
     {
         try
         {

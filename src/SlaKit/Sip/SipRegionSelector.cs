@@ -25,7 +25,7 @@ namespace SlaKit.Sip;
 public sealed class SipRegionSelector : IRegionHealthMonitor
 {
     private readonly RegionSet _core;
-    private readonly IReadOnlyList<RegionState> _regions;
+    private readonly IReadOnlyList<TrackedRegion> _regions;
     private readonly SipTarget[] _targets;
     private readonly Region[] _configured;
     private readonly TimeProvider _time;
@@ -83,7 +83,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     /// <summary>Whether probe results have been reported, so that probes alone bring Unhealthy regions back.</summary>
     internal bool IsProbed => Volatile.Read(ref _probed) != 0;
 
-    internal IReadOnlyList<RegionState> States => _regions;
+    internal IReadOnlyList<TrackedRegion> States => _regions;
 
     internal TimeProvider Time => _time;
 
@@ -96,7 +96,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     /// <returns>The regions in the order to try them.</returns>
     public IReadOnlyList<Region> SelectRegions()
     {
-        IReadOnlyList<RegionState> order = Plan(allowTrial: !IsProbed);
+        IReadOnlyList<TrackedRegion> order = Plan(allowTrial: !IsProbed);
         var regions = new Region[order.Count];
         for (int i = 0; i < regions.Length; i++)
         {
@@ -133,7 +133,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
             throw new ArgumentOutOfRangeException(nameof(retryAfter), retryAfter, "Retry-After must not be negative.");
         }
 
-        RegionState state = _regions[IndexOf(region)];
+        TrackedRegion state = _regions[IndexOf(region)];
         if (statusCode == 503)
         {
             Record(state, SipAttemptOutcomeKind.ServiceUnavailable, $"it answered {statusCode}", retryAfter);
@@ -191,7 +191,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         ReportProbeResult(regionName, RegionSet.HealthOf(result.Status), result.Detail);
 
     /// <summary>Orders the regions for one request; a trial region, when one is due and allowed, comes first.</summary>
-    internal IReadOnlyList<RegionState> Plan(bool allowTrial)
+    internal IReadOnlyList<TrackedRegion> Plan(bool allowTrial)
     {
         DateTimeOffset now = _time.GetUtcNow();
         ReleaseExpiredTrials(now);
@@ -207,10 +207,10 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         return plan.Order;
     }
 
-    internal SipTarget TargetOf(RegionState state) => _targets[IndexOf(state)];
+    internal SipTarget TargetOf(TrackedRegion state) => _targets[IndexOf(state)];
 
     /// <summary>Feeds one attempt's outcome into its region's health.</summary>
-    internal void Record(RegionState state, SipAttemptOutcomeKind kind, string? reason, TimeSpan? retryAfter, bool served = true)
+    internal void Record(TrackedRegion state, SipAttemptOutcomeKind kind, string? reason, TimeSpan? retryAfter, bool served = true)
     {
         DateTimeOffset now = _time.GetUtcNow();
         switch (kind)
@@ -235,7 +235,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         EndTrial(state);
     }
 
-    private void EndTrial(RegionState state)
+    private void EndTrial(TrackedRegion state)
     {
         int index = IndexOf(state);
         lock (_trialGate)
@@ -280,7 +280,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         return index >= 0 ? index : throw new ArgumentException($"Region '{region.Name}' is not one of SIP client '{ClientName}'s regions.", nameof(region));
     }
 
-    private int IndexOf(RegionState state)
+    private int IndexOf(TrackedRegion state)
     {
         for (int i = 0; i < _regions.Count; i++)
         {

@@ -36,7 +36,7 @@ public sealed class HedgedRaceTests : IDisposable
         _telemetry.Dispose();
     }
 
-    private RegionState A => _client.Regions[0];
+    private TrackedRegion A => _client.Regions[0];
 
     private void Start(Action<RegionFailoverOptions>? configure = null)
     {

@@ -27,7 +27,7 @@ public sealed class HttpRegionSetPlanTests : IDisposable
 
     private void Down(string name)
     {
-        RegionState region = _client.Regions.Single(r => r.Region.Name == name);
+        TrackedRegion region = _client.Regions.Single(r => r.Region.Name == name);
         region.RecordFailure(_time.GetUtcNow(), "x");
         region.RecordFailure(_time.GetUtcNow(), "x");
     }

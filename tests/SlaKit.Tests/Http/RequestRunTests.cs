@@ -27,7 +27,7 @@ public sealed class RequestRunTests : IDisposable
 
     private void Begin(RequestRun run, TimeProvider time, TimeSpan attemptTimeout)
     {
-        var plan = new RegionPlan([new RegionState(new Region("a", new Uri("http://a.invalid/")), new RegionHealthPolicy(2, 2, TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromMinutes(1)))], IsTrial: false);
+        var plan = new RegionPlan([new TrackedRegion(new Region("a", new Uri("http://a.invalid/")), new RegionHealthPolicy(2, 2, TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromMinutes(1)))], IsTrial: false);
         run.Begin(_request, plan, replayable: true, content: null, time.GetUtcNow(), time.GetTimestamp(), CancellationToken.None);
         run.StartAttemptTimeout(attemptTimeout);
     }

@@ -140,7 +140,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     [Fact]
     public async Task While_probes_run_callers_requests_are_not_used_as_trials()
     {
-        foreach (RegionState region in _client.Regions.Where(static r => r.Region.Name == "a"))
+        foreach (TrackedRegion region in _client.Regions.Where(static r => r.Region.Name == "a"))
         {
             region.RecordFailure(_time.GetUtcNow(), "x");
             region.RecordFailure(_time.GetUtcNow(), "x");

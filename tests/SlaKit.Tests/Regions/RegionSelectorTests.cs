@@ -11,15 +11,15 @@ public class RegionSelectorTests
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
-    private static RegionState State(string name, int priority = 0, int weight = 1) =>
+    private static TrackedRegion State(string name, int priority = 0, int weight = 1) =>
         new(new Region(name, new Uri($"http://{name}.invalid/")) { Priority = priority, Weight = weight }, Policy);
 
-    private RegionPlan Plan(IReadOnlyList<RegionState> regions, bool allowTrial = true, RegionSelectionMode mode = RegionSelectionMode.PriorityWeighted, int maxAttempts = 10, int seed = 1) =>
+    private RegionPlan Plan(IReadOnlyList<TrackedRegion> regions, bool allowTrial = true, RegionSelectionMode mode = RegionSelectionMode.PriorityWeighted, int maxAttempts = 10, int seed = 1) =>
         RegionSelector.Plan(regions, Now, allowTrial, mode, maxAttempts, new Random(seed));
 
     private static string[] Names(RegionPlan plan) => plan.Order.Select(static r => r.Region.Name).ToArray();
 
-    private void Down(RegionState state)
+    private void Down(TrackedRegion state)
     {
         state.RecordFailure(Now, "x");
         state.RecordFailure(Now, "x");
@@ -28,7 +28,7 @@ public class RegionSelectorTests
     [Fact]
     public void Orders_by_priority_whatever_the_configuration_order()
     {
-        RegionState[] regions = [State("c", 2), State("a", 0), State("b", 1)];
+        TrackedRegion[] regions = [State("c", 2), State("a", 0), State("b", 1)];
 
         Assert.Equal(["a", "b", "c"], Names(Plan(regions)));
     }
@@ -36,7 +36,7 @@ public class RegionSelectorTests
     [Fact]
     public void Skips_unhealthy_regions()
     {
-        RegionState a = State("a", 0), b = State("b", 1), c = State("c", 2);
+        TrackedRegion a = State("a", 0), b = State("b", 1), c = State("c", 2);
         Down(b);
 
         Assert.Equal(["a", "c"], Names(Plan([a, b, c])));
@@ -45,7 +45,7 @@ public class RegionSelectorTests
     [Fact]
     public void Tries_every_region_in_priority_order_when_all_are_unhealthy()
     {
-        RegionState a = State("a", 0), b = State("b", 1);
+        TrackedRegion a = State("a", 0), b = State("b", 1);
         Down(a);
         Down(b);
 
@@ -58,7 +58,7 @@ public class RegionSelectorTests
     [Fact]
     public void A_degraded_region_goes_after_a_healthy_one_of_the_same_priority_but_before_a_worse_priority()
     {
-        RegionState a = State("a", 0), b = State("b", 0), c = State("c", 1);
+        TrackedRegion a = State("a", 0), b = State("b", 0), c = State("c", 1);
         a.RecordFailure(Now, "once");
 
         for (int seed = 0; seed < 20; seed++)
@@ -70,7 +70,7 @@ public class RegionSelectorTests
     [Fact]
     public void A_due_trial_of_a_better_region_goes_first_for_requests_safe_to_repeat()
     {
-        RegionState a = State("a", 0), b = State("b", 1);
+        TrackedRegion a = State("a", 0), b = State("b", 1);
         Down(a);
         _time.Advance(TimeSpan.FromSeconds(5));
 
@@ -90,7 +90,7 @@ public class RegionSelectorTests
     [Fact]
     public void A_region_on_standby_comes_after_every_preferred_region()
     {
-        RegionState a = State("a", 0), b = State("b", 1), c = State("c", 2);
+        TrackedRegion a = State("a", 0), b = State("b", 1), c = State("c", 2);
         Down(a);
         a.RecordSuccess(Now);
         a.RecordSuccess(Now);
@@ -104,7 +104,7 @@ public class RegionSelectorTests
     [Fact]
     public void An_overdue_region_is_left_out_until_its_late_attempt_ends_unless_nothing_else_is_left()
     {
-        RegionState a = State("a", 0), b = State("b", 1);
+        TrackedRegion a = State("a", 0), b = State("b", 1);
         a.MarkOverdue(Now, "late");
 
         Assert.Equal(["b"], Names(Plan([a, b])));
@@ -125,7 +125,7 @@ public class RegionSelectorTests
     [Fact]
     public void Max_attempts_cuts_the_plan()
     {
-        RegionState[] regions = [State("a", 0), State("b", 1), State("c", 2)];
+        TrackedRegion[] regions = [State("a", 0), State("b", 1), State("c", 2)];
 
         Assert.Equal(["a", "b"], Names(Plan(regions, maxAttempts: 2)));
     }
@@ -133,7 +133,7 @@ public class RegionSelectorTests
     [Fact]
     public void Weights_share_first_place_within_a_priority()
     {
-        RegionState heavy = State("heavy", 0, weight: 3), light = State("light", 0, weight: 1), backup = State("backup", 1, weight: 100);
+        TrackedRegion heavy = State("heavy", 0, weight: 3), light = State("light", 0, weight: 1), backup = State("backup", 1, weight: 100);
         var random = new Random(42);
         int heavyFirst = 0;
         const int Runs = 4000;
@@ -154,7 +154,7 @@ public class RegionSelectorTests
     [Fact]
     public void Latency_aware_puts_the_fastest_region_of_a_priority_first()
     {
-        RegionState slow = State("slow"), fast = State("fast"), backup = State("backup", 1);
+        TrackedRegion slow = State("slow"), fast = State("fast"), backup = State("backup", 1);
         for (int i = 0; i < 20; i++)
         {
             slow.Latency.Record(TimeSpan.FromMilliseconds(80));
@@ -168,7 +168,7 @@ public class RegionSelectorTests
     [Fact]
     public void Plan_key_is_zero_while_every_region_is_up_and_marks_each_region_that_is_down()
     {
-        RegionState a = State("a", 0), b = State("b", 1), c = State("c", 2);
+        TrackedRegion a = State("a", 0), b = State("b", 1), c = State("c", 2);
 
         Assert.Equal(0UL, RegionSelector.PlanKey([a, b, c], Now, allowTrial: true));
 
@@ -186,7 +186,7 @@ public class RegionSelectorTests
     [Fact]
     public void Plan_key_is_null_while_a_trial_is_due_for_a_request_that_may_make_one()
     {
-        RegionState a = State("a", 0), b = State("b", 1);
+        TrackedRegion a = State("a", 0), b = State("b", 1);
         Down(a);
         ulong? whileBroken = RegionSelector.PlanKey([a, b], Now, allowTrial: true);
 

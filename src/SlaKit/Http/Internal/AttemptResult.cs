@@ -10,7 +10,7 @@ namespace SlaKit.Http;
 /// <param name="Elapsed">How long the attempt took.</param>
 /// <param name="CertainlyNotSent">Whether the request certainly never reached a server.</param>
 internal readonly record struct AttemptResult(
-    RegionState Region, RegionAttemptOutcomeKind Kind, HttpResponseMessage? Response, Exception? Error, TimeSpan Elapsed, bool CertainlyNotSent)
+    TrackedRegion Region, RegionAttemptOutcomeKind Kind, HttpResponseMessage? Response, Exception? Error, TimeSpan Elapsed, bool CertainlyNotSent)
 {
     /// <summary>Whether the outcome is evidence that the region fails: a failing status, a transport error or its own timeout.</summary>
     public bool IsRegionFailure => Kind is RegionAttemptOutcomeKind.TransientStatus or RegionAttemptOutcomeKind.TransportError or RegionAttemptOutcomeKind.Timeout;

@@ -21,7 +21,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
     /// <exception cref="RegionFailoverException">Every region failed, or the total timeout elapsed.</exception>
     public async Task<HttpResponseMessage> RunAsync(RequestRun run, ValueTask<AttemptResult>? first)
     {
-        IReadOnlyList<RegionState> order = run.Plan.Order;
+        IReadOnlyList<TrackedRegion> order = run.Plan.Order;
         var outcomes = new List<RegionAttemptOutcome>(order.Count);
         var running = new List<RunningAttempt>(order.Count);
         int next = 0;
@@ -131,9 +131,9 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         }
     }
 
-    private void StartNext(RequestRun run, IReadOnlyList<RegionState> order, List<RunningAttempt> running, ref int next)
+    private void StartNext(RequestRun run, IReadOnlyList<TrackedRegion> order, List<RunningAttempt> running, ref int next)
     {
-        RegionState region = order[next];
+        TrackedRegion region = order[next];
         var attemptCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked);
         long started = _client.Time.GetTimestamp();
         Task<AttemptResult> task = _attempts.AttemptAsync(run, next, region, started, attemptCancel.Token).AsTask();
@@ -162,7 +162,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
     /// left to finish within its attempt timeout (at most <see cref="RegionFailoverOptions.MaxLateAttempts"/> a region),
     /// so its answer teaches its region's latency and only a real failure counts against it. A loser that has fallen far
     /// behind its region's usual latency while the winner answered within its own makes its region overdue until it
-    /// ends (<see cref="RegionState.MarkOverdue"/>): that is how a black-holed region leaves first place at once. A loser
+    /// ends (<see cref="TrackedRegion.MarkOverdue"/>): that is how a black-holed region leaves first place at once. A loser
     /// beyond the limit is cancelled and counts for nothing (the first attempt runs on unwatched; see the comment
     /// below). A trial always finishes on its own.
     /// </summary>
@@ -178,7 +178,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         bool winnerOnTime = winnerElapsed <= _client.OverdueBound(winner.Region);
         foreach (RunningAttempt attempt in running)
         {
-            RegionState region = attempt.Region;
+            TrackedRegion region = attempt.Region;
 
             // A trial finishes on its own; an attempt that has just ended has recorded its own outcome already.
             if (run.IsTrialAttempt(attempt.Index) || attempt.Task.IsCompleted)
@@ -270,7 +270,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         }
 
         // The region's usual bound, k × its p99 at least the floor, as the overdue rule reads it; at most the attempt timeout.
-        RegionState region = waitedOn.Region;
+        TrackedRegion region = waitedOn.Region;
         if (region.UsualLatencyBound(options.HedgingDelay, options.AdaptiveHedgingMultiplier) is { } usual)
         {
             return usual > options.AttemptTimeout ? options.AttemptTimeout : usual;

@@ -14,14 +14,14 @@ namespace SlaKit.Http;
 /// </summary>
 internal sealed class HttpRegionSet
 {
-    private readonly Dictionary<RegionState, RegionLane> _lanes = [];
+    private readonly Dictionary<TrackedRegion, RegionLane> _lanes = [];
 
     public HttpRegionSet(string name, RegionFailoverOptions options, TimeProvider timeProvider, ILogger logger, FailoverTelemetry telemetry)
     {
         Options = options;
         Runs = new RequestRunPool(timeProvider);
         Core = new RegionSet(name, options, options.Selection, options.MaxAttempts ?? options.Regions.Count, timeProvider, logger, telemetry, Random.Shared);
-        foreach (RegionState state in Core.Regions)
+        foreach (TrackedRegion state in Core.Regions)
         {
             ResiliencePipeline<HttpResponseMessage> breaker = BuildBreaker(state, options, timeProvider);
             _lanes[state] = new RegionLane(breaker, BuildTimed(breaker, state, options, timeProvider));
@@ -38,14 +38,14 @@ internal sealed class HttpRegionSet
 
     public TimeProvider Time => Core.Time;
 
-    public IReadOnlyList<RegionState> Regions => Core.Regions;
+    public IReadOnlyList<TrackedRegion> Regions => Core.Regions;
 
     public FailoverTelemetry Telemetry => Core.Telemetry;
 
     public ILogger Logger => Core.Logger;
 
     /// <summary>What each attempt against <paramref name="region"/> uses: its Polly pipeline and its URI cache.</summary>
-    public RegionLane LaneFor(RegionState region) => _lanes[region];
+    public RegionLane LaneFor(TrackedRegion region) => _lanes[region];
 
     /// <summary>Pooled per-request state, reused by requests that ended with nothing left running.</summary>
     public RequestRunPool Runs { get; }
@@ -57,7 +57,7 @@ internal sealed class HttpRegionSet
     public RegionPlan Plan(DateTimeOffset now, bool allowTrial) => Core.Plan(now, allowTrial);
 
     /// <summary>Notes which region served a request, counting and logging a switch to another priority.</summary>
-    public void NoteServed(RegionState served) => Core.NoteServed(served);
+    public void NoteServed(TrackedRegion served) => Core.NoteServed(served);
 
     /// <summary>
     /// How long an attempt against <paramref name="region"/> may run before it is overdue, when another region has
@@ -65,14 +65,14 @@ internal sealed class HttpRegionSet
     /// p99, at least <see cref="RegionFailoverOptions.HedgingDelay"/>; and <see cref="RegionFailoverOptions.ColdStartAllowance"/>
     /// while the region has no p99 yet, since its first answers pay for the connection, TLS and JIT.
     /// </summary>
-    public TimeSpan OverdueBound(RegionState region) =>
+    public TimeSpan OverdueBound(TrackedRegion region) =>
         region.UsualLatencyBound(Options.HedgingDelay, Options.AdaptiveHedgingMultiplier) ?? Options.ColdStartAllowance;
 
     /// <summary>The <see cref="ResilienceContext"/> property through which the circuit breaker learns whether a cancelled attempt timed out.</summary>
     public static readonly ResiliencePropertyKey<RequestRun> RunKey = new("slakit.run");
 
     /// <summary>Counts one attempt.</summary>
-    public void CountAttempt(RegionState region, RegionAttemptOutcomeKind outcome) => Core.CountAttempt(region, OutcomeTag(outcome));
+    public void CountAttempt(TrackedRegion region, RegionAttemptOutcomeKind outcome) => Core.CountAttempt(region, OutcomeTag(outcome));
 
     /// <summary>Whether an answer's status is transient: 408, 429 or 5xx.</summary>
     public static bool IsTransient(HttpStatusCode status) =>
@@ -93,7 +93,7 @@ internal sealed class HttpRegionSet
     /// row. It counts transport errors, transient statuses and attempt timeouts: Polly's (<see cref="TimeoutRejectedException"/>)
     /// and a request's own (<see cref="RequestRun.AttemptTimedOut"/>), never the caller's cancellation.
     /// </summary>
-    private ResiliencePipeline<HttpResponseMessage> BuildBreaker(RegionState state, RegionFailoverOptions options, TimeProvider timeProvider) =>
+    private ResiliencePipeline<HttpResponseMessage> BuildBreaker(TrackedRegion state, RegionFailoverOptions options, TimeProvider timeProvider) =>
         new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{Core.ClientName}:{state.Region.Name}" }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -117,7 +117,7 @@ internal sealed class HttpRegionSet
             .Build();
 
     /// <summary>The region's circuit breaker around Polly's attempt timeout: what an attempt uses when its request may make more than one.</summary>
-    private ResiliencePipeline<HttpResponseMessage> BuildTimed(ResiliencePipeline<HttpResponseMessage> breaker, RegionState state, RegionFailoverOptions options, TimeProvider timeProvider) =>
+    private ResiliencePipeline<HttpResponseMessage> BuildTimed(ResiliencePipeline<HttpResponseMessage> breaker, TrackedRegion state, RegionFailoverOptions options, TimeProvider timeProvider) =>
         new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{Core.ClientName}:{state.Region.Name}:timed" }
             .AddPipeline(breaker)
             .AddTimeout(options.AttemptTimeout)

@@ -7,7 +7,7 @@ namespace SlaKit.Http;
 /// itself records its answer (a latency sample and a success) or its real failure, exactly as a winner would. This
 /// watches the lateness: if the attempt is still running once it is past its region's overdue bound
 /// (<see cref="HttpRegionSet.OverdueBound"/>), the region is overdue until it ends
-/// (<see cref="RegionState.MarkOverdue"/>, <see cref="RegionState.ResolveOverdue"/>).
+/// (<see cref="TrackedRegion.MarkOverdue"/>, <see cref="TrackedRegion.ResolveOverdue"/>).
 /// </summary>
 /// <remarks>
 /// An attempt ends by its own outcome, bounded by the region's attempt timeout; in case a handler below ignores the

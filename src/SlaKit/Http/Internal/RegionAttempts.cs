@@ -20,7 +20,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _send = send;
 
     /// <summary>One attempt of <paramref name="run"/> against <paramref name="region"/>, starting now (the first attempt: as the request started).</summary>
-    public ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, CancellationToken token) =>
+    public ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, TrackedRegion region, CancellationToken token) =>
         AttemptAsync(run, index, region, index == 0 ? run.Started : _client.Time.GetTimestamp(), token);
 
     /// <summary>
@@ -29,7 +29,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// state (a latency sample and a success, or the failure), counted and traced. It never throws for the region's
     /// failures, only for the caller's cancellation.
     /// </summary>
-    public async ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, RegionState region, long started, CancellationToken token)
+    public async ValueTask<AttemptResult> AttemptAsync(RequestRun run, int index, TrackedRegion region, long started, CancellationToken token)
     {
         bool trial = run.IsTrialAttempt(index);
         if (trial)
@@ -164,7 +164,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// over the client's own connection pool), bypassing selection and the region's pipeline; returns how long the answer took,
     /// whatever its status, having recorded it as a latency sample. Failures reach the caller as thrown.
     /// </summary>
-    public async Task<TimeSpan> WarmUpAsync(RegionState region, string path, CancellationToken cancellationToken)
+    public async Task<TimeSpan> WarmUpAsync(TrackedRegion region, string path, CancellationToken cancellationToken)
     {
         TimeProvider time = _client.Time;
         using var request = new HttpRequestMessage(HttpMethod.Head, AttemptRequestFactory.RegionUri(region.Region.Endpoint, new Uri(path, UriKind.Relative)));

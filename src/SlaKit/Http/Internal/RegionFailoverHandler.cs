@@ -192,7 +192,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         List<RegionAttemptOutcome>? outcomes = null;
         for (int i = 0; i < run.Plan.Order.Count; i++)
         {
-            RegionState region = run.Plan.Order[i];
+            TrackedRegion region = run.Plan.Order[i];
             AttemptResult result = i == 0 && first is { } started
                 ? await started.ConfigureAwait(false)
                 : await _attempts.AttemptAsync(run, i, region, run.Linked).ConfigureAwait(false);
@@ -228,7 +228,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     }
 
     /// <summary>One warm-up request straight to <paramref name="region"/>; see <see cref="RegionAttempts.WarmUpAsync"/>.</summary>
-    internal Task<TimeSpan> WarmUpAsync(RegionState region, string path, CancellationToken cancellationToken) =>
+    internal Task<TimeSpan> WarmUpAsync(TrackedRegion region, string path, CancellationToken cancellationToken) =>
         _attempts.WarmUpAsync(region, path, cancellationToken);
 
     private Task<HttpResponseMessage> SendToRegionAsync(HttpRequestMessage attempt, CancellationToken cancellationToken) =>

@@ -42,7 +42,7 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
             RegionProbeOptions options = _options.Get(client);
             HttpRegionSet failover = _registry.GetClient(client);
             ILogger logger = _loggerFactory.CreateLogger($"SlaKit.Probes.{client}");
-            foreach (RegionState region in failover.Regions)
+            foreach (TrackedRegion region in failover.Regions)
             {
                 IHealthProbe probe = options.ProbeFactory?.Invoke(_services, region.Region) ?? CreateHttpProbe(region.Region, options);
                 var scheduler = new RegionProbeScheduler(failover.Core, region.Region.Name, probe, options, _time, logger);

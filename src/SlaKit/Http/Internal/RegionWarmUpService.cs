@@ -73,7 +73,7 @@ internal sealed class RegionWarmUpService : IHostedService
     }
 
     private static async Task WarmUpRegionAsync(
-        HttpRegionSet client, RegionFailoverHandler handler, RegionState region, ILogger logger, CancellationToken bounded, CancellationToken hostStopping)
+        HttpRegionSet client, RegionFailoverHandler handler, TrackedRegion region, ILogger logger, CancellationToken bounded, CancellationToken hostStopping)
     {
         var answers = new TimeSpan[RequestsPerRegion];
         string? failure = null;

@@ -5,7 +5,7 @@ namespace SlaKit.Regions;
 /// to repeat), then the available regions by priority — Healthy before Degraded within a priority, shared by
 /// weight or by latency — then recovered regions still on standby; and only when none of those exists, every
 /// region in priority order ("panic" mode: better to try than to fail without trying). Unhealthy regions and overdue
-/// ones (see <see cref="RegionState.MarkOverdue"/>) are left out until then.
+/// ones (see <see cref="TrackedRegion.MarkOverdue"/>) are left out until then.
 /// </summary>
 internal static class RegionSelector
 {
@@ -17,21 +17,21 @@ internal static class RegionSelector
     /// <param name="maxAttempts">The most regions to return.</param>
     /// <param name="random">The source of randomness for weighted order.</param>
     /// <returns>The plan; when <see cref="RegionPlan.IsTrial"/> its first region's trial slot is claimed.</returns>
-    public static RegionPlan Plan(IReadOnlyList<RegionState> regions, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random)
+    public static RegionPlan Plan(IReadOnlyList<TrackedRegion> regions, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random)
     {
         int count = regions.Count;
-        var views = new RegionView[count];
+        var views = new SelectionView[count];
         for (int i = 0; i < count; i++)
         {
             views[i] = regions[i].ViewAt(now);
         }
 
         // Available regions first, then standby; the order key keeps priority first.
-        var candidates = new List<(RegionState State, int Priority, int Rank, double Tiebreak)>(count);
+        var candidates = new List<(TrackedRegion State, int Priority, int Rank, double Tiebreak)>(count);
         int bestAvailablePriority = int.MaxValue;
         for (int i = 0; i < count; i++)
         {
-            RegionView view = views[i];
+            SelectionView view = views[i];
             // An overdue region is left out like an Unhealthy one until its late attempt ends: it is not down, but it
             // must not hold up the next request, nor make every request a hedged one while it is out.
             if (view.Health == RegionHealth.Unhealthy || view.IsOverdue)
@@ -39,7 +39,7 @@ internal static class RegionSelector
                 continue;
             }
 
-            RegionState state = regions[i];
+            TrackedRegion state = regions[i];
             int rank = view.IsStandby ? 2 : view.Health == RegionHealth.Degraded ? 1 : 0;
             if (!view.IsStandby)
             {
@@ -68,12 +68,12 @@ internal static class RegionSelector
             return byRank != 0 ? byRank : a.Tiebreak.CompareTo(b.Tiebreak);
         });
 
-        var order = new List<RegionState>(count);
+        var order = new List<TrackedRegion>(count);
         bool isTrial = false;
         if (allowTrial)
         {
             // Only a region better than what is serving now is worth a trial.
-            RegionState? trial = null;
+            TrackedRegion? trial = null;
             for (int i = 0; i < count; i++)
             {
                 if (views[i].CanTrial && regions[i].Region.Priority < bestAvailablePriority &&
@@ -90,7 +90,7 @@ internal static class RegionSelector
             }
         }
 
-        foreach ((RegionState state, _, _, _) in candidates)
+        foreach ((TrackedRegion state, _, _, _) in candidates)
         {
             order.Add(state);
         }
@@ -98,9 +98,9 @@ internal static class RegionSelector
         if (candidates.Count == 0)
         {
             // Panic mode: every region is Unhealthy or overdue, so try them all in priority order.
-            var all = new List<RegionState>(regions);
+            var all = new List<TrackedRegion>(regions);
             all.Sort(static (a, b) => a.Region.Priority.CompareTo(b.Region.Priority));
-            foreach (RegionState state in all)
+            foreach (TrackedRegion state in all)
             {
                 if (!order.Contains(state))
                 {
@@ -123,9 +123,9 @@ internal static class RegionSelector
     /// then each request draws its own order by weight or latency.
     /// </summary>
     /// <remarks>Built once per client so that a request in steady state needs no sorting and no allocation.</remarks>
-    public static RegionPlan? SteadyPlan(IReadOnlyList<RegionState> regions, int maxAttempts)
+    public static RegionPlan? SteadyPlan(IReadOnlyList<TrackedRegion> regions, int maxAttempts)
     {
-        var order = new RegionState[regions.Count];
+        var order = new TrackedRegion[regions.Count];
         for (int i = 0; i < order.Length; i++)
         {
             order[i] = regions[i];
@@ -150,7 +150,7 @@ internal static class RegionSelector
     /// since it only ranks regions of one priority. <see langword="null"/> when no plan may be reused: a region is due
     /// for a trial this request may claim, or there are more regions than the key has bits for.
     /// </summary>
-    public static ulong? PlanKey(IReadOnlyList<RegionState> regions, DateTimeOffset now, bool allowTrial)
+    public static ulong? PlanKey(IReadOnlyList<TrackedRegion> regions, DateTimeOffset now, bool allowTrial)
     {
         if (regions.Count > 32)
         {
@@ -160,7 +160,7 @@ internal static class RegionSelector
         ulong key = 0;
         for (int i = 0; i < regions.Count; i++)
         {
-            RegionView view = regions[i].ViewAt(now);
+            SelectionView view = regions[i].ViewAt(now);
             if (allowTrial && view.CanTrial)
             {
                 return null;
@@ -173,7 +173,7 @@ internal static class RegionSelector
         return key;
     }
 
-    private static double Tiebreak(RegionState state, RegionSelectionMode mode, Random random)
+    private static double Tiebreak(TrackedRegion state, RegionSelectionMode mode, Random random)
     {
         if (mode == RegionSelectionMode.LatencyAware)
         {

@@ -12,13 +12,13 @@ namespace SlaKit.Regions;
 /// <remarks>Thread-safe; one per client, shared by all its requests.</remarks>
 internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
 {
-    private readonly RegionState[] _regions;
+    private readonly TrackedRegion[] _regions;
     private readonly RegionPlan? _steadyPlan;
     private readonly RegionSelectionMode _selection;
     private readonly Random _random;
     private readonly KeyValuePair<string, object?> _clientTag;
     private CachedPlan? _lastPlan;
-    private RegionState? _active;
+    private TrackedRegion? _active;
     private int _activeProbes;
 
     /// <summary>Creates the core of a client named <paramref name="clientName"/> over already validated options.</summary>
@@ -42,10 +42,10 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         _clientTag = new("client", clientName);
 
         RegionHealthPolicy policy = options.HealthPolicy;
-        _regions = new RegionState[options.Regions.Count];
+        _regions = new TrackedRegion[options.Regions.Count];
         for (int i = 0; i < _regions.Length; i++)
         {
-            _regions[i] = new RegionState(options.Regions[i], policy, OnHealthChanged);
+            _regions[i] = new TrackedRegion(options.Regions[i], policy, OnHealthChanged);
         }
 
         _steadyPlan = RegionSelector.SteadyPlan(_regions, maxAttempts);
@@ -58,7 +58,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     public string ClientName { get; }
 
     /// <summary>The regions' states, in configuration order.</summary>
-    public IReadOnlyList<RegionState> Regions => _regions;
+    public IReadOnlyList<TrackedRegion> Regions => _regions;
 
     /// <summary>The clock every state change and timer reads.</summary>
     public TimeProvider Time { get; }
@@ -132,7 +132,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         var statuses = new RegionStatus[_regions.Length];
         for (int i = 0; i < _regions.Length; i++)
         {
-            RegionView view = _regions[i].ViewAt(now);
+            SelectionView view = _regions[i].ViewAt(now);
             statuses[i] = new RegionStatus(_regions[i].Region, view.Health, view.IsStandby);
         }
 
@@ -165,15 +165,15 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     }
 
     /// <summary>Counts one attempt against <paramref name="region"/> in <c>slakit.failover.attempts</c>.</summary>
-    public void CountAttempt(RegionState region, string outcome) =>
+    public void CountAttempt(TrackedRegion region, string outcome) =>
         Telemetry.Attempts.Add(1, _clientTag, new("region", region.Region.Name), new("outcome", outcome));
 
     /// <summary>Counts one attempt of a protocol whose requests have methods (SIP), with the method as a tag.</summary>
-    public void CountAttempt(RegionState region, string outcome, string method) =>
+    public void CountAttempt(TrackedRegion region, string outcome, string method) =>
         Telemetry.Attempts.Add(1, _clientTag, new("region", region.Region.Name), new("outcome", outcome), new("method", method));
 
     /// <summary>Notes which region served a request, counting and logging a switch to another priority.</summary>
-    public void NoteServed(RegionState served)
+    public void NoteServed(TrackedRegion served)
     {
         // The same region as last time is the common case; it changes nothing, so it needs no atomic exchange.
         if (Volatile.Read(ref _active) == served)
@@ -181,7 +181,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
             return;
         }
 
-        RegionState? previous = Interlocked.Exchange(ref _active, served);
+        TrackedRegion? previous = Interlocked.Exchange(ref _active, served);
         if (previous is not null && previous != served && previous.Region.Priority != served.Region.Priority)
         {
             Telemetry.Switches.Add(1, _clientTag, new("from", previous.Region.Name), new("to", served.Region.Name));
@@ -193,7 +193,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     public IEnumerable<Measurement<int>> ObserveHealth()
     {
         DateTimeOffset now = Time.GetUtcNow();
-        foreach (RegionState region in _regions)
+        foreach (TrackedRegion region in _regions)
         {
             int value = region.HealthAt(now) switch
             {
@@ -205,7 +205,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         }
     }
 
-    private void OnHealthChanged(RegionState region, RegionHealth previous, RegionHealth current, string reason)
+    private void OnHealthChanged(TrackedRegion region, RegionHealth previous, RegionHealth current, string reason)
     {
         if (current == RegionHealth.Unhealthy)
         {

@@ -1,8 +1,10 @@
 namespace SlaKit.Regions;
 
 /// <summary>
-/// One region's health, shared by every request of a client: a small state machine with hysteresis fed
-/// by attempt outcomes, circuit-breaker events, <c>Retry-After</c> answers and active probes.
+/// One region as its client tracks it, shared by every request: its health, a small state machine with hysteresis fed
+/// by attempt outcomes, circuit-breaker events, <c>Retry-After</c> answers and active probes; its recent latency; and its
+/// attempts left to finish after losing a hedge race. <see cref="SelectionView"/> is what selection reads of it at one
+/// instant, <see cref="RegionStatus"/> what the public <see cref="IRegionHealthMonitor.GetStatus"/> reports.
 /// </summary>
 /// <remarks>
 /// <para>Up: Healthy, or Degraded after a failure or a degraded probe. <see cref="RegionHealthPolicy.FailuresToMarkDown"/>
@@ -19,7 +21,7 @@ namespace SlaKit.Regions;
 /// Transitions are rare, so a lock guards them. Health changes are queued under that lock and reported after it
 /// is released, in the order they happened, so a listener may read any region's state without deadlock.
 /// </remarks>
-internal sealed class RegionState
+internal sealed class TrackedRegion
 {
     private enum Phase
     {
@@ -33,7 +35,7 @@ internal sealed class RegionState
     private readonly object _reportGate = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<(RegionHealth From, RegionHealth To, string Reason)> _pendingReports = new();
     private readonly RegionHealthPolicy _policy;
-    private readonly Action<RegionState, RegionHealth, RegionHealth, string>? _healthChanged;
+    private readonly Action<TrackedRegion, RegionHealth, RegionHealth, string>? _healthChanged;
 
     private Phase _phase = Phase.Up;
     private int _consecutiveFailures;
@@ -52,7 +54,7 @@ internal sealed class RegionState
     // Written under the lock by every change (see NoteHealth); a Retry-After makes the region Unhealthy, which clears it.
     private volatile bool _quiet = true;
 
-    public RegionState(Region region, RegionHealthPolicy policy, Action<RegionState, RegionHealth, RegionHealth, string>? healthChanged = null)
+    public TrackedRegion(Region region, RegionHealthPolicy policy, Action<TrackedRegion, RegionHealth, RegionHealth, string>? healthChanged = null)
     {
         Region = region;
         _policy = policy;
@@ -158,14 +160,14 @@ internal sealed class RegionState
     public RegionHealth HealthAt(DateTimeOffset now) => ViewAt(now).Health;
 
     /// <summary>The region as selection sees it at <paramref name="now"/>.</summary>
-    public RegionView ViewAt(DateTimeOffset now)
+    public SelectionView ViewAt(DateTimeOffset now)
     {
         if (_quiet)
         {
-            return new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false);
+            return new SelectionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false);
         }
 
-        RegionView view;
+        SelectionView view;
         lock (_gate)
         {
             if (_phase == Phase.FailbackPending && now >= _preferredAt)
@@ -327,7 +329,7 @@ internal sealed class RegionState
         _nextTrialAt = now + _policy.BreakDuration;
     }
 
-    private RegionView ComputeView(DateTimeOffset now)
+    private SelectionView ComputeView(DateTimeOffset now)
     {
         bool out503 = now < _outUntil;
         RegionHealth health = _phase switch
@@ -342,7 +344,7 @@ internal sealed class RegionState
         bool standby = !out503 && _phase == Phase.FailbackPending && now < _preferredAt;
         bool canTrial = !out503 && !_trialInFlight &&
             ((_phase == Phase.Down && now >= _nextTrialAt) || _phase == Phase.Recovering);
-        return new RegionView(health, standby, canTrial, IsOverdue: _overdue > 0);
+        return new SelectionView(health, standby, canTrial, IsOverdue: _overdue > 0);
     }
 
     /// <summary>

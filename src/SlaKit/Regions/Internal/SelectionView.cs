@@ -6,6 +6,6 @@ namespace SlaKit.Regions;
 /// <param name="CanTrial">Unhealthy, but due for a trial attempt that would help bring it back.</param>
 /// <param name="IsOverdue">
 /// An attempt of it fell far behind its own usual latency while another region answered, and is still running: left
-/// out of plans, as an Unhealthy region is, until that attempt ends (see <see cref="RegionState.MarkOverdue"/>).
+/// out of plans, as an Unhealthy region is, until that attempt ends (see <see cref="TrackedRegion.MarkOverdue"/>).
 /// </param>
-internal readonly record struct RegionView(RegionHealth Health, bool IsStandby, bool CanTrial, bool IsOverdue = false);
+internal readonly record struct SelectionView(RegionHealth Health, bool IsStandby, bool CanTrial, bool IsOverdue = false);

@@ -3,7 +3,7 @@ using SlaKit.Regions;
 
 namespace SlaKit.Tests.Regions;
 
-public class RegionStateTests
+public class TrackedRegionTests
 {
     private static readonly RegionHealthPolicy Policy = new(
         FailuresToMarkDown: 2,
@@ -14,11 +14,11 @@ public class RegionStateTests
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     private readonly List<(RegionHealth From, RegionHealth To, string Reason)> _changes = [];
-    private readonly RegionState _state;
+    private readonly TrackedRegion _state;
 
-    public RegionStateTests()
+    public TrackedRegionTests()
     {
-        _state = new RegionState(new Region("a", new Uri("http://127.0.0.1:1/")), Policy, (_, from, to, reason) => _changes.Add((from, to, reason)));
+        _state = new TrackedRegion(new Region("a", new Uri("http://127.0.0.1:1/")), Policy, (_, from, to, reason) => _changes.Add((from, to, reason)));
     }
 
     private DateTimeOffset Now => _time.GetUtcNow();
@@ -26,9 +26,9 @@ public class RegionStateTests
     [Fact]
     public void Starts_healthy_and_preferred()
     {
-        RegionView view = _state.ViewAt(Now);
+        SelectionView view = _state.ViewAt(Now);
 
-        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), view);
+        Assert.Equal(new SelectionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), view);
         Assert.Empty(_changes);
     }
 
@@ -94,17 +94,17 @@ public class RegionStateTests
         _time.Advance(TimeSpan.FromSeconds(5));
 
         _state.RecordSuccess(Now);
-        RegionView recovering = _state.ViewAt(Now);
+        SelectionView recovering = _state.ViewAt(Now);
         Assert.Equal(RegionHealth.Unhealthy, recovering.Health);
         Assert.True(recovering.CanTrial); // recovering regions may be tried again without another break
 
         _state.RecordSuccess(Now);
-        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: true, CanTrial: false), _state.ViewAt(Now));
+        Assert.Equal(new SelectionView(RegionHealth.Healthy, IsStandby: true, CanTrial: false), _state.ViewAt(Now));
 
         _time.Advance(TimeSpan.FromSeconds(29));
         Assert.True(_state.ViewAt(Now).IsStandby);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
+        Assert.Equal(new SelectionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public class RegionStateTests
     [Fact]
     public async Task Concurrent_outcomes_keep_the_state_consistent()
     {
-        var state = new RegionState(new Region("b", new Uri("http://127.0.0.1:1/")), Policy);
+        var state = new TrackedRegion(new Region("b", new Uri("http://127.0.0.1:1/")), Policy);
         DateTimeOffset now = Now;
         Task[] workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
         {
@@ -228,7 +228,7 @@ public class RegionStateTests
 
         state.RecordSuccess(now);
         state.RecordSuccess(now);
-        RegionView view = state.ViewAt(now);
+        SelectionView view = state.ViewAt(now);
         Assert.NotEqual(RegionHealth.Unhealthy, view.Health);
     }
 
@@ -259,14 +259,14 @@ public class RegionStateTests
     {
         _state.MarkOverdue(Now, "late");
 
-        Assert.Equal(new RegionView(RegionHealth.Degraded, IsStandby: false, CanTrial: false, IsOverdue: true), _state.ViewAt(Now));
+        Assert.Equal(new SelectionView(RegionHealth.Degraded, IsStandby: false, CanTrial: false, IsOverdue: true), _state.ViewAt(Now));
         Assert.Equal([(RegionHealth.Healthy, RegionHealth.Degraded, "late")], _changes);
 
         // Slower is not dead: the late attempt answers, and the region is as it was.
         _state.RecordSuccess(Now);
         _state.ResolveOverdue(Now, failed: false);
 
-        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
+        Assert.Equal(new SelectionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
         Assert.Equal(RegionHealth.Healthy, _changes[^1].To);
     }
 
@@ -298,7 +298,7 @@ public class RegionStateTests
         _state.ResolveOverdue(Now, failed: true);
         _time.Advance(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(new RegionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
+        Assert.Equal(new SelectionView(RegionHealth.Healthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
     }
 
     [Fact]
