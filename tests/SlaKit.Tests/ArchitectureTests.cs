@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SlaKit.Tests.Infrastructure;
 
 namespace SlaKit.Tests;
 
@@ -35,23 +36,7 @@ public sealed partial class ArchitectureTests
         ["Polly"] = ["Http"],
     };
 
-    private static string SourceDirectory => Path.Combine(RepositoryRoot, "src", "SlaKit");
-
-    private static string RepositoryRoot
-    {
-        get
-        {
-            for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "SlaKit.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("The repository root (SlaKit.sln) is not above the test's directory.");
-        }
-    }
+    private static string SourceDirectory => Path.Combine(Repository.Root, "src", "SlaKit");
 
     public static TheoryData<string> Folders => [.. AllowedImports.Keys];
 
@@ -140,7 +125,7 @@ public sealed partial class ArchitectureTests
     public void Every_test_is_named_as_a_sentence()
     {
         var found = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "tests"), "*.cs", SearchOption.AllDirectories))
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(Repository.Root, "tests"), "*.cs", SearchOption.AllDirectories))
         {
             if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             {

@@ -244,13 +244,13 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         return outcome;
     }
 
-    /// <summary>An outcome as <c>slakit.failover.attempts</c> tags it, in the words HTTP attempts use.</summary>
+    /// <summary>An outcome as <c>slakit.failover.attempts</c> tags it, in the words every protocol uses.</summary>
     private static string OutcomeTag(SipAttemptOutcomeKind kind) => kind switch
     {
-        SipAttemptOutcomeKind.Answered => "success",
-        SipAttemptOutcomeKind.ServiceUnavailable => "transient_status",
-        SipAttemptOutcomeKind.Timeout => "timeout",
-        _ => "transport_error",
+        SipAttemptOutcomeKind.Answered => AttemptOutcomes.Success,
+        SipAttemptOutcomeKind.ServiceUnavailable => AttemptOutcomes.TransientStatus,
+        SipAttemptOutcomeKind.Timeout => AttemptOutcomes.Timeout,
+        _ => AttemptOutcomes.TransportError,
     };
 
     private static SipAttemptOutcome Outcome(Region region, SipTransactionResult result) => result.Outcome switch

@@ -1,25 +1,12 @@
 using SlaKit.Prometheus;
+using SlaKit.Tests.Infrastructure;
 
 namespace SlaKit.Tests.Prometheus;
 
 /// <summary>The FleetBudget sample's Prometheus files: the rules are what its SLO file generates, and the config loads.</summary>
 public sealed class FleetBudgetFilesTests
 {
-    private static string SampleDirectory
-    {
-        get
-        {
-            for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "SlaKit.sln")))
-                {
-                    return Path.Combine(directory.FullName, "samples", "FleetBudget");
-                }
-            }
-
-            throw new InvalidOperationException("The repository root (SlaKit.sln) is not above the test's directory.");
-        }
-    }
+    private static string SampleDirectory => Path.Combine(Repository.Root, "samples", "FleetBudget");
 
     [Fact]
     public void The_checked_in_rules_are_what_the_slo_file_generates()

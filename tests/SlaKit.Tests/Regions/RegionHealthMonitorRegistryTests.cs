@@ -123,4 +123,43 @@ public sealed class RegionHealthMonitorRegistryTests
         Assert.Equal(1, heard);
         Assert.Equal(RegionHealth.Degraded, carrier.GetStatus()[0].Health);
     }
+
+    [Fact]
+    public async Task A_sip_client_made_without_a_container_leaves_the_health_gauge_when_disposed()
+    {
+        string name = "standalone-" + Guid.NewGuid().ToString("N");
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("primary", new Uri("sip:127.0.0.1:5074")));
+        var client = new SipFailoverClient(name, options, _time);
+        var seen = new List<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == SlaKitInstrumentation.MeterName && instrument.Meter.Scope is null && instrument.Name == "slakit.region.health")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, _, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "client" && (string?)tag.Value == name)
+                {
+                    seen.Add(name);
+                }
+            }
+        });
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+        Assert.Single(seen);
+
+        await client.DisposeAsync();
+        seen.Clear();
+        listener.RecordObservableInstruments();
+        Assert.Empty(seen);
+    }
 }

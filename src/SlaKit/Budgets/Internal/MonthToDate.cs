@@ -48,13 +48,8 @@ internal sealed class MonthToDate
     /// <summary>Adds counts for <paramref name="minute"/>: to this month, to a new month past its end, to nothing before its start.</summary>
     public void Add(long minute, long good, long bad)
     {
-        long ticks = BucketHistory.StartOfMinute(minute).UtcTicks;
-        if (ticks >= _endTicks)
-        {
-            StartAt(minute);
-        }
-
-        if (ticks >= _startTicks)
+        RollTo(minute);
+        if (BucketHistory.StartOfMinute(minute).UtcTicks >= _startTicks)
         {
             Good += good;
             Bad += bad;

@@ -80,12 +80,12 @@ internal sealed class HttpRegionSet
 
     private static string OutcomeTag(RegionAttemptOutcomeKind outcome) => outcome switch
     {
-        RegionAttemptOutcomeKind.Success => "success",
-        RegionAttemptOutcomeKind.TransientStatus => "transient_status",
-        RegionAttemptOutcomeKind.TransportError => "transport_error",
-        RegionAttemptOutcomeKind.Timeout => "timeout",
-        RegionAttemptOutcomeKind.CircuitOpen => "circuit_open",
-        _ => "cancelled",
+        RegionAttemptOutcomeKind.Success => AttemptOutcomes.Success,
+        RegionAttemptOutcomeKind.TransientStatus => AttemptOutcomes.TransientStatus,
+        RegionAttemptOutcomeKind.TransportError => AttemptOutcomes.TransportError,
+        RegionAttemptOutcomeKind.Timeout => AttemptOutcomes.Timeout,
+        RegionAttemptOutcomeKind.CircuitOpen => AttemptOutcomes.CircuitOpen,
+        _ => AttemptOutcomes.Cancelled,
     };
 
     /// <summary>
