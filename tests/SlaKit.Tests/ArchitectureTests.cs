@@ -4,8 +4,9 @@ using SlaKit.Tests.Infrastructure;
 namespace SlaKit.Tests;
 
 /// <summary>
-/// The house rules of docs/architecture.md, read from the source: which folder of <c>src/SlaKit</c> may import which, and
-/// where the optional dependencies may appear.
+/// The house rules of docs/architecture.md, read from the source: which area of the library may import which, where the
+/// optional dependencies may appear, and which packages hold them. An area is a folder of <c>src/SlaKit.Core</c> or one of
+/// the packages beside it (<c>src/SlaKit.Hosting</c>, <c>src/SlaKit.HealthChecks</c>, <c>src/SlaKit.Prometheus</c>).
 /// </summary>
 public sealed partial class ArchitectureTests
 {
@@ -25,31 +26,86 @@ public sealed partial class ArchitectureTests
         ["Http"] = ["Regions", "Probes", "Telemetry"],
         ["Sip"] = ["Regions", "Probes", "Telemetry"],
         ["HealthChecks"] = ["Regions", "Budgets"],
+        ["Hosting"] = ["Http", "Regions", "Probes", "Telemetry"],
     };
 
-    /// <summary>The optional dependencies, each confined to the folders that are to become a package of their own.</summary>
+    /// <summary>The areas that are packages of their own beside the core, each a project of its own.</summary>
+    private static readonly string[] Packages = ["HealthChecks", "Hosting", "Prometheus"];
+
+    /// <summary>The optional dependencies, each confined to the areas that may use it.</summary>
     private static readonly Dictionary<string, string[]> ConfinedDependencies = new(StringComparer.Ordinal)
     {
         ["Microsoft.Extensions.Diagnostics.HealthChecks"] = ["HealthChecks"],
-        ["Microsoft.Extensions.Hosting"] = ["Http"],
+        ["Microsoft.Extensions.Hosting"] = ["Hosting"],
+        ["Microsoft.Extensions.Http"] = ["Hosting"],
         ["YamlDotNet"] = ["Prometheus"],
         ["Polly"] = ["Http"],
     };
 
-    private static string SourceDirectory => Path.Combine(Repository.Root, "src", "SlaKit");
+    /// <summary>The NuGet packages the core package must not depend on: they are why the packages beside it exist.</summary>
+    private static readonly string[] NotInCore =
+    [
+        "Microsoft.Extensions.Diagnostics.HealthChecks", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Http", "YamlDotNet",
+    ];
+
+    private static string SourceRoot => Path.Combine(Repository.Root, "src");
+
+    private static string CoreDirectory => Path.Combine(SourceRoot, "SlaKit.Core");
+
+    private static string AreaDirectory(string area) =>
+        Packages.Contains(area) ? Path.Combine(SourceRoot, $"SlaKit.{area}") : Path.Combine(CoreDirectory, area);
 
     public static TheoryData<string> Folders => [.. AllowedImports.Keys];
 
     [Fact]
     public void Every_folder_of_the_library_has_a_rule()
     {
-        string[] folders = Directory.GetDirectories(SourceDirectory)
+        string[] areas = Directory.GetDirectories(CoreDirectory)
             .Select(Path.GetFileName)
             .Where(static name => name is not ("bin" or "obj"))
+            .Concat(Packages)
             .Order(StringComparer.Ordinal)
             .ToArray()!;
 
-        Assert.Equal(AllowedImports.Keys.Order(StringComparer.Ordinal), folders);
+        Assert.Equal(AllowedImports.Keys.Order(StringComparer.Ordinal), areas);
+    }
+
+    [Fact]
+    public void Every_library_project_is_the_core_a_package_beside_it_or_the_umbrella()
+    {
+        string[] projects = Directory.GetDirectories(SourceRoot)
+            .Select(Path.GetFileName)
+            .Where(static name => name is not "SlaKit.Cli")
+            .Order(StringComparer.Ordinal)
+            .ToArray()!;
+
+        Assert.Equal(Packages.Select(static p => $"SlaKit.{p}").Append("SlaKit.Core").Append("SlaKit").Order(StringComparer.Ordinal), projects);
+    }
+
+    [Fact]
+    public void The_core_package_depends_on_no_optional_package()
+    {
+        string project = File.ReadAllText(Path.Combine(CoreDirectory, "SlaKit.Core.csproj"));
+        string[] references = PackageReference().Matches(project).Select(static m => m.Groups["id"].Value).ToArray();
+
+        Assert.NotEmpty(references);
+        Assert.Empty(references.Intersect(NotInCore, StringComparer.OrdinalIgnoreCase));
+        Assert.DoesNotContain("ProjectReference Include=\"..\\SlaKit.", project, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_umbrella_package_references_every_library_package_and_each_is_validated()
+    {
+        string umbrella = File.ReadAllText(Path.Combine(SourceRoot, "SlaKit", "SlaKit.csproj"));
+        string library = File.ReadAllText(Path.Combine(SourceRoot, "SlaKit.Library.props"));
+
+        Assert.All(Packages.Append("Core"), p => Assert.Contains($@"..\SlaKit.{p}\SlaKit.{p}.csproj", umbrella, StringComparison.Ordinal));
+        Assert.Contains("<EnablePackageValidation>true</EnablePackageValidation>", umbrella, StringComparison.Ordinal);
+        Assert.Contains("<EnablePackageValidation>true</EnablePackageValidation>", library, StringComparison.Ordinal);
+        Assert.All(Packages.Append("Core"), p => Assert.Contains(
+            @"<Import Project=""..\SlaKit.Library.props"" />",
+            File.ReadAllText(Path.Combine(SourceRoot, $"SlaKit.{p}", $"SlaKit.{p}.csproj")),
+            StringComparison.Ordinal));
     }
 
     [Theory]
@@ -64,7 +120,7 @@ public sealed partial class ArchitectureTests
                 string imported = match.Groups["area"].Value;
                 if (imported != folder && !AllowedImports[folder].Contains(imported))
                 {
-                    found.Add($"{Path.GetRelativePath(SourceDirectory, file)} uses SlaKit.{imported}");
+                    found.Add($"{Path.GetRelativePath(SourceRoot, file)} uses SlaKit.{imported}");
                 }
             }
         }
@@ -84,7 +140,7 @@ public sealed partial class ArchitectureTests
                 {
                     if (!folders.Contains(folder) && Regex.IsMatch(text, $@"\b{Regex.Escape(dependency)}\b"))
                     {
-                        found.Add($"{Path.GetRelativePath(SourceDirectory, file)} uses {dependency}");
+                        found.Add($"{Path.GetRelativePath(SourceRoot, file)} uses {dependency}");
                     }
                 }
             }
@@ -148,7 +204,7 @@ public sealed partial class ArchitectureTests
 
     private static IEnumerable<(string File, string Text)> Sources(string folder)
     {
-        string directory = Path.Combine(SourceDirectory, folder);
+        string directory = AreaDirectory(folder);
         return Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
             .Where(static f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(static f => (f, StripComments(File.ReadAllText(f))));
@@ -171,6 +227,9 @@ public sealed partial class ArchitectureTests
 
     [GeneratedRegex(@"KiB|MiB|IPv[46]|SlaKit")]
     private static partial Regex KnownMixedCaseWords();
+
+    [GeneratedRegex(@"<PackageReference Include=""(?<id>[^""]+)""")]
+    private static partial Regex PackageReference();
 
     [GeneratedRegex(@"\bSlaKit\.(?<area>[A-Z][A-Za-z]+)\b")]
     private static partial Regex SlaKitNamespace();

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace SlaKit.Analyzers.Tests.EndToEnd;
 
 /// <summary>
-/// Packs SlaKit into a temporary feed and builds a throwaway consumer against it: the analyzer must travel inside
-/// the package, with nothing but a PackageReference in the consumer.
+/// Packs SlaKit and the packages it depends on into a temporary feed and builds a throwaway consumer against it: the
+/// analyzer must travel inside the package, and every package's API must reach the consumer, with nothing but a
+/// PackageReference to SlaKit in it.
 /// </summary>
 public sealed partial class PackageEndToEndTests
 {
@@ -13,7 +14,24 @@ public sealed partial class PackageEndToEndTests
 
     /// <summary>What the pack needs from the repository; bin and obj folders stay behind.</summary>
     private static readonly string[] PackInputs =
-        ["src/SlaKit", "analyzers", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "README.md"];
+        ["src", "analyzers", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "README.md"];
+
+    /// <summary>The projects packed, the umbrella last: it depends on the others at the same version.</summary>
+    private static readonly string[] Packages = ["SlaKit.Core", "SlaKit.Hosting", "SlaKit.HealthChecks", "SlaKit.Prometheus", "SlaKit"];
+
+    /// <summary>One public type of each package beside the core, so the consumer compiles only if each one arrived.</summary>
+    private const string Everything = """
+        internal static class Everything
+        {
+            public static readonly Type[] Types =
+            [
+                typeof(SlaKit.Availability),
+                typeof(Microsoft.Extensions.DependencyInjection.RegionFailoverHttpClientBuilderExtensions),
+                typeof(Microsoft.Extensions.DependencyInjection.SlaKitHealthChecksBuilderExtensions),
+                typeof(SlaKit.Prometheus.PrometheusRules),
+            ];
+        }
+        """;
 
     private const string Program = """
         using Microsoft.Extensions.DependencyInjection;
@@ -56,23 +74,35 @@ public sealed partial class PackageEndToEndTests
                 Copy(Path.Combine(repository, input), Path.Combine(source, input));
             }
 
-            var pack = await DotNetCli.RunAsync(
-                source,
-                ["pack", "src/SlaKit/SlaKit.csproj", "-c", "Release", "-o", feed, "-nodeReuse:false", "-tl:off",
-                 "-p:Version=" + version, "-p:ContinuousIntegrationBuild=false", "-p:IncludeSymbols=false",
-                 "-p:EnableSourceLink=false", "-p:EnableSourceControlManagerQueries=false", "-p:PublishRepositoryUrl=false"],
-                new Dictionary<string, string?>(),
-                StepTimeout,
-                cancellationToken);
-            Assert.True(pack.ExitCode == 0, pack.Output);
+            foreach (string project in Packages)
+            {
+                var pack = await DotNetCli.RunAsync(
+                    source,
+                    ["pack", $"src/{project}/{project}.csproj", "-c", "Release", "-o", feed, "-nodeReuse:false", "-tl:off",
+                     "-p:Version=" + version, "-p:ContinuousIntegrationBuild=false", "-p:IncludeSymbols=false",
+                     "-p:EnableSourceLink=false", "-p:EnableSourceControlManagerQueries=false", "-p:PublishRepositoryUrl=false"],
+                    new Dictionary<string, string?>(),
+                    StepTimeout,
+                    cancellationToken);
+                Assert.True(pack.ExitCode == 0, pack.Output);
+            }
 
-            string package = Path.Combine(feed, $"SlaKit.{version}.nupkg");
-            using (ZipArchive archive = ZipFile.OpenRead(package))
+            using (ZipArchive archive = ZipFile.OpenRead(Path.Combine(feed, $"SlaKit.{version}.nupkg")))
             {
                 string[] entries = archive.Entries.Select(e => e.FullName).ToArray();
                 Assert.Contains("analyzers/dotnet/cs/SlaKit.Analyzers.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/SlaKit.Analyzers.CodeFixes.dll", entries);
-                Assert.Contains("lib/net10.0/SlaKit.dll", entries);
+                Assert.DoesNotContain(entries, static e => e.EndsWith(".dll", StringComparison.Ordinal) && e.StartsWith("lib/", StringComparison.Ordinal));
+            }
+
+            using (ZipArchive archive = ZipFile.OpenRead(Path.Combine(feed, $"SlaKit.Core.{version}.nupkg")))
+            {
+                Assert.Contains("lib/net10.0/SlaKit.Core.dll", archive.Entries.Select(e => e.FullName));
+                using var nuspec = new StreamReader(archive.Entries.Single(static e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+                string dependencies = await nuspec.ReadToEndAsync(cancellationToken);
+                Assert.DoesNotContain("YamlDotNet", dependencies, StringComparison.Ordinal);
+                Assert.DoesNotContain("Microsoft.Extensions.Hosting", dependencies, StringComparison.Ordinal);
+                Assert.DoesNotContain("HealthChecks", dependencies, StringComparison.Ordinal);
             }
 
             WriteConsumer(consumer, version, feed, packages);
@@ -159,6 +189,7 @@ public sealed partial class PackageEndToEndTests
         File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
         File.WriteAllText(Path.Combine(directory, "Program.cs"), Program);
         File.WriteAllText(Path.Combine(directory, "Quiet.cs"), Quiet);
+        File.WriteAllText(Path.Combine(directory, "Everything.cs"), Everything);
     }
 
     private static string FindRepositoryRoot()

@@ -19,12 +19,13 @@ internal static class AnalyzerTest
         new PackageIdentity("Microsoft.NETCore.App.Ref", "10.0.10"),
         Path.Combine("ref", "net10.0"));
 
-    /// <summary>SlaKit and the Microsoft.Extensions assemblies its API mentions.</summary>
+    /// <summary>SlaKit.Core, SlaKit.Hosting (where <c>AddRegionFailover</c> lives) and the Microsoft.Extensions assemblies its API mentions.</summary>
     private static readonly ImmutableArray<MetadataReference> SlaKitReferences =
     [
         .. new[]
         {
             typeof(Region).Assembly,
+            typeof(RegionFailoverHttpClientBuilderExtensions).Assembly,
             typeof(IHttpClientBuilder).Assembly,
             typeof(IServiceCollection).Assembly,
             typeof(IConfiguration).Assembly,

@@ -8,7 +8,7 @@ namespace SlaKit.Http;
 
 /// <summary>
 /// The container's HTTP failover clients, created on first use from their validated options and kept for the
-/// container's lifetime, so region health outlives the handler instances <see cref="IHttpClientFactory"/> rotates.
+/// container's lifetime, so region health outlives the handler instances <c>IHttpClientFactory</c> rotates.
 /// </summary>
 internal sealed class HttpRegionSets
 {

@@ -8,7 +8,7 @@ using SlaKit.Regions;
 namespace SlaKit.Http;
 
 /// <summary>
-/// The HTTP side of one failover client, shared by every handler instance <see cref="IHttpClientFactory"/> creates for it:
+/// The HTTP side of one failover client, shared by every handler instance <c>IHttpClientFactory</c> creates for it:
 /// the protocol-neutral <see cref="RegionSet"/> (health, plans, probes, logs, metrics), each region's Polly pipeline
 /// (circuit breaker and attempt timeout) and URI cache, the client's options and its pool of request runs.
 /// </summary>
