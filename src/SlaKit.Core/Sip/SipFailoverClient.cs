@@ -162,7 +162,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         }
 
         string summary = string.Join("; ", outcomes);
-        SipLog.AllRegionsFailed(_selector.Logger, ClientName, request.Method, summary);
+        FailoverLog.AllRegionsFailed(_selector.Logger, ClientName, request.Method, request.RequestUri, summary);
         throw new SipFailoverException(ClientName, $"{request.Method} failed in every region of SIP client '{ClientName}': {summary}.", outcomes);
     }
 

@@ -12,8 +12,4 @@ internal static partial class SipLog
     [LoggerMessage(EventId = 1102, EventName = "SipAttemptFailed", Level = LogLevel.Information,
         Message = "Client {Client}: {Method} to region {Region} failed ({Outcome}); trying the next region.")]
     public static partial void AttemptFailed(ILogger logger, string client, string method, string region, string outcome);
-
-    [LoggerMessage(EventId = 1103, EventName = "SipAllRegionsFailed", Level = LogLevel.Error,
-        Message = "Client {Client}: {Method} failed in every region: {Outcomes}.")]
-    public static partial void AllRegionsFailed(ILogger logger, string client, string method, string outcomes);
 }

@@ -177,9 +177,8 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     /// <inheritdoc/>
     public void ReportProbeResult(string regionName, RegionHealth observed, string? detail = null)
     {
-        int index = _core.IndexForProbe(regionName, observed);
+        _core.ReportProbeResult(regionName, observed, detail);
         Volatile.Write(ref _probed, 1);
-        _regions[index].RecordProbe(_time.GetUtcNow(), observed, detail ?? observed.ToString());
     }
 
     /// <summary>Feeds a probe's result, such as a <see cref="SipOptionsProbe"/>'s, into a region's health.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Budgets;
+using SlaKit.Tests.Infrastructure;
 
 namespace SlaKit.Tests.Budgets;
 
@@ -168,30 +169,6 @@ public class BurnRateAlertScenarioTests
         tracker.AlertStarted += (_, e) => throw new InvalidOperationException(e.Alert.ToString());
         Assert.Throws<InvalidOperationException>(() => tracker.Evaluate());
         Assert.Contains(_changes, static c => c is ("started", AlertSeverity.Page, _));
-    }
-
-    private sealed class LogCollector : ILoggerProvider, ILogger
-    {
-        public List<(LogLevel Level, string Message, Exception? Error)> Entries { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Entries)
-            {
-                Entries.Add((logLevel, formatter(state, exception), exception));
-            }
-        }
-
-        public void Dispose()
-        {
-        }
     }
 
     private sealed class TestMeterFactory : IMeterFactory

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Regions;
 using SlaKit.Sip;
+using SlaKit.Tests.Infrastructure;
 using static SlaKit.Tests.Sip.SipTestMessages;
 
 namespace SlaKit.Tests.Sip;
@@ -161,6 +163,22 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task When_every_region_fails_the_failure_is_logged_as_every_protocol_logs_it()
+    {
+        _a.Responder = r => ResponseTo(r, 503, "Service Unavailable");
+        _b.Responder = r => ResponseTo(r, 503, "Service Unavailable");
+        var logs = new LogCollector();
+        using var loggerFactory = new LoggerFactory([logs]);
+
+        await Assert.ThrowsAsync<SipFailoverException>(() => Client(loggerFactory: loggerFactory).SendAsync(Options(), Token));
+
+        var failed = Assert.Single(logs.Entries, static e => e.EventId.Name == "AllRegionsFailed");
+        Assert.Equal((LogLevel.Error, 1004), (failed.Level, failed.EventId.Id));
+        Assert.StartsWith("Client carrier: OPTIONS sip:", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("failed in every region: primary: 503 Service Unavailable", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Regions_that_probes_mark_down_are_skipped_up_front()
     {
         SipFailoverClient client = Client();
@@ -262,13 +280,13 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
 
     private static SipRequest Options() => new("OPTIONS", "sip:carrier.example");
 
-    private SipFailoverClient Client(Action<SipFailoverOptions>? configure = null)
+    private SipFailoverClient Client(Action<SipFailoverOptions>? configure = null, ILoggerFactory? loggerFactory = null)
     {
         var options = new SipFailoverOptions();
         options.Regions.Add(_primary);
         options.Regions.Add(_secondary);
         configure?.Invoke(options);
         var connections = new Dictionary<SipTarget, InMemorySipConnection> { [_a.Target] = _a, [_b.Target] = _b };
-        return _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, target => connections[target], new Random(1));
+        return _client = new SipFailoverClient("carrier", options, _time, loggerFactory, null, ownsTelemetry: false, target => connections[target], new Random(1));
     }
 }
