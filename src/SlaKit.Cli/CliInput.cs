@@ -14,7 +14,7 @@ internal static class CliInput
             throw new CliUsageException($"{what} '{text}' is not a percentage in (0, 100].");
         }
 
-        return Availability.FromPercent((double)percent);
+        return Availability.FromPercentExact(percent);
     }
 
     /// <summary>A duration such as <c>720h</c>, <c>15m</c>, <c>1d12h</c> or <c>52m 33.6s</c>.</summary>
@@ -87,4 +87,40 @@ internal static class CliInput
 
     /// <summary>A number for readable output, without float artifacts.</summary>
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Reads the file an option names with <paramref name="read"/>, turning an empty path and the file system's refusals
+    /// into a <see cref="CliUsageException"/> that names the option.
+    /// </summary>
+    public static T ReadFile<T>(string? path, string option, Func<string, T> read)
+    {
+        string file = NotEmpty(path, option);
+        try
+        {
+            return read(file);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new CliUsageException($"{option} '{file}' cannot be read: {exception.Message}");
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> to the file an option names, with the same errors as <see cref="ReadFile"/>.</summary>
+    public static void WriteFile(string? path, string option, string text)
+    {
+        string file = NotEmpty(path, option);
+        try
+        {
+            File.WriteAllText(file, text);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new CliUsageException($"{option} '{file}' cannot be written: {exception.Message}");
+        }
+    }
+
+    private static string NotEmpty(string? path, string option) =>
+        string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal)
+            ? throw new CliUsageException($"{option} '{path}' is not a path.")
+            : path;
 }

@@ -25,7 +25,9 @@ internal static class SlaKitCli
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         Command root = CreateRoot();
-        ParseResult parse = root.Parse(args);
+        // No response files: "@path" is an argument like any other (an incidents file may well be named so), and
+        // System.CommandLine would read the file before any of SlaKit's checks, ending the process on a directory.
+        ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             // One line, every problem the parser found (an unknown command also lacks a required one).

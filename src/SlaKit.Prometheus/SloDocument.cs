@@ -39,11 +39,15 @@ public static class SloDocument
     /// <summary>The longest SLO file read: 4 MiB.</summary>
     public const int MaximumLength = 4 * 1024 * 1024;
 
+    /// <summary>The deepest nesting of mappings and sequences read: 64 levels. An SLO file needs fewer than ten.</summary>
+    public const int MaximumDepth = 64;
+
     /// <summary>Reads the SLOs of a file.</summary>
     /// <param name="path">The file's path.</param>
     /// <returns>The SLOs, in the order the file gives them.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
-    /// <exception cref="SloDocumentException">The file is malformed, longer than <see cref="MaximumLength"/>, or uses an unsupported field.</exception>
+    /// <exception cref="SloDocumentException">The file is malformed, longer than <see cref="MaximumLength"/>, nests deeper than
+    /// <see cref="MaximumDepth"/>, uses a YAML alias, or uses an unsupported field.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static IReadOnlyList<PrometheusSlo> ReadFile(string path)
     {
@@ -57,7 +61,8 @@ public static class SloDocument
     /// <param name="source">A name for the text in error messages, such as its file name; <c>slo</c> when <see langword="null"/>.</param>
     /// <returns>The SLOs, in the order the text gives them.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="reader"/> is <see langword="null"/>.</exception>
-    /// <exception cref="SloDocumentException">The text is malformed, longer than <see cref="MaximumLength"/>, or uses an unsupported field.</exception>
+    /// <exception cref="SloDocumentException">The text is malformed, longer than <see cref="MaximumLength"/>, nests deeper than
+    /// <see cref="MaximumDepth"/>, uses a YAML alias, or uses an unsupported field.</exception>
     public static IReadOnlyList<PrometheusSlo> Read(TextReader reader, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -77,7 +82,9 @@ public static class SloDocument
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text.ToString()));
+            string yaml = text.ToString();
+            YamlGuard.Check(yaml, source);
+            stream.Load(new StringReader(yaml));
         }
         catch (YamlException exception)
         {

@@ -69,7 +69,7 @@ internal static class BudgetCommand
             throw new CliUsageException($"--target '{text}' is not a percentage in (0, 100).");
         }
 
-        return Availability.FromPercent((double)percent);
+        return Availability.FromPercentExact(percent);
     }
 
     private static TimeSpan WindowLength(string text)

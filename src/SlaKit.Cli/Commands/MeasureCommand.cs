@@ -51,19 +51,16 @@ internal static class MeasureCommand
         return command;
     }
 
-    internal static IReadOnlyList<Incident> ReadIncidents(string path)
-    {
-        try
+    internal static IReadOnlyList<Incident> ReadIncidents(string? path) =>
+        CliInput.ReadFile(path, "--incidents", static file =>
         {
-            return IncidentCsv.ReadFile(path);
-        }
-        catch (IncidentCsvException exception)
-        {
-            throw new CliUsageException($"{path}: {exception.Message}");
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"--incidents '{path}' cannot be read: {exception.Message}");
-        }
-    }
+            try
+            {
+                return IncidentCsv.ReadFile(file);
+            }
+            catch (IncidentCsvException exception)
+            {
+                throw new CliUsageException($"{file}: {exception.Message}");
+            }
+        });
 }

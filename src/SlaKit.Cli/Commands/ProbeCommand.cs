@@ -31,13 +31,17 @@ internal static class ProbeCommand
             try
             {
                 TimeSpan each = CliInput.Duration(parse.GetValue(timeout)!, "--timeout");
-                if (each <= TimeSpan.Zero)
+                if (!TimerDuration.IsPositiveAndAccepted(each))
                 {
-                    throw new CliUsageException($"--timeout '{parse.GetValue(timeout)}' must be longer than zero.");
+                    throw new CliUsageException($"--timeout '{parse.GetValue(timeout)}' must be longer than zero and at most {TimerDuration.MaximumText}.");
                 }
 
                 int probes = CliInput.Count(parse.GetValue(count)!, "--count", 1, 100);
                 TimeSpan pause = CliInput.Duration(parse.GetValue(interval)!, "--interval");
+                if (pause > TimerDuration.Maximum)
+                {
+                    throw new CliUsageException($"--interval '{parse.GetValue(interval)}' is longer than {TimerDuration.MaximumText}.");
+                }
                 IHealthProbe probe = CreateProbe(parse.GetValue(target)!, each);
                 try
                 {

@@ -66,7 +66,7 @@ internal static class ReportCommand
 
                 if (parse.GetValue(output) is { } file)
                 {
-                    Write(file, text);
+                    CliInput.WriteFile(file, "--output", text);
                     new Answer()
                         .Set("output", file)
                         .Set("format", Name(chosen))
@@ -129,15 +129,4 @@ internal static class ReportCommand
     private static int MonthsBetween(SlaPeriod first, SlaPeriod last) =>
         ((last.Start!.Value.Year - first.Start!.Value.Year) * 12) + last.Start.Value.Month - first.Start.Value.Month + 1;
 
-    private static void Write(string path, string text)
-    {
-        try
-        {
-            File.WriteAllText(path, text);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"--output '{path}' cannot be written: {exception.Message}");
-        }
-    }
 }

@@ -31,7 +31,7 @@ internal static class RulesCommand
 
             if (parse.GetValue(output) is { } file)
             {
-                Write(file, rules);
+                CliInput.WriteFile(file, "--output", rules);
                 return answer
                     .Set("output", file)
                     .Set("rules", (string?)null)
@@ -49,31 +49,16 @@ internal static class RulesCommand
         return command;
     }
 
-    private static IReadOnlyList<PrometheusSlo> Read(string path)
-    {
-        try
+    private static IReadOnlyList<PrometheusSlo> Read(string? path) =>
+        CliInput.ReadFile(path, "--slo", static file =>
         {
-            return SloDocument.ReadFile(path);
-        }
-        catch (SloDocumentException exception)
-        {
-            throw new CliUsageException(exception.Message);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"--slo '{path}' cannot be read: {exception.Message}");
-        }
-    }
-
-    private static void Write(string path, string text)
-    {
-        try
-        {
-            File.WriteAllText(path, text);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"--output '{path}' cannot be written: {exception.Message}");
-        }
-    }
+            try
+            {
+                return SloDocument.ReadFile(file);
+            }
+            catch (SloDocumentException exception)
+            {
+                throw new CliUsageException(exception.Message);
+            }
+        });
 }

@@ -67,6 +67,21 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
         return new Availability((100m - (decimal)percent) / 100m);
     }
 
+    /// <summary>
+    /// Creates an availability from a percentage in [0, 100] written as a decimal, exactly: a percentage read from text
+    /// such as <c>99.99999999999999999999999</c> would round above 100 as a <see cref="double"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="percent"/> is outside [0, 100].</exception>
+    internal static Availability FromPercentExact(decimal percent)
+    {
+        if (percent < 0m || percent > 100m)
+        {
+            throw new ArgumentOutOfRangeException(nameof(percent), percent, "An availability percentage must be in [0, 100].");
+        }
+
+        return new Availability((100m - percent) / 100m);
+    }
+
     /// <summary>Creates an availability from an available fraction in [0, 1], such as 0.9995.</summary>
     /// <param name="ratio">The available fraction.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="ratio"/> is NaN or outside [0, 1].</exception>

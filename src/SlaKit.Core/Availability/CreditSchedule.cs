@@ -81,9 +81,10 @@ public sealed class CreditSchedule
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             string[] pair = part.Split(':', StringSplitOptions.TrimEntries);
+            // Decimals: they read no NaN or Infinity, and a threshold just under 100 stays under it.
             if (pair.Length != 2 ||
-                !double.TryParse(pair[0], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double threshold) ||
-                !double.TryParse(pair[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double credit))
+                !decimal.TryParse(pair[0], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal threshold) ||
+                !decimal.TryParse(pair[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal credit))
             {
                 throw new FormatException($"'{part}' is not a credit tier: expected T:C, such as 99.99:10 (credit C% below T%).");
             }
@@ -98,7 +99,7 @@ public sealed class CreditSchedule
                 throw new FormatException($"'{part}' is not a credit tier: the credit {pair[1]} must be in [0, 100].");
             }
 
-            tiers.Add(new CreditTier(Availability.FromPercent(threshold), credit));
+            tiers.Add(new CreditTier(Availability.FromPercentExact(threshold), (double)credit));
         }
 
         CreditTier[] sorted = tiers.ToArray();

@@ -270,7 +270,7 @@ public readonly partial struct SlaPeriod : IEquatable<SlaPeriod>
         return false;
     }
 
-    [GeneratedRegex(@"^(?<year>\d{4})(-(Q(?<quarter>[1-4])|(?<month>\d{2})))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<year>[0-9]{4})(-(Q(?<quarter>[1-4])|(?<month>[0-9]{2})))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CalendarPattern();
 
     /// <summary>

@@ -105,7 +105,9 @@ public sealed class BurnRateAlertPolicy
             // One bad event among n is a burn of 1 / (n × (1 − target)); it stays below the rate r while
             // n > 1 / (r × (1 − target)).
             decimal lowestPage = rules.Where(static rule => rule.Severity == AlertSeverity.Page).Min(static rule => (decimal)rule.BurnRate);
-            minimumEvents = (long)Math.Floor(1m / (lowestPage * slo.Target.UnavailabilityExact)) + 1;
+            // A target with many nines needs more events than a long counts: no count reaches it, so no page fires early.
+            decimal needed = Math.Floor(1m / (lowestPage * slo.Target.UnavailabilityExact)) + 1;
+            minimumEvents = needed >= long.MaxValue ? long.MaxValue : (long)needed;
         }
 
         return new BurnRateAlertPolicy(rules, minimumEvents);

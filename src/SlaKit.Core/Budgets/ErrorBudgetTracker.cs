@@ -38,6 +38,7 @@ public sealed class ErrorBudgetTracker : IDisposable
     private readonly BucketHistory _history;
     private readonly ITimer _timer;
     private readonly ErrorBudgetInstruments _instruments;
+    private readonly ILogger _logger;
 
     private readonly BurnRateAlertNotifier _alerts;
 
@@ -62,6 +63,7 @@ public sealed class ErrorBudgetTracker : IDisposable
         _history = new BucketHistory(slo, span, BucketHistory.MinuteOf(now));
         _instruments = new ErrorBudgetInstruments(this, AlertPolicy.Windows, options?.MeterFactory);
         ILogger logger = (options?.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlaKit.Budgets.ErrorBudgetTracker");
+        _logger = logger;
         _alerts = new BurnRateAlertNotifier(AlertPolicy.Rules.Count, logger, _instruments.CountAlertHandlerFailure);
 
         // The timer lives as long as the tracker; it should not carry the creator's async-local values
@@ -305,23 +307,35 @@ public sealed class ErrorBudgetTracker : IDisposable
             AlertEnded,
             fromTimer);
 
+    /// <summary>
+    /// The once-a-minute tick. It runs on a timer thread, where an exception would end the process, so nothing escapes it:
+    /// a failure is logged and the tick comes again at the next minute.
+    /// </summary>
     private void OnTimer()
     {
-        lock (_gate)
+        try
         {
-            if (_disposed)
+            lock (_gate)
             {
-                return;
+                if (_disposed)
+                {
+                    return;
+                }
+
+                // Re-armed first, for the next minute boundary from the clock (not with a fixed period, so a late tick
+                // does not push every later one), so that a failure below does not stop the ticks.
+                _timer.Change(UntilNextMinute(_timeProvider.GetUtcNow()), Timeout.InfiniteTimeSpan);
+                Roll();
             }
 
-            DateTimeOffset now = Roll();
-
-            // Re-armed for the next minute boundary from the clock, not with a fixed period, so a late tick
-            // does not push every later one.
-            _timer.Change(UntilNextMinute(now), Timeout.InfiniteTimeSpan);
+            EvaluateAndNotify(fromTimer: true);
         }
-
-        EvaluateAndNotify(fromTimer: true);
+#pragma warning disable CA1031 // A timer callback that throws ends the host; the failure is logged instead.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            BudgetLog.MinuteRollFailed(_logger, Slo.Name, exception);
+        }
     }
 
     /// <summary>Seals the minutes that ended since the last roll; call with the lock held.</summary>

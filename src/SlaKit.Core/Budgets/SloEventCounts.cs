@@ -9,11 +9,12 @@ public readonly struct SloEventCounts : IEquatable<SloEventCounts>
     /// <summary>Creates counts.</summary>
     /// <param name="good">The good events; zero or more.</param>
     /// <param name="bad">The bad events; zero or more.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A count is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative, or the two add up to more than <see cref="long.MaxValue"/>.</exception>
     public SloEventCounts(long good, long bad)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(good);
         ArgumentOutOfRangeException.ThrowIfNegative(bad);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(good, long.MaxValue - bad);
         Good = good;
         Bad = bad;
     }

@@ -38,9 +38,9 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         }
 
         _options = options ?? new HttpProbeOptions();
-        if (_options.Timeout <= TimeSpan.Zero)
+        if (!TimerDuration.IsPositiveAndAccepted(_options.Timeout))
         {
-            throw new ArgumentException($"The probe timeout ({_options.Timeout}) must be positive.", nameof(options));
+            throw new ArgumentException($"The probe timeout ({_options.Timeout}) must be positive and at most {TimerDuration.MaximumText}.", nameof(options));
         }
 
         if (_options.MaxRedirects < 0)

@@ -28,14 +28,14 @@ public class ProbeScheduleOptions
     /// <summary>Every value out of range, with what is wrong with it.</summary>
     internal IEnumerable<(string Property, object Value, string Message)> Problems()
     {
-        if (Interval < TimeSpan.FromMilliseconds(10))
+        if (Interval < TimeSpan.FromMilliseconds(10) || Interval > TimerDuration.Maximum)
         {
-            yield return (nameof(Interval), Interval, "The probe interval must be at least 10 ms.");
+            yield return (nameof(Interval), Interval, $"The probe interval must be at least 10 ms and at most {TimerDuration.MaximumText}.");
         }
 
-        if (Timeout <= TimeSpan.Zero)
+        if (!TimerDuration.IsPositiveAndAccepted(Timeout))
         {
-            yield return (nameof(Timeout), Timeout, "The probe timeout must be positive.");
+            yield return (nameof(Timeout), Timeout, $"The probe timeout must be positive and at most {TimerDuration.MaximumText}.");
         }
 
         if (double.IsNaN(Jitter) || Jitter < 0 || Jitter > 0.5)

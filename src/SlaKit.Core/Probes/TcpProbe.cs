@@ -11,7 +11,7 @@ public sealed class TcpProbe : IHealthProbe
     /// <summary>Creates the probe.</summary>
     /// <param name="host">The host name or IP address.</param>
     /// <param name="port">The port, 1 to 65535.</param>
-    /// <param name="timeout">How long to wait for the connection; positive. 2 seconds when <see langword="null"/>.</param>
+    /// <param name="timeout">How long to wait for the connection; positive, at most 49.7 days. 2 seconds when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="host"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> or <paramref name="timeout"/> is out of range.</exception>
@@ -21,9 +21,9 @@ public sealed class TcpProbe : IHealthProbe
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         _timeout = timeout ?? TimeSpan.FromSeconds(2);
-        if (_timeout <= TimeSpan.Zero)
+        if (!TimerDuration.IsPositiveAndAccepted(_timeout))
         {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The probe timeout must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, $"The probe timeout must be positive and at most {TimerDuration.MaximumText}.");
         }
 
         Host = host;

@@ -58,9 +58,9 @@ public sealed class SipOptionsProbeOptions
             problems.Add($"T2 ({T2}) must be at least T1 ({T1}).");
         }
 
-        if (Timeout <= TimeSpan.Zero)
+        if (!TimerDuration.IsPositiveAndAccepted(Timeout))
         {
-            problems.Add($"Timeout ({Timeout}) must be positive.");
+            problems.Add($"Timeout ({Timeout}) must be positive and at most {TimerDuration.MaximumText}.");
         }
 
         if (UserAgent is null || !SipSyntax.IsSafeText(UserAgent))

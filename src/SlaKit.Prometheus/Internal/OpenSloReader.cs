@@ -266,13 +266,18 @@ internal static partial class OpenSloReader
         decimal? percent = objective.Decimal("targetPercent");
         Availability target = (ratio, percent) switch
         {
-            ({ } r, null) when r > 0m && r < 1m => Availability.FromRatio((double)r),
+            ({ } r, null) when r > 0m && r < 1m => Availability.FromPercentExact(r * 100m),
             ({ }, null) => throw objective.Error("target", $"'{objective.String("target")}' is not a ratio above 0 and below 1, such as 0.999"),
-            (null, { } p) when p > 0m && p < 100m => Availability.FromPercent((double)p),
+            (null, { } p) when p > 0m && p < 100m => Availability.FromPercentExact(p),
             (null, { }) => throw objective.Error("targetPercent", $"'{objective.String("targetPercent")}' is not a percentage above 0 and below 100, such as 99.9"),
             (null, null) => throw objective.Error("target", "is required (or targetPercent)"),
             _ => throw objective.Error("targetPercent", "give target or targetPercent, not both"),
         };
+        if (target == Availability.Perfect || target == Availability.Zero)
+        {
+            string field = ratio is null ? "targetPercent" : "target";
+            throw objective.Error(field, $"'{objective.String(field)}' has more digits than SlaKit counts with (28 significant digits)");
+        }
 
         SloBudgetingMethod budgeting;
         switch (method)

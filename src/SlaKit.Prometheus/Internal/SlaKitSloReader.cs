@@ -135,7 +135,15 @@ internal static class SlaKitSloReader
             throw fields.Error(name, $"'{fields.String(name)}' is not a percentage in (0, {(below100 ? "100)" : "100]")}");
         }
 
-        return Availability.FromPercent((double)percent);
+        // Exact, as decimals: 99.99999999999999999999999 stays below 100. Beyond 28 digits the decimal rounds, and a
+        // percentage that rounds onto a bound it excludes is refused rather than read as the bound.
+        Availability availability = Availability.FromPercentExact(percent);
+        if (availability == Availability.Zero || (below100 && availability == Availability.Perfect))
+        {
+            throw fields.Error(name, $"'{fields.String(name)}' has more digits than SlaKit counts with (28 significant digits)");
+        }
+
+        return availability;
     }
 
     internal static TimeZoneInfo TimeZone(YamlFields fields, string id, string name = "timeZone")

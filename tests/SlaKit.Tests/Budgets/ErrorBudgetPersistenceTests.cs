@@ -161,6 +161,8 @@ public sealed class ErrorBudgetPersistenceTests : IDisposable
     [InlineData("{\"version\":1,\"slo\":\"checkout\",\"budgetingMethod\":\"events\",\"savedAt\":\"2026-03-10T12:00:00Z\",\"buckets\":[[61,60,1,0]]}")]
     [InlineData("{\"version\":1,\"slo\":\"checkout\",\"budgetingMethod\":\"events\",\"savedAt\":\"2026-03-10T12:00:00Z\",\"buckets\":[[60,60,1]]}")]
     [InlineData("{\"version\":1,\"slo\":\"checkout\",\"budgetingMethod\":\"events\",\"savedAt\":\"2026-03-10T12:00:00Z\",\"buckets\":[],\"extra\":true}")]
+    [InlineData("{\"version\":1,\"slo\":\"checkout\",\"budgetingMethod\":\"events\",\"savedAt\":\"2026-03-10T12:00:00Z\",\"buckets\":null}")]
+    [InlineData("{\"version\":1,\"slo\":\"checkout\",\"budgetingMethod\":\"events\",\"savedAt\":\"2026-03-10T12:00:00Z\",\"buckets\":[[60,60,6000000000000000000,0],[60,60,6000000000000000000,0]]}")]
     public void A_corrupt_file_is_reported_and_left_untouched(string content)
     {
         File.WriteAllText(StatePath, content);

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Budgets;
+using SlaKit.Tests.Infrastructure;
 
 namespace SlaKit.Tests.Budgets;
 
@@ -444,5 +446,27 @@ public class ErrorBudgetTrackerTests
                 return ValueTask.CompletedTask;
             }
         }
+    }
+
+    [Fact]
+    public void A_minute_that_cannot_be_sealed_is_logged_and_the_timer_ticks_on_instead_of_ending_the_process()
+    {
+        var logs = new LogCollector();
+        using var loggerFactory = new LoggerFactory([logs]);
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(), _time, new ErrorBudgetTrackerOptions { LoggerFactory = loggerFactory });
+
+        // Counts past what a long holds: the minute's sum cannot be taken.
+        tracker.Record(good: 0, total: long.MaxValue);
+        tracker.Record(good: 0, total: long.MaxValue);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        var failed = logs.Entries.Where(static e => e.EventId.Id == 1202).ToList();
+        Assert.Equal(2, failed.Count);
+        Assert.All(failed, static e =>
+        {
+            Assert.Equal(LogLevel.Error, e.Level);
+            Assert.NotNull(e.Error);
+        });
     }
 }

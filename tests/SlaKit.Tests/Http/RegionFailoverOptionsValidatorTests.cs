@@ -74,6 +74,15 @@ public class RegionFailoverOptionsValidatorTests
         { "ratio", "CircuitBreakerFailureRatio" },
         { "throughput", "CircuitBreakerMinimumThroughput" },
         { "hedging-mode", "not a hedging mode" },
+        { "fixed-hedging-delay-of-100-days", "HedgingDelay (100.00:00:00) is longer than a timer accepts, 49.7 days" },
+        { "total-timeout-of-100-days", "TotalTimeout (100.00:00:00) is longer than a timer accepts" },
+        { "attempt-timeout-of-2-days", "AttemptTimeout (2.00:00:00) must be at most 1 day" },
+        { "attempt-timeout-of-5-ms", "AttemptTimeout (00:00:00.0050000) must be at least 10 ms" },
+        { "break-of-2-days", "BreakDuration (2.00:00:00) must be at most 1 day" },
+        { "sampling-of-2-days", "CircuitBreakerSamplingDuration (2.00:00:00) must be at most 1 day" },
+        { "failback-of-100-days", "FailbackDelay (100.00:00:00) must not be negative or longer than 49.7 days" },
+        { "retry-after-of-100-days", "MaxRetryAfter (100.00:00:00) is longer than a timer accepts" },
+        { "warm-up-timeout-of-100-days", "WarmUpTimeout (100.00:00:00) is longer than a timer accepts" },
     };
 
     [Theory]
@@ -108,6 +117,15 @@ public class RegionFailoverOptionsValidatorTests
             case "ratio": options.CircuitBreakerFailureRatio = 1.5; break;
             case "throughput": options.CircuitBreakerMinimumThroughput = 1; break;
             case "hedging-mode": options.Hedging = (HedgingMode)42; break;
+            case "fixed-hedging-delay-of-100-days": options.Hedging = HedgingMode.Fixed; options.HedgingDelay = TimeSpan.FromDays(100); break;
+            case "total-timeout-of-100-days": options.TotalTimeout = TimeSpan.FromDays(100); break;
+            case "attempt-timeout-of-2-days": options.AttemptTimeout = TimeSpan.FromDays(2); options.TotalTimeout = TimeSpan.FromDays(3); break;
+            case "attempt-timeout-of-5-ms": options.AttemptTimeout = TimeSpan.FromMilliseconds(5); break;
+            case "break-of-2-days": options.BreakDuration = TimeSpan.FromDays(2); break;
+            case "sampling-of-2-days": options.CircuitBreakerSamplingDuration = TimeSpan.FromDays(2); break;
+            case "failback-of-100-days": options.FailbackDelay = TimeSpan.FromDays(100); break;
+            case "retry-after-of-100-days": options.MaxRetryAfter = TimeSpan.FromDays(100); break;
+            case "warm-up-timeout-of-100-days": options.WarmUpTimeout = TimeSpan.FromDays(100); break;
         }
 
         ValidateOptionsResult result = Validate(options);

@@ -119,4 +119,85 @@ public sealed class SloDocumentTests
 
         Assert.Contains($"is longer than {SloDocument.MaximumLength} characters", Fails(text).Message, StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Thirty_thousand_nested_brackets_are_refused_at_the_depth_limit_instead_of_overflowing_the_stack()
+    {
+        string text = "version: 1\nslos: " + new string('[', 30_000) + new string(']', 30_000) + "\n";
+
+        SloDocumentException error = await Task.Run(() => Fails(text), TestContext.Current.CancellationToken);
+
+        Assert.Equal("slo.yaml:2: nests deeper than 64 levels", error.Message);
+    }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(65, true)]
+    public void The_depth_limit_is_64_levels(int levels, bool refused)
+    {
+        string text = new string('[', levels) + new string(']', levels);
+
+        SloDocumentException error = Fails(text);
+
+        Assert.Equal(refused, error.Message.Contains("nests deeper", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task An_alias_bomb_used_as_a_key_is_refused_before_anything_expands()
+    {
+        // Each level holds nine aliases of the one before: *i names 9^8 copies of "lol".
+        var text = new System.Text.StringBuilder("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
+        for (char level = 'b'; level <= 'i'; level++)
+        {
+            string previous = $"*{(char)(level - 1)}";
+            text.Append($"{level}: &{level} [{string.Join(',', Enumerable.Repeat(previous, 9))}]\n");
+        }
+
+        text.Append("? *i\n: boom\n");
+
+        SloDocumentException error = await Task.Run(() => Fails(text.ToString()), TestContext.Current.CancellationToken);
+
+        Assert.Equal("slo.yaml:2: uses the alias *a; SLO files may not use YAML aliases (write the value out)", error.Message);
+    }
+
+    [Fact]
+    public void A_target_just_under_100_is_read_exactly()
+    {
+        PrometheusSlo slo = Assert.Single(Read("""
+            version: 1
+            slos:
+              - name: checkout
+                target: 99.99999999999999999999999
+                window: 30d
+            """));
+
+        Assert.Equal(0.0000000000000000000000001m, slo.Slo.Target.UnavailabilityExact);
+    }
+
+    [Theory]
+    [InlineData("1e-28")]
+    [InlineData("0.0000000000000000000000000001")]
+    public void A_tiny_slice_target_is_read_or_refused_with_the_field_named(string sliceTarget)
+    {
+        string text = $"""
+            version: 1
+            slos:
+              - name: checkout
+                target: 99.9
+                window: 30d
+                budgeting: time-slices
+                sliceLength: 5m
+                sliceTarget: {sliceTarget}
+            """;
+
+        try
+        {
+            PrometheusSlo slo = Assert.Single(Read(text));
+            Assert.True(slo.Slo.BudgetingMethod.IsTimeSlices);
+        }
+        catch (SloDocumentException error)
+        {
+            Assert.Contains("sliceTarget", error.Message, StringComparison.Ordinal);
+        }
+    }
 }

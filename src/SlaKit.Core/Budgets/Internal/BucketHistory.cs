@@ -112,14 +112,14 @@ internal sealed class BucketHistory
     public SloEventCounts Sum(long startMinute, long pendingGood, long pendingBad)
     {
         (long good, long bad) = _rings.Sum(startMinute);
-        return CountsSlices ? new SloEventCounts(good, bad) : new SloEventCounts(good + pendingGood, bad + pendingBad);
+        return CountsSlices ? new SloEventCounts(good, bad) : new SloEventCounts(checked(good + pendingGood), checked(bad + pendingBad));
     }
 
     /// <summary>The units counted since the start of the current calendar month, with the open minute's pending events.</summary>
     public SloEventCounts MonthToDate(long pendingGood, long pendingBad)
     {
         (long good, long bad) = MonthCounts;
-        return CountsSlices ? new SloEventCounts(good, bad) : new SloEventCounts(good + pendingGood, bad + pendingBad);
+        return CountsSlices ? new SloEventCounts(good, bad) : new SloEventCounts(checked(good + pendingGood), checked(bad + pendingBad));
     }
 
     /// <summary>Every non-empty bucket, oldest ring first.</summary>

@@ -124,6 +124,11 @@ internal static class ErrorBudgetStateFile
                 $"the state counts {document.BudgetingMethod} (slice minutes {document.SliceMinutes}), but SLO '{slo.Name}' counts {method} (slice minutes {slo.BudgetingMethod.SliceMinutes})."));
         }
 
+        if (document.Buckets is null)
+        {
+            throw Corrupt(path, "the state has no list of buckets.");
+        }
+
         var buckets = new HistoryBucket[document.Buckets.Length];
         for (int i = 0; i < buckets.Length; i++)
         {
@@ -132,6 +137,7 @@ internal static class ErrorBudgetStateFile
 
         CheckPeriod(path, "month", document.Month);
         CheckPeriod(path, "openSlice", document.OpenSlice);
+        CheckTotals(path, buckets, document.Month, document.OpenSlice);
         return new ErrorBudgetSavedState(buckets, document.Month, document.OpenSlice);
     }
 
@@ -191,6 +197,28 @@ internal static class ErrorBudgetStateFile
         }
 
         return new HistoryBucket((start / SecondsPerMinute) + UnixEpochMinute, (int)(length / SecondsPerMinute), good, bad);
+    }
+
+    /// <summary>
+    /// Every window the tracker will add up is a part of everything the state holds, so when all of it together fits in a
+    /// <see cref="long"/>, no later sum can overflow. Two buckets of one minute holding 6e18 good events each pass the
+    /// per-bucket check and would overflow the first snapshot.
+    /// </summary>
+    private static void CheckTotals(string path, HistoryBucket[] buckets, ErrorBudgetStatePeriod? month, ErrorBudgetStatePeriod? openSlice)
+    {
+        Int128 total = 0;
+        foreach (HistoryBucket bucket in buckets)
+        {
+            total += (Int128)bucket.Good + bucket.Bad;
+        }
+
+        total += month is { } m ? (Int128)m.Good + m.Bad : 0;
+        total += openSlice is { } o ? (Int128)o.Good + o.Bad : 0;
+        if (total > long.MaxValue)
+        {
+            throw Corrupt(path, string.Create(CultureInfo.InvariantCulture,
+                $"the counts add up to {total} events, more than a tracker can count ({long.MaxValue})."));
+        }
     }
 
     private static void CheckPeriod(string path, string name, ErrorBudgetStatePeriod? period)

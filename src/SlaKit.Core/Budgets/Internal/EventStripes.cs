@@ -64,8 +64,8 @@ internal sealed class EventStripes
         long bad = 0;
         for (int i = 0; i < _stripes.Length; i++)
         {
-            good += Volatile.Read(ref _stripes[i].Good);
-            bad += Volatile.Read(ref _stripes[i].Bad);
+            good = checked(good + Volatile.Read(ref _stripes[i].Good));
+            bad = checked(bad + Volatile.Read(ref _stripes[i].Bad));
         }
 
         return (good, bad);

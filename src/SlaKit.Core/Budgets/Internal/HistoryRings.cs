@@ -48,8 +48,8 @@ internal sealed class HistoryRings
             for (long index = first; index <= last; index++)
             {
                 (long g, long b) = tier.Get(index);
-                good += g;
-                bad += b;
+                good = checked(good + g);
+                bad = checked(bad + b);
             }
 
             if (startMinute >= tier.OldestMinute)

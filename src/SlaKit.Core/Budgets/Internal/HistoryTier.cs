@@ -47,8 +47,8 @@ internal sealed class HistoryTier
     public void Add(long index, long good, long bad)
     {
         int slot = Slot(index);
-        _good[slot] += good;
-        _bad[slot] += bad;
+        _good[slot] = checked(_good[slot] + good);
+        _bad[slot] = checked(_bad[slot] + bad);
     }
 
     public (long Good, long Bad) Get(long index)

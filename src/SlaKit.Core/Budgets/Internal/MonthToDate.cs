@@ -51,8 +51,8 @@ internal sealed class MonthToDate
         RollTo(minute);
         if (BucketHistory.StartOfMinute(minute).UtcTicks >= _startTicks)
         {
-            Good += good;
-            Bad += bad;
+            Good = checked(Good + good);
+            Bad = checked(Bad + bad);
         }
     }
 
@@ -61,8 +61,8 @@ internal sealed class MonthToDate
     {
         if (monthStart.UtcTicks == _startTicks)
         {
-            Good += good;
-            Bad += bad;
+            Good = checked(Good + good);
+            Bad = checked(Bad + bad);
         }
     }
 

@@ -40,8 +40,8 @@ internal sealed class TimeSlice
     /// <summary>Adds a sealed minute's events to the slice in progress.</summary>
     public void Add(long good, long bad)
     {
-        Good += good;
-        Bad += bad;
+        Good = checked(Good + good);
+        Bad = checked(Bad + bad);
     }
 
     /// <summary>Ends the slice in progress: its verdict as one unit, good or bad, and an empty slice after it.</summary>

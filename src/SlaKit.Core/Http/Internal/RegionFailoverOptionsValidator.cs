@@ -53,6 +53,17 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         AtLeastOne(failures, client, nameof(options.MaxLateAttempts), options.MaxLateAttempts);
         AtLeastHalfASecond(failures, client, nameof(options.CircuitBreakerSamplingDuration), options.CircuitBreakerSamplingDuration);
 
+        // What Polly's own validation accepts, checked here so that a bad value fails at start-up rather than when the
+        // first request builds the region's pipeline: a timeout of 10 ms to 1 day, a sampling and break duration of at
+        // most 1 day.
+        AtMostADay(failures, client, nameof(options.CircuitBreakerSamplingDuration), options.CircuitBreakerSamplingDuration);
+        AtMostADay(failures, client, nameof(options.BreakDuration), options.BreakDuration);
+        AtMostADay(failures, client, nameof(options.AttemptTimeout), options.AttemptTimeout);
+        if (options.AttemptTimeout > TimeSpan.Zero && options.AttemptTimeout < PollyMinimumTimeout)
+        {
+            failures.Add($"{client}: AttemptTimeout ({options.AttemptTimeout}) must be at least 10 ms.");
+        }
+
         if (options.ReplayBufferLimit < 0)
         {
             failures.Add($"{client}: ReplayBufferLimit ({options.ReplayBufferLimit}) must not be negative.");
@@ -69,6 +80,16 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static readonly TimeSpan PollyMinimumTimeout = TimeSpan.FromMilliseconds(10);
+
+    private static void AtMostADay(List<string> failures, string client, string property, TimeSpan value)
+    {
+        if (value > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{client}: {property} ({value}) must be at most 1 day.");
+        }
     }
 
     private static string? EndpointProblem(Region region, string client)

@@ -52,20 +52,24 @@ internal static class RegionSetRules
         AtLeastOne(failures, client, nameof(options.FailuresToMarkDown), options.FailuresToMarkDown);
         AtLeastOne(failures, client, nameof(options.SuccessesToMarkUp), options.SuccessesToMarkUp);
         AtLeastHalfASecond(failures, client, nameof(options.BreakDuration), options.BreakDuration);
-        if (options.FailbackDelay < TimeSpan.Zero)
+        if (options.FailbackDelay < TimeSpan.Zero || options.FailbackDelay > TimerDuration.Maximum)
         {
-            failures.Add($"{client}: FailbackDelay ({options.FailbackDelay}) must not be negative.");
+            failures.Add($"{client}: FailbackDelay ({options.FailbackDelay}) must not be negative or longer than {TimerDuration.MaximumText}.");
         }
 
         Positive(failures, client, nameof(options.MaxRetryAfter), options.MaxRetryAfter);
     }
 
-    /// <summary>Adds a line when <paramref name="value"/> is not positive.</summary>
+    /// <summary>Adds a line when <paramref name="value"/> is not positive, or longer than a timer accepts.</summary>
     public static void Positive(List<string> failures, string client, string property, TimeSpan value)
     {
         if (value <= TimeSpan.Zero)
         {
             failures.Add($"{client}: {property} ({value}) must be positive.");
+        }
+        else if (value > TimerDuration.Maximum)
+        {
+            failures.Add($"{client}: {property} ({value}) is longer than a timer accepts, {TimerDuration.MaximumText}.");
         }
     }
 
@@ -84,6 +88,10 @@ internal static class RegionSetRules
         if (value < RegionSetOptions.MinimumBreak)
         {
             failures.Add($"{client}: {property} ({value}) must be at least 0.5 s.");
+        }
+        else if (value > TimerDuration.Maximum)
+        {
+            failures.Add($"{client}: {property} ({value}) is longer than a timer accepts, {TimerDuration.MaximumText}.");
         }
     }
 }

@@ -1,0 +1,19 @@
+namespace SlaKit;
+
+/// <summary>
+/// The longest span a .NET timer or delay accepts: 4,294,967,294 ms, about 49.7 days. A timeout, delay or interval above
+/// it passes a plain "positive" check and then throws <see cref="ArgumentOutOfRangeException"/> from the first
+/// <c>Task.Delay</c> or <c>CancellationTokenSource</c> that uses it, on some request long after start-up; every duration
+/// that reaches a timer is checked against it up front instead.
+/// </summary>
+internal static class TimerDuration
+{
+    /// <summary>The longest span a timer accepts.</summary>
+    public static readonly TimeSpan Maximum = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    /// <summary>The limit as the messages write it.</summary>
+    public const string MaximumText = "49.7 days (4,294,967,294 ms)";
+
+    /// <summary>Whether <paramref name="value"/> is positive and no longer than <see cref="Maximum"/>.</summary>
+    public static bool IsPositiveAndAccepted(TimeSpan value) => value > TimeSpan.Zero && value <= Maximum;
+}
