@@ -48,6 +48,7 @@ public static class RegionFailoverHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
+        CheckRegionEntries(builder, _ => configuration);
         return AddRegionFailoverCore(builder, options => options.Bind(configuration));
     }
 
@@ -65,6 +66,7 @@ public static class RegionFailoverHttpClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(configure);
+        CheckRegionEntries(builder, _ => configuration);
         return AddRegionFailoverCore(builder, options => options.Bind(configuration).Configure(configure));
     }
 
@@ -79,7 +81,16 @@ public static class RegionFailoverHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         string section = $"{ConfigurationSectionPrefix}:{builder.Name}";
+        CheckRegionEntries(builder, sp => sp.GetService<IConfiguration>()?.GetSection(section));
         return AddRegionFailoverCore(builder, options => options.BindConfiguration(section));
+    }
+
+    /// <summary>Names, at start-up, every region entry of the section that binding would drop without a word.</summary>
+    private static void CheckRegionEntries(IHttpClientBuilder builder, Func<IServiceProvider, IConfiguration?> section)
+    {
+        string name = builder.Name;
+        builder.Services.AddSingleton<IValidateOptions<RegionFailoverOptions>>(
+            sp => new RegionEntriesValidator<RegionFailoverOptions>(name, () => section(sp)));
     }
 
     private static IHttpClientBuilder AddRegionFailoverCore(IHttpClientBuilder builder, Action<OptionsBuilder<RegionFailoverOptions>> configure)

@@ -29,7 +29,7 @@ public sealed class ConfigurationBindingTests
         [$"{prefix}:AttemptTimeout"] = "00:00:02",
         [$"{prefix}:TotalTimeout"] = "00:00:04",
         [$"{prefix}:Hedging"] = "Fixed",
-        [$"{prefix}:HedgingDelay"] = "00:00:00.050",
+        [$"{prefix}:HedgingDelay"] = "00:00:01.500", // longer than a cold first request on a loaded machine, so the first answer is the primary's
         [$"{prefix}:FailuresToMarkDown"] = "1",
         [$"{prefix}:FailbackDelay"] = "00:00:01",
     };
@@ -52,7 +52,7 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(TimeSpan.FromSeconds(2), options.AttemptTimeout);
         Assert.Equal(TimeSpan.FromSeconds(4), options.TotalTimeout);
         Assert.Equal(HedgingMode.Fixed, options.Hedging);
-        Assert.Equal(TimeSpan.FromMilliseconds(50), options.HedgingDelay);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), options.HedgingDelay);
         Assert.Equal(1, options.FailuresToMarkDown);
         Assert.Equal(TimeSpan.FromSeconds(1), options.FailbackDelay);
         Assert.Equal(TimeSpan.FromSeconds(5), options.BreakDuration); // not in the section: the default stays
@@ -141,6 +141,74 @@ public sealed class ConfigurationBindingTests
 
         Assert.Contains(failure.Failures, f => f.Contains("not an absolute http or https URI", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, f => f.Contains("AttemptTimeout (00:00:00) must be positive", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string, string?, string> DroppedEntries => new()
+    {
+        { "Availability", "abc", "has Availability 'abc', which is not a percentage" },
+        { "Availability", "NaN", "has Availability 'NaN', which is not a percentage" },
+        { "Availability", "150", "has Availability '150', which is not a percentage" },
+        { "Availability", "99,95", "has Availability '99,95', which is not a percentage" },
+        { "Endpoint", "", "has no Endpoint" },
+        { "Endpoint", null, "has no Endpoint" },
+        { "Endpoint", "http://", "has Endpoint 'http://', which is not an absolute URI" },
+        { "Name", null, "has no Name" },
+        { "Name", "  ", "has no Name" },
+        { "Weight", "heavy", "has Weight 'heavy', which is not a whole number" },
+        { "Priority", "2147483648", "has Priority '2147483648', which is not a whole number" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DroppedEntries))]
+    public async Task A_region_entry_that_binding_would_drop_fails_start_up_naming_its_index_and_field(string field, string? value, string expected)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Payments:Regions:0:Name"] = "a",
+            ["Payments:Regions:0:Endpoint"] = "http://127.0.0.1:1/",
+            ["Payments:Regions:1:Name"] = "b",
+            ["Payments:Regions:1:Endpoint"] = "http://127.0.0.1:2/",
+            ["Payments:Regions:2:Name"] = "c",
+            ["Payments:Regions:2:Endpoint"] = "http://127.0.0.1:3/",
+        };
+        settings.Remove($"Payments:Regions:2:{field}");
+        if (value is not null)
+        {
+            settings[$"Payments:Regions:2:{field}"] = value;
+        }
+
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddHttpClient("payments").AddRegionFailover(builder.Configuration.GetSection("Payments"));
+        using IHost host = builder.Build();
+
+        OptionsValidationException failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
+
+        string line = Assert.Single(failure.Failures, f => f.Contains("region entry", StringComparison.Ordinal));
+        Assert.StartsWith("Client 'payments': region entry 2 (Payments:Regions:2) ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dropped_entry_under_the_default_section_fails_start_up_too()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SlaKit:Clients:payments:Regions:0:Name"] = "a",
+            ["SlaKit:Clients:payments:Regions:0:Endpoint"] = "http://127.0.0.1:1/",
+            ["SlaKit:Clients:payments:Regions:1:Name"] = "b",
+            ["SlaKit:Clients:payments:Regions:1:Endpoint"] = "http://127.0.0.1:2/",
+            ["SlaKit:Clients:payments:Regions:1:Weight"] = "heavy",
+        });
+        builder.Services.AddHttpClient("payments").AddRegionFailover();
+        using IHost host = builder.Build();
+
+        OptionsValidationException failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
+
+        Assert.Contains(failure.Failures, f => f.Contains("region entry 1 (SlaKit:Clients:payments:Regions:1) has Weight 'heavy'", StringComparison.Ordinal));
     }
 
     [Fact]

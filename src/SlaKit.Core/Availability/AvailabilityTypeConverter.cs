@@ -20,13 +20,14 @@ internal sealed class AvailabilityTypeConverter : TypeConverter
         }
 
         string number = text.Trim().TrimEnd('%').TrimEnd();
-        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double percent) ||
+        // A decimal: it reads no NaN or Infinity, and a percentage just under 100 stays under it.
+        if (!decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal percent) ||
             percent is < 0 or > 100)
         {
             throw new FormatException($"'{text}' is not an availability percentage in [0, 100], such as 99.99 or 99.99%.");
         }
 
-        return Availability.FromPercent(percent);
+        return Availability.FromPercentExact(percent);
     }
 
     public override object? ConvertTo(ITypeDescriptorContext? context, CultureInfo? culture, object? value, Type destinationType) =>

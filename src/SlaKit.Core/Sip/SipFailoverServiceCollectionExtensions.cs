@@ -47,6 +47,7 @@ public static class SipFailoverServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton<IValidateOptions<SipFailoverOptions>>(new RegionEntriesValidator<SipFailoverOptions>(name, () => configuration));
         return AddSipFailoverCore(services, name, options => options.Bind(configuration));
     }
 

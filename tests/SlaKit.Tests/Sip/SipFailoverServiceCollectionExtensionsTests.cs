@@ -71,6 +71,32 @@ public class SipFailoverServiceCollectionExtensionsTests
         Assert.Contains("Region 'web' of SIP client 'carrier'", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Endpoint", "sip://[::1", "has Endpoint 'sip://[::1', which is not an absolute URI")]
+    [InlineData("Priority", "2147483648", "has Priority '2147483648', which is not a whole number")]
+    [InlineData("Weight", "heavy", "has Weight 'heavy', which is not a whole number")]
+    [InlineData("Name", "", "has no Name")]
+    public async Task A_region_entry_that_binding_would_drop_fails_validation_naming_its_index_and_field(string field, string value, string expected)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Regions:0:Name"] = "eu",
+            ["Regions:0:Endpoint"] = "sip:10.0.0.1",
+            ["Regions:1:Name"] = "us",
+            ["Regions:1:Endpoint"] = "sip:10.0.1.1",
+        };
+        settings[$"Regions:1:{field}"] = value;
+        var services = new ServiceCollection();
+        services.AddSipFailover("carrier", new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredKeyedService<SipFailoverClient>("carrier"));
+
+        string line = Assert.Single(error.Failures, f => f.Contains("region entry", StringComparison.Ordinal));
+        Assert.StartsWith("Client 'carrier': region entry 1 (Regions:1) ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Arguments_are_checked()
     {
