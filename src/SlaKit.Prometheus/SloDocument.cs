@@ -39,6 +39,9 @@ public static class SloDocument
     /// <summary>The longest SLO file read: 4 MiB.</summary>
     public const int MaximumLength = 4 * 1024 * 1024;
 
+    /// <summary>The most SLOs one file may hold: 1,000.</summary>
+    public const int MaximumSlos = 1000;
+
     /// <summary>The deepest nesting of mappings and sequences read: 64 levels. An SLO file needs fewer than ten.</summary>
     public const int MaximumDepth = 64;
 

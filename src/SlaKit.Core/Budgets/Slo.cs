@@ -19,12 +19,17 @@ public sealed class Slo
     /// <param name="target">The objective, above 0% and below 100% (100% leaves no budget to spend).</param>
     /// <param name="window">The window the objective is judged over.</param>
     /// <param name="budgetingMethod">How the budget is counted; <see langword="null"/> (the default) is <see cref="SloBudgetingMethod.Events"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, white space, or holds a control character.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="window"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is 0% or 100%.</exception>
     public Slo(string name, Availability target, SloWindow window, SloBudgetingMethod? budgetingMethod = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Any(char.IsControl))
+        {
+            throw new ArgumentException("An SLO name must not contain control characters: it labels the SLO's metrics and rules.", nameof(name));
+        }
+
         ArgumentNullException.ThrowIfNull(window);
         if (target == Availability.Perfect || target == Availability.Zero)
         {

@@ -60,14 +60,32 @@ internal static partial class OpenSloReader
             throw new SloDocumentException(source, 0, "", "holds no OpenSLO document of kind SLO");
         }
 
-        return [.. documents.Select(document => ReadSlo(document.Fields, indicators))];
+        if (documents.Count > SloDocument.MaximumSlos)
+        {
+            throw new SloDocumentException(source, 0, "", $"holds {documents.Count} SLO documents, more than the {SloDocument.MaximumSlos} a file may hold");
+        }
+
+        var slos = new List<PrometheusSlo>(documents.Count);
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach ((YamlFields fields, _) in documents)
+        {
+            PrometheusSlo slo = ReadSlo(fields, indicators);
+            if (!names.TryAdd(slo.Slo.Name, slos.Count + 1))
+            {
+                throw fields.RequiredMap("metadata").Error("name", $"'{slo.Slo.Name}' is also the name of SLO document {names[slo.Slo.Name]}; each SLO needs its own name, which labels its series");
+            }
+
+            slos.Add(slo);
+        }
+
+        return slos;
     }
 
     private static PrometheusSlo ReadSlo(YamlFields document, Dictionary<string, YamlFields> indicators)
     {
         document.Ignore("apiVersion", "kind");
         YamlFields metadata = document.RequiredMap("metadata");
-        string name = metadata.RequiredString("name");
+        string name = metadata.SloName("name");
         metadata.Ignore("displayName", "labels", "annotations");
         metadata.RejectUnknown();
 

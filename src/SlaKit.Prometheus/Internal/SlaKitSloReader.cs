@@ -28,10 +28,23 @@ internal static class SlaKitSloReader
             throw file.Error("slos", "lists no SLO");
         }
 
+        if (entries.Count > SloDocument.MaximumSlos)
+        {
+            throw file.Error("slos", $"lists {entries.Count} SLOs, more than the {SloDocument.MaximumSlos} a file may hold");
+        }
+
         var slos = new List<PrometheusSlo>(entries.Count);
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < entries.Count; i++)
         {
-            slos.Add(ReadSlo(YamlFields.Of(entries[i], $"slos[{i}]", source)));
+            var fields = YamlFields.Of(entries[i], $"slos[{i}]", source);
+            PrometheusSlo slo = ReadSlo(fields);
+            if (!names.TryAdd(slo.Slo.Name, i))
+            {
+                throw fields.Error("name", $"'{slo.Slo.Name}' is also the name of slos[{names[slo.Slo.Name]}]; each SLO needs its own name, which labels its series");
+            }
+
+            slos.Add(slo);
         }
 
         return slos;
@@ -39,7 +52,7 @@ internal static class SlaKitSloReader
 
     private static PrometheusSlo ReadSlo(YamlFields fields)
     {
-        string name = fields.RequiredString("name");
+        string name = fields.SloName("name");
         Availability target = Percent(fields, "target", below100: true)
             ?? throw fields.Error("target", "is required: a percentage such as 99.9");
         SloWindow window = Window(fields);

@@ -82,6 +82,24 @@ internal sealed class YamlFields
             ? value
             : throw new SloDocumentException(Source, Find(name)?.Start.Line ?? Line, FieldPath(name), "is required");
 
+    /// <summary>
+    /// An SLO's name: required, and free of control characters, which would end up in rule names and labels that
+    /// promtool then rejects.
+    /// </summary>
+    public string SloName(string name)
+    {
+        string value = RequiredString(name);
+        int control = value.AsSpan().IndexOfAnyInRange('\u0000', '\u001f');
+        if (control < 0)
+        {
+            control = value.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        }
+
+        return control < 0
+            ? value
+            : throw Error(name, $"contains the control character U+{(int)value[control]:X4}; an SLO name labels its series and rules");
+    }
+
     public decimal? Decimal(string name)
     {
         string? text = String(name);

@@ -121,7 +121,7 @@ public sealed class ProbedFailoverTests
         await host.StartAsync(Ct);
         HealthCheckService checks = host.Services.GetRequiredService<HealthCheckService>();
 
-        Assert.True(await Eventually.TrueAsync(async () => (await checks.CheckHealthAsync(Ct)).Status == HealthStatus.Healthy, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), Ct));
+        Assert.True(await Eventually.TrueAsync(async () => (await checks.CheckHealthAsync(Ct)).Status == HealthStatus.Healthy, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(20), Ct));
         Volatile.Write(ref dead, true);
         HealthReport report = null!;
         Assert.True(await Eventually.TrueAsync(
@@ -130,7 +130,7 @@ public sealed class ProbedFailoverTests
                 report = await checks.CheckHealthAsync(Ct);
                 return Equals(report.Entries["slakit-regions-payments"].Data["a"], "Unhealthy");
             },
-            TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), Ct), "region a was not reported Unhealthy");
+            TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(20), Ct), "region a was not reported Unhealthy");
 
         HealthReportEntry entry = report.Entries["slakit-regions-payments"];
         Assert.Equal(HealthStatus.Degraded, entry.Status);

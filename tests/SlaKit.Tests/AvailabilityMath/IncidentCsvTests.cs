@@ -131,4 +131,99 @@ public class IncidentCsvTests
         Assert.Throws<ArgumentNullException>(() => IncidentCsv.Read(null!));
         Assert.Throws<FileNotFoundException>(() => IncidentCsv.ReadFile(Path.Combine(Path.GetTempPath(), $"slakit-missing-{Guid.NewGuid():N}.csv")));
     }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-0")]
+    public void Read_a_weight_that_is_no_number_in_range_names_its_line(string weight)
+    {
+        var error = Assert.Throws<IncidentCsvException>(() => Read($"start,end,weight\n2026-02-03T10:00:00Z,2026-02-03T11:00:00Z,{weight}\n"));
+
+        Assert.Equal(2, error.LineNumber);
+        Assert.Contains($"'{weight}' is not a weight in (0, 1]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("hello world")]
+    [InlineData("hello,world")]
+    [InlineData("incidents")]
+    public void Read_a_line_of_text_is_no_header_but_a_bad_row(string line)
+    {
+        var error = Assert.Throws<IncidentCsvException>(() => Read(line + "\n"));
+
+        Assert.Equal(1, error.LineNumber);
+    }
+
+    [Theory]
+    [InlineData("Start time,End time")]
+    [InlineData("START,END,WEIGHT")]
+    public void Read_headers_name_the_start_and_the_end(string header)
+    {
+        IReadOnlyList<Incident> incidents = Read(header + "\n2026-02-03T10:00:00Z,2026-02-03T11:00:00Z\n");
+
+        Assert.Single(incidents);
+    }
+
+    [Fact]
+    public void Read_an_endless_line_stops_at_the_line_limit()
+    {
+        var error = Assert.Throws<IncidentCsvException>(() => IncidentCsv.Read(new StreamReader(new EndlessStream(0))));
+
+        Assert.Equal(1, error.LineNumber);
+        Assert.Contains("longer than 1024 characters", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_endless_blank_lines_stop_at_the_length_limit()
+    {
+        var error = Assert.Throws<IncidentCsvException>(() => IncidentCsv.Read(new StreamReader(new EndlessStream((byte)'\n'))));
+
+        Assert.Contains($"longer than {IncidentCsv.MaximumLength} characters", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_more_incidents_than_the_limit_is_refused_at_the_first_one_over()
+    {
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i <= IncidentCsv.MaximumIncidents; i++)
+        {
+            text.Append("2026-02-03T10:00Z,2026-02-03T10:01Z\n");
+        }
+
+        var error = Assert.Throws<IncidentCsvException>(() => Read(text.ToString()));
+
+        Assert.Equal(IncidentCsv.MaximumIncidents + 1, error.LineNumber);
+        Assert.Contains("more than 100000 incidents", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A stream of one byte forever, as /dev/zero is.</summary>
+    private sealed class EndlessStream(byte value) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Array.Fill(buffer, value, offset, count);
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -300,4 +300,80 @@ public sealed class ErrorBudgetPersistenceTests : IDisposable
         tracker.LoadState(StatePath);
         return tracker.GetSnapshot();
     }
+
+    [Fact]
+    public void A_file_with_a_utf8_byte_order_mark_loads()
+    {
+        using (ErrorBudgetTracker original = TrackerWithHistory())
+        {
+            original.SaveState(StatePath);
+        }
+
+        File.WriteAllBytes(StatePath, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(StatePath)]);
+        using var tracker = new ErrorBudgetTracker(_slo, _time);
+
+        tracker.LoadState(StatePath);
+
+        Assert.True(tracker.GetSnapshot().Budget.TotalEvents > 100_000);
+    }
+
+    [Fact]
+    public void Saving_through_a_symbolic_link_replaces_the_file_it_points_to_and_keeps_the_link()
+    {
+        string target = Path.Combine(_directory.FullName, "real.json");
+        File.WriteAllText(target, "{}");
+        File.CreateSymbolicLink(StatePath, target);
+        using ErrorBudgetTracker tracker = TrackerWithHistory();
+
+        tracker.SaveState(StatePath);
+
+        Assert.Equal(target, new FileInfo(StatePath).LinkTarget);
+        using var restored = new ErrorBudgetTracker(_slo, _time);
+        restored.LoadState(target);
+        Assert.Equal(tracker.GetSnapshot().Budget.TotalEvents, restored.GetSnapshot().Budget.TotalEvents);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Saving_keeps_the_files_permissions()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes only.");
+        File.WriteAllText(StatePath, "{}");
+        File.SetUnixFileMode(StatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using ErrorBudgetTracker tracker = TrackerWithHistory();
+
+        tracker.SaveState(StatePath);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(StatePath));
+    }
+
+    [Fact]
+    public void Saving_deletes_temporary_files_a_killed_save_left_but_not_one_being_written()
+    {
+        string stale = Path.Combine(_directory.FullName, ".checkout.json.0123456789abcdef.tmp");
+        string fresh = Path.Combine(_directory.FullName, ".checkout.json.fedcba9876543210.tmp");
+        File.WriteAllText(stale, "half");
+        File.WriteAllText(fresh, "half");
+        File.SetLastWriteTimeUtc(stale, File.GetLastWriteTimeUtc(fresh) - TimeSpan.FromHours(1));
+        using ErrorBudgetTracker tracker = TrackerWithHistory();
+
+        tracker.SaveState(StatePath);
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(fresh));
+    }
+
+    [Fact]
+    public void A_refusal_of_the_file_system_is_the_documented_io_exception_and_leaves_the_old_file()
+    {
+        File.WriteAllText(StatePath, "old");
+
+        IOException error = Assert.Throws<IOException>(() => ErrorBudgetStateFile.WriteAtomically(
+            StatePath, [1, 2, 3], static (_, _) => throw new UnauthorizedAccessException("Access to the path is denied.")));
+
+        Assert.IsType<UnauthorizedAccessException>(error.InnerException);
+        Assert.Contains(StatePath, error.Message, StringComparison.Ordinal);
+        Assert.Equal("old", File.ReadAllText(StatePath));
+        Assert.Single(_directory.GetFiles());
+    }
 }

@@ -24,6 +24,7 @@ public class SloTests
         Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => new Slo("a", Availability.Perfect, ThirtyDays)).ParamName);
         Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => new Slo("a", Availability.Zero, ThirtyDays)).ParamName);
         Assert.Equal("name", Assert.Throws<ArgumentException>(() => new Slo(" ", Availability.FromPercent(99), ThirtyDays)).ParamName);
+        Assert.Equal("name", Assert.Throws<ArgumentException>(() => new Slo("check\u0007out", Availability.FromPercent(99), ThirtyDays)).ParamName);
         Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => new Slo(null!, Availability.FromPercent(99), ThirtyDays)).ParamName);
         Assert.Equal("window", Assert.Throws<ArgumentNullException>(() => new Slo("a", Availability.FromPercent(99), null!)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Slo("a", Availability.FromPercent(99), ThirtyDays) { LatencyThreshold = TimeSpan.Zero });

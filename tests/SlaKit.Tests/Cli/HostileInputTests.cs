@@ -71,4 +71,35 @@ public sealed class HostileInputTests : IDisposable
 
         CliRun.Of("downtime", "@" + responses).AssertBadInput($"'@{responses}' is not a percentage");
     }
+
+    public static TheoryData<string, string, string> BadFiles => new()
+    {
+        { "incidents.csv", "start,end,weight\n2026-02-10T10:00:00Z,2026-02-10T10:30:00Z,NaN\n", "line 2: 'NaN' is not a weight in (0, 1]" },
+        { "incidents.csv", "hello world\n", "line 1: expected start,end[,weight]" },
+        { "slo.yaml", "version: 1\nslos:\n  - {name: a, target: 99.9, window: 30d}\n  - {name: a, target: 99, window: 30d}\n", "'a' is also the name of slos[0]" },
+        { "slo.yaml", "version: 1\nslos:\n  - {name: \"a\\ab\", target: 99.9, window: 30d}\n", "contains the control character U+0007" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void A_bad_file_gets_one_line_and_exit_2(string name, string content, string named)
+    {
+        string path = Path.Combine(_directory.FullName, name);
+        File.WriteAllText(path, content);
+
+        CliRun run = name.EndsWith(".csv", StringComparison.Ordinal)
+            ? CliRun.Of("measure", "--incidents", path, "--month", "2026-02", "--sla", "99.9")
+            : CliRun.Of("rules", "--slo", path);
+
+        run.AssertBadInput(named);
+    }
+
+    [Fact]
+    public void An_empty_output_path_gets_one_line_and_exit_2()
+    {
+        string slo = Path.Combine(_directory.FullName, "slo.yaml");
+        File.WriteAllText(slo, "version: 1\nslos:\n  - {name: a, target: 99.9, window: 30d}\n");
+
+        CliRun.Of("rules", "--slo", slo, "--output", "").AssertBadInput("--output '' is not a path");
+    }
 }

@@ -214,4 +214,12 @@ public sealed class OpenSloTests
         Assert.Equal("[document 2].spec.indicator.spec.ratioMetric.counter", error.Field);
         Assert.Contains("'maybe' is not true or false", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Two_slo_documents_with_one_name_are_refused_at_the_second()
+    {
+        SloDocumentException error = Fails(Checkout + "\n---\n" + Checkout);
+
+        Assert.Contains("metadata.name: 'checkout-availability' is also the name of SLO document 1", error.Message, StringComparison.Ordinal);
+    }
 }

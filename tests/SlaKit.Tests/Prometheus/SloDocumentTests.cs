@@ -200,4 +200,52 @@ public sealed class SloDocumentTests
             Assert.Contains("sliceTarget", error.Message, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void Two_slos_with_one_name_are_refused_at_the_second()
+    {
+        SloDocumentException error = Fails("""
+            version: 1
+            slos:
+              - name: checkout
+                target: 99.9
+                window: 30d
+              - name: checkout
+                target: 99
+                window: 7d
+            """);
+
+        Assert.Equal("slo.yaml:6: slos[1].name: 'checkout' is also the name of slos[0]; each SLO needs its own name, which labels its series", error.Message);
+    }
+
+    [Theory]
+    [InlineData("\"check\\aout\"", "U+0007")]
+    [InlineData("\"check\\nout\"", "U+000A")]
+    [InlineData("\"check\\x85out\"", "U+0085")]
+    public void A_control_character_in_a_name_is_refused(string name, string named)
+    {
+        SloDocumentException error = Fails($"""
+            version: 1
+            slos:
+              - name: {name}
+                target: 99.9
+                window: 30d
+            """);
+
+        Assert.Contains($"slos[0].name: contains the control character {named}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_slos_than_the_limit_are_refused_before_any_is_built()
+    {
+        var text = new System.Text.StringBuilder("version: 1\nslos:\n");
+        for (int i = 0; i <= SloDocument.MaximumSlos; i++)
+        {
+            text.Append($"  - {{name: s{i}, target: 99.9, window: 30d}}\n");
+        }
+
+        SloDocumentException error = Fails(text.ToString());
+
+        Assert.Contains("lists 1001 SLOs, more than the 1000 a file may hold", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -94,4 +94,16 @@ public sealed class SlaReportRenderingTests
         Assert.Contains("<h1>&lt;b&gt;Payments&lt;/b&gt; &amp; co</h1>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>Payments", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Markdown_escapes_html_in_the_title()
+    {
+        SlaReport report = SlaReport.Create([], Availability.FromPercent(99.9), SlaPeriod.CalendarMonth(2026, 1), SlaPeriod.CalendarMonth(2026, 1),
+            new SlaReportOptions { Title = "<img src=x onerror=alert(1)> & | co" });
+
+        string markdown = report.Render(SlaReportFormat.Markdown);
+
+        Assert.StartsWith("# &lt;img src=x onerror=alert(1)&gt; &amp; \\| co: ", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", markdown, StringComparison.Ordinal);
+    }
 }

@@ -63,13 +63,21 @@ internal static class ErrorBudgetStateFile
         WriteAtomically(path, content, static (stream, bytes) => stream.Write(bytes));
 
     /// <summary>As <see cref="WriteAtomically(string, byte[])"/>, with the write itself supplied (tests use it to fail halfway).</summary>
+    /// <remarks>
+    /// A symbolic link at <paramref name="path"/> stays a link: the file it points to is the one replaced. The new file
+    /// keeps the old one's permissions on Unix (a 0600 state stays 0600). Temporary files that a save killed halfway left
+    /// behind, older than <see cref="StaleTemporaryAge"/>, are deleted. A refusal of the file system
+    /// (<see cref="UnauthorizedAccessException"/>) is reported as the documented <see cref="IOException"/>.
+    /// </remarks>
     internal static void WriteAtomically(string path, byte[] content, Action<FileStream, byte[]> write)
     {
-        string fullPath = Path.GetFullPath(path);
+        string fullPath = FinalTarget(Path.GetFullPath(path));
         string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException("The path has no directory.", nameof(path));
+        string prefix = $".{Path.GetFileName(fullPath)}.";
+        DeleteStaleTemporaries(directory, prefix);
 
         // Same directory, so the rename stays within one file system and is atomic there.
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        string temporary = Path.Combine(directory, $"{prefix}{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -81,12 +89,53 @@ internal static class ErrorBudgetStateFile
                 stream.Flush(flushToDisk: true);
             }
 
+            if (!OperatingSystem.IsWindows() && File.Exists(fullPath))
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(fullPath));
+            }
+
             File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            TryDelete(temporary);
+            throw new IOException($"The error budget state cannot be written to '{fullPath}': {exception.Message}", exception);
         }
         catch
         {
             TryDelete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>How old a temporary file left by another save must be before a save deletes it: 10 minutes.</summary>
+    internal static readonly TimeSpan StaleTemporaryAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>The file a path finally names, following symbolic links; the path itself when it is none.</summary>
+    private static string FinalTarget(string path)
+    {
+        var file = new FileInfo(path);
+        return file.LinkTarget is not null && file.ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : path;
+    }
+
+    private static void DeleteStaleTemporaries(string directory, string prefix)
+    {
+        try
+        {
+            foreach (FileInfo stale in new DirectoryInfo(directory).EnumerateFiles($"{prefix}*.tmp"))
+            {
+                // Judged by the file's own time against the file system's clock: a save still writing is younger.
+#pragma warning disable RS0030 // The file system stamps files with the wall clock; TimeProvider cannot fake it.
+                if (DateTime.UtcNow - stale.LastWriteTimeUtc > StaleTemporaryAge)
+#pragma warning restore RS0030
+                {
+                    TryDelete(stale.FullName);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Tidying is a courtesy; the save goes on without it.
         }
     }
 
@@ -141,7 +190,16 @@ internal static class ErrorBudgetStateFile
         return new ErrorBudgetSavedState(buckets, document.Month, document.OpenSlice);
     }
 
+    /// <summary>The file's bytes, without a UTF-8 byte order mark an editor may have added.</summary>
     private static byte[] ReadBounded(string path)
+    {
+        byte[] bytes = ReadWhole(path);
+        return bytes.AsSpan().StartsWith(Utf8ByteOrderMark) ? bytes[Utf8ByteOrderMark.Length..] : bytes;
+    }
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    private static byte[] ReadWhole(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
 

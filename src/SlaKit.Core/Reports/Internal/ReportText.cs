@@ -28,8 +28,12 @@ internal static class ReportText
 
     public static string Html(string text) => WebUtility.HtmlEncode(text);
 
-    /// <summary>Text for a Markdown table cell: pipes escaped, lines joined.</summary>
-    public static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);
+    /// <summary>Text for Markdown: lines joined, pipes escaped, and HTML escaped, which Markdown renderers would otherwise pass through.</summary>
+    public static string Cell(string text) => text.ReplaceLineEndings(" ")
+        .Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("|", "\\|", StringComparison.Ordinal);
 
     public static string Credits(CreditSchedule schedule) =>
         string.Join(", ", schedule.Tiers.Select(static tier => $"{Credit(tier.CreditPercent)} below {tier.Below}"));
