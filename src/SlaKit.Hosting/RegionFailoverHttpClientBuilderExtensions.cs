@@ -20,6 +20,13 @@ public static class RegionFailoverHttpClientBuilderExtensions
     public const string ConfigurationSectionPrefix = "SlaKit:Clients";
 
     /// <summary>
+    /// The base address a failover client gets when none is set, so that relative request URIs work: a name under
+    /// <c>.invalid</c>, which never resolves (RFC 6761 §6.4). Only its path matters, and the failover handler replaces
+    /// the rest with a region's endpoint.
+    /// </summary>
+    private static readonly Uri RegionsBaseAddress = new("http://regions.slakit.invalid/");
+
+    /// <summary>
     /// Sends the client's requests to the best of its regions and fails over to the next when one fails,
     /// with options set in code.
     /// </summary>
@@ -107,6 +114,10 @@ public static class RegionFailoverHttpClientBuilderExtensions
         OptionsBuilder<RegionFailoverOptions> options = services.AddOptions<RegionFailoverOptions>(builder.Name);
         configure(options);
         options.ValidateOnStart();
+
+        // Each attempt keeps only the request's path and query, so a client configured from settings alone needs no
+        // base address of its own; without one, HttpClient would refuse a relative URI before any handler runs.
+        builder.ConfigureHttpClient(static client => client.BaseAddress ??= RegionsBaseAddress);
 
         return builder.AddHttpMessageHandler(sp => new RegionFailoverHandler(sp.GetRequiredService<HttpRegionSets>().GetClient(name)));
     }

@@ -121,6 +121,25 @@ public sealed class ConfigurationBindingTests
         OptionsValidationException failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
 
         Assert.Contains(failure.Failures, f => f.Contains("has no regions", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.Contains("no region entries at SlaKit:Clients:payments:Regions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_typed_clients_section_is_named_after_its_type_and_the_error_says_so()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddHttpClient<PaymentsClient>().AddRegionFailover();
+        using IHost host = builder.Build();
+
+        OptionsValidationException failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
+
+        Assert.Contains(failure.Failures, f => f.Contains("no region entries at SlaKit:Clients:PaymentsClient:Regions", StringComparison.Ordinal));
+    }
+
+    private sealed class PaymentsClient(HttpClient http)
+    {
+        public HttpClient Http { get; } = http;
     }
 
     [Fact]
@@ -209,6 +228,37 @@ public sealed class ConfigurationBindingTests
         OptionsValidationException failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
 
         Assert.Contains(failure.Failures, f => f.Contains("region entry 1 (SlaKit:Clients:payments:Regions:1) has Weight 'heavy'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_client_configured_from_settings_alone_takes_relative_uris()
+    {
+        await using RegionServer us = await RegionServer.StartAsync("us-east");
+        await using RegionServer eu = await RegionServer.StartAsync("eu-west");
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings("Payments", us.BaseUri, eu.BaseUri)).Build();
+        var services = new ServiceCollection();
+        services.AddHttpClient("payments").AddRegionFailover(configuration.GetSection("Payments"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
+
+        using HttpResponseMessage response = await http.GetAsync("charges?id=1", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("us-east", response.Headers.GetValues("X-Region").Single());
+        Assert.Equal("/charges?id=1", Assert.Single(us.Received).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task A_base_address_the_caller_sets_is_kept()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/api/"))
+            .AddRegionFailover(o => o.Regions.Add(new Region("a", new Uri("http://127.0.0.1:1/"))));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
+
+        Assert.Equal(new Uri("https://payments.example/api/"), http.BaseAddress);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed partial class ArchitectureTests
         ["Http"] = ["Regions", "Probes", "Telemetry"],
         ["Sip"] = ["Regions", "Probes", "Telemetry"],
         ["HealthChecks"] = ["Regions", "Budgets"],
-        ["Hosting"] = ["Http", "Regions", "Probes", "Telemetry"],
+        ["Hosting"] = ["Http", "Regions", "Probes", "Telemetry", "Budgets"],
     };
 
     /// <summary>The areas that are packages of their own beside the core, each a project of its own.</summary>

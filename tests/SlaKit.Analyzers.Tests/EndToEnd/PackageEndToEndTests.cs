@@ -93,6 +93,14 @@ public sealed partial class PackageEndToEndTests
                 Assert.Contains("analyzers/dotnet/cs/SlaKit.Analyzers.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/SlaKit.Analyzers.CodeFixes.dll", entries);
                 Assert.DoesNotContain(entries, static e => e.EndsWith(".dll", StringComparison.Ordinal) && e.StartsWith("lib/", StringComparison.Ordinal));
+
+                // The package carries no docs folder: the README's links into it are absolute.
+                using var readme = new StreamReader(archive.GetEntry("README.md")!.Open());
+                string text = await readme.ReadToEndAsync(cancellationToken);
+                Assert.DoesNotContain("](docs/", text, StringComparison.Ordinal);
+                Assert.Contains("](https://github.com/slakit/slakit/blob/main/docs/", text, StringComparison.Ordinal);
+                using var nuspec = new StreamReader(archive.GetEntry("SlaKit.nuspec")!.Open());
+                Assert.Contains("url=\"https://github.com/slakit/slakit\"", await nuspec.ReadToEndAsync(cancellationToken), StringComparison.Ordinal);
             }
 
             using (ZipArchive archive = ZipFile.OpenRead(Path.Combine(feed, $"SlaKit.Core.{version}.nupkg")))

@@ -36,6 +36,13 @@ internal sealed class RegionEntriesValidator<TOptions>(string name, Func<IConfig
             Check(failures, entry);
         }
 
+        if (entries.Length == 0 && options.Regions.Count == 0)
+        {
+            // Name the section looked in: a typed client's section is named after its type, which is easy to miss.
+            string where = section is IConfigurationSection named ? named.Path : "the configuration given";
+            failures.Add($"Client '{_name}': no region entries at {where}:{nameof(RegionSetOptions.Regions)} (give Regions:0:Name and Regions:0:Endpoint there, or regions in code).");
+        }
+
         if (failures.Count == 0 && entries.Length > 0 && options.Regions.Count < entries.Length)
         {
             failures.Add($"Client '{_name}': configuration gives {entries.Length} region entries at {section.GetSection(nameof(RegionSetOptions.Regions)).Path}, but only {options.Regions.Count} could be read.");

@@ -1,0 +1,51 @@
+using System.Net;
+using SlaKit.Budgets;
+
+namespace SlaKit.Http;
+
+/// <summary>Records each request's outcome in an error-budget tracker; see <c>AddErrorBudget</c>.</summary>
+internal sealed class ErrorBudgetHandler(ErrorBudgetTracker tracker, TimeProvider time) : DelegatingHandler
+{
+    private readonly ErrorBudgetTracker _tracker = tracker;
+    private readonly TimeProvider _time = time;
+    private readonly bool _timed = tracker.Slo.LatencyThreshold is not null;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        long started = _time.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller gave up: nothing about the service to count.
+            throw;
+        }
+        catch
+        {
+            Record(started, succeeded: false);
+            throw;
+        }
+
+        Record(started, succeeded: response.StatusCode < HttpStatusCode.InternalServerError);
+        return response;
+    }
+
+    private void Record(long started, bool succeeded)
+    {
+        if (_timed)
+        {
+            _tracker.RecordLatency(_time.GetElapsedTime(started), succeeded);
+        }
+        else if (succeeded)
+        {
+            _tracker.RecordSuccess();
+        }
+        else
+        {
+            _tracker.RecordFailure();
+        }
+    }
+}
