@@ -37,16 +37,12 @@ internal static class OperationExtensions
         }
     }
 
-    public static bool IsDeclaredInSource(this ISymbol symbol)
-    {
-        foreach (Location location in symbol.Locations)
-        {
-            if (location.IsInSource)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>
+    /// Whether <paramref name="symbol"/> is the project's own: declared in the assembly being compiled. A method of a
+    /// referenced project is not, even where it has source locations — in a Roslyn workspace (the IDE,
+    /// <c>dotnet format</c>) a project reference is a compilation, while <c>dotnet build</c> sees it as metadata — so
+    /// both judge a chain alike.
+    /// </summary>
+    public static bool IsDeclaredIn(this ISymbol symbol, IAssemblySymbol assembly) =>
+        SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, assembly);
 }

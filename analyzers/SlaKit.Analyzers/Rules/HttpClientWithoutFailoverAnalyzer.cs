@@ -49,7 +49,7 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
             // (services.AddHttpClient("payments").AddRegionFailover()), so a method body is judged as a whole.
             start.RegisterOperationBlockStartAction(block =>
             {
-                var registrations = new ClientRegistrations(types);
+                var registrations = new ClientRegistrations(types, start.Compilation.Assembly);
                 block.RegisterOperationAction(operation => registrations.Inspect((IInvocationOperation)operation.Operation), OperationKind.Invocation);
                 block.RegisterOperationBlockEndAction(registrations.Report);
             });
@@ -60,12 +60,17 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
     private sealed class ClientRegistrations
     {
         private readonly KnownTypes _types;
+        private readonly IAssemblySymbol _project;
         private readonly object _gate = new();
         private readonly List<(IInvocationOperation Registration, HttpClientIdentity Client, string BaseAddress)> _candidates = new();
         private readonly HashSet<string> _failoverClients = new(StringComparer.Ordinal);
         private bool _failoverForUnknownClient;
 
-        public ClientRegistrations(KnownTypes types) => _types = types;
+        public ClientRegistrations(KnownTypes types, IAssemblySymbol project)
+        {
+            _types = types;
+            _project = project;
+        }
 
         public void Inspect(IInvocationOperation invocation)
         {
@@ -142,7 +147,7 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 
                 if (parent is IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation next } && next.TargetMethod.IsExtensionMethod)
                 {
-                    if (next.TargetMethod.Name == "AddRegionFailover" || next.TargetMethod.IsDeclaredInSource())
+                    if (next.TargetMethod.Name == "AddRegionFailover" || next.TargetMethod.IsDeclaredIn(_project))
                     {
                         return null;
                     }
@@ -216,9 +221,18 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) &&
+                !IsServiceName(uri)
                 ? text
                 : null;
         }
+
+        /// <summary>
+        /// A host of one label, such as <c>http://webhooks-api</c>: a name that service discovery, a container network or
+        /// a cluster's DNS resolves to whichever instances are up, like the <c>https+http://</c> names of .NET service
+        /// discovery. It is not one fixed address. <c>localhost</c> is.
+        /// </summary>
+        private static bool IsServiceName(Uri uri) =>
+            uri.HostNameType == UriHostNameType.Dns && uri.Host.IndexOf('.') < 0 && !uri.IsLoopback;
     }
 }

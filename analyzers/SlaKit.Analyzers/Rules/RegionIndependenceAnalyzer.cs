@@ -68,8 +68,16 @@ public sealed class RegionIndependenceAnalyzer : DiagnosticAnalyzer
             return "have the same name";
         }
 
-        return earlier.Host is not null && string.Equals(earlier.Host, later.Host, StringComparison.OrdinalIgnoreCase)
+        return earlier.Host is not null && string.Equals(earlier.Host, later.Host, StringComparison.OrdinalIgnoreCase) && !IsLoopback(later.Host!)
             ? "share the host '" + later.Host + "'"
             : null;
     }
+
+    /// <summary>
+    /// Loopback regions are a local set-up — a demo, a test, a developer's machine — where two processes stand in for
+    /// two regions; no deployment routes to 127.0.0.1, so they are not held to independence.
+    /// </summary>
+    private static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ||
+        (System.Net.IPAddress.TryParse(host, out System.Net.IPAddress? address) && System.Net.IPAddress.IsLoopback(address));
 }

@@ -20,7 +20,7 @@ internal static class AnalyzerTest
         Path.Combine("ref", "net10.0"));
 
     /// <summary>SlaKit.Core, SlaKit.Hosting (where <c>AddRegionFailover</c> lives) and the Microsoft.Extensions assemblies its API mentions.</summary>
-    private static readonly ImmutableArray<MetadataReference> SlaKitReferences =
+    internal static readonly ImmutableArray<MetadataReference> SlaKitReferences =
     [
         .. new[]
         {

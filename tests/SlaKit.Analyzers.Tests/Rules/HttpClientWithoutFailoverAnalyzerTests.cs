@@ -109,4 +109,42 @@ public sealed class HttpClientWithoutFailoverAnalyzerTests
                 public static IHttpClientBuilder AddCompanyDefaults(this IHttpClientBuilder builder) => builder.AddRegionFailover();
             }
             """));
+
+    [Theory]
+    [InlineData("http://webhooks-api")]
+    [InlineData("http://basket-api:8080/")]
+    [InlineData("https+http://catalog-api")]
+    public Task A_service_discovery_name_is_not_one_fixed_address(string address) => Verify(
+        $$"""services.AddHttpClient("webhooks", c => c.BaseAddress = new Uri("{{address}}"));""");
+
+    [Fact]
+    public Task Localhost_is_one_fixed_address() => Verify(
+        """services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("http://localhost:5000/"));""",
+        Expected(0, "'payments'", "http://localhost:5000/"));
+
+    /// <summary>
+    /// In a Roslyn workspace (the IDE, <c>dotnet format</c>) a referenced project is a compilation, so its methods have
+    /// source locations; <c>dotnet build</c> sees the same methods as metadata. Both must judge the chain alike: the
+    /// referenced project's extension is not the project's own and hides nothing.
+    /// </summary>
+    [Fact]
+    public async Task An_extension_from_a_referenced_project_is_judged_as_under_dotnet_build()
+    {
+        var test = AnalyzerTest.For<HttpClientWithoutFailoverAnalyzer>(
+            AnalyzerTest.InStartup("""services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/")).AddServiceDefaults();"""),
+            Expected(0, "'payments'", "https://payments.example/"));
+        ProjectState defaults = test.TestState.AdditionalProjects["ServiceDefaults"];
+        defaults.Sources.Add("""
+            using Microsoft.Extensions.DependencyInjection;
+
+            public static class ServiceDefaults
+            {
+                public static IHttpClientBuilder AddServiceDefaults(this IHttpClientBuilder builder) => builder;
+            }
+            """);
+        defaults.AdditionalReferences.AddRange(AnalyzerTest.SlaKitReferences);
+        test.TestState.AdditionalProjectReferences.Add("ServiceDefaults");
+
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
 }

@@ -82,4 +82,29 @@ public sealed class RegionIndependenceAnalyzerTests
             """));
         return test.RunAsync(TestContext.Current.CancellationToken);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5001/", "http://127.0.0.1:5002/")]
+    [InlineData("http://localhost:5001/", "http://LOCALHOST:5002/")]
+    [InlineData("http://[::1]:5001/", "http://[::1]:5002/")]
+    [InlineData("sip:127.0.0.1:5060", "sip:127.0.0.1:5070")]
+    public Task Regions_on_loopback_are_a_local_set_up_and_not_reported(string first, string second) => Verify(
+        $$"""
+        services.AddHttpClient("payments").AddRegionFailover(options =>
+        {
+            options.Regions.Add(new Region("primary", new Uri("{{first}}")));
+            options.Regions.Add(new Region("secondary", new Uri("{{second}}")));
+        });
+        """);
+
+    [Fact]
+    public Task Regions_on_loopback_with_one_name_are_still_reported() => Verify(
+        """
+        services.AddHttpClient("payments").AddRegionFailover(options =>
+        {
+            options.Regions.Add(new Region("local", new Uri("http://127.0.0.1:5001/")));
+            options.Regions.Add({|#0:new Region("local", new Uri("http://127.0.0.1:5002/"))|});
+        });
+        """,
+        Expected(0, "'local'", "'local'", "have the same name"));
 }
