@@ -25,6 +25,7 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
     private const string Title = "Add region failover with a fallback region to fill in";
     private const string RegionTypeName = "SlaKit.Regions.Region";
     private const string RegionNamespace = "SlaKit.Regions";
+    private const string ClientBuilderTypeName = "Microsoft.Extensions.DependencyInjection.IHttpClientBuilder";
     private static readonly string[] LambdaParameterNames = { "options", "failover", "regionFailover" };
 
     /// <inheritdoc/>
@@ -42,10 +43,16 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
             return;
         }
 
+        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (model is null)
+        {
+            return;
+        }
+
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
             if (!diagnostic.Properties.TryGetValue(HttpClientWithoutFailoverAnalyzer.BaseAddressProperty, out string? address) || address is null ||
-                FindChainEnd(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)) is not { } chainEnd)
+                FindInsertionPoint(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), model, context.CancellationToken) is not { } chainEnd)
             {
                 continue;
             }
@@ -57,8 +64,13 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
         }
     }
 
-    /// <summary>The last call of the registration's chain, when it is a whole statement.</summary>
-    private static InvocationExpressionSyntax? FindChainEnd(SyntaxNode node)
+    /// <summary>
+    /// Where <c>.AddRegionFailover(…)</c> goes: after the last call of the registration's chain that still returns the
+    /// client's <c>IHttpClientBuilder</c>. A chain may end in a call that returns another builder
+    /// (<c>.AddStandardResilienceHandler()</c> returns a pipeline builder), on which <c>AddRegionFailover</c> does not
+    /// exist. The chain must be a whole statement, or the body of an expression-bodied method.
+    /// </summary>
+    private static InvocationExpressionSyntax? FindInsertionPoint(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
     {
         InvocationExpressionSyntax? current = node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
         if (current is null)
@@ -66,13 +78,25 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
             return null;
         }
 
+        InvocationExpressionSyntax lastBuilder = current;
         while (current.Parent is MemberAccessExpressionSyntax access && access.Expression == current && access.Parent is InvocationExpressionSyntax next)
         {
             current = next;
+            if (ReturnsClientBuilder(next, model, cancellationToken) && ReferenceEquals(lastBuilder, PreviousLink(next)))
+            {
+                lastBuilder = next;
+            }
         }
 
-        return current.Parent is ExpressionStatementSyntax ? current : null;
+        return current.Parent is ExpressionStatementSyntax or ArrowExpressionClauseSyntax ? lastBuilder : null;
     }
+
+    private static InvocationExpressionSyntax? PreviousLink(InvocationExpressionSyntax invocation) =>
+        invocation.Expression is MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax previous } ? previous : null;
+
+    private static bool ReturnsClientBuilder(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken) =>
+        model.GetTypeInfo(invocation, cancellationToken).Type is { } type &&
+        (type.ToDisplayString() == ClientBuilderTypeName || type.AllInterfaces.Any(static i => i.ToDisplayString() == ClientBuilderTypeName));
 
     private static async Task<Document> AddFailoverAsync(Document document, InvocationExpressionSyntax chainEnd, string address, CancellationToken cancellationToken)
     {
@@ -86,7 +110,10 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
 
         int position = chainEnd.SpanStart;
         string newLine = DetectNewLine(text);
-        TextLine line = text.Lines.GetLineFromPosition(chainEnd.Parent!.SpanStart);
+        // Indented from the line the registration starts on: its statement's, or an expression-bodied member's body.
+        SyntaxNode? holder = chainEnd.Ancestors().FirstOrDefault(static n => n is StatementSyntax or ArrowExpressionClauseSyntax);
+        int start = holder is ArrowExpressionClauseSyntax arrow ? arrow.Expression.SpanStart : holder?.SpanStart ?? chainEnd.SpanStart;
+        TextLine line = text.Lines.GetLineFromPosition(start);
         string lineText = line.ToString();
         string indent = lineText.Substring(0, lineText.Length - lineText.TrimStart().Length);
 

@@ -126,4 +126,100 @@ public sealed class AddRegionFailoverCodeFixTests
         }
         """,
         Expected(0, "'payments'", "https://payments.example/"));
+
+    /// <summary>A library beside the project, as Microsoft.Extensions.Http.Resilience is: its builder is not an IHttpClientBuilder.</summary>
+    private const string ResilienceLibrary = """
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IHttpStandardResiliencePipelineBuilder
+        {
+            IHttpClientBuilder ClientBuilder { get; }
+        }
+
+        public static class ResilienceExtensions
+        {
+            public static IHttpStandardResiliencePipelineBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder) => null!;
+        }
+        """;
+
+    [Fact]
+    public async Task A_chain_ending_in_another_builder_gets_the_failover_after_its_last_http_client_builder()
+    {
+        var test = AnalyzerTest.ForFix<HttpClientWithoutFailoverAnalyzer, AddRegionFailoverCodeFixProvider>(
+            """
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+            using SlaKit.Regions;
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
+                        .AddStandardResilienceHandler();
+                }
+            }
+            """,
+            """
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+            using SlaKit.Regions;
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
+                        .AddRegionFailover(options =>
+                        {
+                            options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+                            // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                            options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                        })
+                        .AddStandardResilienceHandler();
+                }
+            }
+            """,
+            Expected(0, "'payments'", "https://payments.example/"));
+        foreach (SolutionState state in new SolutionState[] { test.TestState, test.FixedState })
+        {
+            state.AdditionalProjects["Resilience"].Sources.Add(ResilienceLibrary);
+            state.AdditionalProjects["Resilience"].AdditionalReferences.AddRange(AnalyzerTest.SlaKitReferences);
+            state.AdditionalProjectReferences.Add("Resilience");
+        }
+
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public Task An_expression_bodied_registration_gets_the_fix_too() => VerifyFix(
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services) =>
+                services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+        }
+        """,
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services) =>
+                services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
+                    .AddRegionFailover(options =>
+                    {
+                        options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+                        // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                        options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                    });
+        }
+        """,
+        Expected(0, "'payments'", "https://payments.example/"));
 }
