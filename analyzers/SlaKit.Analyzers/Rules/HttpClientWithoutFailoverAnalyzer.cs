@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using SlaKit.Analyzers.Model;
@@ -15,6 +17,9 @@ namespace SlaKit.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 {
+    private const string ServiceCollectionTypeName = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
+    private const string GrpcOptionsTypeName = "GrpcClientFactoryOptions";
+
     /// <summary>The diagnostic property holding the fixed base address, for the code fix.</summary>
     internal const string BaseAddressProperty = "BaseAddress";
 
@@ -92,7 +97,7 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (!HttpClientChain.IsAddHttpClient(invocation, _types) || ReadChain(invocation) is not { } baseAddress)
+            if (!IsRegistration(invocation) || ReadChain(invocation) is not { } baseAddress)
             {
                 return;
             }
@@ -172,19 +177,46 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
             return ReadBaseAddress(configureLambdas);
         }
 
-        /// <summary>The <c>Action&lt;HttpClient&gt;</c> (or <c>Action&lt;IServiceProvider, HttpClient&gt;</c>) arguments of a call.</summary>
+        /// <summary>
+        /// A client registration: <c>AddHttpClient</c>, or a library's extension of <c>IServiceCollection</c> that returns
+        /// the client's <c>IHttpClientBuilder</c> as <c>AddHttpClient</c> does — Refit's <c>AddRefitClient</c>, gRPC's
+        /// <c>AddGrpcClient</c>. The project's own such methods are out of view, as any of its links are.
+        /// </summary>
+        private bool IsRegistration(IInvocationOperation invocation)
+        {
+            if (HttpClientChain.IsAddHttpClient(invocation, _types))
+            {
+                return true;
+            }
+
+            IMethodSymbol method = invocation.TargetMethod;
+            return method.IsExtensionMethod && !method.IsDeclaredIn(_project) && _types.HttpClientBuilder.Contains(method.ReturnType) &&
+                method.Parameters.Length > 0 && method.Parameters[0].Type.ToDisplayString() == ServiceCollectionTypeName;
+        }
+
+        /// <summary>
+        /// The configure arguments of a call that may set the address: an <c>Action&lt;HttpClient&gt;</c> (or
+        /// <c>Action&lt;IServiceProvider, HttpClient&gt;</c>), or an action on options that carry the address, such as
+        /// gRPC's <c>GrpcClientFactoryOptions</c>.
+        /// </summary>
         private void CollectConfigureArguments(IInvocationOperation invocation, List<IOperation> lambdas)
         {
             foreach (IArgumentOperation argument in invocation.Arguments)
             {
                 if (argument.Parameter?.Type is INamedTypeSymbol { DelegateInvokeMethod: { } invoke } &&
                     invoke.Parameters.Length > 0 &&
-                    _types.HttpClient.Contains(invoke.Parameters[invoke.Parameters.Length - 1].Type))
+                    invoke.Parameters[invoke.Parameters.Length - 1].Type is { } configured &&
+                    (_types.HttpClient.Contains(configured) || configured.Name == GrpcOptionsTypeName))
                 {
                     lambdas.Add(argument.Value);
                 }
             }
         }
+
+        /// <summary>Whether an assignment sets the client's address: <c>HttpClient.BaseAddress</c> or gRPC's <c>GrpcClientFactoryOptions.Address</c>.</summary>
+        private bool SetsAddress(IPropertyReferenceOperation target) =>
+            (target.Property.Name == "BaseAddress" && _types.HttpClient.Contains(target.Property.ContainingType)) ||
+            (target.Property.Name == "Address" && target.Property.ContainingType.Name == GrpcOptionsTypeName && _types.Uri.Contains(target.Property.Type));
 
         /// <summary>The address when exactly one <c>BaseAddress = new Uri("…")</c> with an absolute constant is set, otherwise <see langword="null"/>.</summary>
         private string? ReadBaseAddress(List<IOperation> configureArguments)
@@ -201,8 +233,7 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 
                 foreach (IOperation operation in lambda.Body.Descendants())
                 {
-                    if (operation is IAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "BaseAddress" } target } assignment &&
-                        _types.HttpClient.Contains(target.Property.ContainingType))
+                    if (operation is IAssignmentOperation { Target: IPropertyReferenceOperation target } assignment && SetsAddress(target))
                     {
                         assignments++;
                         address = ReadFixedUri(assignment.Value);
@@ -215,8 +246,23 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 
         private string? ReadFixedUri(IOperation value)
         {
-            if (value.WalkDownConversion() is not IObjectCreationOperation creation || !_types.Uri.Contains(creation.Type) ||
-                creation.Arguments.Length == 0 || creation.Arguments[0].Value.ConstantString() is not { } text)
+            IOperation uriValue = value.WalkDownConversion();
+            string? text;
+            if (uriValue is IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: true } field } && _types.Uri.Contains(field.Type))
+            {
+                // static readonly Uri Payments = new("https://…"): as fixed as a literal.
+                text = FieldInitializerString(field);
+            }
+            else if (uriValue is IObjectCreationOperation creation && _types.Uri.Contains(creation.Type) && creation.Arguments.Length > 0)
+            {
+                text = creation.Arguments[0].Value.ConstantString();
+            }
+            else
+            {
+                text = null;
+            }
+
+            if (text is null)
             {
                 return null;
             }
@@ -224,6 +270,30 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
             return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) &&
                 !IsServiceName(uri)
                 ? text
+                : null;
+        }
+
+        /// <summary>
+        /// The string literal a <c>static readonly Uri</c> field of the project is created from
+        /// (<c>new Uri("…")</c>, <c>new("…")</c>); <see langword="null"/> for anything else.
+        /// </summary>
+        private static string? FieldInitializerString(IFieldSymbol field)
+        {
+            if (field.DeclaringSyntaxReferences.Length != 1 ||
+                field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } initializer })
+            {
+                return null;
+            }
+
+            ArgumentListSyntax? arguments = initializer switch
+            {
+                ObjectCreationExpressionSyntax creation => creation.ArgumentList,
+                ImplicitObjectCreationExpressionSyntax creation => creation.ArgumentList,
+                _ => null,
+            };
+            return arguments is { Arguments.Count: > 0 } && arguments.Arguments[0].Expression is LiteralExpressionSyntax literal &&
+                literal.IsKind(SyntaxKind.StringLiteralExpression)
+                ? literal.Token.ValueText
                 : null;
         }
 

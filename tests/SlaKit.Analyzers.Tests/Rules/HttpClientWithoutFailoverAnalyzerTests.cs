@@ -147,4 +147,79 @@ public sealed class HttpClientWithoutFailoverAnalyzerTests
 
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
+
+    /// <summary>Refit's and gRPC's registrations, as libraries beside the project declare them.</summary>
+    private const string ClientLibraries = """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public sealed class GrpcClientFactoryOptions
+        {
+            public Uri? Address { get; set; }
+        }
+
+        public static class ClientLibraryExtensions
+        {
+            public static IHttpClientBuilder AddRefitClient<T>(this IServiceCollection services) where T : class => services.AddHttpClient(typeof(T).Name);
+
+            public static IHttpClientBuilder AddGrpcClient<TClient>(this IServiceCollection services, Action<GrpcClientFactoryOptions> configure) where TClient : class =>
+                services.AddHttpClient(typeof(TClient).Name);
+        }
+        """;
+
+    private const string ApiTypes = """
+        public interface IPaymentsApi { }
+
+        public sealed class PaymentsGrpcClient { }
+
+        public static class Addresses
+        {
+            public static readonly Uri Payments = new("https://payments.example/");
+            public static Uri Mutable = new Uri("https://payments.example/");
+            public static readonly Uri Configured = new(Environment.GetEnvironmentVariable("PAYMENTS_URL")!);
+        }
+        """;
+
+    private static async Task VerifyWithLibraries(string body, params DiagnosticResult[] expected)
+    {
+        var test = AnalyzerTest.For<HttpClientWithoutFailoverAnalyzer>(AnalyzerTest.InStartup(body, ApiTypes), expected);
+        ProjectState libraries = test.TestState.AdditionalProjects["ClientLibraries"];
+        libraries.Sources.Add(ClientLibraries);
+        libraries.AdditionalReferences.AddRange(AnalyzerTest.SlaKitReferences);
+        test.TestState.AdditionalProjectReferences.Add("ClientLibraries");
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public Task A_refit_client_with_one_fixed_address_is_reported() => VerifyWithLibraries(
+        """services.{|#0:AddRefitClient<IPaymentsApi>|}().ConfigureHttpClient(c => c.BaseAddress = new Uri("https://payments.example/"));""",
+        Expected(0, "'IPaymentsApi'", "https://payments.example/"));
+
+    [Fact]
+    public Task A_refit_client_with_failover_is_not() => VerifyWithLibraries(
+        """services.AddRefitClient<IPaymentsApi>().ConfigureHttpClient(c => c.BaseAddress = new Uri("https://payments.example/")).AddRegionFailover();""");
+
+    [Fact]
+    public Task A_grpc_client_with_one_fixed_address_is_reported() => VerifyWithLibraries(
+        """services.{|#0:AddGrpcClient<PaymentsGrpcClient>|}(o => o.Address = new Uri("https://payments.example:5001/"));""",
+        Expected(0, "'PaymentsGrpcClient'", "https://payments.example:5001/"));
+
+    [Fact]
+    public Task A_grpc_client_with_failover_or_an_address_from_configuration_is_not() => VerifyWithLibraries(
+        """
+        services.AddGrpcClient<PaymentsGrpcClient>(o => o.Address = new Uri("https://payments.example:5001/")).AddRegionFailover();
+        services.AddGrpcClient<PaymentsGrpcClient>(o => o.Address = new Uri(configuration["Payments:Url"]!));
+        """);
+
+    [Fact]
+    public Task An_address_from_a_static_readonly_field_is_fixed() => VerifyWithLibraries(
+        """services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = Addresses.Payments);""",
+        Expected(0, "'payments'", "https://payments.example/"));
+
+    [Fact]
+    public Task A_mutable_field_or_a_field_made_at_run_time_is_not() => VerifyWithLibraries(
+        """
+        services.AddHttpClient("payments", c => c.BaseAddress = Addresses.Mutable);
+        services.AddHttpClient("orders", c => c.BaseAddress = Addresses.Configured);
+        """);
 }
