@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -174,7 +175,54 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
                 break;
             }
 
-            return ReadBaseAddress(configureLambdas);
+            return ReadBaseAddress(configureLambdas, ConstructorAssignments(registration));
+        }
+
+        /// <summary>
+        /// The <c>BaseAddress</c> assignments in the constructors of a typed client declared in the project
+        /// (<c>AddHttpClient&lt;PaymentsClient&gt;()</c> with <c>http.BaseAddress = new Uri("…")</c> inside
+        /// <c>PaymentsClient</c>): the address of each, or <see langword="null"/> for one that is not a literal URI.
+        /// Read from the syntax, since the constructor is another method than the one analysed.
+        /// </summary>
+        private List<string?> ConstructorAssignments(IInvocationOperation registration)
+        {
+            var found = new List<string?>();
+            ImmutableArray<ITypeSymbol> typeArguments = registration.TargetMethod.TypeArguments;
+            if (typeArguments.IsEmpty || typeArguments[typeArguments.Length - 1] is not INamedTypeSymbol client || !client.IsDeclaredIn(_project))
+            {
+                return found;
+            }
+
+            foreach (IMethodSymbol constructor in client.InstanceConstructors)
+            {
+                foreach (SyntaxReference reference in constructor.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax() is not ConstructorDeclarationSyntax declaration)
+                    {
+                        continue;
+                    }
+
+                    var clients = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (IParameterSymbol parameter in constructor.Parameters)
+                    {
+                        if (_types.HttpClient.Contains(parameter.Type))
+                        {
+                            clients.Add(parameter.Name);
+                        }
+                    }
+
+                    foreach (AssignmentExpressionSyntax assignment in declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                    {
+                        if (assignment.Left is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "BaseAddress", Expression: IdentifierNameSyntax target } &&
+                            clients.Contains(target.Identifier.ValueText))
+                        {
+                            found.Add(Fixed(LiteralUri(assignment.Right)));
+                        }
+                    }
+                }
+            }
+
+            return found;
         }
 
         /// <summary>
@@ -219,10 +267,10 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
             (target.Property.Name == "Address" && target.Property.ContainingType.Name == GrpcOptionsTypeName && _types.Uri.Contains(target.Property.Type));
 
         /// <summary>The address when exactly one <c>BaseAddress = new Uri("…")</c> with an absolute constant is set, otherwise <see langword="null"/>.</summary>
-        private string? ReadBaseAddress(List<IOperation> configureArguments)
+        private string? ReadBaseAddress(List<IOperation> configureArguments, List<string?> constructorAssignments)
         {
-            string? address = null;
-            int assignments = 0;
+            string? address = constructorAssignments.Count == 1 ? constructorAssignments[0] : null;
+            int assignments = constructorAssignments.Count;
             foreach (IOperation argument in configureArguments)
             {
                 if (argument.WalkDownConversion() is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
@@ -262,16 +310,15 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
                 text = null;
             }
 
-            if (text is null)
-            {
-                return null;
-            }
+            return Fixed(text);
+        }
 
-            return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) &&
-                !IsServiceName(uri)
+        /// <summary><paramref name="text"/> when it is one fixed http(s) address, not a service name; otherwise <see langword="null"/>.</summary>
+        private static string? Fixed(string? text) =>
+            text is not null && Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) &&
+            !IsServiceName(uri)
                 ? text
                 : null;
-        }
 
         /// <summary>
         /// The string literal a <c>static readonly Uri</c> field of the project is created from
@@ -285,7 +332,13 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            ArgumentListSyntax? arguments = initializer switch
+            return LiteralUri(initializer);
+        }
+
+        /// <summary>The string literal of <c>new Uri("…")</c> or <c>new("…")</c>; <see langword="null"/> for anything else.</summary>
+        private static string? LiteralUri(ExpressionSyntax expression)
+        {
+            ArgumentListSyntax? arguments = expression switch
             {
                 ObjectCreationExpressionSyntax creation => creation.ArgumentList,
                 ImplicitObjectCreationExpressionSyntax creation => creation.ArgumentList,

@@ -222,4 +222,35 @@ public sealed class HttpClientWithoutFailoverAnalyzerTests
         services.AddHttpClient("payments", c => c.BaseAddress = Addresses.Mutable);
         services.AddHttpClient("orders", c => c.BaseAddress = Addresses.Configured);
         """);
+
+    [Fact]
+    public Task An_address_set_in_a_typed_clients_constructor_is_fixed() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(AnalyzerTest.InStartup(
+        """services.{|#0:AddHttpClient<CatalogClient>|}();""",
+        """
+        public sealed class CatalogClient
+        {
+            public CatalogClient(HttpClient http)
+            {
+                http.BaseAddress = new Uri("https://catalog.example/");
+                http.Timeout = TimeSpan.FromSeconds(5);
+            }
+        }
+        """),
+        Expected(0, "'CatalogClient'", "https://catalog.example/"));
+
+    [Fact]
+    public Task A_typed_client_whose_constructor_sets_no_fixed_address_is_not_reported() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(AnalyzerTest.InStartup(
+        """
+        services.AddHttpClient<CatalogClient>();
+        services.AddHttpClient<CatalogClient>(c => c.BaseAddress = new Uri("https://catalog.example/")).AddRegionFailover();
+        """,
+        """
+        public sealed class CatalogClient
+        {
+            public CatalogClient(HttpClient http, Microsoft.Extensions.Configuration.IConfiguration configuration)
+            {
+                http.BaseAddress = new Uri(configuration["Catalog:Url"]!);
+            }
+        }
+        """));
 }
