@@ -105,7 +105,7 @@ public static class RegionFailoverHttpClientBuilderExtensions
         IServiceCollection services = builder.Services;
         services.TryAddSingleton<HttpRegionSets>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegionFailoverOptions>, RegionFailoverOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, RegionRedirectFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, RegionPrimaryHandlerFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RegionWarmUpService>());
         services.AddSingleton(new RegionFailoverClientName(builder.Name));
         string name = builder.Name;

@@ -1,0 +1,69 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SlaKit.IntegrationTests.Grpc;
+
+/// <summary>A real Kestrel gRPC server on 127.0.0.1 (HTTP/2 without TLS), standing in for one region.</summary>
+public sealed class GrpcRegionServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Region _region;
+
+    private GrpcRegionServer(WebApplication app, Region region)
+    {
+        _app = app;
+        _region = region;
+    }
+
+    /// <summary>The region's name, returned in every reply.</summary>
+    public string Name => _region.Name;
+
+    /// <summary>The server's base URI, such as <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>How many calls reached the service.</summary>
+    public int Calls => Volatile.Read(ref _region.Calls);
+
+    public static async Task<GrpcRegionServer> StartAsync(string name)
+    {
+        var region = new Region(name);
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(region);
+        WebApplication app = builder.Build();
+        app.MapGrpcService<PaymentsService>();
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new GrpcRegionServer(app, region) { BaseUri = new Uri(address.EndsWith('/') ? address : address + "/") };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>What the service knows of its region.</summary>
+    private sealed class Region(string name)
+    {
+        public readonly string Name = name;
+        public int Calls;
+    }
+
+    private sealed class PaymentsService(Region region) : Payments.PaymentsBase
+    {
+        public override Task<ChargeReply> Charge(ChargeRequest request, ServerCallContext context)
+        {
+            Interlocked.Increment(ref region.Calls);
+            return Task.FromResult(new ChargeReply { Region = region.Name });
+        }
+    }
+}
