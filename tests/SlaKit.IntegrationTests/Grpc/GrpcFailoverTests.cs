@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Regions;
@@ -11,21 +9,11 @@ public sealed class GrpcFailoverTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A loopback port nothing listens on: connecting to it is refused.</summary>
-    private static Uri RefusedUri()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/");
-    }
-
     [Fact]
     public async Task A_unary_call_goes_to_the_next_region_when_the_first_refuses_with_the_default_handler()
     {
         await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
-        Uri refused = RefusedUri();
+        Uri refused = RefusedPort.Create();
         var services = new ServiceCollection();
         services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = refused)
             .AddRegionFailover(o =>
