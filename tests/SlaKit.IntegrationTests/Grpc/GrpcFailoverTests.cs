@@ -66,4 +66,56 @@ public sealed class GrpcFailoverTests
         Assert.Equal(RegionHealth.Unhealthy, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
         Assert.Equal(RegionHealth.Healthy, monitor.GetStatus().Single(s => s.Region.Name == "b").Health);
     }
+
+    [Fact]
+    public async Task An_unavailable_answer_counts_against_its_region_and_keeps_it_out_for_the_push_back_while_the_caller_sees_unavailable()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        a.FailWith = new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "draining");
+        await using ServiceProvider provider = Client(a, b);
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        // The call reached a's service, so it is not sent again: the caller gets a's answer, unchanged.
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.ChargeAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct));
+        ChargeReply next = await client.ChargeAsync(new ChargeRequest { Id = "2" }, cancellationToken: Ct);
+
+        Assert.Equal(global::Grpc.Core.StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal("draining", error.Status.Detail);
+        Assert.Equal("b", next.Region);   // a is kept out for its 30 s push-back
+        Assert.Equal((1, 1), (a.Calls, b.Calls));
+    }
+
+    [Fact]
+    public async Task A_status_that_is_the_services_answer_goes_to_the_caller_and_leaves_the_region_healthy()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        a.FailWith = new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.NotFound, "no such charge");
+        await using ServiceProvider provider = Client(a, b);
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
+
+        for (int i = 0; i < 3; i++)
+        {
+            var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.ChargeAsync(new ChargeRequest { Id = $"{i}" }, cancellationToken: Ct));
+            Assert.Equal(global::Grpc.Core.StatusCode.NotFound, error.StatusCode);
+        }
+
+        Assert.Equal((3, 0), (a.Calls, b.Calls));
+        Assert.Equal(RegionHealth.Healthy, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
+    }
+
+    private static ServiceProvider Client(GrpcRegionServer a, GrpcRegionServer b)
+    {
+        var services = new ServiceCollection();
+        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = a.BaseUri)
+            .AddRegionFailover(o =>
+            {
+                o.Regions.Add(new Region("a", a.BaseUri));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.WarmUp = false;
+            });
+        return services.BuildServiceProvider();
+    }
 }

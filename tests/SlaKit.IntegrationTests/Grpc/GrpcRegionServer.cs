@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,6 +31,13 @@ public sealed class GrpcRegionServer : IAsyncDisposable
     /// <summary>How many calls reached the service.</summary>
     public int Calls => Volatile.Read(ref _region.Calls);
 
+    /// <summary>The status the service fails every call with before answering (a trailers-only answer); none to answer.</summary>
+    public Status? FailWith
+    {
+        get => _region.FailWith;
+        set => _region.FailWith = value;
+    }
+
     public static async Task<GrpcRegionServer> StartAsync(string name)
     {
         var region = new Region(name);
@@ -56,6 +64,13 @@ public sealed class GrpcRegionServer : IAsyncDisposable
     {
         public readonly string Name = name;
         public int Calls;
+        public volatile StrongBox<Status>? Failure;
+
+        public Status? FailWith
+        {
+            get => Failure?.Value;
+            set => Failure = value is { } status ? new StrongBox<Status>(status) : null;
+        }
     }
 
     private sealed class PaymentsService(Region region) : Payments.PaymentsBase
@@ -63,6 +78,12 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         public override Task<ChargeReply> Charge(ChargeRequest request, ServerCallContext context)
         {
             Interlocked.Increment(ref region.Calls);
+            if (region.FailWith is { } status)
+            {
+                // Thrown before any message is written: the answer is trailers-only, the status in its headers.
+                throw new RpcException(status, new Metadata { { "grpc-retry-pushback-ms", "30000" } });
+            }
+
             return Task.FromResult(new ChargeReply { Region = region.Name });
         }
     }

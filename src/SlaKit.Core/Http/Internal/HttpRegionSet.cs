@@ -78,6 +78,10 @@ internal sealed class HttpRegionSet
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
+    /// <summary>Whether an answer is a failure of its region: a transient status, or a gRPC UNAVAILABLE or RESOURCE_EXHAUSTED in the headers.</summary>
+    public static bool IsRegionFailure(HttpResponseMessage response) =>
+        IsTransient(response.StatusCode) || GrpcStatus.IsRegionFailure(response);
+
     private static string OutcomeTag(RegionAttemptOutcomeKind outcome) => outcome switch
     {
         RegionAttemptOutcomeKind.Success => AttemptOutcomes.Success,
@@ -105,7 +109,7 @@ internal sealed class HttpRegionSet
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
                     { Exception: OperationCanceledException } => args.Context.Properties.TryGetValue(RunKey, out RequestRun? run) && run.AttemptTimedOut,
-                    { Result: { } response } => IsTransient(response.StatusCode),
+                    { Result: { } response } => IsRegionFailure(response),
                     _ => false,
                 }),
                 OnOpened = args =>

@@ -83,7 +83,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     ResilienceContextPool.Shared.Return(context);
                 }
 
-                kind = HttpRegionSet.IsTransient(response.StatusCode) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
+                kind = HttpRegionSet.IsRegionFailure(response) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
             }
             catch (BrokenCircuitException exception)
             {
@@ -117,8 +117,11 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     region.RecordSuccess(now);
                     break;
                 case RegionAttemptOutcomeKind.TransientStatus:
-                    region.RecordFailure(now, $"it answered {(int)response!.StatusCode} {response.StatusCode}");
-                    if (RetryAfter(response, now) is { } delay)
+                    HttpResponseMessage failed = response!;
+                    region.RecordFailure(now, GrpcStatus.InHeaders(failed) is { } grpc
+                        ? $"it answered gRPC status {grpc}"
+                        : $"it answered {(int)failed.StatusCode} {failed.StatusCode}");
+                    if (RetryAfter(failed, now) is { } delay)
                     {
                         region.RecordRetryAfter(now, delay);
                     }
@@ -192,6 +195,11 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// <summary>RFC 9110 §10.2.3: Retry-After is a delay in seconds or an HTTP date; honoured on 503 and 429.</summary>
     private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
+        if (GrpcStatus.Pushback(response) is { } pushback)
+        {
+            return pushback;
+        }
+
         if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests) ||
             response.Headers.RetryAfter is not { } retryAfter)
         {

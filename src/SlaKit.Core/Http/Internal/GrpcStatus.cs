@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace SlaKit.Http;
+
+/// <summary>
+/// The gRPC status a region put in the headers of its answer. A gRPC server that fails a call before sending any
+/// message answers HTTP 200 with <c>grpc-status</c> in the headers ("trailers-only", gRPC over HTTP/2, PROTOCOL-HTTP2.md);
+/// the HTTP status alone would count that as a success.
+/// </summary>
+internal static class GrpcStatus
+{
+    /// <summary>UNAVAILABLE: the service cannot take the call now; the gRPC code for "try elsewhere".</summary>
+    public const int Unavailable = 14;
+
+    /// <summary>RESOURCE_EXHAUSTED: out of quota or capacity, the gRPC answer to overload.</summary>
+    public const int ResourceExhausted = 8;
+
+    /// <summary>The status code in a trailers-only answer's headers; <see langword="null"/> when there is none.</summary>
+    public static int? InHeaders(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("grpc-status", out IEnumerable<string>? values) &&
+        int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int code)
+            ? code
+            : null;
+
+    /// <summary>Whether a trailers-only answer's status is a failure of the region: UNAVAILABLE or RESOURCE_EXHAUSTED.</summary>
+    public static bool IsRegionFailure(HttpResponseMessage response) =>
+        InHeaders(response) is Unavailable or ResourceExhausted;
+
+    /// <summary>
+    /// How long the server asks the client not to call again: <c>grpc-retry-pushback-ms</c> (gRFC A6), in the headers of a
+    /// trailers-only answer. A negative or malformed value means "do not retry" and is no push-back to honour here.
+    /// </summary>
+    public static TimeSpan? Pushback(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("grpc-retry-pushback-ms", out IEnumerable<string>? values) &&
+        long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out long milliseconds) && milliseconds > 0
+            ? TimeSpan.FromMilliseconds(milliseconds)
+            : null;
+}
