@@ -32,6 +32,7 @@ public sealed class ConfigurationBindingTests
         [$"{prefix}:HedgingDelay"] = "00:00:01.500", // longer than a cold first request on a loaded machine, so the first answer is the primary's
         [$"{prefix}:FailuresToMarkDown"] = "1",
         [$"{prefix}:FailbackDelay"] = "00:00:01",
+        [$"{prefix}:IdempotentMethods:0"] = "slakit.payments.Payments/GetCharge",
     };
 
     private static void AssertBound(RegionFailoverOptions options, Uri primary, Uri secondary)
@@ -56,6 +57,7 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(1, options.FailuresToMarkDown);
         Assert.Equal(TimeSpan.FromSeconds(1), options.FailbackDelay);
         Assert.Equal(TimeSpan.FromSeconds(5), options.BreakDuration); // not in the section: the default stays
+        Assert.Equal(["slakit.payments.Payments/GetCharge"], options.IdempotentMethods);
     }
 
     [Fact]

@@ -108,6 +108,15 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     public long ReplayBufferLimit { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// The unary gRPC methods that are safe to send to a second region, written <c>package.Service/Method</c> (as
+    /// <c>slakit.payments.Payments/GetCharge</c>). gRPC carries no HTTP verb to say so, and a call's body has no known
+    /// length, so by default a call goes to one region unless it certainly never reached it. A call to a method listed
+    /// here has its body buffered (within <see cref="ReplayBufferLimit"/>) and is hedged and retried like a GET.
+    /// List unary methods only: a streaming call is never replayed.
+    /// </summary>
+    public ISet<string> IdempotentMethods { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// The failure ratio over <see cref="CircuitBreakerSamplingDuration"/> at which a region's circuit breaker
     /// opens, catching a region that fails often but never twice in a row; in (0, 1]. 0.5 by default.
     /// </summary>

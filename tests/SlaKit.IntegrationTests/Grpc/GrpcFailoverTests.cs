@@ -106,6 +106,34 @@ public sealed class GrpcFailoverTests
         Assert.Equal(RegionHealth.Healthy, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
     }
 
+    [Fact]
+    public async Task A_method_declared_idempotent_is_hedged_past_a_black_holed_region()
+    {
+        await using var hole = new BlackHole();
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        var services = new ServiceCollection();
+        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = hole.BaseUri)
+            .AddRegionFailover(o =>
+            {
+                o.Regions.Add(new Region("a", hole.BaseUri));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.WarmUp = false;
+                o.IdempotentMethods.Add("slakit.tests.Payments/Charge");
+            });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        var replies = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            replies.Add((await client.ChargeAsync(new ChargeRequest { Id = $"{i}" }, cancellationToken: Ct)).Region);
+        }
+
+        Assert.Equal(["b", "b", "b"], replies);
+        Assert.Equal(3, b.Calls);
+        Assert.True(hole.Accepted >= 1);
+    }
+
     private static ServiceProvider Client(GrpcRegionServer a, GrpcRegionServer b)
     {
         var services = new ServiceCollection();

@@ -83,6 +83,7 @@ public class RegionFailoverOptionsValidatorTests
         { "failback-of-100-days", "FailbackDelay (100.00:00:00) must not be negative or longer than 49.7 days" },
         { "retry-after-of-100-days", "MaxRetryAfter (100.00:00:00) is longer than a timer accepts" },
         { "warm-up-timeout-of-100-days", "WarmUpTimeout (100.00:00:00) is longer than a timer accepts" },
+        { "idempotent-method", "IdempotentMethods entry 'Charge' is not a gRPC method written package.Service/Method" },
     };
 
     [Theory]
@@ -126,6 +127,7 @@ public class RegionFailoverOptionsValidatorTests
             case "failback-of-100-days": options.FailbackDelay = TimeSpan.FromDays(100); break;
             case "retry-after-of-100-days": options.MaxRetryAfter = TimeSpan.FromDays(100); break;
             case "warm-up-timeout-of-100-days": options.WarmUpTimeout = TimeSpan.FromDays(100); break;
+            case "idempotent-method": options.IdempotentMethods.Add("Charge"); break;
         }
 
         ValidateOptionsResult result = Validate(options);

@@ -36,3 +36,27 @@ internal static class GrpcStatus
             ? TimeSpan.FromMilliseconds(milliseconds)
             : null;
 }
+
+/// <summary>Recognises a gRPC call among a client's requests, and the methods declared safe to repeat.</summary>
+internal static class GrpcMethod
+{
+    /// <summary>Whether <paramref name="name"/> is written <c>package.Service/Method</c>: two non-empty parts, no spaces.</summary>
+    public static bool IsWellFormed(string? name)
+    {
+        string trimmed = (name ?? "").TrimStart('/');
+        int slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && slash < trimmed.Length - 1 && trimmed.IndexOf('/', slash + 1) < 0 && !trimmed.Any(char.IsWhiteSpace);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="request"/> is a gRPC call (<c>Content-Type: application/grpc</c>, PROTOCOL-HTTP2.md) to one of
+    /// <paramref name="idempotent"/>; its path is <c>/package.Service/Method</c>.
+    /// </summary>
+    public static bool IsDeclaredIdempotent(HttpRequestMessage request, ISet<string> idempotent) =>
+        idempotent.Count > 0 &&
+        request.Content?.Headers.ContentType?.MediaType is { } media && media.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) &&
+        request.RequestUri is { } uri &&
+        (idempotent.Contains(Path(uri).TrimStart('/')) || idempotent.Contains(Path(uri)));
+
+    private static string Path(Uri uri) => uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
+}

@@ -37,6 +37,14 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
     private async Task<HttpResponseMessage> SendWithContentAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (GrpcMethod.IsDeclaredIdempotent(request, _client.Options.IdempotentMethods))
+        {
+            // A gRPC call's body has no length until it is serialized. The call will be serialized anyway; doing it once
+            // here gives it a length, so that copies can go to other regions, and marks the call safe to repeat.
+            await request.Content!.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            request.Options.Set(RegionFailoverRequestOptions.Idempotent, true);
+        }
+
         ReplayableContent content = await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
         return await SendPlanned(request, content, cancellationToken).ConfigureAwait(false);
     }

@@ -64,6 +64,14 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
             failures.Add($"{client}: AttemptTimeout ({options.AttemptTimeout}) must be at least 10 ms.");
         }
 
+        foreach (string method in options.IdempotentMethods)
+        {
+            if (!GrpcMethod.IsWellFormed(method))
+            {
+                failures.Add($"{client}: IdempotentMethods entry '{method}' is not a gRPC method written package.Service/Method.");
+            }
+        }
+
         if (options.ReplayBufferLimit < 0)
         {
             failures.Add($"{client}: ReplayBufferLimit ({options.ReplayBufferLimit}) must not be negative.");
