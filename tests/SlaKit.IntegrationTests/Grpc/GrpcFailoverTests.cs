@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Regions;
 
@@ -14,15 +15,7 @@ public sealed class GrpcFailoverTests
     {
         await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
         Uri refused = RefusedPort.Create();
-        var services = new ServiceCollection();
-        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = refused)
-            .AddRegionFailover(o =>
-            {
-                o.Regions.Add(new Region("a", refused));
-                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
-                o.WarmUp = false;
-            });
-        await using ServiceProvider provider = services.BuildServiceProvider();
+        await using ServiceProvider provider = Client(refused, b.BaseUri);
         Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
 
         ChargeReply reply = await client.ChargeAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct);
@@ -41,16 +34,7 @@ public sealed class GrpcFailoverTests
     {
         await using var hole = new BlackHole();
         await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
-        var services = new ServiceCollection();
-        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = hole.BaseUri)
-            .AddRegionFailover(o =>
-            {
-                o.Regions.Add(new Region("a", hole.BaseUri));
-                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
-                o.WarmUp = false;
-                o.AttemptTimeout = TimeSpan.FromSeconds(1);
-            });
-        await using ServiceProvider provider = services.BuildServiceProvider();
+        await using ServiceProvider provider = Client(hole.BaseUri, b.BaseUri, o => o.AttemptTimeout = TimeSpan.FromSeconds(1));
         Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
         IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
 
@@ -73,7 +57,7 @@ public sealed class GrpcFailoverTests
         await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
         await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
         a.FailWith = new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "draining");
-        await using ServiceProvider provider = Client(a, b);
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri);
         Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
 
         // The call reached a's service, so it is not sent again: the caller gets a's answer, unchanged.
@@ -92,7 +76,7 @@ public sealed class GrpcFailoverTests
         await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
         await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
         a.FailWith = new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.NotFound, "no such charge");
-        await using ServiceProvider provider = Client(a, b);
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri);
         Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
         IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
 
@@ -111,16 +95,7 @@ public sealed class GrpcFailoverTests
     {
         await using var hole = new BlackHole();
         await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
-        var services = new ServiceCollection();
-        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = hole.BaseUri)
-            .AddRegionFailover(o =>
-            {
-                o.Regions.Add(new Region("a", hole.BaseUri));
-                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
-                o.WarmUp = false;
-                o.IdempotentMethods.Add("slakit.tests.Payments/Charge");
-            });
-        await using ServiceProvider provider = services.BuildServiceProvider();
+        await using ServiceProvider provider = Client(hole.BaseUri, b.BaseUri, o => o.IdempotentMethods.Add("slakit.tests.Payments/Charge"));
         Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
 
         var replies = new List<string>();
@@ -134,15 +109,17 @@ public sealed class GrpcFailoverTests
         Assert.True(hole.Accepted >= 1);
     }
 
-    private static ServiceProvider Client(GrpcRegionServer a, GrpcRegionServer b)
+    /// <summary>A gRPC client made by <c>AddGrpcClient</c> with its default handler, failing over from <paramref name="first"/> to <paramref name="second"/>.</summary>
+    private static ServiceProvider Client(Uri first, Uri second, Action<RegionFailoverOptions>? more = null)
     {
         var services = new ServiceCollection();
-        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = a.BaseUri)
+        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = first)
             .AddRegionFailover(o =>
             {
-                o.Regions.Add(new Region("a", a.BaseUri));
-                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.Regions.Add(new Region("a", first));
+                o.Regions.Add(new Region("b", second) { Priority = 1 });
                 o.WarmUp = false;
+                more?.Invoke(o);
             });
         return services.BuildServiceProvider();
     }
