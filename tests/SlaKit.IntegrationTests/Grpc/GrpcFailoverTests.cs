@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
@@ -107,6 +108,32 @@ public sealed class GrpcFailoverTests
         Assert.Equal(["b", "b", "b"], replies);
         Assert.Equal(3, b.Calls);
         Assert.True(hole.Accepted >= 1);
+    }
+
+    [Fact]
+    public async Task Over_tls_a_unary_call_goes_to_the_next_region_when_the_first_refuses()
+    {
+        using X509Certificate2 certificate = TestCertificate.Create();
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b", certificate);
+        var refused = new UriBuilder(RefusedPort.Create()) { Scheme = Uri.UriSchemeHttps }.Uri;
+        var services = new ServiceCollection();
+        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = refused)
+            .ConfigurePrimaryHttpMessageHandler(() => TestCertificate.TrustingHandler(certificate))
+            .AddRegionFailover(o =>
+            {
+                o.Regions.Add(new Region("a", refused));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.WarmUp = false;
+            });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        ChargeReply first = await client.ChargeAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct);
+        ChargeReply second = await client.ChargeAsync(new ChargeRequest { Id = "2" }, cancellationToken: Ct);
+
+        Assert.Equal(Uri.UriSchemeHttps, b.BaseUri.Scheme);
+        Assert.Equal(("b", "b"), (first.Region, second.Region));
+        Assert.Equal(2, b.Calls);
     }
 
     /// <summary>A gRPC client made by <c>AddGrpcClient</c> with its default handler, failing over from <paramref name="first"/> to <paramref name="second"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SlaKit.IntegrationTests.Grpc;
 
-/// <summary>A real Kestrel gRPC server on 127.0.0.1 (HTTP/2 without TLS), standing in for one region.</summary>
+/// <summary>A real Kestrel gRPC server on 127.0.0.1 (HTTP/2, without TLS or with a certificate made in the test), standing in for one region.</summary>
 public sealed class GrpcRegionServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -38,12 +39,19 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         set => _region.FailWith = value;
     }
 
-    public static async Task<GrpcRegionServer> StartAsync(string name)
+    public static async Task<GrpcRegionServer> StartAsync(string name, X509Certificate2? certificate = null)
     {
         var region = new Region(name);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o =>
+        {
+            o.Protocols = HttpProtocols.Http2;
+            if (certificate is not null)
+            {
+                o.UseHttps(certificate);
+            }
+        }));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(region);
         WebApplication app = builder.Build();
