@@ -16,7 +16,7 @@ internal static class ProbeCommand
 
     public static Command Create()
     {
-        var target = new Argument<string>("target") { Description = "http(s)://host[:port]/path, tcp://host:port or sip:host[:port][;transport=udp|tcp]." };
+        var target = new Argument<string>("target") { Description = "http(s)://host[:port]/path, tcp://host:port, grpc(s)://host:port[/service] (the gRPC health protocol) or sip:host[:port][;transport=udp|tcp]." };
         var timeout = new Option<string>("--timeout") { Description = "How long each probe may take, such as 2s or 500ms.", DefaultValueFactory = _ => "2s" };
         var count = new Option<string>("--count") { Description = "How many probes to send, 1 to 100.", DefaultValueFactory = _ => "1" };
         var interval = new Option<string>("--interval") { Description = "The pause between probes, such as 1s.", DefaultValueFactory = _ => "1s" };
@@ -128,8 +128,16 @@ internal static class ProbeCommand
             {
                 return new TcpProbe(uri.Host, uri.Port, timeout);
             }
+
+            // grpc://host:port[/service] asks grpc.health.v1.Health/Check over HTTP/2 without TLS, grpcs:// with TLS; the
+            // path, when given, names the service whose health to ask for.
+            if (uri.Scheme is "grpc" or "grpcs" && !uri.IsDefaultPort && uri.Port > 0 && uri.Host.Length > 0 && string.IsNullOrEmpty(uri.Query))
+            {
+                var server = new UriBuilder(uri.Scheme == "grpcs" ? Uri.UriSchemeHttps : Uri.UriSchemeHttp, uri.Host, uri.Port).Uri;
+                return new GrpcHealthProbe(server, Uri.UnescapeDataString(uri.AbsolutePath.Trim('/')), timeout);
+            }
         }
 
-        throw new CliUsageException($"target '{target}' is not a probe target: use http(s)://host[:port]/path, tcp://host:port or sip:host[:port][;transport=udp|tcp].");
+        throw new CliUsageException($"target '{target}' is not a probe target: use http(s)://host[:port]/path, tcp://host:port, grpc(s)://host:port[/service] or sip:host[:port][;transport=udp|tcp].");
     }
 }

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,6 +25,9 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         _region = region;
     }
 
+    /// <summary>The standard health service (grpc.health.v1), when the server has one; the server as a whole ("") starts SERVING.</summary>
+    public HealthServiceImpl? Health => _app.Services.GetService<HealthServiceImpl>();
+
     /// <summary>The region's name, returned in every reply.</summary>
     public string Name => _region.Name;
 
@@ -39,7 +44,7 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         set => _region.FailWith = value;
     }
 
-    public static async Task<GrpcRegionServer> StartAsync(string name, X509Certificate2? certificate = null)
+    public static async Task<GrpcRegionServer> StartAsync(string name, X509Certificate2? certificate = null, bool withHealth = true)
     {
         var region = new Region(name);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -54,8 +59,20 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         }));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(region);
+        if (withHealth)
+        {
+            var health = new HealthServiceImpl();
+            health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
+            builder.Services.AddSingleton(health);
+        }
+
         WebApplication app = builder.Build();
         app.MapGrpcService<PaymentsService>();
+        if (withHealth)
+        {
+            app.MapGrpcService<HealthServiceImpl>();
+        }
+
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new GrpcRegionServer(app, region) { BaseUri = new Uri(address.EndsWith('/') ? address : address + "/") };

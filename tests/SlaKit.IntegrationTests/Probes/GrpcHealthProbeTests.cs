@@ -1,0 +1,135 @@
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Health.V1;
+using SlaKit.IntegrationTests.Grpc;
+using SlaKit.IntegrationTests.Infrastructure;
+using SlaKit.Probes;
+
+namespace SlaKit.IntegrationTests.Probes;
+
+/// <summary><see cref="GrpcHealthProbe"/> against Grpc.HealthCheck's own health service on a real Kestrel gRPC server.</summary>
+public sealed class GrpcHealthProbeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(HealthCheckResponse.Types.ServingStatus.Serving, ProbeStatus.Healthy, "SERVING")]
+    [InlineData(HealthCheckResponse.Types.ServingStatus.NotServing, ProbeStatus.Unhealthy, "NOT_SERVING")]
+    [InlineData(HealthCheckResponse.Types.ServingStatus.Unknown, ProbeStatus.Unhealthy, "UNKNOWN")]
+    public async Task A_service_is_healthy_only_while_it_is_serving(HealthCheckResponse.Types.ServingStatus serving, ProbeStatus expected, string detail)
+    {
+        await using GrpcRegionServer server = await GrpcRegionServer.StartAsync("a");
+        server.Health!.SetStatus("slakit.tests.Payments", serving);
+        using var probe = new GrpcHealthProbe(server.BaseUri, "slakit.tests.Payments");
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct);
+
+        Assert.Equal((expected, detail), (result.Status, result.Detail));
+    }
+
+    [Fact]
+    public async Task The_server_as_a_whole_is_asked_for_with_an_empty_service_name()
+    {
+        await using GrpcRegionServer server = await GrpcRegionServer.StartAsync("a");
+        using var probe = new GrpcHealthProbe(server.BaseUri);
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct);
+
+        Assert.Equal(ProbeStatus.Healthy, result.Status);
+        Assert.True(result.Latency > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task An_unknown_service_is_unhealthy_with_the_status_named()
+    {
+        await using GrpcRegionServer server = await GrpcRegionServer.StartAsync("a");
+        using var probe = new GrpcHealthProbe(server.BaseUri, "no.such.Service");
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct);
+
+        Assert.Equal(ProbeStatus.Unhealthy, result.Status);
+        Assert.StartsWith("gRPC status NOT_FOUND", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_without_the_health_service_is_unhealthy_as_unimplemented()
+    {
+        await using GrpcRegionServer server = await GrpcRegionServer.StartAsync("a", withHealth: false);
+        using var probe = new GrpcHealthProbe(server.BaseUri);
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct);
+
+        Assert.Equal(ProbeStatus.Unhealthy, result.Status);
+        Assert.StartsWith("gRPC status UNIMPLEMENTED", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_server_is_unhealthy_as_a_transport_error()
+    {
+        using var probe = new GrpcHealthProbe(RefusedPort.Create());
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct);
+
+        Assert.Equal(ProbeStatus.Unhealthy, result.Status);
+        Assert.StartsWith("a transport error", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_silent_server_is_unhealthy_within_the_timeout()
+    {
+        await using var hole = new BlackHole();
+        using var probe = new GrpcHealthProbe(hole.BaseUri, timeout: TimeSpan.FromMilliseconds(300));
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct);
+
+        Assert.Equal(ProbeStatus.Unhealthy, result.Status);
+        Assert.Equal("no answer within 0.3s", result.Detail);
+    }
+
+    [Fact]
+    public async Task Over_tls_with_a_trusted_certificate_the_probe_is_healthy()
+    {
+        using X509Certificate2 certificate = TestCertificate.Create();
+        await using GrpcRegionServer server = await GrpcRegionServer.StartAsync("a", certificate);
+        using var probe = new GrpcHealthProbe(server.BaseUri, TestCertificate.TrustingHandler(certificate), disposeHandler: true);
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct);
+
+        Assert.Equal((Uri.UriSchemeHttps, ProbeStatus.Healthy), (server.BaseUri.Scheme, result.Status));
+    }
+
+    [Fact]
+    public void Arguments_are_checked()
+    {
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => new GrpcHealthProbe(new Uri("ftp://a.example/"))).ParamName);
+        Assert.Equal("service", Assert.Throws<ArgumentNullException>(() => new GrpcHealthProbe(new Uri("http://a.example/"), null!)).ParamName);
+        Assert.Equal("timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new GrpcHealthProbe(new Uri("http://a.example/"), timeout: TimeSpan.Zero)).ParamName);
+    }
+
+    private static (int ExitCode, string Output, string Error) Cli(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = SlaKit.Cli.SlaKitCli.Run(["probe", .. args], output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task The_command_line_probes_grpc_targets_with_the_same_exit_codes()
+    {
+        await using GrpcRegionServer server = await GrpcRegionServer.StartAsync("a");
+        server.Health!.SetStatus("slakit.tests.Payments", HealthCheckResponse.Types.ServingStatus.NotServing);
+        string authority = $"127.0.0.1:{server.BaseUri.Port}";
+
+        (int healthy, string healthyOutput, _) = Cli($"grpc://{authority}");
+        (int notServing, string notServingOutput, _) = Cli($"grpc://{authority}/slakit.tests.Payments");
+        (int malformed, _, string malformedError) = Cli("grpc://127.0.0.1");
+
+        Assert.Equal(0, healthy);
+        Assert.Contains("Healthy", healthyOutput, StringComparison.Ordinal);
+        Assert.Contains("SERVING", healthyOutput, StringComparison.Ordinal);
+        Assert.Equal(1, notServing);
+        Assert.Contains("NOT_SERVING", notServingOutput, StringComparison.Ordinal);
+        Assert.Equal(2, malformed);
+        Assert.Contains("grpc(s)://host:port[/service]", malformedError, StringComparison.Ordinal);
+    }
+}
