@@ -1,5 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Health.V1;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SlaKit.Regions;
 using SlaKit.IntegrationTests.Grpc;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Probes;
@@ -131,5 +135,42 @@ public sealed class GrpcHealthProbeTests
         Assert.Contains("NOT_SERVING", notServingOutput, StringComparison.Ordinal);
         Assert.Equal(2, malformed);
         Assert.Contains("grpc(s)://host:port[/service]", malformedError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plugged_into_the_region_probes_a_region_that_stops_serving_is_taken_out_before_calls_fail()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = a.BaseUri)
+            .AddRegionFailover(o =>
+            {
+                o.Regions.Add(new Region("a", a.BaseUri));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+            })
+            .AddRegionProbes(p =>
+            {
+                p.Interval = TimeSpan.FromMilliseconds(100);
+                p.Timeout = TimeSpan.FromMilliseconds(500);
+                p.ProbeFactory = (_, region) => new GrpcHealthProbe(region.Endpoint, "slakit.tests.Payments");
+            });
+        using IHost host = builder.Build();
+        a.Health!.SetStatus("slakit.tests.Payments", HealthCheckResponse.Types.ServingStatus.Serving);
+        b.Health!.SetStatus("slakit.tests.Payments", HealthCheckResponse.Types.ServingStatus.Serving);
+        await host.StartAsync(Ct);
+        Payments.PaymentsClient client = host.Services.GetRequiredService<Payments.PaymentsClient>();
+        IRegionHealthMonitor monitor = host.Services.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
+        Assert.Equal("a", (await client.ChargeAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct)).Region);
+
+        // The service still answers calls, but says it is draining: the probes take the region out.
+        a.Health.SetStatus("slakit.tests.Payments", HealthCheckResponse.Types.ServingStatus.NotServing);
+
+        Assert.True(await Eventually.TrueAsync(
+            () => monitor.GetStatus().Single(s => s.Region.Name == "a").Health == RegionHealth.Unhealthy, TimeSpan.FromSeconds(20), Ct),
+            "the probes did not mark region a Unhealthy");
+        Assert.Equal("b", (await client.ChargeAsync(new ChargeRequest { Id = "2" }, cancellationToken: Ct)).Region);
+        await host.StopAsync(Ct);
     }
 }
