@@ -41,7 +41,10 @@ public sealed class GrpcFailoverTests
 
         for (int i = 0; i < 2; i++)
         {
-            await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.ChargeAsync(new ChargeRequest { Id = $"{i}" }, cancellationToken: Ct));
+            // Every region tried failed: the caller gets UNAVAILABLE, gRPC's "try again", with what happened in the message.
+            var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.ChargeAsync(new ChargeRequest { Id = $"{i}" }, cancellationToken: Ct));
+            Assert.Equal(global::Grpc.Core.StatusCode.Unavailable, error.StatusCode);
+            Assert.Contains("failed in every region tried: a: no answer within the attempt timeout", error.Status.Detail, StringComparison.Ordinal);
         }
 
         ChargeReply reply = await client.ChargeAsync(new ChargeRequest { Id = "2" }, cancellationToken: Ct);

@@ -15,6 +15,24 @@ internal static class GrpcStatus
     /// <summary>RESOURCE_EXHAUSTED: out of quota or capacity, the gRPC answer to overload.</summary>
     public const int ResourceExhausted = 8;
 
+    /// <summary>
+    /// A trailers-only answer with <paramref name="status"/>, as a gRPC server or proxy sends it: HTTP/2 200,
+    /// <c>application/grpc</c>, and <c>grpc-status</c> and the percent-encoded <c>grpc-message</c> in the headers.
+    /// </summary>
+    public static HttpResponseMessage Answer(HttpRequestMessage request, int status, string message)
+    {
+        var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+        {
+            RequestMessage = request,
+            Version = System.Net.HttpVersion.Version20,
+            Content = new ByteArrayContent([]),
+        };
+        response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        response.Headers.TryAddWithoutValidation("grpc-status", status.ToString(CultureInfo.InvariantCulture));
+        response.Headers.TryAddWithoutValidation("grpc-message", Uri.EscapeDataString(message));
+        return response;
+    }
+
     /// <summary>The status code in a trailers-only answer's headers; <see langword="null"/> when there is none.</summary>
     public static int? InHeaders(HttpResponseMessage response) =>
         response.Headers.TryGetValues("grpc-status", out IEnumerable<string>? values) &&
@@ -53,10 +71,12 @@ internal static class GrpcMethod
     /// <paramref name="idempotent"/>; its path is <c>/package.Service/Method</c>.
     /// </summary>
     public static bool IsDeclaredIdempotent(HttpRequestMessage request, ISet<string> idempotent) =>
-        idempotent.Count > 0 &&
-        request.Content?.Headers.ContentType?.MediaType is { } media && media.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) &&
-        request.RequestUri is { } uri &&
+        idempotent.Count > 0 && IsGrpc(request) && request.RequestUri is { } uri &&
         (idempotent.Contains(Path(uri).TrimStart('/')) || idempotent.Contains(Path(uri)));
+
+    /// <summary>Whether <paramref name="request"/> is a gRPC call: <c>Content-Type: application/grpc</c>, with or without a suffix (PROTOCOL-HTTP2.md).</summary>
+    public static bool IsGrpc(HttpRequestMessage request) =>
+        request.Content?.Headers.ContentType?.MediaType is { } media && media.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
 
     private static string Path(Uri uri) => uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
 }
