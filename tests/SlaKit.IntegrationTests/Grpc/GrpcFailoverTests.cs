@@ -139,6 +139,24 @@ public sealed class GrpcFailoverTests
         Assert.Equal(2, b.Calls);
     }
 
+    [Fact]
+    public async Task The_callers_deadline_bounds_the_attempt_and_is_not_held_against_the_region()
+    {
+        await using var hole = new BlackHole();
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        await using ServiceProvider provider = Client(hole.BaseUri, b.BaseUri, o => (o.AttemptTimeout, o.TotalTimeout) = (TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)));
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
+
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () =>
+            await client.ChargeAsync(new ChargeRequest { Id = "1" }, deadline: DateTime.UtcNow.AddMilliseconds(300), cancellationToken: Ct));
+
+        // The caller's deadline, not the region's 30 s attempt timeout, ended the call; giving up is not the region's failure.
+        Assert.Equal(global::Grpc.Core.StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.Equal(RegionHealth.Healthy, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
+        Assert.Equal(0, b.Calls);
+    }
+
     /// <summary>A gRPC client made by <c>AddGrpcClient</c> with its default handler, failing over from <paramref name="first"/> to <paramref name="second"/>.</summary>
     private static ServiceProvider Client(Uri first, Uri second, Action<RegionFailoverOptions>? more = null)
     {
