@@ -85,9 +85,7 @@ public static class SloDocument
         var stream = new YamlStream();
         try
         {
-            string yaml = text.ToString();
-            YamlGuard.Check(yaml, source);
-            stream.Load(new StringReader(yaml));
+            stream.Load(new YamlGuard(new Parser(new StringReader(text.ToString())), source));
         }
         catch (YamlException exception)
         {

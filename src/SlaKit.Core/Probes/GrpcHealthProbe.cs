@@ -89,14 +89,14 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
 
             // A call that failed before any message (unknown service, no health service) is "trailers-only": its status
             // is in the headers.
-            if (Status(response.Headers) is { } failed && failed != 0)
+            if (GrpcHeaders.Status(response.Headers) is { } failed && failed != 0)
             {
                 return HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), Describe(failed, response.Headers));
             }
 
             byte[] body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
             TimeSpan latency = _time.GetElapsedTime(started);
-            if (Status(response.TrailingHeaders) is { } status && status != 0)
+            if (GrpcHeaders.Status(response.TrailingHeaders) is { } status && status != 0)
             {
                 return HealthProbeResult.Unhealthy(latency, Describe(status, response.TrailingHeaders));
             }
@@ -138,12 +138,6 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
         request.Headers.TryAddWithoutValidation("te", "trailers");
         return request;
     }
-
-    private static int? Status(System.Net.Http.Headers.HttpHeaders headers) =>
-        headers.TryGetValues("grpc-status", out IEnumerable<string>? values) &&
-        int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int code)
-            ? code
-            : null;
 
     private static string Describe(int status, System.Net.Http.Headers.HttpHeaders headers)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using SlaKit.Analyzers.Tests.EndToEnd;
+using SlaKit.Analyzers.Tests.Infrastructure;
 
 namespace SlaKit.Analyzers.Tests.Docs;
 
@@ -103,14 +104,12 @@ public sealed partial class ReadmeSnippetTests
             </Project>
             """);
 
-        // Stop MSBuild's search for Directory.Build.* in the folders above the temporary directory.
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
+        Repository.IsolateBuild(directory);
     }
 
     private static List<(int Line, string Code)> Snippets()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        string readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md")).ReplaceLineEndings("\n");
         var snippets = new List<(int Line, string Code)>();
         foreach (Match match in CSharpBlock().Matches(readme))
         {
@@ -119,19 +118,6 @@ public sealed partial class ReadmeSnippetTests
         }
 
         return snippets;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SlaKit.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SlaKit.sln was not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"^```csharp\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
+using SlaKit.Analyzers.Tests.Infrastructure;
 
 namespace SlaKit.Analyzers.Tests.EndToEnd;
 
@@ -68,7 +69,7 @@ public sealed partial class PackageEndToEndTests
             string consumer = Path.Combine(work, "consumer");
 
             // Packed from a copy, so the test's Release build touches nothing in the working tree.
-            string repository = FindRepositoryRoot();
+            string repository = Repository.Root;
             foreach (string input in PackInputs)
             {
                 Copy(Path.Combine(repository, input), Path.Combine(source, input));
@@ -192,25 +193,10 @@ public sealed partial class PackageEndToEndTests
             [Quiet.cs]
             dotnet_diagnostic.SLA0002.severity = none
             """);
-        // Stop MSBuild's search for Directory.Build.* in the folders above the temporary directory.
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
+        Repository.IsolateBuild(directory);
         File.WriteAllText(Path.Combine(directory, "Program.cs"), Program);
         File.WriteAllText(Path.Combine(directory, "Quiet.cs"), Quiet);
         File.WriteAllText(Path.Combine(directory, "Everything.cs"), Everything);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SlaKit.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SlaKit.sln was not found above " + AppContext.BaseDirectory);
     }
 
     private static void Copy(string from, string to)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SlaKit.Probes;
 
 namespace SlaKit.Http;
 
@@ -34,11 +35,7 @@ internal static class GrpcStatus
     }
 
     /// <summary>The status code in a trailers-only answer's headers; <see langword="null"/> when there is none.</summary>
-    public static int? InHeaders(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("grpc-status", out IEnumerable<string>? values) &&
-        int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int code)
-            ? code
-            : null;
+    public static int? InHeaders(HttpResponseMessage response) => GrpcHeaders.Status(response.Headers);
 
     /// <summary>Whether a trailers-only answer's status is a failure of the region: UNAVAILABLE or RESOURCE_EXHAUSTED.</summary>
     public static bool IsRegionFailure(HttpResponseMessage response) =>

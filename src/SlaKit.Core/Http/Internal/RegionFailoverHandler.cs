@@ -37,25 +37,6 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
     private async Task<HttpResponseMessage> SendWithContentAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!GrpcMethod.IsGrpc(request))
-        {
-            return await SendContentAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        try
-        {
-            return await SendContentAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RegionFailoverException exception)
-        {
-            // A gRPC client reads an exception from below as INTERNAL unless a socket or IO error is inside it; every
-            // region failing is UNAVAILABLE, the status that tells the caller to try again (gRPC status codes, doc/statuscodes.md).
-            return GrpcStatus.Answer(request, GrpcStatus.Unavailable, exception.Message);
-        }
-    }
-
-    private async Task<HttpResponseMessage> SendContentAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
         if (GrpcMethod.IsDeclaredIdempotent(request, _client.Options.IdempotentMethods))
         {
             // A gRPC call's body has no length until it is serialized. The call will be serialized anyway; doing it once
@@ -65,7 +46,16 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         }
 
         ReplayableContent content = await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
-        return await SendPlanned(request, content, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendPlanned(request, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegionFailoverException exception) when (GrpcMethod.IsGrpc(request))
+        {
+            // A gRPC client reads an exception from below as INTERNAL unless a socket or IO error is inside it; every
+            // region failing is UNAVAILABLE, the status that tells the caller to try again (gRPC status codes, doc/statuscodes.md).
+            return GrpcStatus.Answer(request, GrpcStatus.Unavailable, exception.Message);
+        }
     }
 
     /// <summary>
