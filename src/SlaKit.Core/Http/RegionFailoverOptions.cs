@@ -112,9 +112,40 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// <c>slakit.payments.Payments/GetCharge</c>). gRPC carries no HTTP verb to say so, and a call's body has no known
     /// length, so by default a call goes to one region unless it certainly never reached it. A call to a method listed
     /// here has its body buffered (within <see cref="ReplayBufferLimit"/>) and is hedged and retried like a GET.
-    /// List unary methods only: a streaming call is never replayed.
+    /// List unary methods only: a server stream listed here would be read whole before its caller saw a message (list it
+    /// in <see cref="StreamingMethods"/>); client and bidirectional streams are recognised and never replayed.
     /// </summary>
+    /// <remarks>
+    /// The answer to such a call is read whole before the call may move on, so that an UNAVAILABLE in its trailers (sent
+    /// after the response headers) is seen as the region's failure; the caller then reads the reply from memory.
+    /// </remarks>
     public ISet<string> IdempotentMethods { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The gRPC methods that stream, written <c>package.Service/Method</c>. A stream is sent once, to the best region, and
+    /// has no attempt or total timeout of the failover's (the caller's deadline bounds it); it moves to another region only
+    /// when it certainly never reached the first. Client and bidirectional streams of Grpc.Net.Client are recognised
+    /// without being listed; a server stream looks like a unary call on the wire and must be listed here (or added with
+    /// SlaKit.Grpc's <c>AddGrpcService</c>, from the proto), or it is timed like a unary call.
+    /// </summary>
+    public ISet<string> StreamingMethods { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The gRPC status codes (1 to 16) that count as a failure of the region that answered them, moving a call that is
+    /// safe to repeat on to the next region. Empty, the default, means <see cref="DefaultGrpcFailoverStatuses"/>. Every
+    /// other status is the service's answer and goes to the caller unchanged.
+    /// </summary>
+    /// <remarks>
+    /// Bound from configuration, the codes listed there are the set: an empty set is the only way to ask for the defaults,
+    /// so a configured list replaces them rather than adding to them.
+    /// </remarks>
+    public ISet<int> GrpcFailoverStatuses { get; } = new HashSet<int>();
+
+    /// <summary>
+    /// The gRPC status codes that fail a region unless <see cref="GrpcFailoverStatuses"/> says otherwise: UNAVAILABLE (14),
+    /// the code for "try elsewhere", and RESOURCE_EXHAUSTED (8), a server out of capacity (gRPC status codes, doc/statuscodes.md).
+    /// </summary>
+    public static IReadOnlySet<int> DefaultGrpcFailoverStatuses { get; } = System.Collections.Frozen.FrozenSet.ToFrozenSet([GrpcStatus.Unavailable, GrpcStatus.ResourceExhausted]);
 
     /// <summary>
     /// The failure ratio over <see cref="CircuitBreakerSamplingDuration"/> at which a region's circuit breaker

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using SlaKit.Http;
@@ -155,6 +156,199 @@ public sealed class GrpcFailoverTests
         Assert.Equal(global::Grpc.Core.StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.Equal(RegionHealth.Healthy, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
         Assert.Equal(0, b.Calls);
+    }
+
+    [Fact]
+    public async Task Unavailable_in_the_trailers_after_headers_moves_a_call_declared_idempotent_to_the_next_region()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        (a.FailWith, a.FailAfterHeaders) = (new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "lost its database"), true);
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o => o.IdempotentMethods.Add("slakit.tests.Payments/Lookup"));
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
+
+        ChargeReply reply = await client.LookupAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct);
+
+        Assert.Equal("b", reply.Region);
+        Assert.Equal((1, 1), (a.Calls, b.Calls));
+        Assert.NotEqual(RegionHealth.Healthy, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
+    }
+
+    [Fact]
+    public async Task Unavailable_in_the_trailers_after_headers_goes_to_the_caller_unchanged_for_a_call_not_safe_to_repeat()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        (a.FailWith, a.FailAfterHeaders) = (new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "lost its database"), true);
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri);
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.ChargeAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct));
+
+        Assert.Equal((global::Grpc.Core.StatusCode.Unavailable, "lost its database"), (error.StatusCode, error.Status.Detail));
+        Assert.Equal((1, 0), (a.Calls, b.Calls));
+    }
+
+    [Fact]
+    public async Task A_successful_reply_declared_idempotent_keeps_its_trailers_and_its_message()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o => o.IdempotentMethods.Add("slakit.tests.Payments/Lookup"));
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        using var call = client.LookupAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct);
+        ChargeReply reply = await call.ResponseAsync;
+
+        Assert.Equal("a", reply.Region);
+        Assert.Equal(global::Grpc.Core.StatusCode.OK, call.GetStatus().StatusCode);
+        Assert.Equal((1, 0), (a.Calls, b.Calls));
+    }
+
+    [Theory]
+    [InlineData(global::Grpc.Core.StatusCode.Internal, true)]
+    [InlineData(global::Grpc.Core.StatusCode.ResourceExhausted, false)]
+    public async Task The_statuses_that_fail_a_region_are_the_configured_set(global::Grpc.Core.StatusCode status, bool movesOn)
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        a.FailWith = new global::Grpc.Core.Status(status, "a's answer");
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o =>
+        {
+            o.IdempotentMethods.Add("slakit.tests.Payments/Lookup");
+            o.GrpcFailoverStatuses.Clear();
+            o.GrpcFailoverStatuses.Add((int)global::Grpc.Core.StatusCode.Unavailable);
+            o.GrpcFailoverStatuses.Add((int)global::Grpc.Core.StatusCode.Internal);
+        });
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        if (movesOn)
+        {
+            Assert.Equal("b", (await client.LookupAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct)).Region);
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.LookupAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct));
+            Assert.Equal((status, "a's answer"), (error.StatusCode, error.Status.Detail));
+        }
+
+        Assert.Equal((1, movesOn ? 1 : 0), (a.Calls, b.Calls));
+    }
+
+    [Fact]
+    public async Task A_server_streaming_call_is_sent_once_and_never_replayed()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        (a.FailWith, a.FailAfterHeaders) = (new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "gone mid-stream"), true);
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o => o.StreamingMethods.Add("slakit.tests.Payments/Watch"));
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        using var call = client.Watch(new ChargeRequest { Id = "1" }, cancellationToken: Ct);
+        var replies = new List<string>();
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () =>
+        {
+            await foreach (ChargeReply reply in call.ResponseStream.ReadAllAsync(Ct))
+            {
+                replies.Add(reply.Region);
+            }
+        });
+
+        // The first message was streamed to the caller as it came, and the failure after it is the caller's to see.
+        Assert.Equal(["a"], replies);
+        Assert.Equal(global::Grpc.Core.StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal((1, 0), (a.Calls, b.Calls));
+    }
+
+    [Fact]
+    public async Task A_client_streaming_call_is_sent_once_and_an_unavailable_answer_is_not_replayed()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        a.FailWith = new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "draining");
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o => o.IdempotentMethods.Add("slakit.tests.Payments/Batch"));
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        using var call = client.Batch(cancellationToken: Ct);
+        await call.RequestStream.WriteAsync(new ChargeRequest { Id = "1" }, Ct);
+        await call.RequestStream.WriteAsync(new ChargeRequest { Id = "2" }, Ct);
+        await call.RequestStream.CompleteAsync();
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await call.ResponseAsync);
+
+        Assert.Equal((global::Grpc.Core.StatusCode.Unavailable, "draining"), (error.StatusCode, error.Status.Detail));
+        Assert.Equal((1, 0), (a.Calls, b.Calls));
+    }
+
+    [Fact]
+    public async Task A_client_streaming_call_goes_to_the_next_region_when_the_first_refuses_since_nothing_was_sent()
+    {
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        await using ServiceProvider provider = Client(RefusedPort.Create(), b.BaseUri);
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        using var call = client.Batch(cancellationToken: Ct);
+        await call.RequestStream.WriteAsync(new ChargeRequest { Id = "1" }, Ct);
+        await call.RequestStream.WriteAsync(new ChargeRequest { Id = "2" }, Ct);
+        await call.RequestStream.CompleteAsync();
+
+        Assert.Equal("b:2", (await call.ResponseAsync).Region);
+        Assert.Equal(1, b.Calls);
+    }
+
+    /// <summary>
+    /// A stream's first message may come long after it opens (a watch, a conversation): the attempt and total timeouts bound
+    /// how long a region may take to answer a call that can move on, and a stream never moves on; the caller's deadline bounds it.
+    /// </summary>
+    [Fact]
+    public async Task A_bidirectional_stream_outlives_the_attempt_timeout_and_is_sent_once()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        a.StreamDelay = TimeSpan.FromMilliseconds(1500);
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o =>
+            (o.AttemptTimeout, o.TotalTimeout, o.HedgingDelay) = (TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(50)));
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        using var call = client.Talk(cancellationToken: Ct);
+        await call.RequestStream.WriteAsync(new ChargeRequest { Id = "1" }, Ct);
+        await call.RequestStream.WriteAsync(new ChargeRequest { Id = "2" }, Ct);
+        await call.RequestStream.CompleteAsync();
+        var replies = new List<string>();
+        await foreach (ChargeReply reply in call.ResponseStream.ReadAllAsync(Ct))
+        {
+            replies.Add(reply.Region);
+        }
+
+        Assert.Equal(["a:1", "a:2"], replies);
+        Assert.Equal((1, 0), (a.Calls, b.Calls));
+    }
+
+    [Fact]
+    public async Task A_server_stream_listed_as_streaming_outlives_the_attempt_timeout_and_is_sent_once()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        a.StreamDelay = TimeSpan.FromMilliseconds(1500);
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o =>
+        {
+            (o.AttemptTimeout, o.TotalTimeout) = (TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(600));
+            o.StreamingMethods.Add("slakit.tests.Payments/Watch");
+        });
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
+
+        using var call = client.Watch(new ChargeRequest { Id = "1" }, cancellationToken: Ct);
+        var replies = new List<string>();
+        await foreach (ChargeReply reply in call.ResponseStream.ReadAllAsync(Ct))
+        {
+            replies.Add(reply.Region);
+        }
+
+        RegionStatus status = monitor.GetStatus().Single(s => s.Region.Name == "a");
+        Assert.Equal(["a", "a"], replies);
+        Assert.Equal((1, 0), (a.Calls, b.Calls));
+        Assert.Equal(RegionHealth.Healthy, status.Health);
     }
 
     /// <summary>A gRPC client made by <c>AddGrpcClient</c> with its default handler, failing over from <paramref name="first"/> to <paramref name="second"/>.</summary>

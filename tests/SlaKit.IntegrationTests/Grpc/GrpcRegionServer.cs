@@ -44,6 +44,23 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         set => _region.FailWith = value;
     }
 
+    /// <summary>
+    /// Whether <see cref="FailWith"/> comes after the response headers (and, in a streaming reply, after one message):
+    /// the status then arrives in the trailers, as when a service fails once it has started answering.
+    /// </summary>
+    public bool FailAfterHeaders
+    {
+        get => _region.FailAfterHeaders;
+        set => _region.FailAfterHeaders = value;
+    }
+
+    /// <summary>How long a streaming method waits before its first message (and so before its response headers).</summary>
+    public TimeSpan StreamDelay
+    {
+        get => _region.StreamDelay;
+        set => _region.StreamDelay = value;
+    }
+
     public static async Task<GrpcRegionServer> StartAsync(string name, X509Certificate2? certificate = null, bool withHealth = true)
     {
         var region = new Region(name);
@@ -90,6 +107,8 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         public readonly string Name = name;
         public int Calls;
         public volatile StrongBox<Status>? Failure;
+        public volatile bool FailAfterHeaders;
+        public TimeSpan StreamDelay;
 
         public Status? FailWith
         {
@@ -100,16 +119,87 @@ public sealed class GrpcRegionServer : IAsyncDisposable
 
     private sealed class PaymentsService(Region region) : Payments.PaymentsBase
     {
-        public override Task<ChargeReply> Charge(ChargeRequest request, ServerCallContext context)
+        public override async Task<ChargeReply> Charge(ChargeRequest request, ServerCallContext context)
         {
             Interlocked.Increment(ref region.Calls);
-            if (region.FailWith is { } status)
+            await FailIfAskedAsync(context);
+            return new ChargeReply { Region = region.Name };
+        }
+
+        public override Task<ChargeReply> Lookup(ChargeRequest request, ServerCallContext context) => Charge(request, context);
+
+        public override async Task Watch(ChargeRequest request, IServerStreamWriter<ChargeReply> responseStream, ServerCallContext context)
+        {
+            Interlocked.Increment(ref region.Calls);
+            await Task.Delay(region.StreamDelay, context.CancellationToken);
+            await AnswerTwiceAsync(responseStream, context);
+        }
+
+        public override async Task<ChargeReply> Batch(IAsyncStreamReader<ChargeRequest> requestStream, ServerCallContext context)
+        {
+            Interlocked.Increment(ref region.Calls);
+            int count = 0;
+            await foreach (ChargeRequest _ in requestStream.ReadAllAsync(context.CancellationToken))
             {
-                // Thrown before any message is written: the answer is trailers-only, the status in its headers.
-                throw new RpcException(status, new Metadata { { "grpc-retry-pushback-ms", "30000" } });
+                count++;
             }
 
-            return Task.FromResult(new ChargeReply { Region = region.Name });
+            await FailIfAskedAsync(context);
+            return new ChargeReply { Region = $"{region.Name}:{count}" };
+        }
+
+        public override async Task Talk(IAsyncStreamReader<ChargeRequest> requestStream, IServerStreamWriter<ChargeReply> responseStream, ServerCallContext context)
+        {
+            Interlocked.Increment(ref region.Calls);
+            await Task.Delay(region.StreamDelay, context.CancellationToken);
+            if (region.FailWith is { } status && !region.FailAfterHeaders)
+            {
+                throw new RpcException(status);
+            }
+
+            await foreach (ChargeRequest message in requestStream.ReadAllAsync(context.CancellationToken))
+            {
+                await responseStream.WriteAsync(new ChargeReply { Region = $"{region.Name}:{message.Id}" }, context.CancellationToken);
+                if (region.FailWith is { } late)
+                {
+                    throw new RpcException(late);
+                }
+            }
+        }
+
+        /// <summary>Two replies, or one and then the failure, when the region is failing after its headers.</summary>
+        private async Task AnswerTwiceAsync(IServerStreamWriter<ChargeReply> responseStream, ServerCallContext context)
+        {
+            if (region.FailWith is { } status && !region.FailAfterHeaders)
+            {
+                throw new RpcException(status);
+            }
+
+            await responseStream.WriteAsync(new ChargeReply { Region = region.Name }, context.CancellationToken);
+            if (region.FailWith is { } late)
+            {
+                throw new RpcException(late);
+            }
+
+            await responseStream.WriteAsync(new ChargeReply { Region = region.Name }, context.CancellationToken);
+        }
+
+        private async Task FailIfAskedAsync(ServerCallContext context)
+        {
+            if (region.FailWith is not { } status)
+            {
+                return;
+            }
+
+            if (region.FailAfterHeaders)
+            {
+                // Headers first: the status then travels in the trailers, after a header block without it.
+                await context.WriteResponseHeadersAsync(new Metadata());
+                throw new RpcException(status);
+            }
+
+            // Thrown before any message is written: the answer is trailers-only, the status in its headers.
+            throw new RpcException(status, new Metadata { { "grpc-retry-pushback-ms", "30000" } });
         }
     }
 }

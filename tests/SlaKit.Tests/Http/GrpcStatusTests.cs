@@ -1,10 +1,13 @@
 using System.Net;
+using System.Net.Http.Headers;
 using SlaKit.Http;
 
 namespace SlaKit.Tests.Http;
 
 public sealed class GrpcStatusTests
 {
+    private static readonly int Defaults = GrpcStatus.FailureMask(new HashSet<int>());
+
     private static HttpResponseMessage Answer(params (string Name, string Value)[] headers)
     {
         var response = new HttpResponseMessage(HttpStatusCode.OK);
@@ -22,23 +25,33 @@ public sealed class GrpcStatusTests
     [InlineData("5", false)]
     [InlineData("0", false)]
     [InlineData("x", false)]
-    public void Unavailable_and_resource_exhausted_in_the_headers_are_failures_of_the_region(string status, bool failure)
+    [InlineData("40", false)]
+    public void By_default_unavailable_and_resource_exhausted_in_the_headers_are_failures_of_the_region(string status, bool failure)
     {
         using HttpResponseMessage response = Answer(("grpc-status", status));
 
-        Assert.Equal(failure, GrpcStatus.IsRegionFailure(response));
-        Assert.Equal(failure, HttpRegionSet.IsRegionFailure(response));
+        Assert.Equal(failure, GrpcStatus.IsRegionFailure(response, Defaults));
     }
 
     [Fact]
-    public void An_answer_without_a_grpc_status_is_judged_by_its_http_status()
+    public void A_configured_set_replaces_the_defaults()
+    {
+        int mask = GrpcStatus.FailureMask(new HashSet<int> { 14, 13 });
+        using HttpResponseMessage internalError = Answer(("grpc-status", "13"));
+        using HttpResponseMessage exhausted = Answer(("grpc-status", "8"));
+
+        Assert.True(GrpcStatus.IsRegionFailure(internalError, mask));
+        Assert.False(GrpcStatus.IsRegionFailure(exhausted, mask));
+        Assert.Equal(GrpcStatus.FailureMask(new HashSet<int> { 14, 8 }), Defaults);
+    }
+
+    [Fact]
+    public void An_answer_without_a_grpc_status_has_none()
     {
         using HttpResponseMessage ok = Answer();
-        using var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
 
-        Assert.Null(GrpcStatus.InHeaders(ok));
-        Assert.False(HttpRegionSet.IsRegionFailure(ok));
-        Assert.True(HttpRegionSet.IsRegionFailure(unavailable));
+        Assert.Null(GrpcStatus.Of(ok));
+        Assert.False(GrpcStatus.IsRegionFailure(ok, Defaults));
     }
 
     [Theory]
@@ -51,5 +64,103 @@ public sealed class GrpcStatusTests
         using HttpResponseMessage response = Answer(("grpc-status", "14"), ("grpc-retry-pushback-ms", value));
 
         Assert.Equal(milliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : null, GrpcStatus.Pushback(response));
+    }
+
+    [Fact]
+    public async Task An_answer_read_whole_is_judged_by_the_status_in_its_trailers_and_keeps_its_body_and_content_headers()
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([0, 0, 0, 0, 1, 42]) };
+        response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        response.TrailingHeaders.TryAddWithoutValidation("grpc-status", "14");
+        response.TrailingHeaders.TryAddWithoutValidation("grpc-retry-pushback-ms", "250");
+
+        using HttpResponseMessage whole = await GrpcStatus.ReadWholeAsync(Task.FromResult(response), TestContext.Current.CancellationToken);
+
+        Assert.Same(response, whole);
+        Assert.Equal(14, GrpcStatus.Of(whole));
+        Assert.True(GrpcStatus.IsRegionFailure(whole, Defaults));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), GrpcStatus.Pushback(whole));
+        Assert.Equal("application/grpc", whole.Content.Headers.ContentType!.MediaType);
+        Assert.Equal([0, 0, 0, 0, 1, 42], await whole.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_trailers_only_or_failing_http_answer_is_not_read()
+    {
+        using HttpResponseMessage trailersOnly = Answer(("grpc-status", "5"));
+        using var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("down") };
+        HttpContent body = unavailable.Content;
+
+        Assert.Equal(5, GrpcStatus.Of(await GrpcStatus.ReadWholeAsync(Task.FromResult(trailersOnly), TestContext.Current.CancellationToken)));
+        Assert.Same(body, (await GrpcStatus.ReadWholeAsync(Task.FromResult(unavailable), TestContext.Current.CancellationToken)).Content);
+    }
+
+    [Fact]
+    public async Task A_body_that_breaks_off_fails_the_attempt_as_a_transport_error_and_disposes_the_answer()
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new BrokenStream()) };
+
+        await Assert.ThrowsAsync<HttpRequestException>(async () => await GrpcStatus.ReadWholeAsync(Task.FromResult(response), TestContext.Current.CancellationToken));
+        Assert.Throws<ObjectDisposedException>(() => response.Content.ReadAsStream(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData(null, false, "None")]
+    [InlineData("application/json", false, "None")]
+    [InlineData("application/grpc", false, "Unary")]
+    [InlineData("application/grpc+proto", true, "DeclaredIdempotent")]
+    public void A_request_is_classified_by_its_content_type_and_path(string? contentType, bool declared, string expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://a.example/pkg.Svc/Get");
+        if (contentType is not null)
+        {
+            request.Content = new ByteArrayContent([]);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        var idempotent = new HashSet<string>(StringComparer.Ordinal);
+        if (declared)
+        {
+            idempotent.Add("pkg.Svc/Get");
+        }
+
+        Assert.Equal(Enum.Parse<GrpcCall>(expected), GrpcMethod.Classify(request, idempotent, new HashSet<string>()));
+    }
+
+    [Theory]
+    [InlineData("pkg.Svc/Get", "Streaming")]
+    [InlineData("/pkg.Svc/Get", "Streaming")]
+    [InlineData("pkg.Svc/Other", "DeclaredIdempotent")]
+    public void A_method_listed_as_streaming_is_a_stream(string listed, string expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://a.example/pkg.Svc/Get") { Content = new ByteArrayContent([]) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+
+        Assert.Equal(Enum.Parse<GrpcCall>(expected), GrpcMethod.Classify(request, new HashSet<string> { "pkg.Svc/Get" }, new HashSet<string> { listed }));
+    }
+
+    private sealed class BrokenStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("The stream was reset.");
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

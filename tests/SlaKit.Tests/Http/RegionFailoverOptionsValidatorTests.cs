@@ -84,6 +84,11 @@ public class RegionFailoverOptionsValidatorTests
         { "retry-after-of-100-days", "MaxRetryAfter (100.00:00:00) is longer than a timer accepts" },
         { "warm-up-timeout-of-100-days", "WarmUpTimeout (100.00:00:00) is longer than a timer accepts" },
         { "idempotent-method", "IdempotentMethods entry 'Charge' is not a gRPC method written package.Service/Method" },
+        { "streaming-method", "StreamingMethods entry 'Watch' is not a gRPC method written package.Service/Method" },
+        { "streaming-and-idempotent", "'pkg.Svc/Watch' is in both IdempotentMethods and StreamingMethods" },
+        { "grpc-status-ok", "GrpcFailoverStatuses entry 0 is not a gRPC failure status" },
+        { "grpc-status-17", "GrpcFailoverStatuses entry 17 is not a gRPC failure status" },
+        { "grpc-status-negative", "GrpcFailoverStatuses entry -1 is not a gRPC failure status" },
     };
 
     [Theory]
@@ -128,6 +133,11 @@ public class RegionFailoverOptionsValidatorTests
             case "retry-after-of-100-days": options.MaxRetryAfter = TimeSpan.FromDays(100); break;
             case "warm-up-timeout-of-100-days": options.WarmUpTimeout = TimeSpan.FromDays(100); break;
             case "idempotent-method": options.IdempotentMethods.Add("Charge"); break;
+            case "streaming-method": options.StreamingMethods.Add("Watch"); break;
+            case "streaming-and-idempotent": options.StreamingMethods.Add("pkg.Svc/Watch"); options.IdempotentMethods.Add("pkg.Svc/Watch"); break;
+            case "grpc-status-ok": options.GrpcFailoverStatuses.Add(0); break;
+            case "grpc-status-17": options.GrpcFailoverStatuses.Add(17); break;
+            case "grpc-status-negative": options.GrpcFailoverStatuses.Add(-1); break;
         }
 
         ValidateOptionsResult result = Validate(options);

@@ -34,22 +34,83 @@ internal static class GrpcStatus
         return response;
     }
 
-    /// <summary>The status code in a trailers-only answer's headers; <see langword="null"/> when there is none.</summary>
-    public static int? InHeaders(HttpResponseMessage response) => GrpcHeaders.Status(response.Headers);
+    /// <summary>
+    /// The status code of a region's answer: in the headers of a trailers-only answer, or in the trailers of an answer
+    /// read whole by <see cref="ReadWholeAsync"/>; <see langword="null"/> when there is none.
+    /// </summary>
+    public static int? Of(HttpResponseMessage response) => GrpcHeaders.Status(StatusHeaders(response));
 
-    /// <summary>Whether a trailers-only answer's status is a failure of the region: UNAVAILABLE or RESOURCE_EXHAUSTED.</summary>
-    public static bool IsRegionFailure(HttpResponseMessage response) =>
-        InHeaders(response) is Unavailable or ResourceExhausted;
+    /// <summary>The codes of <paramref name="statuses"/> (or the defaults, when it is empty) as a bit mask, bit n for code n.</summary>
+    public static int FailureMask(ISet<int> statuses)
+    {
+        int mask = 0;
+        foreach (int status in statuses.Count == 0 ? (IEnumerable<int>)RegionFailoverOptions.DefaultGrpcFailoverStatuses : statuses)
+        {
+            if (status is >= 0 and < 32)
+            {
+                mask |= 1 << status;
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>Whether an answer's gRPC status is one of those in <paramref name="failureMask"/> (see <see cref="FailureMask"/>).</summary>
+    public static bool IsRegionFailure(HttpResponseMessage response, int failureMask) =>
+        Of(response) is { } status && status is >= 0 and < 32 && (failureMask & (1 << status)) != 0;
 
     /// <summary>
-    /// How long the server asks the client not to call again: <c>grpc-retry-pushback-ms</c> (gRFC A6), in the headers of a
-    /// trailers-only answer. A negative or malformed value means "do not retry" and is no push-back to honour here.
+    /// How long the server asks the client not to call again: <c>grpc-retry-pushback-ms</c> (gRFC A6), beside the status.
+    /// A negative or malformed value means "do not retry" and is no push-back to honour here.
     /// </summary>
     public static TimeSpan? Pushback(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("grpc-retry-pushback-ms", out IEnumerable<string>? values) &&
+        StatusHeaders(response).TryGetValues("grpc-retry-pushback-ms", out IEnumerable<string>? values) &&
         long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out long milliseconds) && milliseconds > 0
             ? TimeSpan.FromMilliseconds(milliseconds)
             : null;
+
+    /// <summary>
+    /// Reads a gRPC answer's body to its end, so that its trailers (and the status in them) are known before the call is
+    /// judged: a service that fails after sending its headers puts UNAVAILABLE in the trailers (PROTOCOL-HTTP2.md). A
+    /// trailers-only answer, or one that is not a 200, is returned as it is. The body is kept in memory for the caller,
+    /// with the trailers still on the response, where a gRPC client reads them after the message.
+    /// </summary>
+    /// <exception cref="HttpRequestException">The body could not be read: the stream was reset or the connection lost.</exception>
+    public static async ValueTask<HttpResponseMessage> ReadWholeAsync(Task<HttpResponseMessage> sent, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response = await sent.ConfigureAwait(false);
+        if (response.StatusCode != System.Net.HttpStatusCode.OK || GrpcHeaders.Status(response.Headers) is not null)
+        {
+            return response;
+        }
+
+        try
+        {
+            HttpContent original = response.Content;
+            byte[] body = await original.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var whole = new WholeReply(body);
+            foreach (KeyValuePair<string, IEnumerable<string>> header in original.Headers)
+            {
+                whole.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            response.Content = whole;
+            original.Dispose();
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Where an answer's status is: its trailers once <see cref="ReadWholeAsync"/> has read it, else its headers.</summary>
+    private static System.Net.Http.Headers.HttpResponseHeaders StatusHeaders(HttpResponseMessage response) =>
+        response.Content is WholeReply ? response.TrailingHeaders : response.Headers;
+
+    /// <summary>A gRPC reply read whole by <see cref="ReadWholeAsync"/>: its status is in the response's trailers.</summary>
+    private sealed class WholeReply(byte[] body) : ByteArrayContent(body);
 }
 
 /// <summary>Recognises a gRPC call among a client's requests, and the methods declared safe to repeat.</summary>
@@ -64,16 +125,58 @@ internal static class GrpcMethod
     }
 
     /// <summary>
-    /// Whether <paramref name="request"/> is a gRPC call (<c>Content-Type: application/grpc</c>, PROTOCOL-HTTP2.md) to one of
-    /// <paramref name="idempotent"/>; its path is <c>/package.Service/Method</c>.
+    /// What kind of gRPC call <paramref name="request"/> is, if any: a stream (a method of <paramref name="streaming"/>, or
+    /// a body Grpc.Net.Client writes as the call runs), a unary call to one of <paramref name="idempotent"/> (its path is
+    /// <c>/package.Service/Method</c>), or another unary call.
     /// </summary>
-    public static bool IsDeclaredIdempotent(HttpRequestMessage request, ISet<string> idempotent) =>
-        idempotent.Count > 0 && IsGrpc(request) && request.RequestUri is { } uri &&
-        (idempotent.Contains(Path(uri).TrimStart('/')) || idempotent.Contains(Path(uri)));
+    public static GrpcCall Classify(HttpRequestMessage request, ISet<string> idempotent, ISet<string> streaming)
+    {
+        if (!IsGrpc(request))
+        {
+            return GrpcCall.None;
+        }
+
+        if (IsClientStream(request.Content!) || (streaming.Count > 0 && IsListed(request, streaming)))
+        {
+            return GrpcCall.Streaming;
+        }
+
+        return idempotent.Count > 0 && IsListed(request, idempotent) ? GrpcCall.DeclaredIdempotent : GrpcCall.Unary;
+    }
 
     /// <summary>Whether <paramref name="request"/> is a gRPC call: <c>Content-Type: application/grpc</c>, with or without a suffix (PROTOCOL-HTTP2.md).</summary>
     public static bool IsGrpc(HttpRequestMessage request) =>
         request.Content?.Headers.ContentType?.MediaType is { } media && media.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether <paramref name="content"/> is the body of a client or bidirectional stream: Grpc.Net.Client writes such a
+    /// body with its <c>PushStreamContent</c> as the caller writes messages, and a unary or server-streaming call's with
+    /// <c>PushUnaryContent</c>. The client marks a call's method type nowhere else a handler can see.
+    /// </summary>
+    private static bool IsClientStream(HttpContent content)
+    {
+        Type type = content.GetType();
+        return type.Name.StartsWith("PushStreamContent", StringComparison.Ordinal) && type.Namespace?.StartsWith("Grpc.Net.Client.", StringComparison.Ordinal) == true;
+    }
+
+    private static bool IsListed(HttpRequestMessage request, ISet<string> methods) =>
+        request.RequestUri is { } uri && (methods.Contains(Path(uri).TrimStart('/')) || methods.Contains(Path(uri)));
+
     private static string Path(Uri uri) => uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
+}
+
+/// <summary>What a request is to gRPC, as <see cref="GrpcMethod.Classify"/> tells.</summary>
+internal enum GrpcCall
+{
+    /// <summary>Not a gRPC call.</summary>
+    None,
+
+    /// <summary>A unary call whose method is not declared safe to repeat.</summary>
+    Unary,
+
+    /// <summary>A unary call to a method in <see cref="RegionFailoverOptions.IdempotentMethods"/>.</summary>
+    DeclaredIdempotent,
+
+    /// <summary>A client, server or bidirectional stream.</summary>
+    Streaming,
 }

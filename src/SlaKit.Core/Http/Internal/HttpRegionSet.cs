@@ -15,10 +15,12 @@ namespace SlaKit.Http;
 internal sealed class HttpRegionSet
 {
     private readonly Dictionary<TrackedRegion, RegionLane> _lanes = [];
+    private readonly int _grpcFailures;
 
     public HttpRegionSet(string name, RegionFailoverOptions options, TimeProvider timeProvider, ILogger logger, FailoverTelemetry telemetry)
     {
         Options = options;
+        _grpcFailures = GrpcStatus.FailureMask(options.GrpcFailoverStatuses);
         Runs = new RequestRunPool(timeProvider);
         Core = new RegionSet(name, options, options.Selection, options.MaxAttempts ?? options.Regions.Count, timeProvider, logger, telemetry, Random.Shared);
         foreach (TrackedRegion state in Core.Regions)
@@ -78,9 +80,12 @@ internal sealed class HttpRegionSet
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    /// <summary>Whether an answer is a failure of its region: a transient status, or a gRPC UNAVAILABLE or RESOURCE_EXHAUSTED in the headers.</summary>
-    public static bool IsRegionFailure(HttpResponseMessage response) =>
-        IsTransient(response.StatusCode) || GrpcStatus.IsRegionFailure(response);
+    /// <summary>
+    /// Whether an answer is a failure of its region: a transient status, or a gRPC status of
+    /// <see cref="RegionFailoverOptions.GrpcFailoverStatuses"/> (UNAVAILABLE and RESOURCE_EXHAUSTED by default).
+    /// </summary>
+    public bool IsRegionFailure(HttpResponseMessage response) =>
+        IsTransient(response.StatusCode) || GrpcStatus.IsRegionFailure(response, _grpcFailures);
 
     private static string OutcomeTag(RegionAttemptOutcomeKind outcome) => outcome switch
     {
@@ -105,7 +110,7 @@ internal sealed class HttpRegionSet
                 MinimumThroughput = options.CircuitBreakerMinimumThroughput,
                 SamplingDuration = options.CircuitBreakerSamplingDuration,
                 BreakDuration = options.BreakDuration,
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
                     { Exception: OperationCanceledException } => args.Context.Properties.TryGetValue(RunKey, out RequestRun? run) && run.AttemptTimedOut,

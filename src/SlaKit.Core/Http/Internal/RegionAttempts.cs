@@ -64,7 +64,8 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         context.Properties.Set(HttpRegionSet.RunKey, run);
                     }
 
-                    response = await (ownTimeout ? lane.Breaker : lane.Pipeline).ExecuteAsync(
+                    // A stream has no attempt timeout: it goes through the circuit breaker alone.
+                    response = await (ownTimeout || run.Untimed ? lane.Breaker : lane.Pipeline).ExecuteAsync(
                         static (context, state) =>
                         {
                             Task<HttpResponseMessage> sent = state.Send(state.Attempt, context.CancellationToken);
@@ -73,17 +74,19 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                                 run.FirstInnerTask = sent;
                             }
 
-                            return new ValueTask<HttpResponseMessage>(sent);
+                            return state.ReadWhole
+                                ? GrpcStatus.ReadWholeAsync(sent, context.CancellationToken)
+                                : new ValueTask<HttpResponseMessage>(sent);
                         },
                         context,
-                        (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null)).ConfigureAwait(false);
+                        (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null, ReadWhole: run.ReadsWholeReply)).ConfigureAwait(false);
                 }
                 finally
                 {
                     ResilienceContextPool.Shared.Return(context);
                 }
 
-                kind = HttpRegionSet.IsRegionFailure(response) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
+                kind = _client.IsRegionFailure(response) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
             }
             catch (BrokenCircuitException exception)
             {
@@ -113,12 +116,17 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             switch (kind)
             {
                 case RegionAttemptOutcomeKind.Success:
-                    region.Latency.Record(elapsed);
+                    // A stream's headers may come whenever its service first writes, so their time says nothing of the region.
+                    if (!run.Untimed)
+                    {
+                        region.Latency.Record(elapsed);
+                    }
+
                     region.RecordSuccess(now);
                     break;
                 case RegionAttemptOutcomeKind.TransientStatus:
                     HttpResponseMessage failed = response!;
-                    region.RecordFailure(now, GrpcStatus.InHeaders(failed) is { } grpc
+                    region.RecordFailure(now, GrpcStatus.Of(failed) is { } grpc
                         ? $"it answered gRPC status {grpc}"
                         : $"it answered {(int)failed.StatusCode} {failed.StatusCode}");
                     if (RetryAfter(failed, now) is { } delay)

@@ -11,6 +11,8 @@ namespace SlaKit.Http;
 /// <c>Idempotency-Key</c> header or <see cref="RegionFailoverRequestOptions.Idempotent"/>, and its body (if any)
 /// fits the replay buffer. Any other request goes to a second region only when the first attempt certainly never
 /// reached a server: the connection was refused, the name did not resolve, TLS failed, or the circuit was open.
+/// A gRPC call is safe to repeat when its method is in <see cref="RegionFailoverOptions.IdempotentMethods"/>; a gRPC
+/// stream never is, and has no attempt or total timeout: the caller's deadline bounds it.
 /// </remarks>
 internal sealed class RegionFailoverHandler : DelegatingHandler
 {
@@ -31,13 +33,14 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.Content is null
-            ? SendPlanned(request, content: null, cancellationToken)
+            ? SendPlanned(request, content: null, GrpcCall.None, cancellationToken)
             : SendWithContentAsync(request, cancellationToken);
     }
 
     private async Task<HttpResponseMessage> SendWithContentAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (GrpcMethod.IsDeclaredIdempotent(request, _client.Options.IdempotentMethods))
+        GrpcCall call = GrpcMethod.Classify(request, _client.Options.IdempotentMethods, _client.Options.StreamingMethods);
+        if (call == GrpcCall.DeclaredIdempotent)
         {
             // A gRPC call's body has no length until it is serialized. The call will be serialized anyway; doing it once
             // here gives it a length, so that copies can go to other regions, and marks the call safe to repeat.
@@ -45,12 +48,15 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             request.Options.Set(RegionFailoverRequestOptions.Idempotent, true);
         }
 
-        ReplayableContent content = await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
+        // A stream's body is written while the call runs: it is never read ahead (its length is unknown in any case).
+        ReplayableContent content = call == GrpcCall.Streaming
+            ? ReplayableContent.OneShot(request.Content!)
+            : await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await SendPlanned(request, content, cancellationToken).ConfigureAwait(false);
+            return await SendPlanned(request, content, call, cancellationToken).ConfigureAwait(false);
         }
-        catch (RegionFailoverException exception) when (GrpcMethod.IsGrpc(request))
+        catch (RegionFailoverException exception) when (call != GrpcCall.None)
         {
             // A gRPC client reads an exception from below as INTERNAL unless a socket or IO error is inside it; every
             // region failing is UNAVAILABLE, the status that tells the caller to try again (gRPC status codes, doc/statuscodes.md).
@@ -63,10 +69,11 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     /// (an in-memory or cached handler below), the answer goes back at once: no total-timeout timer, no hedging timer,
     /// no per-request allocation beyond the caller's own. Anything else continues in <see cref="ContinueAsync"/>.
     /// </summary>
-    private Task<HttpResponseMessage> SendPlanned(HttpRequestMessage request, ReplayableContent? content, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendPlanned(HttpRequestMessage request, ReplayableContent? content, GrpcCall call, CancellationToken cancellationToken)
     {
         RegionFailoverOptions options = _client.Options;
-        bool replayable = IsIdempotent(request) && (content is null || content.CanReplay);
+        bool stream = call == GrpcCall.Streaming;
+        bool replayable = !stream && IsIdempotent(request) && (content is null || content.CanReplay);
         TimeProvider time = _client.Time;
         DateTimeOffset now = time.GetUtcNow();
         long started = time.GetTimestamp();
@@ -78,10 +85,14 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         // One region and no hedging make one attempt, which its own timeout already bounds: no total-timeout timer.
         // Nothing else shares the run's token, so it carries that timeout itself (one timer on a pooled source) and
         // the attempt needs no Polly timeout of its own. This is every request while the other regions are down.
-        bool oneAttempt = !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
+        bool oneAttempt = !stream && !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
         RequestRun run = _client.Runs.Rent();
         run.Begin(request, plan, replayable, content, now, started, cancellationToken);
         run.LendsCallersRequest = !(hedged && content is not null);
+        run.Untimed = stream;
+
+        // A unary gRPC call that may move on is judged by its whole answer: a failing status may come in the trailers.
+        run.ReadsWholeReply = replayable && call != GrpcCall.None;
         if (oneAttempt)
         {
             run.StartAttemptTimeout(options.AttemptTimeout);
@@ -97,7 +108,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 #pragma warning disable CA2012
         ValueTask<AttemptResult> first = _attempts.AttemptAsync(run, 0, plan.Order[0], run.Linked);
 #pragma warning restore CA2012
-        if (first.IsCompletedSuccessfully)
+        if (first.IsCompletedSuccessfully && !stream)
         {
             AttemptResult result = first.Result;
             if (result.Kind == RegionAttemptOutcomeKind.Success)
@@ -162,7 +173,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         bool reusable = false;
         try
         {
-            using CancellationTokenSource total = run.StartTotalTimeout(_client.Options.TotalTimeout, _client.Time);
+            using CancellationTokenSource? total = run.Untimed ? null : run.StartTotalTimeout(_client.Options.TotalTimeout, _client.Time);
             try
             {
                 if (hedged)
@@ -171,7 +182,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 }
 
                 HttpResponseMessage response = await SequentialAsync(run, first).ConfigureAwait(false);
-                reusable = !plan.IsTrial;
+                reusable = !plan.IsTrial && !run.Untimed;
                 return response;
             }
             finally

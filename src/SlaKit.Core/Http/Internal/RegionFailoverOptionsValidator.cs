@@ -72,6 +72,26 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
             }
         }
 
+        foreach (string method in options.StreamingMethods)
+        {
+            if (!GrpcMethod.IsWellFormed(method))
+            {
+                failures.Add($"{client}: StreamingMethods entry '{method}' is not a gRPC method written package.Service/Method.");
+            }
+            else if (options.IdempotentMethods.Contains(method))
+            {
+                failures.Add($"{client}: '{method}' is in both IdempotentMethods and StreamingMethods; a stream is never replayed, so list it in StreamingMethods only.");
+            }
+        }
+
+        foreach (int status in options.GrpcFailoverStatuses)
+        {
+            if (status is < 1 or > 16)
+            {
+                failures.Add($"{client}: GrpcFailoverStatuses entry {status} is not a gRPC failure status; codes run from 1 (CANCELLED) to 16 (UNAUTHENTICATED).");
+            }
+        }
+
         if (options.ReplayBufferLimit < 0)
         {
             failures.Add($"{client}: ReplayBufferLimit ({options.ReplayBufferLimit}) must not be negative.");

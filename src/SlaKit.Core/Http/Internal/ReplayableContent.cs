@@ -18,6 +18,9 @@ internal sealed class ReplayableContent
     /// <summary>Whether the body can be sent to more than one region.</summary>
     public bool CanReplay => _buffer is not null;
 
+    /// <summary>Content that is sent once only, never read ahead.</summary>
+    public static ReplayableContent OneShot(HttpContent content) => new(content, null);
+
     /// <summary>Buffers <paramref name="content"/> if its length is known and at most <paramref name="limit"/> bytes.</summary>
     public static async ValueTask<ReplayableContent> CreateAsync(HttpContent content, long limit, CancellationToken cancellationToken)
     {

@@ -77,6 +77,16 @@ internal sealed class RequestRun : IDisposable
     /// <summary>Whether <see cref="Linked"/> was cancelled by <see cref="StartAttemptTimeout"/>'s timer rather than by the caller.</summary>
     public bool AttemptTimedOut => OwnAttemptTimeout is not null && _cancel.IsCancellationRequested && !CallerToken.IsCancellationRequested;
 
+    /// <summary>
+    /// Whether the request is a gRPC stream: sent once, to the best region, with no attempt or total timeout of the
+    /// failover's (the caller's deadline bounds it), its time to the first answer no latency sample, and its run never
+    /// reused, since the stream may still be sending on its token after the handler returns.
+    /// </summary>
+    public bool Untimed { get; set; }
+
+    /// <summary>Whether each attempt reads a gRPC reply whole, so that a failing status in its trailers is judged before the call moves on.</summary>
+    public bool ReadsWholeReply { get; set; }
+
     /// <summary>The inner handler's own task for the first attempt, handed back to the caller when it already holds the answer.</summary>
     public Task<HttpResponseMessage>? FirstInnerTask { get; set; }
 
@@ -154,6 +164,8 @@ internal sealed class RequestRun : IDisposable
         CallersRequestOnLoan = false;
         FirstInnerTask = null;
         OwnAttemptTimeout = null;
+        Untimed = false;
+        ReadsWholeReply = false;
 
         // Also stops the attempt timeout's timer, if it has not fired.
         return !timerMayFire && _cancel.TryReset();
