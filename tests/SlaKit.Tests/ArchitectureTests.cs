@@ -6,7 +6,7 @@ namespace SlaKit.Tests;
 /// <summary>
 /// The house rules of docs/architecture.md, read from the source: which area of the library may import which, where the
 /// optional dependencies may appear, and which packages hold them. An area is a folder of <c>src/SlaKit.Core</c> or one of
-/// the packages beside it (<c>src/SlaKit.Hosting</c>, <c>src/SlaKit.HealthChecks</c>, <c>src/SlaKit.Prometheus</c>).
+/// the packages beside it (<c>src/SlaKit.Hosting</c>, <c>src/SlaKit.HealthChecks</c>, <c>src/SlaKit.Prometheus</c>, <c>src/SlaKit.Grpc</c>).
 /// </summary>
 public sealed partial class ArchitectureTests
 {
@@ -27,10 +27,11 @@ public sealed partial class ArchitectureTests
         ["Sip"] = ["Regions", "Probes", "Telemetry"],
         ["HealthChecks"] = ["Regions", "Budgets"],
         ["Hosting"] = ["Http", "Regions", "Probes", "Telemetry", "Budgets"],
+        ["Grpc"] = ["Http"],
     };
 
     /// <summary>The areas that are packages of their own beside the core, each a project of its own.</summary>
-    private static readonly string[] Packages = ["HealthChecks", "Hosting", "Prometheus"];
+    private static readonly string[] Packages = ["Grpc", "HealthChecks", "Hosting", "Prometheus"];
 
     /// <summary>The optional dependencies, each confined to the areas that may use it.</summary>
     private static readonly Dictionary<string, string[]> ConfinedDependencies = new(StringComparer.Ordinal)
@@ -39,13 +40,14 @@ public sealed partial class ArchitectureTests
         ["Microsoft.Extensions.Hosting"] = ["Hosting"],
         ["Microsoft.Extensions.Http"] = ["Hosting"],
         ["YamlDotNet"] = ["Prometheus"],
+        ["Google.Protobuf"] = ["Grpc"],
         ["Polly"] = ["Http"],
     };
 
     /// <summary>The NuGet packages the core package must not depend on: they are why the packages beside it exist.</summary>
     private static readonly string[] NotInCore =
     [
-        "Microsoft.Extensions.Diagnostics.HealthChecks", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Http", "YamlDotNet",
+        "Microsoft.Extensions.Diagnostics.HealthChecks", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Http", "YamlDotNet", "Google.Protobuf",
     ];
 
     private static string SourceRoot => Path.Combine(Repository.Root, "src");

@@ -85,7 +85,8 @@ public sealed partial class ReadmeSnippetTests
     {
         string references = string.Join("\n", Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll")
             .Where(static f => Path.GetFileName(f) is { } name &&
-                (name.StartsWith("SlaKit.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || name.StartsWith("Polly", StringComparison.Ordinal)) &&
+                (name.StartsWith("SlaKit.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) ||
+                 name.StartsWith("Polly", StringComparison.Ordinal) || name.StartsWith("Grpc.", StringComparison.Ordinal) || name.StartsWith("Google.Protobuf", StringComparison.Ordinal)) &&
                 !name.StartsWith("SlaKit.Analyzers", StringComparison.Ordinal))
             .Select(static f => $"    <Reference Include=\"{Path.GetFileNameWithoutExtension(f)}\" HintPath=\"{f}\" />"));
         string usings = string.Join("\n", HostUsings.Select(static u => $"    <Using Include=\"{u}\" />"));
@@ -104,8 +105,33 @@ public sealed partial class ReadmeSnippetTests
             </Project>
             """);
 
+        File.WriteAllText(Path.Combine(directory, "Payments.cs"), GeneratedPayments);
         Repository.IsolateBuild(directory);
     }
+
+    /// <summary>
+    /// The outline of what Grpc.Tools generates for the README's <c>Payments</c> service (its descriptor and its client), the
+    /// one user type the gRPC block takes to be in scope.
+    /// </summary>
+    private const string GeneratedPayments = """
+        public static partial class Payments
+        {
+            public static Google.Protobuf.Reflection.ServiceDescriptor Descriptor => throw new NotSupportedException();
+
+            public partial class PaymentsClient : Grpc.Core.ClientBase<PaymentsClient>
+            {
+                public PaymentsClient(Grpc.Core.CallInvoker callInvoker) : base(callInvoker)
+                {
+                }
+
+                protected PaymentsClient(ClientBaseConfiguration configuration) : base(configuration)
+                {
+                }
+
+                protected override PaymentsClient NewInstance(ClientBaseConfiguration configuration) => new(configuration);
+            }
+        }
+        """;
 
     private static List<(int Line, string Code)> Snippets()
     {

@@ -18,7 +18,7 @@ public sealed partial class PackageEndToEndTests
         ["src", "analyzers", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "README.md"];
 
     /// <summary>The projects packed, the umbrella last: it depends on the others at the same version.</summary>
-    private static readonly string[] Packages = ["SlaKit.Core", "SlaKit.Hosting", "SlaKit.HealthChecks", "SlaKit.Prometheus", "SlaKit"];
+    private static readonly string[] Packages = ["SlaKit.Core", "SlaKit.Hosting", "SlaKit.HealthChecks", "SlaKit.Prometheus", "SlaKit.Grpc", "SlaKit"];
 
     /// <summary>One public type of each package beside the core, so the consumer compiles only if each one arrived.</summary>
     private const string Everything = """
@@ -30,6 +30,7 @@ public sealed partial class PackageEndToEndTests
                 typeof(Microsoft.Extensions.DependencyInjection.RegionFailoverHttpClientBuilderExtensions),
                 typeof(Microsoft.Extensions.DependencyInjection.SlaKitHealthChecksBuilderExtensions),
                 typeof(SlaKit.Prometheus.PrometheusRules),
+                typeof(SlaKit.Grpc.GrpcServiceRegionFailoverExtensions),
             ];
         }
         """;
@@ -112,6 +113,7 @@ public sealed partial class PackageEndToEndTests
                 Assert.DoesNotContain("YamlDotNet", dependencies, StringComparison.Ordinal);
                 Assert.DoesNotContain("Microsoft.Extensions.Hosting", dependencies, StringComparison.Ordinal);
                 Assert.DoesNotContain("HealthChecks", dependencies, StringComparison.Ordinal);
+                Assert.DoesNotContain("Google.Protobuf", dependencies, StringComparison.Ordinal);
             }
 
             WriteConsumer(consumer, version, feed, packages);
