@@ -13,6 +13,7 @@ public static class GrpcServiceRegionFailoverExtensions
     /// <see cref="RegionFailoverOptions.IdempotentMethods"/>, so that its calls are hedged and move to another region on
     /// UNAVAILABLE; a client, server or bidirectional stream goes into <see cref="RegionFailoverOptions.StreamingMethods"/>,
     /// sent once and never timed out by the failover. Every other method is left as it is: a unary call not safe to repeat.
+    /// The warm-up is made over HTTP/2 (<see cref="RegionFailoverOptions.WarmUpVersion"/>), as the calls are.
     /// </summary>
     /// <param name="options">The failover client's options.</param>
     /// <param name="service">The service's descriptor.</param>
@@ -26,6 +27,9 @@ public static class GrpcServiceRegionFailoverExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(service);
+
+        // gRPC is HTTP/2: the warm-up opens the connection the calls will use.
+        options.WarmUpVersion = System.Net.HttpVersion.Version20;
 
         foreach (MethodDescriptor method in service.Methods)
         {

@@ -89,6 +89,13 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// <summary>The path, relative to each region's endpoint, that warm-up requests go to. Empty (the endpoint itself) by default.</summary>
     public string WarmUpPath { get; set; } = "";
 
+    /// <summary>
+    /// The HTTP version of the warm-up requests: 1.1 (the default), 2.0 or 3.0. From 2.0 the version is required, not
+    /// negotiated down, so that the connection the warm-up opens is the one the client's calls use: a gRPC client's regions
+    /// speak HTTP/2 only, over cleartext by prior knowledge (SlaKit.Grpc's <c>AddGrpcService</c> sets 2.0).
+    /// </summary>
+    public Version WarmUpVersion { get; set; } = System.Net.HttpVersion.Version11;
+
     /// <summary>How long the warm-up may hold up the host's start, for all regions together; positive. 5 seconds by default.</summary>
     public TimeSpan WarmUpTimeout { get; set; } = DefaultWarmUpTimeout;
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,9 @@ public sealed class GrpcRegionServer : IAsyncDisposable
 
     /// <summary>The server's base URI, such as <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>The protocol of each HEAD request the server got (a client's warm-up), such as <c>HTTP/2</c>.</summary>
+    public IReadOnlyList<string> HeadRequests => [.. _region.Heads];
 
     /// <summary>How many calls reached the service.</summary>
     public int Calls => Volatile.Read(ref _region.Calls);
@@ -84,6 +88,15 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         }
 
         WebApplication app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                region.Heads.Enqueue(context.Request.Protocol);
+            }
+
+            await next(context);
+        });
         app.MapGrpcService<PaymentsService>();
         if (withHealth)
         {
@@ -108,6 +121,7 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         public int Calls;
         public volatile StrongBox<Status>? Failure;
         public volatile bool FailAfterHeaders;
+        public readonly System.Collections.Concurrent.ConcurrentQueue<string> Heads = new();
         public TimeSpan StreamDelay;
 
         public Status? FailWith

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using SlaKit.Grpc;
 using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
@@ -20,10 +21,35 @@ public sealed class GrpcServiceDeclarationTests
         RegionFailoverOptions returned = options.AddGrpcService(Payments.Descriptor);
 
         Assert.Same(options, returned);
+        Assert.Equal(System.Net.HttpVersion.Version20, options.WarmUpVersion);
         Assert.Equal(["slakit.tests.Payments/Lookup"], options.IdempotentMethods);
         Assert.Equal(
             ["slakit.tests.Payments/Batch", "slakit.tests.Payments/Talk", "slakit.tests.Payments/Watch"],
             options.StreamingMethods.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_regions_are_warmed_up_over_http2_so_the_first_call_finds_its_connection_open()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = a.BaseUri)
+            .AddRegionFailover(o =>
+            {
+                o.Regions.Add(new Region("a", a.BaseUri));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.AddGrpcService(Payments.Descriptor);
+            });
+        using IHost host = builder.Build();
+
+        await host.StartAsync(Ct);
+        ChargeReply reply = await host.Services.GetRequiredService<Payments.PaymentsClient>().LookupAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct);
+
+        Assert.Equal(["HTTP/2", "HTTP/2"], a.HeadRequests);
+        Assert.Equal(["HTTP/2", "HTTP/2"], b.HeadRequests);
+        Assert.Equal("a", reply.Region);
+        await host.StopAsync(Ct);
     }
 
     [Fact]

@@ -86,6 +86,7 @@ public class RegionFailoverOptionsValidatorTests
         { "idempotent-method", "IdempotentMethods entry 'Charge' is not a gRPC method written package.Service/Method" },
         { "streaming-method", "StreamingMethods entry 'Watch' is not a gRPC method written package.Service/Method" },
         { "streaming-and-idempotent", "'pkg.Svc/Watch' is in both IdempotentMethods and StreamingMethods" },
+        { "warm-up-version", "WarmUpVersion (1.0) must be 1.1, 2.0 or 3.0" },
         { "grpc-status-ok", "GrpcFailoverStatuses entry 0 is not a gRPC failure status" },
         { "grpc-status-17", "GrpcFailoverStatuses entry 17 is not a gRPC failure status" },
         { "grpc-status-negative", "GrpcFailoverStatuses entry -1 is not a gRPC failure status" },
@@ -135,6 +136,7 @@ public class RegionFailoverOptionsValidatorTests
             case "idempotent-method": options.IdempotentMethods.Add("Charge"); break;
             case "streaming-method": options.StreamingMethods.Add("Watch"); break;
             case "streaming-and-idempotent": options.StreamingMethods.Add("pkg.Svc/Watch"); options.IdempotentMethods.Add("pkg.Svc/Watch"); break;
+            case "warm-up-version": options.WarmUpVersion = System.Net.HttpVersion.Version10; break;
             case "grpc-status-ok": options.GrpcFailoverStatuses.Add(0); break;
             case "grpc-status-17": options.GrpcFailoverStatuses.Add(17); break;
             case "grpc-status-negative": options.GrpcFailoverStatuses.Add(-1); break;

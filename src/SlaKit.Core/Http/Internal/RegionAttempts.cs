@@ -178,7 +178,14 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     public async Task<TimeSpan> WarmUpAsync(TrackedRegion region, string path, CancellationToken cancellationToken)
     {
         TimeProvider time = _client.Time;
-        using var request = new HttpRequestMessage(HttpMethod.Head, AttemptRequestFactory.RegionUri(region.Region.Endpoint, new Uri(path, UriKind.Relative)));
+        Version version = _client.Options.WarmUpVersion;
+        using var request = new HttpRequestMessage(HttpMethod.Head, AttemptRequestFactory.RegionUri(region.Region.Endpoint, new Uri(path, UriKind.Relative)))
+        {
+            Version = version,
+
+            // HTTP/2 and up are required rather than offered: over cleartext, HTTP/2 is spoken only by prior knowledge.
+            VersionPolicy = version.Major >= 2 ? HttpVersionPolicy.RequestVersionOrHigher : HttpVersionPolicy.RequestVersionOrLower,
+        };
         long started = time.GetTimestamp();
         using HttpResponseMessage response = await _send(request, cancellationToken).ConfigureAwait(false);
         TimeSpan elapsed = time.GetElapsedTime(started);

@@ -25,6 +25,11 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         Positive(failures, client, nameof(options.HedgingDelay), options.HedgingDelay);
         Positive(failures, client, nameof(options.ColdStartAllowance), options.ColdStartAllowance);
         Positive(failures, client, nameof(options.WarmUpTimeout), options.WarmUpTimeout);
+        if (options.WarmUpVersion is not { Major: 1, Minor: 1 } and not { Major: 2 or 3, Minor: 0 })
+        {
+            failures.Add($"{client}: WarmUpVersion ({options.WarmUpVersion?.ToString() ?? "null"}) must be 1.1, 2.0 or 3.0.");
+        }
+
         if (options.WarmUpPath is null || !Uri.TryCreate(options.WarmUpPath, UriKind.Relative, out _))
         {
             failures.Add($"{client}: WarmUpPath '{options.WarmUpPath}' is not a relative path.");
