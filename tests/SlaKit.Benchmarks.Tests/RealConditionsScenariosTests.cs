@@ -35,6 +35,38 @@ public class RealConditionsScenariosTests
         Assert.Contains("- slakit: 110.0 ms = 1.10× (100.0 ms)", report, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Grpc_targets_are_judged_against_the_secondary_called_directly()
+    {
+        string report = GrpcScenario.Markdown(
+        [
+            new("black-hole", "SlaKit", 200, 200, 112, 1.10, 2.0, 112, 1, ""),
+            new("black-hole", "secondary direct", 200, 200, 1.5, 1.00, 1.8, 3, 0, ""),
+            new("unavailable", "SlaKit", 200, 199, 4, 1.30, 2.0, 9, 2, "1 Unavailable"),
+            new("unavailable", "secondary direct", 200, 200, 1.5, 1.00, 1.8, 3, 0, ""),
+        ], healthy: 20, calls: 200, pauseMs: 20, smoke: false);
+
+        Assert.Contains("| black-hole | SlaKit | 200/200 | 112.0 | 1.10 | 2.00 | 112.0 | 1 | – |", report, StringComparison.Ordinal);
+        Assert.Contains("- met: black-hole: SlaKit's first call took 112.0 ms (target ≤ 250 ms)", report, StringComparison.Ordinal);
+        Assert.Contains("- met: black-hole: SlaKit's p50 is 1.10× the secondary's called directly (target ≤ 1.2×)", report, StringComparison.Ordinal);
+        Assert.Contains("- **not met**: unavailable: SlaKit's p50 is 1.30×", report, StringComparison.Ordinal);
+        Assert.Contains("- **not met**: unavailable: 1 SlaKit calls failed (target 0)", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("unavailable: SlaKit's first call", report, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--calls", "0")]
+    [InlineData("--pause", "x")]
+    [InlineData("--sideways")]
+    public async Task Grpc_refuses_bad_arguments_with_a_message(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(2, await GrpcScenario.RunAsync(args, output, error));
+        Assert.Contains(args[0], error.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--requests", "0")]
     [InlineData("--delay", "x")]

@@ -69,7 +69,7 @@ internal static class HarnessClients
     /// A socket handler that connects to <paramref name="proxy"/> whenever a request is for the primary's host and port,
     /// so the URI (and the TLS host name) stay the primary's while the bytes pass the proxy.
     /// </summary>
-    private static SocketsHttpHandler SocketHandler(Uri primary, IPEndPoint? proxy, string? trustedThumbprint) => new()
+    internal static SocketsHttpHandler SocketHandler(Uri primary, IPEndPoint? proxy, string? trustedThumbprint) => new()
     {
         AllowAutoRedirect = false,
         SslOptions = new SslClientAuthenticationOptions

@@ -40,21 +40,34 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     private async Task<HttpResponseMessage> SendWithContentAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         GrpcCall call = GrpcMethod.Classify(request, _client.Options.IdempotentMethods, _client.Options.StreamingMethods);
+        RegionPlan? planned = null;
         if (call == GrpcCall.DeclaredIdempotent)
         {
-            // A gRPC call's body has no length until it is serialized. The call will be serialized anyway; doing it once
-            // here gives it a length, so that copies can go to other regions, and marks the call safe to repeat.
-            await request.Content!.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-            request.Options.Set(RegionFailoverRequestOptions.Idempotent, true);
+            // Planned first: with one region to try and no trial, the call has nowhere else to go and needs no copy.
+            planned = _client.Plan(allowTrial: true);
+            if (planned.Order.Count > 1 || planned.IsTrial)
+            {
+                // A gRPC call's body has no length until it is serialized. The call will be serialized anyway; doing it
+                // once here gives it a length, so that copies can go to other regions, and marks the call safe to repeat.
+                await request.Content!.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                request.Options.Set(RegionFailoverRequestOptions.Idempotent, true);
+            }
         }
 
         // A stream's body is written while the call runs: it is never read ahead (its length is unknown in any case).
         ReplayableContent content = call == GrpcCall.Streaming
             ? ReplayableContent.OneShot(request.Content!)
             : await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
+        if (planned is { IsTrial: true } && !content.CanReplay)
+        {
+            // A trial is always hedged, and this body is too large to copy: no trial for this call.
+            planned.Order[0].EndTrial();
+            planned = _client.Plan(allowTrial: false);
+        }
+
         try
         {
-            return await SendPlanned(request, content, call, cancellationToken).ConfigureAwait(false);
+            return await SendPlanned(request, content, call, cancellationToken, planned).ConfigureAwait(false);
         }
         catch (RegionFailoverException exception) when (call != GrpcCall.None)
         {
@@ -65,11 +78,13 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     }
 
     /// <summary>
-    /// Plans the request and makes its first attempt. When that attempt has already succeeded by the time it returns
-    /// (an in-memory or cached handler below), the answer goes back at once: no total-timeout timer, no hedging timer,
-    /// no per-request allocation beyond the caller's own. Anything else continues in <see cref="ContinueAsync"/>.
+    /// Plans the request (unless <paramref name="planned"/> already is its plan) and makes its first attempt. When that
+    /// attempt has already succeeded by the time it returns (an in-memory or cached handler below), the answer goes back
+    /// at once: no total-timeout timer, no hedging timer, no per-request allocation beyond the caller's own. Anything
+    /// else continues in <see cref="ContinueAsync"/>.
     /// </summary>
-    private Task<HttpResponseMessage> SendPlanned(HttpRequestMessage request, ReplayableContent? content, GrpcCall call, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendPlanned(
+        HttpRequestMessage request, ReplayableContent? content, GrpcCall call, CancellationToken cancellationToken, RegionPlan? planned = null)
     {
         RegionFailoverOptions options = _client.Options;
         bool stream = call == GrpcCall.Streaming;
@@ -77,7 +92,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         TimeProvider time = _client.Time;
         DateTimeOffset now = time.GetUtcNow();
         long started = time.GetTimestamp();
-        RegionPlan plan = _client.Plan(now, allowTrial: replayable);
+        RegionPlan plan = planned ?? _client.Plan(now, allowTrial: replayable);
 
         // A trial is always hedged, whatever the hedging mode: the caller must never wait on a region that was down.
         bool hedged = replayable && (plan.IsTrial || (options.Hedging != HedgingMode.Off && plan.Order.Count > 1));
@@ -92,7 +107,8 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         run.Untimed = stream;
 
         // A unary gRPC call that may move on is judged by its whole answer: a failing status may come in the trailers.
-        run.ReadsWholeReply = replayable && call != GrpcCall.None;
+        // With one region to try there is nowhere to move on to, and the answer streams to the caller as it comes.
+        run.ReadsWholeReply = replayable && call != GrpcCall.None && (plan.Order.Count > 1 || plan.IsTrial);
         if (oneAttempt)
         {
             run.StartAttemptTimeout(options.AttemptTimeout);
