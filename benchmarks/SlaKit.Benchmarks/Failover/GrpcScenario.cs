@@ -4,7 +4,6 @@ using System.Net;
 using System.Text;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using SlaKit.Grpc;
 using SlaKit.Regions;
 
@@ -208,11 +207,7 @@ internal static class GrpcScenario
         switch (kind)
         {
             case HarnessClient.StandardHedging:
-                builder.AddStandardHedgingHandler(routing => routing.ConfigureOrderedGroups(groups =>
-                {
-                    groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = primary } } });
-                    groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = secondary } } });
-                }));
+                HarnessClients.AddStandardHedging(builder, primary, secondary);
                 break;
             case HarnessClient.SlaKit:
                 builder.AddRegionFailover(options =>

@@ -46,11 +46,7 @@ internal static class HarnessClients
                 builder.AddStandardResilienceHandler();
                 break;
             case HarnessClient.StandardHedging:
-                builder.AddStandardHedgingHandler(routing => routing.ConfigureOrderedGroups(groups =>
-                {
-                    groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = primary } } });
-                    groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = secondary } } });
-                }));
+                AddStandardHedging(builder, primary, secondary);
                 break;
             case HarnessClient.SlaKit:
                 builder.AddRegionFailover(options =>
@@ -61,6 +57,14 @@ internal static class HarnessClients
                 break;
         }
     }
+
+    /// <summary>.NET's standard hedging handler over two ordered endpoint groups, the primary's first: the harness's peer.</summary>
+    public static void AddStandardHedging(IHttpClientBuilder builder, Uri primary, Uri secondary) =>
+        builder.AddStandardHedgingHandler(routing => routing.ConfigureOrderedGroups(groups =>
+        {
+            groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = primary } } });
+            groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = secondary } } });
+        }));
 
     /// <summary>The client of a container built by <see cref="Build"/>.</summary>
     public static HttpClient Client(IServiceProvider services) => services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);

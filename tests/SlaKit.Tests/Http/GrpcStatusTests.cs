@@ -69,7 +69,7 @@ public sealed class GrpcStatusTests
     [Fact]
     public async Task An_answer_read_whole_is_judged_by_the_status_in_its_trailers_and_keeps_its_body_and_content_headers()
     {
-        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([0, 0, 0, 0, 1, 42]) };
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Version = HttpVersion.Version20, Content = new ByteArrayContent([0, 0, 0, 0, 1, 42]) };
         response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         response.TrailingHeaders.TryAddWithoutValidation("grpc-status", "14");
         response.TrailingHeaders.TryAddWithoutValidation("grpc-retry-pushback-ms", "250");

@@ -106,8 +106,12 @@ internal static class GrpcStatus
     }
 
     /// <summary>Where an answer's status is: its trailers once <see cref="ReadWholeAsync"/> has read it, else its headers.</summary>
+    /// <remarks>
+    /// Only an HTTP/2 or HTTP/3 answer can be gRPC's, and only its content is looked at: the getter of an answer with no
+    /// content makes an empty one, which every plain HTTP/1.1 answer would otherwise pay for.
+    /// </remarks>
     private static System.Net.Http.Headers.HttpResponseHeaders StatusHeaders(HttpResponseMessage response) =>
-        response.Content is WholeReply ? response.TrailingHeaders : response.Headers;
+        response.Version.Major >= 2 && response.Content is WholeReply ? response.TrailingHeaders : response.Headers;
 
     /// <summary>A gRPC reply read whole by <see cref="ReadWholeAsync"/>: its status is in the response's trailers.</summary>
     private sealed class WholeReply(byte[] body) : ByteArrayContent(body);
