@@ -5,14 +5,14 @@ namespace SlaKit.Sip;
 /// Timer E retransmits the request at T1, doubling up to T2; Timer F ends it after 64·T1 without a final response;
 /// Timer K keeps it for T4 after the final response to absorb retransmitted responses. Over TCP, E and K are not used.
 /// </summary>
-internal sealed class NonInviteClientTransaction
+internal sealed class NonInviteClientTransaction : IClientTransaction
 {
     private readonly Lock _gate = new();
     private readonly ReadOnlyMemory<byte> _request;
     private readonly SipConnection _connection;
     private readonly SipTimerSettings _timers;
     private readonly TimeProvider _time;
-    private readonly Action<NonInviteClientTransaction> _terminated;
+    private readonly Action<IClientTransaction> _terminated;
     private readonly TaskCompletionSource<SipTransactionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _timerE;
     private ITimer? _timerF;
@@ -21,7 +21,7 @@ internal sealed class NonInviteClientTransaction
     private long _startedAt;
     private int _retransmissions;
 
-    public NonInviteClientTransaction(string key, ReadOnlyMemory<byte> request, SipConnection connection, SipTimerSettings timers, TimeProvider time, Action<NonInviteClientTransaction> terminated)
+    public NonInviteClientTransaction(string key, ReadOnlyMemory<byte> request, SipConnection connection, SipTimerSettings timers, TimeProvider time, Action<IClientTransaction> terminated)
     {
         Key = key;
         _request = request;
@@ -41,7 +41,7 @@ internal sealed class NonInviteClientTransaction
         Terminated,
     }
 
-    /// <summary>The branch and method that responses are matched by (RFC 3261 §17.1.3).</summary>
+    /// <inheritdoc/>
     public string Key { get; }
 
     public TransactionState State { get; private set; }
@@ -72,7 +72,7 @@ internal sealed class NonInviteClientTransaction
         _ = TransmitAsync();
     }
 
-    /// <summary>A response whose branch and method match this transaction arrived.</summary>
+    /// <inheritdoc/>
     public void OnResponse(SipResponse response)
     {
         SipTransactionResult result;
@@ -115,7 +115,7 @@ internal sealed class NonInviteClientTransaction
         }
     }
 
-    /// <summary>The transport failed (RFC 3261 §17.1.4).</summary>
+    /// <inheritdoc/>
     public void OnTransportError(SipTransportException error)
     {
         SipTransactionResult result;
@@ -135,7 +135,7 @@ internal sealed class NonInviteClientTransaction
         _terminated(this);
     }
 
-    /// <summary>The user no longer waits: the transaction ends without a result.</summary>
+    /// <inheritdoc/>
     public void Abandon(CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -7,8 +7,22 @@ namespace SlaKit.Sip;
 internal sealed record SipTimerSettings(TimeSpan T1, TimeSpan T2, TimeSpan T4)
 {
     /// <summary>T1 = 500 ms, T2 = 4 s, T4 = 5 s.</summary>
+    private static readonly TimeSpan MinimumTimerD = TimeSpan.FromSeconds(32);
+
     public static readonly SipTimerSettings Default = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5));
 
     /// <summary>Timer F, the non-INVITE transaction timeout: 64·T1 (RFC 3261 §17.1.2.2), 32 s by default.</summary>
     public TimeSpan TimerF => T1 * 64;
+
+    /// <summary>Timer B, the INVITE transaction timeout: 64·T1 (RFC 3261 §17.1.1.2), 32 s by default.</summary>
+    public TimeSpan TimerB => T1 * 64;
+
+    /// <summary>
+    /// Timer D, how long an INVITE transaction absorbs retransmitted non-2xx finals over UDP: at least 32 s (RFC 3261
+    /// §17.1.1.2), and at least 64·T1, as long as a server with the same T1 may retransmit them.
+    /// </summary>
+    public TimeSpan TimerD => TimerB > MinimumTimerD ? TimerB : MinimumTimerD;
+
+    /// <summary>Timer M, how long an INVITE transaction passes retransmitted 2xx up after the first: 64·T1 (RFC 6026 §8.4).</summary>
+    public TimeSpan TimerM => T1 * 64;
 }

@@ -5,22 +5,23 @@ namespace SlaKit.Sip;
 
 /// <summary>
 /// The client transactions running over one connection: it stamps each request with a Via carrying a new branch,
-/// runs a <see cref="NonInviteClientTransaction"/> for it, and hands each response to the transaction whose branch
-/// and CSeq method it carries (RFC 3261 §17.1.3). Responses that match none are dropped (§18.1.2).
+/// runs a <see cref="NonInviteClientTransaction"/> or an <see cref="InviteClientTransaction"/> for it, and hands each
+/// response to the transaction whose branch and CSeq method it carries (RFC 3261 §17.1.3). Responses that match none
+/// are dropped (§18.1.2).
 /// </summary>
 internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, NonInviteClientTransaction> _transactions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IClientTransaction> _transactions = new(StringComparer.Ordinal);
     private readonly SipTimerSettings _timers;
     private readonly TimeProvider _time;
-    private readonly Action<NonInviteClientTransaction> _terminated;
+    private readonly Action<IClientTransaction> _terminated;
 
     public SipTransactionLayer(SipConnection connection, SipTimerSettings timers, TimeProvider time)
     {
         Connection = connection;
         _timers = timers;
         _time = time;
-        _terminated = t => _transactions.TryRemove(new KeyValuePair<string, NonInviteClientTransaction>(t.Key, t));
+        _terminated = t => _transactions.TryRemove(new KeyValuePair<string, IClientTransaction>(t.Key, t));
         connection.Sink = this;
     }
 
@@ -42,6 +43,40 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             throw new ArgumentException($"{request.Method} needs an INVITE transaction; only non-INVITE requests are supported.", nameof(request));
         }
 
+        return await RunAsync(request, nameof(request), passUp: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs one INVITE client transaction for <paramref name="invite"/>, which is left unchanged: the copy sent carries a
+    /// new topmost Via with a new branch. The result is the first final response (a non-2xx already ACKed), a timeout
+    /// (Timer B) or a transport error.
+    /// </summary>
+    /// <param name="invite">The INVITE.</param>
+    /// <param name="passUp">Given each provisional response, and each 2xx retransmitted after the first (to be ACKed again).</param>
+    /// <param name="cancellationToken">Abandons the transaction: nothing more is sent or passed up. A CANCEL is the caller's to send.</param>
+    /// <exception cref="ArgumentException">The request is not an INVITE, or is too large to send.</exception>
+    /// <exception cref="OperationCanceledException">The caller stopped waiting; the transaction is abandoned.</exception>
+    public async Task<SipTransactionResult> InviteAsync(SipRequest invite, Action<SipResponse> passUp, CancellationToken cancellationToken)
+    {
+        if (invite.Method != "INVITE")
+        {
+            throw new ArgumentException($"{invite.Method} is not an INVITE; send it with SendAsync.", nameof(invite));
+        }
+
+        // What the ACK for a non-2xx final is built from (RFC 3261 §17.1.1.3).
+        SipHeaders headers = invite.Headers;
+        if (!headers.Contains(SipHeaderNames.From) || !headers.Contains(SipHeaderNames.To) || !headers.Contains(SipHeaderNames.CallId) ||
+            !headers.TryGetValue(SipHeaderNames.CSeq, out string? cseq) || !SipHeaderValues.TryParseCSeq(cseq, out _, out string method) || method != "INVITE")
+        {
+            throw new ArgumentException("An INVITE needs From, To, Call-ID and a CSeq naming INVITE.", nameof(invite));
+        }
+
+        return await RunAsync(invite, nameof(invite), passUp, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stamps a copy of <paramref name="request"/> with our Via and runs its transaction: INVITE when <paramref name="passUp"/> is given.</summary>
+    private async Task<SipTransactionResult> RunAsync(SipRequest request, string paramName, Action<SipResponse>? passUp, CancellationToken cancellationToken)
+    {
         long opening = _time.GetTimestamp();
         EndPoint local;
         try
@@ -61,15 +96,27 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         byte[] bytes = copy.ToBytes();
         if (bytes.Length > SipMessage.MaxMessageSize)
         {
-            throw new ArgumentException($"The request is {bytes.Length} bytes; at most {SipMessage.MaxMessageSize} can be sent.", nameof(request));
+            throw new ArgumentException($"The request is {bytes.Length} bytes; at most {SipMessage.MaxMessageSize} can be sent.", paramName);
         }
 
-        var transaction = new NonInviteClientTransaction(Key(branch, request.Method), bytes, Connection, _timers, _time, _terminated);
+        string key = Key(branch, request.Method);
+        if (passUp is null)
+        {
+            var transaction = new NonInviteClientTransaction(key, bytes, Connection, _timers, _time, _terminated);
+            return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
+        }
+
+        var invite = new InviteClientTransaction(key, copy, bytes, Connection, _timers, _time, _terminated, passUp);
+        return await RunAsync(invite, invite.Start, invite.Completion, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SipTransactionResult> RunAsync(IClientTransaction transaction, Action start, Task<SipTransactionResult> completion, CancellationToken cancellationToken)
+    {
         _transactions[transaction.Key] = transaction;
         using CancellationTokenRegistration registration = cancellationToken.Register(
-            static (state, token) => ((NonInviteClientTransaction)state!).Abandon(token), transaction);
-        transaction.Start();
-        return await transaction.Completion.ConfigureAwait(false);
+            static (state, token) => ((IClientTransaction)state!).Abandon(token), transaction);
+        start();
+        return await completion.ConfigureAwait(false);
     }
 
     public void OnResponse(SipResponse response)
@@ -82,7 +129,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             return;
         }
 
-        if (_transactions.TryGetValue(Key(branch, method), out NonInviteClientTransaction? transaction))
+        if (_transactions.TryGetValue(Key(branch, method), out IClientTransaction? transaction))
         {
             transaction.OnResponse(response);
         }
@@ -90,7 +137,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 
     public void OnTransportError(SipTransportException error)
     {
-        foreach (NonInviteClientTransaction transaction in _transactions.Values)
+        foreach (IClientTransaction transaction in _transactions.Values)
         {
             transaction.OnTransportError(error);
         }
@@ -98,7 +145,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (NonInviteClientTransaction transaction in _transactions.Values)
+        foreach (IClientTransaction transaction in _transactions.Values)
         {
             transaction.Abandon(CancellationToken.None);
         }

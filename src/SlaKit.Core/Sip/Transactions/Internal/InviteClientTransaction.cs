@@ -1,0 +1,314 @@
+namespace SlaKit.Sip;
+
+/// <summary>
+/// The INVITE client transaction of RFC 3261 §17.1.1, with the Accepted state RFC 6026 §7.2 adds: Calling → Proceeding →
+/// Completed (a 300–699, ACKed here) or Accepted (a 2xx, ACKed end to end by the transaction's user) → Terminated.
+/// Over UDP, Timer A retransmits the INVITE at T1, doubling, until a response arrives; Timer B ends it after 64·T1 with
+/// no final response; Timer D (32 s) absorbs retransmitted non-2xx finals, each ACKed again; Timer M (64·T1) passes
+/// retransmitted 2xx up. Over TCP, A is not used and D is zero.
+/// </summary>
+internal sealed class InviteClientTransaction : IClientTransaction
+{
+    private readonly Lock _gate = new();
+    private readonly SipRequest _invite;
+    private readonly ReadOnlyMemory<byte> _bytes;
+    private readonly SipConnection _connection;
+    private readonly SipTimerSettings _timers;
+    private readonly TimeProvider _time;
+    private readonly Action<IClientTransaction> _terminated;
+    private readonly Action<SipResponse> _passUp;
+    private readonly TaskCompletionSource<SipTransactionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITimer? _timerA;
+    private ITimer? _timerB;
+    private ITimer? _timerEnd;
+    private TimeSpan _intervalA;
+    private long _startedAt;
+    private int _retransmissions;
+    private byte[]? _ack;
+
+    /// <param name="key">The branch and method that responses are matched by.</param>
+    /// <param name="invite">The INVITE as sent, our Via on top: the ACK for a non-2xx final is built from it (§17.1.1.3).</param>
+    /// <param name="bytes">The INVITE's wire form.</param>
+    /// <param name="connection">Where it goes.</param>
+    /// <param name="timers">T1, T2, T4.</param>
+    /// <param name="time">The clock the timers run on.</param>
+    /// <param name="terminated">Told once, when the transaction ends.</param>
+    /// <param name="passUp">
+    /// Given every response the transaction user must see besides the first final: provisionals, and 2xx retransmitted
+    /// in Accepted (each to be ACKed again, §13.2.2.4). Called outside the transaction's lock.
+    /// </param>
+    public InviteClientTransaction(
+        string key, SipRequest invite, ReadOnlyMemory<byte> bytes, SipConnection connection, SipTimerSettings timers, TimeProvider time,
+        Action<IClientTransaction> terminated, Action<SipResponse> passUp)
+    {
+        Key = key;
+        _invite = invite;
+        _bytes = bytes;
+        _connection = connection;
+        _timers = timers;
+        _time = time;
+        _terminated = terminated;
+        _passUp = passUp;
+    }
+
+    /// <summary>The states of RFC 3261 Figure 5, with RFC 6026's Accepted.</summary>
+    public enum TransactionState
+    {
+        Created,
+        Calling,
+        Proceeding,
+        Completed,
+        Accepted,
+        Terminated,
+    }
+
+    /// <inheritdoc/>
+    public string Key { get; }
+
+    public TransactionState State { get; private set; }
+
+    /// <summary>Completes with the first final response, a timeout or a transport error; cancelled when abandoned before one.</summary>
+    public Task<SipTransactionResult> Completion => _completion.Task;
+
+    /// <summary>Sends the INVITE and starts Timer B, and Timer A on an unreliable transport.</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (State != TransactionState.Created)
+            {
+                return;
+            }
+
+            State = TransactionState.Calling;
+            _startedAt = _time.GetTimestamp();
+            _timerB = _time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerB(), this, _timers.TimerB, Timeout.InfiniteTimeSpan);
+            if (!_connection.IsReliable)
+            {
+                _intervalA = _timers.T1;
+                _timerA = _time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerA(), this, _intervalA, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        _ = TransmitAsync(_bytes);
+    }
+
+    /// <inheritdoc/>
+    public void OnResponse(SipResponse response)
+    {
+        SipTransactionResult? result = null;
+        bool passUp = false;
+        byte[]? ack = null;
+        bool terminated = false;
+        lock (_gate)
+        {
+            switch (State)
+            {
+                case TransactionState.Calling or TransactionState.Proceeding when response.StatusCode < 200:
+                    // §17.1.1.2: a provisional stops the retransmissions; the user sees every one.
+                    State = TransactionState.Proceeding;
+                    _timerA?.Dispose();
+                    _timerA = null;
+                    passUp = true;
+                    break;
+                case TransactionState.Calling or TransactionState.Proceeding when response.StatusCode < 300:
+                    // RFC 6026 §7.2: a 2xx goes up and the transaction waits in Accepted for 64·T1, passing up any
+                    // retransmission of it; the ACK is the user's (§13.2.2.4).
+                    result = Final(response);
+                    State = TransactionState.Accepted;
+                    _timerEnd = _time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerEnd(), this, _timers.TimerM, Timeout.InfiniteTimeSpan);
+                    break;
+                case TransactionState.Calling or TransactionState.Proceeding:
+                    // §17.1.1.2: a 300–699 is ACKed by the transaction, goes up, and Timer D absorbs its retransmissions.
+                    result = Final(response);
+                    _ack = ack = Ack(response);
+                    if (_connection.IsReliable)
+                    {
+                        State = TransactionState.Terminated;
+                        terminated = true;
+                    }
+                    else
+                    {
+                        State = TransactionState.Completed;
+                        _timerEnd = _time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerEnd(), this, _timers.TimerD, Timeout.InfiniteTimeSpan);
+                    }
+
+                    break;
+                case TransactionState.Completed when response.StatusCode >= 300:
+                    // A retransmitted final: ACKed again, not passed up.
+                    ack = _ack;
+                    break;
+                case TransactionState.Accepted when response.StatusCode is >= 200 and < 300:
+                    passUp = true;
+                    break;
+                default:
+                    return;
+            }
+        }
+
+        if (ack is not null)
+        {
+            _ = TransmitAsync(ack);
+        }
+
+        if (result is { } final)
+        {
+            _completion.TrySetResult(final);
+        }
+
+        if (passUp)
+        {
+            _passUp(response);
+        }
+
+        if (terminated)
+        {
+            _terminated(this);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnTransportError(SipTransportException error)
+    {
+        SipTransactionResult result;
+        lock (_gate)
+        {
+            if (State is not (TransactionState.Calling or TransactionState.Proceeding))
+            {
+                return;
+            }
+
+            State = TransactionState.Terminated;
+            DisposeTimers();
+            result = new SipTransactionResult(SipTransactionOutcome.TransportError, null, error, _time.GetElapsedTime(_startedAt), _retransmissions);
+        }
+
+        _completion.TrySetResult(result);
+        _terminated(this);
+    }
+
+    /// <inheritdoc/>
+    public void Abandon(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (State == TransactionState.Terminated)
+            {
+                return;
+            }
+
+            State = TransactionState.Terminated;
+            DisposeTimers();
+        }
+
+        _completion.TrySetCanceled(cancellationToken);
+        _terminated(this);
+    }
+
+    /// <summary>The result for the first final response; the timers of Calling and Proceeding stop. Called under the lock.</summary>
+    private SipTransactionResult Final(SipResponse response)
+    {
+        _timerA?.Dispose();
+        _timerB?.Dispose();
+        _timerA = _timerB = null;
+        return new SipTransactionResult(SipTransactionOutcome.Response, response, null, _time.GetElapsedTime(_startedAt), _retransmissions);
+    }
+
+    /// <summary>
+    /// The ACK for a non-2xx final, RFC 3261 §17.1.1.3: the INVITE's Request-URI, Call-ID, From, top Via (so the same
+    /// branch), Route set and Max-Forwards; the response's To, with its tag; the INVITE's CSeq number with method ACK.
+    /// </summary>
+    private byte[] Ack(SipResponse response)
+    {
+        var ack = new SipRequest("ACK", _invite.RequestUri);
+        SipHeaders headers = _invite.Headers;
+        ack.Headers.Add(SipHeaderNames.Via, headers.GetValues(SipHeaderNames.Via)[0]);
+        foreach (string route in headers.GetValues(SipHeaderNames.Route))
+        {
+            ack.Headers.Add(SipHeaderNames.Route, route);
+        }
+
+        ack.Headers.Add(SipHeaderNames.MaxForwards, headers[SipHeaderNames.MaxForwards] ?? "70");
+        ack.Headers.Add(SipHeaderNames.From, headers[SipHeaderNames.From]!);
+        ack.Headers.Add(SipHeaderNames.To, response.Headers[SipHeaderNames.To] ?? headers[SipHeaderNames.To]!);
+        ack.Headers.Add(SipHeaderNames.CallId, headers[SipHeaderNames.CallId]!);
+        // The layer took only an INVITE whose CSeq parses.
+        long number = SipHeaderValues.TryParseCSeq(headers[SipHeaderNames.CSeq]!, out long parsed, out _) ? parsed : 0;
+        ack.Headers.Add(SipHeaderNames.CSeq, $"{number} ACK");
+        return ack.ToBytes();
+    }
+
+    private void OnTimerA()
+    {
+        lock (_gate)
+        {
+            if (State != TransactionState.Calling)
+            {
+                return;
+            }
+
+            // §17.1.1.2: A doubles each time, with no cap (unlike Timer E), until B ends the transaction.
+            _intervalA *= 2;
+            _retransmissions++;
+            _timerA?.Change(_intervalA, Timeout.InfiniteTimeSpan);
+        }
+
+        _ = TransmitAsync(_bytes);
+    }
+
+    private void OnTimerB()
+    {
+        SipTransactionResult result;
+        lock (_gate)
+        {
+            if (State is not (TransactionState.Calling or TransactionState.Proceeding))
+            {
+                return;
+            }
+
+            State = TransactionState.Terminated;
+            DisposeTimers();
+            result = new SipTransactionResult(SipTransactionOutcome.Timeout, null, null, _time.GetElapsedTime(_startedAt), _retransmissions);
+        }
+
+        _completion.TrySetResult(result);
+        _terminated(this);
+    }
+
+    /// <summary>Timer D in Completed, Timer M in Accepted: the transaction ends.</summary>
+    private void OnTimerEnd()
+    {
+        lock (_gate)
+        {
+            if (State is not (TransactionState.Completed or TransactionState.Accepted))
+            {
+                return;
+            }
+
+            State = TransactionState.Terminated;
+            DisposeTimers();
+        }
+
+        _terminated(this);
+    }
+
+    private async Task TransmitAsync(ReadOnlyMemory<byte> message)
+    {
+        try
+        {
+            await _connection.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SipTransportException e)
+        {
+            OnTransportError(e);
+        }
+    }
+
+    private void DisposeTimers()
+    {
+        _timerA?.Dispose();
+        _timerB?.Dispose();
+        _timerEnd?.Dispose();
+        _timerA = _timerB = _timerEnd = null;
+    }
+}

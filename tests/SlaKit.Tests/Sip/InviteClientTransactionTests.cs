@@ -1,0 +1,213 @@
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Sip;
+using static SlaKit.Tests.Sip.SipTestMessages;
+
+namespace SlaKit.Tests.Sip;
+
+/// <summary>RFC 3261 §17.1.1, with RFC 6026's Accepted state, on a fake clock, through the transaction layer.</summary>
+public sealed class InviteClientTransactionTests : IAsyncDisposable
+{
+    private static readonly SipTarget Server = new("10.0.0.9");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
+    private readonly List<SipResponse> _passedUp = [];
+    private InMemorySipConnection _connection = new(Server);
+    private SipTransactionLayer? _layer;
+
+    private SipTransactionLayer Layer => _layer ??= new SipTransactionLayer(_connection, SipTimerSettings.Default, _time);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_layer is not null)
+        {
+            await _layer.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Over_udp_timer_a_doubles_from_t1_without_a_cap_and_timer_b_ends_it_after_64_t1()
+    {
+        Task<SipTransactionResult> pending = Invite();
+        var sentAt = new List<double>();
+        int seen = 0;
+        for (int step = 0; step <= 330; step++)
+        {
+            if (_connection.Sent.Count > seen)
+            {
+                seen = _connection.Sent.Count;
+                sentAt.Add(step / 10.0);
+            }
+
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // T1, 2·T1, 4·T1, ... (16 s and no T2 cap, unlike Timer E) until Timer B at 64·T1 = 32 s.
+        Assert.Equal([0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5], sentAt);
+        SipTransactionResult result = await pending;
+        Assert.Equal(SipTransactionOutcome.Timeout, result.Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(32), result.Elapsed);
+        Assert.Equal(6, result.Retransmissions);
+        Assert.All(_connection.Sent, r => Assert.Equal("INVITE", r.Method));
+        Assert.Equal(0, Layer.ActiveTransactions);
+    }
+
+    [Fact]
+    public async Task A_provisional_stops_the_retransmissions_and_goes_up_and_timer_b_still_bounds_the_wait()
+    {
+        Task<SipTransactionResult> pending = Invite();
+        _connection.Receive(ResponseTo(_connection.Sent[0], 180, "Ringing"));
+
+        _time.Advance(TimeSpan.FromSeconds(31.9));
+        Assert.Single(_connection.Sent);
+        Assert.Equal([180], _passedUp.Select(static r => r.StatusCode));
+        Assert.False(pending.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.Equal(SipTransactionOutcome.Timeout, (await pending).Outcome);
+    }
+
+    [Fact]
+    public async Task A_non_2xx_final_is_acked_by_the_transaction_with_the_same_branch_and_the_tagged_to()
+    {
+        Task<SipTransactionResult> pending = Invite(route: "<sip:edge.carrier.example;lr>");
+        SipRequest invite = _connection.Sent[0];
+        SipResponse busy = ResponseTo(invite, 486, "Busy Here");
+        _connection.Receive(busy);
+
+        SipTransactionResult result = await pending;
+        Assert.Equal(486, result.Response!.StatusCode);
+        SipRequest ack = Assert.Single(_connection.Sent, static r => r.Method == "ACK");
+        Assert.Equal(invite.RequestUri, ack.RequestUri);
+        Assert.Equal(Branch(invite), Branch(ack));
+        Assert.Equal(invite.Headers["Via"], ack.Headers["Via"]);
+        Assert.Single(ack.Headers.GetValues("Via"));
+        Assert.Equal("<sip:10.0.0.9:5060>;tag=uas1", ack.Headers["To"]);
+        Assert.Equal(invite.Headers["From"], ack.Headers["From"]);
+        Assert.Equal(invite.Headers["Call-ID"], ack.Headers["Call-ID"]);
+        Assert.Equal("7 ACK", ack.Headers["CSeq"]);
+        Assert.Equal("<sip:edge.carrier.example;lr>", ack.Headers["Route"]);
+        Assert.Empty(_passedUp);
+    }
+
+    [Fact]
+    public async Task Over_udp_a_retransmitted_non_2xx_is_acked_again_and_absorbed_until_timer_d()
+    {
+        Task<SipTransactionResult> pending = Invite();
+        SipResponse busy = ResponseTo(_connection.Sent[0], 486, "Busy Here");
+        _connection.Receive(busy);
+        await pending;
+
+        _connection.Receive(busy);
+        _time.Advance(TimeSpan.FromSeconds(31.9));
+
+        Assert.Equal(2, _connection.Sent.Count(static r => r.Method == "ACK"));
+        Assert.Empty(_passedUp);
+        Assert.Equal(1, Layer.ActiveTransactions);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(0, Layer.ActiveTransactions);
+
+        // Terminated: a late retransmission finds no transaction, and nothing is sent.
+        _connection.Receive(busy);
+        Assert.Equal(2, _connection.Sent.Count(static r => r.Method == "ACK"));
+    }
+
+    [Fact]
+    public async Task Over_tcp_nothing_is_retransmitted_and_a_non_2xx_ends_the_transaction_once_acked()
+    {
+        _connection = new InMemorySipConnection(Server, reliable: true);
+        Task<SipTransactionResult> pending = Invite();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Single(_connection.Sent);
+
+        _connection.Receive(ResponseTo(_connection.Sent[0], 503, "Service Unavailable"));
+
+        Assert.Equal(503, (await pending).Response!.StatusCode);
+        Assert.Single(_connection.Sent, static r => r.Method == "ACK");
+        Assert.Equal(0, Layer.ActiveTransactions);
+    }
+
+    [Fact]
+    public async Task A_2xx_goes_up_unacked_and_its_retransmissions_go_up_too_until_timer_m()
+    {
+        Task<SipTransactionResult> pending = Invite();
+        SipResponse ok = ResponseTo(_connection.Sent[0], 200, "OK");
+        _connection.Receive(ResponseTo(_connection.Sent[0], 100, "Trying"));
+        _connection.Receive(ok);
+
+        SipTransactionResult result = await pending;
+        _connection.Receive(ok);
+        _connection.Receive(ResponseTo(_connection.Sent[0], 486, "Busy Here"));
+
+        // The ACK for a 2xx is the user's, end to end (RFC 3261 §13.2.2.4): the transaction sends none, and passes every
+        // retransmitted 2xx up for the user to ACK again; anything else in Accepted is dropped.
+        Assert.Equal(200, result.Response!.StatusCode);
+        Assert.DoesNotContain(_connection.Sent, static r => r.Method == "ACK");
+        Assert.Equal([100, 200], _passedUp.Select(static r => r.StatusCode));
+        _time.Advance(TimeSpan.FromSeconds(31.9));
+        Assert.Equal(1, Layer.ActiveTransactions);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(0, Layer.ActiveTransactions);
+    }
+
+    [Fact]
+    public async Task A_transport_error_before_a_final_ends_it_with_the_error()
+    {
+        Task<SipTransactionResult> pending = Invite();
+        _connection.BreakTransport("connection reset");
+
+        SipTransactionResult result = await pending;
+        Assert.Equal(SipTransactionOutcome.TransportError, result.Outcome);
+        Assert.Equal("connection reset", result.Error!.Message);
+        Assert.Equal(0, Layer.ActiveTransactions);
+    }
+
+    [Fact]
+    public async Task A_caller_who_stops_waiting_abandons_it_and_nothing_more_is_sent()
+    {
+        using var stop = new CancellationTokenSource();
+        Task<SipTransactionResult> pending = Layer.InviteAsync(InviteRequest(), _passedUp.Add, stop.Token);
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Single(_connection.Sent);
+        Assert.Equal(0, Layer.ActiveTransactions);
+    }
+
+    [Fact]
+    public async Task Only_an_invite_takes_the_invite_transaction_and_only_other_requests_the_other()
+    {
+        var options = new SipRequest("OPTIONS", "sip:10.0.0.9:5060");
+        SipRequest noCSeq = InviteRequest();
+        noCSeq.Headers.Remove("CSeq");
+
+        var invite = await Assert.ThrowsAsync<ArgumentException>(() => Layer.InviteAsync(options, _passedUp.Add, Ct));
+        var incomplete = await Assert.ThrowsAsync<ArgumentException>(() => Layer.InviteAsync(noCSeq, _passedUp.Add, Ct));
+        var send = await Assert.ThrowsAsync<ArgumentException>(() => Layer.SendAsync(InviteRequest(), Ct));
+
+        Assert.Equal("invite", invite.ParamName);
+        Assert.Equal("invite", incomplete.ParamName);
+        Assert.Equal("request", send.ParamName);
+        Assert.Empty(_connection.Sent);
+    }
+
+    private Task<SipTransactionResult> Invite(string? route = null) => Layer.InviteAsync(InviteRequest(route), _passedUp.Add, Ct);
+
+    private static SipRequest InviteRequest(string? route = null)
+    {
+        var request = new SipRequest("INVITE", "sip:+4930123456@10.0.0.9:5060");
+        if (route is not null)
+        {
+            request.Headers.Add("Route", route);
+        }
+
+        request.Headers.Add("Max-Forwards", "70");
+        request.Headers.Add("From", "<sip:agent@slakit.invalid>;tag=abc");
+        request.Headers.Add("To", "<sip:10.0.0.9:5060>");
+        request.Headers.Add("Call-ID", "call-7");
+        request.Headers.Add("CSeq", "7 INVITE");
+        request.Headers.Add("Contact", "<sip:agent@127.0.0.1:5070>");
+        return request;
+    }
+}
