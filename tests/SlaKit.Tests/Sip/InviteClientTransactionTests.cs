@@ -192,6 +192,48 @@ public sealed class InviteClientTransactionTests : IAsyncDisposable
         Assert.Empty(_connection.Sent);
     }
 
+    [Fact]
+    public async Task A_cancel_waits_for_a_provisional_then_goes_with_the_invites_branch_and_the_invite_ends_with_487()
+    {
+        InviteClientTransaction? transaction = null;
+        Task<SipTransactionResult> pending = Layer.InviteAsync(InviteRequest("<sip:edge.carrier.example;lr>"), _passedUp.Add, Ct, t => transaction = t);
+        SipRequest invite = _connection.Sent[0];
+        Task<SipTransactionResult?> cancelling = Layer.CancelAsync(transaction!, Ct);
+
+        // §9.1: nothing is sent before the provisional. The server answers the CANCEL itself, once it comes.
+        Assert.Single(_connection.Sent);
+        _connection.Responder = static r => r.Method == "CANCEL" ? ResponseTo(r, 200, "OK") : null;
+        _connection.Receive(ResponseTo(invite, 180, "Ringing"));
+
+        // The CANCEL is a transaction of its own, matched by the same branch and its own method.
+        Assert.Equal(200, (await cancelling)!.Value.Response!.StatusCode);
+        SipRequest cancel = Assert.Single(_connection.Sent, static r => r.Method == "CANCEL");
+        Assert.Equal(invite.RequestUri, cancel.RequestUri);
+        Assert.Equal(invite.Headers["Via"], cancel.Headers["Via"]);
+        Assert.Single(cancel.Headers.GetValues("Via"));
+        Assert.Equal("7 CANCEL", cancel.Headers["CSeq"]);
+        Assert.Equal(invite.Headers["To"], cancel.Headers["To"]);
+        Assert.Equal(invite.Headers["From"], cancel.Headers["From"]);
+        Assert.Equal(invite.Headers["Call-ID"], cancel.Headers["Call-ID"]);
+        Assert.Equal("<sip:edge.carrier.example;lr>", cancel.Headers["Route"]);
+
+        _connection.Receive(ResponseTo(invite, 487, "Request Terminated"));
+        Assert.Equal(487, (await pending).Response!.StatusCode);
+        Assert.Single(_connection.Sent, static r => r.Method == "ACK");
+    }
+
+    [Fact]
+    public async Task No_cancel_is_sent_for_an_invite_that_has_a_final_response()
+    {
+        InviteClientTransaction? transaction = null;
+        Task<SipTransactionResult> pending = Layer.InviteAsync(InviteRequest(), _passedUp.Add, Ct, t => transaction = t);
+        _connection.Receive(ResponseTo(_connection.Sent[0], 486, "Busy Here"));
+        await pending;
+
+        Assert.Null(await Layer.CancelAsync(transaction!, Ct));
+        Assert.DoesNotContain(_connection.Sent, static r => r.Method == "CANCEL");
+    }
+
     private Task<SipTransactionResult> Invite(string? route = null) => Layer.InviteAsync(InviteRequest(route), _passedUp.Add, Ct);
 
     private static SipRequest InviteRequest(string? route = null)

@@ -18,6 +18,7 @@ internal sealed class InviteClientTransaction : IClientTransaction
     private readonly Action<IClientTransaction> _terminated;
     private readonly Action<SipResponse> _passUp;
     private readonly TaskCompletionSource<SipTransactionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _timerA;
     private ITimer? _timerB;
     private ITimer? _timerEnd;
@@ -69,6 +70,24 @@ internal sealed class InviteClientTransaction : IClientTransaction
 
     /// <summary>Completes with the first final response, a timeout or a transport error; cancelled when abandoned before one.</summary>
     public Task<SipTransactionResult> Completion => _completion.Task;
+
+    /// <summary>Completes when the first response of any kind arrives, or the transaction ends without one.</summary>
+    public Task Answered => _answered.Task;
+
+    /// <summary>The INVITE as sent, with our Via on top: a CANCEL copies it (RFC 3261 §9.1).</summary>
+    public SipRequest Invite => _invite;
+
+    /// <summary>Whether a CANCEL may be sent now: a provisional response came and no final one yet (RFC 3261 §9.1).</summary>
+    public bool IsProceeding
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return State == TransactionState.Proceeding;
+            }
+        }
+    }
 
     /// <summary>Sends the INVITE and starts Timer B, and Timer A on an unreliable transport.</summary>
     public void Start()
@@ -146,6 +165,7 @@ internal sealed class InviteClientTransaction : IClientTransaction
             }
         }
 
+        _answered.TrySetResult();
         if (ack is not null)
         {
             _ = TransmitAsync(ack);
@@ -184,6 +204,7 @@ internal sealed class InviteClientTransaction : IClientTransaction
         }
 
         _completion.TrySetResult(result);
+        _answered.TrySetResult();
         _terminated(this);
     }
 
@@ -202,6 +223,7 @@ internal sealed class InviteClientTransaction : IClientTransaction
         }
 
         _completion.TrySetCanceled(cancellationToken);
+        _answered.TrySetResult();
         _terminated(this);
     }
 
@@ -272,6 +294,7 @@ internal sealed class InviteClientTransaction : IClientTransaction
         }
 
         _completion.TrySetResult(result);
+        _answered.TrySetResult();
         _terminated(this);
     }
 

@@ -54,9 +54,11 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// <param name="invite">The INVITE.</param>
     /// <param name="passUp">Given each provisional response, and each 2xx retransmitted after the first (to be ACKed again).</param>
     /// <param name="cancellationToken">Abandons the transaction: nothing more is sent or passed up. A CANCEL is the caller's to send.</param>
+    /// <param name="started">Given the transaction once its INVITE is on its way, for <see cref="CancelAsync"/>.</param>
     /// <exception cref="ArgumentException">The request is not an INVITE, or is too large to send.</exception>
     /// <exception cref="OperationCanceledException">The caller stopped waiting; the transaction is abandoned.</exception>
-    public async Task<SipTransactionResult> InviteAsync(SipRequest invite, Action<SipResponse> passUp, CancellationToken cancellationToken)
+    public async Task<SipTransactionResult> InviteAsync(
+        SipRequest invite, Action<SipResponse> passUp, CancellationToken cancellationToken, Action<InviteClientTransaction>? started = null)
     {
         if (invite.Method != "INVITE")
         {
@@ -71,11 +73,52 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             throw new ArgumentException("An INVITE needs From, To, Call-ID and a CSeq naming INVITE.", nameof(invite));
         }
 
-        return await RunAsync(invite, nameof(invite), passUp, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(invite, nameof(invite), passUp, cancellationToken, started).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Cancels a pending INVITE, RFC 3261 §9.1: waits for its first response, and if that left it proceeding (a
+    /// provisional, no final yet) sends a CANCEL in a non-INVITE transaction of its own, with the INVITE's Request-URI,
+    /// Call-ID, From, To, CSeq number, Route set and top Via (so the same branch). The INVITE then ends as the server
+    /// says, normally 487 Request Terminated, which its transaction ACKs.
+    /// </summary>
+    /// <returns>The CANCEL's outcome; <see langword="null"/> when no CANCEL was sent, since the INVITE had ended.</returns>
+    public async Task<SipTransactionResult?> CancelAsync(InviteClientTransaction invite, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+
+        // §9.1: a CANCEL must not be sent before a provisional response has come.
+        await invite.Answered.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!invite.IsProceeding)
+        {
+            return null;
+        }
+
+        SipRequest sent = invite.Invite;
+        SipHeaders headers = sent.Headers;
+        var cancel = new SipRequest("CANCEL", sent.RequestUri);
+        string via = headers.GetValues(SipHeaderNames.Via)[0];
+        cancel.Headers.Add(SipHeaderNames.Via, via);
+        foreach (string route in headers.GetValues(SipHeaderNames.Route))
+        {
+            cancel.Headers.Add(SipHeaderNames.Route, route);
+        }
+
+        cancel.Headers.Add(SipHeaderNames.MaxForwards, headers[SipHeaderNames.MaxForwards] ?? "70");
+        cancel.Headers.Add(SipHeaderNames.From, headers[SipHeaderNames.From]!);
+        cancel.Headers.Add(SipHeaderNames.To, headers[SipHeaderNames.To]!);
+        cancel.Headers.Add(SipHeaderNames.CallId, headers[SipHeaderNames.CallId]!);
+        long number = SipHeaderValues.TryParseCSeq(headers[SipHeaderNames.CSeq]!, out long parsed, out _) ? parsed : 0;
+        cancel.Headers.Add(SipHeaderNames.CSeq, $"{number} CANCEL");
+
+        string branch = Key(SipHeaderValues.TopBranch(sent) ?? "", "CANCEL");
+        var transaction = new NonInviteClientTransaction(branch, cancel.ToBytes(), Connection, _timers, _time, _terminated);
+        return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stamps a copy of <paramref name="request"/> with our Via and runs its transaction: INVITE when <paramref name="passUp"/> is given.</summary>
-    private async Task<SipTransactionResult> RunAsync(SipRequest request, string paramName, Action<SipResponse>? passUp, CancellationToken cancellationToken)
+    private async Task<SipTransactionResult> RunAsync(
+        SipRequest request, string paramName, Action<SipResponse>? passUp, CancellationToken cancellationToken, Action<InviteClientTransaction>? started = null)
     {
         long opening = _time.GetTimestamp();
         EndPoint local;
@@ -107,7 +150,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         }
 
         var invite = new InviteClientTransaction(key, copy, bytes, Connection, _timers, _time, _terminated, passUp);
-        return await RunAsync(invite, invite.Start, invite.Completion, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(invite, () => { invite.Start(); started?.Invoke(invite); }, invite.Completion, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SipTransactionResult> RunAsync(IClientTransaction transaction, Action start, Task<SipTransactionResult> completion, CancellationToken cancellationToken)
