@@ -24,6 +24,44 @@ public sealed record SippScenario(string Name, string Xml)
         </scenario>
         """);
 
+    /// <summary>
+    /// Answers an INVITE with 180 Ringing and then 486 Busy Here, and expects the ACK (RFC 3261 §17.1.1.3): the call runs
+    /// to the end of the scenario only if the ACK comes, with the 486's To tag and the INVITE's CSeq number.
+    /// </summary>
+    public static SippScenario RingThenBusy { get; } = new("ring-then-busy", """
+        <?xml version="1.0" encoding="ISO-8859-1" ?>
+        <scenario name="answer INVITE with 180 then 486, expect the ACK">
+          <recv request="INVITE" />
+          <send>
+            <![CDATA[
+
+              SIP/2.0 180 Ringing
+              [last_Via:]
+              [last_From:]
+              [last_To:];tag=[pid]x[call_number]
+              [last_Call-ID:]
+              [last_CSeq:]
+              Content-Length: 0
+
+            ]]>
+          </send>
+          <send>
+            <![CDATA[
+
+              SIP/2.0 486 Busy Here
+              [last_Via:]
+              [last_From:]
+              [last_To:];tag=[pid]x[call_number]
+              [last_Call-ID:]
+              [last_CSeq:]
+              Content-Length: 0
+
+            ]]>
+          </send>
+          <recv request="ACK" />
+        </scenario>
+        """);
+
     private static SippScenario Answer(string server, string status, string extraHeaders) => new($"answer-{status[..3]}", $"""
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <scenario name="answer OPTIONS with {status}">

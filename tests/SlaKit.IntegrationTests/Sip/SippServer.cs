@@ -37,7 +37,8 @@ public sealed class SippServer : IAsyncDisposable
     /// <param name="transport">UDP or TCP.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <param name="port">The port to listen on; a free one when 0.</param>
-    public static async Task<SippServer> StartAsync(SippScenario scenario, SipTransportProtocol transport, CancellationToken cancellationToken, int port = 0)
+    /// <param name="calls">When given, SIPp exits after that many calls (<c>-m</c>), with 0 if every one ran its scenario to the end.</param>
+    public static async Task<SippServer> StartAsync(SippScenario scenario, SipTransportProtocol transport, CancellationToken cancellationToken, int port = 0, int? calls = null)
     {
         string sipp = SippInstallation.RequirePath();
         string directory = Directory.CreateTempSubdirectory("slakit-sipp-").FullName;
@@ -62,6 +63,12 @@ public sealed class SippServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        if (calls is { } count)
+        {
+            start.ArgumentList.Add("-m");
+            start.ArgumentList.Add(count.ToString(CultureInfo.InvariantCulture));
+        }
+
         Process process = Process.Start(start) ?? throw new InvalidOperationException("timeout did not start");
         var server = new SippServer(process, directory, new SipTarget("127.0.0.1", port, transport));
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
@@ -80,6 +87,32 @@ public sealed class SippServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// Waits for SIPp, started with <c>calls</c>, to exit; its exit code: 0 when every call ran its scenario to the end.
+    /// </summary>
+    /// <exception cref="TimeoutException">SIPp is still running after <paramref name="within"/>: a call is stuck in its scenario.</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(within);
+        try
+        {
+            await _timeout.WaitForExitAsync(bounded.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            string output;
+            lock (_output)
+            {
+                output = string.Join(Environment.NewLine, _output);
+            }
+
+            throw new TimeoutException($"SIPp did not finish its calls within {within}:{Environment.NewLine}{output}");
+        }
+
+        return _timeout.ExitCode;
     }
 
     /// <summary>Stops the SIPp process (SIGSTOP): its socket stays open and nothing answers.</summary>

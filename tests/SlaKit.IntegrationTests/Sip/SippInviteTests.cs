@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SlaKit.Sip;
+
+namespace SlaKit.IntegrationTests.Sip;
+
+/// <summary>The INVITE client transaction against SIPp on 127.0.0.1: the provisional goes up, the non-2xx final is ACKed.</summary>
+public sealed class SippInviteTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(SipTransportProtocol.Udp)]
+    [InlineData(SipTransportProtocol.Tcp)]
+    public async Task A_busy_callee_is_acked_and_sipp_sees_its_call_through(SipTransportProtocol transport)
+    {
+        await using SippServer sipp = await SippServer.StartAsync(SippScenario.RingThenBusy, transport, Ct, calls: 1);
+        SipConnection connection = SipConnectionFactory.Create(NullLogger.Instance)(sipp.Target);
+        await using var layer = new SipTransactionLayer(connection, SipTimerSettings.Default, TimeProvider.System);
+        var passedUp = new List<int>();
+
+        SipTransactionResult result = await layer.InviteAsync(Invite(sipp.Target), r => passedUp.Add(r.StatusCode), Ct);
+
+        Assert.Equal(SipTransactionOutcome.Response, result.Outcome);
+        Assert.Equal(486, result.Response!.StatusCode);
+        Assert.Equal([180], passedUp);
+
+        // SIPp ends its one call, with success, only once the ACK it expects has come.
+        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(10), Ct));
+    }
+
+    private static SipRequest Invite(SipTarget target)
+    {
+        var request = new SipRequest("INVITE", target.RequestUri);
+        request.Headers.Add("Max-Forwards", "70");
+        request.Headers.Add("From", "<sip:agent@slakit.invalid>;tag=a1");
+        request.Headers.Add("To", $"<{target.RequestUri}>");
+        request.Headers.Add("Call-ID", $"invite-{Guid.NewGuid():N}");
+        request.Headers.Add("CSeq", "1 INVITE");
+        request.Headers.Add("Contact", "<sip:agent@127.0.0.1>");
+        return request;
+    }
+}
