@@ -28,6 +28,27 @@ public sealed class SippInviteTests
         Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(10), Ct));
     }
 
+    [Theory]
+    [InlineData(SipTransportProtocol.Udp)]
+    [InlineData(SipTransportProtocol.Tcp)]
+    public async Task An_answered_call_is_acked_end_to_end_and_ended_with_a_bye_within_its_dialog(SipTransportProtocol transport)
+    {
+        await using SippServer sipp = await SippServer.StartAsync(SippScenario.AnswerThenHangUp, transport, Ct, calls: 1);
+        SipConnection connection = SipConnectionFactory.Create(NullLogger.Instance)(sipp.Target);
+        await using var layer = new SipTransactionLayer(connection, SipTimerSettings.Default, TimeProvider.System);
+        var provisional = new List<int>();
+
+        (SipTransactionResult answer, SipDialog? dialog) = await SipCallSetup.InviteAsync(layer, Invite(sipp.Target), r => provisional.Add(r.StatusCode), Ct);
+        SipTransactionResult bye = await SipCallSetup.ByeAsync(layer, dialog!, Ct);
+
+        Assert.Equal(200, answer.Response!.StatusCode);
+        Assert.Equal([180], provisional);
+        Assert.StartsWith("sip:callee@127.0.0.1:", dialog!.RemoteTarget, StringComparison.Ordinal);
+        Assert.Single(dialog.RouteSet);
+        Assert.Equal(200, bye.Response!.StatusCode);
+        Assert.Equal(0, await sipp.WaitForExitAsync(TimeSpan.FromSeconds(10), Ct));
+    }
+
     private static SipRequest Invite(SipTarget target)
     {
         var request = new SipRequest("INVITE", target.RequestUri);

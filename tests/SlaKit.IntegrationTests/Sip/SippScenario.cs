@@ -62,6 +62,60 @@ public sealed record SippScenario(string Name, string Xml)
         </scenario>
         """);
 
+    /// <summary>
+    /// Answers an INVITE with 180 and 200 (a Contact and a Record-Route), expects the ACK for the 2xx, then a BYE within the
+    /// dialog, and answers it 200: the call runs to the end only if the ACK and the BYE come as RFC 3261 §13.2.2.4 and §15.1 say.
+    /// </summary>
+    public static SippScenario AnswerThenHangUp { get; } = new("answer-then-hang-up", """
+        <?xml version="1.0" encoding="ISO-8859-1" ?>
+        <scenario name="answer INVITE, expect ACK and BYE">
+          <recv request="INVITE" />
+          <send>
+            <![CDATA[
+
+              SIP/2.0 180 Ringing
+              [last_Via:]
+              [last_From:]
+              [last_To:];tag=[pid]x[call_number]
+              [last_Call-ID:]
+              [last_CSeq:]
+              Content-Length: 0
+
+            ]]>
+          </send>
+          <send>
+            <![CDATA[
+
+              SIP/2.0 200 OK
+              [last_Via:]
+              [last_From:]
+              [last_To:];tag=[pid]x[call_number]
+              [last_Call-ID:]
+              [last_CSeq:]
+              Record-Route: <sip:[local_ip]:[local_port];transport=[transport];lr>
+              Contact: <sip:callee@[local_ip]:[local_port];transport=[transport]>
+              Content-Length: 0
+
+            ]]>
+          </send>
+          <recv request="ACK" />
+          <recv request="BYE" />
+          <send>
+            <![CDATA[
+
+              SIP/2.0 200 OK
+              [last_Via:]
+              [last_From:]
+              [last_To:]
+              [last_Call-ID:]
+              [last_CSeq:]
+              Content-Length: 0
+
+            ]]>
+          </send>
+        </scenario>
+        """);
+
     private static SippScenario Answer(string server, string status, string extraHeaders) => new($"answer-{status[..3]}", $"""
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <scenario name="answer OPTIONS with {status}">

@@ -16,6 +16,8 @@ internal static class SipHeaderNames
     public const string Accept = "Accept";
     public const string UserAgent = "User-Agent";
     public const string Route = "Route";
+    public const string RecordRoute = "Record-Route";
+    public const string Contact = "Contact";
 
     // Compact forms from RFC 3261 §7.3.3 and the extensions that registered one with IANA.
     private static readonly FrozenDictionary<char, string> Compact = new Dictionary<char, string>

@@ -131,6 +131,50 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             return new SipTransactionResult(SipTransactionOutcome.TransportError, null, e, _time.GetElapsedTime(opening), 0);
         }
 
+        (SipRequest copy, string branch, byte[] bytes) = Stamp(request, local, paramName);
+        string key = Key(branch, request.Method);
+        if (passUp is null)
+        {
+            var transaction = new NonInviteClientTransaction(key, bytes, Connection, _timers, _time, _terminated);
+            return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
+        }
+
+        var invite = new InviteClientTransaction(key, copy, bytes, Connection, _timers, _time, _terminated, passUp);
+        return await RunAsync(invite, () => { invite.Start(); started?.Invoke(invite); }, invite.Completion, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends the ACK for an INVITE's 2xx, which belongs to no transaction (RFC 3261 §13.2.2.4, §17.1.1.3): stamped with
+    /// our Via and a new branch, and sent once. Each retransmission of the 2xx is answered with the same bytes, through
+    /// <see cref="ResendAsync"/>.
+    /// </summary>
+    /// <returns>The ACK as sent.</returns>
+    /// <exception cref="SipTransportException">The connection could not be opened or the ACK not sent.</exception>
+    public async Task<byte[]> SendAckAsync(SipRequest ack, CancellationToken cancellationToken)
+    {
+        EndPoint local = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        (_, _, byte[] bytes) = Stamp(ack, local, nameof(ack));
+        await Connection.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
+        return bytes;
+    }
+
+    /// <summary>Sends <paramref name="message"/> again as it is; a transport error is the next exchange's to report.</summary>
+    public async Task ResendAsync(ReadOnlyMemory<byte> message)
+    {
+        try
+        {
+            await Connection.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SipTransportException)
+        {
+            // Nothing waits on a resent ACK; the connection reports its failure to the transactions that do.
+        }
+    }
+
+    /// <summary>A copy of <paramref name="request"/> with our Via on top and a new branch, and its wire form.</summary>
+    /// <exception cref="ArgumentException">The request is too large to send.</exception>
+    private (SipRequest Copy, string Branch, byte[] Bytes) Stamp(SipRequest request, EndPoint local, string paramName)
+    {
         string branch = SipIds.NewBranch();
         SipRequest copy = request.Clone();
 
@@ -142,15 +186,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             throw new ArgumentException($"The request is {bytes.Length} bytes; at most {SipMessage.MaxMessageSize} can be sent.", paramName);
         }
 
-        string key = Key(branch, request.Method);
-        if (passUp is null)
-        {
-            var transaction = new NonInviteClientTransaction(key, bytes, Connection, _timers, _time, _terminated);
-            return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
-        }
-
-        var invite = new InviteClientTransaction(key, copy, bytes, Connection, _timers, _time, _terminated, passUp);
-        return await RunAsync(invite, () => { invite.Start(); started?.Invoke(invite); }, invite.Completion, cancellationToken).ConfigureAwait(false);
+        return (copy, branch, bytes);
     }
 
     private async Task<SipTransactionResult> RunAsync(IClientTransaction transaction, Action start, Task<SipTransactionResult> completion, CancellationToken cancellationToken)
