@@ -80,4 +80,30 @@ internal static class SipRequests
 
         return copy;
     }
+
+    /// <summary>
+    /// A request in the INVITE's own transaction, as the ACK for a non-2xx final (RFC 3261 §17.1.1.3) and a CANCEL (§9.1)
+    /// are built: the INVITE's Request-URI, its top Via only (so the same branch), Route set, Max-Forwards, From, Call-ID
+    /// and CSeq number with <paramref name="method"/>; the To given (the response's, tag and all, for an ACK), or the INVITE's.
+    /// </summary>
+    public static SipRequest SameTransactionAs(SipRequest invite, string method, string? to = null)
+    {
+        SipHeaders headers = invite.Headers;
+        var request = new SipRequest(method, invite.RequestUri);
+        request.Headers.Add(SipHeaderNames.Via, headers.GetValues(SipHeaderNames.Via)[0]);
+        foreach (string route in headers.GetValues(SipHeaderNames.Route))
+        {
+            request.Headers.Add(SipHeaderNames.Route, route);
+        }
+
+        request.Headers.Add(SipHeaderNames.MaxForwards, headers[SipHeaderNames.MaxForwards] ?? "70");
+        request.Headers.Add(SipHeaderNames.From, headers[SipHeaderNames.From]!);
+        request.Headers.Add(SipHeaderNames.To, to ?? headers[SipHeaderNames.To]!);
+        request.Headers.Add(SipHeaderNames.CallId, headers[SipHeaderNames.CallId]!);
+
+        // The transaction layer takes only an INVITE whose CSeq parses.
+        long number = SipHeaderValues.TryParseCSeq(headers[SipHeaderNames.CSeq] ?? "", out long parsed, out _) ? parsed : 0;
+        request.Headers.Add(SipHeaderNames.CSeq, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{number} {method}"));
+        return request;
+    }
 }

@@ -7,24 +7,16 @@ namespace SlaKit.Sip;
 /// no final response; Timer D (32 s) absorbs retransmitted non-2xx finals, each ACKed again; Timer M (64·T1) passes
 /// retransmitted 2xx up. Over TCP, A is not used and D is zero.
 /// </summary>
-internal sealed class InviteClientTransaction : IClientTransaction
+internal sealed class InviteClientTransaction : ClientTransaction
 {
-    private readonly Lock _gate = new();
     private readonly SipRequest _invite;
     private readonly ReadOnlyMemory<byte> _bytes;
-    private readonly SipConnection _connection;
-    private readonly SipTimerSettings _timers;
-    private readonly TimeProvider _time;
-    private readonly Action<IClientTransaction> _terminated;
     private readonly Action<SipResponse> _passUp;
-    private readonly TaskCompletionSource<SipTransactionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _timerA;
     private ITimer? _timerB;
     private ITimer? _timerEnd;
     private TimeSpan _intervalA;
-    private long _startedAt;
-    private int _retransmissions;
     private byte[]? _ack;
 
     /// <param name="key">The branch and method that responses are matched by.</param>
@@ -41,14 +33,10 @@ internal sealed class InviteClientTransaction : IClientTransaction
     public InviteClientTransaction(
         string key, SipRequest invite, ReadOnlyMemory<byte> bytes, SipConnection connection, SipTimerSettings timers, TimeProvider time,
         Action<IClientTransaction> terminated, Action<SipResponse> passUp)
+        : base(key, connection, timers, time, terminated)
     {
-        Key = key;
         _invite = invite;
         _bytes = bytes;
-        _connection = connection;
-        _timers = timers;
-        _time = time;
-        _terminated = terminated;
         _passUp = passUp;
     }
 
@@ -63,13 +51,11 @@ internal sealed class InviteClientTransaction : IClientTransaction
         Terminated,
     }
 
-    /// <inheritdoc/>
-    public string Key { get; }
-
     public TransactionState State { get; private set; }
 
-    /// <summary>Completes with the first final response, a timeout or a transport error; cancelled when abandoned before one.</summary>
-    public Task<SipTransactionResult> Completion => _completion.Task;
+    protected override bool AwaitsFinal => State is TransactionState.Calling or TransactionState.Proceeding;
+
+    protected override bool IsTerminated => State == TransactionState.Terminated;
 
     /// <summary>Completes when the first response of any kind arrives, or the transaction ends without one.</summary>
     public Task Answered => _answered.Task;
@@ -82,7 +68,7 @@ internal sealed class InviteClientTransaction : IClientTransaction
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
                 return State == TransactionState.Proceeding;
             }
@@ -92,7 +78,7 @@ internal sealed class InviteClientTransaction : IClientTransaction
     /// <summary>Sends the INVITE and starts Timer B, and Timer A on an unreliable transport.</summary>
     public void Start()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (State != TransactionState.Created)
             {
@@ -100,12 +86,12 @@ internal sealed class InviteClientTransaction : IClientTransaction
             }
 
             State = TransactionState.Calling;
-            _startedAt = _time.GetTimestamp();
-            _timerB = _time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerB(), this, _timers.TimerB, Timeout.InfiniteTimeSpan);
-            if (!_connection.IsReliable)
+            StartedAt = Time.GetTimestamp();
+            _timerB = Time.CreateTimer(static s => ((InviteClientTransaction)s!).EndWithoutResponse(SipTransactionOutcome.Timeout, null), this, Timers.TimerB, Timeout.InfiniteTimeSpan);
+            if (!Connection.IsReliable)
             {
-                _intervalA = _timers.T1;
-                _timerA = _time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerA(), this, _intervalA, Timeout.InfiniteTimeSpan);
+                _intervalA = Timers.T1;
+                _timerA = Time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerA(), this, _intervalA, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -113,13 +99,13 @@ internal sealed class InviteClientTransaction : IClientTransaction
     }
 
     /// <inheritdoc/>
-    public void OnResponse(SipResponse response)
+    public override void OnResponse(SipResponse response)
     {
         SipTransactionResult? result = null;
         bool passUp = false;
         byte[]? ack = null;
         bool terminated = false;
-        lock (_gate)
+        lock (Gate)
         {
             switch (State)
             {
@@ -133,15 +119,15 @@ internal sealed class InviteClientTransaction : IClientTransaction
                 case TransactionState.Calling or TransactionState.Proceeding when response.StatusCode < 300:
                     // RFC 6026 §7.2: a 2xx goes up and the transaction waits in Accepted for 64·T1, passing up any
                     // retransmission of it; the ACK is the user's (§13.2.2.4).
-                    result = Final(response);
+                    result = Answer(response);
                     State = TransactionState.Accepted;
-                    _timerEnd = _time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerEnd(), this, _timers.TimerM, Timeout.InfiniteTimeSpan);
+                    _timerEnd = Time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerEnd(), this, Timers.TimerM, Timeout.InfiniteTimeSpan);
                     break;
                 case TransactionState.Calling or TransactionState.Proceeding:
                     // §17.1.1.2: a 300–699 is ACKed by the transaction, goes up, and Timer D absorbs its retransmissions.
-                    result = Final(response);
-                    _ack = ack = Ack(response);
-                    if (_connection.IsReliable)
+                    result = Answer(response);
+                    _ack = ack = SipRequests.SameTransactionAs(_invite, "ACK", response.Headers[SipHeaderNames.To]).ToBytes();
+                    if (Connection.IsReliable)
                     {
                         State = TransactionState.Terminated;
                         terminated = true;
@@ -149,7 +135,7 @@ internal sealed class InviteClientTransaction : IClientTransaction
                     else
                     {
                         State = TransactionState.Completed;
-                        _timerEnd = _time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerEnd(), this, _timers.TimerD, Timeout.InfiniteTimeSpan);
+                        _timerEnd = Time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerEnd(), this, Timers.TimerD, Timeout.InfiniteTimeSpan);
                     }
 
                     break;
@@ -173,7 +159,7 @@ internal sealed class InviteClientTransaction : IClientTransaction
 
         if (result is { } final)
         {
-            _completion.TrySetResult(final);
+            Complete(final);
         }
 
         if (passUp)
@@ -183,86 +169,34 @@ internal sealed class InviteClientTransaction : IClientTransaction
 
         if (terminated)
         {
-            _terminated(this);
+            Ended();
         }
     }
 
-    /// <inheritdoc/>
-    public void OnTransportError(SipTransportException error)
+    protected override void Terminate()
     {
-        SipTransactionResult result;
-        lock (_gate)
-        {
-            if (State is not (TransactionState.Calling or TransactionState.Proceeding))
-            {
-                return;
-            }
-
-            State = TransactionState.Terminated;
-            DisposeTimers();
-            result = new SipTransactionResult(SipTransactionOutcome.TransportError, null, error, _time.GetElapsedTime(_startedAt), _retransmissions);
-        }
-
-        _completion.TrySetResult(result);
-        _answered.TrySetResult();
-        _terminated(this);
+        State = TransactionState.Terminated;
+        DisposeTimers();
     }
 
-    /// <inheritdoc/>
-    public void Abandon(CancellationToken cancellationToken)
+    protected override void Ended()
     {
-        lock (_gate)
-        {
-            if (State == TransactionState.Terminated)
-            {
-                return;
-            }
-
-            State = TransactionState.Terminated;
-            DisposeTimers();
-        }
-
-        _completion.TrySetCanceled(cancellationToken);
         _answered.TrySetResult();
-        _terminated(this);
+        base.Ended();
     }
 
     /// <summary>The result for the first final response; the timers of Calling and Proceeding stop. Called under the lock.</summary>
-    private SipTransactionResult Final(SipResponse response)
+    private SipTransactionResult Answer(SipResponse response)
     {
         _timerA?.Dispose();
         _timerB?.Dispose();
         _timerA = _timerB = null;
-        return new SipTransactionResult(SipTransactionOutcome.Response, response, null, _time.GetElapsedTime(_startedAt), _retransmissions);
-    }
-
-    /// <summary>
-    /// The ACK for a non-2xx final, RFC 3261 §17.1.1.3: the INVITE's Request-URI, Call-ID, From, top Via (so the same
-    /// branch), Route set and Max-Forwards; the response's To, with its tag; the INVITE's CSeq number with method ACK.
-    /// </summary>
-    private byte[] Ack(SipResponse response)
-    {
-        var ack = new SipRequest("ACK", _invite.RequestUri);
-        SipHeaders headers = _invite.Headers;
-        ack.Headers.Add(SipHeaderNames.Via, headers.GetValues(SipHeaderNames.Via)[0]);
-        foreach (string route in headers.GetValues(SipHeaderNames.Route))
-        {
-            ack.Headers.Add(SipHeaderNames.Route, route);
-        }
-
-        ack.Headers.Add(SipHeaderNames.MaxForwards, headers[SipHeaderNames.MaxForwards] ?? "70");
-        ack.Headers.Add(SipHeaderNames.From, headers[SipHeaderNames.From]!);
-        ack.Headers.Add(SipHeaderNames.To, response.Headers[SipHeaderNames.To] ?? headers[SipHeaderNames.To]!);
-        ack.Headers.Add(SipHeaderNames.CallId, headers[SipHeaderNames.CallId]!);
-        // The layer took only an INVITE whose CSeq parses.
-        long number = SipHeaderValues.TryParseCSeq(headers[SipHeaderNames.CSeq]!, out long parsed, out _) ? parsed : 0;
-        ack.Headers.Add(SipHeaderNames.CSeq, $"{number} ACK");
-        return ack.ToBytes();
+        return Final(response);
     }
 
     private void OnTimerA()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (State != TransactionState.Calling)
             {
@@ -271,60 +205,27 @@ internal sealed class InviteClientTransaction : IClientTransaction
 
             // §17.1.1.2: A doubles each time, with no cap (unlike Timer E), until B ends the transaction.
             _intervalA *= 2;
-            _retransmissions++;
+            Retransmissions++;
             _timerA?.Change(_intervalA, Timeout.InfiniteTimeSpan);
         }
 
         _ = TransmitAsync(_bytes);
     }
 
-    private void OnTimerB()
-    {
-        SipTransactionResult result;
-        lock (_gate)
-        {
-            if (State is not (TransactionState.Calling or TransactionState.Proceeding))
-            {
-                return;
-            }
-
-            State = TransactionState.Terminated;
-            DisposeTimers();
-            result = new SipTransactionResult(SipTransactionOutcome.Timeout, null, null, _time.GetElapsedTime(_startedAt), _retransmissions);
-        }
-
-        _completion.TrySetResult(result);
-        _answered.TrySetResult();
-        _terminated(this);
-    }
-
     /// <summary>Timer D in Completed, Timer M in Accepted: the transaction ends.</summary>
     private void OnTimerEnd()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (State is not (TransactionState.Completed or TransactionState.Accepted))
             {
                 return;
             }
 
-            State = TransactionState.Terminated;
-            DisposeTimers();
+            Terminate();
         }
 
-        _terminated(this);
-    }
-
-    private async Task TransmitAsync(ReadOnlyMemory<byte> message)
-    {
-        try
-        {
-            await _connection.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (SipTransportException e)
-        {
-            OnTransportError(e);
-        }
+        Ended();
     }
 
     private void DisposeTimers()

@@ -5,31 +5,16 @@ namespace SlaKit.Sip;
 /// Timer E retransmits the request at T1, doubling up to T2; Timer F ends it after 64·T1 without a final response;
 /// Timer K keeps it for T4 after the final response to absorb retransmitted responses. Over TCP, E and K are not used.
 /// </summary>
-internal sealed class NonInviteClientTransaction : IClientTransaction
+internal sealed class NonInviteClientTransaction : ClientTransaction
 {
-    private readonly Lock _gate = new();
     private readonly ReadOnlyMemory<byte> _request;
-    private readonly SipConnection _connection;
-    private readonly SipTimerSettings _timers;
-    private readonly TimeProvider _time;
-    private readonly Action<IClientTransaction> _terminated;
-    private readonly TaskCompletionSource<SipTransactionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _timerE;
     private ITimer? _timerF;
     private ITimer? _timerK;
     private TimeSpan _intervalE;
-    private long _startedAt;
-    private int _retransmissions;
 
     public NonInviteClientTransaction(string key, ReadOnlyMemory<byte> request, SipConnection connection, SipTimerSettings timers, TimeProvider time, Action<IClientTransaction> terminated)
-    {
-        Key = key;
-        _request = request;
-        _connection = connection;
-        _timers = timers;
-        _time = time;
-        _terminated = terminated;
-    }
+        : base(key, connection, timers, time, terminated) => _request = request;
 
     /// <summary>The states of RFC 3261 Figure 6.</summary>
     public enum TransactionState
@@ -41,18 +26,16 @@ internal sealed class NonInviteClientTransaction : IClientTransaction
         Terminated,
     }
 
-    /// <inheritdoc/>
-    public string Key { get; }
-
     public TransactionState State { get; private set; }
 
-    /// <summary>Completes with the outcome, or is cancelled when the transaction's user abandons it.</summary>
-    public Task<SipTransactionResult> Completion => _completion.Task;
+    protected override bool AwaitsFinal => State is TransactionState.Trying or TransactionState.Proceeding;
+
+    protected override bool IsTerminated => State == TransactionState.Terminated;
 
     /// <summary>Sends the request and starts Timer F, and Timer E on an unreliable transport.</summary>
     public void Start()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (State != TransactionState.Created)
             {
@@ -60,26 +43,26 @@ internal sealed class NonInviteClientTransaction : IClientTransaction
             }
 
             State = TransactionState.Trying;
-            _startedAt = _time.GetTimestamp();
-            _timerF = _time.CreateTimer(static s => ((NonInviteClientTransaction)s!).OnTimerF(), this, _timers.TimerF, Timeout.InfiniteTimeSpan);
-            if (!_connection.IsReliable)
+            StartedAt = Time.GetTimestamp();
+            _timerF = Time.CreateTimer(static s => ((NonInviteClientTransaction)s!).EndWithoutResponse(SipTransactionOutcome.Timeout, null), this, Timers.TimerF, Timeout.InfiniteTimeSpan);
+            if (!Connection.IsReliable)
             {
-                _intervalE = _timers.T1;
-                _timerE = _time.CreateTimer(static s => ((NonInviteClientTransaction)s!).OnTimerE(), this, _intervalE, Timeout.InfiniteTimeSpan);
+                _intervalE = Timers.T1;
+                _timerE = Time.CreateTimer(static s => ((NonInviteClientTransaction)s!).OnTimerE(), this, _intervalE, Timeout.InfiniteTimeSpan);
             }
         }
 
-        _ = TransmitAsync();
+        _ = TransmitAsync(_request);
     }
 
     /// <inheritdoc/>
-    public void OnResponse(SipResponse response)
+    public override void OnResponse(SipResponse response)
     {
         SipTransactionResult result;
         bool terminated;
-        lock (_gate)
+        lock (Gate)
         {
-            if (State is not (TransactionState.Trying or TransactionState.Proceeding))
+            if (!AwaitsFinal)
             {
                 // Completed: a retransmitted final response is absorbed (RFC 3261 §17.1.2.2).
                 return;
@@ -92,9 +75,9 @@ internal sealed class NonInviteClientTransaction : IClientTransaction
                 return;
             }
 
-            result = new SipTransactionResult(SipTransactionOutcome.Response, response, null, _time.GetElapsedTime(_startedAt), _retransmissions);
+            result = Final(response);
             DisposeTimers();
-            if (_connection.IsReliable)
+            if (Connection.IsReliable)
             {
                 // Timer K is zero on a reliable transport.
                 State = TransactionState.Terminated;
@@ -103,126 +86,62 @@ internal sealed class NonInviteClientTransaction : IClientTransaction
             else
             {
                 State = TransactionState.Completed;
-                _timerK = _time.CreateTimer(static s => ((NonInviteClientTransaction)s!).OnTimerK(), this, _timers.T4, Timeout.InfiniteTimeSpan);
+                _timerK = Time.CreateTimer(static s => ((NonInviteClientTransaction)s!).OnTimerK(), this, Timers.T4, Timeout.InfiniteTimeSpan);
                 terminated = false;
             }
         }
 
-        _completion.TrySetResult(result);
+        Complete(result);
         if (terminated)
         {
-            _terminated(this);
+            Ended();
         }
     }
 
-    /// <inheritdoc/>
-    public void OnTransportError(SipTransportException error)
+    protected override void Terminate()
     {
-        SipTransactionResult result;
-        lock (_gate)
-        {
-            if (State is not (TransactionState.Trying or TransactionState.Proceeding))
-            {
-                return;
-            }
-
-            State = TransactionState.Terminated;
-            DisposeTimers();
-            result = new SipTransactionResult(SipTransactionOutcome.TransportError, null, error, _time.GetElapsedTime(_startedAt), _retransmissions);
-        }
-
-        _completion.TrySetResult(result);
-        _terminated(this);
-    }
-
-    /// <inheritdoc/>
-    public void Abandon(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (State == TransactionState.Terminated)
-            {
-                return;
-            }
-
-            State = TransactionState.Terminated;
-            DisposeTimers();
-        }
-
-        _completion.TrySetCanceled(cancellationToken);
-        _terminated(this);
+        State = TransactionState.Terminated;
+        DisposeTimers();
     }
 
     private void OnTimerE()
     {
-        lock (_gate)
+        lock (Gate)
         {
             switch (State)
             {
                 case TransactionState.Trying:
                     // RFC 3261 §17.1.2.2: in Trying, E doubles from T1 up to T2.
-                    _intervalE = _intervalE * 2 < _timers.T2 ? _intervalE * 2 : _timers.T2;
+                    _intervalE = _intervalE * 2 < Timers.T2 ? _intervalE * 2 : Timers.T2;
                     break;
                 case TransactionState.Proceeding:
                     // In Proceeding, E fires every T2.
-                    _intervalE = _timers.T2;
+                    _intervalE = Timers.T2;
                     break;
                 default:
                     return;
             }
 
-            _retransmissions++;
+            Retransmissions++;
             _timerE?.Change(_intervalE, Timeout.InfiniteTimeSpan);
         }
 
-        _ = TransmitAsync();
-    }
-
-    private void OnTimerF()
-    {
-        SipTransactionResult result;
-        lock (_gate)
-        {
-            if (State is not (TransactionState.Trying or TransactionState.Proceeding))
-            {
-                return;
-            }
-
-            State = TransactionState.Terminated;
-            DisposeTimers();
-            result = new SipTransactionResult(SipTransactionOutcome.Timeout, null, null, _time.GetElapsedTime(_startedAt), _retransmissions);
-        }
-
-        _completion.TrySetResult(result);
-        _terminated(this);
+        _ = TransmitAsync(_request);
     }
 
     private void OnTimerK()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (State != TransactionState.Completed)
             {
                 return;
             }
 
-            State = TransactionState.Terminated;
-            DisposeTimers();
+            Terminate();
         }
 
-        _terminated(this);
-    }
-
-    private async Task TransmitAsync()
-    {
-        try
-        {
-            await _connection.SendAsync(_request, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (SipTransportException e)
-        {
-            OnTransportError(e);
-        }
+        Ended();
     }
 
     private void DisposeTimers()

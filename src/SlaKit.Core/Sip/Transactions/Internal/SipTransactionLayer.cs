@@ -95,22 +95,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         }
 
         SipRequest sent = invite.Invite;
-        SipHeaders headers = sent.Headers;
-        var cancel = new SipRequest("CANCEL", sent.RequestUri);
-        string via = headers.GetValues(SipHeaderNames.Via)[0];
-        cancel.Headers.Add(SipHeaderNames.Via, via);
-        foreach (string route in headers.GetValues(SipHeaderNames.Route))
-        {
-            cancel.Headers.Add(SipHeaderNames.Route, route);
-        }
-
-        cancel.Headers.Add(SipHeaderNames.MaxForwards, headers[SipHeaderNames.MaxForwards] ?? "70");
-        cancel.Headers.Add(SipHeaderNames.From, headers[SipHeaderNames.From]!);
-        cancel.Headers.Add(SipHeaderNames.To, headers[SipHeaderNames.To]!);
-        cancel.Headers.Add(SipHeaderNames.CallId, headers[SipHeaderNames.CallId]!);
-        long number = SipHeaderValues.TryParseCSeq(headers[SipHeaderNames.CSeq]!, out long parsed, out _) ? parsed : 0;
-        cancel.Headers.Add(SipHeaderNames.CSeq, $"{number} CANCEL");
-
+        SipRequest cancel = SipRequests.SameTransactionAs(sent, "CANCEL");
         string branch = Key(SipHeaderValues.TopBranch(sent) ?? "", "CANCEL");
         var transaction = new NonInviteClientTransaction(branch, cancel.ToBytes(), Connection, _timers, _time, _terminated);
         return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
