@@ -31,7 +31,7 @@ internal static class GrpcScenario
     /// <summary>Runs the scenario; returns the process exit code (0 done, 2 bad arguments).</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        int calls = 200;
+        int calls = 400;
         int healthy = 20;
         int warmUp = 100;
         int pauseMs = 20;

@@ -32,10 +32,10 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
     public static Availability Zero => new(1m);
 
     /// <summary>The available fraction in [0, 1], for example 0.9999.</summary>
-    public double Ratio => (double)(1m - _unavailability);
+    public double Ratio => ToDouble(1m - _unavailability, 1.0);
 
     /// <summary>The available percentage in [0, 100], for example 99.99.</summary>
-    public double Percent => (double)PercentExact;
+    public double Percent => ToDouble(PercentExact, 100.0);
 
     /// <summary>The unavailable fraction (1 − <see cref="Ratio"/>) in [0, 1], for example 0.0001.</summary>
     public double Unavailability => (double)_unavailability;
@@ -50,6 +50,12 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
 
     /// <summary>The percentage as an exact decimal.</summary>
     internal decimal PercentExact => 100m - (_unavailability * 100m);
+
+    /// <summary>
+    /// <paramref name="value"/>, in [0, <paramref name="maximum"/>], as a double. The conversion from decimal is not
+    /// correctly rounded: 99.99999999999999999999999999 comes out as 100.00000000000001, one step past the bound.
+    /// </summary>
+    private static double ToDouble(decimal value, double maximum) => Math.Clamp((double)value, 0.0, maximum);
 
     /// <summary>The unavailable fraction as an exact decimal.</summary>
     internal decimal UnavailabilityExact => _unavailability;
