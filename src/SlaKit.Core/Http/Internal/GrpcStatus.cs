@@ -163,8 +163,16 @@ internal static class GrpcMethod
         return type.Name.StartsWith("PushStreamContent", StringComparison.Ordinal) && type.Namespace?.StartsWith("Grpc.Net.Client.", StringComparison.Ordinal) == true;
     }
 
-    private static bool IsListed(HttpRequestMessage request, ISet<string> methods) =>
-        request.RequestUri is { } uri && (methods.Contains(Path(uri).TrimStart('/')) || methods.Contains(Path(uri)));
+    private static bool IsListed(HttpRequestMessage request, ISet<string> methods)
+    {
+        if (request.RequestUri is not { } uri)
+        {
+            return false;
+        }
+
+        string path = Path(uri);
+        return methods.Contains(path.TrimStart('/')) || methods.Contains(path);
+    }
 
     private static string Path(Uri uri) => uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
 }

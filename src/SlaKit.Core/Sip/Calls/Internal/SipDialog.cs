@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SlaKit.Sip;
 
 /// <summary>
@@ -24,8 +22,8 @@ internal sealed class SipDialog
         RouteSet = routeSet;
         _inviteCSeq = inviteCSeq;
         _localCSeq = inviteCSeq;
-        LocalTag = Tag(from) ?? "";
-        RemoteTag = Tag(to) ?? "";
+        LocalTag = SipHeaderValues.Tag(from) ?? "";
+        RemoteTag = SipHeaderValues.Tag(to) ?? "";
     }
 
     public string CallId { get; }
@@ -48,7 +46,7 @@ internal sealed class SipDialog
     {
         SipHeaders request = invite.Headers;
         SipHeaders response = ok.Headers;
-        if (response[SipHeaderNames.To] is not { } to || Tag(to) is null ||
+        if (response[SipHeaderNames.To] is not { } to || SipHeaderValues.Tag(to) is null ||
             response[SipHeaderNames.Contact] is not { } contact || AddrSpec(Elements(contact).FirstOrDefault() ?? "") is not { Length: > 0 } target ||
             request[SipHeaderNames.From] is not { } from || request[SipHeaderNames.CallId] is not { } callId ||
             !SipHeaderValues.TryParseCSeq(request[SipHeaderNames.CSeq] ?? "", out long cseq, out _))
@@ -77,38 +75,8 @@ internal sealed class SipDialog
     }
 
     /// <summary>A request within the dialog (§12.2.1.1): to the remote target, along the route set, tags on both sides.</summary>
-    private SipRequest InDialog(string method, long cseq)
-    {
-        var request = new SipRequest(method, RemoteTarget);
-        foreach (string route in RouteSet)
-        {
-            request.Headers.Add(SipHeaderNames.Route, route);
-        }
-
-        request.Headers.Add(SipHeaderNames.MaxForwards, "70");
-        request.Headers.Add(SipHeaderNames.From, _from);
-        request.Headers.Add(SipHeaderNames.To, _to);
-        request.Headers.Add(SipHeaderNames.CallId, CallId);
-        request.Headers.Add(SipHeaderNames.CSeq, string.Create(CultureInfo.InvariantCulture, $"{cseq} {method}"));
-        return request;
-    }
-
-    /// <summary>The <c>tag</c> parameter of a From or To value, outside its URI; <see langword="null"/> when there is none.</summary>
-    internal static string? Tag(string nameAddr)
-    {
-        int close = nameAddr.LastIndexOf('>');
-        string parameters = close >= 0 ? nameAddr[(close + 1)..] : nameAddr[Math.Max(0, nameAddr.IndexOf(';', StringComparison.Ordinal))..];
-        foreach (string part in parameters.Split(';'))
-        {
-            string[] pair = part.Split('=', 2);
-            if (pair.Length == 2 && pair[0].Trim().Equals("tag", StringComparison.OrdinalIgnoreCase))
-            {
-                return pair[1].Trim();
-            }
-        }
-
-        return null;
-    }
+    private SipRequest InDialog(string method, long cseq) =>
+        SipRequests.Create(method, RemoteTarget, via: null, RouteSet, "70", _from, _to, CallId, cseq);
 
     /// <summary>The URI of a name-addr (inside its angle brackets) or of a bare addr-spec (before its parameters).</summary>
     internal static string AddrSpec(string value)

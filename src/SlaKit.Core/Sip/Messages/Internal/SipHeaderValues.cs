@@ -193,7 +193,10 @@ internal static class SipHeaderValues
             : null;
 
     /// <summary>Whether a From or To value already carries a <c>tag</c> parameter, outside its URI.</summary>
-    public static bool HasTag(string nameAddr)
+    public static bool HasTag(string nameAddr) => Tag(nameAddr) is not null;
+
+    /// <summary>The <c>tag</c> parameter of a From or To value, outside its URI; <see langword="null"/> when there is none.</summary>
+    public static string? Tag(string nameAddr)
     {
         // In a name-addr the URI sits in angle brackets, and its own parameters do not belong to the header.
         int close = nameAddr.LastIndexOf('>');
@@ -202,13 +205,13 @@ internal static class SipHeaderValues
         {
             ReadOnlySpan<char> parameter = parameters[part].Trim(" \t");
             if (parameter.StartsWith("tag", StringComparison.OrdinalIgnoreCase) &&
-                parameter[3..].TrimStart(" \t").StartsWith('='))
+                parameter[3..].TrimStart(" \t") is ['=', .. var value])
             {
-                return true;
+                return value.Trim(" \t").ToString();
             }
         }
 
-        return false;
+        return null;
     }
 
     private static bool IsSentBy(ReadOnlySpan<char> sentBy)

@@ -89,21 +89,37 @@ internal static class SipRequests
     public static SipRequest SameTransactionAs(SipRequest invite, string method, string? to = null)
     {
         SipHeaders headers = invite.Headers;
-        var request = new SipRequest(method, invite.RequestUri);
-        request.Headers.Add(SipHeaderNames.Via, headers.GetValues(SipHeaderNames.Via)[0]);
-        foreach (string route in headers.GetValues(SipHeaderNames.Route))
+
+        // The transaction layer takes only an INVITE whose CSeq parses.
+        long number = SipHeaderValues.TryParseCSeq(headers[SipHeaderNames.CSeq] ?? "", out long parsed, out _) ? parsed : 0;
+        return Create(
+            method, invite.RequestUri, headers.GetValues(SipHeaderNames.Via)[0], headers.GetValues(SipHeaderNames.Route),
+            headers[SipHeaderNames.MaxForwards] ?? "70", headers[SipHeaderNames.From]!, to ?? headers[SipHeaderNames.To]!, headers[SipHeaderNames.CallId]!, number);
+    }
+
+    /// <summary>
+    /// A request with the headers every request carries (RFC 3261 §8.1.1), in this order: <paramref name="via"/> when
+    /// given (otherwise the transaction layer adds its own), the Route set, Max-Forwards, From, To, Call-ID and CSeq.
+    /// </summary>
+    public static SipRequest Create(
+        string method, string requestUri, string? via, IEnumerable<string> routes, string maxForwards, string from, string to, string callId, long cseq)
+    {
+        var request = new SipRequest(method, requestUri);
+        if (via is not null)
+        {
+            request.Headers.Add(SipHeaderNames.Via, via);
+        }
+
+        foreach (string route in routes)
         {
             request.Headers.Add(SipHeaderNames.Route, route);
         }
 
-        request.Headers.Add(SipHeaderNames.MaxForwards, headers[SipHeaderNames.MaxForwards] ?? "70");
-        request.Headers.Add(SipHeaderNames.From, headers[SipHeaderNames.From]!);
-        request.Headers.Add(SipHeaderNames.To, to ?? headers[SipHeaderNames.To]!);
-        request.Headers.Add(SipHeaderNames.CallId, headers[SipHeaderNames.CallId]!);
-
-        // The transaction layer takes only an INVITE whose CSeq parses.
-        long number = SipHeaderValues.TryParseCSeq(headers[SipHeaderNames.CSeq] ?? "", out long parsed, out _) ? parsed : 0;
-        request.Headers.Add(SipHeaderNames.CSeq, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{number} {method}"));
+        request.Headers.Add(SipHeaderNames.MaxForwards, maxForwards);
+        request.Headers.Add(SipHeaderNames.From, from);
+        request.Headers.Add(SipHeaderNames.To, to);
+        request.Headers.Add(SipHeaderNames.CallId, callId);
+        request.Headers.Add(SipHeaderNames.CSeq, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cseq} {method}"));
         return request;
     }
 }

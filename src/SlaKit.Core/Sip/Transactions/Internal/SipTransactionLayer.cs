@@ -96,8 +96,8 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 
         SipRequest sent = invite.Invite;
         SipRequest cancel = SipRequests.SameTransactionAs(sent, "CANCEL");
-        string branch = Key(SipHeaderValues.TopBranch(sent) ?? "", "CANCEL");
-        var transaction = new NonInviteClientTransaction(branch, cancel.ToBytes(), Connection, _timers, _time, _terminated);
+        string key = Key(SipHeaderValues.TopBranch(sent) ?? "", "CANCEL");
+        var transaction = new NonInviteClientTransaction(key, cancel.ToBytes(), Connection, _timers, _time, _terminated);
         return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
     }
 
