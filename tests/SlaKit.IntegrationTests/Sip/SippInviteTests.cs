@@ -38,11 +38,15 @@ public sealed class SippInviteTests
         await using var layer = new SipTransactionLayer(connection, SipTimerSettings.Default, TimeProvider.System);
         var provisional = new List<int>();
 
-        (SipTransactionResult answer, SipDialog? dialog) = await SipCallSetup.InviteAsync(layer, Invite(sipp.Target), r => provisional.Add(r.StatusCode), Ct);
-        SipTransactionResult bye = await SipCallSetup.ByeAsync(layer, dialog!, Ct);
+        var timers = new SipCallTimers(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(32), new HashSet<int>());
+        var attempt = new SipCallAttempt(layer, Invite(sipp.Target), timers, TimeProvider.System, static _ => { });
+        SipCallAttemptResult answer = await attempt.RunAsync(r => provisional.Add(r.StatusCode), Ct, Ct);
+        SipDialog? dialog = answer.Dialog;
+        SipTransactionResult bye = await layer.SendAsync(dialog!.Bye(), Ct);
 
+        Assert.Equal(SipAttemptOutcomeKind.Answered, answer.Kind);
         Assert.Equal(200, answer.Response!.StatusCode);
-        Assert.Equal([180], provisional);
+        Assert.Equal([100, 180], provisional);
         Assert.StartsWith("sip:callee@127.0.0.1:", dialog!.RemoteTarget, StringComparison.Ordinal);
         Assert.Single(dialog.RouteSet);
         Assert.Equal(200, bye.Response!.StatusCode);

@@ -35,17 +35,86 @@ public sealed record SippScenario(string Name, string Xml)
     /// dialog, and answers it 200: the call runs to the end only if the ACK and the BYE come as RFC 3261 §13.2.2.4 and §15.1 say.
     /// </summary>
     public static SippScenario AnswerThenHangUp { get; } = new("answer-then-hang-up", Scenario(
-        "answer INVITE, expect ACK and BYE",
-        """<recv request="INVITE" />""",
-        Reply("180 Ringing"),
-        Reply("200 OK", headers:
+        "answer INVITE with 100, 180 and 200, expect ACK and BYE",
         [
-            "Record-Route: <sip:[local_ip]:[local_port];transport=[transport];lr>",
-            "Contact: <sip:callee@[local_ip]:[local_port];transport=[transport]>",
-        ]),
+            """<recv request="INVITE" />""",
+            Reply("100 Trying", tagTo: false),
+            Reply("180 Ringing"),
+            Answer200(withRecordRoute: true),
+            .. HungUp,
+        ]));
+
+    /// <summary>Answers an INVITE with 503 and <c>Retry-After</c>, and expects the ACK for it.</summary>
+    public static SippScenario Busy503(int retryAfterSeconds) => new("invite-503", Scenario(
+        "answer INVITE with 503 and Retry-After, expect the ACK",
+        """<recv request="INVITE" />""",
+        Reply("503 Service Unavailable", [string.Create(CultureInfo.InvariantCulture, $"Retry-After: {retryAfterSeconds}")]),
+        """<recv request="ACK" />"""));
+
+    /// <summary>Receives an INVITE and never answers: a trunk that has gone silent.</summary>
+    public static SippScenario SilentInvite { get; } = new("invite-silence", Scenario("receive INVITE and never answer", """<recv request="INVITE" />"""));
+
+    /// <summary>
+    /// Answers an INVITE with 100 Trying and then nothing, until a CANCEL comes: answers it 200, ends the INVITE with 487
+    /// (RFC 3261 §9.2) and expects the ACK for the 487. The call runs to the end only if the CANCEL and the ACK come.
+    /// </summary>
+    public static SippScenario TryingThenSilence { get; } = new("trying-then-silence", Scenario(
+        "answer INVITE with 100, then expect a CANCEL, answer 487, expect the ACK",
+        """<recv request="INVITE" />""",
+        Reply("100 Trying", tagTo: false),
+        """<recv request="CANCEL" />""",
+        Reply("200 OK"),
+        Reply("487 Request Terminated", cseq: "CSeq: [last_cseq_number] INVITE"),
+        """<recv request="ACK" />"""));
+
+    /// <summary>Answers an INVITE with 183 Session Progress, 200 after <paramref name="delayMs"/>, then expects ACK and BYE.</summary>
+    public static SippScenario ProgressThenAnswer(int delayMs) => new("progress-then-answer", Scenario(
+        "answer INVITE with 183, then 200, expect ACK and BYE",
+        [
+            """<recv request="INVITE" />""",
+            Reply("183 Session Progress"),
+            string.Create(CultureInfo.InvariantCulture, $"""<pause milliseconds="{delayMs}" />"""),
+            Answer200(withRecordRoute: false),
+            .. HungUp,
+        ]));
+
+    /// <summary>
+    /// A trunk that wakes up too late: silent for <paramref name="silenceMs"/>, then 180; a CANCEL comes for it, and the
+    /// callee answers anyway (the 200 crossing the CANCEL, RFC 3261 §9.1). The call runs to the end only if that 200 is
+    /// ACKed and ended with a BYE, so that it does not stay up beside the call that moved on.
+    /// </summary>
+    public static SippScenario LateAnswerAfterCancel(int silenceMs) => new("late-answer-after-cancel", Scenario(
+        "silent, then 180, expect CANCEL, answer 200 anyway, expect ACK and BYE",
+        [
+            """<recv request="INVITE" />""",
+            string.Create(CultureInfo.InvariantCulture, $"""<pause milliseconds="{silenceMs}" />"""),
+            Reply("180 Ringing"),
+            """<recv request="CANCEL" />""",
+            Reply("200 OK"),
+            Answer200(withRecordRoute: false, cseq: "CSeq: [last_cseq_number] INVITE"),
+            .. HungUp,
+        ]));
+
+    private static string[] RecordRoute => ["Record-Route: <sip:[local_ip]:[local_port];transport=[transport];lr>"];
+
+    /// <summary>The end of an answered call: the ACK for the 2xx, then a BYE within the dialog, answered 200.</summary>
+    private static string[] HungUp =>
+    [
         """<recv request="ACK" />""",
         """<recv request="BYE" />""",
-        Reply("200 OK", tagTo: false)));
+        Reply("200 OK", tagTo: false),
+    ];
+
+    /// <summary>A 200 for the INVITE with the Contact a dialog needs, a Record-Route when asked, and an SDP answer.</summary>
+    private static string Answer200(bool withRecordRoute, string cseq = "[last_CSeq:]") => Reply(
+        "200 OK",
+        [
+            .. withRecordRoute ? RecordRoute : [],
+            "Contact: <sip:callee@[local_ip]:[local_port];transport=[transport]>",
+            "Content-Type: application/sdp",
+        ],
+        cseq: cseq,
+        body: "v=0\no=callee 1 1 IN IP4 [local_ip]\ns=-\nc=IN IP4 [local_ip]\nt=0 0\nm=audio [auto_media_port] RTP/AVP 0\n");
 
     private static SippScenario Answer(string server, string status, string[] headers) => new(
         $"answer-{status[..3]}",
@@ -60,10 +129,11 @@ public sealed record SippScenario(string Name, string Xml)
         """;
 
     /// <summary>
-    /// A <c>send</c> of a response to the last request received, its Via, From, Call-ID and CSeq copied and its To tagged
-    /// (unless <paramref name="tagTo"/> is false: a request within a dialog carries the tag already), then <paramref name="headers"/>.
+    /// A <c>send</c> of a response to the last request received, its Via, From, Call-ID and CSeq copied (or
+    /// <paramref name="cseq"/>) and its To tagged (unless <paramref name="tagTo"/> is false: a request within a dialog
+    /// carries the tag already, and a 100 carries none), then <paramref name="headers"/> and <paramref name="body"/>.
     /// </summary>
-    private static string Reply(string status, string[]? headers = null, bool tagTo = true) => $"""
+    private static string Reply(string status, string[]? headers = null, bool tagTo = true, string cseq = "[last_CSeq:]", string body = "") => $"""
         <send>
             <![CDATA[
 
@@ -72,10 +142,10 @@ public sealed record SippScenario(string Name, string Xml)
               [last_From:]
               [last_To:]{(tagTo ? ";tag=[pid]x[call_number]" : "")}
               [last_Call-ID:]
-              [last_CSeq:]
-              {string.Concat((headers ?? []).Select(static h => h + "\n"))}Content-Length: 0
+              {cseq}
+              {string.Concat((headers ?? []).Select(static h => h + "\n"))}Content-Length: [len]
 
-            ]]>
+            {body}]]>
           </send>
         """;
 }

@@ -53,18 +53,52 @@ public sealed class InviteClientTransactionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_provisional_stops_the_retransmissions_and_goes_up_and_timer_b_still_bounds_the_wait()
+    public async Task A_provisional_stops_the_retransmissions_and_timer_b_and_goes_up_so_a_callee_may_ring_past_64_t1()
     {
         Task<SipTransactionResult> pending = Invite();
         _connection.Receive(ResponseTo(_connection.Sent[0], 180, "Ringing"));
 
-        _time.Advance(TimeSpan.FromSeconds(31.9));
+        // RFC 3261 Figure 5: Timer B fires in Calling only; in Proceeding the final response, or the user's CANCEL, ends it.
+        _time.Advance(TimeSpan.FromSeconds(120));
         Assert.Single(_connection.Sent);
         Assert.Equal([180], _passedUp.Select(static r => r.StatusCode));
         Assert.False(pending.IsCompleted);
-        _time.Advance(TimeSpan.FromSeconds(0.1));
 
+        _connection.Receive(ResponseTo(_connection.Sent[0], 486, "Busy Here"));
+        Assert.Equal(486, (await pending).Response!.StatusCode);
+    }
+
+    [Fact]
+    public async Task Stopping_the_retransmissions_keeps_taking_responses_and_timer_b_still_ends_a_silent_transaction()
+    {
+        InviteClientTransaction? transaction = null;
+        Task<SipTransactionResult> pending = Layer.InviteAsync(InviteRequest(), _passedUp.Add, Ct, started: t => transaction = t);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, _connection.Sent.Count);
+
+        transaction!.StopRetransmissions();
+        _time.Advance(TimeSpan.FromSeconds(30.9));
+        Assert.Equal(2, _connection.Sent.Count);
+        Assert.False(pending.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(0.1));
         Assert.Equal(SipTransactionOutcome.Timeout, (await pending).Outcome);
+    }
+
+    [Fact]
+    public async Task A_late_provisional_after_the_retransmissions_stopped_still_goes_up()
+    {
+        InviteClientTransaction? transaction = null;
+        Task<SipTransactionResult> pending = Layer.InviteAsync(InviteRequest(), _passedUp.Add, Ct, started: t => transaction = t);
+        transaction!.StopRetransmissions();
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        _connection.Receive(ResponseTo(_connection.Sent[0], 180, "Ringing"));
+
+        Assert.True(transaction.IsProceeding);
+        Assert.Equal([180], _passedUp.Select(static r => r.StatusCode));
+        Assert.False(pending.IsCompleted);
+        Assert.Single(_connection.Sent);
     }
 
     [Fact]

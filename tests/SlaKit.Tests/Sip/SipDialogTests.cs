@@ -70,12 +70,14 @@ public sealed class SipDialogTests : IAsyncDisposable
     [Fact]
     public async Task A_2xx_is_acked_outside_the_transaction_and_each_retransmission_of_it_gets_the_same_ack()
     {
-        Task<(SipTransactionResult Result, SipDialog? Dialog)> calling = SipCallSetup.InviteAsync(Layer, Invite(), null, Ct);
+        var attempt = new SipCallAttempt(Layer, Invite(), Timers, _time, static _ => { });
+        Task<SipCallAttemptResult> calling = attempt.RunAsync(null, Ct, Ct);
         SipRequest invite = _connection.Sent[0];
         SipResponse ok = Ok(invite);
         _connection.Receive(ok);
 
-        (SipTransactionResult result, SipDialog? dialog) = await calling;
+        SipCallAttemptResult result = await calling;
+        SipDialog? dialog = result.Dialog;
         _connection.Receive(ok);
 
         SipRequest[] acks = [.. _connection.Sent.Where(static r => r.Method == "ACK")];
@@ -89,6 +91,8 @@ public sealed class SipDialogTests : IAsyncDisposable
         Assert.NotEqual(Branch(invite), Branch(acks[0]));
         Assert.Equal("9 ACK", acks[0].Headers["CSeq"]);
     }
+
+    private static readonly SipCallTimers Timers = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(32), new HashSet<int>());
 
     private static SipResponse Ok(SipRequest invite, params (string Name, string Value)[] extra) =>
         ResponseTo(invite, 200, "OK", [("Contact", "\"Callee\" <sip:callee@10.0.0.10:5062;transport=udp>;expires=60"), .. extra]);

@@ -19,6 +19,9 @@ public class SipFailoverOptionsValidatorTests
         Assert.Equal(TimeSpan.FromSeconds(4), options.T2);
         Assert.Null(options.AttemptTimeout);
         Assert.Equal(SipTransportProtocol.Udp, options.Transport);
+        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60)), (options.ProvisionalTimeout, options.RingTimeout));
+        Assert.Empty(options.CallFailoverStatusCodes);
+        Assert.Empty(options.MaxConcurrentCalls);
     }
 
     [Fact]
@@ -49,6 +52,18 @@ public class SipFailoverOptionsValidatorTests
         { "FailbackDelay", o => o.FailbackDelay = TimeSpan.FromSeconds(-1) },
         { "MaxRetryAfter", o => o.MaxRetryAfter = TimeSpan.Zero },
         { "Transport", o => o.Transport = (SipTransportProtocol)5 },
+        { "ProvisionalTimeout", o => o.ProvisionalTimeout = TimeSpan.Zero },
+        { "ProvisionalTimeout", o => o.ProvisionalTimeout = TimeSpan.FromSeconds(33) },
+        { "RingTimeout", o => o.RingTimeout = TimeSpan.FromMilliseconds(500) },
+        { "RingTimeout", o => o.RingTimeout = TimeSpan.FromHours(2) },
+        { "holds 486, the callee's own answer", o => o.CallFailoverStatusCodes.Add(486) },
+        { "holds 603, the callee's own answer", o => o.CallFailoverStatusCodes.Add(603) },
+        { "holds 404, the callee's own answer", o => o.CallFailoverStatusCodes.Add(404) },
+        { "holds 600, the callee's own answer", o => o.CallFailoverStatusCodes.Add(600) },
+        { "holds 200", o => o.CallFailoverStatusCodes.Add(200) },
+        { "holds 700", o => o.CallFailoverStatusCodes.Add(700) },
+        { "names 'nowhere'", o => o.MaxConcurrentCalls["nowhere"] = 10 },
+        { "MaxConcurrentCalls of 'a' (0)", o => o.MaxConcurrentCalls["a"] = 0 },
     };
 
     [Theory]

@@ -44,6 +44,10 @@ public class SipFailoverServiceCollectionExtensionsTests
             ["Regions:1:Weight"] = "3",
             ["T1"] = "00:00:00.250",
             ["AttemptTimeout"] = "00:00:02",
+            ["ProvisionalTimeout"] = "00:00:00.800",
+            ["RingTimeout"] = "00:00:45",
+            ["CallFailoverStatusCodes:0"] = "403",
+            ["MaxConcurrentCalls:eu"] = "30",
         }).Build();
         var services = new ServiceCollection();
         services.AddSipFailover("carrier", configuration);
@@ -54,6 +58,9 @@ public class SipFailoverServiceCollectionExtensionsTests
 
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.T1);
         Assert.Equal(TimeSpan.FromSeconds(2), options.AttemptTimeout);
+        Assert.Equal((TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(45)), (options.ProvisionalTimeout, options.RingTimeout));
+        Assert.Equal([403], options.CallFailoverStatusCodes);
+        Assert.Equal(30, options.MaxConcurrentCalls["EU"]);
         Assert.Equal(3, options.Regions[1].Weight);
         Assert.Equal(1, options.Regions[1].Priority);
         Assert.Equal(new SipTarget("10.0.0.1", 5070, SipTransportProtocol.Tcp), SipTarget.FromUri(client.Regions[0].Endpoint));

@@ -41,6 +41,8 @@ internal sealed class FailoverTelemetry : IDisposable
             "Times a client's traffic moved to a region of another priority.");
         _meter.CreateObservableGauge("slakit.region.health", ObserveHealth, "{health}",
             "A region's health as its client sees it: 2 healthy, 1 degraded, 0 unhealthy.");
+        SipLateAnswers = _meter.CreateCounter<long>("slakit.sip.late_answers", "{answer}",
+            "Answers (2xx) a SIP trunk gave a call that had already left it, each ACKed and ended with a BYE so that no call is established twice.");
         ActivitySource = new ActivitySource(SlaKitInstrumentation.ActivitySourceName);
     }
 
@@ -49,6 +51,9 @@ internal sealed class FailoverTelemetry : IDisposable
 
     /// <summary><c>slakit.failover.switches</c>: tags <c>client</c>, <c>from</c>, <c>to</c>.</summary>
     public Counter<long> Switches { get; }
+
+    /// <summary><c>slakit.sip.late_answers</c>: tags <c>client</c>, <c>region</c>.</summary>
+    public Counter<long> SipLateAnswers { get; }
 
     /// <summary>The source of one activity per attempt.</summary>
     public ActivitySource ActivitySource { get; }

@@ -11,6 +11,9 @@ namespace SlaKit.Sip;
 /// <param name="Duration">How long the attempt took.</param>
 public sealed record SipAttemptOutcome(Region Region, SipAttemptOutcomeKind Kind, SipResponse? Response, string? Error, TimeSpan Duration)
 {
+    /// <summary>For a call's INVITE, the post-dial delay: from the INVITE to the first 180 or 183; otherwise <see langword="null"/>.</summary>
+    public TimeSpan? PostDialDelay { get; init; }
+
     /// <summary>The outcome in words, such as <c>eu-west: 503 Service Unavailable after 1.2ms</c>.</summary>
     /// <returns>The outcome's description.</returns>
     public override string ToString()

@@ -29,7 +29,9 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private readonly TimeSpan? _attemptTimeout;
     private readonly Func<SipTarget, SipConnection> _connectionFactory;
     private readonly Dictionary<TrackedRegion, SipTransactionLayer> _layers = [];
-    private readonly HashSet<Task> _trials = [];
+    private readonly HashSet<Task> _background = [];
+    private readonly Dictionary<TrackedRegion, SipTrunkChannels> _channels = [];
+    private readonly SipCallTimers _callTimers;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly FailoverTelemetry _telemetry;
@@ -71,6 +73,11 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _attemptTimeout = options.AttemptTimeout;
         _connectionFactory = connectionFactory ??
             SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"));
+        _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes));
+        foreach (TrackedRegion region in _selector.States)
+        {
+            _channels[region] = new SipTrunkChannels(options.MaxConcurrentCalls.TryGetValue(region.Region.Name, out int limit) ? limit : null);
+        }
     }
 
     /// <inheritdoc/>
@@ -166,12 +173,105 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         throw new SipFailoverException(ClientName, $"{request.Method} failed in every region of SIP client '{ClientName}': {summary}.", outcomes);
     }
 
+    /// <summary>
+    /// Places a call: sends <paramref name="invite"/> to the best trunk, and to the next ones while a trunk cannot carry
+    /// it, until one answers. At most one trunk tries the call at a time, and it is never established twice.
+    /// </summary>
+    /// <param name="invite">
+    /// The INVITE, left unchanged: its Request-URI names the callee, its body (the SDP offer, with its
+    /// <c>Content-Type</c>) is carried as it is. What RFC 3261 §8.1.1 requires and it lacks is filled in on a copy, as for
+    /// <see cref="SendAsync"/>, and a Contact with the address it is sent from. It must not carry a Via. Each trunk gets
+    /// it with a new branch and the CSeq number one higher (§8.1.3.5).
+    /// </param>
+    /// <param name="cancellationToken">
+    /// Stops waiting at once. The trunk being tried is abandoned as a silent one is: a provisional it sent, or sends, gets
+    /// a CANCEL, and a 2xx an ACK and a BYE.
+    /// </param>
+    /// <returns>The established call; end it with <see cref="SipCall.ByeAsync"/>.</returns>
+    /// <remarks>
+    /// <para>A trunk is left for the next on a transport error, on no response at all within
+    /// <see cref="SipFailoverOptions.ProvisionalTimeout"/>, on 408, 503 (with <c>Retry-After</c> it stays out that long),
+    /// any other 5xx, or one of <see cref="SipFailoverOptions.CallFailoverStatusCodes"/>; these count against its health.
+    /// A trunk whose <see cref="SipFailoverOptions.MaxConcurrentCalls"/> are in use is skipped.</para>
+    /// <para>Any other final response (486, 603, 404, …) is the callee's answer, and so is ringing beyond
+    /// <see cref="SipFailoverOptions.RingTimeout"/> (the call is then cancelled): the call ends with
+    /// <see cref="SipCallDeclinedException"/>, since another trunk would ring the same person.</para>
+    /// </remarks>
+    /// <exception cref="SipCallDeclinedException">The callee was reached and did not take the call.</exception>
+    /// <exception cref="SipFailoverException">No trunk could carry the call; its outcomes say how each attempt ended.</exception>
+    /// <exception cref="ArgumentException">The request is not an INVITE, carries a Via, has a CSeq for another method, or is too large to send.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="invite"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    public async Task<SipCall> InviteAsync(SipRequest invite, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        SipRequest prepared = SipRequests.CompleteInvite(invite, nameof(invite));
+        // CompleteInvite has checked the CSeq, or set one.
+        long cseq = SipHeaderValues.TryParseCSeq(prepared.Headers[SipHeaderNames.CSeq]!, out long number, out _) ? number : 1;
+        string callId = prepared.Headers[SipHeaderNames.CallId]!;
+        StartBackgroundTrials();
+
+        IReadOnlyList<TrackedRegion> order = _selector.Plan(allowTrial: false);
+        var outcomes = new List<SipAttemptOutcome>(order.Count);
+        bool first = true;
+        foreach (TrackedRegion region in order)
+        {
+            SipTrunkChannels channels = _channels[region];
+            if (!channels.TryTake())
+            {
+                outcomes.Add(new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.AtCapacity, null, $"all {channels.Limit} channels in use", TimeSpan.Zero));
+                continue;
+            }
+
+            bool held = false;
+            try
+            {
+                SipRequest attempt = first ? prepared : SipRequests.WithCSeq(prepared, ++cseq);
+                first = false;
+                (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, attempt, cancellationToken).ConfigureAwait(false);
+                outcomes.Add(outcome);
+                _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
+                switch (outcome.Kind)
+                {
+                    case SipAttemptOutcomeKind.Answered:
+                        held = true;
+                        return new SipCall(region.Region, dialog!, outcome.Response!, outcome.PostDialDelay, outcomes, layer, channels.Release);
+                    case SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer:
+                        string described = outcome.ToString();
+                        SipLog.CallDeclined(_selector.Logger, ClientName, callId, region.Region.Name, described);
+                        throw new SipCallDeclinedException(
+                            ClientName, $"Call {callId} of SIP client '{ClientName}' reached its callee, who did not take it: {described}.", region.Region, outcome.Response, outcomes);
+                }
+
+                ILogger logger = _selector.Logger;
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    string failed = outcome.ToString();
+                    SipLog.AttemptFailed(logger, ClientName, "INVITE", region.Region.Name, failed);
+                }
+            }
+            finally
+            {
+                if (!held)
+                {
+                    channels.Release();
+                }
+            }
+        }
+
+        string summary = string.Join("; ", outcomes);
+        FailoverLog.AllRegionsFailed(_selector.Logger, ClientName, "INVITE", invite.RequestUri, summary);
+        throw new SipFailoverException(ClientName, $"INVITE failed on every trunk of SIP client '{ClientName}': {summary}.", outcomes);
+    }
+
     /// <summary>Closes every socket and connection and stops background trials.</summary>
     /// <returns>A task that completes when they are closed.</returns>
     public async ValueTask DisposeAsync()
     {
         SipTransactionLayer[] layers;
-        Task[] trials;
+        Task[] background;
         lock (_gate)
         {
             if (_disposed)
@@ -181,7 +281,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 
             Volatile.Write(ref _disposed, true);
             layers = [.. _layers.Values];
-            trials = [.. _trials];
+            background = [.. _background];
         }
 
         await _disposing.CancelAsync().ConfigureAwait(false);
@@ -190,7 +290,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             await layer.DisposeAsync().ConfigureAwait(false);
         }
 
-        await Task.WhenAll(trials).ConfigureAwait(false);
+        await Task.WhenAll(background).ConfigureAwait(false);
         _disposing.Dispose();
         _telemetry.Untrack(_selector.Core);
         if (_ownsTelemetry)
@@ -204,8 +304,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 
     private static string? Reason(SipAttemptOutcome outcome) => outcome.Kind switch
     {
-        SipAttemptOutcomeKind.Answered => null,
-        SipAttemptOutcomeKind.ServiceUnavailable => $"it answered {outcome.Response!.StatusText}",
+        SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer or SipAttemptOutcomeKind.AtCapacity => null,
+        SipAttemptOutcomeKind.ServiceUnavailable or SipAttemptOutcomeKind.FailureStatus => $"it answered {outcome.Response!.StatusText}",
         SipAttemptOutcomeKind.Timeout => $"it did not answer within {SipDurations.Format(outcome.Duration)}",
         _ => $"a transport error ({outcome.Error})",
     };
@@ -244,11 +344,82 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         return outcome;
     }
 
+    /// <summary>One trunk's attempt at a call; an abandoned attempt's clean-up runs on in the background until disposal.</summary>
+    private async Task<(SipAttemptOutcome Outcome, SipDialog? Dialog, SipTransactionLayer Layer)> CallAttemptAsync(
+        TrackedRegion region, SipRequest invite, CancellationToken cancellationToken)
+    {
+        SipTransactionLayer layer = LayerFor(region);
+        using Activity? activity = _telemetry.ActivitySource.StartActivity("slakit.sip.attempt", ActivityKind.Client);
+        activity?.SetTag("slakit.client", ClientName);
+        activity?.SetTag("slakit.region", region.Region.Name);
+        activity?.SetTag("sip.method", "INVITE");
+
+        var attempt = new SipCallAttempt(layer, invite, _callTimers, Time, dialog => LateAnswerEnded(region, dialog));
+        SipCallAttemptResult result;
+        try
+        {
+            result = await attempt.RunAsync(null, _disposing.Token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _selector.Core.CountAttempt(region, AttemptOutcomes.Cancelled, "INVITE");
+            activity?.SetTag("slakit.outcome", AttemptOutcomes.Cancelled);
+            throw;
+        }
+        finally
+        {
+            RunInBackground(attempt.CleanUp);
+        }
+
+        var outcome = new SipAttemptOutcome(region.Region, result.Kind, result.Response, result.Error, result.Elapsed) { PostDialDelay = result.PostDialDelay };
+        string tag = OutcomeTag(outcome.Kind);
+        _selector.Core.CountAttempt(region, tag, "INVITE");
+        activity?.SetTag("slakit.outcome", tag);
+        if (outcome.Response is { } response)
+        {
+            activity?.SetTag("sip.status_code", response.StatusCode);
+        }
+
+        return (outcome, result.Dialog, layer);
+    }
+
+    private void LateAnswerEnded(TrackedRegion region, SipDialog dialog)
+    {
+        SipLog.LateAnswerEnded(_selector.Logger, ClientName, region.Region.Name, dialog.CallId);
+        _telemetry.SipLateAnswers.Add(1, new("client", ClientName), new("region", region.Region.Name));
+    }
+
+    /// <summary>Keeps <paramref name="task"/> until it ends, so that disposal waits for it.</summary>
+    private void RunInBackground(Task task)
+    {
+        if (task.IsCompleted)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _background.Add(task);
+        }
+
+        _ = task.ContinueWith(
+            t =>
+            {
+                lock (_gate)
+                {
+                    _background.Remove(t);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
     /// <summary>An outcome as <c>slakit.failover.attempts</c> tags it, in the words every protocol uses.</summary>
     private static string OutcomeTag(SipAttemptOutcomeKind kind) => kind switch
     {
-        SipAttemptOutcomeKind.Answered => AttemptOutcomes.Success,
-        SipAttemptOutcomeKind.ServiceUnavailable => AttemptOutcomes.TransientStatus,
+        SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer => AttemptOutcomes.Success,
+        SipAttemptOutcomeKind.ServiceUnavailable or SipAttemptOutcomeKind.FailureStatus => AttemptOutcomes.TransientStatus,
         SipAttemptOutcomeKind.Timeout => AttemptOutcomes.Timeout,
         _ => AttemptOutcomes.TransportError,
     };
@@ -301,19 +472,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
                         return;
                     }
 
-                    Task trial = TrialAsync(region);
-                    _trials.Add(trial);
-                    _ = trial.ContinueWith(
-                        t =>
-                        {
-                            lock (_gate)
-                            {
-                                _trials.Remove(t);
-                            }
-                        },
-                        CancellationToken.None,
-                        TaskContinuationOptions.ExecuteSynchronously,
-                        TaskScheduler.Default);
+                    RunInBackground(TrialAsync(region));
                 }
             }
         }

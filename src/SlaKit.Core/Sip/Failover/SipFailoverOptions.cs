@@ -42,5 +42,39 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// </summary>
     public TimeSpan? AttemptTimeout { get; set; }
 
+    /// <summary>The default of <see cref="ProvisionalTimeout"/>: 1 second.</summary>
+    public static readonly TimeSpan DefaultProvisionalTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>The default of <see cref="RingTimeout"/>: 60 seconds.</summary>
+    public static readonly TimeSpan DefaultRingTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a call's INVITE waits for a first response (a 100 Trying, a 180, or a final) from a trunk before the call
+    /// moves on to the next trunk. The silent trunk is abandoned: its INVITE is not sent again, and if it answers later it
+    /// gets a CANCEL, or for a 2xx an ACK and a BYE, so the call is never established twice. Positive, at most Timer B
+    /// (64·<see cref="T1"/>). 1 second by default: a working trunk sends 100 Trying within a round trip (RFC 3261 §8.2.6).
+    /// </summary>
+    public TimeSpan ProvisionalTimeout { get; set; } = DefaultProvisionalTimeout;
+
+    /// <summary>
+    /// How long a call may take, from its INVITE, to be answered once a trunk has sent a provisional response; then it is
+    /// cancelled (RFC 3261 §9.1) and ends as not answered, without trying another trunk (which would ring the same callee).
+    /// Positive, at most one hour; at least <see cref="ProvisionalTimeout"/>. 60 seconds by default.
+    /// </summary>
+    public TimeSpan RingTimeout { get; set; } = DefaultRingTimeout;
+
+    /// <summary>
+    /// Final responses to a call's INVITE, besides 408 and every 5xx, on which the call moves on to the next trunk: for
+    /// example 403 when a carrier refuses a trunk it has blocked. Codes 300–699; never 404, 486, 600 or 603, which are the
+    /// callee's own answer (another trunk would ring the same person). Empty by default.
+    /// </summary>
+    public IList<int> CallFailoverStatusCodes { get; } = [];
+
+    /// <summary>
+    /// The channels bought on each trunk, by region name: at most this many calls are being set up or in progress on it at
+    /// once, and a full trunk is skipped (not marked down) when a call is placed. A region not listed has no limit.
+    /// </summary>
+    public IDictionary<string, int> MaxConcurrentCalls { get; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+
     internal SipTimerSettings Timers => new(T1, T2, SipTimerSettings.Default.T4);
 }

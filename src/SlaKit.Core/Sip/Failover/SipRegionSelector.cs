@@ -214,7 +214,8 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         DateTimeOffset now = _time.GetUtcNow();
         switch (kind)
         {
-            case SipAttemptOutcomeKind.Answered:
+            case SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer:
+                // The trunk carried the request to its end; a callee who is busy or does not answer says nothing of the trunk.
                 state.RecordSuccess(now);
                 if (served)
                 {

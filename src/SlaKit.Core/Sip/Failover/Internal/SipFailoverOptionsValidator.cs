@@ -54,6 +54,41 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
             failures.Add($"{client}: AttemptTimeout ({attempt}) must be positive and at most Timer F, 64 x T1 ({options.T1 * 64}).");
         }
 
+        if (options.ProvisionalTimeout <= TimeSpan.Zero || options.ProvisionalTimeout > options.T1 * 64)
+        {
+            failures.Add($"{client}: ProvisionalTimeout ({options.ProvisionalTimeout}) must be positive and at most Timer B, 64 x T1 ({options.T1 * 64}).");
+        }
+
+        if (options.RingTimeout < options.ProvisionalTimeout || options.RingTimeout <= TimeSpan.Zero || options.RingTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{client}: RingTimeout ({options.RingTimeout}) must be at least ProvisionalTimeout ({options.ProvisionalTimeout}) and at most one hour.");
+        }
+
+        foreach (int code in options.CallFailoverStatusCodes)
+        {
+            if (code is < 300 or > 699)
+            {
+                failures.Add($"{client}: CallFailoverStatusCodes holds {code}; only final responses other than 2xx, 300 to 699, can move a call on.");
+            }
+            else if (SipCallRules.IsCalleeAnswer(code))
+            {
+                failures.Add($"{client}: CallFailoverStatusCodes holds {code}, the callee's own answer; another trunk would ring the same person.");
+            }
+        }
+
+        foreach ((string region, int limit) in options.MaxConcurrentCalls)
+        {
+            if (!options.Regions.Any(r => string.Equals(r.Name, region, StringComparison.OrdinalIgnoreCase)))
+            {
+                failures.Add($"{client}: MaxConcurrentCalls names '{region}', which is not one of its regions.");
+            }
+
+            if (limit < 1)
+            {
+                failures.Add($"{client}: MaxConcurrentCalls of '{region}' ({limit}) must be at least 1.");
+            }
+        }
+
         return failures;
     }
 }

@@ -12,4 +12,12 @@ internal static partial class SipLog
     [LoggerMessage(EventId = 1102, EventName = "SipAttemptFailed", Level = LogLevel.Information,
         Message = "Client {Client}: {Method} to region {Region} failed ({Outcome}); trying the next region.")]
     public static partial void AttemptFailed(ILogger logger, string client, string method, string region, string outcome);
+
+    [LoggerMessage(EventId = 1103, EventName = "SipLateAnswerEnded", Level = LogLevel.Warning,
+        Message = "Client {Client}: trunk {Region} answered call {CallId} after the call had left it; the answer was ACKed and ended with a BYE.")]
+    public static partial void LateAnswerEnded(ILogger logger, string client, string region, string callId);
+
+    [LoggerMessage(EventId = 1104, EventName = "SipCallDeclined", Level = LogLevel.Information,
+        Message = "Client {Client}: call {CallId} on trunk {Region} ended with the callee's answer ({Outcome}); no other trunk is tried.")]
+    public static partial void CallDeclined(ILogger logger, string client, string callId, string region, string outcome);
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SlaKit.Sip;
 
 /// <summary>Builds and completes requests as a UAC must send them (RFC 3261 §8.1.1).</summary>
@@ -37,6 +39,37 @@ internal static class SipRequests
             throw new ArgumentException($"{request.Method} needs an INVITE transaction; send non-INVITE requests such as OPTIONS, REGISTER or MESSAGE.", paramName);
         }
 
+        return Fill(request, paramName);
+    }
+
+    /// <summary>
+    /// A copy of the INVITE that places a call, with what RFC 3261 §8.1.1 requires and the caller left out, as
+    /// <see cref="Complete"/> fills it in; the transaction layer adds a Contact when there is none (§8.1.1.8).
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is not an INVITE, carries a Via, or has a CSeq that is malformed or names another method.</exception>
+    public static SipRequest CompleteInvite(SipRequest invite, string paramName)
+    {
+        if (invite.Method != "INVITE")
+        {
+            throw new ArgumentException($"A call is placed with an INVITE, not {invite.Method}; send other requests with SendAsync.", paramName);
+        }
+
+        return Fill(invite, paramName);
+    }
+
+    /// <summary>
+    /// The INVITE for the next trunk (RFC 3261 §8.1.3.5): a new transaction with the same Call-ID, From and To, and the
+    /// CSeq number one higher than the last attempt's.
+    /// </summary>
+    public static SipRequest WithCSeq(SipRequest request, long number)
+    {
+        SipRequest copy = request.Clone();
+        copy.Headers.Set(SipHeaderNames.CSeq, string.Create(CultureInfo.InvariantCulture, $"{number} {request.Method}"));
+        return copy;
+    }
+
+    private static SipRequest Fill(SipRequest request, string paramName)
+    {
         if (request.Headers.Contains(SipHeaderNames.Via))
         {
             throw new ArgumentException("The request carries a Via header; the client adds its own, with a new branch for each attempt.", paramName);
@@ -119,7 +152,7 @@ internal static class SipRequests
         request.Headers.Add(SipHeaderNames.From, from);
         request.Headers.Add(SipHeaderNames.To, to);
         request.Headers.Add(SipHeaderNames.CallId, callId);
-        request.Headers.Add(SipHeaderNames.CSeq, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cseq} {method}"));
+        request.Headers.Add(SipHeaderNames.CSeq, string.Create(CultureInfo.InvariantCulture, $"{cseq} {method}"));
         return request;
     }
 }

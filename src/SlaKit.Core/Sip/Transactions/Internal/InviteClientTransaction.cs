@@ -4,7 +4,7 @@ namespace SlaKit.Sip;
 /// The INVITE client transaction of RFC 3261 §17.1.1, with the Accepted state RFC 6026 §7.2 adds: Calling → Proceeding →
 /// Completed (a 300–699, ACKed here) or Accepted (a 2xx, ACKed end to end by the transaction's user) → Terminated.
 /// Over UDP, Timer A retransmits the INVITE at T1, doubling, until a response arrives; Timer B ends it after 64·T1 with
-/// no final response; Timer D (32 s) absorbs retransmitted non-2xx finals, each ACKed again; Timer M (64·T1) passes
+/// no response at all (once a provisional has come, only a final response or the user's CANCEL ends it); Timer D (32 s) absorbs retransmitted non-2xx finals, each ACKed again; Timer M (64·T1) passes
 /// retransmitted 2xx up. Over TCP, A is not used and D is zero.
 /// </summary>
 internal sealed class InviteClientTransaction : ClientTransaction
@@ -110,10 +110,12 @@ internal sealed class InviteClientTransaction : ClientTransaction
             switch (State)
             {
                 case TransactionState.Calling or TransactionState.Proceeding when response.StatusCode < 200:
-                    // §17.1.1.2: a provisional stops the retransmissions; the user sees every one.
+                    // §17.1.1.2: a provisional stops the retransmissions and, as Figure 5 has it, Timer B: a callee may
+                    // ring for minutes, and ending that is the user's, with a CANCEL (§9.1). The user sees every provisional.
                     State = TransactionState.Proceeding;
                     _timerA?.Dispose();
-                    _timerA = null;
+                    _timerB?.Dispose();
+                    _timerA = _timerB = null;
                     passUp = true;
                     break;
                 case TransactionState.Calling or TransactionState.Proceeding when response.StatusCode < 300:
@@ -170,6 +172,19 @@ internal sealed class InviteClientTransaction : ClientTransaction
         if (terminated)
         {
             Ended();
+        }
+    }
+
+    /// <summary>
+    /// Stops Timer A: the INVITE is not sent again, while responses are still taken and Timer B still ends a transaction
+    /// that never hears back. For a user that gave up waiting but must still CANCEL a late provisional or end a late 2xx.
+    /// </summary>
+    public void StopRetransmissions()
+    {
+        lock (Gate)
+        {
+            _timerA?.Dispose();
+            _timerA = null;
         }
     }
 

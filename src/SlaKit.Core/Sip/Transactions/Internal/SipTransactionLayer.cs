@@ -165,6 +165,12 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 
         // RFC 3261 §8.1.1.7 and RFC 3581: our Via on top, asking the server to answer to the port the request came from.
         copy.Headers.InsertFirst(SipHeaderNames.Via, $"SIP/2.0/{Connection.ViaTransport} {SipEndpoints.SentBy(local)};branch={branch};rport");
+        if (copy.Method == "INVITE" && !copy.Headers.Contains(SipHeaderNames.Contact))
+        {
+            // §8.1.1.8: an INVITE must carry a Contact, where the dialog's requests reach us: the address it is sent from.
+            copy.Headers.Add(SipHeaderNames.Contact, $"<sip:slakit@{SipEndpoints.SentBy(local)};transport={Connection.ViaTransport.ToLowerInvariant()}>");
+        }
+
         byte[] bytes = copy.ToBytes();
         if (bytes.Length > SipMessage.MaxMessageSize)
         {

@@ -1,0 +1,120 @@
+using SlaKit.Regions;
+
+namespace SlaKit.Sip;
+
+/// <summary>
+/// A call a <see cref="SipFailoverClient"/> placed and a trunk answered: the dialog its 2xx made (RFC 3261 §12.1.2), the
+/// trunk that carries it, and the callee's session description. End it with <see cref="ByeAsync"/>, or by disposing it.
+/// </summary>
+/// <remarks>
+/// Every request of the call, the ACK and the BYE included, goes through the trunk that answered it, the next hop the
+/// client was configured with; the dialog's remote target and route set are carried in them (§12.2.1.1). The call holds
+/// one of its trunk's <see cref="SipFailoverOptions.MaxConcurrentCalls"/> channels until it ends. Thread-safe.
+/// </remarks>
+public sealed class SipCall : IAsyncDisposable
+{
+    private readonly SipDialog _dialog;
+    private readonly SipTransactionLayer _layer;
+    private readonly Action _released;
+    private int _ended;
+
+    internal SipCall(
+        Region trunk, SipDialog dialog, SipResponse answer, TimeSpan? postDialDelay, IReadOnlyList<SipAttemptOutcome> attempts,
+        SipTransactionLayer layer, Action released)
+    {
+        Trunk = trunk;
+        _dialog = dialog;
+        Answer = answer;
+        PostDialDelay = postDialDelay;
+        Attempts = attempts;
+        _layer = layer;
+        _released = released;
+    }
+
+    /// <summary>The trunk (region) that answered and carries the call.</summary>
+    public Region Trunk { get; }
+
+    /// <summary>The dialog's Call-ID.</summary>
+    public string CallId => _dialog.CallId;
+
+    /// <summary>Our tag: the From tag of the INVITE.</summary>
+    public string LocalTag => _dialog.LocalTag;
+
+    /// <summary>The callee's tag: the To tag of its 2xx.</summary>
+    public string RemoteTag => _dialog.RemoteTag;
+
+    /// <summary>Where requests within the dialog are addressed: the URI in the 2xx's Contact.</summary>
+    public string RemoteTarget => _dialog.RemoteTarget;
+
+    /// <summary>The 2xx that answered the call, as received.</summary>
+    public SipResponse Answer { get; }
+
+    /// <summary>
+    /// The callee's session description (the SDP answer, RFC 3264): the 2xx's body, left as it came. SlaKit carries it and
+    /// never reads media from it. Empty when the 2xx had none.
+    /// </summary>
+    public ReadOnlyMemory<byte> SessionDescription => Answer.Body;
+
+    /// <summary>The 2xx's <c>Content-Type</c>, such as <c>application/sdp</c>; <see langword="null"/> when it had none.</summary>
+    public string? ContentType => Answer.Headers["Content-Type"];
+
+    /// <summary>Post-dial delay on the trunk that answered: from its INVITE to the first 180 or 183; <see langword="null"/> when the 2xx came first.</summary>
+    public TimeSpan? PostDialDelay { get; }
+
+    /// <summary>How each attempt of the call went, in order, the last being the answer.</summary>
+    public IReadOnlyList<SipAttemptOutcome> Attempts { get; }
+
+    /// <summary>Whether the call has been ended with <see cref="ByeAsync"/> or by disposal.</summary>
+    public bool IsEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>
+    /// Ends the call with a BYE within its dialog (RFC 3261 §15.1.1), sent through its trunk in a transaction of its own.
+    /// The call is over for this side whatever the answer (§15.1.1): a later call returns <see langword="null"/> at once.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the BYE's response; the call is still ended.</param>
+    /// <returns>The BYE's final response; <see langword="null"/> when the call had already been ended.</returns>
+    /// <exception cref="TimeoutException">The BYE got no final response within Timer F (64·T1).</exception>
+    /// <exception cref="IOException">The BYE could not be sent: the trunk's connection failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The client that placed the call was disposed, which closed its connections.</exception>
+    public async Task<SipResponse?> ByeAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            SipTransactionResult result = await _layer.SendAsync(_dialog.Bye(), cancellationToken).ConfigureAwait(false);
+            return result.Outcome switch
+            {
+                SipTransactionOutcome.Response => result.Response,
+                SipTransactionOutcome.Timeout => throw new TimeoutException($"The BYE of call {CallId} on trunk '{Trunk.Name}' got no answer within Timer F ({SipDurations.Format(result.Elapsed)})."),
+                _ => throw new IOException($"The BYE of call {CallId} on trunk '{Trunk.Name}' could not be sent: {result.Error?.Message}", result.Error),
+            };
+        }
+        finally
+        {
+            _released();
+        }
+    }
+
+    /// <summary>Ends the call with a BYE unless it has been ended; a BYE that fails is given up silently.</summary>
+    /// <returns>A task that completes when the BYE has been answered or given up.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await ByeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or ObjectDisposedException)
+        {
+            // Disposal does not throw: a trunk that cannot take the BYE has lost the call already.
+        }
+    }
+
+    /// <summary>The call in words, such as <c>call a84b4c76e66710 on carrier-a (sip:callee@10.0.0.5)</c>.</summary>
+    /// <returns>The call's description.</returns>
+    public override string ToString() => $"call {CallId} on {Trunk.Name} ({RemoteTarget})";
+}

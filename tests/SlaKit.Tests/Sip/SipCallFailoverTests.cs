@@ -1,0 +1,425 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Regions;
+using SlaKit.Sip;
+using static SlaKit.Tests.Sip.SipTestMessages;
+
+namespace SlaKit.Tests.Sip;
+
+/// <summary><see cref="SipFailoverClient.InviteAsync"/> on a fake clock: which answers move a call on, and which end it.</summary>
+public sealed class SipCallFailoverTests : IAsyncDisposable
+{
+    private static readonly byte[] Offer = "v=0\r\no=agent 1 1 IN IP4 10.0.0.50\r\ns=-\r\nc=IN IP4 10.0.0.50\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"u8.ToArray();
+    private static readonly byte[] Answer = "v=0\r\no=callee 2 2 IN IP4 10.0.0.60\r\ns=-\r\nc=IN IP4 10.0.0.60\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n"u8.ToArray();
+    private readonly string _name = $"calls-{Guid.NewGuid():N}";
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
+    private readonly Region _primary = new("carrier-a", new Uri("sip:10.0.0.1:5060"));
+    private readonly Region _secondary = new("carrier-b", new Uri("sip:10.0.0.2:5060")) { Priority = 1 };
+    private readonly InMemorySipConnection _a = new(new SipTarget("10.0.0.1"));
+    private readonly InMemorySipConnection _b = new(new SipTarget("10.0.0.2"));
+    private SipFailoverClient? _client;
+
+    public SipCallFailoverTests()
+    {
+        _b.Responder = Callee(_b, r => Ok(r));
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_answered_call_carries_its_dialog_trunk_and_sdp_answer_and_ends_with_a_bye_on_its_trunk()
+    {
+        _a.Responder = Callee(_a, r => Ok(r), ringFirst: true);
+
+        SipCall call = await Client().InviteAsync(Invite(), Ct);
+
+        SipRequest invite = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+        Assert.Equal(Offer, invite.Body.ToArray());
+        Assert.Equal("application/sdp", invite.Headers["Content-Type"]);
+        Assert.StartsWith("<sip:slakit@127.0.0.1:5099;transport=udp>", invite.Headers["Contact"], StringComparison.Ordinal);
+        Assert.Equal(_primary, call.Trunk);
+        Assert.Equal(invite.Headers["Call-ID"], call.CallId);
+        Assert.Equal("agent1", call.LocalTag);
+        Assert.Equal("uas1", call.RemoteTag);
+        Assert.Equal("sip:callee@10.0.0.60:5060", call.RemoteTarget);
+        Assert.Equal(Answer, call.SessionDescription.ToArray());
+        Assert.Equal("application/sdp", call.ContentType);
+        Assert.Equal(TimeSpan.Zero, call.PostDialDelay);
+        Assert.Equal([SipAttemptOutcomeKind.Answered], call.Attempts.Select(static a => a.Kind));
+        Assert.Single(_a.Sent, static r => r.Method == "ACK");
+        Assert.Empty(_b.Sent);
+
+        SipResponse? bye = await call.ByeAsync(Ct);
+
+        Assert.Equal(200, bye!.StatusCode);
+        SipRequest sentBye = Assert.Single(_a.Sent, static r => r.Method == "BYE");
+        Assert.Equal("sip:callee@10.0.0.60:5060", sentBye.RequestUri);
+        Assert.True(call.IsEnded);
+        Assert.Null(await call.ByeAsync(Ct));
+        Assert.Single(_a.Sent, static r => r.Method == "BYE");
+    }
+
+    [Fact]
+    public async Task A_503_with_retry_after_moves_the_call_to_the_next_trunk_with_the_next_cseq_and_keeps_the_trunk_out()
+    {
+        _a.Responder = Callee(_a, r => ResponseTo(r, 503, "Service Unavailable", ("Retry-After", "30")));
+        SipFailoverClient client = Client();
+
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+
+        SipRequest first = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+        SipRequest second = Assert.Single(_b.Sent, static r => r.Method == "INVITE");
+        Assert.Equal(_secondary, call.Trunk);
+        Assert.Equal(
+            [SipAttemptOutcomeKind.ServiceUnavailable, SipAttemptOutcomeKind.Answered],
+            call.Attempts.Select(static a => a.Kind));
+
+        // RFC 3261 §8.1.3.5: the retried request keeps Call-ID, From and To, with the CSeq one higher, in a new transaction.
+        Assert.Equal((first.Headers["Call-ID"], first.Headers["From"], first.Headers["To"]), (second.Headers["Call-ID"], second.Headers["From"], second.Headers["To"]));
+        Assert.Equal(("1 INVITE", "2 INVITE"), (first.Headers["CSeq"], second.Headers["CSeq"]));
+        Assert.NotEqual(Branch(first), Branch(second));
+        Assert.Single(_a.Sent, static r => r.Method == "ACK");
+
+        await client.InviteAsync(Invite(), Ct);
+        Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        _a.Responder = Callee(_a, r => Ok(r));
+        Assert.Equal(_primary, (await client.InviteAsync(Invite(), Ct)).Trunk);
+    }
+
+    [Theory]
+    [InlineData(408)]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(504)]
+    [InlineData(580)]
+    public async Task A_408_or_a_5xx_fails_the_trunk_and_moves_the_call_on(int status)
+    {
+        _a.Responder = Callee(_a, r => ResponseTo(r, status, "Failure"), ringFirst: true);
+
+        SipCall call = await Client().InviteAsync(Invite(), Ct);
+
+        Assert.Equal(_secondary, call.Trunk);
+        Assert.Equal(SipAttemptOutcomeKind.FailureStatus, call.Attempts[0].Kind);
+        Assert.Equal(status, call.Attempts[0].Response!.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(486, "Busy Here")]
+    [InlineData(600, "Busy Everywhere")]
+    [InlineData(603, "Decline")]
+    [InlineData(404, "Not Found")]
+    [InlineData(480, "Temporarily Unavailable")]
+    [InlineData(403, "Forbidden")]
+    public async Task The_callees_own_answer_ends_the_call_and_no_other_trunk_rings_the_same_person(int status, string reason)
+    {
+        _a.Responder = Callee(_a, r => ResponseTo(r, status, reason), ringFirst: true);
+
+        SipCallDeclinedException declined = await Assert.ThrowsAsync<SipCallDeclinedException>(() => Client(o => o.CallFailoverStatusCodes.Add(488)).InviteAsync(Invite(), Ct));
+
+        Assert.Equal(status, declined.Response!.StatusCode);
+        Assert.Equal(_primary, declined.Trunk);
+        Assert.Equal(SipAttemptOutcomeKind.Declined, Assert.Single(declined.Outcomes).Kind);
+        Assert.Contains(reason, declined.Message, StringComparison.Ordinal);
+        Assert.Empty(_b.Sent);
+        Assert.Single(_a.Sent, static r => r.Method == "ACK");
+        Assert.Equal(RegionHealth.Healthy, Client().GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task A_configured_code_moves_the_call_on()
+    {
+        _a.Responder = Callee(_a, r => ResponseTo(r, 403, "Forbidden"));
+
+        SipCall call = await Client(o => o.CallFailoverStatusCodes.Add(403)).InviteAsync(Invite(), Ct);
+
+        Assert.Equal(_secondary, call.Trunk);
+        Assert.Equal(SipAttemptOutcomeKind.FailureStatus, call.Attempts[0].Kind);
+    }
+
+    [Fact]
+    public async Task A_transport_error_moves_the_call_on_at_once()
+    {
+        _a.OpenFailure = "10.0.0.1:5060 refused the connection";
+
+        SipCall call = await Client().InviteAsync(Invite(), Ct);
+
+        Assert.Equal(_secondary, call.Trunk);
+        Assert.Equal(SipAttemptOutcomeKind.TransportError, call.Attempts[0].Kind);
+    }
+
+    [Fact]
+    public async Task A_silent_trunk_is_left_after_the_provisional_timeout_and_its_invite_is_not_sent_again()
+    {
+        Task<SipCall> placing = Client().InviteAsync(Invite(), Ct);
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(placing.IsCompleted);
+        Assert.Empty(_b.Sent);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        SipCall call = await placing;
+
+        Assert.Equal(_secondary, call.Trunk);
+        SipAttemptOutcome silent = call.Attempts[0];
+        Assert.Equal(SipAttemptOutcomeKind.Timeout, silent.Kind);
+        Assert.Contains("provisional timeout", silent.Error, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(1), silent.Duration);
+
+        // Timer A sent it again at 500 ms; once abandoned, never again.
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, _a.Sent.Count(static r => r.Method == "INVITE"));
+    }
+
+    [Fact]
+    public async Task A_late_provisional_from_an_abandoned_trunk_gets_a_cancel()
+    {
+        _a.Responder = r => r.Method == "CANCEL" ? ResponseTo(r, 200, "OK") : null;
+        SipCall call = await Leave(Client());
+        SipRequest invite = _a.Sent[0];
+
+        _a.Receive(ResponseTo(invite, 180, "Ringing"));
+
+        SipRequest cancel = await SentAsync(_a, "CANCEL");
+        Assert.Equal(Branch(invite), Branch(cancel));
+        Assert.Equal(invite.Headers["CSeq"]!.Replace("INVITE", "CANCEL", StringComparison.Ordinal), cancel.Headers["CSeq"]);
+        _a.Receive(ResponseTo(invite, 487, "Request Terminated"));
+        await SentAsync(_a, "ACK");
+        Assert.Equal(_secondary, call.Trunk);
+    }
+
+    [Fact]
+    public async Task A_late_2xx_from_an_abandoned_trunk_is_acked_and_ended_with_a_bye_so_the_call_is_not_established_twice()
+    {
+        _a.Responder = r => r.Method == "BYE" ? ResponseTo(r, 200, "OK") : null;
+        int late = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument is { Meter.Name: "SlaKit", Name: "slakit.sip.late_answers" })
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag is { Key: "client", Value: string name } && name == _name)
+                {
+                    Interlocked.Add(ref late, (int)value);
+                }
+            }
+        });
+        listener.Start();
+        SipCall call = await Leave(Client());
+
+        _a.Receive(Ok(_a.Sent[0]));
+
+        SipRequest ack = await SentAsync(_a, "ACK");
+        SipRequest bye = await SentAsync(_a, "BYE");
+        Assert.Equal(("sip:callee@10.0.0.60:5060", "sip:callee@10.0.0.60:5060"), (ack.RequestUri, bye.RequestUri));
+        Assert.Equal(_secondary, call.Trunk);
+        Assert.False(call.IsEnded);
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref late) == 1, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_trunk_that_sent_100_trying_is_kept_until_the_ring_timeout_which_cancels_the_call()
+    {
+        _a.Responder = r => r.Method switch
+        {
+            "INVITE" => ResponseTo(r, 100, "Trying"),
+            "CANCEL" => ResponseTo(r, 200, "OK"),
+            _ => null,
+        };
+        Task<SipCall> placing = Client(o => o.RingTimeout = TimeSpan.FromSeconds(20)).InviteAsync(Invite(), Ct);
+        for (int i = 0; i < 199; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.False(placing.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        SipCallDeclinedException unanswered = await Assert.ThrowsAsync<SipCallDeclinedException>(() => placing);
+        Assert.Equal(SipAttemptOutcomeKind.NoAnswer, Assert.Single(unanswered.Outcomes).Kind);
+        Assert.Null(unanswered.Response);
+        await SentAsync(_a, "CANCEL");
+        Assert.Empty(_b.Sent);
+        Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+    }
+
+    [Fact]
+    public async Task The_post_dial_delay_runs_from_the_invite_to_the_first_183()
+    {
+        _a.Responder = r => r.Method == "INVITE" ? ResponseTo(r, 100, "Trying") : null;
+        Task<SipCall> placing = Client().InviteAsync(Invite(), Ct);
+        SipRequest invite = _a.Sent[0];
+        _time.Advance(TimeSpan.FromMilliseconds(2500));
+        _a.Receive(ResponseTo(invite, 183, "Session Progress"));
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        _a.Receive(ResponseTo(invite, 180, "Ringing"));
+        _a.Receive(Ok(invite));
+
+        SipCall call = await placing;
+
+        Assert.Equal(TimeSpan.FromMilliseconds(2500), call.PostDialDelay);
+        Assert.Equal(TimeSpan.FromMilliseconds(2500), call.Attempts[0].PostDialDelay);
+    }
+
+    [Fact]
+    public async Task A_second_dialog_forked_from_the_invite_is_acked_and_ended_and_the_first_stays_up()
+    {
+        _a.Responder = r => r.Method == "BYE" ? ResponseTo(r, 200, "OK") : null;
+        Task<SipCall> placing = Client().InviteAsync(Invite(), Ct);
+        SipRequest invite = _a.Sent[0];
+        _a.Receive(Ok(invite));
+        SipCall call = await placing;
+
+        SipResponse forked = Ok(invite);
+        forked.Headers.Set("To", invite.Headers["To"] + ";tag=uas2");
+        _a.Receive(forked);
+        _a.Receive(Ok(invite));
+
+        SipRequest bye = await SentAsync(_a, "BYE");
+        Assert.EndsWith(";tag=uas2", bye.Headers["To"], StringComparison.Ordinal);
+        Assert.True(SpinWait.SpinUntil(() => _a.Sent.Count(static r => r.Method == "ACK") == 3, TimeSpan.FromSeconds(10)));
+        Assert.False(call.IsEnded);
+        Assert.Equal("uas1", call.RemoteTag);
+    }
+
+    [Fact]
+    public async Task A_full_trunk_is_skipped_not_failed_and_its_channel_comes_back_when_the_call_ends()
+    {
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client(o => o.MaxConcurrentCalls["CARRIER-A"] = 1);
+
+        SipCall first = await client.InviteAsync(Invite(), Ct);
+        SipCall second = await client.InviteAsync(Invite(), Ct);
+
+        Assert.Equal((_primary, _secondary), (first.Trunk, second.Trunk));
+        Assert.Equal([SipAttemptOutcomeKind.AtCapacity, SipAttemptOutcomeKind.Answered], second.Attempts.Select(static a => a.Kind));
+        Assert.Contains("1 channels", second.Attempts[0].Error, StringComparison.Ordinal);
+        Assert.Equal(RegionHealth.Healthy, client.GetStatus()[0].Health);
+
+        await first.DisposeAsync();
+        Assert.Equal(_primary, (await client.InviteAsync(Invite(), Ct)).Trunk);
+    }
+
+    [Fact]
+    public async Task When_no_trunk_can_carry_the_call_the_exception_lists_each_outcome()
+    {
+        _a.Responder = Callee(_a, r => ResponseTo(r, 503, "Service Unavailable"));
+        _b.OpenFailure = "refused";
+
+        SipFailoverException failed = await Assert.ThrowsAsync<SipFailoverException>(() => Client().InviteAsync(Invite(), Ct));
+
+        Assert.Equal([SipAttemptOutcomeKind.ServiceUnavailable, SipAttemptOutcomeKind.TransportError], failed.Outcomes.Select(static o => o.Kind));
+        Assert.Contains("carrier-a: 503 Service Unavailable", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_ringing_call_sends_a_cancel_and_throws()
+    {
+        _a.Responder = r => r.Method switch
+        {
+            "INVITE" => ResponseTo(r, 180, "Ringing"),
+            "CANCEL" => ResponseTo(r, 200, "OK"),
+            _ => null,
+        };
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        Task<SipCall> placing = Client().InviteAsync(Invite(), cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => placing);
+        await SentAsync(_a, "CANCEL");
+        Assert.Empty(_b.Sent);
+    }
+
+    [Fact]
+    public async Task Bad_requests_are_refused_with_the_parameter_named()
+    {
+        SipFailoverClient client = Client();
+        var options = new SipRequest("OPTIONS", "sip:carrier.example");
+        var withVia = Invite();
+        withVia.Headers.Add("Via", "SIP/2.0/UDP 10.0.0.50;branch=z9hG4bKx");
+
+        Assert.Equal("invite", (await Assert.ThrowsAsync<ArgumentException>(() => client.InviteAsync(options, Ct))).ParamName);
+        Assert.Equal("invite", (await Assert.ThrowsAsync<ArgumentException>(() => client.InviteAsync(withVia, Ct))).ParamName);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => client.InviteAsync(null!, Ct));
+        Assert.Empty(_a.Sent);
+    }
+
+    /// <summary>Places a call whose primary stays silent, so that it moves on after the provisional timeout.</summary>
+    private async Task<SipCall> Leave(SipFailoverClient client)
+    {
+        Task<SipCall> placing = client.InviteAsync(Invite(), Ct);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        return await placing;
+    }
+
+    private static async Task<SipRequest> SentAsync(InMemorySipConnection connection, string method)
+    {
+        Assert.True(SpinWait.SpinUntil(() => connection.Sent.Any(r => r.Method == method), TimeSpan.FromSeconds(10)), $"no {method} was sent");
+        await Task.CompletedTask;
+        return connection.Sent.Last(r => r.Method == method);
+    }
+
+    /// <summary>A UAS: answers an INVITE as <paramref name="final"/> says (after a 180 when asked), and 200 to BYE and CANCEL.</summary>
+    private static Func<SipRequest, SipResponse?> Callee(InMemorySipConnection connection, Func<SipRequest, SipResponse> final, bool ringFirst = false) => request =>
+    {
+        switch (request.Method)
+        {
+            case "INVITE":
+                if (ringFirst)
+                {
+                    connection.Receive(ResponseTo(request, 180, "Ringing"));
+                }
+
+                return final(request);
+            case "BYE" or "CANCEL":
+                return ResponseTo(request, 200, "OK");
+            default:
+                return null;
+        }
+    };
+
+    private static SipResponse Ok(SipRequest invite)
+    {
+        SipResponse ok = ResponseTo(invite, 200, "OK", ("Contact", "<sip:callee@10.0.0.60:5060>"), ("Content-Type", "application/sdp"));
+        ok.Body = Answer;
+        return ok;
+    }
+
+    private static SipRequest Invite()
+    {
+        var request = new SipRequest("INVITE", "sip:+4930123456@carrier.example") { Body = Offer };
+        request.Headers.Add("From", "<sip:agent@callcentre.example>;tag=agent1");
+        request.Headers.Add("Content-Type", "application/sdp");
+        return request;
+    }
+
+    private SipFailoverClient Client(Action<SipFailoverOptions>? configure = null)
+    {
+        if (_client is not null)
+        {
+            return _client;
+        }
+
+        var options = new SipFailoverOptions();
+        options.Regions.Add(_primary);
+        options.Regions.Add(_secondary);
+        configure?.Invoke(options);
+        var connections = new Dictionary<SipTarget, InMemorySipConnection> { [_a.Target] = _a, [_b.Target] = _b };
+        return _client = new SipFailoverClient(_name, options, _time, null, null, ownsTelemetry: false, target => connections[target], new Random(1));
+    }
+}
