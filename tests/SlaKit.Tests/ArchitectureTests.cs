@@ -24,7 +24,7 @@ public sealed partial class ArchitectureTests
         ["Prometheus"] = ["Budgets"],
         ["Regions"] = ["Probes", "Telemetry"],
         ["Http"] = ["Regions", "Probes", "Telemetry"],
-        ["Sip"] = ["Regions", "Probes", "Telemetry"],
+        ["Sip"] = ["Regions", "Probes", "Telemetry", "Budgets"],
         ["HealthChecks"] = ["Regions", "Budgets"],
         ["Hosting"] = ["Http", "Regions", "Probes", "Telemetry", "Budgets"],
         ["Grpc"] = ["Http"],

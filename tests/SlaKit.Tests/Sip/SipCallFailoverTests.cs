@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
+using SlaKit.Budgets;
 using SlaKit.Regions;
 using SlaKit.Sip;
 using static SlaKit.Tests.Sip.SipTestMessages;
@@ -357,6 +358,143 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         Assert.Equal("invite", (await Assert.ThrowsAsync<ArgumentException>(() => client.InviteAsync(withVia, Ct))).ParamName);
         await Assert.ThrowsAsync<ArgumentNullException>(() => client.InviteAsync(null!, Ct));
         Assert.Empty(_a.Sent);
+    }
+
+    [Fact]
+    public async Task Each_trunk_counts_its_attempts_by_class_for_asr_and_ner_and_its_calls_in_progress()
+    {
+        int invites = 0;
+        _a.Responder = Callee(_a, r => Interlocked.Increment(ref invites) switch
+        {
+            1 => Ok(r),
+            2 => ResponseTo(r, 486, "Busy Here"),
+            _ => ResponseTo(r, 500, "Server Internal Error"),
+        });
+        SipFailoverClient client = Client();
+
+        SipCall answered = await client.InviteAsync(Invite(), Ct);
+        await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
+        SipCall movedOn = await client.InviteAsync(Invite(), Ct);
+        await answered.ByeAsync(Ct);
+
+        SipTrunkStatus a = client.GetTrunkStatus()[0];
+        SipTrunkStatus b = client.GetTrunkStatus()[1];
+        Assert.Equal((3L, 1L, 1L, 1L), (a.Attempts, a.Answered, a.UserCaused, a.NetworkFailures));
+        Assert.Equal(1.0 / 3, a.AnswerSeizureRatio!.Value, 9);
+        Assert.Equal(2.0 / 3, a.NetworkEffectivenessRatio!.Value, 9);
+        Assert.Equal((0, 1, 1.0, 1.0), (a.ActiveCalls, b.ActiveCalls, b.AnswerSeizureRatio, b.NetworkEffectivenessRatio));
+        Assert.Equal(_secondary, movedOn.Trunk);
+        Assert.Null(b.MaxConcurrentCalls);
+    }
+
+    [Fact]
+    public async Task A_trunk_whose_recent_ner_falls_below_the_minimum_is_degraded_until_its_old_calls_age_out()
+    {
+        int invites = 0;
+        _a.Responder = Callee(_a, r => Interlocked.Increment(ref invites) == 1 ? ResponseTo(r, 502, "Bad Gateway") : Ok(r));
+        SipFailoverClient client = Client(o =>
+        {
+            o.NerWindow = 2;
+            o.MinimumNer = 0.9;
+            o.NerMaxAge = TimeSpan.FromMinutes(5);
+        });
+
+        await client.InviteAsync(Invite(), Ct);
+        SipCall second = await client.InviteAsync(Invite(), Ct);
+
+        // The 502 and then a 2xx: no failure in a row is left, but one call in two failed on the network.
+        Assert.Equal(_primary, second.Trunk);
+        SipTrunkStatus a = client.GetTrunkStatus()[0];
+        Assert.Equal((0.5, 2), (a.RecentNetworkEffectiveness, a.RecentCalls));
+        Assert.Equal(RegionHealth.Degraded, client.GetStatus()[0].Health);
+
+        _time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        Assert.Equal(RegionHealth.Healthy, client.GetTrunkStatus()[0].Health);
+        Assert.Equal(0, client.GetTrunkStatus()[0].RecentCalls);
+    }
+
+    [Fact]
+    public async Task Call_figures_go_to_the_slakit_meter()
+    {
+        var measured = new List<(string Instrument, double Value, string? Region, string? Class)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "SlaKit" && instrument.Name.StartsWith("slakit.sip.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Capture(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? client = null, region = null, outcomeClass = null;
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                switch (tag.Key)
+                {
+                    case "client": client = tag.Value as string; break;
+                    case "region": region = tag.Value as string; break;
+                    case "class": outcomeClass = tag.Value as string; break;
+                }
+            }
+
+            if (client == _name)
+            {
+                lock (measured)
+                {
+                    measured.Add((instrument.Name, value, region, outcomeClass));
+                }
+            }
+        }
+
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Capture(i, v, t));
+        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Capture(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Capture(i, v, t));
+        listener.Start();
+        _a.Responder = r => r.Method == "INVITE" ? ResponseTo(r, 503, "Service Unavailable") : null;
+        _b.Responder = r => r.Method == "INVITE" ? ResponseTo(r, 183, "Session Progress") : null;
+        Task<SipCall> placing = Client().InviteAsync(Invite(), Ct);
+        _time.Advance(TimeSpan.FromMilliseconds(700));
+        _b.Receive(Ok(_b.Sent[0]));
+        SipCall call = await placing;
+        listener.RecordObservableInstruments();
+
+        lock (measured)
+        {
+            Assert.Contains(("slakit.sip.call_attempts", 1.0, "carrier-a", "network_failure"), measured);
+            Assert.Contains(("slakit.sip.call_attempts", 1.0, "carrier-b", "answered"), measured);
+            Assert.Contains(("slakit.sip.post_dial_delay", 0.0, "carrier-b", null), measured);
+            Assert.Contains(("slakit.sip.active_calls", 1.0, "carrier-b", null), measured);
+            Assert.Contains(("slakit.sip.active_calls", 0.0, "carrier-a", null), measured);
+        }
+
+        Assert.Equal(TimeSpan.Zero, call.PostDialDelay);
+    }
+
+    [Fact]
+    public async Task Network_effectiveness_feeds_an_error_budget_as_the_sli_of_a_calling_slo()
+    {
+        using var tracker = new ErrorBudgetTracker(new Slo("calls", Availability.FromPercent(99), SloWindow.Rolling(TimeSpan.FromDays(30))), _time);
+        SipFailoverClient client = Client();
+        var completed = new List<SipCallCompletedEventArgs>();
+        client.CallCompleted += (_, e) => completed.Add(e);
+        IDisposable feeding = client.TrackNetworkEffectiveness(tracker);
+
+        _a.Responder = Callee(_a, r => ResponseTo(r, 486, "Busy Here"));
+        await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
+        _a.Responder = Callee(_a, r => ResponseTo(r, 503, "Service Unavailable"));
+        _b.OpenFailure = "refused";
+        await Assert.ThrowsAsync<SipFailoverException>(() => client.InviteAsync(Invite(), Ct));
+        feeding.Dispose();
+        feeding.Dispose();
+        await Assert.ThrowsAsync<SipFailoverException>(() => client.InviteAsync(Invite(), Ct));
+
+        ErrorBudget budget = tracker.GetSnapshot().Budget;
+        Assert.Equal((2L, 1L), (budget.TotalEvents, budget.BadEvents));
+        Assert.Equal([(true, false), (false, false), (false, false)], completed.Select(static e => (e.IsEffective, e.IsAnswered)));
+        Assert.Equal(_primary, completed[0].Trunk);
+        Assert.Null(completed[1].Trunk);
+        Assert.Throws<ArgumentNullException>(() => client.TrackNetworkEffectiveness(null!));
     }
 
     /// <summary>Places a call whose primary stays silent, so that it moves on after the provisional timeout.</summary>

@@ -64,6 +64,13 @@ public class SipFailoverOptionsValidatorTests
         { "holds 700", o => o.CallFailoverStatusCodes.Add(700) },
         { "names 'nowhere'", o => o.MaxConcurrentCalls["nowhere"] = 10 },
         { "MaxConcurrentCalls of 'a' (0)", o => o.MaxConcurrentCalls["a"] = 0 },
+        { "NerWindow (0)", o => o.NerWindow = 0 },
+        { "NerWindow (10001)", o => o.NerWindow = 10_001 },
+        { "NerMaxAge", o => o.NerMaxAge = TimeSpan.Zero },
+        { "NerMaxAge", o => o.NerMaxAge = TimeSpan.FromDays(2) },
+        { "MinimumNer (1.5)", o => o.MinimumNer = 1.5 },
+        { "MinimumNer (-0.1)", o => o.MinimumNer = -0.1 },
+        { "MinimumNer (NaN)", o => o.MinimumNer = double.NaN },
     };
 
     [Theory]

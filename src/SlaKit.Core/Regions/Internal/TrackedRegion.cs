@@ -41,6 +41,7 @@ internal sealed class TrackedRegion
     private int _consecutiveFailures;
     private int _consecutiveSuccesses;
     private bool _probeDegraded;
+    private bool _qualityDegraded;
     private bool _trialInFlight;
     private int _overdue;
     private int _lingering;
@@ -312,6 +313,26 @@ internal sealed class TrackedRegion
         }
     }
 
+    /// <summary>
+    /// Marks the region Degraded, or no longer, on what its own traffic shows (a SIP trunk's network effectiveness over
+    /// its last calls): it stays in plans, after the Healthy regions of its priority. Nothing counts as a failure.
+    /// </summary>
+    public void SetQualityDegraded(DateTimeOffset now, bool degraded, string reason)
+    {
+        lock (_gate)
+        {
+            if (_qualityDegraded == degraded)
+            {
+                return;
+            }
+
+            _qualityDegraded = degraded;
+            NoteHealth(ComputeView(now).Health, reason);
+        }
+
+        Report();
+    }
+
     private void SetProbeDegraded(DateTimeOffset now, bool degraded, string detail)
     {
         lock (_gate)
@@ -337,7 +358,7 @@ internal sealed class TrackedRegion
             _ when out503 => RegionHealth.Unhealthy,
             Phase.Down or Phase.Recovering => RegionHealth.Unhealthy,
             Phase.FailbackPending => RegionHealth.Healthy,
-            _ when _consecutiveFailures > 0 || _probeDegraded || _overdue > 0 => RegionHealth.Degraded,
+            _ when _consecutiveFailures > 0 || _probeDegraded || _qualityDegraded || _overdue > 0 => RegionHealth.Degraded,
             _ => RegionHealth.Healthy,
         };
 
@@ -359,7 +380,7 @@ internal sealed class TrackedRegion
             _lastHealth = health;
         }
 
-        _quiet = _phase == Phase.Up && _consecutiveFailures == 0 && !_probeDegraded && _overdue == 0 && health == RegionHealth.Healthy;
+        _quiet = _phase == Phase.Up && _consecutiveFailures == 0 && !_probeDegraded && !_qualityDegraded && _overdue == 0 && health == RegionHealth.Healthy;
     }
 
     /// <summary>Reports queued changes in order, outside the state lock.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SlaKit.Budgets;
 using SlaKit.Probes;
 using SlaKit.Regions;
 
@@ -30,7 +31,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private readonly Func<SipTarget, SipConnection> _connectionFactory;
     private readonly Dictionary<TrackedRegion, SipTransactionLayer> _layers = [];
     private readonly HashSet<Task> _background = [];
-    private readonly Dictionary<TrackedRegion, SipTrunkChannels> _channels = [];
+    private readonly Dictionary<TrackedRegion, SipTrunk> _trunks = [];
     private readonly SipCallTimers _callTimers;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
@@ -74,10 +75,13 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _connectionFactory = connectionFactory ??
             SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"));
         _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes));
+        var rules = new SipTrunkRules(options.NerWindow, options.NerMaxAge, options.MinimumNer);
         foreach (TrackedRegion region in _selector.States)
         {
-            _channels[region] = new SipTrunkChannels(options.MaxConcurrentCalls.TryGetValue(region.Region.Name, out int limit) ? limit : null);
+            _trunks[region] = new SipTrunk(region, options.MaxConcurrentCalls.TryGetValue(region.Region.Name, out int limit) ? limit : null, rules);
         }
+
+        _telemetry.TrackTrunks(this, name, _trunks.Values);
     }
 
     /// <inheritdoc/>
@@ -86,6 +90,12 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         add => _selector.HealthChanged += value;
         remove => _selector.HealthChanged -= value;
     }
+
+    /// <summary>
+    /// Raised when a call placed with <see cref="InviteAsync"/> has been decided: answered, declined by its callee, or
+    /// failed on every trunk (not when its caller cancelled it). <see cref="TrackNetworkEffectiveness"/> uses it.
+    /// </summary>
+    public event EventHandler<SipCallCompletedEventArgs>? CallCompleted;
 
     /// <inheritdoc/>
     public string ClientName => _selector.ClientName;
@@ -97,6 +107,50 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 
     /// <inheritdoc/>
     public IReadOnlyList<RegionStatus> GetStatus() => _selector.GetStatus();
+
+    /// <summary>
+    /// Each trunk's call figures since the client started, in configuration order: calls in progress, attempts by outcome
+    /// class, ASR, NER overall and over its recent calls, and its health.
+    /// </summary>
+    /// <returns>One status per region.</returns>
+    public IReadOnlyList<SipTrunkStatus> GetTrunkStatus()
+    {
+        DateTimeOffset now = Time.GetUtcNow();
+        var statuses = new SipTrunkStatus[_selector.States.Count];
+        for (int i = 0; i < statuses.Length; i++)
+        {
+            SipTrunk trunk = _trunks[_selector.States[i]];
+            trunk.Judge(now);
+            statuses[i] = trunk.Status(now);
+        }
+
+        return statuses;
+    }
+
+    /// <summary>
+    /// Feeds every call this client decides into <paramref name="tracker"/> as the SLI of a calling SLO: a call the network
+    /// delivered (answered, or the callee's own answer) is good, a call no trunk could carry is bad.
+    /// </summary>
+    /// <param name="tracker">The SLO's tracker.</param>
+    /// <returns>Dispose it to stop feeding the tracker.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="tracker"/> is <see langword="null"/>.</exception>
+    public IDisposable TrackNetworkEffectiveness(ErrorBudgetTracker tracker)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        EventHandler<SipCallCompletedEventArgs> handler = (_, call) =>
+        {
+            if (call.IsEffective)
+            {
+                tracker.RecordSuccess();
+            }
+            else
+            {
+                tracker.RecordFailure();
+            }
+        };
+        CallCompleted += handler;
+        return new Unsubscriber(() => CallCompleted -= handler);
+    }
 
     /// <inheritdoc/>
     public void ReportProbeResult(string regionName, RegionHealth observed, string? detail = null) =>
@@ -213,12 +267,19 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         string callId = prepared.Headers[SipHeaderNames.CallId]!;
         StartBackgroundTrials();
 
+        DateTimeOffset now = Time.GetUtcNow();
+        foreach (SipTrunk trunk in _trunks.Values)
+        {
+            // A Degraded trunk's old calls age out here, so that it is judged again.
+            trunk.Judge(now);
+        }
+
         IReadOnlyList<TrackedRegion> order = _selector.Plan(allowTrial: false);
         var outcomes = new List<SipAttemptOutcome>(order.Count);
         bool first = true;
         foreach (TrackedRegion region in order)
         {
-            SipTrunkChannels channels = _channels[region];
+            SipTrunk channels = _trunks[region];
             if (!channels.TryTake())
             {
                 outcomes.Add(new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.AtCapacity, null, $"all {channels.Limit} channels in use", TimeSpan.Zero));
@@ -233,14 +294,18 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
                 (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, attempt, cancellationToken).ConfigureAwait(false);
                 outcomes.Add(outcome);
                 _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
+                RecordCallFigures(channels, outcome);
                 switch (outcome.Kind)
                 {
                     case SipAttemptOutcomeKind.Answered:
                         held = true;
-                        return new SipCall(region.Region, dialog!, outcome.Response!, outcome.PostDialDelay, outcomes, layer, channels.Release);
+                        var call = new SipCall(region.Region, dialog!, outcome.Response!, outcome.PostDialDelay, outcomes, layer, channels.Release);
+                        OnCallCompleted(callId, region.Region, outcomes);
+                        return call;
                     case SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer:
                         string described = outcome.ToString();
                         SipLog.CallDeclined(_selector.Logger, ClientName, callId, region.Region.Name, described);
+                        OnCallCompleted(callId, region.Region, outcomes);
                         throw new SipCallDeclinedException(
                             ClientName, $"Call {callId} of SIP client '{ClientName}' reached its callee, who did not take it: {described}.", region.Region, outcome.Response, outcomes);
                 }
@@ -263,6 +328,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 
         string summary = string.Join("; ", outcomes);
         FailoverLog.AllRegionsFailed(_selector.Logger, ClientName, "INVITE", invite.RequestUri, summary);
+        OnCallCompleted(callId, null, outcomes);
         throw new SipFailoverException(ClientName, $"INVITE failed on every trunk of SIP client '{ClientName}': {summary}.", outcomes);
     }
 
@@ -293,6 +359,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         await Task.WhenAll(background).ConfigureAwait(false);
         _disposing.Dispose();
         _telemetry.Untrack(_selector.Core);
+        _telemetry.UntrackTrunks(this);
         if (_ownsTelemetry)
         {
             _telemetry.Dispose();
@@ -382,6 +449,23 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 
         return (outcome, result.Dialog, layer);
     }
+
+    /// <summary>Counts an attempt that reached its trunk in the trunk's figures and the <c>slakit.sip.*</c> instruments.</summary>
+    private void RecordCallFigures(SipTrunk trunk, SipAttemptOutcome outcome)
+    {
+        SipCallClass outcomeClass = SipCallRules.ClassOf(outcome);
+        trunk.Record(outcomeClass, Time.GetUtcNow());
+        var client = new KeyValuePair<string, object?>("client", ClientName);
+        var region = new KeyValuePair<string, object?>("region", outcome.Region.Name);
+        _telemetry.SipCallAttempts.Add(1, client, region, new("class", SipCallRules.Tag(outcomeClass)));
+        if (outcome.PostDialDelay is { } pdd)
+        {
+            _telemetry.SipPostDialDelay.Record(pdd.TotalSeconds, client, region);
+        }
+    }
+
+    private void OnCallCompleted(string callId, Region? trunk, IReadOnlyList<SipAttemptOutcome> attempts) =>
+        CallCompleted?.Invoke(this, new SipCallCompletedEventArgs(callId, trunk, attempts));
 
     private void LateAnswerEnded(TrackedRegion region, SipDialog dialog)
     {
@@ -499,5 +583,13 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         {
             region.EndTrial();
         }
+    }
+
+    /// <summary>Runs an action once, when disposed: the end of a subscription.</summary>
+    private sealed class Unsubscriber(Action unsubscribe) : IDisposable
+    {
+        private Action? _unsubscribe = unsubscribe;
+
+        public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
     }
 }

@@ -76,5 +76,27 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// </summary>
     public IDictionary<string, int> MaxConcurrentCalls { get; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The default of <see cref="MinimumNer"/>: 0.8.</summary>
+    public const double DefaultMinimumNer = 0.8;
+
+    /// <summary>
+    /// How many of a trunk's last calls its network effectiveness ratio (NER: calls the network delivered, answered or
+    /// not, ÷ attempts) is judged over; between 1 and 10,000. 20 by default.
+    /// </summary>
+    public int NerWindow { get; set; } = 20;
+
+    /// <summary>
+    /// How old a call may be and still count in <see cref="NerWindow"/>: a Degraded trunk gets little traffic, so its old
+    /// failures age out and it is judged again. Positive, at most one day. 5 minutes by default.
+    /// </summary>
+    public TimeSpan NerMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The least NER over a trunk's last <see cref="NerWindow"/> calls: below it the trunk is Degraded, so calls go to a
+    /// Healthy trunk of its priority first, and to it only when none is left. Between 0 and 1; <see langword="null"/> turns
+    /// the judgement off. 0.8 by default (4 network failures in the last 20 calls degrade a trunk).
+    /// </summary>
+    public double? MinimumNer { get; set; } = DefaultMinimumNer;
+
     internal SipTimerSettings Timers => new(T1, T2, SipTimerSettings.Default.T4);
 }

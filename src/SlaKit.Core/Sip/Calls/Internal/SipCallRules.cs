@@ -21,4 +21,28 @@ internal static class SipCallRules
         _ when !IsCalleeAnswer(statusCode) && failoverCodes.Contains(statusCode) => SipAttemptOutcomeKind.FailureStatus,
         _ => SipAttemptOutcomeKind.Declined,
     };
+
+    /// <summary>The ITU-T E.411 class of an attempt that reached its trunk.</summary>
+    public static SipCallClass ClassOf(SipAttemptOutcome outcome) => outcome.Kind switch
+    {
+        SipAttemptOutcomeKind.Answered => SipCallClass.Answered,
+        SipAttemptOutcomeKind.NoAnswer => SipCallClass.NoAnswer,
+        SipAttemptOutcomeKind.Declined => outcome.Response?.StatusCode switch
+        {
+            486 or 600 => SipCallClass.UserBusy,
+            480 => SipCallClass.NoAnswer,
+            _ => SipCallClass.Declined,
+        },
+        _ => SipCallClass.NetworkFailure,
+    };
+
+    /// <summary>A class as <c>slakit.sip.call_attempts</c> tags it.</summary>
+    public static string Tag(SipCallClass outcome) => outcome switch
+    {
+        SipCallClass.Answered => "answered",
+        SipCallClass.UserBusy => "user_busy",
+        SipCallClass.NoAnswer => "no_answer",
+        SipCallClass.Declined => "declined",
+        _ => "network_failure",
+    };
 }

@@ -76,6 +76,21 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
             }
         }
 
+        if (options.NerWindow is < 1 or > 10_000)
+        {
+            failures.Add($"{client}: NerWindow ({options.NerWindow}) must be between 1 and 10000 calls.");
+        }
+
+        if (options.NerMaxAge <= TimeSpan.Zero || options.NerMaxAge > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{client}: NerMaxAge ({options.NerMaxAge}) must be positive and at most one day.");
+        }
+
+        if (options.MinimumNer is { } ner && !(ner is >= 0 and <= 1))
+        {
+            failures.Add($"{client}: MinimumNer ({ner.ToString(System.Globalization.CultureInfo.InvariantCulture)}) must be between 0 and 1.");
+        }
+
         foreach ((string region, int limit) in options.MaxConcurrentCalls)
         {
             if (!options.Regions.Any(r => string.Equals(r.Name, region, StringComparison.OrdinalIgnoreCase)))
