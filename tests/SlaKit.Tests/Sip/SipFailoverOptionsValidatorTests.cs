@@ -71,6 +71,9 @@ public class SipFailoverOptionsValidatorTests
         { "MinimumNer (1.5)", o => o.MinimumNer = 1.5 },
         { "MinimumNer (-0.1)", o => o.MinimumNer = -0.1 },
         { "MinimumNer (NaN)", o => o.MinimumNer = double.NaN },
+        { "DnsServers holds 'dns.example'", o => o.DnsServers.Add("dns.example") },
+        { "DnsServers holds '127.0.0.1:0'", o => o.DnsServers.Add("127.0.0.1:0") },
+        { "DnsServers holds ''", o => o.DnsServers.Add("") },
     };
 
     [Theory]

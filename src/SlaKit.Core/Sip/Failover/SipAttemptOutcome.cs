@@ -11,6 +11,12 @@ namespace SlaKit.Sip;
 /// <param name="Duration">How long the attempt took.</param>
 public sealed record SipAttemptOutcome(Region Region, SipAttemptOutcomeKind Kind, SipResponse? Response, string? Error, TimeSpan Duration)
 {
+    /// <summary>
+    /// The server the attempt went to: the region's own address, or one that RFC 3263 found in DNS for it;
+    /// <see langword="null"/> when none was found.
+    /// </summary>
+    public SipTarget? Target { get; init; }
+
     /// <summary>For a call's INVITE, the post-dial delay: from the INVITE to the first 180 or 183; otherwise <see langword="null"/>.</summary>
     public TimeSpan? PostDialDelay { get; init; }
 

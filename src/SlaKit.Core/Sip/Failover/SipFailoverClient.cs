@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
@@ -29,7 +30,10 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private readonly SipTimerSettings _timers;
     private readonly TimeSpan? _attemptTimeout;
     private readonly Func<SipTarget, SipConnection> _connectionFactory;
-    private readonly Dictionary<TrackedRegion, SipTransactionLayer> _layers = [];
+    private readonly Dictionary<SipTarget, SipTransactionLayer> _layers = [];
+    private readonly SipServiceResolver _resolver;
+    private readonly ConcurrentDictionary<SipTarget, DateTimeOffset> _addressesOut = new();
+    private readonly TimeSpan _addressBreak;
     private readonly HashSet<Task> _background = [];
     private readonly Dictionary<TrackedRegion, SipTrunk> _trunks = [];
     private readonly SipCallTimers _callTimers;
@@ -74,6 +78,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _attemptTimeout = options.AttemptTimeout;
         _connectionFactory = connectionFactory ??
             SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"));
+        _resolver = new SipServiceResolver(SipFailoverOptionsValidator.DnsServers(options), Time, random);
+        _addressBreak = options.BreakDuration;
         _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes));
         var rules = new SipTrunkRules(options.NerWindow, options.NerMaxAge, options.MinimumNer);
         foreach (TrackedRegion region in _selector.States)
@@ -206,19 +212,30 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         var outcomes = new List<SipAttemptOutcome>(order.Count);
         foreach (TrackedRegion region in order)
         {
-            SipAttemptOutcome outcome = await AttemptAsync(region, prepared, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(outcome);
-            _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
-            if (outcome.Kind == SipAttemptOutcomeKind.Answered)
+            (IReadOnlyList<SipTarget> addresses, SipAttemptOutcome? unresolved) = await AddressesAsync(region, request.Method, cancellationToken).ConfigureAwait(false);
+            if (unresolved is not null)
             {
-                return outcome.Response!;
+                outcomes.Add(unresolved);
+                continue;
             }
 
-            ILogger logger = _selector.Logger;
-            if (logger.IsEnabled(LogLevel.Information))
+            foreach (SipTarget address in addresses)
             {
-                string described = outcome.ToString();
-                SipLog.AttemptFailed(logger, ClientName, request.Method, region.Region.Name, described);
+                SipAttemptOutcome outcome = await AttemptAsync(region, address, prepared, cancellationToken).ConfigureAwait(false);
+                outcomes.Add(outcome);
+                _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
+                if (outcome.Kind == SipAttemptOutcomeKind.Answered)
+                {
+                    return outcome.Response!;
+                }
+
+                LeaveAddress(address, addresses.Count);
+                ILogger logger = _selector.Logger;
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    string described = outcome.ToString();
+                    SipLog.AttemptFailed(logger, ClientName, request.Method, region.Region.Name, described);
+                }
             }
         }
 
@@ -289,32 +306,43 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             bool held = false;
             try
             {
-                SipRequest attempt = first ? prepared : SipRequests.WithCSeq(prepared, ++cseq);
-                first = false;
-                (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, attempt, cancellationToken).ConfigureAwait(false);
-                outcomes.Add(outcome);
-                _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
-                RecordCallFigures(channels, outcome);
-                switch (outcome.Kind)
+                (IReadOnlyList<SipTarget> addresses, SipAttemptOutcome? unresolved) = await AddressesAsync(region, "INVITE", cancellationToken).ConfigureAwait(false);
+                if (unresolved is not null)
                 {
-                    case SipAttemptOutcomeKind.Answered:
-                        held = true;
-                        var call = new SipCall(region.Region, dialog!, outcome.Response!, outcome.PostDialDelay, outcomes, layer, channels.Release);
-                        OnCallCompleted(callId, region.Region, outcomes);
-                        return call;
-                    case SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer:
-                        string described = outcome.ToString();
-                        SipLog.CallDeclined(_selector.Logger, ClientName, callId, region.Region.Name, described);
-                        OnCallCompleted(callId, region.Region, outcomes);
-                        throw new SipCallDeclinedException(
-                            ClientName, $"Call {callId} of SIP client '{ClientName}' reached its callee, who did not take it: {described}.", region.Region, outcome.Response, outcomes);
+                    outcomes.Add(unresolved);
+                    continue;
                 }
 
-                ILogger logger = _selector.Logger;
-                if (logger.IsEnabled(LogLevel.Information))
+                foreach (SipTarget address in addresses)
                 {
-                    string failed = outcome.ToString();
-                    SipLog.AttemptFailed(logger, ClientName, "INVITE", region.Region.Name, failed);
+                    SipRequest attempt = first ? prepared : SipRequests.WithCSeq(prepared, ++cseq);
+                    first = false;
+                    (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, address, attempt, cancellationToken).ConfigureAwait(false);
+                    outcomes.Add(outcome);
+                    _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
+                    RecordCallFigures(channels, outcome);
+                    switch (outcome.Kind)
+                    {
+                        case SipAttemptOutcomeKind.Answered:
+                            held = true;
+                            var call = new SipCall(region.Region, dialog!, outcome.Response!, outcome.PostDialDelay, outcomes, layer, channels.Release);
+                            OnCallCompleted(callId, region.Region, outcomes);
+                            return call;
+                        case SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer:
+                            string described = outcome.ToString();
+                            SipLog.CallDeclined(_selector.Logger, ClientName, callId, region.Region.Name, described);
+                            OnCallCompleted(callId, region.Region, outcomes);
+                            throw new SipCallDeclinedException(
+                                ClientName, $"Call {callId} of SIP client '{ClientName}' reached its callee, who did not take it: {described}.", region.Region, outcome.Response, outcomes);
+                    }
+
+                    LeaveAddress(address, addresses.Count);
+                    ILogger logger = _selector.Logger;
+                    if (logger.IsEnabled(LogLevel.Information))
+                    {
+                        string failed = outcome.ToString();
+                        SipLog.AttemptFailed(logger, ClientName, "INVITE", region.Region.Name, failed);
+                    }
                 }
             }
             finally
@@ -377,9 +405,9 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _ => $"a transport error ({outcome.Error})",
     };
 
-    private async Task<SipAttemptOutcome> AttemptAsync(TrackedRegion region, SipRequest request, CancellationToken cancellationToken)
+    private async Task<SipAttemptOutcome> AttemptAsync(TrackedRegion region, SipTarget address, SipRequest request, CancellationToken cancellationToken)
     {
-        SipTransactionLayer layer = LayerFor(region);
+        SipTransactionLayer layer = LayerFor(address);
         using Activity? activity = _telemetry.ActivitySource.StartActivity("slakit.sip.attempt", ActivityKind.Client);
         activity?.SetTag("slakit.client", ClientName);
         activity?.SetTag("slakit.region", region.Region.Name);
@@ -392,12 +420,12 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         try
         {
             SipTransactionResult result = await layer.SendAsync(request, linked?.Token ?? cancellationToken).ConfigureAwait(false);
-            outcome = Outcome(region.Region, result);
+            outcome = Outcome(region.Region, result) with { Target = address };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan waited = Time.GetElapsedTime(started);
-            outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({SipDurations.Format(waited)})", waited);
+            outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({SipDurations.Format(waited)})", waited) { Target = address };
         }
 
         string tag = OutcomeTag(outcome.Kind);
@@ -413,9 +441,9 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 
     /// <summary>One trunk's attempt at a call; an abandoned attempt's clean-up runs on in the background until disposal.</summary>
     private async Task<(SipAttemptOutcome Outcome, SipDialog? Dialog, SipTransactionLayer Layer)> CallAttemptAsync(
-        TrackedRegion region, SipRequest invite, CancellationToken cancellationToken)
+        TrackedRegion region, SipTarget address, SipRequest invite, CancellationToken cancellationToken)
     {
-        SipTransactionLayer layer = LayerFor(region);
+        SipTransactionLayer layer = LayerFor(address);
         using Activity? activity = _telemetry.ActivitySource.StartActivity("slakit.sip.attempt", ActivityKind.Client);
         activity?.SetTag("slakit.client", ClientName);
         activity?.SetTag("slakit.region", region.Region.Name);
@@ -438,7 +466,11 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             RunInBackground(attempt.CleanUp);
         }
 
-        var outcome = new SipAttemptOutcome(region.Region, result.Kind, result.Response, result.Error, result.Elapsed) { PostDialDelay = result.PostDialDelay };
+        var outcome = new SipAttemptOutcome(region.Region, result.Kind, result.Response, result.Error, result.Elapsed)
+        {
+            PostDialDelay = result.PostDialDelay,
+            Target = address,
+        };
         string tag = OutcomeTag(outcome.Kind);
         _selector.Core.CountAttempt(region, tag, "INVITE");
         activity?.SetTag("slakit.outcome", tag);
@@ -520,18 +552,59 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _ => new SipAttemptOutcome(region, SipAttemptOutcomeKind.TransportError, null, result.Error?.Message, result.Elapsed),
     };
 
-    private SipTransactionLayer LayerFor(TrackedRegion region)
+    private SipTransactionLayer LayerFor(SipTarget address)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_layers.TryGetValue(region, out SipTransactionLayer? layer))
+            if (!_layers.TryGetValue(address, out SipTransactionLayer? layer))
             {
-                layer = new SipTransactionLayer(_connectionFactory(_selector.TargetOf(region)), _timers, Time);
-                _layers[region] = layer;
+                layer = new SipTransactionLayer(_connectionFactory(address), _timers, Time);
+                _layers[address] = layer;
             }
 
             return layer;
+        }
+    }
+
+    /// <summary>
+    /// The servers a region stands for, in the order to try them: its own address, or for a host name without a port the
+    /// servers RFC 3263 finds in DNS, those that failed lately last. When DNS finds none, the failed attempt instead.
+    /// </summary>
+    private async Task<(IReadOnlyList<SipTarget> Addresses, SipAttemptOutcome? Unresolved)> AddressesAsync(
+        TrackedRegion region, string method, CancellationToken cancellationToken)
+    {
+        SipTarget configured = _selector.TargetOf(region);
+        if (!configured.NeedsServiceLookup)
+        {
+            return ([configured], null);
+        }
+
+        long started = Time.GetTimestamp();
+        IReadOnlyList<SipTarget> found;
+        try
+        {
+            found = await _resolver.ResolveAsync(configured, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SipTransportException e)
+        {
+            var unresolved = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.TransportError, null, e.Message, Time.GetElapsedTime(started));
+            _selector.Core.CountAttempt(region, AttemptOutcomes.TransportError, method);
+            _selector.Record(region, unresolved.Kind, Reason(unresolved), null);
+            return ([], unresolved);
+        }
+
+        DateTimeOffset now = Time.GetUtcNow();
+        bool IsOut(SipTarget address) => _addressesOut.TryGetValue(address, out DateTimeOffset until) && now < until;
+        return ([.. found.Where(a => !IsOut(a)), .. found.Where(IsOut)], null);
+    }
+
+    /// <summary>After a failed attempt, sends a region's next requests to its other servers first, for the break duration.</summary>
+    private void LeaveAddress(SipTarget address, int addresses)
+    {
+        if (addresses > 1)
+        {
+            _addressesOut[address] = Time.GetUtcNow() + _addressBreak;
         }
     }
 
@@ -567,9 +640,13 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         try
         {
             await Task.Yield();
-            SipRequest options = SipRequests.Options(_selector.TargetOf(region), "SlaKit");
-            SipAttemptOutcome outcome = await AttemptAsync(region, options, _disposing.Token).ConfigureAwait(false);
-            _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter, served: false);
+            (IReadOnlyList<SipTarget> addresses, SipAttemptOutcome? unresolved) = await AddressesAsync(region, "OPTIONS", _disposing.Token).ConfigureAwait(false);
+            if (unresolved is null)
+            {
+                SipRequest options = SipRequests.Options(addresses[0], "SlaKit");
+                SipAttemptOutcome outcome = await AttemptAsync(region, addresses[0], options, _disposing.Token).ConfigureAwait(false);
+                _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter, served: false);
+            }
         }
         catch (OperationCanceledException)
         {

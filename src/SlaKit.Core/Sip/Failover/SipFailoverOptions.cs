@@ -76,6 +76,13 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// </summary>
     public IDictionary<string, int> MaxConcurrentCalls { get; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The DNS servers that find the servers behind a region whose endpoint names a host and no port, such as
+    /// <c>sip:trunk.carrier.example</c>: RFC 3263's NAPTR, SRV, A and AAAA lookups. Each is an address with an optional port
+    /// (<c>10.0.0.53</c>, <c>127.0.0.1:5353</c>, <c>[::1]:53</c>). Empty (the default) asks the system's DNS servers.
+    /// </summary>
+    public IList<string> DnsServers { get; } = [];
+
     /// <summary>The default of <see cref="MinimumNer"/>: 0.8.</summary>
     public const double DefaultMinimumNer = 0.8;
 

@@ -8,9 +8,10 @@ namespace SlaKit.Sip;
 /// <c>sip:10.0.0.5:5060;transport=udp</c> or <c>sip:[2001:db8::1];transport=tcp</c>.
 /// </summary>
 /// <remarks>
-/// A region's <see cref="Regions.Region.Endpoint"/> holds this URI. Host names are resolved with the system
-/// resolver when the first request is sent; SRV and NAPTR records (RFC 3263) are not looked up, since the
-/// regions themselves are the list of servers to fail over between.
+/// A region's <see cref="Regions.Region.Endpoint"/> holds this URI. In a <see cref="SipFailoverClient"/>, a host name
+/// without a port (<c>sip:trunk.carrier.example</c>) is resolved as RFC 3263 says: NAPTR, SRV, then A and AAAA records,
+/// each server found a target of its own. A host name with a port is resolved with the system resolver when the first
+/// request is sent.
 /// </remarks>
 public sealed class SipTarget : IEquatable<SipTarget>
 {
@@ -108,6 +109,15 @@ public sealed class SipTarget : IEquatable<SipTarget>
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(Host), Port, Transport);
 
+    /// <summary>
+    /// Whether RFC 3263 leaves the port and transport to DNS: the URI it was read from named a host name and no port
+    /// (§4.1, §4.2), so NAPTR and SRV records choose them, and <see cref="Transport"/> and <see cref="Port"/> are defaults.
+    /// </summary>
+    internal bool NeedsServiceLookup { get; private init; }
+
+    /// <summary>Whether the URI it was read from named its transport (so NAPTR is skipped, RFC 3263 §4.1).</summary>
+    internal bool TransportGiven { get; private init; }
+
     /// <summary>The URI without the transport parameter, as a Request-URI: <c>sip:host:port</c>.</summary>
     internal string RequestUri => string.Create(CultureInfo.InvariantCulture, $"sip:{Host}:{Port}");
 
@@ -198,7 +208,12 @@ public sealed class SipTarget : IEquatable<SipTarget>
             }
         }
 
-        target = new SipTarget(host.ToString(), port, transport);
+        bool numeric = System.Net.IPAddress.TryParse(host.Trim('[').Trim(']'), out _);
+        target = new SipTarget(host.ToString(), port, transport)
+        {
+            NeedsServiceLookup = portStart <= 0 && !numeric,
+            TransportGiven = semicolon >= 0,
+        };
         error = null;
         return true;
     }

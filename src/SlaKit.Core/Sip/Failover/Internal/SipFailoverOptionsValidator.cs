@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using SlaKit.Regions;
 
@@ -22,6 +23,24 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
         {
             throw new ArgumentException(string.Join(" ", failures), paramName);
         }
+    }
+
+    /// <summary>The DNS servers of valid options, as endpoints (port 53 when none is given).</summary>
+    public static IReadOnlyList<IPEndPoint> DnsServers(SipFailoverOptions options) => [.. options.DnsServers.Select(DnsServer).OfType<IPEndPoint>()];
+
+    private static IPEndPoint? DnsServer(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (IPAddress.TryParse(text, out IPAddress? address))
+        {
+            return new IPEndPoint(address, 53);
+        }
+
+        return IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && endpoint.Port > 0 ? endpoint : null;
     }
 
     public static List<string> Problems(string? name, SipFailoverOptions options)
@@ -89,6 +108,14 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
         if (options.MinimumNer is { } ner && !(ner is >= 0 and <= 1))
         {
             failures.Add($"{client}: MinimumNer ({ner.ToString(System.Globalization.CultureInfo.InvariantCulture)}) must be between 0 and 1.");
+        }
+
+        foreach (string server in options.DnsServers)
+        {
+            if (DnsServer(server) is null)
+            {
+                failures.Add($"{client}: DnsServers holds '{server}', which is not an IP address with an optional port, such as 127.0.0.1:5353.");
+            }
         }
 
         foreach ((string region, int limit) in options.MaxConcurrentCalls)

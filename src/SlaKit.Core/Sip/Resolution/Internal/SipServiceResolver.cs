@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using DnsClient;
+using DnsClient.Protocol;
+
+namespace SlaKit.Sip;
+
+/// <summary>
+/// Finds the servers behind a SIP URI that names a host and no port, as RFC 3263 §4 does: NAPTR records choose the
+/// transport (unless the URI names one), SRV records the servers and their ports in RFC 2782 order, A and AAAA records
+/// their addresses; without NAPTR, SRV is asked for each transport; without SRV, the host's own addresses on port 5060.
+/// Answers are cached for their TTL. Thread-safe.
+/// </summary>
+internal sealed class SipServiceResolver
+{
+    /// <summary>The NAPTR services this client speaks (RFC 3263 §4.1), and the SRV prefix of each (RFC 3263 §4.2).</summary>
+    private static readonly (string Service, string SrvPrefix, SipTransportProtocol Transport)[] Services =
+    [
+        ("SIP+D2U", "_sip._udp.", SipTransportProtocol.Udp),
+        ("SIP+D2T", "_sip._tcp.", SipTransportProtocol.Tcp),
+    ];
+
+    private static readonly QueryType[] AddressTypes = [QueryType.A, QueryType.AAAA];
+
+    private readonly LookupClient _dns;
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private readonly ConcurrentDictionary<(string Host, SipTransportProtocol? Transport), Task<SipService>> _cache = new();
+
+    /// <param name="servers">The DNS servers to ask; the system's when empty.</param>
+    /// <param name="time">The clock that ages cached answers.</param>
+    /// <param name="random">Draws RFC 2782's weighted order.</param>
+    public SipServiceResolver(IReadOnlyList<IPEndPoint> servers, TimeProvider time, Random random)
+    {
+        var options = servers.Count == 0 ? new LookupClientOptions() : new LookupClientOptions([.. servers]);
+        options.UseCache = false;
+        options.Timeout = TimeSpan.FromSeconds(2);
+        options.Retries = 1;
+        options.ThrowDnsErrors = false;
+        options.ContinueOnDnsError = false;
+        options.ContinueOnEmptyResponse = false;
+        _dns = new LookupClient(options);
+        _time = time;
+        _random = random;
+    }
+
+    /// <summary>
+    /// The servers <paramref name="target"/> stands for, best first: SRV priority, then RFC 2782's weighted draw (a new draw
+    /// each call), each server's addresses in DNS order.
+    /// </summary>
+    /// <exception cref="SipTransportException">DNS knows no server for the name, or could not be asked.</exception>
+    public async Task<IReadOnlyList<SipTarget>> ResolveAsync(SipTarget target, CancellationToken cancellationToken)
+    {
+        (string, SipTransportProtocol?) key = (target.Host.ToLowerInvariant(), target.TransportGiven ? target.Transport : null);
+        DateTimeOffset now = _time.GetUtcNow();
+        Task<SipService> lookup = _cache.GetOrAdd(key, k => LookUpAsync(k.Host, k.Transport));
+        if (lookup.IsCompleted && (lookup.IsFaulted || lookup.Result.ExpiresAt <= now))
+        {
+            // An expired answer, or a failed lookup (kept only until the next call): ask again.
+            Task<SipService> fresh = LookUpAsync(key.Item1, key.Item2);
+            _cache.TryUpdate(key, fresh, lookup);
+            lookup = _cache.GetValueOrDefault(key, fresh);
+        }
+
+        SipService service = await lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return service.Order(_random);
+    }
+
+    private async Task<SipService> LookUpAsync(string host, SipTransportProtocol? transport)
+    {
+        // Not on the caller's token: the answer is shared by every caller until its TTL ends.
+        CancellationToken none = CancellationToken.None;
+        DateTimeOffset now = _time.GetUtcNow();
+        var ttl = new MinimumTtl();
+
+        IEnumerable<(string Service, string SrvPrefix, SipTransportProtocol Transport)> candidates =
+            transport is { } given ? Services.Where(s => s.Transport == given) : Services;
+
+        if (transport is null)
+        {
+            // §4.1: NAPTR records with the "s" flag and a service we speak, by order then preference, lead to SRV names.
+            IDnsQueryResponse naptr = await QueryAsync(host, QueryType.NAPTR, none).ConfigureAwait(false);
+            foreach (NAPtrRecord record in naptr.Answers.NAPtrRecords().OrderBy(static r => r.Order).ThenBy(static r => r.Preference))
+            {
+                ttl.Note(record.TimeToLive);
+                (string Service, string SrvPrefix, SipTransportProtocol Transport) spoken =
+                    Array.Find(Services, s => string.Equals(s.Service, record.Services, StringComparison.OrdinalIgnoreCase));
+                if (spoken.Service is null || !string.Equals(record.Flags, "s", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                List<SipServer> servers = await ServersAsync(Name(record.Replacement), spoken.Transport, ttl).ConfigureAwait(false);
+                if (servers.Count > 0)
+                {
+                    return new SipService(servers, now + ttl.Value);
+                }
+            }
+        }
+
+        // §4.1: without a usable NAPTR, SRV for each transport the client speaks, in its own order of preference.
+        foreach ((_, string prefix, SipTransportProtocol protocol) in candidates)
+        {
+            List<SipServer> servers = await ServersAsync(prefix + host, protocol, ttl).ConfigureAwait(false);
+            if (servers.Count > 0)
+            {
+                return new SipService(servers, now + ttl.Value);
+            }
+        }
+
+        // §4.2: no SRV either: the host's own addresses, on the default port.
+        IReadOnlyList<IPAddress> addresses = await AddressesAsync(host, [], ttl).ConfigureAwait(false);
+        if (addresses.Count == 0)
+        {
+            throw new SipTransportException($"DNS knows no SIP server for '{host}': no NAPTR, SRV, A or AAAA records.");
+        }
+
+        return new SipService([new SipServer(0, 0, SipTarget.DefaultPort, transport ?? SipTransportProtocol.Udp, addresses)], now + ttl.Value);
+    }
+
+    /// <summary>The servers an SRV name lists, with their addresses; empty when there are none (or the one record is ".").</summary>
+    private async Task<List<SipServer>> ServersAsync(string name, SipTransportProtocol transport, MinimumTtl ttl)
+    {
+        IDnsQueryResponse response = await QueryAsync(name, QueryType.SRV, CancellationToken.None).ConfigureAwait(false);
+        var servers = new List<SipServer>();
+        foreach (SrvRecord record in response.Answers.SrvRecords())
+        {
+            ttl.Note(record.TimeToLive);
+            string target = Name(record.Target);
+            if (target.Length == 0)
+            {
+                // RFC 2782: a target of "." means the service is decidedly not available here.
+                continue;
+            }
+
+            IReadOnlyList<IPAddress> addresses = await AddressesAsync(target, response.Additionals, ttl).ConfigureAwait(false);
+            if (addresses.Count > 0)
+            {
+                servers.Add(new SipServer(record.Priority, record.Weight, record.Port, transport, addresses));
+            }
+        }
+
+        return servers;
+    }
+
+    /// <summary>A name's IPv4 and IPv6 addresses: from the SRV answer's additional records when it carried them, else asked.</summary>
+    private async Task<IReadOnlyList<IPAddress>> AddressesAsync(string name, IReadOnlyList<DnsResourceRecord> additionals, MinimumTtl ttl)
+    {
+        var addresses = new List<IPAddress>();
+        foreach (AddressRecord record in additionals.OfType<AddressRecord>().Where(r => string.Equals(Name(r.DomainName), name, StringComparison.OrdinalIgnoreCase)))
+        {
+            ttl.Note(record.TimeToLive);
+            addresses.Add(record.Address);
+        }
+
+        if (addresses.Count > 0)
+        {
+            return addresses;
+        }
+
+        foreach (QueryType type in AddressTypes)
+        {
+            IDnsQueryResponse response = await QueryAsync(name, type, CancellationToken.None).ConfigureAwait(false);
+            foreach (AddressRecord record in response.Answers.OfType<AddressRecord>())
+            {
+                ttl.Note(record.TimeToLive);
+                addresses.Add(record.Address);
+            }
+        }
+
+        return addresses;
+    }
+
+    private async Task<IDnsQueryResponse> QueryAsync(string name, QueryType type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _dns.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DnsResponseException e)
+        {
+            throw new SipTransportException($"DNS could not be asked for the {type} records of '{name}': {e.Message}", e);
+        }
+        catch (SocketException e)
+        {
+            throw new SipTransportException($"DNS could not be asked for the {type} records of '{name}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>A DNS name without its final dot; empty for the root.</summary>
+    private static string Name(DnsString name) => name.Value.TrimEnd('.');
+
+    /// <summary>The smallest TTL among the records an answer was built from: the answer is as old as its oldest part.</summary>
+    private sealed class MinimumTtl
+    {
+        /// <summary>How long an answer with no records at all is kept: a minute, so that a name that appears is found soon.</summary>
+        private static readonly TimeSpan NoRecords = TimeSpan.FromMinutes(1);
+
+        public TimeSpan Value { get; private set; } = NoRecords;
+
+        private bool _noted;
+
+        public void Note(int seconds)
+        {
+            TimeSpan ttl = TimeSpan.FromSeconds(Math.Max(0, seconds));
+            if (!_noted || ttl < Value)
+            {
+                Value = ttl;
+                _noted = true;
+            }
+        }
+    }
+}
+
+/// <summary>One server an SRV record names (or the host itself, without SRV), with its addresses.</summary>
+internal sealed record SipServer(int Priority, int Weight, int Port, SipTransportProtocol Transport, IReadOnlyList<IPAddress> Addresses);
+
+/// <summary>The servers behind a name, and when the answer expires.</summary>
+internal sealed record SipService(IReadOnlyList<SipServer> Servers, DateTimeOffset ExpiresAt)
+{
+    /// <summary>
+    /// The servers' addresses in the order to try them (RFC 2782): lowest priority first; within a priority, a server is
+    /// drawn with probability its weight ÷ the weights left, until none is left. Zero-weight servers, which RFC 2782 gives
+    /// "a very small chance", come after every weighted one, in a random order.
+    /// </summary>
+    public IReadOnlyList<SipTarget> Order(Random random)
+    {
+        var ordered = new List<SipTarget>();
+        foreach (IGrouping<int, SipServer> priority in Servers.GroupBy(static s => s.Priority).OrderBy(static g => g.Key))
+        {
+            List<SipServer> left = [.. priority];
+            while (left.Count > 0)
+            {
+                // RFC 2782's running sums, with the draw taken from 1 to the total so that shares follow the weights exactly
+                // (a draw from 0, as its text has it, favours the first server listed).
+                int total = left.Sum(static s => s.Weight);
+                int chosen = total == 0 ? random.Next(left.Count) : left.Count - 1;
+                if (total > 0)
+                {
+                    int draw = random.Next(total) + 1;
+                    int running = 0;
+                    for (int i = 0; i < left.Count; i++)
+                    {
+                        running += left[i].Weight;
+                        if (running >= draw)
+                        {
+                            chosen = i;
+                            break;
+                        }
+                    }
+                }
+
+                SipServer server = left[chosen];
+                left.RemoveAt(chosen);
+                ordered.AddRange(server.Addresses.Select(a => new SipTarget(a.ToString(), server.Port, server.Transport)));
+            }
+        }
+
+        return ordered;
+    }
+}
