@@ -18,22 +18,32 @@ public sealed class DnsResolutionTests
             "--naptr-record=carrier.test,20,10,s,SIP+D2U,,_sip._udp.carrier.test",
             "--naptr-record=carrier.test,10,10,s,SIP+D2T,,_sip._tcp.carrier.test",
             "--naptr-record=carrier.test,5,10,s,SIPS+D2T,,_sips._tcp.carrier.test",
+            "--naptr-record=carrier.test,1,10,s,SIP+D2S,,_sip._sctp.carrier.test",
+            "--srv-host=_sips._tcp.carrier.test,tls1.carrier.test,5073,10,1",
             "--srv-host=_sip._tcp.carrier.test,tcp1.carrier.test,5071,10,1",
             "--srv-host=_sip._udp.carrier.test,udp1.carrier.test,5072,10,1",
+            "--host-record=tls1.carrier.test,127.0.0.13",
             "--host-record=tcp1.carrier.test,127.0.0.11",
             "--host-record=udp1.carrier.test,127.0.0.12",
         ], Ct);
         SipServiceResolver resolver = Resolver(dns);
 
         IReadOnlyList<SipTarget> chosen = await resolver.ResolveAsync(SipTarget.Parse("sip:carrier.test"), Ct);
+        IReadOnlyList<SipTarget> secure = await resolver.ResolveAsync(SipTarget.Parse("sips:carrier.test"), Ct);
         IReadOnlyList<SipTarget> udp = await resolver.ResolveAsync(SipTarget.Parse("sip:carrier.test;transport=udp"), Ct);
+        IReadOnlyList<SipTarget> tcp = await resolver.ResolveAsync(SipTarget.Parse("sip:carrier.test;transport=tcp"), Ct);
 
-        // Order 5 is SIPS, which this client does not speak; order 10 is TCP.
-        Assert.Equal([new SipTarget("127.0.0.11", 5071, SipTransportProtocol.Tcp)], chosen);
+        // Order 1 is SCTP, which this client does not speak; order 5 is TLS, whose certificate is checked for the domain
+        // asked for (RFC 5922), not for the SRV target's name.
+        SipTarget tls = Assert.Single(chosen);
+        Assert.Equal(new SipTarget("127.0.0.13", 5073, SipTransportProtocol.Tls), tls);
+        Assert.Equal("carrier.test", tls.TlsName);
+        Assert.Equal(chosen, secure);
 
         // §4.1: a URI that names its transport skips NAPTR and asks SRV for that transport.
         Assert.Equal([new SipTarget("127.0.0.12", 5072, SipTransportProtocol.Udp)], udp);
-        Assert.Equal(1, await dns.QueriesAsync("NAPTR", "carrier.test", 1, Ct));
+        Assert.Equal([new SipTarget("127.0.0.11", 5071, SipTransportProtocol.Tcp)], tcp);
+        Assert.Equal(2, await dns.QueriesAsync("NAPTR", "carrier.test", 2, Ct));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public class SipFailoverOptionsValidatorTests
     {
         { "two regions named 'A'", o => o.Regions.Add(new Region("A", new Uri("sip:10.0.0.2"))) },
         { "not a SIP URI", o => o.Regions.Add(new Region("web", new Uri("https://example.com/"))) },
-        { "transport 'tls'", o => o.Regions.Add(new Region("tls", new Uri("sip:10.0.0.2;transport=tls"))) },
+        { "transport 'sctp'", o => o.Regions.Add(new Region("sctp", new Uri("sip:10.0.0.2;transport=sctp"))) },
         { "weight 0", o => o.Regions.Add(new Region("w", new Uri("sip:10.0.0.2")) { Weight = 0 }) },
         { "priority -1", o => o.Regions.Add(new Region("p", new Uri("sip:10.0.0.2")) { Priority = -1 }) },
         { "null region", o => o.Regions.Add(null!) },

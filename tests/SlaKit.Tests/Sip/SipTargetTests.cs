@@ -12,6 +12,10 @@ public class SipTargetTests
     [InlineData("sip:[2001:db8::1]:5080;transport=tcp", "[2001:db8::1]", 5080, SipTransportProtocol.Tcp)]
     [InlineData("sip:[::1]", "[::1]", 5060, SipTransportProtocol.Udp)]
     [InlineData("  sip:127.0.0.1:5060  ", "127.0.0.1", 5060, SipTransportProtocol.Udp)]
+    [InlineData("sips:10.0.0.5", "10.0.0.5", 5061, SipTransportProtocol.Tls)]
+    [InlineData("sips:proxy.carrier.example:5071", "proxy.carrier.example", 5071, SipTransportProtocol.Tls)]
+    [InlineData("sip:10.0.0.5;transport=tls", "10.0.0.5", 5061, SipTransportProtocol.Tls)]
+    [InlineData("SIPS:10.0.0.5;transport=TLS", "10.0.0.5", 5061, SipTransportProtocol.Tls)]
     public void Parses_host_port_and_transport(string text, string host, int port, SipTransportProtocol transport)
     {
         SipTarget target = SipTarget.Parse(text);
@@ -27,7 +31,7 @@ public class SipTargetTests
     [InlineData("", "required")]
     [InlineData("http://10.0.0.5", "not a SIP URI")]
     [InlineData("10.0.0.5:5060", "not a SIP URI")]
-    [InlineData("sips:10.0.0.5", "TLS is not supported")]
+    [InlineData("sips:10.0.0.5;transport=tcp", "over TLS only")]
     [InlineData("sip:alice@10.0.0.5", "names a user")]
     [InlineData("sip:10.0.0.5:0", "'0'")]
     [InlineData("sip:10.0.0.5:65536", "'65536'")]
@@ -36,10 +40,9 @@ public class SipTargetTests
     [InlineData("sip:-bad-.example", "'-bad-.example'")]
     [InlineData("sip:10.0.0.256", "'10.0.0.256'")]
     [InlineData("sip:[2001:db8::zz]", "'[2001:db8::zz]'")]
-    [InlineData("sip:10.0.0.5;transport=tls", "transport 'tls'")]
     [InlineData("sip:10.0.0.5;transport=sctp", "transport 'sctp'")]
     [InlineData("sip:10.0.0.5;maddr=10.0.0.6", "'maddr=10.0.0.6'")]
-    public void Refuses_what_is_not_a_udp_or_tcp_server_and_names_the_bad_part(string text, string named)
+    public void Refuses_what_is_not_a_udp_tcp_or_tls_server_and_names_the_bad_part(string text, string named)
     {
         FormatException error = Assert.Throws<FormatException>(() => SipTarget.Parse(text));
 
@@ -58,6 +61,8 @@ public class SipTargetTests
         Assert.Equal("sip:127.0.0.1:5070;transport=tcp", target.ToString());
         Assert.Equal(target, SipTarget.FromUri(target.ToUri()));
         Assert.Throws<ArgumentException>("uri", () => SipTarget.FromUri(new Uri("https://example.com/")));
+        Assert.Equal("sips:10.0.0.5:5061", SipTarget.Parse("sip:10.0.0.5;transport=tls").ToString());
+        Assert.Equal(SipTarget.Parse("sips:10.0.0.5:5061"), SipTarget.Parse("sips:10.0.0.5:5061").ToUri() is { } tls ? SipTarget.FromUri(tls) : null);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _timers = options.Timers;
         _attemptTimeout = options.AttemptTimeout;
         _connectionFactory = connectionFactory ??
-            SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"));
+            SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"), options.Tls);
         _resolver = new SipServiceResolver(SipFailoverOptionsValidator.DnsServers(options), Time, random);
         _addressBreak = options.BreakDuration;
         _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes));

@@ -83,6 +83,12 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// </summary>
     public IList<string> DnsServers { get; } = [];
 
+    /// <summary>
+    /// How TLS connections are made, to regions written <c>sips:host</c> or <c>sip:host;transport=tls</c> (and to servers
+    /// DNS offers over TLS): how the server's certificate is checked, which client certificates are offered.
+    /// </summary>
+    public SipTlsOptions Tls { get; } = new();
+
     /// <summary>The default of <see cref="MinimumNer"/>: 0.8.</summary>
     public const double DefaultMinimumNer = 0.8;
 

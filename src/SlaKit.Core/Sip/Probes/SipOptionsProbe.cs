@@ -30,7 +30,7 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
     /// <exception cref="ArgumentNullException"><paramref name="target"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> are invalid; the message names each problem.</exception>
     public SipOptionsProbe(SipTarget target, SipOptionsProbeOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : this(target, options, timeProvider, SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlaKit.Sip.SipOptionsProbe")))
+        : this(target, options, timeProvider, SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlaKit.Sip.SipOptionsProbe"), options?.Tls))
     {
     }
 

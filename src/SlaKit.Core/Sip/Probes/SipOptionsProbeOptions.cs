@@ -31,6 +31,9 @@ public sealed class SipOptionsProbeOptions
     /// <summary>The <c>User-Agent</c> header sent; empty sends none. <c>SlaKit</c> by default.</summary>
     public string UserAgent { get; set; } = "SlaKit";
 
+    /// <summary>How a TLS connection is made to a <c>sips:</c> or <c>transport=tls</c> target: the certificate checks, the client certificates.</summary>
+    public SipTlsOptions Tls { get; } = new();
+
     /// <summary>The problems with these options, in words; empty when there are none.</summary>
     internal List<string> Problems()
     {

@@ -18,6 +18,9 @@ public sealed class SipTarget : IEquatable<SipTarget>
     /// <summary>The port used when a URI names none: 5060 (RFC 3261 §19.1.2).</summary>
     public const int DefaultPort = 5060;
 
+    /// <summary>The port used when a <c>sips:</c> or TLS URI names none: 5061 (RFC 3261 §19.1.2).</summary>
+    public const int DefaultTlsPort = 5061;
+
     /// <summary>Creates a target.</summary>
     /// <param name="host">A host name, a dotted IPv4 address, or an IPv6 address with or without brackets.</param>
     /// <param name="port">The port, 1 to 65535; 5060 by default.</param>
@@ -48,6 +51,7 @@ public sealed class SipTarget : IEquatable<SipTarget>
         Host = host;
         Port = port;
         Transport = transport;
+        TlsName = host.Trim('[').Trim(']');
     }
 
     /// <summary>The host: a name, a dotted IPv4 address, or an IPv6 address in brackets.</summary>
@@ -96,8 +100,12 @@ public sealed class SipTarget : IEquatable<SipTarget>
 
     /// <summary>The target as a SIP URI that <see cref="Parse"/> reads back.</summary>
     /// <returns>For example <c>sip:10.0.0.5:5060;transport=udp</c>.</returns>
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"sip:{Host}:{Port};transport={(Transport == SipTransportProtocol.Tcp ? "tcp" : "udp")}");
+    public override string ToString() => Transport switch
+    {
+        SipTransportProtocol.Tls => string.Create(CultureInfo.InvariantCulture, $"sips:{Host}:{Port}"),
+        SipTransportProtocol.Tcp => string.Create(CultureInfo.InvariantCulture, $"sip:{Host}:{Port};transport=tcp"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"sip:{Host}:{Port};transport=udp"),
+    };
 
     /// <inheritdoc/>
     public bool Equals(SipTarget? other) =>
@@ -118,6 +126,18 @@ public sealed class SipTarget : IEquatable<SipTarget>
     /// <summary>Whether the URI it was read from named its transport (so NAPTR is skipped, RFC 3263 §4.1).</summary>
     internal bool TransportGiven { get; private init; }
 
+    /// <summary>Whether it was read from a <c>sips:</c> URI, which DNS may resolve to TLS servers only (RFC 3263 §4.1).</summary>
+    internal bool IsSecure { get; private init; }
+
+    /// <summary>
+    /// The name a TLS server's certificate is checked for (RFC 5922 §7.2): the domain of the URI the target came from,
+    /// also when DNS resolved it to an address; the host itself otherwise.
+    /// </summary>
+    internal string TlsName { get; init; } = "";
+
+    /// <summary>The port a transport uses when a URI names none: 5061 for TLS, 5060 otherwise (RFC 3261 §19.1.2).</summary>
+    internal static int DefaultPortOf(SipTransportProtocol transport) => transport == SipTransportProtocol.Tls ? DefaultTlsPort : DefaultPort;
+
     /// <summary>The URI without the transport parameter, as a Request-URI: <c>sip:host:port</c>.</summary>
     internal string RequestUri => string.Create(CultureInfo.InvariantCulture, $"sip:{Host}:{Port}");
 
@@ -132,19 +152,14 @@ public sealed class SipTarget : IEquatable<SipTarget>
         }
 
         ReadOnlySpan<char> rest = text.AsSpan().Trim();
-        if (rest.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
+        bool secure = rest.StartsWith("sips:", StringComparison.OrdinalIgnoreCase);
+        if (!secure && !rest.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
         {
-            error = $"'{text}' is a sips: URI; TLS is not supported, use sip: with transport=udp or tcp.";
+            error = $"'{text}' is not a SIP URI: write sip:host[:port][;transport=udp|tcp|tls] or sips:host[:port].";
             return false;
         }
 
-        if (!rest.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
-        {
-            error = $"'{text}' is not a SIP URI: write sip:host[:port][;transport=udp|tcp].";
-            return false;
-        }
-
-        rest = rest[4..];
+        rest = rest[(secure ? 5 : 4)..];
         int semicolon = rest.IndexOf(';');
         ReadOnlySpan<char> hostPort = semicolon < 0 ? rest : rest[..semicolon];
         ReadOnlySpan<char> parameters = semicolon < 0 ? default : rest[(semicolon + 1)..];
@@ -156,7 +171,7 @@ public sealed class SipTarget : IEquatable<SipTarget>
         }
 
         ReadOnlySpan<char> host = hostPort;
-        int port = DefaultPort;
+        int port = 0;
         int portStart = hostPort.StartsWith('[') ? hostPort.IndexOf("]:", StringComparison.Ordinal) + 1 : hostPort.IndexOf(':');
         if (portStart > 0)
         {
@@ -175,7 +190,8 @@ public sealed class SipTarget : IEquatable<SipTarget>
             return false;
         }
 
-        SipTransportProtocol transport = defaultTransport;
+        // RFC 3261 §26.2: a sips: URI is reached over TLS only.
+        SipTransportProtocol transport = secure ? SipTransportProtocol.Tls : defaultTransport;
         foreach (Range range in parameters.Split(';'))
         {
             ReadOnlySpan<char> parameter = parameters[range];
@@ -201,18 +217,29 @@ public sealed class SipTarget : IEquatable<SipTarget>
             {
                 transport = SipTransportProtocol.Tcp;
             }
+            else if (value.Equals("tls", StringComparison.OrdinalIgnoreCase))
+            {
+                transport = SipTransportProtocol.Tls;
+            }
             else
             {
-                error = $"transport '{value}' in '{text}' is not supported; use udp or tcp.";
+                error = $"transport '{value}' in '{text}' is not supported; use udp, tcp or tls.";
+                return false;
+            }
+
+            if (secure && transport != SipTransportProtocol.Tls)
+            {
+                error = $"'{text}' is a sips: URI, which is reached over TLS only (RFC 3261 §26.2), not transport={value}.";
                 return false;
             }
         }
 
         bool numeric = System.Net.IPAddress.TryParse(host.Trim('[').Trim(']'), out _);
-        target = new SipTarget(host.ToString(), port, transport)
+        target = new SipTarget(host.ToString(), port > 0 ? port : DefaultPortOf(transport), transport)
         {
             NeedsServiceLookup = portStart <= 0 && !numeric,
             TransportGiven = semicolon >= 0,
+            IsSecure = secure,
         };
         error = null;
         return true;

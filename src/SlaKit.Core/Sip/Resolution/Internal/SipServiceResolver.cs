@@ -8,7 +8,7 @@ namespace SlaKit.Sip;
 
 /// <summary>
 /// Finds the servers behind a SIP URI that names a host and no port, as RFC 3263 §4 does: NAPTR records choose the
-/// transport (unless the URI names one), SRV records the servers and their ports in RFC 2782 order, A and AAAA records
+/// transport (unless the URI names one; a <c>sips:</c> URI only TLS), SRV records the servers and their ports in RFC 2782 order, A and AAAA records
 /// their addresses; without NAPTR, SRV is asked for each transport; without SRV, the host's own addresses on port 5060.
 /// Answers are cached for their TTL. Thread-safe.
 /// </summary>
@@ -19,6 +19,7 @@ internal sealed class SipServiceResolver
     [
         ("SIP+D2U", "_sip._udp.", SipTransportProtocol.Udp),
         ("SIP+D2T", "_sip._tcp.", SipTransportProtocol.Tcp),
+        ("SIPS+D2T", "_sips._tcp.", SipTransportProtocol.Tls),
     ];
 
     private static readonly QueryType[] AddressTypes = [QueryType.A, QueryType.AAAA];
@@ -26,7 +27,7 @@ internal sealed class SipServiceResolver
     private readonly LookupClient _dns;
     private readonly TimeProvider _time;
     private readonly Random _random;
-    private readonly ConcurrentDictionary<(string Host, SipTransportProtocol? Transport), Task<SipService>> _cache = new();
+    private readonly ConcurrentDictionary<(string Host, SipTransportProtocol? Transport, bool Secure), Task<SipService>> _cache = new();
 
     /// <param name="servers">The DNS servers to ask; the system's when empty.</param>
     /// <param name="time">The clock that ages cached answers.</param>
@@ -52,13 +53,14 @@ internal sealed class SipServiceResolver
     /// <exception cref="SipTransportException">DNS knows no server for the name, or could not be asked.</exception>
     public async Task<IReadOnlyList<SipTarget>> ResolveAsync(SipTarget target, CancellationToken cancellationToken)
     {
-        (string, SipTransportProtocol?) key = (target.Host.ToLowerInvariant(), target.TransportGiven ? target.Transport : null);
+        (string Host, SipTransportProtocol? Transport, bool Secure) key =
+            (target.Host.ToLowerInvariant(), target.TransportGiven ? target.Transport : null, target.IsSecure);
         DateTimeOffset now = _time.GetUtcNow();
-        Task<SipService> lookup = _cache.GetOrAdd(key, k => LookUpAsync(k.Host, k.Transport));
+        Task<SipService> lookup = _cache.GetOrAdd(key, k => LookUpAsync(k.Host, k.Transport, k.Secure));
         if (lookup.IsCompleted && (lookup.IsFaulted || lookup.Result.ExpiresAt <= now))
         {
             // An expired answer, or a failed lookup (kept only until the next call): ask again.
-            Task<SipService> fresh = LookUpAsync(key.Item1, key.Item2);
+            Task<SipService> fresh = LookUpAsync(key.Host, key.Transport, key.Secure);
             _cache.TryUpdate(key, fresh, lookup);
             lookup = _cache.GetValueOrDefault(key, fresh);
         }
@@ -67,7 +69,7 @@ internal sealed class SipServiceResolver
         return service.Order(_random);
     }
 
-    private async Task<SipService> LookUpAsync(string host, SipTransportProtocol? transport)
+    private async Task<SipService> LookUpAsync(string host, SipTransportProtocol? transport, bool secure)
     {
         // Not on the caller's token: the answer is shared by every caller until its TTL ends.
         CancellationToken none = CancellationToken.None;
@@ -75,7 +77,9 @@ internal sealed class SipServiceResolver
         var ttl = new MinimumTtl();
 
         IEnumerable<(string Service, string SrvPrefix, SipTransportProtocol Transport)> candidates =
-            transport is { } given ? Services.Where(s => s.Transport == given) : Services;
+            transport is { } given ? Services.Where(s => s.Transport == given)
+            : secure ? Services.Where(static s => s.Transport == SipTransportProtocol.Tls)
+            : Services;
 
         if (transport is null)
         {
@@ -85,7 +89,7 @@ internal sealed class SipServiceResolver
             {
                 ttl.Note(record.TimeToLive);
                 (string Service, string SrvPrefix, SipTransportProtocol Transport) spoken =
-                    Array.Find(Services, s => string.Equals(s.Service, record.Services, StringComparison.OrdinalIgnoreCase));
+                    candidates.FirstOrDefault(s => string.Equals(s.Service, record.Services, StringComparison.OrdinalIgnoreCase));
                 if (spoken.Service is null || !string.Equals(record.Flags, "s", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
@@ -94,7 +98,7 @@ internal sealed class SipServiceResolver
                 List<SipServer> servers = await ServersAsync(Name(record.Replacement), spoken.Transport, ttl).ConfigureAwait(false);
                 if (servers.Count > 0)
                 {
-                    return new SipService(servers, now + ttl.Value);
+                    return new SipService(host, servers, now + ttl.Value);
                 }
             }
         }
@@ -105,7 +109,7 @@ internal sealed class SipServiceResolver
             List<SipServer> servers = await ServersAsync(prefix + host, protocol, ttl).ConfigureAwait(false);
             if (servers.Count > 0)
             {
-                return new SipService(servers, now + ttl.Value);
+                return new SipService(host, servers, now + ttl.Value);
             }
         }
 
@@ -116,7 +120,8 @@ internal sealed class SipServiceResolver
             throw new SipTransportException($"DNS knows no SIP server for '{host}': no NAPTR, SRV, A or AAAA records.");
         }
 
-        return new SipService([new SipServer(0, 0, SipTarget.DefaultPort, transport ?? SipTransportProtocol.Udp, addresses)], now + ttl.Value);
+        SipTransportProtocol fallback = transport ?? (secure ? SipTransportProtocol.Tls : SipTransportProtocol.Udp);
+        return new SipService(host, [new SipServer(0, 0, SipTarget.DefaultPortOf(fallback), fallback, addresses)], now + ttl.Value);
     }
 
     /// <summary>The servers an SRV name lists, with their addresses; empty when there are none (or the one record is ".").</summary>
@@ -216,8 +221,8 @@ internal sealed class SipServiceResolver
 /// <summary>One server an SRV record names (or the host itself, without SRV), with its addresses.</summary>
 internal sealed record SipServer(int Priority, int Weight, int Port, SipTransportProtocol Transport, IReadOnlyList<IPAddress> Addresses);
 
-/// <summary>The servers behind a name, and when the answer expires.</summary>
-internal sealed record SipService(IReadOnlyList<SipServer> Servers, DateTimeOffset ExpiresAt)
+/// <summary>The servers behind a domain, and when the answer expires.</summary>
+internal sealed record SipService(string Domain, IReadOnlyList<SipServer> Servers, DateTimeOffset ExpiresAt)
 {
     /// <summary>
     /// The servers' addresses in the order to try them (RFC 2782): lowest priority first; within a priority, a server is
@@ -253,7 +258,8 @@ internal sealed record SipService(IReadOnlyList<SipServer> Servers, DateTimeOffs
 
                 SipServer server = left[chosen];
                 left.RemoveAt(chosen);
-                ordered.AddRange(server.Addresses.Select(a => new SipTarget(a.ToString(), server.Port, server.Transport)));
+                // RFC 5922 §7.2: a TLS server is checked for the domain asked for, not for the SRV target's name.
+                ordered.AddRange(server.Addresses.Select(a => new SipTarget(a.ToString(), server.Port, server.Transport) { TlsName = Domain }));
             }
         }
 

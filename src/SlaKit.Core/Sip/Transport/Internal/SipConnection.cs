@@ -19,8 +19,13 @@ internal abstract class SipConnection : IAsyncDisposable
     /// <summary>Whether the transport is reliable (TCP), so requests are not retransmitted (RFC 3261 §17.1.2.2).</summary>
     public abstract bool IsReliable { get; }
 
-    /// <summary>The transport as written in a Via header: <c>UDP</c> or <c>TCP</c>.</summary>
-    public string ViaTransport => Target.Transport == SipTransportProtocol.Tcp ? "TCP" : "UDP";
+    /// <summary>The transport as written in a Via header: <c>UDP</c>, <c>TCP</c> or <c>TLS</c>.</summary>
+    public string ViaTransport => Target.Transport switch
+    {
+        SipTransportProtocol.Tcp => "TCP",
+        SipTransportProtocol.Tls => "TLS",
+        _ => "UDP",
+    };
 
     /// <summary>Receives responses and transport errors; set before the connection is opened.</summary>
     public ISipResponseSink? Sink { get; set; }

@@ -1,27 +1,34 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 
 namespace SlaKit.Sip;
 
 /// <summary>
-/// SIP over TCP to one server: one connection, reused by every request and opened again after it breaks. Messages
-/// are framed by <c>Content-Length</c> (RFC 3261 §18.3); a refused, reset or closed connection is a transport error
-/// for every request waiting on it (RFC 3261 §17.1.4).
+/// SIP over TCP, or over TLS on TCP (RFC 3261 §26.2, the server's certificate checked against the target's domain as
+/// RFC 5922 says), to one server: one connection, reused by every request and opened again after it breaks. Messages
+/// are framed by <c>Content-Length</c> (RFC 3261 §18.3); a refused, reset or closed connection, or a failed handshake,
+/// is a transport error for every request waiting on it (RFC 3261 §17.1.4).
 /// </summary>
 internal sealed class TcpSipConnection : SipConnection
 {
     private readonly ILogger _logger;
+    private readonly SipTlsOptions? _tls;
     private readonly SemaphoreSlim _openGate = new(1, 1);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private Session? _session;
     private bool _disposed;
 
-    public TcpSipConnection(SipTarget target, ILogger logger)
+    public TcpSipConnection(SipTarget target, ILogger logger, SipTlsOptions? tls = null)
         : base(target)
     {
         _logger = logger;
+        _tls = tls;
     }
+
+    private string Kind => Target.Transport == SipTransportProtocol.Tls ? "TLS" : "TCP";
 
     public override bool IsReliable => true;
 
@@ -63,8 +70,8 @@ internal sealed class TcpSipConnection : SipConnection
             {
                 socket.Dispose();
                 throw new SipTransportException(SipEndpoints.IsRefused(e)
-                    ? $"{Target.Host}:{Target.Port} refused the TCP connection: nothing listens there"
-                    : $"cannot connect to {Target.Host}:{Target.Port} over TCP: {e.Message}", e);
+                    ? $"{Target.Host}:{Target.Port} refused the {Kind} connection: nothing listens there"
+                    : $"cannot connect to {Target.Host}:{Target.Port} over {Kind}: {e.Message}", e);
             }
             catch (OperationCanceledException)
             {
@@ -72,7 +79,13 @@ internal sealed class TcpSipConnection : SipConnection
                 throw;
             }
 
-            var session = new Session(socket);
+            Stream stream = new NetworkStream(socket, ownsSocket: false);
+            if (Target.Transport == SipTransportProtocol.Tls)
+            {
+                stream = await HandshakeAsync(socket, stream, cancellationToken).ConfigureAwait(false);
+            }
+
+            var session = new Session(socket, stream);
             session.Receiving = Task.Run(() => ReceiveAsync(session), CancellationToken.None);
             Volatile.Write(ref _session, session);
             return session.Local;
@@ -87,25 +100,25 @@ internal sealed class TcpSipConnection : SipConnection
     {
         Session session = Volatile.Read(ref _session) is { IsOpen: true } open
             ? open
-            : throw new SipTransportException($"the TCP connection to {Target.Host}:{Target.Port} is closed");
+            : throw new SipTransportException($"the {Kind} connection to {Target.Host}:{Target.Port} is closed");
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             while (!message.IsEmpty)
             {
-                int sent = await session.Socket.SendAsync(message, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                message = message[sent..];
+                await session.Stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+                message = default;
             }
         }
-        catch (SocketException e)
+        catch (IOException e)
         {
-            var error = new SipTransportException($"sending to {Target.Host}:{Target.Port} over TCP failed: {e.Message}", e);
+            var error = new SipTransportException($"sending to {Target.Host}:{Target.Port} over {Kind} failed: {e.Message}", e);
             Close(session, error);
             throw error;
         }
         catch (ObjectDisposedException e)
         {
-            throw new SipTransportException($"the TCP connection to {Target.Host}:{Target.Port} is closed", e);
+            throw new SipTransportException($"the {Kind} connection to {Target.Host}:{Target.Port} is closed", e);
         }
         finally
         {
@@ -135,6 +148,7 @@ internal sealed class TcpSipConnection : SipConnection
         if (session is not null)
         {
             await session.Stop.CancelAsync().ConfigureAwait(false);
+            await session.Stream.DisposeAsync().ConfigureAwait(false);
             session.Socket.Dispose();
             if (session.Receiving is not null)
             {
@@ -157,7 +171,7 @@ internal sealed class TcpSipConnection : SipConnection
             int received;
             try
             {
-                received = await session.Socket.ReceiveAsync(buffer, SocketFlags.None, session.Stop.Token).ConfigureAwait(false);
+                received = await session.Stream.ReadAsync(buffer, session.Stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -167,15 +181,15 @@ internal sealed class TcpSipConnection : SipConnection
             {
                 return;
             }
-            catch (SocketException e)
+            catch (IOException e)
             {
-                Close(session, new SipTransportException($"the TCP connection to {Target.Host}:{Target.Port} failed: {e.Message}", e));
+                Close(session, new SipTransportException($"the {Kind} connection to {Target.Host}:{Target.Port} failed: {e.Message}", e));
                 return;
             }
 
             if (received == 0)
             {
-                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} closed the TCP connection"));
+                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} closed the {Kind} connection"));
                 return;
             }
 
@@ -191,9 +205,42 @@ internal sealed class TcpSipConnection : SipConnection
             {
                 // On a stream the next message's start is lost with a malformed one, so the connection must go.
                 SipLog.MalformedMessageDropped(_logger, Target.ToString(), e.Message);
-                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} sent malformed SIP over TCP: {e.Message}", e));
+                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} sent malformed SIP over {Kind}: {e.Message}", e));
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// The TLS handshake (RFC 3261 §26.2.1): the server's certificate is checked for the target's domain (RFC 5922 §7.2:
+    /// the domain of the URI, not the address DNS gave for it), by the system or by the configured callback, and the
+    /// configured client certificates are offered to a server that asks for one.
+    /// </summary>
+    private async Task<Stream> HandshakeAsync(Socket socket, Stream network, CancellationToken cancellationToken)
+    {
+        var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = _tls?.TargetHost ?? Target.TlsName,
+            RemoteCertificateValidationCallback = _tls?.ServerCertificateValidation,
+            ClientCertificates = _tls is { ClientCertificates.Count: > 0 } ? _tls.ClientCertificates : null,
+        };
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+            return tls;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            socket.Dispose();
+            throw new SipTransportException($"the TLS handshake with {Target.Host}:{Target.Port} failed: {e.Message}", e);
+        }
+        catch (OperationCanceledException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            socket.Dispose();
+            throw;
         }
     }
 
@@ -204,19 +251,24 @@ internal sealed class TcpSipConnection : SipConnection
             return;
         }
 
+        session.Stream.Dispose();
         session.Socket.Dispose();
         Fail(error);
     }
 
     private sealed class Session
     {
-        public Session(Socket socket)
+        public Session(Socket socket, Stream stream)
         {
             Socket = socket;
+            Stream = stream;
             Local = socket.LocalEndPoint!;
         }
 
         public Socket Socket { get; }
+
+        /// <summary>The socket's stream, or the TLS stream over it.</summary>
+        public Stream Stream { get; }
 
         public EndPoint Local { get; }
 

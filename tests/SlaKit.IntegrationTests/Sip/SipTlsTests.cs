@@ -1,0 +1,99 @@
+using System.Security.Cryptography.X509Certificates;
+using SlaKit.IntegrationTests.Infrastructure;
+using SlaKit.Probes;
+using SlaKit.Regions;
+using SlaKit.Sip;
+
+namespace SlaKit.IntegrationTests.Sip;
+
+/// <summary>SIP over TLS (RFC 3261 §26.2) to a loopback TLS server: requests, calls, probes, certificate checks, mutual TLS.</summary>
+public sealed class SipTlsTests : IDisposable
+{
+    private readonly X509Certificate2 _certificate = TestCertificate.Create();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _certificate.Dispose();
+
+    [Fact]
+    public async Task A_request_goes_over_tls_to_a_server_whose_certificate_the_callback_accepts()
+    {
+        await using TlsSipServer server = TlsSipServer.Start(_certificate);
+        await using SipFailoverClient client = Client(server, o => o.Tls.ServerCertificateValidation = Pinned(_certificate));
+
+        SipResponse response = await client.SendAsync(new SipRequest("OPTIONS", "sip:carrier.example"), Ct);
+
+        Assert.Equal("tls-server", response.Headers["Server"]);
+        Assert.StartsWith("SIP/2.0/TLS 127.0.0.1:", response.Headers["Via"], StringComparison.Ordinal);
+        Assert.Equal(["OPTIONS"], server.Received);
+    }
+
+    [Fact]
+    public async Task A_certificate_the_system_does_not_trust_fails_the_handshake_as_a_transport_error()
+    {
+        await using TlsSipServer server = TlsSipServer.Start(_certificate);
+        await using SipFailoverClient client = Client(server);
+
+        SipFailoverException error = await Assert.ThrowsAsync<SipFailoverException>(() => client.SendAsync(new SipRequest("OPTIONS", "sip:carrier.example"), Ct));
+
+        SipAttemptOutcome outcome = Assert.Single(error.Outcomes);
+        Assert.Equal(SipAttemptOutcomeKind.TransportError, outcome.Kind);
+        Assert.Contains("TLS handshake", outcome.Error, StringComparison.Ordinal);
+        Assert.Empty(server.Received);
+    }
+
+    [Fact]
+    public async Task A_server_that_asks_for_a_client_certificate_gets_the_configured_one()
+    {
+        using X509Certificate2 mine = TestCertificate.Create();
+        await using TlsSipServer server = TlsSipServer.Start(_certificate, askForClientCertificate: true);
+        await using SipFailoverClient client = Client(server, o =>
+        {
+            o.Tls.ServerCertificateValidation = Pinned(_certificate);
+            o.Tls.ClientCertificates.Add(mine);
+        });
+
+        await client.SendAsync(new SipRequest("OPTIONS", "sip:carrier.example"), Ct);
+
+        Assert.Equal(1, server.ClientCertificates);
+    }
+
+    [Fact]
+    public async Task A_call_over_tls_is_answered_acked_and_ended()
+    {
+        await using TlsSipServer server = TlsSipServer.Start(_certificate);
+        await using SipFailoverClient client = Client(server, o => o.Tls.ServerCertificateValidation = Pinned(_certificate));
+
+        SipCall call = await client.InviteAsync(new SipRequest("INVITE", "sip:+4930123456@carrier.example"), Ct);
+        SipResponse? bye = await call.ByeAsync(Ct);
+
+        Assert.Equal(SipTransportProtocol.Tls, call.Attempts[0].Target!.Transport);
+        Assert.Equal(200, bye!.StatusCode);
+        Assert.Equal(["INVITE", "ACK", "BYE"], server.Received);
+    }
+
+    [Fact]
+    public async Task An_options_probe_checks_a_tls_server()
+    {
+        await using TlsSipServer server = TlsSipServer.Start(_certificate);
+        var options = new SipOptionsProbeOptions();
+        options.Tls.ServerCertificateValidation = Pinned(_certificate);
+        await using var probe = new SipOptionsProbe(server.Target, options);
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct);
+
+        Assert.Equal(ProbeStatus.Healthy, result.Status);
+        Assert.Equal(["OPTIONS"], server.Received);
+    }
+
+    private static System.Net.Security.RemoteCertificateValidationCallback Pinned(X509Certificate2 certificate) =>
+        (_, presented, _, _) => presented is not null && string.Equals(presented.GetCertHashString(), certificate.Thumbprint, StringComparison.OrdinalIgnoreCase);
+
+    private static SipFailoverClient Client(TlsSipServer server, Action<SipFailoverOptions>? configure = null)
+    {
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("carrier", server.Target.ToUri()));
+        configure?.Invoke(options);
+        return new SipFailoverClient("tls-" + Guid.NewGuid().ToString("N")[..8], options);
+    }
+}
