@@ -34,6 +34,13 @@ internal sealed class Answer
         return this;
     }
 
+    /// <summary>Adds a JSON value such as an array; <see langword="null"/> is written as JSON null.</summary>
+    public Answer Set(string name, JsonNode? value)
+    {
+        _json[name] = value;
+        return this;
+    }
+
     /// <summary>Adds a readable line.</summary>
     public Answer Line(string text)
     {

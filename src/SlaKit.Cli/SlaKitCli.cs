@@ -51,6 +51,7 @@ internal static class SlaKitCli
             MeasureCommand.Create(),
             MosCommand.Create(),
             ProbeCommand.Create(),
+            CallCommand.Create(),
             BudgetCommand.Create(),
             RulesCommand.Create(),
             ReportCommand.Create(),

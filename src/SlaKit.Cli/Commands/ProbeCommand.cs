@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using SlaKit.Probes;
 using SlaKit.Sip;
 
@@ -16,13 +17,14 @@ internal static class ProbeCommand
 
     public static Command Create()
     {
-        var target = new Argument<string>("target") { Description = "http(s)://host[:port]/path, tcp://host:port, grpc(s)://host:port[/service] (the gRPC health protocol) or sip:host[:port][;transport=udp|tcp]." };
+        var target = new Argument<string>("target") { Description = "http(s)://host[:port]/path, tcp://host:port, grpc(s)://host:port[/service] (the gRPC health protocol), sip:host[:port][;transport=udp|tcp|tls] or sips:host[:port] (a host without a port is looked up in DNS, RFC 3263)." };
         var timeout = new Option<string>("--timeout") { Description = "How long each probe may take, such as 2s or 500ms.", DefaultValueFactory = _ => "2s" };
         var count = new Option<string>("--count") { Description = "How many probes to send, 1 to 100.", DefaultValueFactory = _ => "1" };
         var interval = new Option<string>("--interval") { Description = "The pause between probes, such as 1s.", DefaultValueFactory = _ => "1s" };
+        var dns = new Option<string?>("--dns") { Description = "The DNS server for a SIP target named by host without a port (RFC 3263), such as 127.0.0.1:53; the system's by default." };
         var command = new Command("probe", "Probe an endpoint: status (Healthy/Degraded/Unhealthy), latency and detail. Exit 0 when healthy, 1 when not, 2 on a malformed target.")
         {
-            target, timeout, count, interval,
+            target, timeout, count, interval, dns,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,7 +44,7 @@ internal static class ProbeCommand
                 {
                     throw new CliUsageException($"--interval '{parse.GetValue(interval)}' is longer than {TimerDuration.MaximumText}.");
                 }
-                IHealthProbe probe = CreateProbe(parse.GetValue(target)!, each);
+                IHealthProbe probe = CreateProbe(parse.GetValue(target)!, each, parse.GetValue(dns));
                 try
                 {
                     var results = new List<HealthProbeResult>(probes);
@@ -107,14 +109,25 @@ internal static class ProbeCommand
     }
 
     /// <summary>The probe for a target; the caller disposes it.</summary>
-    internal static IHealthProbe CreateProbe(string target, TimeSpan timeout)
+    internal static IHealthProbe CreateProbe(string target, TimeSpan timeout, string? dns = null)
     {
-        if (target.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
+        if (target.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || target.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
         {
             // One OPTIONS (RFC 3261 §11), bounded by --timeout rather than by Timer F's 32 s.
-            return SipTarget.TryParse(target, out SipTarget? sip)
-                ? new SipOptionsProbe(sip, new SipOptionsProbeOptions { Timeout = timeout })
-                : throw new CliUsageException($"target '{target}' is not a SIP URI: use sip:host[:port][;transport=udp|tcp].");
+            if (!SipTarget.TryParse(target, out SipTarget? sip))
+            {
+                throw new CliUsageException($"target '{target}' is not a SIP URI: use sip:host[:port][;transport=udp|tcp|tls] or sips:host[:port].");
+            }
+
+            IReadOnlyList<IPEndPoint> servers = DnsServer(dns);
+            return sip.NeedsServiceLookup
+                ? new ResolvingSipProbe(sip, timeout, servers)
+                : new SipOptionsProbe(sip, new SipOptionsProbeOptions { Timeout = timeout });
+        }
+
+        if (dns is not null)
+        {
+            throw new CliUsageException("--dns applies to sip: and sips: targets only.");
         }
 
         if (Uri.TryCreate(target, UriKind.Absolute, out Uri? uri))
@@ -138,6 +151,49 @@ internal static class ProbeCommand
             }
         }
 
-        throw new CliUsageException($"target '{target}' is not a probe target: use http(s)://host[:port]/path, tcp://host:port, grpc(s)://host:port[/service] or sip:host[:port][;transport=udp|tcp].");
+        throw new CliUsageException($"target '{target}' is not a probe target: use http(s)://host[:port]/path, tcp://host:port, grpc(s)://host:port[/service] or sip:host[:port][;transport=udp|tcp|tls].");
+    }
+
+    private static IReadOnlyList<IPEndPoint> DnsServer(string? dns)
+    {
+        if (dns is null)
+        {
+            return [];
+        }
+
+        var options = new SipFailoverOptions();
+        options.DnsServers.Add(dns);
+        IReadOnlyList<IPEndPoint> servers = SipFailoverOptionsValidator.DnsServers(options);
+        return servers.Count == 1 ? servers : throw new CliUsageException($"--dns '{dns}' is not an IP address with an optional port, such as 127.0.0.1:53.");
+    }
+
+    /// <summary>
+    /// A probe of a SIP target named by host without a port: RFC 3263 finds its servers (NAPTR, SRV, A), and the first is
+    /// sent one OPTIONS; the detail names the server that answered.
+    /// </summary>
+    private sealed class ResolvingSipProbe(SipTarget name, TimeSpan timeout, IReadOnlyList<IPEndPoint> dns) : IHealthProbe
+    {
+        private readonly SipServiceResolver _resolver = new(dns, TimeProvider.System, Random.Shared);
+
+        public async ValueTask<HealthProbeResult> ProbeAsync(CancellationToken cancellationToken)
+        {
+            long started = TimeProvider.System.GetTimestamp();
+            IReadOnlyList<SipTarget> servers;
+            try
+            {
+                servers = await _resolver.ResolveAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SipTransportException e)
+            {
+                return HealthProbeResult.Unhealthy(TimeProvider.System.GetElapsedTime(started), e.Message);
+            }
+
+            var probe = new SipOptionsProbe(servers[0], new SipOptionsProbeOptions { Timeout = timeout });
+            await using (probe.ConfigureAwait(false))
+            {
+                HealthProbeResult result = await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
+                return result with { Detail = $"{result.Detail} from {servers[0]}" };
+            }
+        }
     }
 }

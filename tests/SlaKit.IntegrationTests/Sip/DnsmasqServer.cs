@@ -39,6 +39,42 @@ public sealed class DnsmasqServer : IAsyncDisposable
     public static async Task<DnsmasqServer> StartAsync(IEnumerable<string> records, CancellationToken cancellationToken, int ttlSeconds = 60)
     {
         string dnsmasq = RequirePath();
+        string[] given = [.. records];
+
+        // dnsmasq listens on UDP and TCP: a port free for UDP may be taken for TCP, or taken by another test in between.
+        for (int attempt = 1; ; attempt++)
+        {
+            DnsmasqServer server = Launch(dnsmasq, given, ttlSeconds);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(TimeSpan.FromSeconds(10));
+            while (!server.Logged("started") || server.Logged("failed to create listening socket"))
+            {
+                if (server._process.HasExited)
+                {
+                    break;
+                }
+
+                await Task.Delay(20, bounded.Token);
+            }
+
+            // dnsmasq logs "started" before it binds, and exits when it cannot.
+            await Task.Delay(50, bounded.Token);
+            if (!server._process.HasExited)
+            {
+                return server;
+            }
+
+            string log = string.Join(Environment.NewLine, server.Log);
+            await server.DisposeAsync();
+            if (attempt == 5 || !log.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"dnsmasq exited: {log}");
+            }
+        }
+    }
+
+    private static DnsmasqServer Launch(string dnsmasq, string[] records, int ttlSeconds)
+    {
         int port = SippServer.FreePort(SipTransportProtocol.Udp);
         var start = new ProcessStartInfo("timeout") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string argument in new[]
@@ -59,20 +95,6 @@ public sealed class DnsmasqServer : IAsyncDisposable
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-
-        // dnsmasq logs "started" once it listens.
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!server.Logged("started"))
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"dnsmasq exited: {string.Join(Environment.NewLine, server.Log)}");
-            }
-
-            await Task.Delay(20, bounded.Token);
-        }
-
         return server;
     }
 
