@@ -117,7 +117,15 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
             }
             else
             {
-                (result, hung) = await ProbeOnceAsync(stopping).ConfigureAwait(false);
+                try
+                {
+                    (result, hung) = await ProbeOnceAsync(stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Stopped while a probe was in flight: the probe gave up on the stopping token, as it should.
+                    break;
+                }
             }
 
             if (stopping.IsCancellationRequested)

@@ -173,6 +173,26 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task Stopping_while_a_probe_is_in_flight_ends_quietly_when_the_probe_gives_up_on_the_stopping_token()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var honest = new DelegateProbe(async token =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, token);
+            return HealthProbeResult.Healthy(TimeSpan.Zero, "never");
+        });
+        RegionProbeScheduler scheduler = Scheduler(honest);
+        scheduler.Start();
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        await scheduler.StopAsync();
+
+        Assert.Equal(RegionHealth.Healthy, A.Health);
+        await scheduler.DisposeAsync();
+    }
+
+    [Fact]
     public void Bad_arguments_are_named()
     {
         var probe = new DelegateProbe(_ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "")));
