@@ -9,7 +9,8 @@ namespace SipFailover;
 
 /// <summary>
 /// A local SIP "region": SIPp on 127.0.0.1 answering OPTIONS and MESSAGE with 200 and a <c>Server</c> header naming
-/// the region. It runs under <c>timeout</c>, so it cannot outlive the demo, and is killed when disposed.
+/// the region, or running the scenario it is given. It runs under <c>timeout</c>, so it cannot outlive the demo, and is
+/// killed when disposed.
 /// </summary>
 internal sealed class SippRegion : IAsyncDisposable
 {
@@ -39,11 +40,12 @@ internal sealed class SippRegion : IAsyncDisposable
             .Select(directory => Path.Combine(directory, "sipp"))
             .FirstOrDefault(File.Exists);
 
-    public static async Task<SippRegion> StartAsync(string sipp, string name, int lifetimeSeconds)
+    /// <summary>Starts SIPp on a free UDP port of 127.0.0.1 with <paramref name="scenarioXml"/>, or the OPTIONS and MESSAGE answerer.</summary>
+    public static async Task<SippRegion> StartAsync(string sipp, string name, int lifetimeSeconds, string? scenarioXml = null)
     {
         string directory = Directory.CreateTempSubdirectory("slakit-sipfailover-").FullName;
         string scenario = Path.Combine(directory, "region.xml");
-        await File.WriteAllTextAsync(scenario, Scenario(name));
+        await File.WriteAllTextAsync(scenario, scenarioXml ?? Scenario(name));
 
         int port;
         using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
