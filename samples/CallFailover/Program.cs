@@ -15,10 +15,7 @@ var callEvery = TimeSpan.FromMilliseconds(200);
 string? sipp = SippRegion.FindSipp();
 if (sipp is null)
 {
-    Console.WriteLine("This demo runs two local SIP trunks with SIPp, which is not installed.");
-    Console.WriteLine("Install it, then run the demo again:");
-    Console.WriteLine("  Debian/Ubuntu:  sudo apt-get install -y sip-tester");
-    Console.WriteLine("  other systems:  https://github.com/SIPp/sipp (the binary must be on the PATH as sipp)");
+    SippRegion.TellHowToInstall("two local SIP trunks");
     return 0;
 }
 

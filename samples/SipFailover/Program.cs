@@ -17,10 +17,7 @@ var probeTimeout = TimeSpan.FromMilliseconds(800);
 string? sipp = SippRegion.FindSipp();
 if (sipp is null)
 {
-    Console.WriteLine("This demo runs two local SIP regions with SIPp, which is not installed.");
-    Console.WriteLine("Install it, then run the demo again:");
-    Console.WriteLine("  Debian/Ubuntu:  sudo apt-get install -y sip-tester");
-    Console.WriteLine("  other systems:  https://github.com/SIPp/sipp (the binary must be on the PATH as sipp)");
+    SippRegion.TellHowToInstall("two local SIP regions");
     return 0;
 }
 

@@ -40,6 +40,15 @@ internal sealed class SippRegion : IAsyncDisposable
             .Select(directory => Path.Combine(directory, "sipp"))
             .FirstOrDefault(File.Exists);
 
+    /// <summary>Says that SIPp is missing and how to install it, for a demo that runs <paramref name="what"/> with it.</summary>
+    public static void TellHowToInstall(string what)
+    {
+        Console.WriteLine($"This demo runs {what} with SIPp, which is not installed.");
+        Console.WriteLine("Install it, then run the demo again:");
+        Console.WriteLine("  Debian/Ubuntu:  sudo apt-get install -y sip-tester");
+        Console.WriteLine("  other systems:  https://github.com/SIPp/sipp (the binary must be on the PATH as sipp)");
+    }
+
     /// <summary>Starts SIPp on a free UDP port of 127.0.0.1 with <paramref name="scenarioXml"/>, or the OPTIONS and MESSAGE answerer.</summary>
     public static async Task<SippRegion> StartAsync(string sipp, string name, int lifetimeSeconds, string? scenarioXml = null)
     {
