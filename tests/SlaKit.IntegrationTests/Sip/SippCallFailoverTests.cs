@@ -34,6 +34,23 @@ public sealed class SippCallFailoverTests
         Assert.Equal(0, await primary.WaitForExitAsync(Finish, Ct));
     }
 
+    [Theory]
+    [InlineData(SipTransportProtocol.Udp)]
+    [InlineData(SipTransportProtocol.Tcp)]
+    public async Task A_callee_that_hangs_up_gets_a_200_and_the_call_ends(SipTransportProtocol transport)
+    {
+        await using SippServer primary = await SippServer.StartAsync(SippScenario.AnswerThenCalleeHangsUp, transport, Ct, calls: 1);
+        await using SippServer backup = await SippServer.StartAsync(SippScenario.AnswerThenHangUp, transport, Ct, calls: 1);
+        await using SipFailoverClient client = Client(primary, backup);
+
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        await call.Ended.WaitAsync(Finish, Ct);
+
+        Assert.True(call.EndedByCallee);
+        Assert.Null(await call.ByeAsync(Ct));
+        Assert.Equal(0, await primary.WaitForExitAsync(Finish, Ct));
+    }
+
     [Fact]
     public async Task A_503_with_retry_after_is_acked_and_the_call_goes_out_on_the_backup_trunk()
     {

@@ -97,6 +97,44 @@ public sealed record SippScenario(string Name, string Xml)
 
     private static string[] RecordRoute => ["Record-Route: <sip:[local_ip]:[local_port];transport=[transport];lr>"];
 
+    /// <summary>
+    /// Answers an INVITE with 180 and 200, expects the ACK, then hangs up itself: a BYE to the caller's Contact with the
+    /// dialog's tags, sent again until a 200 answers it (RFC 3261 §15.1.1). The call runs to the end only if the 200 comes.
+    /// </summary>
+    public static SippScenario AnswerThenCalleeHangsUp { get; } = new("answer-then-callee-hangs-up", Scenario(
+        "answer INVITE, expect the ACK, send a BYE, expect its 200",
+        [
+            """
+            <recv request="INVITE">
+                <action>
+                  <ereg regexp=".*" search_in="hdr" header="From:" assign_to="caller" />
+                  <ereg regexp="sip:[^>]*" search_in="hdr" header="Contact:" assign_to="contact" />
+                </action>
+              </recv>
+            """,
+            Reply("180 Ringing"),
+            Answer200(withRecordRoute: false),
+            """<recv request="ACK" />""",
+            """<pause milliseconds="100" />""",
+            """
+            <send retrans="500">
+                <![CDATA[
+
+                  BYE [$contact] SIP/2.0
+                  Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                  From: <sip:callee@[local_ip]:[local_port]>;tag=[pid]x[call_number]
+                  To:[$caller]
+                  Call-ID: [call_id]
+                  CSeq: 1 BYE
+                  Max-Forwards: 70
+                  Content-Length: 0
+
+                ]]>
+              </send>
+            """,
+            """<recv response="200" />""",
+        ]));
+
     /// <summary>The end of an answered call: the ACK for the 2xx, then a BYE within the dialog, answered 200.</summary>
     private static string[] HungUp =>
     [

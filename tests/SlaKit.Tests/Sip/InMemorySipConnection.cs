@@ -11,6 +11,7 @@ internal sealed class InMemorySipConnection : SipConnection
 {
     private readonly Lock _gate = new();
     private readonly List<SipRequest> _sent = [];
+    private readonly List<SipResponse> _answers = [];
 
     public InMemorySipConnection(SipTarget target, bool reliable = false)
         : base(target)
@@ -54,7 +55,19 @@ internal sealed class InMemorySipConnection : SipConnection
             return ValueTask.FromException(new SipTransportException(failure));
         }
 
-        var request = (SipRequest)SipMessage.Parse(message.Span);
+        SipMessage parsed = SipMessage.Parse(message.Span);
+        if (parsed is SipResponse answer)
+        {
+            // The client's answer to a request the server sent, such as the callee's BYE.
+            lock (_gate)
+            {
+                _answers.Add(answer);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        var request = (SipRequest)parsed;
         lock (_gate)
         {
             _sent.Add(request);
@@ -68,8 +81,20 @@ internal sealed class InMemorySipConnection : SipConnection
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Delivers a response as if it had arrived from the server.</summary>
-    public void Receive(SipResponse response) => Deliver(response);
+    /// <summary>Delivers a response, or a request within a dialog, as if it had arrived from the server.</summary>
+    public void Receive(SipMessage message) => Deliver(message);
+
+    /// <summary>The responses the client sent to requests from the server.</summary>
+    public IReadOnlyList<SipResponse> Answers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _answers];
+            }
+        }
+    }
 
     /// <summary>Reports a transport error as if the socket had.</summary>
     public void BreakTransport(string message) => Fail(new SipTransportException(message));

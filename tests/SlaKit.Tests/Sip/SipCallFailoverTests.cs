@@ -69,6 +69,42 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_callees_bye_is_answered_200_and_ends_the_call_and_its_channel()
+    {
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client(o => o.MaxConcurrentCalls["carrier-a"] = 1);
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        SipRequest invite = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+
+        _a.Receive(FromCallee("OPTIONS", invite, call));
+        _a.Receive(FromCallee("INVITE", invite, call));
+        _a.Receive(FromCallee("BYE", invite, call));
+        await call.Ended.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        _a.Receive(FromCallee("BYE", invite, call, toTag: "other"));
+
+        Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 4, TimeSpan.FromSeconds(10)));
+        Assert.Equal([200, 501, 200, 481], _a.Answers.Select(static r => r.StatusCode));
+        Assert.Equal(("2 BYE", "z9hG4bKbye"), (_a.Answers[2].Headers["CSeq"], Branch(_a.Answers[2])));
+        Assert.True(call.IsEnded);
+        Assert.True(call.EndedByCallee);
+        Assert.Null(await call.ByeAsync(Ct));
+        Assert.DoesNotContain(_a.Sent, static r => r.Method == "BYE");
+        Assert.Equal(0, client.GetTrunkStatus()[0].ActiveCalls);
+    }
+
+    /// <summary>A request the callee sends within the call's dialog: its From is the 2xx's To, its To the INVITE's From.</summary>
+    private static SipRequest FromCallee(string method, SipRequest invite, SipCall call, string? toTag = null)
+    {
+        var request = new SipRequest(method, "sip:slakit@127.0.0.1:5099");
+        request.Headers.Add("Via", $"SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK{method.ToLowerInvariant()}");
+        request.Headers.Add("From", $"<sip:callee@10.0.0.60:5060>;tag={call.RemoteTag}");
+        request.Headers.Add("To", toTag is null ? invite.Headers["From"]! : $"<sip:agent@callcentre.example>;tag={toTag}");
+        request.Headers.Add("Call-ID", call.CallId);
+        request.Headers.Add("CSeq", $"2 {method}");
+        return request;
+    }
+
+    [Fact]
     public async Task A_503_with_retry_after_moves_the_call_to_the_next_trunk_with_the_next_cseq_and_keeps_the_trunk_out()
     {
         _a.Responder = Callee(_a, r => ResponseTo(r, 503, "Service Unavailable", ("Retry-After", "30")));

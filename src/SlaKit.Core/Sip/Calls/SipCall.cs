@@ -7,16 +7,21 @@ namespace SlaKit.Sip;
 /// trunk that carries it, and the callee's session description. End it with <see cref="ByeAsync"/>, or by disposing it.
 /// </summary>
 /// <remarks>
-/// Every request of the call, the ACK and the BYE included, goes through the trunk that answered it, the next hop the
-/// client was configured with; the dialog's remote target and route set are carried in them (§12.2.1.1). The call holds
-/// one of its trunk's <see cref="SipFailoverOptions.MaxConcurrentCalls"/> channels until it ends. Thread-safe.
+/// <para>Every request of the call, the ACK and the BYE included, goes through the trunk that answered it, the next hop
+/// the client was configured with; the dialog's remote target and route set are carried in them (§12.2.1.1). The call
+/// holds one of its trunk's <see cref="SipFailoverOptions.MaxConcurrentCalls"/> channels until it ends.</para>
+/// <para>Requests the callee sends within the dialog are answered (§12.2.2): a BYE with 200, which ends the call
+/// (<see cref="Ended"/> completes, <see cref="EndedByCallee"/> is true); an OPTIONS or INFO with 200; any other method,
+/// such as a re-INVITE, with 501 Not Implemented. Thread-safe.</para>
 /// </remarks>
 public sealed class SipCall : IAsyncDisposable
 {
     private readonly SipDialog _dialog;
     private readonly SipTransactionLayer _layer;
     private readonly Action _released;
+    private readonly TaskCompletionSource _endedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _ended;
+    private volatile bool _endedByCallee;
 
     internal SipCall(
         Region trunk, SipDialog dialog, SipResponse answer, TimeSpan? postDialDelay, IReadOnlyList<SipAttemptOutcome> attempts,
@@ -29,6 +34,7 @@ public sealed class SipCall : IAsyncDisposable
         Attempts = attempts;
         _layer = layer;
         _released = released;
+        layer.Listen(dialog.CallId, AnswerCallee);
     }
 
     /// <summary>The trunk (region) that answered and carries the call.</summary>
@@ -64,8 +70,14 @@ public sealed class SipCall : IAsyncDisposable
     /// <summary>How each attempt of the call went, in order, the last being the answer.</summary>
     public IReadOnlyList<SipAttemptOutcome> Attempts { get; }
 
-    /// <summary>Whether the call has been ended with <see cref="ByeAsync"/> or by disposal.</summary>
+    /// <summary>Whether the call has ended: by <see cref="ByeAsync"/>, by disposal, or by the callee's BYE.</summary>
     public bool IsEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>Whether the callee ended the call, with a BYE of its own.</summary>
+    public bool EndedByCallee => _endedByCallee;
+
+    /// <summary>Completes when the call ends, whichever side ends it.</summary>
+    public Task Ended => _endedSignal.Task;
 
     /// <summary>
     /// Ends the call with a BYE within its dialog (RFC 3261 §15.1.1), sent through its trunk in a transaction of its own.
@@ -96,7 +108,7 @@ public sealed class SipCall : IAsyncDisposable
         }
         finally
         {
-            _released();
+            End();
         }
     }
 
@@ -111,6 +123,43 @@ public sealed class SipCall : IAsyncDisposable
         catch (Exception e) when (e is TimeoutException or IOException or ObjectDisposedException)
         {
             // Disposal does not throw: a trunk that cannot take the BYE has lost the call already.
+        }
+    }
+
+    /// <summary>The final response to a request the callee sent within the dialog (RFC 3261 §12.2.2).</summary>
+    private (int Status, string Reason) AnswerCallee(SipRequest request)
+    {
+        SipHeaders headers = request.Headers;
+        if (SipHeaderValues.Tag(headers[SipHeaderNames.To] ?? "") != LocalTag || SipHeaderValues.Tag(headers[SipHeaderNames.From] ?? "") != RemoteTag)
+        {
+            return (481, "Call/Transaction Does Not Exist");
+        }
+
+        switch (request.Method)
+        {
+            case "BYE":
+                // §15.1.2: the BYE is answered 200 and the call is over.
+                if (Interlocked.Exchange(ref _ended, 1) == 0)
+                {
+                    _endedByCallee = true;
+                    End();
+                }
+
+                return (200, "OK");
+            case "OPTIONS" or "INFO":
+                return (200, "OK");
+            default:
+                return (501, "Not Implemented");
+        }
+    }
+
+    /// <summary>Gives the channel back and stops taking the dialog's requests; once.</summary>
+    private void End()
+    {
+        if (_endedSignal.TrySetResult())
+        {
+            _layer.Forget(CallId);
+            _released();
         }
     }
 

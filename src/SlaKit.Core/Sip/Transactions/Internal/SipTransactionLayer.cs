@@ -12,6 +12,7 @@ namespace SlaKit.Sip;
 internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, IClientTransaction> _transactions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<SipRequest, (int Status, string Reason)>> _dialogs = new(StringComparer.Ordinal);
     private readonly SipTimerSettings _timers;
     private readonly TimeProvider _time;
     private readonly Action<IClientTransaction> _terminated;
@@ -203,6 +204,32 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         {
             transaction.OnResponse(response);
         }
+    }
+
+    /// <summary>
+    /// Takes the requests of a dialog (by Call-ID) until <see cref="Forget"/>: <paramref name="answer"/> decides each
+    /// one's final response, which the layer sends (RFC 3261 §12.2.2).
+    /// </summary>
+    public void Listen(string callId, Func<SipRequest, (int Status, string Reason)> answer) => _dialogs[callId] = answer;
+
+    /// <summary>Stops taking a dialog's requests: later ones get 481.</summary>
+    public void Forget(string callId) => _dialogs.TryRemove(callId, out _);
+
+    /// <summary>
+    /// A request from the server, answered as a UAS answers within a dialog (RFC 3261 §12.2.2): by the dialog it
+    /// belongs to, or 481 Call/Transaction Does Not Exist when none. An ACK gets no response (§17.1.1.3).
+    /// </summary>
+    public void OnRequest(SipRequest request)
+    {
+        if (request.Method == "ACK")
+        {
+            return;
+        }
+
+        (int status, string reason) = request.Headers[SipHeaderNames.CallId] is { } callId && _dialogs.TryGetValue(callId, out var answer)
+            ? answer(request)
+            : (481, "Call/Transaction Does Not Exist");
+        _ = ResendAsync(SipResponses.To(request, status, reason).ToBytes());
     }
 
     public void OnTransportError(SipTransportException error)

@@ -40,12 +40,17 @@ internal abstract class SipConnection : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>Hands a received message up; requests are not for a client and are dropped.</summary>
+    /// <summary>Hands a received message up: a response to its transaction, a request to the dialog it belongs to.</summary>
     protected void Deliver(SipMessage message)
     {
-        if (message is SipResponse response)
+        switch (message)
         {
-            Sink?.OnResponse(response);
+            case SipResponse response:
+                Sink?.OnResponse(response);
+                break;
+            case SipRequest request:
+                Sink?.OnRequest(request);
+                break;
         }
     }
 
