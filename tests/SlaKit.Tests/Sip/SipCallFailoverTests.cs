@@ -508,6 +508,22 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_call_completed_handler_that_throws_does_not_orphan_the_call()
+    {
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client();
+        int told = 0;
+        client.CallCompleted += (_, _) => throw new InvalidOperationException("a subscriber's bug");
+        client.CallCompleted += (_, _) => told++;
+
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+
+        Assert.Equal(_primary, call.Trunk);
+        Assert.Equal(1, told);
+        Assert.Equal(200, (await call.ByeAsync(Ct))!.StatusCode);
+    }
+
+    [Fact]
     public async Task Network_effectiveness_feeds_an_error_budget_as_the_sli_of_a_calling_slo()
     {
         using var tracker = new ErrorBudgetTracker(new Slo("calls", Availability.FromPercent(99), SloWindow.Rolling(TimeSpan.FromDays(30))), _time);

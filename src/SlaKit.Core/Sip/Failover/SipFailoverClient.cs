@@ -496,8 +496,32 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         }
     }
 
-    private void OnCallCompleted(string callId, Region? trunk, IReadOnlyList<SipAttemptOutcome> attempts) =>
-        CallCompleted?.Invoke(this, new SipCallCompletedEventArgs(callId, trunk, attempts));
+    /// <summary>
+    /// Raises <see cref="CallCompleted"/>. A handler that throws is logged and does not reach the caller: the call it was
+    /// told about is established (or decided) already, and an exception here would leave it without an owner.
+    /// </summary>
+    private void OnCallCompleted(string callId, Region? trunk, IReadOnlyList<SipAttemptOutcome> attempts)
+    {
+        if (CallCompleted is not { } handlers)
+        {
+            return;
+        }
+
+        var args = new SipCallCompletedEventArgs(callId, trunk, attempts);
+        foreach (EventHandler<SipCallCompletedEventArgs> handler in handlers.GetInvocationList().Cast<EventHandler<SipCallCompletedEventArgs>>())
+        {
+            try
+            {
+                handler(this, args);
+            }
+#pragma warning disable CA1031 // A subscriber's bug must not orphan an established call.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                SipLog.CallCompletedHandlerThrew(_selector.Logger, ClientName, callId, e);
+            }
+        }
+    }
 
     private void LateAnswerEnded(TrackedRegion region, SipDialog dialog)
     {

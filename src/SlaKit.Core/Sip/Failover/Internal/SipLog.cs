@@ -20,4 +20,8 @@ internal static partial class SipLog
     [LoggerMessage(EventId = 1104, EventName = "SipCallDeclined", Level = LogLevel.Information,
         Message = "Client {Client}: call {CallId} on trunk {Region} ended with the callee's answer ({Outcome}); no other trunk is tried.")]
     public static partial void CallDeclined(ILogger logger, string client, string callId, string region, string outcome);
+
+    [LoggerMessage(EventId = 1105, EventName = "SipCallCompletedHandlerThrew", Level = LogLevel.Error,
+        Message = "Client {Client}: a CallCompleted handler threw for call {CallId}; the call goes on.")]
+    public static partial void CallCompletedHandlerThrew(ILogger logger, string client, string callId, Exception exception);
 }
