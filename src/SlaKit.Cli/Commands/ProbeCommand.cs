@@ -161,10 +161,9 @@ internal static class ProbeCommand
             return [];
         }
 
-        var options = new SipFailoverOptions();
-        options.DnsServers.Add(dns);
-        IReadOnlyList<IPEndPoint> servers = SipFailoverOptionsValidator.DnsServers(options);
-        return servers.Count == 1 ? servers : throw new CliUsageException($"--dns '{dns}' is not an IP address with an optional port, such as 127.0.0.1:53.");
+        return SipFailoverOptionsValidator.DnsServer(dns) is { } server
+            ? [server]
+            : throw new CliUsageException($"--dns '{dns}' is not an IP address with an optional port, such as 127.0.0.1:53.");
     }
 
     /// <summary>

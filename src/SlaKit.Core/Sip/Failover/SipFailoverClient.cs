@@ -230,12 +230,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
                 }
 
                 LeaveAddress(address, addresses.Count);
-                ILogger logger = _selector.Logger;
-                if (logger.IsEnabled(LogLevel.Information))
-                {
-                    string described = outcome.ToString();
-                    SipLog.AttemptFailed(logger, ClientName, request.Method, region.Region.Name, described);
-                }
+                LogAttemptFailed(region, request.Method, outcome);
             }
         }
 
@@ -337,12 +332,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
                     }
 
                     LeaveAddress(address, addresses.Count);
-                    ILogger logger = _selector.Logger;
-                    if (logger.IsEnabled(LogLevel.Information))
-                    {
-                        string failed = outcome.ToString();
-                        SipLog.AttemptFailed(logger, ClientName, "INVITE", region.Region.Name, failed);
-                    }
+                    LogAttemptFailed(region, "INVITE", outcome);
                 }
             }
             finally
@@ -408,10 +398,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private async Task<SipAttemptOutcome> AttemptAsync(TrackedRegion region, SipTarget address, SipRequest request, CancellationToken cancellationToken)
     {
         SipTransactionLayer layer = LayerFor(address);
-        using Activity? activity = _telemetry.ActivitySource.StartActivity("slakit.sip.attempt", ActivityKind.Client);
-        activity?.SetTag("slakit.client", ClientName);
-        activity?.SetTag("slakit.region", region.Region.Name);
-        activity?.SetTag("sip.method", request.Method);
+        using Activity? activity = StartAttempt(region, request.Method);
 
         long started = Time.GetTimestamp();
         using CancellationTokenSource? timeout = _attemptTimeout is { } limit ? new CancellationTokenSource(limit, Time) : null;
@@ -428,14 +415,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({SipDurations.Format(waited)})", waited) { Target = address };
         }
 
-        string tag = OutcomeTag(outcome.Kind);
-        _selector.Core.CountAttempt(region, tag, request.Method);
-        activity?.SetTag("slakit.outcome", tag);
-        if (outcome.Response is { } response)
-        {
-            activity?.SetTag("sip.status_code", response.StatusCode);
-        }
-
+        EndAttempt(region, request.Method, outcome, activity);
         return outcome;
     }
 
@@ -444,10 +424,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         TrackedRegion region, SipTarget address, SipRequest invite, CancellationToken cancellationToken)
     {
         SipTransactionLayer layer = LayerFor(address);
-        using Activity? activity = _telemetry.ActivitySource.StartActivity("slakit.sip.attempt", ActivityKind.Client);
-        activity?.SetTag("slakit.client", ClientName);
-        activity?.SetTag("slakit.region", region.Region.Name);
-        activity?.SetTag("sip.method", "INVITE");
+        using Activity? activity = StartAttempt(region, "INVITE");
 
         var attempt = new SipCallAttempt(layer, invite, _callTimers, Time, dialog => LateAnswerEnded(region, dialog));
         SipCallAttemptResult result;
@@ -471,14 +448,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             PostDialDelay = result.PostDialDelay,
             Target = address,
         };
-        string tag = OutcomeTag(outcome.Kind);
-        _selector.Core.CountAttempt(region, tag, "INVITE");
-        activity?.SetTag("slakit.outcome", tag);
-        if (outcome.Response is { } response)
-        {
-            activity?.SetTag("sip.status_code", response.StatusCode);
-        }
-
+        EndAttempt(region, "INVITE", outcome, activity);
         return (outcome, result.Dialog, layer);
     }
 
@@ -553,6 +523,39 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    /// <summary>The activity of one attempt, tagged with the client, the region and the method.</summary>
+    private Activity? StartAttempt(TrackedRegion region, string method)
+    {
+        Activity? activity = _telemetry.ActivitySource.StartActivity("slakit.sip.attempt", ActivityKind.Client);
+        activity?.SetTag("slakit.client", ClientName);
+        activity?.SetTag("slakit.region", region.Region.Name);
+        activity?.SetTag("sip.method", method);
+        return activity;
+    }
+
+    /// <summary>Counts an attempt's outcome in <c>slakit.failover.attempts</c> and tags its activity with it.</summary>
+    private void EndAttempt(TrackedRegion region, string method, SipAttemptOutcome outcome, Activity? activity)
+    {
+        string tag = OutcomeTag(outcome.Kind);
+        _selector.Core.CountAttempt(region, tag, method);
+        activity?.SetTag("slakit.outcome", tag);
+        if (outcome.Response is { } response)
+        {
+            activity?.SetTag("sip.status_code", response.StatusCode);
+        }
+    }
+
+    /// <summary>Logs an attempt that sent the request on to the next address or region.</summary>
+    private void LogAttemptFailed(TrackedRegion region, string method, SipAttemptOutcome outcome)
+    {
+        ILogger logger = _selector.Logger;
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            string described = outcome.ToString();
+            SipLog.AttemptFailed(logger, ClientName, method, region.Region.Name, described);
+        }
     }
 
     /// <summary>An outcome as <c>slakit.failover.attempts</c> tags it, in the words every protocol uses.</summary>

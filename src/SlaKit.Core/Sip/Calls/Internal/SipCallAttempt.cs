@@ -238,7 +238,7 @@ internal sealed class SipCallAttempt
             // §13.2.2.4: a retransmitted 2xx means the ACK was lost or crossed it; the same ACK goes again.
             if (again is not null)
             {
-                _ = _layer.ResendAsync(again);
+                _ = _layer.SendQuietlyAsync(again);
             }
         }
         else

@@ -28,7 +28,8 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
     /// <summary>The DNS servers of valid options, as endpoints (port 53 when none is given).</summary>
     public static IReadOnlyList<IPEndPoint> DnsServers(SipFailoverOptions options) => [.. options.DnsServers.Select(DnsServer).OfType<IPEndPoint>()];
 
-    private static IPEndPoint? DnsServer(string? text)
+    /// <summary>A DNS server written as an address with an optional port (53 when none); <see langword="null"/> when it is not one.</summary>
+    public static IPEndPoint? DnsServer(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

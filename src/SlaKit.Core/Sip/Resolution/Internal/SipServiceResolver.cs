@@ -183,11 +183,7 @@ internal sealed class SipServiceResolver
         {
             return await _dns.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
         }
-        catch (DnsResponseException e)
-        {
-            throw new SipTransportException($"DNS could not be asked for the {type} records of '{name}': {e.Message}", e);
-        }
-        catch (SocketException e)
+        catch (Exception e) when (e is DnsResponseException or SocketException)
         {
             throw new SipTransportException($"DNS could not be asked for the {type} records of '{name}': {e.Message}", e);
         }

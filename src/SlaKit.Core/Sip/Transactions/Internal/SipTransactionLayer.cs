@@ -132,7 +132,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// <summary>
     /// Sends the ACK for an INVITE's 2xx, which belongs to no transaction (RFC 3261 §13.2.2.4, §17.1.1.3): stamped with
     /// our Via and a new branch, and sent once. Each retransmission of the 2xx is answered with the same bytes, through
-    /// <see cref="ResendAsync"/>.
+    /// <see cref="SendQuietlyAsync"/>.
     /// </summary>
     /// <returns>The ACK as sent.</returns>
     /// <exception cref="SipTransportException">The connection could not be opened or the ACK not sent.</exception>
@@ -144,8 +144,11 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         return bytes;
     }
 
-    /// <summary>Sends <paramref name="message"/> again as it is; a transport error is the next exchange's to report.</summary>
-    public async Task ResendAsync(ReadOnlyMemory<byte> message)
+    /// <summary>
+    /// Sends <paramref name="message"/> as it is, waited on by nobody (an ACK sent again, an answer to the server's own
+    /// request); a transport error is the next exchange's to report.
+    /// </summary>
+    public async Task SendQuietlyAsync(ReadOnlyMemory<byte> message)
     {
         try
         {
@@ -153,7 +156,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         }
         catch (SipTransportException)
         {
-            // Nothing waits on a resent ACK; the connection reports its failure to the transactions that do.
+            // Nothing waits on this message; the connection reports its failure to the transactions that do.
         }
     }
 
@@ -229,7 +232,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         (int status, string reason) = request.Headers[SipHeaderNames.CallId] is { } callId && _dialogs.TryGetValue(callId, out var answer)
             ? answer(request)
             : (481, "Call/Transaction Does Not Exist");
-        _ = ResendAsync(SipResponses.To(request, status, reason).ToBytes());
+        _ = SendQuietlyAsync(SipResponses.To(request, status, reason).ToBytes());
     }
 
     public void OnTransportError(SipTransportException error)

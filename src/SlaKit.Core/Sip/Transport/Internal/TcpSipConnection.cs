@@ -104,11 +104,7 @@ internal sealed class TcpSipConnection : SipConnection
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (!message.IsEmpty)
-            {
-                await session.Stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-                message = default;
-            }
+            await session.Stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
