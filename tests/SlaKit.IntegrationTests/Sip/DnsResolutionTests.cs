@@ -47,6 +47,27 @@ public sealed class DnsResolutionTests
     }
 
     [Fact]
+    public async Task A_sips_uri_takes_only_the_tls_service_whatever_the_naptr_order()
+    {
+        await using DnsmasqServer dns = await DnsmasqServer.StartAsync(
+        [
+            "--naptr-record=secure.test,10,10,s,SIP+D2T,,_sip._tcp.secure.test",
+            "--naptr-record=secure.test,20,10,s,SIPS+D2T,,_sips._tcp.secure.test",
+            "--srv-host=_sip._tcp.secure.test,tcp.secure.test,5071,10,1",
+            "--srv-host=_sips._tcp.secure.test,tls.secure.test,5073,10,1",
+            "--host-record=tcp.secure.test,127.0.0.14",
+            "--host-record=tls.secure.test,127.0.0.15",
+        ], Ct);
+        SipServiceResolver resolver = Resolver(dns);
+
+        IReadOnlyList<SipTarget> plain = await resolver.ResolveAsync(SipTarget.Parse("sip:secure.test"), Ct);
+        IReadOnlyList<SipTarget> secure = await resolver.ResolveAsync(SipTarget.Parse("sips:secure.test"), Ct);
+
+        Assert.Equal([new SipTarget("127.0.0.14", 5071, SipTransportProtocol.Tcp)], plain);
+        Assert.Equal([new SipTarget("127.0.0.15", 5073, SipTransportProtocol.Tls)], secure);
+    }
+
+    [Fact]
     public async Task Without_naptr_srv_is_asked_for_udp_then_tcp_and_priority_orders_the_servers()
     {
         await using DnsmasqServer dns = await DnsmasqServer.StartAsync(

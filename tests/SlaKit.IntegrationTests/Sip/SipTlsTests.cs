@@ -28,6 +28,30 @@ public sealed class SipTlsTests : IDisposable
         Assert.Equal(["OPTIONS"], server.Received);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("wrong.example", true)]
+    public async Task The_certificate_is_checked_for_the_targets_host_or_the_configured_target_host(string? targetHost, bool mismatch)
+    {
+        await using TlsSipServer server = TlsSipServer.Start(_certificate);
+        var seen = System.Net.Security.SslPolicyErrors.None;
+        System.Net.Security.RemoteCertificateValidationCallback pinned = Pinned(_certificate);
+        await using SipFailoverClient client = Client(server, o =>
+        {
+            o.Tls.TargetHost = targetHost;
+            o.Tls.ServerCertificateValidation = (sender, presented, chain, errors) =>
+            {
+                seen = errors;
+                return pinned(sender, presented, chain, errors);
+            };
+        });
+
+        await client.SendAsync(new SipRequest("OPTIONS", "sip:carrier.example"), Ct);
+
+        // The certificate names 127.0.0.1, ::1 and localhost: the target's own address matches, another name does not.
+        Assert.Equal(mismatch, seen.HasFlag(System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch));
+    }
+
     [Fact]
     public async Task A_certificate_the_system_does_not_trust_fails_the_handshake_as_a_transport_error()
     {

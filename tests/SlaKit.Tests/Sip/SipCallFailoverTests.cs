@@ -64,6 +64,8 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         SipRequest sentBye = Assert.Single(_a.Sent, static r => r.Method == "BYE");
         Assert.Equal("sip:callee@10.0.0.60:5060", sentBye.RequestUri);
         Assert.True(call.IsEnded);
+        Assert.True(call.Ended.IsCompletedSuccessfully);
+        Assert.False(call.EndedByCallee);
         Assert.Null(await call.ByeAsync(Ct));
         Assert.Single(_a.Sent, static r => r.Method == "BYE");
     }
