@@ -8,6 +8,7 @@ using SlaKit.Benchmarks.Failover;
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover cold-start [options]   fresh processes over HTTPS
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover grpc [options]         gRPC regions, unary calls
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover sip [options]          SIP calls across SIPp trunks
+// dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover compose [options]      with .NET's resilience handlers
 if (args.Length > 1 && args[0] == "failover" && args[1] == "far-primary")
 {
     return await FarPrimaryScenario.RunAsync(args[2..], Console.Out, Console.Error);
@@ -26,6 +27,11 @@ if (args.Length > 1 && args[0] == "failover" && args[1] == "grpc")
 if (args.Length > 1 && args[0] == "failover" && args[1] == "sip")
 {
     return await SipCallScenario.RunAsync(args[2..], Console.Out, Console.Error);
+}
+
+if (args.Length > 1 && args[0] == "failover" && args[1] == "compose")
+{
+    return await CompositionScenario.RunAsync(args[2..], Console.Out, Console.Error);
 }
 
 if (args.Length > 0 && args[0] == ColdStartScenario.ChildCommand)
