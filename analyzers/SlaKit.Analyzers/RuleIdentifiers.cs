@@ -10,6 +10,7 @@ internal static class RuleIdentifiers
     public const string RegionsNotIndependent = "SLA0003";
     public const string TooFewConfiguredRegions = "SLA0004";
     public const string RegionsBelowSlaTarget = "SLA0005";
+    public const string ResilienceHandlerOrder = "SLA0006";
 
     /// <summary>Every rule guards availability, the property the .NET analyzers file under "Reliability".</summary>
     public const string Category = "Reliability";

@@ -39,8 +39,18 @@ services.AddHttpClient("billing").AddRegionFailover(options =>
     options.Regions.Add(new Region("backup", new Uri("https://backup.billing.example/")) { Availability = Availability.FromPercent(95) });
 });
 
+// SLA0006: the standard resilience handler added after the failover runs inside each region attempt, where its
+// retries hold a failing region until the failover's attempt timeout cuts them. The code fix adds it before.
+services.AddHttpClient("refunds")
+    .AddRegionFailover(options =>
+    {
+        options.Regions.Add(new Region("eu-west", new Uri("https://eu-west.refunds.example/")));
+        options.Regions.Add(new Region("us-east", new Uri("https://us-east.refunds.example/")) { Priority = 1 });
+    })
+    .AddStandardResilienceHandler();
+
 using ServiceProvider provider = services.BuildServiceProvider();
-Console.WriteLine("Registered the orders, payments, stock, shipping and billing clients.");
+Console.WriteLine("Registered the orders, payments, stock, shipping, billing and refunds clients.");
 Console.WriteLine("SlaKit's analyzer reports on them at build time: run `dotnet build samples/AnalyzerDemo` and read its warnings,");
-Console.WriteLine("or see docs/rules/SLA0001.md to SLA0005.md.");
+Console.WriteLine("or see docs/rules/SLA0001.md to SLA0006.md.");
 Console.WriteLine($"The billing regions compose to {Availability.Parallel(Availability.FromPercent(99.95), Availability.FromPercent(95))}.");

@@ -92,4 +92,33 @@ public class RealConditionsScenariosTests
         Assert.Equal(2, await ColdStartScenario.RunAsync(args, output, error));
         Assert.Contains(args[0], error.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--methods", "PUT")]
+    [InlineData("--faults", "flapping")]
+    [InlineData("--budget", "0")]
+    [InlineData("--requests")]
+    [InlineData("--sideways")]
+    public async Task Compose_refuses_bad_arguments_with_a_message(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(2, await CompositionScenario.RunAsync(args, output, error));
+        Assert.Contains(args[0], error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_counts_what_the_regions_received_per_request_and_shows_no_first_success_when_none_came()
+    {
+        string report = CompositionScenario.Markdown(
+        [
+            new("standard resilience, then failover", "POST", "black-hole", 15, 15, 2, 15, 17, 0.55, 15141, ""),
+            new("AddRegionFailover alone", "GET", "all-503", 15, 0, 15, 15, 30, 0.67, double.NaN, "15 failover exhausted"),
+        ], requests: 20, healthy: 5, budget: TimeSpan.FromSeconds(20), smoke: false);
+
+        Assert.Contains("| POST | black-hole | standard resilience, then failover | 15/15 | 2 | 15 | 1.13 | 17 | 0.55 | 15141 |  |", report, StringComparison.Ordinal);
+        Assert.Contains("| GET | all-503 | AddRegionFailover alone | 0/15 | 15 | 15 | 2.00 | 30 | 0.67 | – | 15 failover exhausted |", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("Smoke run", report, StringComparison.Ordinal);
+    }
 }

@@ -19,25 +19,24 @@ internal static class HttpClientChain
     /// The client a builder expression belongs to, walking down the chain to its <c>AddHttpClient</c>;
     /// <see langword="null"/> when the builder comes from elsewhere (a variable, a parameter).
     /// </summary>
-    public static HttpClientIdentity? FindClient(IOperation builder, KnownTypes types)
+    public static HttpClientIdentity? FindClient(IOperation builder, KnownTypes types) =>
+        Root(builder, types) is IInvocationOperation invocation && IsAddHttpClient(invocation, types) ? Identify(invocation) : null;
+
+    /// <summary>
+    /// Where a builder expression's chain starts: the operation below its last link that is an extension of
+    /// <c>IHttpClientBuilder</c> (an <c>AddHttpClient</c> call, another registration, a variable, a parameter);
+    /// <see langword="null"/> for a chain longer than any hand-written registration.
+    /// </summary>
+    public static IOperation? Root(IOperation builder, KnownTypes types)
     {
         IOperation operation = builder.WalkDownConversion();
         for (int link = 0; link < MaxLinks; link++)
         {
-            if (operation is not IInvocationOperation invocation)
-            {
-                return null;
-            }
-
-            if (IsAddHttpClient(invocation, types))
-            {
-                return Identify(invocation);
-            }
-
-            if (!invocation.TargetMethod.IsExtensionMethod || invocation.Arguments.Length == 0 ||
+            if (operation is not IInvocationOperation invocation || IsAddHttpClient(invocation, types) ||
+                !invocation.TargetMethod.IsExtensionMethod || invocation.Arguments.Length == 0 ||
                 !types.HttpClientBuilder.Contains(invocation.Arguments[0].Parameter?.Type))
             {
-                return null;
+                return operation;
             }
 
             operation = invocation.Arguments[0].Value.WalkDownConversion();

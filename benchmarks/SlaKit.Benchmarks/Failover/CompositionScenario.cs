@@ -260,13 +260,17 @@ internal static class CompositionScenario
     private static string Line(Row row) => string.Create(CultureInfo.InvariantCulture,
         $"  {row.Method,-4} {row.Fault,-10} {row.Composition,-44} {row.Succeeded,3}/{row.Requests,-3} ok  primary {row.PrimaryReceived,3}  secondary {row.SecondaryReceived,3}  attempts {row.Attempts,3}  p50 {Report.Milliseconds(row.P50Ms),7} ms  first success {Report.Milliseconds(row.FirstSuccessMs),7} ms  {row.Failures}");
 
+    /// <summary>Requests the regions received for each request the caller made: 1 when nothing was repeated.</summary>
+    internal static string PerRequest(Row row) =>
+        row.Requests == 0 ? "–" : ((double)(row.PrimaryReceived + row.SecondaryReceived) / row.Requests).ToString("F2", CultureInfo.InvariantCulture);
+
     internal static string Markdown(IReadOnlyList<Row> rows, int requests, int healthy, TimeSpan budget, bool smoke)
     {
         var text = new StringBuilder();
         text.AppendLine("# AddRegionFailover with .NET's resilience handlers").AppendLine();
         text.Append(CultureInfo.InvariantCulture,
             $"Two Kestrel regions on loopback (primary priority 0, secondary priority 1), each behind a fault proxy; every option at its default. Each run is a fresh client: {healthy} healthy requests, then the fault, then requests one after another (20 ms apart) up to {requests} in all or until {budget.TotalSeconds:F0} s have passed. ");
-        text.Append("`primary`/`secondary` count the requests each region's side of the network received during the fault; `attempts` counts what the client sent (connections refused included); `first success` is from the fault's onset to the end of the first successful request. ");
+        text.Append("`primary`/`secondary` count the requests each region's side of the network received during the fault; `received per request` is the two together over the caller's requests (1.00 when nothing was sent twice); `attempts` counts what the client sent (connections refused included); `first success` is from the fault's onset to the end of the first successful request. ");
         text.Append(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} logical cores, .NET {Environment.Version}.");
         text.AppendLine().AppendLine();
         if (smoke)
@@ -274,12 +278,12 @@ internal static class CompositionScenario
             text.AppendLine("**Smoke run: too few requests for the figures to mean anything.**").AppendLine();
         }
 
-        text.AppendLine("| method | fault | composition | success | primary | secondary | attempts | p50 (ms) | first success (ms) | failures |");
-        text.AppendLine("|---|---|---|--:|--:|--:|--:|--:|--:|---|");
+        text.AppendLine("| method | fault | composition | success | primary | secondary | received per request | attempts | p50 (ms) | first success (ms) | failures |");
+        text.AppendLine("|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|");
         foreach (Row row in rows)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {row.Method} | {row.Fault} | {row.Composition} | {row.Succeeded}/{row.Requests} | {row.PrimaryReceived} | {row.SecondaryReceived} | {row.Attempts} | {Report.Milliseconds(row.P50Ms)} | {Report.Milliseconds(row.FirstSuccessMs)} | {row.Failures} |");
+                $"| {row.Method} | {row.Fault} | {row.Composition} | {row.Succeeded}/{row.Requests} | {row.PrimaryReceived} | {row.SecondaryReceived} | {PerRequest(row)} | {row.Attempts} | {Report.Milliseconds(row.P50Ms)} | {Report.Milliseconds(row.FirstSuccessMs)} | {row.Failures} |");
             text.AppendLine();
         }
 

@@ -33,6 +33,18 @@ internal static class AnalyzerTest
         }.Distinct().Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location)),
     ];
 
+    /// <summary>Microsoft.Extensions.Http.Resilience and the Polly and Microsoft.Extensions assemblies its API mentions.</summary>
+    internal static readonly ImmutableArray<MetadataReference> ResilienceReferences =
+    [
+        .. new[] { typeof(ResilienceHttpClientBuilderExtensions).Assembly, typeof(System.Threading.RateLimiting.RateLimiter).Assembly }
+            .Concat(typeof(ResilienceHttpClientBuilderExtensions).Assembly.GetReferencedAssemblies()
+                .Where(static name => name.Name is { } n && (n.StartsWith("Polly", StringComparison.Ordinal) || n.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)))
+                .Select(System.Reflection.Assembly.Load))
+            .Distinct()
+            .Where(static a => !SlaKitReferences.OfType<PortableExecutableReference>().Any(r => r.FilePath == a.Location))
+            .Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location)),
+    ];
+
     /// <summary>The usings every test source starts with.</summary>
     public const string Usings = """
         using System;

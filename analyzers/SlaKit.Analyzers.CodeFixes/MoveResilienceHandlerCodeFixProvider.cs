@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using SlaKit.Analyzers.Rules;
+
+namespace SlaKit.Analyzers.CodeFixes;
+
+/// <summary>
+/// Fixes SLA0006 where the fix is mechanical: a resilience handler added after <c>AddRegionFailover</c> is added before
+/// it instead, so it wraps the whole failover.
+/// <list type="bullet">
+/// <item>In separate statements on one builder (<c>builder.AddRegionFailover(…); builder.AddStandardResilienceHandler();</c>),
+/// the handler's statement moves above the failover's.</item>
+/// <item>In one chain (<c>services.AddHttpClient("payments").AddRegionFailover(…).AddStandardResilienceHandler();</c>),
+/// which cannot simply be reordered since the resilience methods return a pipeline builder rather than the client's
+/// builder, the chain is split: the builder goes into a local, the handler is added to it, then the failover.</item>
+/// </list>
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MoveResilienceHandlerCodeFixProvider))]
+public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
+{
+    private const string Title = "Add the resilience handler before AddRegionFailover";
+    private static readonly string[] BuilderNames = { "builder", "clientBuilder", "httpClientBuilder" };
+
+    /// <inheritdoc/>
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.ResilienceHandlerOrder);
+
+    /// <inheritdoc/>
+    public override FixAllProvider? GetFixAllProvider() => null;
+
+    /// <inheritdoc/>
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (Diagnostic diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.ContainsKey(ResilienceHandlerOrderAnalyzer.MoveBeforeProperty) || diagnostic.AdditionalLocations.Count == 0 ||
+                Call(root, diagnostic.Location) is not { } handler || Call(root, diagnostic.AdditionalLocations[0]) is not { } failover)
+            {
+                continue;
+            }
+
+            Document document = context.Document;
+            Func<CancellationToken, Task<Document>>? fix = PlanSeparateStatements(document, handler, failover) ?? PlanOneChain(document, model, handler, failover);
+            if (fix is not null)
+            {
+                context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
+            }
+        }
+    }
+
+    /// <summary>The call whose method name is at <paramref name="location"/>.</summary>
+    private static InvocationExpressionSyntax? Call(SyntaxNode root, Location location) =>
+        root.FindNode(location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is
+            { Expression: MemberAccessExpressionSyntax access } call && access.Name.Span == location.SourceSpan
+            ? call
+            : null;
+
+    /// <summary>
+    /// <c>b.AddRegionFailover(…);</c> … <c>b.AddStandardResilienceHandler(…)…;</c> in one block, the handler's call made
+    /// on the builder variable itself: its whole statement moves above the failover's.
+    /// </summary>
+    private static Func<CancellationToken, Task<Document>>? PlanSeparateStatements(Document document, InvocationExpressionSyntax handler, InvocationExpressionSyntax failover)
+    {
+        if (handler.Expression is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax } ||
+            handler.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax handlerStatement ||
+            failover.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax failoverStatement ||
+            handlerStatement == failoverStatement || handlerStatement.Parent is not BlockSyntax block || failoverStatement.Parent != block)
+        {
+            return null;
+        }
+
+        return async cancellationToken =>
+        {
+            SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            var changes = new[]
+            {
+                new TextChange(new TextSpan(failoverStatement.FullSpan.Start, 0), handlerStatement.ToFullString()),
+                new TextChange(handlerStatement.FullSpan, string.Empty),
+            };
+            return document.WithText(text.WithChanges(changes));
+        };
+    }
+
+    /// <summary>
+    /// <c>head.AddRegionFailover(…)[.More()].AddStandardResilienceHandler(…)[.Configure(…)];</c> as one statement in a
+    /// block becomes <c>var builder = head;</c>, <c>builder.AddStandardResilienceHandler(…)[.Configure(…)];</c> and
+    /// <c>builder.AddRegionFailover(…)[.More()];</c>. A head that is already a variable is used as it is.
+    /// </summary>
+    private static Func<CancellationToken, Task<Document>>? PlanOneChain(
+        Document document, SemanticModel model, InvocationExpressionSyntax handler, InvocationExpressionSyntax failover)
+    {
+        if (handler.Expression is not MemberAccessExpressionSyntax handlerAccess ||
+            failover.Expression is not MemberAccessExpressionSyntax failoverAccess ||
+            !handlerAccess.Expression.Span.Contains(failover.Span) ||
+            handler.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax statement ||
+            statement.Parent is not BlockSyntax block || !statement.Span.Contains(failover.Span))
+        {
+            return null;
+        }
+
+        ExpressionSyntax head = failoverAccess.Expression;
+        string? variable = head is IdentifierNameSyntax identifier ? identifier.Identifier.ValueText : FreeName(model, block, statement);
+        if (variable is null)
+        {
+            return null;
+        }
+
+        return async cancellationToken =>
+        {
+            SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            string indent = Indentation(text, statement.SpanStart);
+            string newLine = text.Lines.Count > 1 && text.Lines[0].EndIncludingLineBreak - text.Lines[0].End == 2 ? "\r\n" : "\n";
+            int expressionEnd = statement.Expression.Span.End;
+
+            // Each segment starts at a '.', so the chain's own line breaks and indentation inside it are kept.
+            string handlerCall = Slice(text, handlerAccess.OperatorToken.SpanStart, expressionEnd);
+            string failoverPart = Slice(text, failoverAccess.OperatorToken.SpanStart, handlerAccess.Expression.Span.End);
+
+            var code = new StringBuilder();
+            if (head is not IdentifierNameSyntax)
+            {
+                code.Append("var ").Append(variable).Append(" = ").Append(Slice(text, head.SpanStart, head.Span.End)).Append(';').Append(newLine).Append(indent);
+            }
+
+            code.Append(variable).Append(handlerCall.TrimStart()).Append(';').Append(newLine).Append(indent);
+            code.Append(variable).Append(failoverPart.TrimStart()).Append(';');
+            return document.WithText(text.WithChanges(new TextChange(statement.Span, code.ToString())));
+        };
+    }
+
+    /// <summary>A name for the builder's local that nothing in scope, or declared later in the block, already has.</summary>
+    private static string? FreeName(SemanticModel model, BlockSyntax block, StatementSyntax statement)
+    {
+        var declared = new HashSet<string>(
+            block.DescendantNodes().OfType<VariableDeclaratorSyntax>().Select(static d => d.Identifier.ValueText)
+                .Concat(block.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Select(static d => d.Identifier.ValueText)));
+        foreach (string candidate in BuilderNames)
+        {
+            if (!declared.Contains(candidate) && model.LookupSymbols(statement.SpanStart, name: candidate).IsEmpty)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Slice(SourceText text, int start, int end) => text.ToString(TextSpan.FromBounds(start, end));
+
+    private static string Indentation(SourceText text, int position)
+    {
+        string line = text.Lines.GetLineFromPosition(position).ToString();
+        return line.Substring(0, line.Length - line.TrimStart().Length);
+    }
+}
