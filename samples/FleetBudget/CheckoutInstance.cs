@@ -10,7 +10,11 @@ namespace FleetBudget;
 
 /// <summary>
 /// One instance of the checkout service: 200 synthetic requests a second, each recorded against the SLO, and
-/// SlaKit's meter exported by OpenTelemetry's Prometheus exporter on 127.0.0.1.
+/// SlaKit's meter exported by OpenTelemetry's Prometheus exporter on 127.0.0.1. When it stops recording it prints its
+/// tracker's own counts (<c>totals good=… bad=… burn5m=… burn1h=…</c>) and keeps exporting for <c>--linger</c>
+/// seconds, so that a Prometheus server scrapes the final values. <c>--wait</c> holds the first event back until a line
+/// comes on standard input (zeros are exported meanwhile); <c>--fail-rate</c> and <c>--incident-rate</c> set the share of requests that fail outside and
+/// inside the incident.
 /// </summary>
 internal static class CheckoutInstance
 {
@@ -24,6 +28,14 @@ internal static class CheckoutInstance
         var duration = TimeSpan.FromSeconds(int.Parse(Value(args, "--seconds") ?? "40", CultureInfo.InvariantCulture));
         var failFrom = TimeSpan.FromSeconds(int.Parse(Value(args, "--fail-from") ?? "0", CultureInfo.InvariantCulture));
         var failTo = TimeSpan.FromSeconds(int.Parse(Value(args, "--fail-to") ?? "0", CultureInfo.InvariantCulture));
+        var linger = TimeSpan.FromSeconds(int.Parse(Value(args, "--linger") ?? "0", CultureInfo.InvariantCulture));
+
+        // Exporting zeros until told to start lets Prometheus's increase() count every event from the first.
+        bool waitForInput = args.Contains("--wait");
+
+        // Normally one request in 5000 fails (a tenth of the budget); during the incident one in 20.
+        double normalRate = double.Parse(Value(args, "--fail-rate") ?? "0.0002", CultureInfo.InvariantCulture);
+        double incidentRate = double.Parse(Value(args, "--incident-rate") ?? "0.05", CultureInfo.InvariantCulture);
 
         // The same SLO file the Prometheus rules were generated from, so the slo label matches.
         Slo slo = SloDocument.ReadFile(Path.Combine(AppContext.BaseDirectory, "slo.yaml")).Single().Slo;
@@ -38,6 +50,13 @@ internal static class CheckoutInstance
             .Build();
         using var tracker = new ErrorBudgetTracker(slo);
 
+        if (waitForInput)
+        {
+            await Console.In.ReadLineAsync();
+        }
+
+        Console.WriteLine("recording");
+
         // Seeded by the port: every run of the sample draws the same failures for each instance.
         var random = new Random(port);
         var started = TimeProvider.System.GetTimestamp();
@@ -50,8 +69,7 @@ internal static class CheckoutInstance
                 break;
             }
 
-            // Normally one request in 5000 fails (a tenth of the budget); during the incident one in 20.
-            double failureRate = elapsed >= failFrom && elapsed < failTo ? 0.05 : 0.0002;
+            double failureRate = elapsed >= failFrom && elapsed < failTo ? incidentRate : normalRate;
             for (int i = 0; i < RequestsPerTick; i++)
             {
                 if (random.NextDouble() < failureRate)
@@ -65,6 +83,11 @@ internal static class CheckoutInstance
             }
         }
 
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+        SloEventCounts counts = snapshot.CountsOver(TimeSpan.FromHours(1));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"totals good={counts.Good} bad={counts.Bad} burn5m={snapshot.BurnRate(TimeSpan.FromMinutes(5)):R} burn1h={snapshot.BurnRate(TimeSpan.FromHours(1)):R}"));
+        await Task.Delay(linger);
         return 0;
     }
 

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace SlaKit.IntegrationTests.Prometheus;
+
+/// <summary>
+/// A real Prometheus server (Debian package <c>prometheus</c>) on 127.0.0.1 and a free port, with its configuration
+/// and storage in a temporary folder that goes when it is disposed. Without the program the tests skip, unless
+/// <c>SLAKIT_REQUIRE_PROMETHEUS=1</c> (or <c>SLAKIT_REQUIRE_EXTERNAL_TOOLS=1</c>) is set, as CI sets it, when they fail.
+/// </summary>
+public sealed class PrometheusServer : IAsyncDisposable
+{
+    private const string Install = "prometheus is not installed: apt-get install -y prometheus";
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(30);
+
+    private static readonly Lazy<string?> Found = new(() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, "prometheus"))
+            .FirstOrDefault(File.Exists));
+
+    private readonly Process _process;
+    private readonly StringBuilder _log;
+    private readonly string _folder;
+
+    private PrometheusServer(Process process, StringBuilder log, string folder, Uri baseUri)
+    {
+        _process = process;
+        _log = log;
+        _folder = folder;
+        BaseUri = baseUri;
+        Http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>The server's address, such as <c>http://127.0.0.1:40123/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>A client for the server's HTTP API.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>What the server has logged so far, for a failing test's message.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>The path of <c>prometheus</c>; skips the test, or fails it when the server is required, if there is none.</summary>
+    public static string RequirePath()
+    {
+        bool required = Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_PROMETHEUS") == "1" ||
+                        Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_EXTERNAL_TOOLS") == "1";
+        if (Found.Value is null && required)
+        {
+            Assert.Fail($"{Install} (SLAKIT_REQUIRE_PROMETHEUS=1 makes it required)");
+        }
+
+        Assert.SkipUnless(Found.Value is not null, Install);
+        return Found.Value!;
+    }
+
+    /// <summary>A TCP port on 127.0.0.1 that nothing listens on now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Starts the server with <paramref name="configuration"/> as its <c>prometheus.yml</c> and <paramref name="files"/>
+    /// (such as the rules file it names) beside it, and waits until it is ready. Storage is a new folder, or
+    /// <paramref name="storage"/> (a TSDB filled beforehand, kept for ten years so that no block is dropped as too old).
+    /// </summary>
+    public static async Task<PrometheusServer> StartAsync(
+        string configuration, IReadOnlyDictionary<string, string>? files = null, string? storage = null, CancellationToken cancellationToken = default)
+    {
+        string program = RequirePath();
+        string folder = Directory.CreateTempSubdirectory("slakit-prometheus-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "prometheus.yml"), configuration, cancellationToken);
+        foreach ((string name, string text) in files ?? new Dictionary<string, string>())
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, name), text, cancellationToken);
+        }
+
+        int port = FreePort();
+        var start = new ProcessStartInfo(program)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder,
+        };
+        foreach (string argument in new[]
+        {
+            "--config.file=" + Path.Combine(folder, "prometheus.yml"),
+            "--storage.tsdb.path=" + (storage ?? Path.Combine(folder, "data")),
+            "--storage.tsdb.retention.time=10y",
+            "--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
+            "--log.level=warn",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var log = new StringBuilder();
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new PrometheusServer(process, log, folder, new Uri($"http://127.0.0.1:{port}/"));
+        try
+        {
+            await server.WaitReadyAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An instant query's result (<c>/api/v1/query</c>): each series' labels and value.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string query, CancellationToken cancellationToken)
+    {
+        using JsonDocument answer = await GetJsonAsync("api/v1/query?query=" + Uri.EscapeDataString(query), cancellationToken);
+        var results = new List<(IReadOnlyDictionary<string, string>, double)>();
+        foreach (JsonElement series in answer.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
+        {
+            var labels = series.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
+            string value = series.GetProperty("value")[1].GetString()!;
+            results.Add((labels, double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture)));
+        }
+
+        return results;
+    }
+
+    /// <summary>The alerts the server holds now (<c>/api/v1/alerts</c>): each one's labels and state.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, string State)>> AlertsAsync(CancellationToken cancellationToken)
+    {
+        using JsonDocument answer = await GetJsonAsync("api/v1/alerts", cancellationToken);
+        var alerts = new List<(IReadOnlyDictionary<string, string>, string)>();
+        foreach (JsonElement alert in answer.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray())
+        {
+            var labels = alert.GetProperty("labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
+            alerts.Add((labels, alert.GetProperty("state").GetString() ?? ""));
+        }
+
+        return alerts;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(patience.Token);
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the dying server: the folder is temporary and the system cleans it.
+        }
+    }
+
+    private async Task<JsonDocument> GetJsonAsync(string path, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await Http.GetAsync(path, cancellationToken);
+        string body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body);
+    }
+
+    private async Task WaitReadyAsync(CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < ReadyWithin)
+        {
+            Assert.False(_process.HasExited, $"prometheus exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Log}");
+            try
+            {
+                using HttpResponseMessage ready = await Http.GetAsync("-/ready", cancellationToken);
+                if (ready.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        Assert.Fail($"prometheus was not ready within {ReadyWithin.TotalSeconds:F0} s:\n{Log}");
+    }
+
+    private static void Append(StringBuilder log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.AppendLine(line);
+        }
+    }
+}
