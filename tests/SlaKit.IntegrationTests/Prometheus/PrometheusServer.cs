@@ -68,6 +68,34 @@ public sealed class PrometheusServer : IAsyncDisposable
         return Found.Value!;
     }
 
+    /// <summary>
+    /// A TSDB folder holding <paramref name="openMetrics"/> (an OpenMetrics text ending in <c># EOF</c>), made by
+    /// <c>promtool tsdb create-blocks-from openmetrics</c>; the caller deletes it. promtool writes a block per two
+    /// hours that hold samples, so sparse series over months make few blocks.
+    /// </summary>
+    public static async Task<string> BackfillAsync(string openMetrics, CancellationToken cancellationToken)
+    {
+        string promtool = Path.Combine(Path.GetDirectoryName(RequirePath())!, "promtool");
+        Assert.True(File.Exists(promtool), $"promtool is not beside prometheus in {Path.GetDirectoryName(promtool)}.");
+        string folder = Directory.CreateTempSubdirectory("slakit-backfill-").FullName;
+        string input = Path.Combine(folder, "samples.om");
+        await File.WriteAllTextAsync(input, openMetrics, cancellationToken);
+        var start = new ProcessStartInfo(promtool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[] { "tsdb", "create-blocks-from", "openmetrics", "-q", input, Path.Combine(folder, "data") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(limit.Token);
+        Assert.True(process.ExitCode == 0, $"promtool failed: {await output}{await error}");
+        return Path.Combine(folder, "data");
+    }
+
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on now.</summary>
     public static int FreePort()
     {

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using SlaKit.Reports;
+
+namespace SlaKit.Prometheus.Server;
+
+/// <summary>
+/// Reads what a Prometheus server measured, for SLA reports: the downtime minutes a probe series shows in each
+/// calendar month (a <c>probe_success</c>-style 0/1 gauge, or SlaKit's <c>slakit_region_health</c>, 0 when unhealthy),
+/// and the report made from them. Queries go through the server's HTTP API (<c>/api/v1/query_range</c>).
+/// </summary>
+/// <remarks>
+/// A month in which the probe has no sample at all is an error, never a month of 100%: a wrong series name, a server
+/// that no longer keeps data that old, and a month not yet begun all say so.
+/// </remarks>
+public sealed class PrometheusSlaReader
+{
+    private const int StepSeconds = 60;
+
+    /// <summary>One query asks for at most a week of minutes, 10,080 points: under the 11,000 a server answers per series.</summary>
+    private static readonly TimeSpan Chunk = TimeSpan.FromDays(7);
+
+    private readonly HttpClient _http;
+    private readonly Uri _server;
+    private readonly PrometheusServerOptions _options;
+
+    /// <summary>Creates a reader that queries the server of <paramref name="options"/> through <paramref name="http"/>.</summary>
+    /// <param name="http">The client to send queries with; the reader does not dispose it.</param>
+    /// <param name="options">The server, its credentials and the timeout of each query.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
+    public PrometheusSlaReader(HttpClient http, PrometheusServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _http = http;
+        _options = options;
+        string server = options.Server!.AbsoluteUri;
+        _server = new Uri(server.EndsWith('/') ? server : server + "/");
+    }
+
+    /// <summary>
+    /// The downtime minutes of <paramref name="probe"/> in each calendar month from <paramref name="firstMonth"/> to
+    /// <paramref name="lastMonth"/>: a minute is down when any series the selector matches reported 0 in it.
+    /// </summary>
+    /// <param name="probe">A series selector, such as <c>probe_success{job="checkout"}</c>.</param>
+    /// <param name="firstMonth">The first calendar month (UTC).</param>
+    /// <param name="lastMonth">The last calendar month (UTC).</param>
+    /// <param name="cancellationToken">Stops the queries.</param>
+    /// <returns>The down minutes, as outages, and each month's counts.</returns>
+    /// <exception cref="ArgumentException"><paramref name="probe"/> is empty, or a bound is not a calendar month.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastMonth"/> is before <paramref name="firstMonth"/> or more than <see cref="SlaReport.MaximumMonths"/> months after it.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer, refused the query, or has no sample of the probe in a month.</exception>
+    public async Task<ProbeDowntime> ReadProbeDowntimeAsync(string probe, SlaPeriod firstMonth, SlaPeriod lastMonth, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(probe);
+        List<SlaPeriod> months = Months(firstMonth, lastMonth);
+
+        // Evaluated at each minute's last millisecond over a 60 s range, so that a minute's samples are counted in
+        // it and in no other minute, whether the server's ranges include their start (2.x) or not (3.x).
+        string query = $"min(min_over_time({probe.Trim()}[{StepSeconds}s]))";
+        var outages = new List<Incident>();
+        var read = new List<ProbeDowntimeMonth>(months.Count);
+        DateTimeOffset? outageStart = null;
+        DateTimeOffset previousDown = default;
+        foreach (SlaPeriod month in months)
+        {
+            DateTimeOffset start = month.Start!.Value;
+            DateTimeOffset end = month.End!.Value;
+            int minutes = (int)((end - start).Ticks / TimeSpan.TicksPerMinute);
+            int withData = 0;
+            var down = new List<DateTimeOffset>();
+            for (DateTimeOffset chunk = start; chunk < end; chunk += Chunk)
+            {
+                DateTimeOffset chunkEnd = chunk + Chunk < end ? chunk + Chunk : end;
+                foreach ((DateTimeOffset at, double value) in await QueryRangeAsync(query, chunk.AddSeconds(StepSeconds).AddMilliseconds(-1), chunkEnd.AddMilliseconds(-1), cancellationToken).ConfigureAwait(false))
+                {
+                    if (double.IsNaN(value))
+                    {
+                        continue;
+                    }
+
+                    withData++;
+                    if (value <= 0)
+                    {
+                        down.Add(at.AddMilliseconds(1).AddSeconds(-StepSeconds));
+                    }
+                }
+            }
+
+            if (withData == 0)
+            {
+                throw new PrometheusQueryException(
+                    $"{probe.Trim()} has no sample in {month} on {_server}: check the series' name and labels, and that the server keeps data that old (a month with no data is not reported as 100%).");
+            }
+
+            foreach (DateTimeOffset minute in down)
+            {
+                if (outageStart is null || minute != previousDown.AddSeconds(StepSeconds))
+                {
+                    if (outageStart is { } open)
+                    {
+                        outages.Add(new Incident(open, previousDown.AddSeconds(StepSeconds)));
+                    }
+
+                    outageStart = minute;
+                }
+
+                previousDown = minute;
+            }
+
+            read.Add(new ProbeDowntimeMonth(month, down.Count, minutes - withData));
+        }
+
+        if (outageStart is { } last)
+        {
+            outages.Add(new Incident(last, previousDown.AddSeconds(StepSeconds)));
+        }
+
+        return new ProbeDowntime(probe.Trim(), outages, read);
+    }
+
+    /// <summary>
+    /// The SLA report of <paramref name="probe"/>'s downtime minutes over calendar months: availability, downtime,
+    /// incidents, SLA met and credits per month, as <see cref="SlaReport.Create"/> makes it from incidents.
+    /// </summary>
+    /// <param name="probe">A series selector, such as <c>probe_success{job="checkout"}</c>.</param>
+    /// <param name="target">The SLA's availability target per calendar month.</param>
+    /// <param name="firstMonth">The first calendar month (UTC).</param>
+    /// <param name="lastMonth">The last calendar month (UTC).</param>
+    /// <param name="options">Title and credits; <see cref="SlaReportOptions.Default"/> when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the queries.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException"><paramref name="probe"/> is empty, or a bound is not a calendar month.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer, refused the query, or has no sample of the probe in a month.</exception>
+    public async Task<SlaReport> CreateProbeReportAsync(
+        string probe, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ProbeDowntime downtime = await ReadProbeDowntimeAsync(probe, firstMonth, lastMonth, cancellationToken).ConfigureAwait(false);
+        return SlaReport.Create(downtime.Outages, target, firstMonth, lastMonth, options);
+    }
+
+    private static List<SlaPeriod> Months(SlaPeriod firstMonth, SlaPeriod lastMonth)
+    {
+        if (firstMonth.Kind != SlaPeriodKind.CalendarMonth)
+        {
+            throw new ArgumentException($"'{firstMonth}' is not a calendar month.", nameof(firstMonth));
+        }
+
+        if (lastMonth.Kind != SlaPeriodKind.CalendarMonth)
+        {
+            throw new ArgumentException($"'{lastMonth}' is not a calendar month.", nameof(lastMonth));
+        }
+
+        if (lastMonth.Start < firstMonth.Start)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lastMonth), lastMonth, $"The last month is before the first, {firstMonth}.");
+        }
+
+        var months = new List<SlaPeriod>();
+        for (SlaPeriod month = firstMonth; month.Start <= lastMonth.Start; month = month.Next())
+        {
+            if (months.Count == SlaReport.MaximumMonths)
+            {
+                throw new ArgumentOutOfRangeException(nameof(lastMonth), lastMonth, $"A report covers at most {SlaReport.MaximumMonths} months.");
+            }
+
+            months.Add(month);
+        }
+
+        return months;
+    }
+
+    /// <summary>The points of a range query's one series (none when the query matched nothing), each at its evaluation time.</summary>
+    private async Task<List<(DateTimeOffset At, double Value)>> QueryRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        string path = string.Create(CultureInfo.InvariantCulture,
+            $"api/v1/query_range?query={Uri.EscapeDataString(query)}&start={Seconds(start)}&end={Seconds(end)}&step={StepSeconds}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_server, path));
+        if (_options.BearerToken is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        else if (_options.UserName is { } user)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + _options.Password)));
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Timeout);
+        string body;
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new PrometheusQueryException($"Prometheus at {_server} did not answer within {_options.Timeout.TotalSeconds:0.###} s.", exception);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new PrometheusQueryException($"Prometheus at {_server} did not answer: {exception.Message}", exception);
+        }
+
+        using (response)
+        {
+            JsonDocument answer;
+            try
+            {
+                answer = JsonDocument.Parse(body);
+            }
+            catch (JsonException exception)
+            {
+                throw new PrometheusQueryException(
+                    $"{_server} answered {(int)response.StatusCode} with something other than Prometheus's query API: is it a Prometheus server?", exception);
+            }
+
+            using (answer)
+            {
+                JsonElement root = answer.RootElement;
+                if (!response.IsSuccessStatusCode || !root.TryGetProperty("status", out JsonElement status) || status.GetString() != "success")
+                {
+                    string error = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out JsonElement text) ? text.GetString() ?? "" : body;
+                    throw new PrometheusQueryException($"Prometheus at {_server} refused the query {query}: {(int)response.StatusCode} {error}");
+                }
+
+                var points = new List<(DateTimeOffset, double)>();
+                foreach (JsonElement series in root.GetProperty("data").GetProperty("result").EnumerateArray())
+                {
+                    foreach (JsonElement point in series.GetProperty("values").EnumerateArray())
+                    {
+                        decimal at = point[0].GetDecimal();
+                        double value = double.Parse(point[1].GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture);
+                        points.Add((DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(at * 1000)), value));
+                    }
+                }
+
+                return points;
+            }
+        }
+    }
+
+    private static string Seconds(DateTimeOffset instant) =>
+        (instant.ToUnixTimeMilliseconds() / 1000m).ToString("0.###", CultureInfo.InvariantCulture);
+}

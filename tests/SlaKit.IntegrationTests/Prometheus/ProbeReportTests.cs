@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using SlaKit.Prometheus.Server;
+using SlaKit.Reports;
+
+namespace SlaKit.IntegrationTests.Prometheus;
+
+/// <summary>
+/// SLA reports measured by a real Prometheus server from a probe series, against a TSDB filled by
+/// <c>promtool tsdb create-blocks-from openmetrics</c> with known samples over three past months: the report shows
+/// exactly the availabilities and credits the arithmetic gives, and says so when it cannot.
+/// </summary>
+public sealed class ProbeReportTests : IAsyncLifetime
+{
+    private const string Probe = "probe_success{job=\"checkout\"}";
+    private static readonly SlaPeriod September = SlaPeriod.CalendarMonth(2026, 9);
+    private static readonly SlaPeriod November = SlaPeriod.CalendarMonth(2026, 11);
+
+    private PrometheusServer? _server;
+    private string? _storage;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private PrometheusServer Server => _server!;
+
+    /// <summary>
+    /// Known samples, a minute apart at each minute's 30th second, in a two-hour stretch of each month:
+    /// September all up; October 14 down from 03:00 to 03:45 (45 minutes); November 20 up but for one failure at
+    /// 10:00:45 among successes, which makes the minute 10:00 down.
+    /// </summary>
+    internal static string KnownSamples()
+    {
+        var text = new StringBuilder("# TYPE probe_success gauge\n");
+        void Minutes(DateTimeOffset from, int count, Func<DateTimeOffset, int> value)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                DateTimeOffset at = from.AddMinutes(i).AddSeconds(30);
+                text.Append(CultureInfo.InvariantCulture, $"{Probe} {value(at)} {at.ToUnixTimeSeconds()}\n");
+                if (at == new DateTimeOffset(2026, 11, 20, 10, 0, 30, TimeSpan.Zero))
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{Probe} 0 {at.AddSeconds(15).ToUnixTimeSeconds()}\n");
+                }
+            }
+        }
+
+        Minutes(new DateTimeOffset(2026, 9, 10, 0, 0, 0, TimeSpan.Zero), 120, _ => 1);
+        var outageStart = new DateTimeOffset(2026, 10, 14, 3, 0, 0, TimeSpan.Zero);
+        Minutes(new DateTimeOffset(2026, 10, 14, 2, 0, 0, TimeSpan.Zero), 120, at => at >= outageStart && at < outageStart.AddMinutes(45) ? 0 : 1);
+        Minutes(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero), 60, _ => 1);
+        return text.Append("# EOF\n").ToString();
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        PrometheusServer.RequirePath();
+        _storage = await PrometheusServer.BackfillAsync(KnownSamples(), Ct);
+        _server = await PrometheusServer.StartAsync("global:\n  scrape_interval: 1m\n", storage: _storage, cancellationToken: Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_storage is not null)
+        {
+            Directory.Delete(Path.GetDirectoryName(_storage)!, recursive: true);
+        }
+    }
+
+    private PrometheusSlaReader Reader(HttpClient http) => new(http, new PrometheusServerOptions { Server = Server.BaseUri });
+
+    [Fact]
+    public async Task The_report_counts_each_minute_with_a_failure_as_down_and_owes_the_credit_the_arithmetic_gives()
+    {
+        using var http = new HttpClient();
+        var options = new SlaReportOptions { Credits = CreditSchedule.Parse("99.9:10,99:25") };
+
+        SlaReport report = await Reader(http).CreateProbeReportAsync(Probe, Availability.FromPercent(99.9), September, November, options, Ct);
+
+        Assert.Equal(3, report.Months.Count);
+        Assert.Equal(1m, (decimal)report.Months[0].Measurement.Availability.Ratio);
+        Assert.Equal(TimeSpan.FromMinutes(45), report.Months[1].Measurement.Downtime);
+        Assert.Equal(1 - (45.0 / (31 * 24 * 60)), report.Months[1].Measurement.Availability.Ratio, 12);
+        Assert.Equal(1 - (1.0 / (30 * 24 * 60)), report.Months[2].Measurement.Availability.Ratio, 12);
+        Assert.Equal([true, false, true], report.Months.Select(m => m.SlaMet));
+        Assert.Equal([0, 10, 0], report.Months.Select(m => m.CreditPercent));
+    }
+
+    [Fact]
+    public async Task The_downtime_is_whole_minutes_in_stretches_and_minutes_without_samples_are_counted_apart()
+    {
+        using var http = new HttpClient();
+
+        ProbeDowntime downtime = await Reader(http).ReadProbeDowntimeAsync(Probe, September, November, Ct);
+
+        Assert.Equal(
+            [
+                new Incident(new DateTimeOffset(2026, 10, 14, 3, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 10, 14, 3, 45, 0, TimeSpan.Zero)),
+                new Incident(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 20, 10, 1, 0, TimeSpan.Zero)),
+            ],
+            downtime.Outages);
+        Assert.Equal([0, 45, 1], downtime.Months.Select(m => m.MinutesDown));
+        Assert.Equal([(30 * 24 * 60) - 120, (31 * 24 * 60) - 120, (30 * 24 * 60) - 60], downtime.Months.Select(m => m.MinutesWithoutData));
+    }
+
+    [Fact]
+    public async Task A_month_without_a_sample_is_an_error_not_a_month_of_100_percent()
+    {
+        using var http = new HttpClient();
+
+        PrometheusQueryException empty = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => Reader(http).ReadProbeDowntimeAsync(Probe, SlaPeriod.CalendarMonth(2026, 8), November, Ct));
+        Assert.Contains("2026-08", empty.Message, StringComparison.Ordinal);
+
+        PrometheusQueryException misspelt = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => Reader(http).ReadProbeDowntimeAsync("probe_succes{job=\"checkout\"}", September, November, Ct));
+        Assert.Contains("probe_succes", misspelt.Message, StringComparison.Ordinal);
+        Assert.Contains("2026-09", misspelt.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_query_the_server_refuses_and_a_server_that_does_not_answer_are_errors_that_say_so()
+    {
+        using var http = new HttpClient();
+
+        PrometheusQueryException refused = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => Reader(http).ReadProbeDowntimeAsync("sum(probe_success)", September, November, Ct));
+        Assert.Contains("refused the query", refused.Message, StringComparison.Ordinal);
+
+        var down = new PrometheusSlaReader(http, new PrometheusServerOptions { Server = new Uri($"http://127.0.0.1:{PrometheusServer.FreePort()}/") });
+        PrometheusQueryException unreachable = await Assert.ThrowsAsync<PrometheusQueryException>(() => down.ReadProbeDowntimeAsync(Probe, September, November, Ct));
+        Assert.Contains("did not answer", unreachable.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_options_and_arguments_are_refused_with_the_name_of_what_is_wrong()
+    {
+        using var http = new HttpClient();
+        Assert.Equal("Server", Assert.Throws<ArgumentException>(() => new PrometheusSlaReader(http, new PrometheusServerOptions())).ParamName);
+        Assert.Equal("Server", Assert.Throws<ArgumentException>(() => new PrometheusSlaReader(http, new PrometheusServerOptions { Server = new Uri("ftp://x/") })).ParamName);
+        Assert.Equal("Timeout", Assert.Throws<ArgumentOutOfRangeException>(
+            () => new PrometheusSlaReader(http, new PrometheusServerOptions { Server = new Uri("http://x/"), Timeout = TimeSpan.Zero })).ParamName);
+        Assert.Equal("UserName", Assert.Throws<ArgumentException>(
+            () => new PrometheusSlaReader(http, new PrometheusServerOptions { Server = new Uri("http://x/"), UserName = "a" })).ParamName);
+
+        var reader = new PrometheusSlaReader(http, new PrometheusServerOptions { Server = new Uri("http://x/") });
+        Assert.Equal("probe", Assert.Throws<ArgumentException>(() => reader.ReadProbeDowntimeAsync(" ", September, November, Ct).GetAwaiter().GetResult()).ParamName);
+        Assert.Equal("lastMonth", Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadProbeDowntimeAsync(Probe, November, September, Ct).GetAwaiter().GetResult()).ParamName);
+        Assert.Equal("firstMonth", Assert.Throws<ArgumentException>(() => reader.ReadProbeDowntimeAsync(Probe, SlaPeriod.Month(), November, Ct).GetAwaiter().GetResult()).ParamName);
+    }
+}
