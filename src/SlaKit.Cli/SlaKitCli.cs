@@ -13,6 +13,9 @@ internal static class SlaKitCli
     /// <summary>Exit code for bad input: a malformed or out-of-range value, an unreadable file.</summary>
     public const int BadInput = 2;
 
+    /// <summary>Exit code for an answer that could not be had from elsewhere: a server that did not answer, or had no data.</summary>
+    public const int Failure = 1;
+
     /// <summary>The option that switches every command to one JSON object on stdout.</summary>
     public static readonly Option<bool> Json = new("--json")
     {
@@ -21,7 +24,7 @@ internal static class SlaKitCli
     };
 
     /// <summary>Runs the command line <paramref name="args"/>, writing to the given streams.</summary>
-    /// <returns>0 on success, 2 on bad input.</returns>
+    /// <returns>0 on success, 2 on bad input, 1 when a server the command asked could not answer.</returns>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         Command root = CreateRoot();

@@ -21,7 +21,7 @@ public sealed partial class ArchitectureTests
         ["Probes"] = [],
         ["Budgets"] = ["Telemetry"],
         ["Reports"] = [],
-        ["Prometheus"] = ["Budgets"],
+        ["Prometheus"] = ["Budgets", "Reports"],
         ["Regions"] = ["Probes", "Telemetry"],
         ["Http"] = ["Regions", "Probes", "Telemetry"],
         ["Sip"] = ["Regions", "Probes", "Telemetry", "Budgets"],

@@ -1,17 +1,22 @@
 using System.CommandLine;
+using SlaKit.Prometheus.Server;
 using SlaKit.Reports;
 
 namespace SlaKit.Cli.Commands;
 
 /// <summary>
 /// <c>slakit report --incidents &lt;csv&gt; --sla &lt;percent&gt; --from YYYY-MM --to YYYY-MM --format md|html|json</c>:
-/// an SLA report over calendar months, with charts.
+/// an SLA report over calendar months, with charts. With <c>--prometheus &lt;url&gt; --probe &lt;selector&gt;</c> instead
+/// of <c>--incidents</c>, the downtime is the minutes in which a probe series on a Prometheus server reported a failure.
 /// </summary>
 internal static class ReportCommand
 {
     public static Command Create()
     {
-        var incidents = new Option<string>("--incidents") { Description = "CSV of incidents, start,end[,weight] in ISO 8601 with offsets; a header row is allowed.", Required = true };
+        var incidents = new Option<string>("--incidents") { Description = "CSV of incidents, start,end[,weight] in ISO 8601 with offsets; a header row is allowed." };
+        var prometheus = new Option<string>("--prometheus") { Description = "Measure the downtime on this Prometheus server (http(s)://host:9090) instead of --incidents; with --probe." };
+        var probe = new Option<string>("--probe") { Description = "With --prometheus: a probe series selector (probe_success{job=\"checkout\"}); a minute in which it reported 0 is down." };
+        var tokenFile = new Option<string>("--bearer-token-file") { Description = "With --prometheus: a file holding the bearer token to send." };
         var sla = new Option<string>("--sla") { Description = "The SLA's availability target per calendar month, in (0, 100].", Required = true };
         Option<string> tiers = CreditCommand.TiersOption(required: false);
         var from = new Option<string>("--from") { Description = "The first calendar month (UTC), YYYY-MM.", Required = true };
@@ -26,10 +31,10 @@ internal static class ReportCommand
         var wholeMinutes = new Option<bool>("--whole-minutes") { Description = "Count only whole minutes of each outage, as cloud SLAs do." };
         var command = new Command("report", "An SLA report over calendar months: availability, downtime, incidents, MTTR, SLA met and credits per month, totals, and charts.")
         {
-            incidents, sla, tiers, from, to, format, output, title, wholeMinutes,
+            incidents, prometheus, probe, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
         };
 
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             TextWriter stderr = parse.InvocationConfiguration.Error;
@@ -61,7 +66,11 @@ internal static class ReportCommand
                     Credits = parse.GetValue(tiers) is { } tiersText ? CliInput.Tiers(tiersText) : null,
                     Measurement = new MeasurementOptions { WholeMinutesOnly = parse.GetValue(wholeMinutes) },
                 };
-                SlaReport report = SlaReport.Create(MeasureCommand.ReadIncidents(parse.GetValue(incidents)!), target, first, last, options);
+                SlaReport report = parse.GetValue(prometheus) is { } server
+                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
+                    : SlaReport.Create(
+                        MeasureCommand.ReadIncidents(parse.GetValue(incidents) ?? throw new CliUsageException("Give --incidents, or --prometheus with --probe.")),
+                        target, first, last, options);
                 string text = report.Render(chosen);
 
                 if (parse.GetValue(output) is { } file)
@@ -88,8 +97,51 @@ internal static class ReportCommand
                 stderr.WriteLine($"slakit: {exception.Message}");
                 return SlaKitCli.BadInput;
             }
+            catch (PrometheusQueryException exception)
+            {
+                stderr.WriteLine($"slakit: {exception.Message}");
+                return SlaKitCli.Failure;
+            }
         });
         return command;
+    }
+
+    /// <summary>The report of a probe series' downtime minutes on a Prometheus server.</summary>
+    private static async Task<SlaReport> FromPrometheusAsync(
+        string server, string? probe, string? tokenFile, string? incidents, Availability target, SlaPeriod first, SlaPeriod last, SlaReportOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (incidents is not null)
+        {
+            throw new CliUsageException("Give --incidents or --prometheus, not both.");
+        }
+
+        if (string.IsNullOrWhiteSpace(probe))
+        {
+            throw new CliUsageException("--prometheus needs --probe, the probe series whose failed minutes are the downtime.");
+        }
+
+        if (!Uri.TryCreate(server, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CliUsageException($"--prometheus '{server}' is not an http or https URL.");
+        }
+
+        string? token = null;
+        if (tokenFile is not null)
+        {
+            try
+            {
+                token = (await File.ReadAllTextAsync(tokenFile, cancellationToken).ConfigureAwait(false)).Trim();
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new CliUsageException($"--bearer-token-file '{tokenFile}' cannot be read: {exception.Message}");
+            }
+        }
+
+        using var http = new HttpClient();
+        var reader = new PrometheusSlaReader(http, new PrometheusServerOptions { Server = uri, BearerToken = token });
+        return await reader.CreateProbeReportAsync(probe, target, first, last, options, cancellationToken).ConfigureAwait(false);
     }
 
     private static SlaReportFormat Format(string text, bool conflictsWithJson)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using SlaKit.Cli;
 using SlaKit.Prometheus.Server;
 using SlaKit.Reports;
 
@@ -151,5 +153,62 @@ public sealed class ProbeReportTests : IAsyncLifetime
         Assert.Equal("probe", Assert.Throws<ArgumentException>(() => reader.ReadProbeDowntimeAsync(" ", September, November, Ct).GetAwaiter().GetResult()).ParamName);
         Assert.Equal("lastMonth", Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadProbeDowntimeAsync(Probe, November, September, Ct).GetAwaiter().GetResult()).ParamName);
         Assert.Equal("firstMonth", Assert.Throws<ArgumentException>(() => reader.ReadProbeDowntimeAsync(Probe, SlaPeriod.Month(), November, Ct).GetAwaiter().GetResult()).ParamName);
+    }
+
+    private static (int ExitCode, string Output, string Error) Cli(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = SlaKitCli.Run(args, output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Slakit_report_reads_the_probe_from_the_server_and_renders_the_same_report()
+    {
+        (int exitCode, string output, string error) = Cli(
+            "report", "--prometheus", Server.BaseUri.ToString(), "--probe", Probe, "--sla", "99.9", "--from", "2026-09", "--to", "2026-11",
+            "--tiers", "99.9:10,99:25", "--format", "json");
+
+        Assert.True(exitCode == 0, error);
+        using JsonDocument report = JsonDocument.Parse(output);
+        JsonElement[] months = [.. report.RootElement.GetProperty("months").EnumerateArray()];
+        Assert.Equal([0, 2700, 60], months.Select(m => m.GetProperty("downtimeSeconds").GetDouble()));
+        Assert.Equal([true, false, true], months.Select(m => m.GetProperty("slaMet").GetBoolean()));
+        Assert.Equal([0, 10, 0], months.Select(m => m.GetProperty("creditPercent").GetDouble()));
+    }
+
+    [Theory]
+    [InlineData("--probe")]
+    [InlineData("--incidents")]
+    [InlineData("--prometheus")]
+    public void Slakit_report_refuses_a_half_or_double_source_as_bad_input(string named)
+    {
+        string[] source = named switch
+        {
+            "--probe" => ["--prometheus", "http://127.0.0.1:9/"],
+            "--incidents" => ["--prometheus", "http://127.0.0.1:9/", "--probe", Probe, "--incidents", "x.csv"],
+            _ => ["--prometheus", "ftp://x/", "--probe", Probe],
+        };
+
+        (int exitCode, string output, string error) = Cli(["report", .. source, "--sla", "99.9", "--from", "2026-09"]);
+
+        Assert.Equal(SlaKitCli.BadInput, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Slakit_report_fails_with_one_line_when_the_server_does_not_answer_or_a_month_has_no_data()
+    {
+        (int down, _, string downError) = Cli("report", "--prometheus", $"http://127.0.0.1:{PrometheusServer.FreePort()}/", "--probe", Probe, "--sla", "99.9", "--from", "2026-09");
+        Assert.Equal(SlaKitCli.Failure, down);
+        Assert.Contains("did not answer", downError, StringComparison.Ordinal);
+
+        (int empty, string output, string emptyError) = Cli("report", "--prometheus", Server.BaseUri.ToString(), "--probe", Probe, "--sla", "99.9", "--from", "2026-08");
+        Assert.Equal(SlaKitCli.Failure, empty);
+        Assert.Equal("", output);
+        Assert.Single(emptyError.TrimEnd().Split('\n'));
+        Assert.Contains("2026-08", emptyError, StringComparison.Ordinal);
     }
 }
