@@ -53,9 +53,8 @@ internal static class CheckoutInstance
         if (waitForInput)
         {
             await Console.In.ReadLineAsync();
+            Console.WriteLine("recording");
         }
-
-        Console.WriteLine("recording");
 
         // Seeded by the port: every run of the sample draws the same failures for each instance.
         var random = new Random(port);
@@ -86,7 +85,7 @@ internal static class CheckoutInstance
         ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
         SloEventCounts counts = snapshot.CountsOver(TimeSpan.FromHours(1));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"totals good={counts.Good} bad={counts.Bad} burn5m={snapshot.BurnRate(TimeSpan.FromMinutes(5)):R} burn1h={snapshot.BurnRate(TimeSpan.FromHours(1)):R}"));
+            $"totals good={counts.Good} bad={counts.Bad} burn5m={snapshot.BurnRate(TimeSpan.FromMinutes(5)):0.##} burn1h={snapshot.BurnRate(TimeSpan.FromHours(1)):0.##}"));
         await Task.Delay(linger);
         return 0;
     }

@@ -1,13 +1,16 @@
 // FleetBudget: two instances of a checkout service, each counting its requests against the same SLO with an
 // ErrorBudgetTracker and exporting SlaKit's metrics for Prometheus on loopback. The budget of the fleet is
-// what Prometheus computes from both (rules.yml, generated from slo.yaml by `slakit rules`); this program also
-// scrapes both instances and shows the fleet-wide figures the rules compute.
+// what Prometheus computes from both (the rules generated from slo.yaml, as `slakit rules` writes them). With
+// `prometheus` on the PATH this program starts it with those rules and reads the fleet's figures and alerts from it;
+// without it (or with --no-prometheus) it scrapes both instances itself and approximates what the rules compute.
 //
 //   dotnet run --project samples/FleetBudget                 # 40 seconds, then it exits
 //   dotnet run --project samples/FleetBudget -- --seconds 600
 using System.Diagnostics;
 using System.Globalization;
 using FleetBudget;
+using SlaKit.Budgets;
+using SlaKit.Prometheus;
 
 if (args.Length > 0 && args[0] == "instance")
 {
@@ -21,6 +24,11 @@ string[] names = ["checkout-a", "checkout-b"];
 // Instance b has an incident from a quarter to half of the run: 5% of its requests fail.
 int failFrom = seconds / 4;
 int failTo = seconds / 2;
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+Slo slo = SloDocument.ReadFile(Path.Combine(AppContext.BaseDirectory, "slo.yaml")).Single().Slo;
+string? prometheus = args.Contains("--no-prometheus") ? null : FleetPrometheus.Find();
+await using FleetPrometheus? engine = prometheus is null ? null : await FleetPrometheus.StartAsync(prometheus, slo, names, ports, http);
+
 var instances = new List<Process>();
 for (int i = 0; i < 2; i++)
 {
@@ -31,10 +39,12 @@ for (int i = 0; i < 2; i++)
 
 Console.WriteLine($"Two instances of checkout export SlaKit metrics on http://127.0.0.1:{ports[0]}/metrics and http://127.0.0.1:{ports[1]}/metrics for {seconds}s;");
 Console.WriteLine($"checkout-b fails 5% of its requests from {failFrom}s to {failTo}s. The SLO is 99.9%: a burn rate of 1x spends the budget in 30 days.");
+Console.WriteLine(engine is null
+    ? "prometheus is not on the PATH: this program scrapes both instances itself and computes what the rules would, an approximation of the engine (apt-get install prometheus, then run again)."
+    : $"Prometheus at {engine.BaseUri} runs the rules generated from slo.yaml over both instances, scraping and evaluating every second; the table is read from its API.");
 Console.WriteLine();
-Console.WriteLine(" time  instance      good      bad  burn 5m | fleet      good      bad  burn");
+Console.WriteLine(" time  instance      good      bad  burn 5m | fleet      good      bad  burn" + (engine is null ? " (approximation)" : "  alerts (Prometheus)"));
 
-using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 var started = Stopwatch.StartNew();
 FleetScrape last = FleetScrape.Empty;
 using (var ticks = new PeriodicTimer(TimeSpan.FromSeconds(5)))
@@ -46,8 +56,15 @@ using (var ticks = new PeriodicTimer(TimeSpan.FromSeconds(5)))
             break;
         }
 
-        last = await FleetScrape.ReadAsync(http, names, ports);
-        Console.WriteLine(last.Describe(started.Elapsed));
+        if (engine is not null)
+        {
+            Console.WriteLine(await engine.DescribeAsync(http, names, started.Elapsed));
+        }
+        else
+        {
+            last = await FleetScrape.ReadAsync(http, names, ports);
+            Console.WriteLine(last.Describe(started.Elapsed));
+        }
     }
 }
 
@@ -67,10 +84,19 @@ foreach (Process instance in instances)
 
 bool ok = instances.All(static process => process.ExitCode == 0);
 Console.WriteLine();
-Console.WriteLine(ok
-    ? $"Fleet: {last.Good} good and {last.Bad} bad events, error ratio {last.ErrorRatioText}: what slakit:slo_errors:ratio_rate5m records over a window holding the whole run."
-    : "An instance failed: is another program using port " + string.Join(" or ", ports) + "?");
-Console.WriteLine("With Prometheus: prometheus --config.file=samples/FleetBudget/prometheus.yml --storage.tsdb.path=/tmp/fleetbudget-tsdb (see the README).");
+if (!ok)
+{
+    Console.WriteLine("An instance failed: is another program using port " + string.Join(" or ", ports) + "?");
+}
+else if (engine is null)
+{
+    Console.WriteLine($"Fleet: {last.Good} good and {last.Bad} bad events, error ratio {last.ErrorRatioText}: what slakit:slo_errors:ratio_rate5m records over a window holding the whole run.");
+    Console.WriteLine("With Prometheus: prometheus --config.file=samples/FleetBudget/prometheus.yml --storage.tsdb.path=/tmp/fleetbudget-tsdb (see the README).");
+}
+else
+{
+    Console.WriteLine("Every figure above came from Prometheus: the rules' slakit:slo_errors:ratio_rate5m and SlaKitErrorBudgetBurn alerts over the instances' own counters.");
+}
 foreach (Process instance in instances)
 {
     instance.Dispose();

@@ -208,3 +208,47 @@ public sealed partial class PrometheusFleetTests
         }
     }
 }
+
+/// <summary>The FleetBudget sample on the real engine: with <c>prometheus</c> on the PATH it reads its table from the server.</summary>
+public sealed class FleetBudgetSampleTests
+{
+    [Fact]
+    public async Task With_prometheus_on_the_path_the_sample_reads_the_fleet_and_its_page_from_the_server()
+    {
+        PrometheusServer.RequirePath();
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[]
+        {
+            Path.Combine(PrometheusFleetTests.FleetBudgetSample.Directory, "FleetBudget.dll"), "--seconds", "20",
+            "--port-a", PrometheusServer.FreePort().ToString(CultureInfo.InvariantCulture), "--port-b", PrometheusServer.FreePort().ToString(CultureInfo.InvariantCulture),
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        string text = await output;
+        Assert.True(process.ExitCode == 0, text + await error);
+        Assert.Contains("runs the rules generated from slo.yaml", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("approximation", text, StringComparison.Ordinal);
+
+        // checkout-b fails 5% from 5 s to 10 s: the fleet burns at about 25x, above the page's 14.4x over both windows.
+        Assert.Contains("firing: page 1h/5m", text, StringComparison.Ordinal);
+    }
+}
