@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using SlaKit.Budgets;
 using SlaKit.Reports;
 
 namespace SlaKit.Prometheus.Server;
@@ -144,6 +145,86 @@ public sealed class PrometheusSlaReader
         return SlaReport.Create(downtime.Outages, target, firstMonth, lastMonth, options);
     }
 
+    /// <summary>
+    /// The good and bad events of the SLO named <paramref name="slo"/> in each calendar month, counted from the
+    /// <c>slakit_slo_events_total</c> series SlaKit's trackers export (every instance's, summed): the events the
+    /// generated rules use. Each series' increase over the month is read from its raw samples, from its last sample
+    /// before the month (up to 31 days earlier) to its last in the month, with a counter reset (a restarted process)
+    /// counted as a new start: exact, where <c>increase()</c> would extrapolate at the month's edges.
+    /// </summary>
+    /// <param name="slo">The SLO's name, the <c>slo</c> label of its series.</param>
+    /// <param name="firstMonth">The first calendar month (UTC).</param>
+    /// <param name="lastMonth">The last calendar month (UTC).</param>
+    /// <param name="cancellationToken">Stops the queries.</param>
+    /// <returns>Each month's events and availability, in order.</returns>
+    /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no event of the SLO.</exception>
+    public async Task<IReadOnlyList<SloEventMonth>> ReadSloEventsAsync(string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(slo);
+        if (slo.Contains('"', StringComparison.Ordinal) || slo.Contains('\\', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The SLO name '{slo}' holds a quote or a backslash.", nameof(slo));
+        }
+
+        List<SlaPeriod> months = Months(firstMonth, lastMonth);
+        string selector = $"slakit_slo_events_total{{slo=\"{slo}\"}}";
+        var read = new List<SloEventMonth>(months.Count);
+        foreach (SlaPeriod month in months)
+        {
+            DateTimeOffset start = month.Start!.Value;
+            DateTimeOffset end = month.End!.Value;
+            var bases = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach ((string series, _, List<(DateTimeOffset At, double Value)> points) in await QueryAsync($"last_over_time({selector}[31d])", start, cancellationToken).ConfigureAwait(false))
+            {
+                bases[series] = points[0].Value;
+            }
+
+            long good = 0;
+            long bad = 0;
+            long seconds = (long)(end - start).TotalSeconds;
+            var samples = await QueryAsync($"{selector}[{seconds}s]", end, cancellationToken).ConfigureAwait(false);
+            foreach ((string series, string outcome, List<(DateTimeOffset At, double Value)> points) in samples)
+            {
+                double previous = bases.GetValueOrDefault(series);
+                double increase = 0;
+                foreach ((DateTimeOffset at, double value) in points)
+                {
+                    if (at <= start)
+                    {
+                        continue;
+                    }
+
+                    // A counter that went down was restarted: it counts from zero again (as Prometheus's increase() takes it).
+                    increase += value >= previous ? value - previous : value;
+                    previous = value;
+                }
+
+                long events = (long)Math.Round(increase, MidpointRounding.AwayFromZero);
+                if (outcome == "good")
+                {
+                    good += events;
+                }
+                else if (outcome == "bad")
+                {
+                    bad += events;
+                }
+            }
+
+            if (good + bad == 0)
+            {
+                throw new PrometheusQueryException(samples.Count == 0 && bases.Count == 0
+                    ? $"{selector} has no series in {month} on {_server}: is the SLO's name right, and does the server keep data that old? (A month with no data is not reported as 100%.)"
+                    : $"{selector} counted no event in {month} on {_server} (a month with no data is not reported as 100%).");
+            }
+
+            read.Add(new SloEventMonth(month, new SloEventCounts(good, bad)));
+        }
+
+        return read;
+    }
+
     private static List<SlaPeriod> Months(SlaPeriod firstMonth, SlaPeriod lastMonth)
     {
         if (firstMonth.Kind != SlaPeriodKind.CalendarMonth)
@@ -180,6 +261,20 @@ public sealed class PrometheusSlaReader
     {
         string path = string.Create(CultureInfo.InvariantCulture,
             $"api/v1/query_range?query={Uri.EscapeDataString(query)}&start={Seconds(start)}&end={Seconds(end)}&step={StepSeconds}");
+        return [.. (await GetAsync(path, query, cancellationToken).ConfigureAwait(false)).SelectMany(static series => series.Points)];
+    }
+
+    /// <summary>
+    /// An instant query at <paramref name="at"/>: each series (its labels as one key, its <c>outcome</c> label) and its
+    /// points: one for an instant vector, the raw samples for a range vector.
+    /// </summary>
+    private Task<List<(string Series, string Outcome, List<(DateTimeOffset At, double Value)> Points)>> QueryAsync(
+        string query, DateTimeOffset at, CancellationToken cancellationToken) =>
+        GetAsync(string.Create(CultureInfo.InvariantCulture, $"api/v1/query?query={Uri.EscapeDataString(query)}&time={Seconds(at)}"), query, cancellationToken);
+
+    /// <summary>Sends one query to the API; each series of its result (its labels but the metric name, as one key) with its points.</summary>
+    private async Task<List<(string Series, string Outcome, List<(DateTimeOffset At, double Value)> Points)>> GetAsync(string path, string query, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_server, path));
         if (_options.BearerToken is { } token)
         {
@@ -230,18 +325,32 @@ public sealed class PrometheusSlaReader
                     throw new PrometheusQueryException($"Prometheus at {_server} refused the query {query}: {(int)response.StatusCode} {error}");
                 }
 
-                var points = new List<(DateTimeOffset, double)>();
+                var result = new List<(string, string, List<(DateTimeOffset, double)>)>();
                 foreach (JsonElement series in root.GetProperty("data").GetProperty("result").EnumerateArray())
                 {
-                    foreach (JsonElement point in series.GetProperty("values").EnumerateArray())
+                    var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                    foreach (JsonProperty label in series.GetProperty("metric").EnumerateObject())
+                    {
+                        if (label.Name != "__name__")
+                        {
+                            labels[label.Name] = label.Value.GetString() ?? "";
+                        }
+                    }
+
+                    var points = new List<(DateTimeOffset, double)>();
+                    IEnumerable<JsonElement> values = series.TryGetProperty("values", out JsonElement many) ? many.EnumerateArray() : [series.GetProperty("value")];
+                    foreach (JsonElement point in values)
                     {
                         decimal at = point[0].GetDecimal();
                         double value = double.Parse(point[1].GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture);
                         points.Add((DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(at * 1000)), value));
                     }
+
+                    string key = string.Join(",", labels.Select(static l => l.Key + "=" + l.Value));
+                    result.Add((key, labels.GetValueOrDefault("outcome", ""), points));
                 }
 
-                return points;
+                return result;
             }
         }
     }

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text;
+using SlaKit.Budgets;
+using SlaKit.Prometheus.Server;
+
+namespace SlaKit.IntegrationTests.Prometheus;
+
+/// <summary>
+/// An SLO's events per calendar month as a real Prometheus server counted them, against a TSDB backfilled by promtool
+/// with known counter samples over three past months: exact counts across month boundaries, a 45-minute stretch
+/// without a success, a restarted process, and errors for what is missing.
+/// </summary>
+public sealed class SloEventReportTests : IAsyncLifetime
+{
+    private static readonly SlaPeriod September = SlaPeriod.CalendarMonth(2026, 9);
+    private static readonly SlaPeriod November = SlaPeriod.CalendarMonth(2026, 11);
+
+    private PrometheusServer? _server;
+    private string? _storage;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// One instance's cumulative counters, a sample a minute in a stretch of each month. September: 1,999 good and
+    /// 1 bad. October 14: 1,000 good in the first hour, then from 03:00 no success for 45 minutes while 450 requests
+    /// fail. November 20: 500 good, then the process restarts and counts from zero: 300 good and 1 bad more.
+    /// </summary>
+    internal static string KnownCounters()
+    {
+        var good = new List<(DateTimeOffset, long)>();
+        var bad = new List<(DateTimeOffset, long)>();
+        var september = new DateTimeOffset(2026, 9, 10, 0, 0, 0, TimeSpan.Zero);
+        for (int i = 0; i < 120; i++)
+        {
+            good.Add((september.AddMinutes(i), (long)Math.Round(1999.0 * i / 119)));
+            bad.Add((september.AddMinutes(i), i < 60 ? 0 : 1));
+        }
+
+        var october = new DateTimeOffset(2026, 10, 14, 2, 0, 0, TimeSpan.Zero);
+        for (int i = 0; i < 120; i++)
+        {
+            good.Add((october.AddMinutes(i), 1999 + (i < 60 ? (long)Math.Round(1000.0 * (i + 1) / 60) : 1000)));
+            bad.Add((october.AddMinutes(i), 1 + (i < 60 ? 0 : Math.Min(450, 10 * (i - 59)))));
+        }
+
+        var november = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+        for (int i = 0; i < 60; i++)
+        {
+            good.Add((november.AddMinutes(i), i < 30 ? 2999 + (long)Math.Round(500.0 * (i + 1) / 30) : (long)Math.Round(300.0 * (i - 29) / 30)));
+            bad.Add((november.AddMinutes(i), i < 30 ? 451 : i < 45 ? 0 : 1));
+        }
+
+        var text = new StringBuilder("# TYPE slakit_slo_events counter\n");
+        foreach ((string outcome, List<(DateTimeOffset, long)> samples) in new[] { ("good", good), ("bad", bad) })
+        {
+            foreach ((DateTimeOffset at, long value) in samples)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"slakit_slo_events_total{{slo=\"checkout\",outcome=\"{outcome}\",instance=\"checkout-a\"}} {value} {at.ToUnixTimeSeconds()}\n");
+            }
+        }
+
+        return text.Append("# EOF\n").ToString();
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        PrometheusServer.RequirePath();
+        _storage = await PrometheusServer.BackfillAsync(KnownCounters(), Ct);
+        _server = await PrometheusServer.StartAsync("global:\n  scrape_interval: 1m\n", storage: _storage, cancellationToken: Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_storage is not null)
+        {
+            Directory.Delete(Path.GetDirectoryName(_storage)!, recursive: true);
+        }
+    }
+
+    private PrometheusSlaReader Reader(HttpClient http) => new(http, new PrometheusServerOptions { Server = _server!.BaseUri });
+
+    [Fact]
+    public async Task Each_month_counts_exactly_the_events_of_its_own_samples_across_boundaries_and_a_restart()
+    {
+        using var http = new HttpClient();
+
+        IReadOnlyList<SloEventMonth> months = await Reader(http).ReadSloEventsAsync("checkout", September, November, Ct);
+
+        Assert.Equal([new SloEventCounts(1999, 1), new SloEventCounts(1000, 450), new SloEventCounts(800, 1)], months.Select(m => m.Events));
+        Assert.Equal(1999.0 / 2000, months[0].Availability.Ratio, 12);
+        Assert.Equal(1000.0 / 1450, months[1].Availability.Ratio, 12);
+        Assert.Equal(800.0 / 801, months[2].Availability.Ratio, 12);
+        Assert.Equal([September, SlaPeriod.CalendarMonth(2026, 10), November], months.Select(m => m.Month));
+    }
+
+    [Fact]
+    public async Task A_wrong_slo_name_an_empty_month_and_a_month_without_events_are_errors_not_100_percent()
+    {
+        using var http = new HttpClient();
+
+        PrometheusQueryException wrong = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(http).ReadSloEventsAsync("checkuot", September, November, Ct));
+        Assert.Contains("checkuot", wrong.Message, StringComparison.Ordinal);
+        Assert.Contains("no series", wrong.Message, StringComparison.Ordinal);
+
+        PrometheusQueryException before = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => Reader(http).ReadSloEventsAsync("checkout", SlaPeriod.CalendarMonth(2026, 8), November, Ct));
+        Assert.Contains("2026-08", before.Message, StringComparison.Ordinal);
+
+        // December has the series (its last sample, from November, is the month's start) but no event yet.
+        PrometheusQueryException quiet = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => Reader(http).ReadSloEventsAsync("checkout", SlaPeriod.CalendarMonth(2026, 12), SlaPeriod.CalendarMonth(2026, 12), Ct));
+        Assert.Contains("counted no event in 2026-12", quiet.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_slo_name_that_would_break_the_selector_is_refused()
+    {
+        using var http = new HttpClient();
+        var reader = new PrometheusSlaReader(http, new PrometheusServerOptions { Server = new Uri("http://127.0.0.1:9/") });
+
+        Assert.Equal("slo", Assert.Throws<ArgumentException>(() => reader.ReadSloEventsAsync("a\"} or vector(1) #", September, November, Ct).GetAwaiter().GetResult()).ParamName);
+        Assert.Equal("slo", Assert.Throws<ArgumentException>(() => reader.ReadSloEventsAsync("", September, November, Ct).GetAwaiter().GetResult()).ParamName);
+    }
+}
