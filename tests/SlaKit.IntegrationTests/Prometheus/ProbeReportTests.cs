@@ -19,7 +19,6 @@ public sealed class ProbeReportTests : IAsyncLifetime
     private static readonly SlaPeriod November = SlaPeriod.CalendarMonth(2026, 11);
 
     private PrometheusServer? _server;
-    private string? _storage;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -56,8 +55,7 @@ public sealed class ProbeReportTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         PrometheusServer.RequirePath();
-        _storage = await PrometheusServer.BackfillAsync(KnownSamples(), Ct);
-        _server = await PrometheusServer.StartAsync("global:\n  scrape_interval: 1m\n", storage: _storage, cancellationToken: Ct);
+        _server = await PrometheusServer.StartBackfilledAsync(KnownSamples(), Ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -65,11 +63,6 @@ public sealed class ProbeReportTests : IAsyncLifetime
         if (_server is not null)
         {
             await _server.DisposeAsync();
-        }
-
-        if (_storage is not null)
-        {
-            Directory.Delete(Path.GetDirectoryName(_storage)!, recursive: true);
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log;
     private readonly string _folder;
+    private string? _backfill;
 
     private PrometheusServer(Process process, StringBuilder log, string folder, Uri baseUri)
     {
@@ -94,6 +95,23 @@ public sealed class PrometheusServer : IAsyncDisposable
         await process.WaitForExitAsync(limit.Token);
         Assert.True(process.ExitCode == 0, $"promtool failed: {await output}{await error}");
         return Path.Combine(folder, "data");
+    }
+
+    /// <summary>Starts a server on a TSDB backfilled with <paramref name="openMetrics"/>; disposing the server deletes it.</summary>
+    public static async Task<PrometheusServer> StartBackfilledAsync(string openMetrics, CancellationToken cancellationToken)
+    {
+        string storage = await BackfillAsync(openMetrics, cancellationToken);
+        try
+        {
+            PrometheusServer server = await StartAsync("global:\n  scrape_interval: 1m\n", storage: storage, cancellationToken: cancellationToken);
+            server._backfill = Path.GetDirectoryName(storage);
+            return server;
+        }
+        catch
+        {
+            Directory.Delete(Path.GetDirectoryName(storage)!, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on now.</summary>
@@ -200,13 +218,19 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
 
         _process.Dispose();
-        try
+        foreach (string? folder in new[] { _folder, _backfill })
         {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by the dying server: the folder is temporary and the system cleans it.
+            try
+            {
+                if (folder is not null)
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // A file still held open by the dying server: the folder is temporary and the system cleans it.
+            }
         }
     }
 

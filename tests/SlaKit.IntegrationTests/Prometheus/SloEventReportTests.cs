@@ -16,7 +16,6 @@ public sealed class SloEventReportTests : IAsyncLifetime
     private static readonly SlaPeriod November = SlaPeriod.CalendarMonth(2026, 11);
 
     private PrometheusServer? _server;
-    private string? _storage;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -65,8 +64,7 @@ public sealed class SloEventReportTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         PrometheusServer.RequirePath();
-        _storage = await PrometheusServer.BackfillAsync(KnownCounters(), Ct);
-        _server = await PrometheusServer.StartAsync("global:\n  scrape_interval: 1m\n", storage: _storage, cancellationToken: Ct);
+        _server = await PrometheusServer.StartBackfilledAsync(KnownCounters(), Ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -74,11 +72,6 @@ public sealed class SloEventReportTests : IAsyncLifetime
         if (_server is not null)
         {
             await _server.DisposeAsync();
-        }
-
-        if (_storage is not null)
-        {
-            Directory.Delete(Path.GetDirectoryName(_storage)!, recursive: true);
         }
     }
 
