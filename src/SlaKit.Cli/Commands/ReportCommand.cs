@@ -16,6 +16,7 @@ internal static class ReportCommand
         var incidents = new Option<string>("--incidents") { Description = "CSV of incidents, start,end[,weight] in ISO 8601 with offsets; a header row is allowed." };
         var prometheus = new Option<string>("--prometheus") { Description = "Measure the downtime on this Prometheus server (http(s)://host:9090) instead of --incidents; with --probe." };
         var probe = new Option<string>("--probe") { Description = "With --prometheus: a probe series selector (probe_success{job=\"checkout\"}); a minute in which it reported 0 is down." };
+        var slo = new Option<string>("--slo") { Description = "With --prometheus, instead of --probe: the SLO whose events SlaKit's trackers export; each month's availability is good ÷ all events." };
         var tokenFile = new Option<string>("--bearer-token-file") { Description = "With --prometheus: a file holding the bearer token to send." };
         var sla = new Option<string>("--sla") { Description = "The SLA's availability target per calendar month, in (0, 100].", Required = true };
         Option<string> tiers = CreditCommand.TiersOption(required: false);
@@ -31,7 +32,7 @@ internal static class ReportCommand
         var wholeMinutes = new Option<bool>("--whole-minutes") { Description = "Count only whole minutes of each outage, as cloud SLAs do." };
         var command = new Command("report", "An SLA report over calendar months: availability, downtime, incidents, MTTR, SLA met and credits per month, totals, and charts.")
         {
-            incidents, prometheus, probe, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
+            incidents, prometheus, probe, slo, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -67,7 +68,7 @@ internal static class ReportCommand
                     Measurement = new MeasurementOptions { WholeMinutesOnly = parse.GetValue(wholeMinutes) },
                 };
                 SlaReport report = parse.GetValue(prometheus) is { } server
-                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
+                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(slo), parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
                     : SlaReport.Create(
                         MeasureCommand.ReadIncidents(parse.GetValue(incidents) ?? throw new CliUsageException("Give --incidents, or --prometheus with --probe.")),
                         target, first, last, options);
@@ -106,9 +107,9 @@ internal static class ReportCommand
         return command;
     }
 
-    /// <summary>The report of a probe series' downtime minutes on a Prometheus server.</summary>
+    /// <summary>The report of a probe series' downtime minutes, or of an SLO's events, on a Prometheus server.</summary>
     private static async Task<SlaReport> FromPrometheusAsync(
-        string server, string? probe, string? tokenFile, string? incidents, Availability target, SlaPeriod first, SlaPeriod last, SlaReportOptions options,
+        string server, string? probe, string? slo, string? tokenFile, string? incidents, Availability target, SlaPeriod first, SlaPeriod last, SlaReportOptions options,
         CancellationToken cancellationToken)
     {
         if (incidents is not null)
@@ -116,9 +117,14 @@ internal static class ReportCommand
             throw new CliUsageException("Give --incidents or --prometheus, not both.");
         }
 
-        if (string.IsNullOrWhiteSpace(probe))
+        if (string.IsNullOrWhiteSpace(probe) == string.IsNullOrWhiteSpace(slo))
         {
-            throw new CliUsageException("--prometheus needs --probe, the probe series whose failed minutes are the downtime.");
+            throw new CliUsageException("--prometheus needs one of --probe (a probe series whose failed minutes are the downtime) and --slo (an SLO whose events are counted).");
+        }
+
+        if (slo is not null && (slo.Contains('"', StringComparison.Ordinal) || slo.Contains('\\', StringComparison.Ordinal)))
+        {
+            throw new CliUsageException($"--slo '{slo}' holds a quote or a backslash.");
         }
 
         if (!Uri.TryCreate(server, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -141,7 +147,9 @@ internal static class ReportCommand
 
         using var http = new HttpClient();
         var reader = new PrometheusSlaReader(http, new PrometheusServerOptions { Server = uri, BearerToken = token });
-        return await reader.CreateProbeReportAsync(probe, target, first, last, options, cancellationToken).ConfigureAwait(false);
+        return slo is not null
+            ? await reader.CreateSloReportAsync(slo, target, first, last, options, cancellationToken).ConfigureAwait(false)
+            : await reader.CreateProbeReportAsync(probe!, target, first, last, options, cancellationToken).ConfigureAwait(false);
     }
 
     private static SlaReportFormat Format(string text, bool conflictsWithJson)

@@ -105,6 +105,79 @@ public sealed class SlaReport
         return new SlaReport(title, target, options.Credits, months, span);
     }
 
+    /// <summary>
+    /// Creates the report of an SLO counted in events (requests, calls) over consecutive calendar months: each month's
+    /// availability is its good events ÷ all, the span's the same over all its events. Such a report has no incidents;
+    /// its budget is the bad events the SLA allows.
+    /// </summary>
+    /// <param name="months">Each month's events, the months consecutive and in order.</param>
+    /// <param name="target">The SLA's availability target per calendar month.</param>
+    /// <param name="options">Title and credits (its measurement options do not apply to events); <see cref="SlaReportOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="months"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// No month is given, a month is not a calendar month or does not follow the one before, a count is negative, or a
+    /// month has no event at all (a month without data is not a month of 100%).
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">More than <see cref="MaximumMonths"/> months are given.</exception>
+    public static SlaReport CreateFromEvents(IEnumerable<MonthEvents> months, Availability target, SlaReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(months);
+        options ??= SlaReportOptions.Default;
+        MonthEvents[] all = [.. months];
+        if (all.Length == 0)
+        {
+            throw new ArgumentException("A report needs at least one month.", nameof(months));
+        }
+
+        if (all.Length > MaximumMonths)
+        {
+            throw new ArgumentOutOfRangeException(nameof(months), all.Length, $"A report covers at most {MaximumMonths} months.");
+        }
+
+        var reportMonths = new SlaReportMonth[all.Length];
+        long good = 0;
+        long bad = 0;
+        for (int i = 0; i < all.Length; i++)
+        {
+            MonthEvents month = all[i];
+            if (month.Month.Kind != SlaPeriodKind.CalendarMonth || (i > 0 && month.Month != all[i - 1].Month.Next()))
+            {
+                throw new ArgumentException($"'{month.Month}' is not the calendar month after '{(i > 0 ? all[i - 1].Month.ToString() : "")}'; the months must be consecutive.", nameof(months));
+            }
+
+            if (month.Good < 0 || month.Bad < 0 || month.Good + month.Bad == 0)
+            {
+                throw new ArgumentException($"{month.Month} has {month.Good} good and {month.Bad} bad events: each month needs at least one event and no negative count.", nameof(months));
+            }
+
+            MeasuredAvailability measured = EventMeasurement(month.Month.Start!.Value, month.Month.End!.Value, month.Month, month.Bad, month.Good + month.Bad);
+            reportMonths[i] = new SlaReportMonth(measured, target, options.Credits?.CreditFor(measured.Availability), month);
+            good += month.Good;
+            bad += month.Bad;
+        }
+
+        MeasuredAvailability span = EventMeasurement(all[0].Month.Start!.Value, all[^1].Month.End!.Value, null, bad, good + bad);
+        string title = string.IsNullOrWhiteSpace(options.Title) ? DefaultTitle : options.Title.Trim();
+        return new SlaReport(title, target, options.Credits, reportMonths, span);
+    }
+
+    /// <summary>Whether the report counts events (<see cref="CreateFromEvents"/>) rather than downtime.</summary>
+    public bool CountsEvents => Months[0].GoodEvents is not null;
+
+    /// <summary>For a report of events: the bad events the SLA allowed over the span (each month's allowance added up); otherwise <see langword="null"/>.</summary>
+    public double? AllowedBadEvents => CountsEvents ? Months.Sum(static month => month.AllowedBadEvents!.Value) : null;
+
+    /// <summary>For a report of events: the span's bad events; otherwise <see langword="null"/>.</summary>
+    public long? BadEvents => CountsEvents ? Months.Sum(static month => month.BadEvents!.Value) : null;
+
+    /// <summary>For a report of events: the span's good events; otherwise <see langword="null"/>.</summary>
+    public long? GoodEvents => CountsEvents ? Months.Sum(static month => month.GoodEvents!.Value) : null;
+
+    /// <summary>A window whose availability is good ÷ all events: its downtime is the bad share of its length, without outages.</summary>
+    private static MeasuredAvailability EventMeasurement(DateTimeOffset start, DateTimeOffset end, SlaPeriod? period, long bad, long total) =>
+        new(start, end, period, [], (decimal)bad / total * (end - start).Ticks);
+
     /// <summary>The span as people write it: <c>2026-01 to 2026-03</c>, or the month alone.</summary>
     public string SpanName => Months.Count == 1 ? FirstMonth.ToString() : $"{FirstMonth} to {LastMonth}";
 

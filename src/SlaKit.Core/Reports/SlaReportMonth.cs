@@ -13,10 +13,30 @@ public sealed class SlaReportMonth
         CreditPercent = creditPercent;
     }
 
+    internal SlaReportMonth(MeasuredAvailability measurement, Availability target, double? creditPercent, MonthEvents events)
+        : this(measurement, target, creditPercent)
+    {
+        GoodEvents = events.Good;
+        BadEvents = events.Bad;
+        AllowedBadEvents = (double)((1m - (decimal)target.Ratio) * (events.Good + events.Bad));
+    }
+
+    /// <summary>For a report of events: the month's good events; <see langword="null"/> for a report of downtime.</summary>
+    public long? GoodEvents { get; }
+
+    /// <summary>For a report of events: the month's bad events; <see langword="null"/> for a report of downtime.</summary>
+    public long? BadEvents { get; }
+
+    /// <summary>For a report of events: the bad events the SLA allowed, (1 − target) × all events; <see langword="null"/> for a report of downtime.</summary>
+    public double? AllowedBadEvents { get; }
+
     /// <summary>The month (UTC).</summary>
     public SlaPeriod Month { get; }
 
-    /// <summary>The month's measurement: availability, downtime, outages, MTTR, MTBF.</summary>
+    /// <summary>
+    /// The month's measurement: availability, downtime, outages, MTTR, MTBF. For a report of events, its availability is
+    /// good ÷ all events, its downtime the month's bad share of time (bad ÷ all × the month's length), and it has no outages.
+    /// </summary>
     public MeasuredAvailability Measurement { get; }
 
     /// <summary>The downtime the SLA allows in this month (its real length: February has less).</summary>

@@ -225,6 +225,28 @@ public sealed class PrometheusSlaReader
         return read;
     }
 
+    /// <summary>
+    /// The SLA report of the SLO named <paramref name="slo"/> over calendar months, from its events as the server counted
+    /// them (<see cref="ReadSloEventsAsync"/>): availability, good and bad events, the bad events allowed, SLA met and
+    /// credits per month, as <see cref="SlaReport.CreateFromEvents"/> makes it.
+    /// </summary>
+    /// <param name="slo">The SLO's name, the <c>slo</c> label of its series.</param>
+    /// <param name="target">The SLA's availability target per calendar month.</param>
+    /// <param name="firstMonth">The first calendar month (UTC).</param>
+    /// <param name="lastMonth">The last calendar month (UTC).</param>
+    /// <param name="options">Title and credits; <see cref="SlaReportOptions.Default"/> when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the queries.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no event of the SLO.</exception>
+    public async Task<SlaReport> CreateSloReportAsync(
+        string slo, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<SloEventMonth> months = await ReadSloEventsAsync(slo, firstMonth, lastMonth, cancellationToken).ConfigureAwait(false);
+        return SlaReport.CreateFromEvents(months.Select(static month => new MonthEvents(month.Month, month.Events.Good, month.Events.Bad)), target, options);
+    }
+
     private static List<SlaPeriod> Months(SlaPeriod firstMonth, SlaPeriod lastMonth)
     {
         if (firstMonth.Kind != SlaPeriodKind.CalendarMonth)

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using SlaKit.Budgets;
+using SlaKit.Cli;
 using SlaKit.Prometheus.Server;
+using SlaKit.Reports;
 
 namespace SlaKit.IntegrationTests.Prometheus;
 
@@ -118,5 +121,35 @@ public sealed class SloEventReportTests : IAsyncLifetime
 
         Assert.Equal("slo", Assert.Throws<ArgumentException>(() => reader.ReadSloEventsAsync("a\"} or vector(1) #", September, November, Ct).GetAwaiter().GetResult()).ParamName);
         Assert.Equal("slo", Assert.Throws<ArgumentException>(() => reader.ReadSloEventsAsync("", September, November, Ct).GetAwaiter().GetResult()).ParamName);
+    }
+
+    [Fact]
+    public async Task The_report_of_the_slo_gives_each_month_its_events_its_sla_and_its_credit()
+    {
+        using var http = new HttpClient();
+        var options = new SlaReportOptions { Credits = CreditSchedule.Parse("99.9:10,99:25") };
+
+        SlaReport report = await Reader(http).CreateSloReportAsync("checkout", Availability.FromPercent(99.9), September, November, options, Ct);
+
+        Assert.True(report.CountsEvents);
+        Assert.Equal([1L, 450L, 1L], report.Months.Select(m => m.BadEvents!.Value));
+        Assert.Equal([true, false, false], report.Months.Select(m => m.SlaMet));
+        Assert.Equal([0, 25, 10], report.Months.Select(m => m.CreditPercent));
+    }
+
+    [Fact]
+    public void Slakit_report_with_slo_renders_the_events_report_from_the_server()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = SlaKitCli.Run(
+            ["report", "--prometheus", _server!.BaseUri.ToString(), "--slo", "checkout", "--sla", "99.9", "--from", "2026-09", "--to", "2026-11", "--tiers", "99.9:10,99:25", "--format", "json"],
+            output, error);
+
+        Assert.True(exitCode == 0, error.ToString());
+        using JsonDocument report = JsonDocument.Parse(output.ToString());
+        Assert.Equal("events", report.RootElement.GetProperty("basis").GetString());
+        Assert.Equal([1999L, 1000L, 800L], report.RootElement.GetProperty("months").EnumerateArray().Select(m => m.GetProperty("goodEvents").GetInt64()));
+        Assert.Equal([0.0, 25.0, 10.0], report.RootElement.GetProperty("months").EnumerateArray().Select(m => m.GetProperty("creditPercent").GetDouble()));
     }
 }

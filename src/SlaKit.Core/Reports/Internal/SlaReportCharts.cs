@@ -84,24 +84,38 @@ internal static class SlaReportCharts
         DateTimeOffset end = report.Span.WindowEnd;
         double X(DateTimeOffset instant) => Left + ((instant - start).Ticks / (double)(end - start).Ticks * PlotWidth);
 
-        if (report.AllowedDowntime <= TimeSpan.Zero)
+        if (report.AllowedDowntime <= TimeSpan.Zero || report.AllowedBadEvents is <= 0)
         {
-            svg.Append(Invariant($"<text x=\"{Width / 2}\" y=\"{Height / 2}\" text-anchor=\"middle\" font-size=\"14\" fill=\"{Muted}\">A {report.Target} SLA allows no downtime: there is no budget to burn.</text>"));
+            svg.Append(Invariant($"<text x=\"{Width / 2}\" y=\"{Height / 2}\" text-anchor=\"middle\" font-size=\"14\" fill=\"{Muted}\">A {report.Target} SLA allows no {(report.CountsEvents ? "bad event" : "downtime")}: there is no budget to burn.</text>"));
             return svg.Append("</svg>").ToString();
         }
 
-        // The remaining budget in percent of the span's allowance, before and after each outage.
         var points = new List<(DateTimeOffset At, decimal Remaining)> { (start, 100m) };
-        decimal allowed = report.AllowedDowntime.Ticks;
-        decimal spent = 0m;
-        foreach (Outage outage in report.Span.Outages)
+        if (report.CountsEvents)
         {
-            points.Add((outage.Start, 100m - (spent * 100m / allowed)));
-            spent += outage.Downtime.Ticks;
-            points.Add((outage.End, 100m - (spent * 100m / allowed)));
+            // The remaining budget in percent of the span's allowance at each month's end; events have no instants here.
+            decimal allowedEvents = (decimal)report.AllowedBadEvents!.Value;
+            decimal spentEvents = 0m;
+            foreach (SlaReportMonth month in report.Months)
+            {
+                spentEvents += month.BadEvents!.Value;
+                points.Add((month.Measurement.WindowEnd, 100m - (spentEvents * 100m / allowedEvents)));
+            }
         }
+        else
+        {
+            // The remaining budget in percent of the span's allowance, before and after each outage.
+            decimal allowed = report.AllowedDowntime.Ticks;
+            decimal spent = 0m;
+            foreach (Outage outage in report.Span.Outages)
+            {
+                points.Add((outage.Start, 100m - (spent * 100m / allowed)));
+                spent += outage.Downtime.Ticks;
+                points.Add((outage.End, 100m - (spent * 100m / allowed)));
+            }
 
-        points.Add((end, 100m - (spent * 100m / allowed)));
+            points.Add((end, 100m - (spent * 100m / allowed)));
+        }
         decimal lowest = Math.Min(0m, points.Min(static point => point.Remaining));
         decimal step = Nice((100m - lowest) / 5m);
         decimal low = Math.Floor(lowest / step) * step;

@@ -70,26 +70,52 @@ internal static partial class SlaReportHtml
                 .Append("</div><div class=\"value").Append(value.Length > 14 ? " long" : "").Append("\">").Append(DateHyphen().Replace(ReportText.Html(value), "\u2011")).Append("</div></div>\n");
         }
 
-        html.Append("</section>\n<h2>Months</h2>\n<div class=\"table\"><table>\n<thead><tr><th>Month</th><th>Availability</th><th>Downtime</th><th>Allowed</th><th>Budget left</th><th>Incidents</th><th>MTTR</th><th>SLA</th>");
-        html.Append(report.Credits is null ? "" : "<th>Credit</th>").Append("</tr></thead>\n<tbody>\n");
-        foreach (SlaReportMonth month in report.Months)
+        html.Append("</section>\n<h2>Months</h2>\n<div class=\"table\"><table>\n");
+        if (report.CountsEvents)
         {
-            html.Append(Invariant($"<tr><td>{month.Month}</td><td>{month.Measurement.Availability}</td><td>{ReportText.Duration(month.Measurement.Downtime)}</td><td>{ReportText.Duration(month.AllowedDowntime)}</td><td{(month.BudgetRemaining < TimeSpan.Zero ? " class=\"missed\"" : "")}>{ReportText.Duration(month.BudgetRemaining)}</td><td>{month.Measurement.IncidentCount}</td><td>{ReportText.Duration(month.Measurement.Mttr)}</td>"));
-            html.Append(month.SlaMet ? "<td class=\"met\">met</td>" : "<td class=\"missed\">missed</td>");
-            html.Append(report.Credits is null ? "" : $"<td>{ReportText.Credit(month.CreditPercent)}</td>").Append("</tr>\n");
+            html.Append("<thead><tr><th>Month</th><th>Availability</th><th>Good events</th><th>Bad events</th><th>Bad allowed</th><th>Budget left</th><th>SLA</th>");
+            html.Append(report.Credits is null ? "" : "<th>Credit</th>").Append("</tr></thead>\n<tbody>\n");
+            foreach (SlaReportMonth month in report.Months)
+            {
+                double left = month.AllowedBadEvents!.Value - month.BadEvents!.Value;
+                html.Append(Invariant($"<tr><td>{month.Month}</td><td>{month.Measurement.Availability}</td><td>{month.GoodEvents}</td><td>{month.BadEvents}</td><td>{Events(month.AllowedBadEvents.Value)}</td><td{(left < 0 ? " class=\"missed\"" : "")}>{Events(left)}</td>"));
+                html.Append(month.SlaMet ? "<td class=\"met\">met</td>" : "<td class=\"missed\">missed</td>");
+                html.Append(report.Credits is null ? "" : $"<td>{ReportText.Credit(month.CreditPercent)}</td>").Append("</tr>\n");
+            }
+
+            html.Append("</tbody>\n<tfoot>");
+            html.Append(Invariant($"<tr><td>{(report.Months.Count == 1 ? "Month" : "Span")}</td><td>{report.Span.Availability}</td><td>{report.GoodEvents}</td><td>{report.BadEvents}</td><td>{Events(report.AllowedBadEvents!.Value)}</td><td>{Events(report.AllowedBadEvents.Value - report.BadEvents!.Value)}</td><td>{report.MonthsMet} of {report.Months.Count}</td>"));
+        }
+        else
+        {
+            html.Append("<thead><tr><th>Month</th><th>Availability</th><th>Downtime</th><th>Allowed</th><th>Budget left</th><th>Incidents</th><th>MTTR</th><th>SLA</th>");
+            html.Append(report.Credits is null ? "" : "<th>Credit</th>").Append("</tr></thead>\n<tbody>\n");
+            foreach (SlaReportMonth month in report.Months)
+            {
+                html.Append(Invariant($"<tr><td>{month.Month}</td><td>{month.Measurement.Availability}</td><td>{ReportText.Duration(month.Measurement.Downtime)}</td><td>{ReportText.Duration(month.AllowedDowntime)}</td><td{(month.BudgetRemaining < TimeSpan.Zero ? " class=\"missed\"" : "")}>{ReportText.Duration(month.BudgetRemaining)}</td><td>{month.Measurement.IncidentCount}</td><td>{ReportText.Duration(month.Measurement.Mttr)}</td>"));
+                html.Append(month.SlaMet ? "<td class=\"met\">met</td>" : "<td class=\"missed\">missed</td>");
+                html.Append(report.Credits is null ? "" : $"<td>{ReportText.Credit(month.CreditPercent)}</td>").Append("</tr>\n");
+            }
+
+            html.Append("</tbody>\n<tfoot>");
+            html.Append(Invariant($"<tr><td>{(report.Months.Count == 1 ? "Month" : "Span")}</td><td>{report.Span.Availability}</td><td>{ReportText.Duration(report.Span.Downtime)}</td><td>{ReportText.Duration(report.AllowedDowntime)}</td><td>{ReportText.Duration(report.AllowedDowntime - report.Span.Downtime)}</td><td>{report.Span.IncidentCount}</td><td>{ReportText.Duration(report.Span.Mttr)}</td><td>{report.MonthsMet} of {report.Months.Count}</td>"));
         }
 
-        html.Append("</tbody>\n<tfoot>");
-        html.Append(Invariant($"<tr><td>{(report.Months.Count == 1 ? "Month" : "Span")}</td><td>{report.Span.Availability}</td><td>{ReportText.Duration(report.Span.Downtime)}</td><td>{ReportText.Duration(report.AllowedDowntime)}</td><td>{ReportText.Duration(report.AllowedDowntime - report.Span.Downtime)}</td><td>{report.Span.IncidentCount}</td><td>{ReportText.Duration(report.Span.Mttr)}</td><td>{report.MonthsMet} of {report.Months.Count}</td>"));
         html.Append(report.Credits is null ? "" : $"<td>{ReportText.Percent((decimal)report.CreditPercentOfFees!.Value)}</td>").Append("</tr></tfoot>\n</table></div>\n");
 
         html.Append("<h2>Availability by month</h2>\n<figure>\n").Append(SlaReportCharts.MonthlyAvailability(report));
         html.Append("\n<figcaption>Each month's availability: green when it met the SLA, red when it did not. The dashed line is the SLA.</figcaption>\n</figure>\n");
         html.Append("<h2>Error budget</h2>\n<figure>\n").Append(SlaReportCharts.BudgetBurnDown(report));
-        html.Append("\n<figcaption>").Append(ReportText.Html(Invariant($"The budget is the downtime {report.Target} allows over the span, {ReportText.Duration(report.AllowedDowntime)} (each month's allowance added up). The line shows what is left of it as outages spend it; the dashed line is an even spend."))).Append("</figcaption>\n</figure>\n");
+        html.Append("\n<figcaption>").Append(ReportText.Html(report.CountsEvents
+            ? Invariant($"The budget is the bad events {report.Target} allows over the span, {Events(report.AllowedBadEvents!.Value)} (each month's allowance added up). The line shows what is left of it at each month's end, spent evenly within the month; the dashed line is an even spend.")
+            : Invariant($"The budget is the downtime {report.Target} allows over the span, {ReportText.Duration(report.AllowedDowntime)} (each month's allowance added up). The line shows what is left of it as outages spend it; the dashed line is an even spend."))).Append("</figcaption>\n</figure>\n");
 
         html.Append("<h2>Incidents</h2>\n");
-        if (report.Span.Outages.Count == 0)
+        if (report.CountsEvents)
+        {
+            html.Append("<p>An SLO of events has no incidents: its budget is spent by bad events.</p>\n");
+        }
+        else if (report.Span.Outages.Count == 0)
         {
             html.Append("<p>None.</p>\n");
         }
@@ -105,7 +131,9 @@ internal static partial class SlaReportHtml
             html.Append("</tbody>\n</table>\n");
         }
 
-        html.Append("<footer>Availability is 1 − downtime ÷ the month's length; overlapping incidents count once, partial ones by their weight. MTTR is the mean duration of the outages.</footer>\n");
+        html.Append(report.CountsEvents
+            ? "<footer>Availability is good events ÷ all events, in each month and over the span.</footer>\n"
+            : "<footer>Availability is 1 − downtime ÷ the month's length; overlapping incidents count once, partial ones by their weight. MTTR is the mean duration of the outages.</footer>\n");
         html.Append("</main>\n</body>\n</html>\n");
         return html.ToString();
     }
@@ -114,6 +142,20 @@ internal static partial class SlaReportHtml
     internal static IEnumerable<(string Label, string Value)> Summary(SlaReport report)
     {
         yield return ("Availability", report.Span.Availability.ToString());
+        if (report.CountsEvents)
+        {
+            yield return ("Events", ReportText.Number((decimal)(report.GoodEvents!.Value + report.BadEvents!.Value)));
+            yield return ("Bad events", ReportText.Number((decimal)report.BadEvents.Value));
+            yield return ("Months meeting the SLA", $"{report.MonthsMet} of {report.Months.Count}");
+            yield return ("Budget left", ReportText.Percent(EventBudgetLeft(report.AllowedBadEvents!.Value, report.BadEvents.Value)));
+            if (report.Credits is not null)
+            {
+                yield return ("Credits owed", ReportText.CreditSummary(report));
+            }
+
+            yield break;
+        }
+
         yield return ("Downtime", ReportText.Duration(report.Span.Downtime));
         yield return ("Incidents", report.Span.IncidentCount.ToString(CultureInfo.InvariantCulture));
         yield return ("MTTR", ReportText.Duration(report.Span.Mttr));
@@ -124,6 +166,13 @@ internal static partial class SlaReportHtml
             yield return ("Credits owed", ReportText.CreditSummary(report));
         }
     }
+
+    /// <summary>What is left of an events budget, in percent of it; 0 when the SLA allowed no bad event and none came.</summary>
+    internal static decimal EventBudgetLeft(double allowed, long bad) =>
+        allowed <= 0 ? (bad == 0 ? 0m : -100m) : Math.Round((decimal)((allowed - bad) / allowed * 100), 2);
+
+    /// <summary>A count of events, or an allowance of them, as the tables show it: up to two decimals.</summary>
+    internal static string Events(double value) => ReportText.Number(Math.Round((decimal)value, 2));
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -28,11 +28,13 @@ internal static class SlaReportJson
                 json.WriteNull("tiers");
             }
 
+            json.WriteString("basis", report.CountsEvents ? "events" : "downtime");
             json.WriteStartArray("months");
             foreach (SlaReportMonth month in report.Months)
             {
                 json.WriteStartObject();
                 json.WriteString("month", month.Month.ToString());
+                WriteEvents(json, month.GoodEvents, month.BadEvents, month.AllowedBadEvents);
                 WriteMeasurement(json, month.Measurement);
                 Seconds(json, "allowedDowntimeSeconds", month.AllowedDowntime);
                 Seconds(json, "budgetRemainingSeconds", month.BudgetRemaining);
@@ -44,6 +46,7 @@ internal static class SlaReportJson
             json.WriteEndArray();
 
             json.WriteStartObject("totals");
+            WriteEvents(json, report.GoodEvents, report.BadEvents, report.AllowedBadEvents);
             WriteMeasurement(json, report.Span);
             Seconds(json, "allowedDowntimeSeconds", report.AllowedDowntime);
             Seconds(json, "budgetRemainingSeconds", report.AllowedDowntime - report.Span.Downtime);
@@ -73,6 +76,20 @@ internal static class SlaReportJson
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>For a report of events: the good, bad and allowed bad events, and the bad events left in the budget.</summary>
+    private static void WriteEvents(Utf8JsonWriter json, long? good, long? bad, double? allowed)
+    {
+        if (good is not { } g || bad is not { } b || allowed is not { } a)
+        {
+            return;
+        }
+
+        json.WriteNumber("goodEvents", g);
+        json.WriteNumber("badEvents", b);
+        json.WriteNumber("allowedBadEvents", a);
+        json.WriteNumber("badEventsRemaining", a - b);
     }
 
     // ISO 8601 in UTC, with a fraction of a second only when there is one.

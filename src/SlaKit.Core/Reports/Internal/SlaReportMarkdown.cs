@@ -23,25 +23,47 @@ internal static class SlaReportMarkdown
         }
 
         md.Append("\n## Months\n\n");
-        md.Append("| Month | Availability | Downtime | Allowed | Budget left | Incidents | MTTR | SLA |");
-        md.Append(report.Credits is null ? "\n" : " Credit |\n");
-        md.Append("|---|---:|---:|---:|---:|---:|---:|:---:|").Append(report.Credits is null ? "\n" : "---:|\n");
-        foreach (SlaReportMonth month in report.Months)
+        if (report.CountsEvents)
         {
-            md.Append(Invariant($"| {month.Month} | {month.Measurement.Availability} | {ReportText.Duration(month.Measurement.Downtime)} | {ReportText.Duration(month.AllowedDowntime)} | {ReportText.Duration(month.BudgetRemaining)} | {month.Measurement.IncidentCount} | {ReportText.Duration(month.Measurement.Mttr)} | {(month.SlaMet ? "met" : "**missed**")} |"));
-            md.Append(report.Credits is null ? "\n" : $" {ReportText.Credit(month.CreditPercent)} |\n");
+            md.Append("| Month | Availability | Good events | Bad events | Bad allowed | Budget left | SLA |");
+            md.Append(report.Credits is null ? "\n" : " Credit |\n");
+            md.Append("|---|---:|---:|---:|---:|---:|:---:|").Append(report.Credits is null ? "\n" : "---:|\n");
+            foreach (SlaReportMonth month in report.Months)
+            {
+                md.Append(Invariant($"| {month.Month} | {month.Measurement.Availability} | {month.GoodEvents} | {month.BadEvents} | {SlaReportHtml.Events(month.AllowedBadEvents!.Value)} | {SlaReportHtml.Events(month.AllowedBadEvents.Value - month.BadEvents!.Value)} | {(month.SlaMet ? "met" : "**missed**")} |"));
+                md.Append(report.Credits is null ? "\n" : $" {ReportText.Credit(month.CreditPercent)} |\n");
+            }
+
+            md.Append(Invariant($"| **{(report.Months.Count == 1 ? "Month" : "Span")}** | **{report.Span.Availability}** | **{report.GoodEvents}** | **{report.BadEvents}** | **{SlaReportHtml.Events(report.AllowedBadEvents!.Value)}** | **{SlaReportHtml.Events(report.AllowedBadEvents.Value - report.BadEvents!.Value)}** | **{report.MonthsMet} of {report.Months.Count}** |"));
+        }
+        else
+        {
+            md.Append("| Month | Availability | Downtime | Allowed | Budget left | Incidents | MTTR | SLA |");
+            md.Append(report.Credits is null ? "\n" : " Credit |\n");
+            md.Append("|---|---:|---:|---:|---:|---:|---:|:---:|").Append(report.Credits is null ? "\n" : "---:|\n");
+            foreach (SlaReportMonth month in report.Months)
+            {
+                md.Append(Invariant($"| {month.Month} | {month.Measurement.Availability} | {ReportText.Duration(month.Measurement.Downtime)} | {ReportText.Duration(month.AllowedDowntime)} | {ReportText.Duration(month.BudgetRemaining)} | {month.Measurement.IncidentCount} | {ReportText.Duration(month.Measurement.Mttr)} | {(month.SlaMet ? "met" : "**missed**")} |"));
+                md.Append(report.Credits is null ? "\n" : $" {ReportText.Credit(month.CreditPercent)} |\n");
+            }
+
+            md.Append(Invariant($"| **{(report.Months.Count == 1 ? "Month" : "Span")}** | **{report.Span.Availability}** | **{ReportText.Duration(report.Span.Downtime)}** | **{ReportText.Duration(report.AllowedDowntime)}** | **{ReportText.Duration(report.AllowedDowntime - report.Span.Downtime)}** | **{report.Span.IncidentCount}** | **{ReportText.Duration(report.Span.Mttr)}** | **{report.MonthsMet} of {report.Months.Count}** |"));
         }
 
-        md.Append(Invariant($"| **{(report.Months.Count == 1 ? "Month" : "Span")}** | **{report.Span.Availability}** | **{ReportText.Duration(report.Span.Downtime)}** | **{ReportText.Duration(report.AllowedDowntime)}** | **{ReportText.Duration(report.AllowedDowntime - report.Span.Downtime)}** | **{report.Span.IncidentCount}** | **{ReportText.Duration(report.Span.Mttr)}** | **{report.MonthsMet} of {report.Months.Count}** |"));
         md.Append(report.Credits is null ? "\n" : $" **{ReportText.Percent((decimal)report.CreditPercentOfFees!.Value)}** |\n");
-
         md.Append("\n## Availability by month\n\n").Append(SlaReportCharts.MonthlyAvailability(report)).Append("\n\n");
         md.Append("Bars show each month's availability (green when it met the SLA, red when it did not); the dashed line is the SLA.\n\n");
         md.Append("## Error budget\n\n").Append(SlaReportCharts.BudgetBurnDown(report)).Append("\n\n");
-        md.Append(Invariant($"The budget is the downtime {report.Target} allows over the span, {ReportText.Duration(report.AllowedDowntime)} (each month's allowance added up); the line shows what is left of it as outages spend it, the dashed line an even spend.\n\n"));
+        md.Append(report.CountsEvents
+            ? Invariant($"The budget is the bad events {report.Target} allows over the span, {SlaReportHtml.Events(report.AllowedBadEvents!.Value)} (each month's allowance added up); the line shows what is left of it at each month's end, spent evenly within the month, the dashed line an even spend.\n\n")
+            : Invariant($"The budget is the downtime {report.Target} allows over the span, {ReportText.Duration(report.AllowedDowntime)} (each month's allowance added up); the line shows what is left of it as outages spend it, the dashed line an even spend.\n\n"));
 
         md.Append("## Incidents\n\n");
-        if (report.Span.Outages.Count == 0)
+        if (report.CountsEvents)
+        {
+            md.Append("An SLO of events has no incidents: its budget is spent by bad events.\n");
+        }
+        else if (report.Span.Outages.Count == 0)
         {
             md.Append("None.\n");
         }

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using SlaKit.Reports;
+
+namespace SlaKit.Tests.Reports;
+
+/// <summary>The report of an SLO counted in events: availability is good ÷ all, the budget is bad events, and nothing speaks of incidents.</summary>
+public sealed class EventReportTests
+{
+    private static readonly SlaPeriod September = SlaPeriod.CalendarMonth(2026, 9);
+    private static readonly SlaPeriod October = SlaPeriod.CalendarMonth(2026, 10);
+
+    private static SlaReport Report() => SlaReport.CreateFromEvents(
+        [new MonthEvents(September, 1999, 1), new MonthEvents(October, 1000, 450)],
+        Availability.FromPercent(99.9),
+        new SlaReportOptions { Credits = CreditSchedule.Parse("99.9:10,99:25") });
+
+    [Fact]
+    public void Each_month_and_the_span_are_good_over_all_events_with_the_credit_the_tiers_give()
+    {
+        SlaReport report = Report();
+
+        Assert.True(report.CountsEvents);
+        Assert.Equal(0.9995, report.Months[0].Measurement.Availability.Ratio, 12);
+        Assert.Equal(1000.0 / 1450, report.Months[1].Measurement.Availability.Ratio, 12);
+        Assert.Equal(2999.0 / 3450, report.Span.Availability.Ratio, 12);
+        Assert.Equal([true, false], report.Months.Select(m => m.SlaMet));
+        Assert.Equal([0, 25], report.Months.Select(m => m.CreditPercent));
+        Assert.Equal(2.0, report.Months[0].AllowedBadEvents!.Value, 9);
+        Assert.Equal(1.45, report.Months[1].AllowedBadEvents!.Value, 9);
+        Assert.Equal(451, report.BadEvents);
+        Assert.Empty(report.Span.Outages);
+    }
+
+    [Fact]
+    public void Markdown_and_html_show_events_in_place_of_downtime_and_json_says_its_basis()
+    {
+        SlaReport report = Report();
+
+        string markdown = report.Render(SlaReportFormat.Markdown);
+        Assert.Contains("| Month | Availability | Good events | Bad events | Bad allowed | Budget left | SLA | Credit |", markdown, StringComparison.Ordinal);
+        Assert.Equal("| 2026-10 | 68.97% | 1000 | 450 | 1.45 | -448.55 | **missed** | 25% |", markdown.Split('\n').Single(line => line.StartsWith("| 2026-10", StringComparison.Ordinal)));
+        Assert.Contains("has no incidents", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("MTTR", markdown, StringComparison.Ordinal);
+
+        string html = report.Render(SlaReportFormat.Html);
+        Assert.Contains("<th>Good events</th>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<th>MTTR</th>", html, StringComparison.Ordinal);
+
+        using JsonDocument json = JsonDocument.Parse(report.Render(SlaReportFormat.Json));
+        Assert.Equal("events", json.RootElement.GetProperty("basis").GetString());
+        JsonElement october = json.RootElement.GetProperty("months")[1];
+        Assert.Equal(450, october.GetProperty("badEvents").GetInt64());
+        Assert.Equal(1000, october.GetProperty("goodEvents").GetInt64());
+        Assert.Equal(1.45, october.GetProperty("allowedBadEvents").GetDouble(), 9);
+        Assert.Equal(451, json.RootElement.GetProperty("totals").GetProperty("badEvents").GetInt64());
+    }
+
+    [Fact]
+    public void A_report_of_downtime_says_its_basis_and_has_no_event_figures()
+    {
+        SlaReport report = SlaReport.Create([], Availability.FromPercent(99.9), September, September);
+
+        Assert.False(report.CountsEvents);
+        Assert.Null(report.BadEvents);
+        using JsonDocument json = JsonDocument.Parse(report.Render(SlaReportFormat.Json));
+        Assert.Equal("downtime", json.RootElement.GetProperty("basis").GetString());
+        Assert.False(json.RootElement.GetProperty("months")[0].TryGetProperty("badEvents", out _));
+    }
+
+    [Fact]
+    public void Months_without_events_out_of_order_or_negative_are_refused_naming_the_months()
+    {
+        Availability target = Availability.FromPercent(99.9);
+        Assert.Equal("months", Assert.Throws<ArgumentException>(() => SlaReport.CreateFromEvents([], target)).ParamName);
+        Assert.Equal("months", Assert.Throws<ArgumentException>(() => SlaReport.CreateFromEvents([new MonthEvents(September, 0, 0)], target)).ParamName);
+        Assert.Equal("months", Assert.Throws<ArgumentException>(() => SlaReport.CreateFromEvents([new MonthEvents(September, -1, 5)], target)).ParamName);
+        Assert.Equal("months", Assert.Throws<ArgumentException>(
+            () => SlaReport.CreateFromEvents([new MonthEvents(October, 1, 0), new MonthEvents(September, 1, 0)], target)).ParamName);
+        Assert.Equal("months", Assert.Throws<ArgumentException>(() => SlaReport.CreateFromEvents([new MonthEvents(SlaPeriod.Month(), 1, 0)], target)).ParamName);
+        Assert.Throws<ArgumentNullException>(() => SlaReport.CreateFromEvents(null!, target));
+    }
+}
