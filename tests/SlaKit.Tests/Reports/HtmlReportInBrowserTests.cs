@@ -51,4 +51,29 @@ public sealed class HtmlReportInBrowserTests : IDisposable
         int pages = System.Text.RegularExpressions.Regex.Count(text, @"/Type\s*/Page[^s]");
         Assert.InRange(pages, 1, 3);
     }
+
+    [Fact]
+    public async Task A_report_of_events_renders_its_bars_and_its_budget_line()
+    {
+        Chromium.Require();
+        SlaReport report = SlaReport.CreateFromEvents(
+            [
+                new MonthEvents(SlaPeriod.CalendarMonth(2026, 9), 1999, 1),
+                new MonthEvents(SlaPeriod.CalendarMonth(2026, 10), 99_000, 1_000),
+                new MonthEvents(SlaPeriod.CalendarMonth(2026, 11), 800, 1),
+            ],
+            Availability.FromPercent(99.9),
+            new SlaReportOptions { Credits = CreditSchedule.Parse("99.9:10,99:25") });
+        string page = Path.Combine(_directory, "events.html");
+        await File.WriteAllTextAsync(page, report.Render(SlaReportFormat.Html), TestContext.Current.CancellationToken);
+        string screenshot = Path.Combine(_directory, "events.png");
+
+        await Chromium.RunAsync(page, _directory, $"--screenshot={screenshot}", "--window-size=1200,1600", "--hide-scrollbars");
+
+        PngImage image = PngImage.Read(await File.ReadAllBytesAsync(screenshot, TestContext.Current.CancellationToken));
+
+        // October and November missed (red bars), September met (a green bar).
+        Assert.True(image.Count(0xc6, 0x28, 0x28) > 2 * 1500, "too few red pixels: the missed months' bars did not render");
+        Assert.True(image.Count(0x2e, 0x7d, 0x32) > 1500, "too few green pixels: the met month's bar did not render");
+    }
 }
