@@ -17,6 +17,7 @@ internal static class ReportCommand
         var prometheus = new Option<string>("--prometheus") { Description = "Measure the downtime on this Prometheus server (http(s)://host:9090) instead of --incidents; with --probe." };
         var probe = new Option<string>("--probe") { Description = "With --prometheus: a probe series selector (probe_success{job=\"checkout\"}); a minute in which it reported 0 is down." };
         var slo = new Option<string>("--slo") { Description = "With --prometheus, instead of --probe: the SLO whose events SlaKit's trackers export; each month's availability is good ÷ all events." };
+        var timeZone = new Option<string>("--time-zone") { Description = "With --slo: the SLO's time zone (IANA, such as Europe/Berlin); its calendar months start at local midnight. UTC when absent." };
         var tokenFile = new Option<string>("--bearer-token-file") { Description = "With --prometheus: a file holding the bearer token to send." };
         var sla = new Option<string>("--sla") { Description = "The SLA's availability target per calendar month, in (0, 100].", Required = true };
         Option<string> tiers = CreditCommand.TiersOption(required: false);
@@ -32,7 +33,7 @@ internal static class ReportCommand
         var wholeMinutes = new Option<bool>("--whole-minutes") { Description = "Count only whole minutes of each outage, as cloud SLAs do." };
         var command = new Command("report", "An SLA report over calendar months: availability, downtime, incidents, MTTR, SLA met and credits per month, totals, and charts.")
         {
-            incidents, prometheus, probe, slo, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
+            incidents, prometheus, probe, slo, timeZone, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -61,8 +62,14 @@ internal static class ReportCommand
                     throw new CliUsageException($"--to '{last}' is more than {SlaReport.MaximumMonths} months after --from '{first}'.");
                 }
 
+                if (parse.GetValue(timeZone) is not null && parse.GetValue(slo) is null)
+                {
+                    throw new CliUsageException("--time-zone applies to a report of an SLO's events (--prometheus with --slo); other reports are in UTC.");
+                }
+
                 var options = new SlaReportOptions
                 {
+                    TimeZone = parse.GetValue(timeZone) is { } zone ? Zone(zone) : null,
                     Title = parse.GetValue(title),
                     Credits = parse.GetValue(tiers) is { } tiersText ? CliInput.Tiers(tiersText) : null,
                     Measurement = new MeasurementOptions { WholeMinutesOnly = parse.GetValue(wholeMinutes) },
@@ -175,6 +182,18 @@ internal static class ReportCommand
         SlaReportFormat.Json => "json",
         _ => "md",
     };
+
+    private static TimeZoneInfo Zone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
+        }
+        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            throw new CliUsageException($"--time-zone '{id}' is not a time zone this machine knows (IANA, such as Europe/Berlin).");
+        }
+    }
 
     private static SlaPeriod Month(string text, string what)
     {

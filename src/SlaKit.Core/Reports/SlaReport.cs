@@ -24,8 +24,9 @@ public sealed class SlaReport
     /// <summary>The most months one report covers: 120 (ten years).</summary>
     public const int MaximumMonths = 120;
 
-    private SlaReport(string title, Availability target, CreditSchedule? credits, IReadOnlyList<SlaReportMonth> months, MeasuredAvailability span)
+    private SlaReport(string title, Availability target, CreditSchedule? credits, IReadOnlyList<SlaReportMonth> months, MeasuredAvailability span, TimeZoneInfo? timeZone = null)
     {
+        TimeZone = timeZone ?? TimeZoneInfo.Utc;
         Title = title;
         Target = target;
         Credits = credits;
@@ -33,6 +34,12 @@ public sealed class SlaReport
         Span = span;
         AllowedDowntime = TimeSpan.FromTicks(months.Sum(static month => month.AllowedDowntime.Ticks));
     }
+
+    /// <summary>The time zone whose calendar months the report's months are: UTC but for a report of events given another.</summary>
+    public TimeZoneInfo TimeZone { get; }
+
+    /// <summary>The time zone as the report names it: <c>UTC</c>, or its identifier, such as <c>Europe/Berlin</c>.</summary>
+    internal string TimeZoneName => TimeZone == TimeZoneInfo.Utc || TimeZone.Id == "UTC" || TimeZone.Id == "Etc/UTC" ? "UTC" : TimeZone.Id;
 
     /// <summary>The report's title.</summary>
     public string Title { get; }
@@ -80,12 +87,17 @@ public sealed class SlaReport
     /// <param name="options">Title, credits and how downtime is counted; <see cref="SlaReportOptions.Default"/> when <see langword="null"/>.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="incidents"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A bound is not a calendar month.</exception>
+    /// <exception cref="ArgumentException">A bound is not a calendar month, or the options give a time zone other than UTC (a report of downtime is in UTC).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastMonth"/> is before <paramref name="firstMonth"/> or more than <see cref="MaximumMonths"/> months after it.</exception>
     public static SlaReport Create(IEnumerable<Incident> incidents, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(incidents);
         options ??= SlaReportOptions.Default;
+        if (options.TimeZone is { } zone && !(zone == TimeZoneInfo.Utc || zone.Id is "UTC" or "Etc/UTC"))
+        {
+            throw new ArgumentException($"A report of downtime is in UTC; the time zone '{zone.Id}' applies to reports of events.", nameof(options));
+        }
+
         if (firstMonth.Kind == SlaPeriodKind.CalendarMonth && lastMonth.Kind == SlaPeriodKind.CalendarMonth)
         {
             DateTimeOffset first = firstMonth.Start!.Value;
@@ -151,15 +163,16 @@ public sealed class SlaReport
                 throw new ArgumentException($"{month.Month} has {month.Good} good and {month.Bad} bad events: each month needs at least one event and no negative count.", nameof(months));
             }
 
-            MeasuredAvailability measured = EventMeasurement(month.Month.Start!.Value, month.Month.End!.Value, month.Month, month.Bad, month.Good + month.Bad);
+            (DateTimeOffset monthStart, DateTimeOffset monthEnd) = LocalMonth(month.Month, options.TimeZone);
+            MeasuredAvailability measured = EventMeasurement(monthStart, monthEnd, month.Month, month.Bad, month.Good + month.Bad);
             reportMonths[i] = new SlaReportMonth(measured, target, options.Credits?.CreditFor(measured.Availability), month);
             good += month.Good;
             bad += month.Bad;
         }
 
-        MeasuredAvailability span = EventMeasurement(all[0].Month.Start!.Value, all[^1].Month.End!.Value, null, bad, good + bad);
+        MeasuredAvailability span = EventMeasurement(reportMonths[0].Measurement.WindowStart, reportMonths[^1].Measurement.WindowEnd, null, bad, good + bad);
         string title = string.IsNullOrWhiteSpace(options.Title) ? DefaultTitle : options.Title.Trim();
-        return new SlaReport(title, target, options.Credits, reportMonths, span);
+        return new SlaReport(title, target, options.Credits, reportMonths, span, options.TimeZone);
     }
 
     /// <summary>Whether the report counts events (<see cref="CreateFromEvents"/>) rather than downtime.</summary>
@@ -173,6 +186,42 @@ public sealed class SlaReport
 
     /// <summary>For a report of events: the span's good events; otherwise <see langword="null"/>.</summary>
     public long? GoodEvents => CountsEvents ? Months.Sum(static month => month.GoodEvents!.Value) : null;
+
+    /// <summary>
+    /// Where the calendar month <paramref name="month"/> (named as in UTC) starts and ends in <paramref name="timeZone"/>:
+    /// local midnight on its first and on the next month's first; UTC's own bounds when there is no zone.
+    /// </summary>
+    /// <param name="month">A calendar month, such as <c>SlaPeriod.CalendarMonth(2026, 10)</c>.</param>
+    /// <param name="timeZone">The time zone; <see langword="null"/> is UTC.</param>
+    /// <returns>The month's first instant and the next month's first instant.</returns>
+    /// <exception cref="ArgumentException"><paramref name="month"/> is not a calendar month.</exception>
+    public static (DateTimeOffset Start, DateTimeOffset End) LocalMonth(SlaPeriod month, TimeZoneInfo? timeZone)
+    {
+        if (month.Kind != SlaPeriodKind.CalendarMonth)
+        {
+            throw new ArgumentException($"'{month}' is not a calendar month.", nameof(month));
+        }
+
+        if (timeZone is null)
+        {
+            return (month.Start!.Value, month.End!.Value);
+        }
+
+        DateTime first = month.Start!.Value.UtcDateTime;
+        DateTime local = new(first.Year, first.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        return (Midnight(local, timeZone), Midnight(local.AddMonths(1), timeZone));
+    }
+
+    /// <summary>Local midnight as an instant; a midnight skipped by a clock change is the first instant after it.</summary>
+    private static DateTimeOffset Midnight(DateTime local, TimeZoneInfo timeZone)
+    {
+        while (timeZone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30);
+        }
+
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, timeZone), TimeSpan.Zero);
+    }
 
     /// <summary>A window whose availability is good ÷ all events: its downtime is the bad share of its length, without outages.</summary>
     private static MeasuredAvailability EventMeasurement(DateTimeOffset start, DateTimeOffset end, SlaPeriod? period, long bad, long total) =>

@@ -14,4 +14,12 @@ public sealed record SlaReportOptions
 
     /// <summary>How downtime is counted; <see langword="null"/> (the default) is <see cref="MeasurementOptions.Default"/>.</summary>
     public MeasurementOptions? Measurement { get; init; }
+
+    /// <summary>
+    /// For a report of events (<see cref="SlaReport.CreateFromEvents"/>): the time zone whose calendar months the SLO is
+    /// judged by, each from local midnight on the first, as a calendar-month SLO's window says
+    /// (<c>SloWindow.CalendarMonth(timeZone)</c>). <see langword="null"/> (the default) is UTC. A report of downtime is
+    /// always in UTC.
+    /// </summary>
+    public TimeZoneInfo? TimeZone { get; init; }
 }

@@ -153,14 +153,16 @@ public sealed class PrometheusSlaReader
     /// counted as a new start: exact, where <c>increase()</c> would extrapolate at the month's edges.
     /// </summary>
     /// <param name="slo">The SLO's name, the <c>slo</c> label of its series.</param>
-    /// <param name="firstMonth">The first calendar month (UTC).</param>
-    /// <param name="lastMonth">The last calendar month (UTC).</param>
+    /// <param name="firstMonth">The first calendar month.</param>
+    /// <param name="lastMonth">The last calendar month.</param>
+    /// <param name="timeZone">The time zone whose calendar months count, each from local midnight on the first, as a calendar-month SLO's window says; <see langword="null"/> is UTC.</param>
     /// <param name="cancellationToken">Stops the queries.</param>
     /// <returns>Each month's events and availability, in order.</returns>
     /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
     /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no event of the SLO.</exception>
-    public async Task<IReadOnlyList<SloEventMonth>> ReadSloEventsAsync(string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SloEventMonth>> ReadSloEventsAsync(
+        string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(slo);
         if (slo.Contains('"', StringComparison.Ordinal) || slo.Contains('\\', StringComparison.Ordinal))
@@ -173,8 +175,7 @@ public sealed class PrometheusSlaReader
         var read = new List<SloEventMonth>(months.Count);
         foreach (SlaPeriod month in months)
         {
-            DateTimeOffset start = month.Start!.Value;
-            DateTimeOffset end = month.End!.Value;
+            (DateTimeOffset start, DateTimeOffset end) = SlaReport.LocalMonth(month, timeZone);
             var bases = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach ((string series, _, List<(DateTimeOffset At, double Value)> points) in await QueryAsync($"last_over_time({selector}[31d])", start, cancellationToken).ConfigureAwait(false))
             {
@@ -234,7 +235,7 @@ public sealed class PrometheusSlaReader
     /// <param name="target">The SLA's availability target per calendar month.</param>
     /// <param name="firstMonth">The first calendar month (UTC).</param>
     /// <param name="lastMonth">The last calendar month (UTC).</param>
-    /// <param name="options">Title and credits; <see cref="SlaReportOptions.Default"/> when <see langword="null"/>.</param>
+    /// <param name="options">Title, credits and the SLO's time zone (<see cref="SlaReportOptions.TimeZone"/>); <see cref="SlaReportOptions.Default"/> when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops the queries.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
@@ -243,7 +244,7 @@ public sealed class PrometheusSlaReader
     public async Task<SlaReport> CreateSloReportAsync(
         string slo, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<SloEventMonth> months = await ReadSloEventsAsync(slo, firstMonth, lastMonth, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SloEventMonth> months = await ReadSloEventsAsync(slo, firstMonth, lastMonth, options?.TimeZone, cancellationToken).ConfigureAwait(false);
         return SlaReport.CreateFromEvents(months.Select(static month => new MonthEvents(month.Month, month.Events.Good, month.Events.Bad)), target, options);
     }
 

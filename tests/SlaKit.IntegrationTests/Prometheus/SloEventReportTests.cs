@@ -23,33 +23,40 @@ public sealed class SloEventReportTests : IAsyncLifetime
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>
-    /// One instance's cumulative counters, a sample a minute in a stretch of each month. September: 1,999 good and
-    /// 1 bad. October 14: 1,000 good in the first hour, then from 03:00 no success for 45 minutes while 450 requests
-    /// fail. November 20: 500 good, then the process restarts and counts from zero: 300 good and 1 bad more.
+    /// One instance's cumulative counters, a sample a minute in a stretch of each month. August 31 from 20:00 UTC: 20
+    /// failures, which are September's in Tokyo (UTC+9). September: 1,999 good and 1 bad. October 14: 1,000 good in the
+    /// first hour, then from 03:00 no success for 45 minutes while 450 requests fail. November 20: 500 good, then the
+    /// process restarts and counts from zero: 300 good and 1 bad more.
     /// </summary>
     internal static string KnownCounters()
     {
         var good = new List<(DateTimeOffset, long)>();
         var bad = new List<(DateTimeOffset, long)>();
+        var august = new DateTimeOffset(2026, 8, 31, 20, 0, 0, TimeSpan.Zero);
+        for (int i = 0; i < 20; i++)
+        {
+            bad.Add((august.AddMinutes(i), i + 1));
+        }
+
         var september = new DateTimeOffset(2026, 9, 10, 0, 0, 0, TimeSpan.Zero);
         for (int i = 0; i < 120; i++)
         {
             good.Add((september.AddMinutes(i), (long)Math.Round(1999.0 * i / 119)));
-            bad.Add((september.AddMinutes(i), i < 60 ? 0 : 1));
+            bad.Add((september.AddMinutes(i), 20 + (i < 60 ? 0 : 1)));
         }
 
         var october = new DateTimeOffset(2026, 10, 14, 2, 0, 0, TimeSpan.Zero);
         for (int i = 0; i < 120; i++)
         {
             good.Add((october.AddMinutes(i), 1999 + (i < 60 ? (long)Math.Round(1000.0 * (i + 1) / 60) : 1000)));
-            bad.Add((october.AddMinutes(i), 1 + (i < 60 ? 0 : Math.Min(450, 10 * (i - 59)))));
+            bad.Add((october.AddMinutes(i), 21 + (i < 60 ? 0 : Math.Min(450, 10 * (i - 59)))));
         }
 
         var november = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
         for (int i = 0; i < 60; i++)
         {
             good.Add((november.AddMinutes(i), i < 30 ? 2999 + (long)Math.Round(500.0 * (i + 1) / 30) : (long)Math.Round(300.0 * (i - 29) / 30)));
-            bad.Add((november.AddMinutes(i), i < 30 ? 451 : i < 45 ? 0 : 1));
+            bad.Add((november.AddMinutes(i), i < 30 ? 471 : i < 45 ? 0 : 1));
         }
 
         var text = new StringBuilder("# TYPE slakit_slo_events counter\n");
@@ -85,7 +92,7 @@ public sealed class SloEventReportTests : IAsyncLifetime
     {
         using var http = new HttpClient();
 
-        IReadOnlyList<SloEventMonth> months = await Reader(http).ReadSloEventsAsync("checkout", September, November, Ct);
+        IReadOnlyList<SloEventMonth> months = await Reader(http).ReadSloEventsAsync("checkout", September, November, cancellationToken: Ct);
 
         Assert.Equal([new SloEventCounts(1999, 1), new SloEventCounts(1000, 450), new SloEventCounts(800, 1)], months.Select(m => m.Events));
         Assert.Equal(1999.0 / 2000, months[0].Availability.Ratio, 12);
@@ -99,17 +106,17 @@ public sealed class SloEventReportTests : IAsyncLifetime
     {
         using var http = new HttpClient();
 
-        PrometheusQueryException wrong = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(http).ReadSloEventsAsync("checkuot", September, November, Ct));
+        PrometheusQueryException wrong = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(http).ReadSloEventsAsync("checkuot", September, November, cancellationToken: Ct));
         Assert.Contains("checkuot", wrong.Message, StringComparison.Ordinal);
         Assert.Contains("no series", wrong.Message, StringComparison.Ordinal);
 
         PrometheusQueryException before = await Assert.ThrowsAsync<PrometheusQueryException>(
-            () => Reader(http).ReadSloEventsAsync("checkout", SlaPeriod.CalendarMonth(2026, 8), November, Ct));
-        Assert.Contains("2026-08", before.Message, StringComparison.Ordinal);
+            () => Reader(http).ReadSloEventsAsync("checkout", SlaPeriod.CalendarMonth(2026, 7), November, cancellationToken: Ct));
+        Assert.Contains("2026-07", before.Message, StringComparison.Ordinal);
 
         // December has the series (its last sample, from November, is the month's start) but no event yet.
         PrometheusQueryException quiet = await Assert.ThrowsAsync<PrometheusQueryException>(
-            () => Reader(http).ReadSloEventsAsync("checkout", SlaPeriod.CalendarMonth(2026, 12), SlaPeriod.CalendarMonth(2026, 12), Ct));
+            () => Reader(http).ReadSloEventsAsync("checkout", SlaPeriod.CalendarMonth(2026, 12), SlaPeriod.CalendarMonth(2026, 12), cancellationToken: Ct));
         Assert.Contains("counted no event in 2026-12", quiet.Message, StringComparison.Ordinal);
     }
 
@@ -119,8 +126,8 @@ public sealed class SloEventReportTests : IAsyncLifetime
         using var http = new HttpClient();
         var reader = new PrometheusSlaReader(http, new PrometheusServerOptions { Server = new Uri("http://127.0.0.1:9/") });
 
-        Assert.Equal("slo", Assert.Throws<ArgumentException>(() => reader.ReadSloEventsAsync("a\"} or vector(1) #", September, November, Ct).GetAwaiter().GetResult()).ParamName);
-        Assert.Equal("slo", Assert.Throws<ArgumentException>(() => reader.ReadSloEventsAsync("", September, November, Ct).GetAwaiter().GetResult()).ParamName);
+        Assert.Equal("slo", Assert.Throws<ArgumentException>(() => reader.ReadSloEventsAsync("a\"} or vector(1) #", September, November, cancellationToken: Ct).GetAwaiter().GetResult()).ParamName);
+        Assert.Equal("slo", Assert.Throws<ArgumentException>(() => reader.ReadSloEventsAsync("", September, November, cancellationToken: Ct).GetAwaiter().GetResult()).ParamName);
     }
 
     [Fact]
@@ -151,5 +158,47 @@ public sealed class SloEventReportTests : IAsyncLifetime
         Assert.Equal("events", report.RootElement.GetProperty("basis").GetString());
         Assert.Equal([1999L, 1000L, 800L], report.RootElement.GetProperty("months").EnumerateArray().Select(m => m.GetProperty("goodEvents").GetInt64()));
         Assert.Equal([0.0, 25.0, 10.0], report.RootElement.GetProperty("months").EnumerateArray().Select(m => m.GetProperty("creditPercent").GetDouble()));
+    }
+
+    [Fact]
+    public async Task A_month_cut_by_a_time_zone_holds_the_events_of_its_own_local_days()
+    {
+        using var http = new HttpClient();
+        TimeZoneInfo tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+
+        IReadOnlyList<SloEventMonth> local = await Reader(http).ReadSloEventsAsync("checkout", September, September, tokyo, Ct);
+
+        // August 31 from 20:00 UTC is September 1 from 05:00 in Tokyo: its 20 failures are September's there.
+        Assert.Equal(new SloEventCounts(1999, 21), Assert.Single(local).Events);
+
+        var options = new SlaReportOptions { TimeZone = tokyo };
+        SlaReport report = await Reader(http).CreateSloReportAsync("checkout", Availability.FromPercent(99.9), September, September, options, Ct);
+        Assert.Equal(21, report.BadEvents);
+        Assert.Contains("per calendar month (Asia/Tokyo)", report.Render(SlaReportFormat.Markdown), StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(2026, 8, 31, 15, 0, 0, TimeSpan.Zero), report.Months[0].Measurement.WindowStart);
+    }
+
+    [Fact]
+    public void Slakit_report_takes_the_slo_time_zone_and_refuses_an_unknown_one()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = SlaKitCli.Run(
+            ["report", "--prometheus", _server!.BaseUri.ToString(), "--slo", "checkout", "--time-zone", "Asia/Tokyo", "--sla", "99.9", "--from", "2026-09", "--format", "json"],
+            output, error);
+        Assert.True(exitCode == 0, error.ToString());
+        using (JsonDocument report = JsonDocument.Parse(output.ToString()))
+        {
+            Assert.Equal("Asia/Tokyo", report.RootElement.GetProperty("timeZone").GetString());
+            Assert.Equal(21, report.RootElement.GetProperty("months")[0].GetProperty("badEvents").GetInt64());
+        }
+
+        using var unknownOutput = new StringWriter();
+        using var unknownError = new StringWriter();
+        int unknown = SlaKitCli.Run(
+            ["report", "--prometheus", _server.BaseUri.ToString(), "--slo", "checkout", "--time-zone", "Mars/Olympus", "--sla", "99.9", "--from", "2026-09"],
+            unknownOutput, unknownError);
+        Assert.Equal(SlaKitCli.BadInput, unknown);
+        Assert.Contains("--time-zone 'Mars/Olympus'", unknownError.ToString(), StringComparison.Ordinal);
     }
 }

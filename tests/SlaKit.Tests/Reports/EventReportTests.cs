@@ -79,4 +79,20 @@ public sealed class EventReportTests
         Assert.Equal("months", Assert.Throws<ArgumentException>(() => SlaReport.CreateFromEvents([new MonthEvents(SlaPeriod.Month(), 1, 0)], target)).ParamName);
         Assert.Throws<ArgumentNullException>(() => SlaReport.CreateFromEvents(null!, target));
     }
+
+    [Fact]
+    public void A_time_zone_moves_the_months_of_a_report_of_events_and_is_refused_for_one_of_downtime()
+    {
+        TimeZoneInfo berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        SlaReport report = SlaReport.CreateFromEvents([new MonthEvents(October, 10, 0)], Availability.FromPercent(99.9), new SlaReportOptions { TimeZone = berlin });
+
+        // October in Berlin: from 1 October 00:00 (UTC+2, summer time) to 1 November 00:00 (UTC+1, after the clocks went back).
+        Assert.Equal(new DateTimeOffset(2026, 9, 30, 22, 0, 0, TimeSpan.Zero), report.Months[0].Measurement.WindowStart);
+        Assert.Equal(new DateTimeOffset(2026, 10, 31, 23, 0, 0, TimeSpan.Zero), report.Months[0].Measurement.WindowEnd);
+        Assert.Contains("per calendar month (Europe/Berlin)", report.Render(SlaReportFormat.Markdown), StringComparison.Ordinal);
+
+        Assert.Equal("options", Assert.Throws<ArgumentException>(
+            () => SlaReport.Create([], Availability.FromPercent(99.9), September, September, new SlaReportOptions { TimeZone = berlin })).ParamName);
+        Assert.Equal("UTC", SlaReport.Create([], Availability.FromPercent(99.9), September, September, new SlaReportOptions { TimeZone = TimeZoneInfo.Utc }).TimeZone.Id);
+    }
 }

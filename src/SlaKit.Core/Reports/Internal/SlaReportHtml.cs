@@ -56,7 +56,7 @@ internal static partial class SlaReportHtml
         html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         html.Append("<title>").Append(ReportText.Html(heading)).Append("</title>\n<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n<main>\n");
         html.Append("<h1>").Append(ReportText.Html(report.Title)).Append("</h1>\n");
-        html.Append("<p class=\"subtitle\">").Append(ReportText.Html(report.SpanName)).Append(" · SLA ").Append(report.Target).Append(" per calendar month (UTC)");
+        html.Append("<p class=\"subtitle\">").Append(ReportText.Html(report.SpanName)).Append(" · SLA ").Append(report.Target).Append(" per calendar month (").Append(ReportText.Html(report.TimeZoneName)).Append(')');
         if (report.Credits is { } credits)
         {
             html.Append(" · service credits: ").Append(ReportText.Html(ReportText.Credits(credits)));

@@ -29,6 +29,7 @@ internal static class SlaReportJson
             }
 
             json.WriteString("basis", report.CountsEvents ? "events" : "downtime");
+            json.WriteString("timeZone", report.TimeZoneName);
             json.WriteStartArray("months");
             foreach (SlaReportMonth month in report.Months)
             {

@@ -10,7 +10,7 @@ internal static class SlaReportMarkdown
     {
         var md = new StringBuilder();
         md.Append("# ").Append(ReportText.Cell(report.Title)).Append(": ").Append(report.SpanName).Append("\n\n");
-        md.Append(Invariant($"SLA {report.Target} per calendar month (UTC)"));
+        md.Append(Invariant($"SLA {report.Target} per calendar month ({ReportText.Cell(report.TimeZoneName)})"));
         if (report.Credits is { } credits)
         {
             md.Append("; service credits: ").Append(ReportText.Credits(credits));
