@@ -17,6 +17,7 @@ internal static class ReportCommand
         var prometheus = new Option<string>("--prometheus") { Description = "Measure the downtime on this Prometheus server (http(s)://host:9090) instead of --incidents; with --probe." };
         var probe = new Option<string>("--probe") { Description = "With --prometheus: a probe series selector (probe_success{job=\"checkout\"}); a minute in which it reported 0 is down." };
         var slo = new Option<string>("--slo") { Description = "With --prometheus, instead of --probe: the SLO whose events SlaKit's trackers export; each month's availability is good ÷ all events." };
+        var slices = new Option<bool>("--slices") { Description = "With --slo: a time-slice SLO; each month's availability is its good slices ÷ all, as the generated rules judged them." };
         var timeZone = new Option<string>("--time-zone") { Description = "With --slo: the SLO's time zone (IANA, such as Europe/Berlin); its calendar months start at local midnight. UTC when absent." };
         var tokenFile = new Option<string>("--bearer-token-file") { Description = "With --prometheus: a file holding the bearer token to send." };
         var sla = new Option<string>("--sla") { Description = "The SLA's availability target per calendar month, in (0, 100].", Required = true };
@@ -33,7 +34,7 @@ internal static class ReportCommand
         var wholeMinutes = new Option<bool>("--whole-minutes") { Description = "Count only whole minutes of each outage, as cloud SLAs do." };
         var command = new Command("report", "An SLA report over calendar months: availability, downtime, incidents, MTTR, SLA met and credits per month, totals, and charts.")
         {
-            incidents, prometheus, probe, slo, timeZone, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
+            incidents, prometheus, probe, slo, slices, timeZone, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -67,6 +68,11 @@ internal static class ReportCommand
                     throw new CliUsageException("--time-zone applies to a report of an SLO's events (--prometheus with --slo); other reports are in UTC.");
                 }
 
+                if (parse.GetValue(slices) && parse.GetValue(slo) is null)
+                {
+                    throw new CliUsageException("--slices applies to a report of a time-slice SLO (--prometheus with --slo).");
+                }
+
                 var options = new SlaReportOptions
                 {
                     TimeZone = parse.GetValue(timeZone) is { } zone ? Zone(zone) : null,
@@ -75,7 +81,7 @@ internal static class ReportCommand
                     Measurement = new MeasurementOptions { WholeMinutesOnly = parse.GetValue(wholeMinutes) },
                 };
                 SlaReport report = parse.GetValue(prometheus) is { } server
-                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(slo), parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
+                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(slo), parse.GetValue(slices), parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
                     : SlaReport.Create(
                         MeasureCommand.ReadIncidents(parse.GetValue(incidents) ?? throw new CliUsageException("Give --incidents, or --prometheus with --probe.")),
                         target, first, last, options);
@@ -116,7 +122,7 @@ internal static class ReportCommand
 
     /// <summary>The report of a probe series' downtime minutes, or of an SLO's events, on a Prometheus server.</summary>
     private static async Task<SlaReport> FromPrometheusAsync(
-        string server, string? probe, string? slo, string? tokenFile, string? incidents, Availability target, SlaPeriod first, SlaPeriod last, SlaReportOptions options,
+        string server, string? probe, string? slo, bool slices, string? tokenFile, string? incidents, Availability target, SlaPeriod first, SlaPeriod last, SlaReportOptions options,
         CancellationToken cancellationToken)
     {
         if (incidents is not null)
@@ -155,7 +161,9 @@ internal static class ReportCommand
         using var http = new HttpClient();
         var reader = new PrometheusSlaReader(http, new PrometheusServerOptions { Server = uri, BearerToken = token });
         return slo is not null
-            ? await reader.CreateSloReportAsync(slo, target, first, last, options, cancellationToken).ConfigureAwait(false)
+            ? slices
+                ? await reader.CreateSliceReportAsync(slo, target, first, last, options, cancellationToken).ConfigureAwait(false)
+                : await reader.CreateSloReportAsync(slo, target, first, last, options, cancellationToken).ConfigureAwait(false)
             : await reader.CreateProbeReportAsync(probe!, target, first, last, options, cancellationToken).ConfigureAwait(false);
     }
 

@@ -24,9 +24,11 @@ public sealed class SlaReport
     /// <summary>The most months one report covers: 120 (ten years).</summary>
     public const int MaximumMonths = 120;
 
-    private SlaReport(string title, Availability target, CreditSchedule? credits, IReadOnlyList<SlaReportMonth> months, MeasuredAvailability span, TimeZoneInfo? timeZone = null)
+    private SlaReport(
+        string title, Availability target, CreditSchedule? credits, IReadOnlyList<SlaReportMonth> months, MeasuredAvailability span, TimeZoneInfo? timeZone = null, string? eventName = null)
     {
         TimeZone = timeZone ?? TimeZoneInfo.Utc;
+        EventName = string.IsNullOrWhiteSpace(eventName) ? "events" : eventName.Trim();
         Title = title;
         Target = target;
         Credits = credits;
@@ -37,6 +39,9 @@ public sealed class SlaReport
 
     /// <summary>The time zone whose calendar months the report's months are: UTC but for a report of events given another.</summary>
     public TimeZoneInfo TimeZone { get; }
+
+    /// <summary>What a report of events calls its events in its tables: <c>events</c> unless the options said otherwise (<c>slices</c>, <c>requests</c>).</summary>
+    public string EventName { get; }
 
     /// <summary>The time zone as the report names it: <c>UTC</c>, or its identifier, such as <c>Europe/Berlin</c>.</summary>
     internal string TimeZoneName => TimeZone == TimeZoneInfo.Utc || TimeZone.Id == "UTC" || TimeZone.Id == "Etc/UTC" ? "UTC" : TimeZone.Id;
@@ -172,7 +177,7 @@ public sealed class SlaReport
 
         MeasuredAvailability span = EventMeasurement(reportMonths[0].Measurement.WindowStart, reportMonths[^1].Measurement.WindowEnd, null, bad, good + bad);
         string title = string.IsNullOrWhiteSpace(options.Title) ? DefaultTitle : options.Title.Trim();
-        return new SlaReport(title, target, options.Credits, reportMonths, span, options.TimeZone);
+        return new SlaReport(title, target, options.Credits, reportMonths, span, options.TimeZone, options.EventName);
     }
 
     /// <summary>Whether the report counts events (<see cref="CreateFromEvents"/>) rather than downtime.</summary>

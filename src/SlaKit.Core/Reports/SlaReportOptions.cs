@@ -22,4 +22,10 @@ public sealed record SlaReportOptions
     /// always in UTC.
     /// </summary>
     public TimeZoneInfo? TimeZone { get; init; }
+
+    /// <summary>
+    /// For a report of events: what the events are called in its tables, a plural noun such as <c>requests</c>, or
+    /// <c>slices</c> for a time-slice SLO's slices. <see langword="null"/> (the default) is <c>events</c>.
+    /// </summary>
+    public string? EventName { get; init; }
 }

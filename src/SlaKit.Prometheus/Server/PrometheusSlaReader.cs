@@ -164,14 +164,8 @@ public sealed class PrometheusSlaReader
     public async Task<IReadOnlyList<SloEventMonth>> ReadSloEventsAsync(
         string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(slo);
-        if (slo.Contains('"', StringComparison.Ordinal) || slo.Contains('\\', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"The SLO name '{slo}' holds a quote or a backslash.", nameof(slo));
-        }
-
+        string selector = $"slakit_slo_events_total{{slo=\"{CheckedSloName(slo)}\"}}";
         List<SlaPeriod> months = Months(firstMonth, lastMonth);
-        string selector = $"slakit_slo_events_total{{slo=\"{slo}\"}}";
         var read = new List<SloEventMonth>(months.Count);
         foreach (SlaPeriod month in months)
         {
@@ -246,6 +240,98 @@ public sealed class PrometheusSlaReader
     {
         IReadOnlyList<SloEventMonth> months = await ReadSloEventsAsync(slo, firstMonth, lastMonth, options?.TimeZone, cancellationToken).ConfigureAwait(false);
         return SlaReport.CreateFromEvents(months.Select(static month => new MonthEvents(month.Month, month.Events.Good, month.Events.Bad)), target, options);
+    }
+
+    /// <summary>
+    /// The good and bad slices of the time-slice SLO named <paramref name="slo"/> in each calendar month: the slices the
+    /// generated rules judged, one sample of <c>slakit:slo_slice_bad:bool</c> per slice (1 for a bad slice), counted as
+    /// they are stored.
+    /// </summary>
+    /// <param name="slo">The SLO's name, the <c>slo</c> label of its slices.</param>
+    /// <param name="firstMonth">The first calendar month.</param>
+    /// <param name="lastMonth">The last calendar month.</param>
+    /// <param name="timeZone">The time zone whose calendar months count; <see langword="null"/> is UTC.</param>
+    /// <param name="cancellationToken">Stops the queries.</param>
+    /// <returns>Each month's good and bad slices (as <see cref="SloEventMonth.Events"/>) and availability, in order.</returns>
+    /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no slice of the SLO.</exception>
+    public async Task<IReadOnlyList<SloEventMonth>> ReadSloSlicesAsync(
+        string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default)
+    {
+        string selector = $"{PrometheusRules.SliceRecord}{{slo=\"{CheckedSloName(slo)}\"}}";
+        List<SlaPeriod> months = Months(firstMonth, lastMonth);
+        var read = new List<SloEventMonth>(months.Count);
+        foreach (SlaPeriod month in months)
+        {
+            (DateTimeOffset start, DateTimeOffset end) = SlaReport.LocalMonth(month, timeZone);
+            long good = 0;
+            long bad = 0;
+            long seconds = (long)(end - start).TotalSeconds;
+            foreach ((_, _, List<(DateTimeOffset At, double Value)> points) in await QueryAsync($"{selector}[{seconds}s]", end, cancellationToken).ConfigureAwait(false))
+            {
+                foreach ((DateTimeOffset at, double value) in points)
+                {
+                    // A sample at the month's first instant judged the slice before it, which belongs to the month before.
+                    if (at > start && !double.IsNaN(value))
+                    {
+                        if (value >= 0.5)
+                        {
+                            bad++;
+                        }
+                        else
+                        {
+                            good++;
+                        }
+                    }
+                }
+            }
+
+            if (good + bad == 0)
+            {
+                throw new PrometheusQueryException(
+                    $"{selector} has no slice in {month} on {_server}: is the SLO's name right, is it a time-slice SLO whose generated rules the server runs, and does it keep data that old? (A month with no data is not reported as 100%.)");
+            }
+
+            read.Add(new SloEventMonth(month, new SloEventCounts(good, bad)));
+        }
+
+        return read;
+    }
+
+    /// <summary>
+    /// The SLA report of the time-slice SLO named <paramref name="slo"/> over calendar months, from its slices as the
+    /// server's rules judged them (<see cref="ReadSloSlicesAsync"/>): each month's availability is its good slices ÷ all.
+    /// </summary>
+    /// <param name="slo">The SLO's name.</param>
+    /// <param name="target">The SLA's availability target per calendar month.</param>
+    /// <param name="firstMonth">The first calendar month.</param>
+    /// <param name="lastMonth">The last calendar month.</param>
+    /// <param name="options">Title, credits and time zone; the report calls its events <c>slices</c> unless the options name them.</param>
+    /// <param name="cancellationToken">Stops the queries.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no slice of the SLO.</exception>
+    public async Task<SlaReport> CreateSliceReportAsync(
+        string slo, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= SlaReportOptions.Default;
+        IReadOnlyList<SloEventMonth> months = await ReadSloSlicesAsync(slo, firstMonth, lastMonth, options.TimeZone, cancellationToken).ConfigureAwait(false);
+        return SlaReport.CreateFromEvents(
+            months.Select(static month => new MonthEvents(month.Month, month.Events.Good, month.Events.Bad)), target, options with { EventName = options.EventName ?? "slices" });
+    }
+
+    /// <summary><paramref name="slo"/>, checked to be a name a label selector can hold as it is.</summary>
+    private static string CheckedSloName(string slo)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(slo);
+        if (slo.Contains('"', StringComparison.Ordinal) || slo.Contains('\\', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The SLO name '{slo}' holds a quote or a backslash.", nameof(slo));
+        }
+
+        return slo;
     }
 
     private static List<SlaPeriod> Months(SlaPeriod firstMonth, SlaPeriod lastMonth)

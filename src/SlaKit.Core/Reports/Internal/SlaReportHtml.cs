@@ -73,7 +73,7 @@ internal static partial class SlaReportHtml
         html.Append("</section>\n<h2>Months</h2>\n<div class=\"table\"><table>\n");
         if (report.CountsEvents)
         {
-            html.Append("<thead><tr><th>Month</th><th>Availability</th><th>Good events</th><th>Bad events</th><th>Bad allowed</th><th>Budget left</th><th>SLA</th>");
+            html.Append("<thead><tr><th>Month</th><th>Availability</th><th>Good ").Append(ReportText.Html(report.EventName)).Append("</th><th>Bad ").Append(ReportText.Html(report.EventName)).Append("</th><th>Bad allowed</th><th>Budget left</th><th>SLA</th>");
             html.Append(report.Credits is null ? "" : "<th>Credit</th>").Append("</tr></thead>\n<tbody>\n");
             foreach (SlaReportMonth month in report.Months)
             {
@@ -113,7 +113,7 @@ internal static partial class SlaReportHtml
         html.Append("<h2>Incidents</h2>\n");
         if (report.CountsEvents)
         {
-            html.Append("<p>An SLO of events has no incidents: its budget is spent by bad events.</p>\n");
+            html.Append("<p>").Append(ReportText.Html($"An SLO of {report.EventName} has no incidents: its budget is spent by bad {report.EventName}.")).Append("</p>\n");
         }
         else if (report.Span.Outages.Count == 0)
         {
@@ -132,7 +132,7 @@ internal static partial class SlaReportHtml
         }
 
         html.Append(report.CountsEvents
-            ? "<footer>Availability is good events ÷ all events, in each month and over the span.</footer>\n"
+            ? "<footer>" + ReportText.Html($"Availability is good {report.EventName} ÷ all {report.EventName}, in each month and over the span.") + "</footer>\n"
             : "<footer>Availability is 1 − downtime ÷ the month's length; overlapping incidents count once, partial ones by their weight. MTTR is the mean duration of the outages.</footer>\n");
         html.Append("</main>\n</body>\n</html>\n");
         return html.ToString();
@@ -144,8 +144,8 @@ internal static partial class SlaReportHtml
         yield return ("Availability", report.Span.Availability.ToString());
         if (report.CountsEvents)
         {
-            yield return ("Events", ReportText.Number((decimal)(report.GoodEvents!.Value + report.BadEvents!.Value)));
-            yield return ("Bad events", ReportText.Number((decimal)report.BadEvents.Value));
+            yield return (Capitalised(report.EventName), ReportText.Number((decimal)(report.GoodEvents!.Value + report.BadEvents!.Value)));
+            yield return ("Bad " + report.EventName, ReportText.Number((decimal)report.BadEvents.Value));
             yield return ("Months meeting the SLA", $"{report.MonthsMet} of {report.Months.Count}");
             yield return ("Budget left", ReportText.Percent(EventBudgetLeft(report.AllowedBadEvents!.Value, report.BadEvents.Value)));
             if (report.Credits is not null)
@@ -166,6 +166,8 @@ internal static partial class SlaReportHtml
             yield return ("Credits owed", ReportText.CreditSummary(report));
         }
     }
+
+    private static string Capitalised(string noun) => noun.Length == 0 ? noun : char.ToUpperInvariant(noun[0]) + noun[1..];
 
     /// <summary>What is left of an events budget, in percent of it; 0 when the SLA allowed no bad event and none came.</summary>
     internal static decimal EventBudgetLeft(double allowed, long bad) =>

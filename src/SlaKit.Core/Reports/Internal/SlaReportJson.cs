@@ -30,6 +30,10 @@ internal static class SlaReportJson
 
             json.WriteString("basis", report.CountsEvents ? "events" : "downtime");
             json.WriteString("timeZone", report.TimeZoneName);
+            if (report.CountsEvents)
+            {
+                json.WriteString("eventName", report.EventName);
+            }
             json.WriteStartArray("months");
             foreach (SlaReportMonth month in report.Months)
             {

@@ -25,7 +25,7 @@ internal static class SlaReportMarkdown
         md.Append("\n## Months\n\n");
         if (report.CountsEvents)
         {
-            md.Append("| Month | Availability | Good events | Bad events | Bad allowed | Budget left | SLA |");
+            md.Append(Invariant($"| Month | Availability | Good {ReportText.Cell(report.EventName)} | Bad {ReportText.Cell(report.EventName)} | Bad allowed | Budget left | SLA |"));
             md.Append(report.Credits is null ? "\n" : " Credit |\n");
             md.Append("|---|---:|---:|---:|---:|---:|:---:|").Append(report.Credits is null ? "\n" : "---:|\n");
             foreach (SlaReportMonth month in report.Months)
@@ -61,7 +61,7 @@ internal static class SlaReportMarkdown
         md.Append("## Incidents\n\n");
         if (report.CountsEvents)
         {
-            md.Append("An SLO of events has no incidents: its budget is spent by bad events.\n");
+            md.Append(Invariant($"An SLO of {ReportText.Cell(report.EventName)} has no incidents: its budget is spent by bad {ReportText.Cell(report.EventName)}.\n"));
         }
         else if (report.Span.Outages.Count == 0)
         {
