@@ -109,13 +109,11 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
         }
 
         int position = chainEnd.SpanStart;
-        string newLine = DetectNewLine(text);
+        string newLine = SourceLayout.NewLine(text);
         // Indented from the line the registration starts on: its statement's, or an expression-bodied member's body.
         SyntaxNode? holder = chainEnd.Ancestors().FirstOrDefault(static n => n is StatementSyntax or ArrowExpressionClauseSyntax);
         int start = holder is ArrowExpressionClauseSyntax arrow ? arrow.Expression.SpanStart : holder?.SpanStart ?? chainEnd.SpanStart;
-        TextLine line = text.Lines.GetLineFromPosition(start);
-        string lineText = line.ToString();
-        string indent = lineText.Substring(0, lineText.Length - lineText.TrimStart().Length);
+        string indent = SourceLayout.Indentation(text, start);
 
         string region = TypeNameAt(model, position, RegionTypeName, "Region", out bool regionNeedsImport);
         string uri = TypeNameAt(model, position, "System.Uri", "Uri", out bool uriNeedsImport);
@@ -191,7 +189,4 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
 
     private static string Literal(string value) =>
         SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(value)).ToString();
-
-    private static string DetectNewLine(SourceText text) =>
-        text.Lines.Count > 1 && text.Lines[0].EndIncludingLineBreak - text.Lines[0].End == 2 ? "\r\n" : "\n";
 }

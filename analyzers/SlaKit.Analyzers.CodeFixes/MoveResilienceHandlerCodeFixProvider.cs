@@ -124,8 +124,8 @@ public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
         return async cancellationToken =>
         {
             SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-            string indent = Indentation(text, statement.SpanStart);
-            string newLine = text.Lines.Count > 1 && text.Lines[0].EndIncludingLineBreak - text.Lines[0].End == 2 ? "\r\n" : "\n";
+            string indent = SourceLayout.Indentation(text, statement.SpanStart);
+            string newLine = SourceLayout.NewLine(text);
             int expressionEnd = statement.Expression.Span.End;
 
             // Each segment starts at a '.', so the chain's own line breaks and indentation inside it are kept.
@@ -162,10 +162,4 @@ public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
     }
 
     private static string Slice(SourceText text, int start, int end) => text.ToString(TextSpan.FromBounds(start, end));
-
-    private static string Indentation(SourceText text, int position)
-    {
-        string line = text.Lines.GetLineFromPosition(position).ToString();
-        return line.Substring(0, line.Length - line.TrimStart().Length);
-    }
 }
