@@ -20,8 +20,21 @@ internal static class ReportText
     public static string Credit(double? percent) => percent is { } value ? Percent((decimal)value) : None;
 
     /// <summary>The share of <paramref name="allowed"/> that <paramref name="remaining"/> is, to two decimals of a percent.</summary>
-    public static decimal ShareOf(TimeSpan remaining, TimeSpan allowed) =>
-        allowed <= TimeSpan.Zero ? 0m : Math.Round((decimal)remaining.Ticks * 100m / allowed.Ticks, 2, MidpointRounding.AwayFromZero);
+    public static decimal ShareOf(TimeSpan remaining, TimeSpan allowed) => ShareOf(remaining.Ticks, allowed.Ticks);
+
+    /// <summary>The share of <paramref name="allowed"/> that <paramref name="remaining"/> is, to two decimals of a percent; 0 when nothing is allowed.</summary>
+    public static decimal ShareOf(decimal remaining, decimal allowed) =>
+        allowed <= 0m ? 0m : Math.Round(remaining * 100m / allowed, 2, MidpointRounding.AwayFromZero);
+
+    /// <summary>What is left of a budget of bad events, in percent of it; when none was allowed, 0 if none came and -100% if any did.</summary>
+    public static decimal EventBudgetLeft(double allowed, long bad) =>
+        allowed <= 0 ? (bad == 0 ? 0m : -100m) : ShareOf((decimal)allowed - bad, (decimal)allowed);
+
+    /// <summary>A count of events, or an allowance of them, as the tables show it: up to two decimals.</summary>
+    public static string Events(double value) => Number(Math.Round((decimal)value, 2));
+
+    /// <summary>A noun with its first letter a capital, for a label: <c>Slices</c>.</summary>
+    public static string Capitalised(string noun) => noun.Length == 0 ? noun : char.ToUpperInvariant(noun[0]) + noun[1..];
 
     public static string Instant(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

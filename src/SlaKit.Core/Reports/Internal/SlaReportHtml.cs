@@ -78,13 +78,13 @@ internal static partial class SlaReportHtml
             foreach (SlaReportMonth month in report.Months)
             {
                 double left = month.AllowedBadEvents!.Value - month.BadEvents!.Value;
-                html.Append(Invariant($"<tr><td>{month.Month}</td><td>{month.Measurement.Availability}</td><td>{month.GoodEvents}</td><td>{month.BadEvents}</td><td>{Events(month.AllowedBadEvents.Value)}</td><td{(left < 0 ? " class=\"missed\"" : "")}>{Events(left)}</td>"));
+                html.Append(Invariant($"<tr><td>{month.Month}</td><td>{month.Measurement.Availability}</td><td>{month.GoodEvents}</td><td>{month.BadEvents}</td><td>{ReportText.Events(month.AllowedBadEvents.Value)}</td><td{(left < 0 ? " class=\"missed\"" : "")}>{ReportText.Events(left)}</td>"));
                 html.Append(month.SlaMet ? "<td class=\"met\">met</td>" : "<td class=\"missed\">missed</td>");
                 html.Append(report.Credits is null ? "" : $"<td>{ReportText.Credit(month.CreditPercent)}</td>").Append("</tr>\n");
             }
 
             html.Append("</tbody>\n<tfoot>");
-            html.Append(Invariant($"<tr><td>{(report.Months.Count == 1 ? "Month" : "Span")}</td><td>{report.Span.Availability}</td><td>{report.GoodEvents}</td><td>{report.BadEvents}</td><td>{Events(report.AllowedBadEvents!.Value)}</td><td>{Events(report.AllowedBadEvents.Value - report.BadEvents!.Value)}</td><td>{report.MonthsMet} of {report.Months.Count}</td>"));
+            html.Append(Invariant($"<tr><td>{(report.Months.Count == 1 ? "Month" : "Span")}</td><td>{report.Span.Availability}</td><td>{report.GoodEvents}</td><td>{report.BadEvents}</td><td>{ReportText.Events(report.AllowedBadEvents!.Value)}</td><td>{ReportText.Events(report.AllowedBadEvents.Value - report.BadEvents!.Value)}</td><td>{report.MonthsMet} of {report.Months.Count}</td>"));
         }
         else
         {
@@ -107,7 +107,7 @@ internal static partial class SlaReportHtml
         html.Append("\n<figcaption>Each month's availability: green when it met the SLA, red when it did not. The dashed line is the SLA.</figcaption>\n</figure>\n");
         html.Append("<h2>Error budget</h2>\n<figure>\n").Append(SlaReportCharts.BudgetBurnDown(report));
         html.Append("\n<figcaption>").Append(ReportText.Html(report.CountsEvents
-            ? Invariant($"The budget is the bad events {report.Target} allows over the span, {Events(report.AllowedBadEvents!.Value)} (each month's allowance added up). The line shows what is left of it at each month's end, spent evenly within the month; the dashed line is an even spend.")
+            ? Invariant($"The budget is the bad events {report.Target} allows over the span, {ReportText.Events(report.AllowedBadEvents!.Value)} (each month's allowance added up). The line shows what is left of it at each month's end, spent evenly within the month; the dashed line is an even spend.")
             : Invariant($"The budget is the downtime {report.Target} allows over the span, {ReportText.Duration(report.AllowedDowntime)} (each month's allowance added up). The line shows what is left of it as outages spend it; the dashed line is an even spend."))).Append("</figcaption>\n</figure>\n");
 
         html.Append("<h2>Incidents</h2>\n");
@@ -144,10 +144,10 @@ internal static partial class SlaReportHtml
         yield return ("Availability", report.Span.Availability.ToString());
         if (report.CountsEvents)
         {
-            yield return (Capitalised(report.EventName), ReportText.Number((decimal)(report.GoodEvents!.Value + report.BadEvents!.Value)));
+            yield return (ReportText.Capitalised(report.EventName), ReportText.Number((decimal)(report.GoodEvents!.Value + report.BadEvents!.Value)));
             yield return ("Bad " + report.EventName, ReportText.Number((decimal)report.BadEvents.Value));
             yield return ("Months meeting the SLA", $"{report.MonthsMet} of {report.Months.Count}");
-            yield return ("Budget left", ReportText.Percent(EventBudgetLeft(report.AllowedBadEvents!.Value, report.BadEvents.Value)));
+            yield return ("Budget left", ReportText.Percent(ReportText.EventBudgetLeft(report.AllowedBadEvents!.Value, report.BadEvents.Value)));
             if (report.Credits is not null)
             {
                 yield return ("Credits owed", ReportText.CreditSummary(report));
@@ -166,15 +166,6 @@ internal static partial class SlaReportHtml
             yield return ("Credits owed", ReportText.CreditSummary(report));
         }
     }
-
-    private static string Capitalised(string noun) => noun.Length == 0 ? noun : char.ToUpperInvariant(noun[0]) + noun[1..];
-
-    /// <summary>What is left of an events budget, in percent of it; 0 when the SLA allowed no bad event and none came.</summary>
-    internal static decimal EventBudgetLeft(double allowed, long bad) =>
-        allowed <= 0 ? (bad == 0 ? 0m : -100m) : Math.Round((decimal)((allowed - bad) / allowed * 100), 2);
-
-    /// <summary>A count of events, or an allowance of them, as the tables show it: up to two decimals.</summary>
-    internal static string Events(double value) => ReportText.Number(Math.Round((decimal)value, 2));
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -30,11 +30,11 @@ internal static class SlaReportMarkdown
             md.Append("|---|---:|---:|---:|---:|---:|:---:|").Append(report.Credits is null ? "\n" : "---:|\n");
             foreach (SlaReportMonth month in report.Months)
             {
-                md.Append(Invariant($"| {month.Month} | {month.Measurement.Availability} | {month.GoodEvents} | {month.BadEvents} | {SlaReportHtml.Events(month.AllowedBadEvents!.Value)} | {SlaReportHtml.Events(month.AllowedBadEvents.Value - month.BadEvents!.Value)} | {(month.SlaMet ? "met" : "**missed**")} |"));
+                md.Append(Invariant($"| {month.Month} | {month.Measurement.Availability} | {month.GoodEvents} | {month.BadEvents} | {ReportText.Events(month.AllowedBadEvents!.Value)} | {ReportText.Events(month.AllowedBadEvents.Value - month.BadEvents!.Value)} | {(month.SlaMet ? "met" : "**missed**")} |"));
                 md.Append(report.Credits is null ? "\n" : $" {ReportText.Credit(month.CreditPercent)} |\n");
             }
 
-            md.Append(Invariant($"| **{(report.Months.Count == 1 ? "Month" : "Span")}** | **{report.Span.Availability}** | **{report.GoodEvents}** | **{report.BadEvents}** | **{SlaReportHtml.Events(report.AllowedBadEvents!.Value)}** | **{SlaReportHtml.Events(report.AllowedBadEvents.Value - report.BadEvents!.Value)}** | **{report.MonthsMet} of {report.Months.Count}** |"));
+            md.Append(Invariant($"| **{(report.Months.Count == 1 ? "Month" : "Span")}** | **{report.Span.Availability}** | **{report.GoodEvents}** | **{report.BadEvents}** | **{ReportText.Events(report.AllowedBadEvents!.Value)}** | **{ReportText.Events(report.AllowedBadEvents.Value - report.BadEvents!.Value)}** | **{report.MonthsMet} of {report.Months.Count}** |"));
         }
         else
         {
@@ -55,7 +55,7 @@ internal static class SlaReportMarkdown
         md.Append("Bars show each month's availability (green when it met the SLA, red when it did not); the dashed line is the SLA.\n\n");
         md.Append("## Error budget\n\n").Append(SlaReportCharts.BudgetBurnDown(report)).Append("\n\n");
         md.Append(report.CountsEvents
-            ? Invariant($"The budget is the bad events {report.Target} allows over the span, {SlaReportHtml.Events(report.AllowedBadEvents!.Value)} (each month's allowance added up); the line shows what is left of it at each month's end, spent evenly within the month, the dashed line an even spend.\n\n")
+            ? Invariant($"The budget is the bad events {report.Target} allows over the span, {ReportText.Events(report.AllowedBadEvents!.Value)} (each month's allowance added up); the line shows what is left of it at each month's end, spent evenly within the month, the dashed line an even spend.\n\n")
             : Invariant($"The budget is the downtime {report.Target} allows over the span, {ReportText.Duration(report.AllowedDowntime)} (each month's allowance added up); the line shows what is left of it as outages spend it, the dashed line an even spend.\n\n"));
 
         md.Append("## Incidents\n\n");
