@@ -396,8 +396,8 @@ public sealed class PrometheusSlaReader
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
-        string body;
-        HttpResponseMessage response;
+        HttpResponseMessage? response = null;
+        string? body = null;
         try
         {
             response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
@@ -410,6 +410,14 @@ public sealed class PrometheusSlaReader
         catch (HttpRequestException exception)
         {
             throw new PrometheusQueryException($"Prometheus at {_server} did not answer: {exception.Message}", exception);
+        }
+        finally
+        {
+            // An answer whose body never came is let go here; one that came is disposed below.
+            if (body is null)
+            {
+                response?.Dispose();
+            }
         }
 
         using (response)
