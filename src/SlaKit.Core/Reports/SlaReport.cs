@@ -158,9 +158,14 @@ public sealed class SlaReport
         for (int i = 0; i < all.Length; i++)
         {
             MonthEvents month = all[i];
-            if (month.Month.Kind != SlaPeriodKind.CalendarMonth || (i > 0 && month.Month != all[i - 1].Month.Next()))
+            if (month.Month.Kind != SlaPeriodKind.CalendarMonth)
             {
-                throw new ArgumentException($"'{month.Month}' is not the calendar month after '{(i > 0 ? all[i - 1].Month.ToString() : "")}'; the months must be consecutive.", nameof(months));
+                throw new ArgumentException($"'{month.Month}' is not a calendar month.", nameof(months));
+            }
+
+            if (i > 0 && month.Month != all[i - 1].Month.Next())
+            {
+                throw new ArgumentException($"'{month.Month}' is not the calendar month after '{all[i - 1].Month}'; the months must be consecutive.", nameof(months));
             }
 
             if (month.Good < 0 || month.Bad < 0 || month.Good + month.Bad == 0)
