@@ -63,6 +63,11 @@ internal static class ReportCommand
                     throw new CliUsageException($"--to '{last}' is more than {SlaReport.MaximumMonths} months after --from '{first}'.");
                 }
 
+                if (parse.GetValue(prometheus) is null && new[] { probe, slo, tokenFile }.FirstOrDefault(option => parse.GetValue(option) is not null) is { } orphan)
+                {
+                    throw new CliUsageException($"{orphan.Name} reads from a Prometheus server: give --prometheus too.");
+                }
+
                 if (parse.GetValue(timeZone) is not null && parse.GetValue(slo) is null)
                 {
                     throw new CliUsageException("--time-zone applies to a report of an SLO's events (--prometheus with --slo); other reports are in UTC.");

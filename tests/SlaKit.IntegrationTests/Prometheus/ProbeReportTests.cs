@@ -175,12 +175,14 @@ public sealed class ProbeReportTests : IAsyncLifetime
     [InlineData("--probe")]
     [InlineData("--incidents")]
     [InlineData("--prometheus")]
+    [InlineData("--slo")]
     public void Slakit_report_refuses_a_half_or_double_source_as_bad_input(string named)
     {
         string[] source = named switch
         {
             "--probe" => ["--prometheus", "http://127.0.0.1:9/"],
             "--incidents" => ["--prometheus", "http://127.0.0.1:9/", "--probe", Probe, "--incidents", "x.csv"],
+            "--slo" => ["--incidents", "x.csv", "--slo", "checkout", "--time-zone", "Europe/Berlin"],
             _ => ["--prometheus", "ftp://x/", "--probe", Probe],
         };
 
