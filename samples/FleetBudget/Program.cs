@@ -22,6 +22,9 @@ int[] ports = [Option(args, "--port-a", 9464), Option(args, "--port-b", 9465)];
 string[] names = ["checkout-a", "checkout-b"];
 
 // Instance b has an incident from a quarter to half of the run: 5% of its requests fail.
+// Instance b's incident: 5% of its requests fail unless --incident-percent says otherwise.
+int incidentPercent = Option(args, "--incident-percent", 5);
+string incidentRate = (incidentPercent / 100.0).ToString(CultureInfo.InvariantCulture);
 int failFrom = seconds / 4;
 int failTo = seconds / 2;
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -33,12 +36,12 @@ var instances = new List<Process>();
 for (int i = 0; i < 2; i++)
 {
     string[] instanceArgs = ["instance", "--name", names[i], "--port", ports[i].ToString(CultureInfo.InvariantCulture), "--seconds", seconds.ToString(CultureInfo.InvariantCulture),
-        .. i == 1 ? (string[])["--fail-from", failFrom.ToString(CultureInfo.InvariantCulture), "--fail-to", failTo.ToString(CultureInfo.InvariantCulture)] : []];
+        .. i == 1 ? (string[])["--fail-from", failFrom.ToString(CultureInfo.InvariantCulture), "--fail-to", failTo.ToString(CultureInfo.InvariantCulture), "--incident-rate", incidentRate] : []];
     instances.Add(Start(instanceArgs));
 }
 
 Console.WriteLine($"Two instances of checkout export SlaKit metrics on http://127.0.0.1:{ports[0]}/metrics and http://127.0.0.1:{ports[1]}/metrics for {seconds}s;");
-Console.WriteLine($"checkout-b fails 5% of its requests from {failFrom}s to {failTo}s. The SLO is 99.9%: a burn rate of 1x spends the budget in 30 days.");
+Console.WriteLine($"checkout-b fails {incidentPercent}% of its requests from {failFrom}s to {failTo}s. The SLO is 99.9%: a burn rate of 1x spends the budget in 30 days.");
 Console.WriteLine(engine is null
     ? "prometheus is not on the PATH: this program scrapes both instances itself and computes what the rules would, an approximation of the engine (apt-get install prometheus, then run again)."
     : $"Prometheus at {engine.BaseUri} runs the rules generated from slo.yaml over both instances, scraping and evaluating every second; the table is read from its API.");
