@@ -1,4 +1,6 @@
 using System.CommandLine;
+using SlaKit.Budgets;
+using SlaKit.Prometheus;
 using SlaKit.Prometheus.Server;
 using SlaKit.Reports;
 
@@ -19,6 +21,7 @@ internal static class ReportCommand
         var slo = new Option<string>("--slo") { Description = "With --prometheus, instead of --probe: the SLO whose events SlaKit's trackers export; each month's availability is good ÷ all events." };
         var slices = new Option<bool>("--slices") { Description = "With --slo: a time-slice SLO; each month's availability is its good slices ÷ all, as the generated rules judged them." };
         var timeZone = new Option<string>("--time-zone") { Description = "With --slo: the SLO's time zone (IANA, such as Europe/Berlin); its calendar months start at local midnight. UTC when absent." };
+        var sloFile = new Option<string>("--slo-file") { Description = "With --slo: the SLO file (the one the rules were generated from) that defines it; its time zone and budgeting method (events or time slices) then come from there." };
         var tokenFile = new Option<string>("--bearer-token-file") { Description = "With --prometheus: a file holding the bearer token to send." };
         var sla = new Option<string>("--sla") { Description = "The SLA's availability target per calendar month, in (0, 100].", Required = true };
         Option<string> tiers = CreditCommand.TiersOption(required: false);
@@ -34,7 +37,7 @@ internal static class ReportCommand
         var wholeMinutes = new Option<bool>("--whole-minutes") { Description = "Count only whole minutes of each outage, as cloud SLAs do." };
         var command = new Command("report", "An SLA report over calendar months: availability, downtime, incidents, MTTR, SLA met and credits per month, totals, and charts.")
         {
-            incidents, prometheus, probe, slo, slices, timeZone, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
+            incidents, prometheus, probe, slo, slices, timeZone, sloFile, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -63,7 +66,7 @@ internal static class ReportCommand
                     throw new CliUsageException($"--to '{last}' is more than {SlaReport.MaximumMonths} months after --from '{first}'.");
                 }
 
-                if (parse.GetValue(prometheus) is null && new[] { probe, slo, tokenFile }.FirstOrDefault(option => parse.GetValue(option) is not null) is { } orphan)
+                if (parse.GetValue(prometheus) is null && new[] { probe, slo, sloFile, tokenFile }.FirstOrDefault(option => parse.GetValue(option) is not null) is { } orphan)
                 {
                     throw new CliUsageException($"{orphan.Name} reads from a Prometheus server: give --prometheus too.");
                 }
@@ -78,15 +81,27 @@ internal static class ReportCommand
                     throw new CliUsageException("--slices applies to a report of a time-slice SLO (--prometheus with --slo).");
                 }
 
+                if (parse.GetValue(sloFile) is not null && parse.GetValue(slo) is null)
+                {
+                    throw new CliUsageException("--slo-file defines the SLO that --slo names: give --slo too.");
+                }
+
+                TimeZoneInfo? zone = parse.GetValue(timeZone) is { } zoneId ? Zone(zoneId) : null;
+                bool sliced = parse.GetValue(slices);
+                if (parse.GetValue(sloFile) is { } sloPath)
+                {
+                    (zone, sliced) = FromSloFile(sloPath, parse.GetValue(slo)!, zone, parse.GetResult(timeZone) is { Implicit: false }, sliced);
+                }
+
                 var options = new SlaReportOptions
                 {
-                    TimeZone = parse.GetValue(timeZone) is { } zone ? Zone(zone) : null,
+                    TimeZone = zone,
                     Title = parse.GetValue(title),
                     Credits = parse.GetValue(tiers) is { } tiersText ? CliInput.Tiers(tiersText) : null,
                     Measurement = new MeasurementOptions { WholeMinutesOnly = parse.GetValue(wholeMinutes) },
                 };
                 SlaReport report = parse.GetValue(prometheus) is { } server
-                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(slo), parse.GetValue(slices), parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
+                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(slo), sliced, parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
                     : SlaReport.Create(
                         MeasureCommand.ReadIncidents(parse.GetValue(incidents) ?? throw new CliUsageException("Give --incidents, or --prometheus with --probe.")),
                         target, first, last, options);
@@ -170,6 +185,43 @@ internal static class ReportCommand
                 ? await reader.CreateSliceReportAsync(slo, target, first, last, options, cancellationToken).ConfigureAwait(false)
                 : await reader.CreateSloReportAsync(slo, target, first, last, options, cancellationToken).ConfigureAwait(false)
             : await reader.CreateProbeReportAsync(probe!, target, first, last, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The time zone and budgeting method of the SLO named <paramref name="name"/> in the SLO file at <paramref name="path"/>:
+    /// a calendar-month window's zone, and whether its budget counts time slices. A <c>--time-zone</c> or <c>--slices</c>
+    /// given as well must agree with the file.
+    /// </summary>
+    private static (TimeZoneInfo? Zone, bool Slices) FromSloFile(string path, string name, TimeZoneInfo? zone, bool zoneGiven, bool slices)
+    {
+        IReadOnlyList<PrometheusSlo> slos = CliInput.ReadFile(path, "--slo-file", static file =>
+        {
+            try
+            {
+                return SloDocument.ReadFile(file);
+            }
+            catch (SloDocumentException exception)
+            {
+                throw new CliUsageException($"--slo-file: {exception.Message}");
+            }
+        });
+
+        Slo slo = slos.FirstOrDefault(s => s.Slo.Name == name)?.Slo
+            ?? throw new CliUsageException($"--slo '{name}' is not in {path}, which defines {string.Join(", ", slos.Select(static s => s.Slo.Name))}.");
+        // A calendar-month window has its zone (UTC when the file names none); a rolling window has none, and the report's
+        // months are then UTC's or --time-zone's.
+        TimeZoneInfo? fileZone = slo.Window.IsCalendarMonth ? slo.Window.TimeZone : null;
+        if (zoneGiven && fileZone is not null && !zone!.HasSameRules(fileZone))
+        {
+            throw new CliUsageException($"--time-zone '{zone!.Id}' contradicts {path}, where {name}'s window is {slo.Window}.");
+        }
+
+        if (slices && !slo.BudgetingMethod.IsTimeSlices)
+        {
+            throw new CliUsageException($"--slices contradicts {path}, where {name} counts events, not time slices.");
+        }
+
+        return (fileZone ?? zone, slo.BudgetingMethod.IsTimeSlices);
     }
 
     private static SlaReportFormat Format(string text, bool conflictsWithJson)

@@ -176,6 +176,8 @@ public sealed class ProbeReportTests : IAsyncLifetime
     [InlineData("--incidents")]
     [InlineData("--prometheus")]
     [InlineData("--slo")]
+    [InlineData("--slo-file")]
+    [InlineData("--slo-file without --prometheus")]
     public void Slakit_report_refuses_a_half_or_double_source_as_bad_input(string named)
     {
         string[] source = named switch
@@ -183,6 +185,8 @@ public sealed class ProbeReportTests : IAsyncLifetime
             "--probe" => ["--prometheus", "http://127.0.0.1:9/"],
             "--incidents" => ["--prometheus", "http://127.0.0.1:9/", "--probe", Probe, "--incidents", "x.csv"],
             "--slo" => ["--incidents", "x.csv", "--slo", "checkout", "--time-zone", "Europe/Berlin"],
+            "--slo-file" => ["--prometheus", "http://127.0.0.1:9/", "--probe", Probe, "--slo-file", "slo.yaml"],
+            "--slo-file without --prometheus" => ["--incidents", "x.csv", "--slo-file", "slo.yaml"],
             _ => ["--prometheus", "ftp://x/", "--probe", Probe],
         };
 
@@ -190,7 +194,7 @@ public sealed class ProbeReportTests : IAsyncLifetime
 
         Assert.Equal(SlaKitCli.BadInput, exitCode);
         Assert.Equal("", output);
-        Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.Contains(named.Split(' ')[0], error, StringComparison.Ordinal);
     }
 
     [Fact]

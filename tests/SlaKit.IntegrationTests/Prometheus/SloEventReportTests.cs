@@ -201,4 +201,57 @@ public sealed class SloEventReportTests : IAsyncLifetime
         Assert.Equal(SlaKitCli.BadInput, unknown);
         Assert.Contains("--time-zone 'Mars/Olympus'", unknownError.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Slakit_report_takes_the_time_zone_of_a_calendar_month_slo_from_its_file()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"slakit-slo-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, "version: 1\nslos:\n  - name: checkout\n    target: 99.9\n    window: calendar-month\n    timeZone: Asia/Tokyo\n  - name: search\n    target: 99\n    window: 7d\n");
+        try
+        {
+            (int exitCode, string output, string error) = Run("--slo", "checkout", "--slo-file", file, "--format", "json");
+            Assert.True(exitCode == 0, error);
+            using (JsonDocument report = JsonDocument.Parse(output))
+            {
+                Assert.Equal("Asia/Tokyo", report.RootElement.GetProperty("timeZone").GetString());
+                Assert.Equal(21, report.RootElement.GetProperty("months")[0].GetProperty("badEvents").GetInt64());
+            }
+
+            // The same zone given again agrees; another contradicts the file; a name the file lacks, or slices for an
+            // events SLO, is refused with the file's own words.
+            Assert.Equal(0, Run("--slo", "checkout", "--slo-file", file, "--time-zone", "Asia/Tokyo").ExitCode);
+            (int contradicted, _, string contradiction) = Run("--slo", "checkout", "--slo-file", file, "--time-zone", "Europe/Berlin");
+            Assert.Equal(SlaKitCli.BadInput, contradicted);
+            Assert.Contains("--time-zone 'Europe/Berlin' contradicts", contradiction, StringComparison.Ordinal);
+            (int missing, _, string missingError) = Run("--slo", "payments", "--slo-file", file);
+            Assert.Equal(SlaKitCli.BadInput, missing);
+            Assert.Contains("--slo 'payments' is not in", missingError, StringComparison.Ordinal);
+            Assert.Contains("defines checkout, search", missingError, StringComparison.Ordinal);
+            (int sliced, _, string slicedError) = Run("--slo", "checkout", "--slo-file", file, "--slices");
+            Assert.Equal(SlaKitCli.BadInput, sliced);
+            Assert.Contains("checkout counts events, not time slices", slicedError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Slakit_report_refuses_an_slo_file_it_cannot_read()
+    {
+        (int exitCode, _, string error) = Run("--slo", "checkout", "--slo-file", Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}.yaml"));
+
+        Assert.Equal(SlaKitCli.BadInput, exitCode);
+        Assert.StartsWith("slakit: --slo-file '", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    private (int ExitCode, string Output, string Error) Run(params string[] options)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = SlaKitCli.Run(["report", "--prometheus", _server!.BaseUri.ToString(), .. options, "--sla", "99.9", "--from", "2026-09"], output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
 }

@@ -94,4 +94,28 @@ public sealed class SloSliceReportTests : IAsyncLifetime
         Assert.Equal("slices", report.RootElement.GetProperty("eventName").GetString());
         Assert.Equal([3L, 6L], report.RootElement.GetProperty("months").EnumerateArray().Select(m => m.GetProperty("badEvents").GetInt64()));
     }
+
+    [Fact]
+    public void Slakit_report_reads_the_slices_of_an_slo_whose_file_says_it_counts_time_slices()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"slakit-slices-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, "version: 1\nslos:\n  - name: checkout\n    target: 99\n    window: 30d\n    budgeting: time-slices\n    sliceLength: 5m\n    sliceTarget: 95\n");
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            int exitCode = SlaKitCli.Run(
+                ["report", "--prometheus", _server!.BaseUri.ToString(), "--slo", "checkout", "--slo-file", file, "--sla", "99", "--from", "2026-09", "--to", "2026-10", "--format", "json"],
+                output, error);
+
+            Assert.True(exitCode == 0, error.ToString());
+            using JsonDocument report = JsonDocument.Parse(output.ToString());
+            Assert.Equal("slices", report.RootElement.GetProperty("eventName").GetString());
+            Assert.Equal([3L, 6L], report.RootElement.GetProperty("months").EnumerateArray().Select(m => m.GetProperty("badEvents").GetInt64()));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
