@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using SlaKit.Benchmarks.Failover;
+using SlaKit.Benchmarks.Prometheus;
 
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- --filter '*HandlerOverhead*'   BenchmarkDotNet suites
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover [options]            the failover latency harness
@@ -9,6 +10,12 @@ using SlaKit.Benchmarks.Failover;
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover grpc [options]         gRPC regions, unary calls
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover sip [options]          SIP calls across SIPp trunks
 // dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- failover compose [options]      with .NET's resilience handlers
+// dotnet run -c Release --project benchmarks/SlaKit.Benchmarks -- prometheus page [options]       burn to page in a real Prometheus
+if (args.Length > 1 && args[0] == "prometheus" && args[1] == "page")
+{
+    return await PageLatencyScenario.RunAsync(args[2..], Console.Out, Console.Error);
+}
+
 if (args.Length > 1 && args[0] == "failover" && args[1] == "far-primary")
 {
     return await FarPrimaryScenario.RunAsync(args[2..], Console.Out, Console.Error);

@@ -9,13 +9,17 @@ namespace SlaKit.IntegrationTests.Prometheus;
 
 /// <summary>
 /// A real Prometheus server (Debian package <c>prometheus</c>) on 127.0.0.1 and a free port, with its configuration
-/// and storage in a temporary folder that goes when it is disposed. Without the program the tests skip, unless
-/// <c>SLAKIT_REQUIRE_PROMETHEUS=1</c> (or <c>SLAKIT_REQUIRE_EXTERNAL_TOOLS=1</c>) is set, as CI sets it, when they fail.
+/// and storage in a temporary folder that goes when it is disposed. This part depends on no test framework, so that the
+/// benchmarks start the server the same way; what goes wrong throws <see cref="InvalidOperationException"/> with the
+/// server's log.
 /// </summary>
-public sealed class PrometheusServer : IAsyncDisposable
+public sealed partial class PrometheusServer : IAsyncDisposable
 {
     private const string Install = "prometheus is not installed: apt-get install -y prometheus";
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long promtool may take to write a backfill; dense series over months take minutes.</summary>
+    public static TimeSpan BackfillWithin { get; set; } = TimeSpan.FromMinutes(2);
 
     private static readonly Lazy<string?> Found = new(() =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
@@ -55,19 +59,8 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The path of <c>prometheus</c>; skips the test, or fails it when the server is required, if there is none.</summary>
-    public static string RequirePath()
-    {
-        bool required = Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_PROMETHEUS") == "1" ||
-                        Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_EXTERNAL_TOOLS") == "1";
-        if (Found.Value is null && required)
-        {
-            Assert.Fail($"{Install} (SLAKIT_REQUIRE_PROMETHEUS=1 makes it required)");
-        }
-
-        Assert.SkipUnless(Found.Value is not null, Install);
-        return Found.Value!;
-    }
+    /// <summary>The path of <c>prometheus</c> on the PATH, or <see langword="null"/>.</summary>
+    public static string? Find() => Found.Value;
 
     /// <summary>
     /// A TSDB folder holding <paramref name="openMetrics"/> (an OpenMetrics text ending in <c># EOF</c>), made by
@@ -76,8 +69,8 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// </summary>
     public static async Task<string> BackfillAsync(string openMetrics, CancellationToken cancellationToken)
     {
-        string promtool = Path.Combine(Path.GetDirectoryName(RequirePath())!, "promtool");
-        Assert.True(File.Exists(promtool), $"promtool is not beside prometheus in {Path.GetDirectoryName(promtool)}.");
+        string promtool = Path.Combine(Path.GetDirectoryName(Program())!, "promtool");
+        Check(File.Exists(promtool), $"promtool is not beside prometheus in {Path.GetDirectoryName(promtool)}.");
         string folder = Directory.CreateTempSubdirectory("slakit-backfill-").FullName;
         string input = Path.Combine(folder, "samples.om");
         await File.WriteAllTextAsync(input, openMetrics, cancellationToken);
@@ -91,9 +84,9 @@ public sealed class PrometheusServer : IAsyncDisposable
         Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        limit.CancelAfter(BackfillWithin);
         await process.WaitForExitAsync(limit.Token);
-        Assert.True(process.ExitCode == 0, $"promtool failed: {await output}{await error}");
+        Check(process.ExitCode == 0, $"promtool failed: {await output}{await error}");
         return Path.Combine(folder, "data");
     }
 
@@ -130,7 +123,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     public static async Task<PrometheusServer> StartAsync(
         string configuration, IReadOnlyDictionary<string, string>? files = null, string? storage = null, CancellationToken cancellationToken = default)
     {
-        string program = RequirePath();
+        string program = Program();
         string folder = Directory.CreateTempSubdirectory("slakit-prometheus-").FullName;
         await File.WriteAllTextAsync(Path.Combine(folder, "prometheus.yml"), configuration, cancellationToken);
         foreach ((string name, string text) in files ?? new Dictionary<string, string>())
@@ -238,7 +231,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     {
         using HttpResponseMessage response = await Http.GetAsync(path, cancellationToken);
         string body = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        Check(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body);
     }
 
@@ -247,7 +240,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < ReadyWithin)
         {
-            Assert.False(_process.HasExited, $"prometheus exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Log}");
+            Check(!_process.HasExited, $"prometheus exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Log}");
             try
             {
                 using HttpResponseMessage ready = await Http.GetAsync("-/ready", cancellationToken);
@@ -264,7 +257,17 @@ public sealed class PrometheusServer : IAsyncDisposable
             await Task.Delay(200, cancellationToken);
         }
 
-        Assert.Fail($"prometheus was not ready within {ReadyWithin.TotalSeconds:F0} s:\n{Log}");
+        throw new InvalidOperationException($"prometheus was not ready within {ReadyWithin.TotalSeconds:F0} s:\n{Log}");
+    }
+
+    private static string Program() => Found.Value ?? throw new InvalidOperationException(Install);
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(message);
+        }
     }
 
     private static void Append(StringBuilder log, string? line)
