@@ -3,38 +3,68 @@ using System.Globalization;
 namespace SlaKit.Cli;
 
 /// <summary>Reads command-line values, turning bad ones into a <see cref="CliUsageException"/> that names them.</summary>
+/// <remarks>
+/// Every number reads the same in every culture, as <see cref="NumberText"/> reads it: ASCII digits and one <c>.</c>; no
+/// sign, exponent, group separator, decimal comma, NaN or Infinity. White space around a value is ignored. A number is
+/// never rounded: one with more digits than SlaKit counts with is refused.
+/// </remarks>
 internal static class CliInput
 {
     /// <summary>A percentage in (0, 100], such as <c>99.99</c>.</summary>
-    public static Availability Percent(string text, string what)
+    public static Availability Percent(string text, string what) => Percent(text, what, below100: false);
+
+    /// <summary>A percentage in (0, 100], or in (0, 100) when <paramref name="below100"/>.</summary>
+    public static Availability Percent(string text, string what, bool below100)
     {
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal percent) ||
-            percent <= 0m || percent > 100m)
+        NumberRead read = NumberText.TryParsePercent(text, out decimal percent);
+        if (read == NumberRead.TooManyDigits)
         {
-            throw new CliUsageException($"{what} '{text}' is not a percentage in (0, 100].");
+            throw new CliUsageException($"{what} {NumberText.TooManyDigits(text)}.");
+        }
+
+        if (read != NumberRead.Number || percent <= 0m || percent > 100m || (below100 && percent == 100m))
+        {
+            throw new CliUsageException($"{what} '{text}' is not a percentage in (0, {(below100 ? "100)" : "100]")}.");
         }
 
         return Availability.FromPercentExact(percent);
     }
 
+    /// <summary>A number in [0, <paramref name="max"/>], exact.</summary>
+    public static decimal Number(string text, string what, decimal max)
+    {
+        NumberRead read = NumberText.TryParseDecimal(text, out decimal value);
+        if (read == NumberRead.TooManyDigits)
+        {
+            throw new CliUsageException($"{what} {NumberText.TooManyDigits(text)}.");
+        }
+
+        if (read != NumberRead.Number || value > max)
+        {
+            throw new CliUsageException($"{what} '{text}' is not a number between 0 and {max.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return value;
+    }
+
     /// <summary>A duration such as <c>720h</c>, <c>15m</c>, <c>1d12h</c> or <c>52m 33.6s</c>.</summary>
     public static TimeSpan Duration(string text, string what)
     {
-        if (!DurationText.TryParse(text, out TimeSpan duration))
+        if (!DurationText.TryParse(text, out TimeSpan duration, out string? error))
         {
-            throw new CliUsageException($"{what} '{text}' is not a duration (such as 720h, 15m, 1d12h or 52m 33.6s).");
+            // The reader's reason: an unknown unit, too many digits, too long a duration.
+            throw new CliUsageException($"{what} {error}");
         }
 
         return duration;
     }
 
     /// <summary>The value of <c>--year-days</c>: 365 or 365.2425.</summary>
-    public static YearConvention YearDays(string text) => text switch
-    {
-        "365" => YearConvention.Days365,
-        "365.2425" => YearConvention.Gregorian,
-        _ => throw new CliUsageException($"--year-days '{text}' is not 365 or 365.2425."),
-    };
+    public static YearConvention YearDays(string text) =>
+        NumberText.TryParseDecimal(text, out decimal days) != NumberRead.Number ? throw new CliUsageException($"--year-days '{text}' is not 365 or 365.2425.")
+        : days == 365m ? YearConvention.Days365
+        : days == 365.2425m ? YearConvention.Gregorian
+        : throw new CliUsageException($"--year-days '{text}' is not 365 or 365.2425.");
 
     /// <summary>A period: year, quarter, month, week, day, YYYY, YYYY-Qn, YYYY-MM or a duration such as 30d.</summary>
     public static SlaPeriod Period(string text, YearConvention convention)
@@ -74,12 +104,12 @@ internal static class CliInput
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static int Count(string text, string what, int min, int max)
     {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+        if (!NumberText.TryParseWhole(text, out long value) || value < min || value > max)
         {
             throw new CliUsageException($"{what} '{text}' is not a whole number in [{min}, {max}].");
         }
 
-        return value;
+        return (int)value;
     }
 
     /// <summary>Seconds of a duration, as a JSON number.</summary>

@@ -60,17 +60,8 @@ internal static class BudgetCommand
         return command;
     }
 
-    private static Availability Target(string text)
-    {
-        // Below 100: a 100% objective allows no failure, so it has no budget to spend or burn.
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal percent) ||
-            percent <= 0m || percent >= 100m)
-        {
-            throw new CliUsageException($"--target '{text}' is not a percentage in (0, 100).");
-        }
-
-        return Availability.FromPercentExact(percent);
-    }
+    // Below 100: a 100% objective allows no failure, so it has no budget to spend or burn.
+    private static Availability Target(string text) => CliInput.Percent(text, "--target", below100: true);
 
     private static TimeSpan WindowLength(string text)
     {
@@ -85,7 +76,7 @@ internal static class BudgetCommand
 
     private static long Count(string text, string what, long minimum)
     {
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value < minimum)
+        if (!NumberText.TryParseWhole(text, out long value) || value < minimum)
         {
             throw new CliUsageException($"{what} '{text}' is not a whole number of at least {minimum}.");
         }

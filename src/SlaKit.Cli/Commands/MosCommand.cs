@@ -15,27 +15,21 @@ internal static class MosCommand
         var command = new Command("mos", "Estimated voice quality (R-factor, MOS, band) from latency, jitter and loss, by the simplified ITU-T G.107 E-model.") { latency, jitter, loss };
         command.SetAnswer(parse =>
         {
-            double latencyMs = Number(parse.GetValue(latency)!, "--latency", 10_000);
-            double jitterMs = Number(parse.GetValue(jitter)!, "--jitter", 10_000);
-            double lossPercent = Number(parse.GetValue(loss)!, "--loss", 100);
-            VoiceQualityEstimate estimate = VoiceQuality.Estimate(TimeSpan.FromMilliseconds(latencyMs), TimeSpan.FromMilliseconds(jitterMs), lossPercent);
+            decimal latencyMs = CliInput.Number(parse.GetValue(latency)!, "--latency", 10_000m);
+            decimal jitterMs = CliInput.Number(parse.GetValue(jitter)!, "--jitter", 10_000m);
+            decimal lossPercent = CliInput.Number(parse.GetValue(loss)!, "--loss", 100m);
+            VoiceQualityEstimate estimate = VoiceQuality.Estimate(Milliseconds(latencyMs), Milliseconds(jitterMs), NumberText.ToDouble(lossPercent));
             return new Answer()
                 .Set("rFactor", estimate.RFactor)
                 .Set("mos", estimate.Mos)
                 .Set("band", estimate.Band.ToString())
                 .Line(string.Create(CultureInfo.InvariantCulture,
-                    $"R {estimate.RFactor:0.##}, MOS {estimate.Mos:0.00} ({estimate.Band}) for {CliInput.Number(latencyMs)} ms latency, {CliInput.Number(jitterMs)} ms jitter, {CliInput.Number(lossPercent)}% loss."));
+                    $"R {estimate.RFactor:0.##}, MOS {estimate.Mos:0.00} ({estimate.Band}) for {Availability.Normalize(latencyMs)} ms latency, {Availability.Normalize(jitterMs)} ms jitter, {Availability.Normalize(lossPercent)}% loss."));
         });
         return command;
     }
 
-    private static double Number(string text, string option, double max)
-    {
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal value) || value < 0 || value > (decimal)max)
-        {
-            throw new CliUsageException($"{option} '{text}' is not a number between 0 and {CliInput.Number(max)}.");
-        }
-
-        return (double)value;
-    }
+    /// <summary>Milliseconds as a duration, to the nearest tick.</summary>
+    private static TimeSpan Milliseconds(decimal milliseconds) =>
+        TimeSpan.FromTicks((long)Math.Round(milliseconds * TimeSpan.TicksPerMillisecond, MidpointRounding.AwayFromZero));
 }

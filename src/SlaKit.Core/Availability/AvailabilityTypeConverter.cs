@@ -7,6 +7,12 @@ namespace SlaKit;
 /// Converts <c>"99.99"</c> or <c>"99.99%"</c> to an <see cref="Availability"/>, so availabilities bind
 /// from configuration (appsettings.json) like any other value.
 /// </summary>
+/// <remarks>
+/// The text reads the same in every culture, whatever culture the caller passes: ASCII digits with <c>.</c> as the
+/// decimal point, then at most one <c>%</c>; no sign, exponent, group separator, NaN or Infinity. White space around the
+/// number and the sign is ignored. The percentage is exact, with at most 26 decimal places: one with more digits is
+/// refused rather than rounded.
+/// </remarks>
 internal sealed class AvailabilityTypeConverter : TypeConverter
 {
     public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) =>
@@ -19,10 +25,20 @@ internal sealed class AvailabilityTypeConverter : TypeConverter
             return base.ConvertFrom(context, culture, value);
         }
 
-        string number = text.Trim().TrimEnd('%').TrimEnd();
+        string number = text.Trim();
+        if (number.EndsWith('%'))
+        {
+            number = number[..^1];
+        }
+
         // A decimal: it reads no NaN or Infinity, and a percentage just under 100 stays under it.
-        if (!decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal percent) ||
-            percent is < 0 or > 100)
+        NumberRead read = NumberText.TryParsePercent(number, out decimal percent);
+        if (read == NumberRead.TooManyDigits)
+        {
+            throw new FormatException(NumberText.TooManyDigits(text) + ".");
+        }
+
+        if (read != NumberRead.Number || percent > 100)
         {
             throw new FormatException($"'{text}' is not an availability percentage in [0, 100], such as 99.99 or 99.99%.");
         }

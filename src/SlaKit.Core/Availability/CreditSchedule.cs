@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace SlaKit;
 
@@ -70,6 +71,13 @@ public sealed class CreditSchedule
     /// Parses a schedule written as comma-separated <c>T:C</c> pairs, where <c>T:C</c> means "credit C% when
     /// the measured month is below T%": <c>99.99:10,99:25,95:100</c>.
     /// </summary>
+    /// <remarks>
+    /// The numbers read the same in every culture: ASCII digits with <c>.</c> as the decimal point; no sign, exponent,
+    /// group separator, NaN or Infinity. White space around each tier and each number is ignored. A threshold is exact
+    /// and may have at most 26 decimal places; a credit may have at most 15 significant digits, which its
+    /// <see cref="double"/> holds exactly. A number with more digits is refused rather than rounded, so
+    /// <see cref="ToString"/> reads back as the same schedule.
+    /// </remarks>
     /// <param name="text">The schedule's text.</param>
     /// <returns>The schedule.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
@@ -81,12 +89,26 @@ public sealed class CreditSchedule
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             string[] pair = part.Split(':', StringSplitOptions.TrimEntries);
-            // Decimals: they read no NaN or Infinity, and a threshold just under 100 stays under it.
-            if (pair.Length != 2 ||
-                !decimal.TryParse(pair[0], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal threshold) ||
-                !decimal.TryParse(pair[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal credit))
+            // An exact decimal threshold: a threshold just under 100 stays under it. A credit of at most 15 significant
+            // digits, which its double holds and prints back.
+            decimal threshold = 0m;
+            BigInteger credit = BigInteger.Zero;
+            int creditScale = 0;
+            NumberRead thresholdRead = pair.Length == 2 ? NumberText.TryParsePercent(pair[0], out threshold) : NumberRead.NotANumber;
+            NumberRead creditRead = pair.Length == 2 ? NumberText.TryParseExact(pair[1], out credit, out creditScale) : NumberRead.NotANumber;
+            if (thresholdRead == NumberRead.NotANumber || creditRead == NumberRead.NotANumber)
             {
                 throw new FormatException($"'{part}' is not a credit tier: expected T:C, such as 99.99:10 (credit C% below T%).");
+            }
+
+            if (thresholdRead == NumberRead.TooManyDigits)
+            {
+                throw new FormatException($"'{part}' is not a credit tier: {NumberText.TooManyDigits(pair[0])}.");
+            }
+
+            if (creditRead == NumberRead.TooManyDigits || credit >= BigInteger.Pow(10, NumberText.MaximumDoubleDigits))
+            {
+                throw new FormatException($"'{part}' is not a credit tier: {NumberText.TooManyDigits(pair[1], "15 significant digits for a credit")}.");
             }
 
             if (threshold is <= 0 or > 100)
@@ -94,12 +116,12 @@ public sealed class CreditSchedule
                 throw new FormatException($"'{part}' is not a credit tier: the threshold {pair[0]} must be in (0, 100].");
             }
 
-            if (credit > 100)
+            if (credit > 100 * BigInteger.Pow(10, creditScale))
             {
                 throw new FormatException($"'{part}' is not a credit tier: the credit {pair[1]} must be in [0, 100].");
             }
 
-            tiers.Add(new CreditTier(Availability.FromPercentExact(threshold), (double)credit));
+            tiers.Add(new CreditTier(Availability.FromPercentExact(threshold), double.Parse(pair[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)));
         }
 
         CreditTier[] sorted = tiers.ToArray();

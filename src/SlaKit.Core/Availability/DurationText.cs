@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace SlaKit;
@@ -9,7 +10,7 @@ namespace SlaKit;
 /// </summary>
 public static class DurationText
 {
-    private static readonly (string Unit, decimal Ticks)[] Units =
+    private static readonly (string Unit, long Ticks)[] Units =
     [
         ("d", TimeSpan.TicksPerDay),
         ("h", TimeSpan.TicksPerHour),
@@ -81,6 +82,12 @@ public static class DurationText
     /// <c>m</c>, <c>s</c> and <c>ms</c>, largest first, each at most once, optionally separated by spaces;
     /// numbers may have a fraction (<c>1.5h</c>). <c>0</c> alone is zero.
     /// </summary>
+    /// <remarks>
+    /// The same text reads the same in every culture: numbers are ASCII digits with <c>.</c> as the decimal point, and
+    /// no sign, exponent, group separator or decimal comma. White space around the text is ignored. The parts are summed
+    /// exactly and the sum rounded once to the nearest tick, half away from zero; a number may have at most 60
+    /// digits, leading zeros before its point and trailing zeros after it aside.
+    /// </remarks>
     /// <param name="text">The text, for example <c>52m 33.6s</c> or <c>1d12h</c>.</param>
     /// <returns>The duration, rounded to the nearest tick.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
@@ -102,7 +109,8 @@ public static class DurationText
     /// <returns><see langword="true"/> when <paramref name="text"/> is a duration.</returns>
     public static bool TryParse(string? text, out TimeSpan duration) => TryParse(text, out duration, out _);
 
-    private static bool TryParse(string? text, out TimeSpan duration, out string? error)
+    /// <summary>Tries to parse a duration, saying what is wrong with the text when it is not one.</summary>
+    internal static bool TryParse(string? text, out TimeSpan duration, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
     {
         duration = TimeSpan.Zero;
         string shown = text ?? "";
@@ -118,7 +126,9 @@ public static class DurationText
             return true;
         }
 
-        decimal total = 0m;
+        // Exactly: each part is digits × 10^-scale of its unit, summed over the largest scale and rounded once.
+        BigInteger total = BigInteger.Zero;
+        int totalScale = 0;
         int lastUnit = -1;
         while (!rest.IsEmpty)
         {
@@ -134,10 +144,18 @@ public static class DurationText
                 unitLength++;
             }
 
-            if (numberLength == 0 || unitLength == numberLength ||
-                !decimal.TryParse(rest[..numberLength], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal number))
+            if (numberLength == 0 || unitLength == numberLength)
             {
                 return false;
+            }
+
+            switch (NumberText.TryParseExact(rest[..numberLength], out BigInteger digits, out int scale))
+            {
+                case NumberRead.TooManyDigits:
+                    error = $"'{shown}' is not a duration: '{rest[..numberLength]}' has more than 60 digits.";
+                    return false;
+                case NumberRead.NotANumber:
+                    return false;
             }
 
             int unit = IndexOfUnit(rest[numberLength..unitLength]);
@@ -154,20 +172,27 @@ public static class DurationText
             }
 
             lastUnit = unit;
-            try
+            BigInteger part = digits * Units[unit].Ticks;
+            if (scale > totalScale)
             {
-                total += number * Units[unit].Ticks;
+                total *= BigInteger.Pow(10, scale - totalScale);
+                totalScale = scale;
             }
-            catch (OverflowException)
+            else
             {
-                error = $"'{shown}' is too long a duration.";
-                return false;
+                part *= BigInteger.Pow(10, totalScale - scale);
             }
 
+            total += part;
             rest = rest[unitLength..].TrimStart();
         }
 
-        decimal ticks = Math.Round(total, MidpointRounding.AwayFromZero);
+        BigInteger ticks = BigInteger.DivRem(total, BigInteger.Pow(10, totalScale), out BigInteger remainder);
+        if (remainder * 2 >= BigInteger.Pow(10, totalScale))
+        {
+            ticks++;
+        }
+
         if (ticks > TimeSpan.MaxValue.Ticks)
         {
             error = $"'{shown}' is too long a duration.";

@@ -11,7 +11,9 @@ namespace SlaKit;
 /// <remarks>
 /// The first line that is not blank or a comment may be a header (<c>start,end</c> or <c>start,end,weight</c>; the first
 /// column's name holds "start", the second's "end"). Blank lines and lines starting with <c>#</c> are
-/// skipped. A time without an offset is rejected rather than guessed.
+/// skipped. A time without an offset is rejected rather than guessed. White space around a cell is ignored. A weight
+/// reads the same in every culture: ASCII digits with <c>.</c> as the decimal point, no sign, exponent, NaN or Infinity,
+/// read as the nearest <see cref="double"/>; one so small that it reads as 0 is refused.
 /// </remarks>
 public static partial class IncidentCsv
 {
@@ -105,7 +107,7 @@ public static partial class IncidentCsv
 
         double weight = 1.0;
         if (cells.Length == 3 &&
-            (!double.TryParse(cells[2], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out weight) || weight is not (> 0 and <= 1)))
+            (!NumberText.TryParseDouble(cells[2], out weight) || weight is not (> 0 and <= 1)))
         {
             throw new IncidentCsvException(lineNumber, $"'{cells[2]}' is not a weight in (0, 1].");
         }

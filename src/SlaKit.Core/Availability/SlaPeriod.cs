@@ -181,6 +181,10 @@ public readonly partial struct SlaPeriod : IEquatable<SlaPeriod>
     /// <paramref name="convention"/>), a calendar period <c>2026</c>, <c>2026-Q1</c> or <c>2026-02</c>, or a
     /// rolling duration such as <c>30d</c> (see <see cref="DurationText"/>).
     /// </summary>
+    /// <remarks>
+    /// White space around the text is ignored. Years and months are ASCII digits only, the same in every culture; a
+    /// rolling duration that rounds to no tick is not a period.
+    /// </remarks>
     /// <param name="text">The text to parse; names are case-insensitive.</param>
     /// <param name="convention">The length of a conventional year.</param>
     /// <returns>The period.</returns>

@@ -15,12 +15,18 @@ public sealed class SlaTargetAttribute : Attribute
 {
     /// <summary>Declares the availability target.</summary>
     /// <param name="percent">The target percentage, in (0, 100], such as 99.99.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="percent"/> is NaN or outside (0, 100].</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="percent"/> is NaN, outside (0, 100], or so small that
+    /// <see cref="Target"/> would round it to 0% (below about 1e-26).</exception>
     public SlaTargetAttribute(double percent)
     {
         if (double.IsNaN(percent) || percent <= 0 || percent > 100)
         {
             throw new ArgumentOutOfRangeException(nameof(percent), percent, "An SLA target percentage must be in (0, 100].");
+        }
+
+        if (Availability.FromPercent(percent) == Availability.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(percent), percent, "An SLA target percentage this small cannot be told from 0%.");
         }
 
         Percent = percent;

@@ -50,8 +50,11 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// </remarks>
     public TimeSpan HedgingDelay { get; set; } = DefaultHedgingDelay;
 
-    /// <summary>The factor k of the adaptive hedging delay, k × the region's recent p99; at least 1. 3 by default.</summary>
+    /// <summary>The factor k of the adaptive hedging delay, k × the region's recent p99; from 1 to 1,000. 3 by default.</summary>
     public double AdaptiveHedgingMultiplier { get; set; } = 3;
+
+    /// <summary>The largest <see cref="AdaptiveHedgingMultiplier"/>: 1,000.</summary>
+    public const double MaximumAdaptiveHedgingMultiplier = 1000;
 
     /// <summary>
     /// The most attempts per region that lost a hedge race and are left to finish within their attempt timeout, so that

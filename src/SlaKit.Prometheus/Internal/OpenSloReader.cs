@@ -291,10 +291,10 @@ internal static partial class OpenSloReader
             (null, null) => throw objective.Error("target", "is required (or targetPercent)"),
             _ => throw objective.Error("targetPercent", "give target or targetPercent, not both"),
         };
-        if (target == Availability.Perfect || target == Availability.Zero)
+        if (target == Availability.Perfect || target == Availability.Zero || target.PercentExact != (ratio * 100m ?? percent))
         {
             string field = ratio is null ? "targetPercent" : "target";
-            throw objective.Error(field, $"'{objective.String(field)}' has more digits than SlaKit counts with (28 significant digits)");
+            throw objective.Error(field, NumberText.TooManyDigits(objective.String(field)));
         }
 
         SloBudgetingMethod budgeting;
@@ -331,7 +331,14 @@ internal static partial class OpenSloReader
                     throw objective.Error("timeSliceWindow", $"'{sliceText}' is not supported: SlaKit's slices are whole minutes from 1m to 60m");
                 }
 
-                budgeting = SloBudgetingMethod.TimeSlices(sliceLength, Availability.FromRatio((double)sliceTarget));
+                // Exact: through a double, 0.99999999999999999 would become 1.
+                Availability sliceAvailability = Availability.FromPercentExact(sliceTarget * 100m);
+                if (sliceAvailability == Availability.Zero || sliceAvailability.PercentExact != sliceTarget * 100m)
+                {
+                    throw objective.Error("timeSliceTarget", NumberText.TooManyDigits(objective.String("timeSliceTarget")));
+                }
+
+                budgeting = SloBudgetingMethod.TimeSlices(sliceLength, sliceAvailability);
                 break;
             default:
                 throw spec.Error("budgetingMethod", $"'{method}' is not supported (use Occurrences or Timeslices)");

@@ -148,12 +148,12 @@ internal static class SlaKitSloReader
             throw fields.Error(name, $"'{fields.String(name)}' is not a percentage in (0, {(below100 ? "100)" : "100]")}");
         }
 
-        // Exact, as decimals: 99.99999999999999999999999 stays below 100. Beyond 28 digits the decimal rounds, and a
-        // percentage that rounds onto a bound it excludes is refused rather than read as the bound.
+        // Exact, as decimals: 99.99999999999999999999999 stays below 100. The availability holds 1 − p/100 to 28 places,
+        // so a percentage with more than 26 is refused rather than rounded, onto a bound it excludes or anywhere else.
         Availability availability = Availability.FromPercentExact(percent);
-        if (availability == Availability.Zero || (below100 && availability == Availability.Perfect))
+        if (availability == Availability.Zero || (below100 && availability == Availability.Perfect) || availability.PercentExact != percent)
         {
-            throw fields.Error(name, $"'{fields.String(name)}' has more digits than SlaKit counts with (28 significant digits)");
+            throw fields.Error(name, NumberText.TooManyDigits(fields.String(name)));
         }
 
         return availability;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -100,6 +99,11 @@ internal sealed class YamlFields
             : throw Error(name, $"contains the control character U+{(int)value[control]:X4}; an SLO name labels its series and rules");
     }
 
+    /// <summary>
+    /// A number as SlaKit reads them in every culture (ASCII digits and one <c>.</c>, white space around ignored), with an
+    /// optional sign so that a negative one is named as out of range; exact, and refused when it has more digits than a
+    /// decimal holds rather than rounded.
+    /// </summary>
     public decimal? Decimal(string name)
     {
         string? text = String(name);
@@ -108,9 +112,20 @@ internal sealed class YamlFields
             return null;
         }
 
-        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out decimal value)
-            ? value
-            : throw Error(name, Find(name)!, $"'{text}' is not a number");
+        ReadOnlySpan<char> number = text.AsSpan().Trim();
+        bool negative = number.StartsWith('-');
+        if (negative || number.StartsWith('+'))
+        {
+            // The sign is the number's own: "- 5" is not a number.
+            number = number.Length > 1 && !char.IsWhiteSpace(number[1]) ? number[1..] : [];
+        }
+
+        return NumberText.TryParseDecimal(number, out decimal value) switch
+        {
+            NumberRead.Number => negative ? -value : value,
+            NumberRead.TooManyDigits => throw Error(name, Find(name)!, NumberText.TooManyDigits(text)),
+            _ => throw Error(name, Find(name)!, $"'{text}' is not a number"),
+        };
     }
 
     public bool? Boolean(string name)

@@ -160,4 +160,36 @@ public class RegionFailoverOptionsValidatorTests
 
         Assert.Equal(3, result.Failures!.Count());
     }
+
+    [Theory]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(double.NaN)]
+    [InlineData(1e300)]
+    [InlineData(1000.0000000001)]
+    [InlineData(0.9999999999)]
+    [InlineData(-0.0)]
+    public void An_adaptive_hedging_multiplier_a_delay_cannot_be_made_of_is_refused(double multiplier)
+    {
+        // An infinite or huge k passed the old "at least 1" check, then overflowed a TimeSpan on some later request.
+        RegionFailoverOptions options = Valid();
+        options.AdaptiveHedgingMultiplier = multiplier;
+
+        ValidateOptionsResult result = Validate(options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("AdaptiveHedgingMultiplier", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("must be from 1 to 1000", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(1000.0)]
+    public void An_adaptive_hedging_multiplier_at_either_bound_is_valid(double multiplier)
+    {
+        RegionFailoverOptions options = Valid();
+        options.AdaptiveHedgingMultiplier = multiplier;
+
+        Assert.True(Validate(options).Succeeded);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using SlaKit.Regions;
 using static SlaKit.Regions.RegionSetRules;
@@ -45,9 +46,10 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
             failures.Add($"{client}: Selection '{options.Selection}' is not a selection mode.");
         }
 
-        if (double.IsNaN(options.AdaptiveHedgingMultiplier) || options.AdaptiveHedgingMultiplier < 1)
+        // At most 1,000: k × a p99 becomes a TimeSpan, and a huge or infinite k would overflow it on some request.
+        if (options.AdaptiveHedgingMultiplier is not (>= 1 and <= RegionFailoverOptions.MaximumAdaptiveHedgingMultiplier))
         {
-            failures.Add($"{client}: AdaptiveHedgingMultiplier ({options.AdaptiveHedgingMultiplier}) must be at least 1.");
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: AdaptiveHedgingMultiplier ({options.AdaptiveHedgingMultiplier}) must be from 1 to {RegionFailoverOptions.MaximumAdaptiveHedgingMultiplier}."));
         }
 
         if (options.MaxAttempts is < 1)
@@ -104,7 +106,7 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
 
         if (double.IsNaN(options.CircuitBreakerFailureRatio) || options.CircuitBreakerFailureRatio <= 0 || options.CircuitBreakerFailureRatio > 1)
         {
-            failures.Add($"{client}: CircuitBreakerFailureRatio ({options.CircuitBreakerFailureRatio}) must be in (0, 1].");
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: CircuitBreakerFailureRatio ({options.CircuitBreakerFailureRatio}) must be in (0, 1]."));
         }
 
         if (options.CircuitBreakerMinimumThroughput < 2)
