@@ -52,4 +52,18 @@ public class SipHeadersTests
         Assert.Throws<ArgumentException>("name", () => headers.Set("", "x"));
         Assert.Throws<ArgumentNullException>("name", () => headers.Add(null!, "x"));
     }
+
+    [Fact]
+    public void A_control_character_may_be_escaped_inside_a_quoted_string_but_a_line_break_never()
+    {
+        // RFC 3261 §25.1 quoted-pair, as a parsed To of RFC 4475 §3.1.1.2 has it, so that a response can copy it.
+        var headers = new SipHeaders();
+        headers.Add("To", "\"NUL:\\\0 DEL:\\\u007F\" <sip:a@example.com>");
+        Assert.Equal("\"NUL:\\\0 DEL:\\\u007F\" <sip:a@example.com>", headers["To"]);
+
+        Assert.Throws<ArgumentException>("value", () => headers.Add("To", "NUL:\\\0 <sip:a@example.com>"));
+        Assert.Throws<ArgumentException>("value", () => headers.Add("To", "\"NUL:\0\" <sip:a@example.com>"));
+        Assert.Throws<ArgumentException>("value", () => headers.Add("To", "\"x\\\r\nVia: forged\""));
+        Assert.Throws<ArgumentException>("value", () => headers.Add("To", "\"x\\\nVia: forged\""));
+    }
 }

@@ -88,6 +88,29 @@ public class SipMessageTests
     }
 
     [Fact]
+    public void Numbers_may_have_leading_zeros_however_many()
+    {
+        // RFC 3261 gives these fields as 1*DIGIT; RFC 4475 §3.1.1.1 sends "Max-Forwards: 0068" and "CSeq: 0009".
+        string padded = Options
+            .Replace("Max-Forwards: 70", "Max-Forwards: 000000000000070", StringComparison.Ordinal)
+            .Replace("CSeq: 63104", "CSeq: 00000000000063104", StringComparison.Ordinal)
+            .Replace("Content-Length: 0", "Content-Length: 0000000000003", StringComparison.Ordinal) + "abc";
+
+        SipMessage message = SipMessage.Parse(Bytes(padded));
+
+        Assert.True(SipHeaderValues.TryParseMaxForwards(message.Headers["Max-Forwards"]!, out int hops));
+        Assert.Equal(70, hops);
+        Assert.True(SipHeaderValues.TryParseCSeq(message.Headers["CSeq"]!, out long sequence, out _));
+        Assert.Equal(63104, sequence);
+        Assert.Equal("abc", Encoding.UTF8.GetString(message.Body.Span));
+
+        // The bounds still hold after the zeros.
+        Assert.Throws<SipParseException>(() => SipMessage.Parse(Bytes(Options.Replace("Max-Forwards: 70", "Max-Forwards: 0000256", StringComparison.Ordinal))));
+        Assert.Throws<SipParseException>(() => SipMessage.Parse(Bytes(Options.Replace("CSeq: 63104", "CSeq: 0002147483648", StringComparison.Ordinal))));
+        Assert.Throws<SipParseException>(() => SipMessage.Parse(Bytes(Options.Replace("Content-Length: 0", "Content-Length: 00065537", StringComparison.Ordinal))));
+    }
+
+    [Fact]
     public void Reads_retry_after_delta_seconds_with_a_comment_and_parameters()
     {
         var response = new SipResponse(503, "Service Unavailable");
@@ -169,6 +192,9 @@ public class SipMessageTests
         { "Via with a port of 0", Options.Replace("10.0.0.1:5060", "10.0.0.1:0", StringComparison.Ordinal), "Via" },
         { "Call-ID with a space", Options.Replace("a84b4c76e66710", "a84b c76", StringComparison.Ordinal), "Call-ID" },
         { "control character in a value", Options.Replace("<sip:carrier.example>", "<sip:carrier\u0001.example>", StringComparison.Ordinal), "\u0001" },
+        { "control character escaped outside a quoted string", Options.Replace("<sip:carrier.example>", "\\\u0001 <sip:carrier.example>", StringComparison.Ordinal), "\u0001" },
+        { "control character unescaped in a quoted string", Options.Replace("<sip:carrier.example>", "\"a\u0001\" <sip:carrier.example>", StringComparison.Ordinal), "\u0001" },
+        { "From with a quoted string that does not end", Options.Replace("From: <sip:alice", "From: \"Alice <sip:alice", StringComparison.Ordinal), "From:" },
         { "continuation line first", Options.Replace("Via:", " Via:", StringComparison.Ordinal), " Via:" },
         { "empty message", "", "" },
         { "only CRLFs", "\r\n\r\n", "" },

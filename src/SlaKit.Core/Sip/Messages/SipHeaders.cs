@@ -27,15 +27,18 @@ public sealed class SipHeaders : IEnumerable<KeyValuePair<string, string>>
 
     /// <summary>Adds a header line after the others.</summary>
     /// <param name="name">A token (RFC 3261 §25.1) such as <c>Subject</c> or <c>X-Tenant</c>; compact forms are expanded.</param>
-    /// <param name="value">The value; it may not contain line breaks or other control characters except tab.</param>
-    /// <exception cref="ArgumentException">The name is not a token, or the value holds a control character.</exception>
+    /// <param name="value">
+    /// The value; it may not contain line breaks, nor other control characters than tab except where a backslash escapes
+    /// one inside a quoted string (a quoted-pair, RFC 3261 §25.1).
+    /// </param>
+    /// <exception cref="ArgumentException">The name is not a token, or the value holds a line break or an unescaped control character.</exception>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public void Add(string name, string value) => _entries.Add(Entry(name, value));
 
     /// <summary>Replaces every line of a header with one line holding <paramref name="value"/>, where the first was, or at the end.</summary>
     /// <param name="name">The header's name.</param>
     /// <param name="value">The value.</param>
-    /// <exception cref="ArgumentException">The name is not a token, or the value holds a control character.</exception>
+    /// <exception cref="ArgumentException">The name is not a token, or the value holds a line break or an unescaped control character.</exception>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public void Set(string name, string value)
     {
@@ -141,7 +144,7 @@ public sealed class SipHeaders : IEnumerable<KeyValuePair<string, string>>
             throw new ArgumentException($"'{name}' is not a SIP header name (a token of letters, digits and -.!%*_+`'~).", nameof(name));
         }
 
-        if (!SipSyntax.IsSafeText(value))
+        if (!SipSyntax.IsSafeHeaderValue(value))
         {
             throw new ArgumentException($"The value of header '{name}' holds a line break or another control character.", nameof(value));
         }

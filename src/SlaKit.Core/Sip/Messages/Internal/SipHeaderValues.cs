@@ -19,7 +19,7 @@ internal static class SipHeaderValues
             digits++;
         }
 
-        if (digits == 0 || digits > 10 || !long.TryParse(value[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out number) || number > MaxCSeq)
+        if (!TryParseNumber(value[..digits], MaxCSeq, out number))
         {
             return false;
         }
@@ -38,18 +38,39 @@ internal static class SipHeaderValues
     /// <summary>Reads <c>Max-Forwards</c>: an integer from 0 to 255 (RFC 3261 §20.22).</summary>
     public static bool TryParseMaxForwards(ReadOnlySpan<char> value, out int hops)
     {
-        hops = 0;
-        return value.Length is > 0 and <= 3 &&
-            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out hops) && hops <= 255;
+        bool read = TryParseNumber(value, 255, out long number);
+        hops = (int)number;
+        return read;
     }
 
     /// <summary>Reads <c>Content-Length</c>: digits, at most <see cref="SipMessage.MaxMessageSize"/>.</summary>
     public static bool TryParseContentLength(ReadOnlySpan<char> value, out int length)
     {
-        length = 0;
-        return value.Length is > 0 and <= 6 &&
-            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out length) &&
-            length <= SipMessage.MaxMessageSize;
+        bool read = TryParseNumber(value, SipMessage.MaxMessageSize, out long number);
+        length = (int)number;
+        return read;
+    }
+
+    /// <summary>
+    /// Whether every quoted string in a header value ends: a quote opens one outside a string and closes it inside,
+    /// where a backslash takes the character after it as it is (RFC 3261 §25.1 quoted-string, quoted-pair).
+    /// </summary>
+    public static bool QuotesClose(ReadOnlySpan<char> value)
+    {
+        bool quoted = false;
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (quoted && value[i] == '\\')
+            {
+                i++;
+            }
+            else if (value[i] == '"')
+            {
+                quoted = !quoted;
+            }
+        }
+
+        return !quoted;
     }
 
     /// <summary>Reads <c>Retry-After</c>'s delta-seconds, ignoring a comment and parameters after it (RFC 3261 §20.33).</summary>
@@ -267,6 +288,39 @@ internal static class SipHeaderValues
         }
 
         return SipHost.IsHost(host);
+    }
+
+    /// <summary>
+    /// Reads 1*DIGIT up to <paramref name="max"/>. The grammar puts no bound on the digits, so leading zeros are
+    /// allowed however many there are: RFC 4475 §3.1.1.1 sends <c>Max-Forwards: 0068</c> and <c>CSeq: 0009</c>.
+    /// </summary>
+    private static bool TryParseNumber(ReadOnlySpan<char> digits, long max, out long value)
+    {
+        value = 0;
+        if (digits.IsEmpty || digits.ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        // Every bound used here has at most 10 digits, so more significant digits than that are always too many.
+        ReadOnlySpan<char> significant = digits.TrimStart('0');
+        if (significant.Length > 10)
+        {
+            return false;
+        }
+
+        if (!significant.IsEmpty)
+        {
+            value = long.Parse(significant, NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+
+        if (value > max)
+        {
+            value = 0;
+            return false;
+        }
+
+        return true;
     }
 
     private static int ClosingQuote(ReadOnlySpan<char> text)

@@ -224,13 +224,15 @@ internal static class SipMessageParser
             throw new SipParseException(colon, $"expected ':' after the header name '{name}'");
         }
 
-        // RFC 3261 §7.3.1: a line starting with white space continues the field; the fold reads as one space.
-        var value = new StringBuilder(DecodeText(data, colon + 1, end).Trim(' ', '\t'));
+        // RFC 3261 §7.3.1: a line starting with white space continues the field; the fold reads as one space. A quoted
+        // string may go on across a fold, so whether the text is quoted carries from one line to the next.
+        bool quoted = false;
+        var value = new StringBuilder(DecodeText(data, colon + 1, end, quotedPairs: true, ref quoted).Trim(' ', '\t'));
         int next = end + 2;
         while (next < data.Length && data[next] is (byte)' ' or (byte)'\t')
         {
             int continuationEnd = LineEnd(data, next);
-            string part = DecodeText(data, next, continuationEnd).Trim(' ', '\t');
+            string part = DecodeText(data, next, continuationEnd, quotedPairs: true, ref quoted).Trim(' ', '\t');
             if (part.Length > 0)
             {
                 if (value.Length > 0)
@@ -328,6 +330,13 @@ internal static class SipMessageParser
                     throw new SipParseException(starts[i], $"{entry.Key} is empty");
                 }
 
+                // RFC 4475 §3.1.2.6: with a display name's quoted string left open, nothing tells where the URI and the
+                // tag begin, and the tags are what the client matches requests within a dialog by.
+                if (!SipHeaderValues.QuotesClose(value))
+                {
+                    throw new SipParseException(starts[i], $"{entry.Key} has a quoted string that does not end");
+                }
+
                 hasFrom |= Is(entry, SipHeaderNames.From);
                 hasTo |= Is(entry, SipHeaderNames.To);
             }
@@ -394,11 +403,32 @@ internal static class SipMessageParser
     /// <summary>Decodes UTF-8 text that may not hold control characters other than tab (RFC 3261 TEXT-UTF8).</summary>
     private static string DecodeText(ReadOnlySpan<byte> data, int start, int end)
     {
+        bool quoted = false;
+        return DecodeText(data, start, end, quotedPairs: false, ref quoted);
+    }
+
+    /// <summary>
+    /// Decodes UTF-8 text that may not hold control characters other than tab; with <paramref name="quotedPairs"/>,
+    /// one a backslash escapes inside a quoted string is allowed (RFC 3261 §25.1: quoted-pair = "\" (%x00-09 /
+    /// %x0B-0C / %x0E-7F)), as RFC 4475 §3.1.1.2 escapes NUL, BEL and DEL in a display name. CR and LF never get that
+    /// far: they end the line. <paramref name="quoted"/> says whether the text starts inside a quoted string, and is left
+    /// saying whether it ends inside one.
+    /// </summary>
+    private static string DecodeText(ReadOnlySpan<byte> data, int start, int end, bool quotedPairs, ref bool quoted)
+    {
         ReadOnlySpan<byte> text = data[start..end];
         for (int i = 0; i < text.Length; i++)
         {
             byte b = text[i];
-            if ((b < 0x20 && b != '\t') || b == 0x7F)
+            if (quotedPairs && quoted && b == '\\' && i + 1 < text.Length)
+            {
+                i++;
+            }
+            else if (quotedPairs && b == '"')
+            {
+                quoted = !quoted;
+            }
+            else if ((b < 0x20 && b != '\t') || b == 0x7F)
             {
                 throw new SipParseException(start + i, $"a control character (0x{b:X2}) in a header value or reason phrase");
             }

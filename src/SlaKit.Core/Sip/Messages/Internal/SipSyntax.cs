@@ -50,6 +50,34 @@ internal static class SipSyntax
         return true;
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> may be a header value: no line breaks, and no other control characters than tab
+    /// except as the escaped character of a quoted-pair inside a quoted string (RFC 3261 §25.1: quoted-pair = "\"
+    /// (%x00-09 / %x0B-0C / %x0E-7F)), as in the display name RFC 4475 §3.1.1.2 sends.
+    /// </summary>
+    public static bool IsSafeHeaderValue(ReadOnlySpan<char> text)
+    {
+        bool quoted = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (quoted && c == '\\' && i + 1 < text.Length && text[i + 1] is not ('\r' or '\n'))
+            {
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if ((c < 0x20 && c != '\t') || c == 0x7F)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Whether <paramref name="text"/> may be a Request-URI: non-empty printable ASCII with a scheme.</summary>
     public static bool IsRequestUri(ReadOnlySpan<char> text)
     {
