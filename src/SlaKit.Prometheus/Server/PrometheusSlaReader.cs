@@ -397,24 +397,35 @@ public sealed class PrometheusSlaReader
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
         HttpResponseMessage? response = null;
-        string? body = null;
+        JsonDocument? answer = null;
         try
         {
-            response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            // The answer is parsed as it streams in: a month of raw samples is megabytes, and a copy of it as text would
+            // double what the read holds.
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            Stream stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                answer = await JsonDocument.ParseAsync(stream, cancellationToken: timeout.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
             throw new PrometheusQueryException($"Prometheus at {_server} did not answer within {_options.Timeout.TotalSeconds:0.###} s.", exception);
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
             throw new PrometheusQueryException($"Prometheus at {_server} did not answer: {exception.Message}", exception);
         }
+        catch (JsonException exception)
+        {
+            throw new PrometheusQueryException(
+                $"{_server} answered {(int)response!.StatusCode} with something other than Prometheus's query API: is it a Prometheus server?", exception);
+        }
         finally
         {
-            // An answer whose body never came is let go here; one that came is disposed below.
-            if (body is null)
+            // An answer whose body never came, or was not JSON, is let go here; one that came is disposed below.
+            if (answer is null)
             {
                 response?.Dispose();
             }
@@ -422,23 +433,18 @@ public sealed class PrometheusSlaReader
 
         using (response)
         {
-            JsonDocument answer;
-            try
-            {
-                answer = JsonDocument.Parse(body);
-            }
-            catch (JsonException exception)
-            {
-                throw new PrometheusQueryException(
-                    $"{_server} answered {(int)response.StatusCode} with something other than Prometheus's query API: is it a Prometheus server?", exception);
-            }
-
             using (answer)
             {
                 JsonElement root = answer.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new PrometheusQueryException(
+                        $"{_server} answered {(int)response.StatusCode} with JSON other than Prometheus's query API: is it a Prometheus server?");
+                }
+
                 if (!response.IsSuccessStatusCode || !root.TryGetProperty("status", out JsonElement status) || status.GetString() != "success")
                 {
-                    string error = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out JsonElement text) ? text.GetString() ?? "" : body;
+                    string error = root.TryGetProperty("error", out JsonElement text) && text.ValueKind == JsonValueKind.String ? text.GetString()! : root.GetRawText();
                     throw new PrometheusQueryException($"Prometheus at {_server} refused the query {query}: {(int)response.StatusCode} {error}");
                 }
 

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text;
+using SlaKit.Prometheus.Server;
+
+namespace SlaKit.Tests.Prometheus;
+
+/// <summary>
+/// What <see cref="PrometheusSlaReader"/> makes of answers that are not a Prometheus query result: each is a
+/// <see cref="PrometheusQueryException"/> that says what came, and the answer is let go.
+/// </summary>
+public sealed class PrometheusSlaReaderAnswerTests
+{
+    private static readonly SlaPeriod September = SlaPeriod.CalendarMonth(2026, 9);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(HttpStatusCode.OK, "<html><body>Grafana</body></html>", "answered 200 with something other than Prometheus's query API")]
+    [InlineData(HttpStatusCode.OK, "[1, 2, 3]", "answered 200 with JSON other than Prometheus's query API")]
+    [InlineData(HttpStatusCode.OK, "\"ok\"", "answered 200 with JSON other than Prometheus's query API")]
+    [InlineData(HttpStatusCode.BadRequest, """{"status":"error","errorType":"bad_data","error":"parse error at char 5"}""", "refused the query last_over_time(slakit_slo_events_total{slo=\"checkout\"}[31d]): 400 parse error at char 5")]
+    [InlineData(HttpStatusCode.OK, """{"status":"error","error":42}""", "refused the query last_over_time(slakit_slo_events_total{slo=\"checkout\"}[31d]): 200 {\"status\":\"error\",\"error\":42}")]
+    [InlineData(HttpStatusCode.BadGateway, "", "answered 502 with something other than Prometheus's query API")]
+    public async Task An_answer_that_is_not_a_query_result_is_an_error_that_says_what_came(HttpStatusCode status, string body, string expected)
+    {
+        using var handler = new OneAnswer(status, new TrackedContent(Encoding.UTF8.GetBytes(body)));
+        using var http = new HttpClient(handler);
+
+        PrometheusQueryException error = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(http).ReadSloEventsAsync("checkout", September, September, cancellationToken: Ct));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.True(handler.Content.Disposed, "the answer was not disposed");
+    }
+
+    [Fact]
+    public async Task An_answer_cut_off_mid_body_did_not_answer()
+    {
+        using var handler = new OneAnswer(HttpStatusCode.OK, new TrackedContent(Encoding.UTF8.GetBytes("""{"status":"success","data":{"resultType":"vector","result":[{"metric":"""), breakAtEnd: true));
+        using var http = new HttpClient(handler);
+
+        PrometheusQueryException error = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(http).ReadSloEventsAsync("checkout", September, September, cancellationToken: Ct));
+
+        Assert.StartsWith("Prometheus at http://127.0.0.1:9090/ did not answer: ", error.Message, StringComparison.Ordinal);
+        Assert.IsType<IOException>(error.InnerException);
+        Assert.True(handler.Content.Disposed, "the answer was not disposed");
+    }
+
+    private static PrometheusSlaReader Reader(HttpClient http) =>
+        new(http, new PrometheusServerOptions { Server = new Uri("http://127.0.0.1:9090/") });
+
+    private sealed class OneAnswer(HttpStatusCode status, TrackedContent content) : HttpMessageHandler
+    {
+        public TrackedContent Content { get; } = content;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(status) { Content = Content, RequestMessage = request });
+    }
+
+    /// <summary>A body that says whether it was disposed, and can end in a broken connection.</summary>
+    private sealed class TrackedContent(byte[] bytes, bool breakAtEnd = false) : HttpContent
+    {
+        public bool Disposed { get; private set; }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override Task<Stream> CreateContentReadStreamAsync() =>
+            Task.FromResult<Stream>(breakAtEnd ? new BreakingStream(bytes) : new MemoryStream(bytes));
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return true;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
+
+    private sealed class BreakingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position < Length ? base.ReadAsync(buffer, cancellationToken) : throw new IOException("The connection was reset.");
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            Position < Length ? base.Read(buffer, offset, count) : throw new IOException("The connection was reset.");
+    }
+}
