@@ -409,7 +409,8 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
 
     /// <summary>
     /// The readable percentage: exact when the value has few digits (99.99), otherwise rounded so
-    /// that the unavailability keeps four significant digits (99.96529 for 1 − 3.4707e-4).
+    /// that the unavailability keeps four significant digits (99.96529 for 1 − 3.4707e-4), and a percentage under 1
+    /// its own four (0.0000000001, not 0).
     /// </summary>
     internal static string FormatPercent(decimal percent, decimal unavailability, IFormatProvider? provider = null)
     {
@@ -420,6 +421,13 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
             decimal unavailablePercent = unavailability * 100m;
             int magnitude = (int)Math.Floor(Math.Log10((double)unavailablePercent));
             decimals = Math.Max(2, 3 - magnitude);
+        }
+
+        // A percentage under 1 keeps four significant digits of its own: 0.0000000001% must not read as 0%.
+        if (percent > 0m && percent < 1m)
+        {
+            int magnitude = (int)Math.Floor(Math.Log10((double)percent));
+            decimals = Math.Max(decimals, 3 - magnitude);
         }
 
         decimals = Math.Min(decimals, 26);

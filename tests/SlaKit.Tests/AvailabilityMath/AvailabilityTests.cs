@@ -138,6 +138,9 @@ public class AvailabilityTests
     [InlineData(50, "50%")]
     [InlineData(100, "100%")]
     [InlineData(0, "0%")]
+    [InlineData(0.5, "0.5%")]
+    [InlineData(0.0125, "0.0125%")]
+    [InlineData(0.0000000001, "0.0000000001%")]
     public void To_string_prints_the_value_without_artifacts(double percent, string expected)
     {
         SlaKit.Availability availability = Availability.FromPercent(percent);
@@ -145,6 +148,13 @@ public class AvailabilityTests
         Assert.Equal(expected, availability.ToString(null, CultureInfo.InvariantCulture));
         Assert.Equal(expected, availability.ToString("G", null));
     }
+
+    [Theory]
+    [InlineData("0.0000000001", "0.0000000001%")]
+    [InlineData("0.00000000000000000000000001", "0.00000000000000000000000001%")]
+    [InlineData("0.123456", "0.1235%")]
+    public void A_percentage_under_1_keeps_four_significant_digits_of_its_own(string percent, string expected) =>
+        Assert.Equal(expected, Availability.FromPercentExact(decimal.Parse(percent, CultureInfo.InvariantCulture)).ToString());
 
     [Theory]
     [InlineData(99.9)]
