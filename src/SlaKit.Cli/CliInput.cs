@@ -116,7 +116,9 @@ internal static class CliInput
     public static double Seconds(TimeSpan duration) => duration.TotalSeconds;
 
     /// <summary>A number for readable output, without float artifacts.</summary>
-    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    public static string Number(double value) =>
+        // A zero reached by subtraction may be negative zero, which would print as "-0".
+        (value == 0 ? 0d : value).ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Reads the file an option names with <paramref name="read"/>, turning an empty path and the file system's refusals

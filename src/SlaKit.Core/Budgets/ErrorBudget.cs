@@ -45,7 +45,7 @@ public sealed class ErrorBudget
     public long ConsumedEvents => BadEvents;
 
     /// <summary>How many are left: <see cref="BudgetEvents"/> − <see cref="ConsumedEvents"/>, negative when overspent.</summary>
-    public double RemainingEvents => (double)(_budget - BadEvents);
+    public double RemainingEvents => (double)(_budget - BadEvents) is var remaining && remaining == 0 ? 0 : remaining;
 
     /// <summary>
     /// The share of the budget spent: 0 when nothing was, 1 when all of it was, above 1 when overspent;

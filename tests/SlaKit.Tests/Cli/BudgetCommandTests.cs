@@ -67,6 +67,16 @@ public class BudgetCommandTests
             run.Output.ReplaceLineEndings("\n"));
     }
 
+    [Fact]
+    public void A_budget_spent_exactly_leaves_zero_events_not_negative_zero()
+    {
+        CliRun run = CliRun.Of("budget", "--target", "99.9", "--window", "30d", "--total", "1000", "--failed", "1");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("1 failed: 100% of the budget spent, 0% left (0 events).\n", run.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal("0", CliRun.Raw(CliRun.Json("budget", "--target", "99.9", "--total", "1000", "--failed", "1"), "remainingEvents"));
+    }
+
     [Theory]
     [InlineData("99.9", "1000", "1001", "--failed '1001'")]
     [InlineData("99.9", "1000", "-5", "--failed '-5'")]
