@@ -68,7 +68,8 @@ internal static class AvailabilityMath
 
     /// <summary>
     /// Formats as <c>Availability.ToString()</c> does: exact when the value has few digits (99.99%), otherwise
-    /// rounded so that the unavailability keeps four significant digits (99.96529%).
+    /// rounded so that the unavailability keeps four significant digits (99.96529%), and a percentage under 1 its own
+    /// four (0.0000000001%).
     /// </summary>
     public static string Format(decimal unavailability)
     {
@@ -79,6 +80,13 @@ internal static class AvailabilityMath
             decimal unavailablePercent = unavailability * 100m;
             int magnitude = (int)Math.Floor(Math.Log10((double)unavailablePercent));
             decimals = Math.Max(2, 3 - magnitude);
+        }
+
+        // A percentage under 1 keeps four significant digits of its own, as the library's does.
+        if (percent > 0m && percent < 1m)
+        {
+            int magnitude = (int)Math.Floor(Math.Log10((double)percent));
+            decimals = Math.Max(decimals, 3 - magnitude);
         }
 
         decimals = Math.Min(decimals, 26);
