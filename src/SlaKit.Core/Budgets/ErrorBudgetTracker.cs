@@ -253,6 +253,7 @@ public sealed class ErrorBudgetTracker : IDisposable
         {
             if (_disposed)
             {
+                // Stryker disable once Statement : equivalent; disposing the timer and the instruments again does nothing.
                 return;
             }
 

@@ -19,10 +19,10 @@ internal sealed class ErrorBudgetStateDocument
     public int Version { get; set; }
 
     [JsonRequired]
-    public string Slo { get; set; } = "";
+    public required string Slo { get; set; }
 
     [JsonRequired]
-    public string BudgetingMethod { get; set; } = "";
+    public required string BudgetingMethod { get; set; }
 
     public int SliceMinutes { get; set; }
 

@@ -153,6 +153,7 @@ internal static class ErrorBudgetStateFile
         ErrorBudgetStateDocument document;
         try
         {
+            // Stryker disable once all : unreachable; ReadVersion has refused anything but a JSON object, which never reads as null.
             document = JsonSerializer.Deserialize(bytes, ErrorBudgetStateJsonContext.Default.ErrorBudgetStateDocument)
                 ?? throw Corrupt(path, "the state is null.");
         }
@@ -247,7 +248,8 @@ internal static class ErrorBudgetStateFile
         }
 
         long earliest = -UnixEpochMinute * SecondsPerMinute;
-        if (start % SecondsPerMinute != 0 || start < earliest || start > DateTimeOffset.MaxValue.ToUnixTimeSeconds() ||
+        long latest = DateTimeOffset.MaxValue.ToUnixTimeSeconds() / SecondsPerMinute * SecondsPerMinute;
+        if (start % SecondsPerMinute != 0 || start < earliest || start > latest ||
             length <= 0 || length % SecondsPerMinute != 0 || length > (long)SloWindow.MaximumLength.TotalSeconds ||
             good < 0 || bad < 0 || good > long.MaxValue - bad)
         {
