@@ -43,7 +43,9 @@ public sealed class RegionHealthMonitorRegistryTests
         Assert.Equal(["carrier", "payments"], registry.ClientNames.Order(StringComparer.Ordinal));
         Assert.Same(provider.GetRequiredKeyedService<SipFailoverClient>("carrier"), registry.GetMonitor("carrier"));
         Assert.Equal(["eu", "us"], registry.GetMonitor("payments").GetStatus().Select(s => s.Region.Name));
-        Assert.Throws<ArgumentException>("clientName", () => registry.GetMonitor("nobody"));
+        ArgumentException unknown = Assert.Throws<ArgumentException>("clientName", () => registry.GetMonitor("nobody"));
+        Assert.Contains("No client named 'nobody' fails over between regions.", unknown.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>("clientName", () => registry.GetMonitor(null!));
     }
 
     [Fact]
@@ -104,6 +106,7 @@ public sealed class RegionHealthMonitorRegistryTests
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IRegionHealthMonitorRegistry>());
 
         Assert.Contains("'payments'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("give them different names", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -157,6 +157,52 @@ public class TrackedRegionTests
     }
 
     [Fact]
+    public void Every_change_is_reported_with_the_reason_that_caused_it()
+    {
+        _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        _ = _state.ViewAt(Now);
+        _state.RecordProbe(Now, RegionHealth.Unhealthy, "timeout");
+        _state.RecordSuccess(Now);
+        _state.RecordProbe(Now, RegionHealth.Degraded, "MOS 3.1");
+        _state.RecordProbe(Now, RegionHealth.Healthy, "MOS 4.2");
+        _state.MarkOverdue(Now, "late");
+        _state.RecordSuccess(Now);
+        _state.ResolveOverdue(Now, failed: false);
+        _state.SetQualityDegraded(Now, true, "NER 80%");
+        _state.SetQualityDegraded(Now, true, "NER 79%");
+        _state.SetQualityDegraded(Now, false, "NER 99%");
+
+        Assert.Equal(
+            [
+                (RegionHealth.Healthy, RegionHealth.Unhealthy, "it asked to be left alone for 10s (Retry-After)"),
+                (RegionHealth.Unhealthy, RegionHealth.Healthy, "its Retry-After period ended"),
+                (RegionHealth.Healthy, RegionHealth.Degraded, "a probe failed: timeout"),
+                (RegionHealth.Degraded, RegionHealth.Healthy, "it answered"),
+                (RegionHealth.Healthy, RegionHealth.Degraded, "a probe reported it degraded: MOS 3.1"),
+                (RegionHealth.Degraded, RegionHealth.Healthy, "a probe reported it healthy"),
+                (RegionHealth.Healthy, RegionHealth.Degraded, "late"),
+                (RegionHealth.Degraded, RegionHealth.Healthy, "its late attempt answered"),
+                (RegionHealth.Healthy, RegionHealth.Degraded, "NER 80%"),
+                (RegionHealth.Degraded, RegionHealth.Healthy, "NER 99%"),
+            ],
+            _changes);
+    }
+
+    [Fact]
+    public void A_retry_after_longer_than_the_cap_keeps_it_out_for_the_cap_and_says_so()
+    {
+        _state.RecordRetryAfter(Now, TimeSpan.FromMinutes(1));
+        _state.RecordRetryAfter(Now, TimeSpan.FromMinutes(5));
+
+        Assert.Equal("it asked to be left alone for 1m (Retry-After)", _changes[^1].Reason);
+        _time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(1));
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+    }
+
+    [Fact]
     public void A_shorter_retry_after_does_not_shorten_a_longer_one()
     {
         _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(30));
