@@ -44,9 +44,7 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
     /// The number of nines, −log10(1 − A): 3 for 99.9%, about 3.3 for 99.95%, and
     /// <see cref="double.PositiveInfinity"/> for 100%.
     /// </summary>
-    public double Nines => _unavailability == 0m
-        ? double.PositiveInfinity
-        : Math.Abs(Math.Log10((double)_unavailability)); // Abs turns −log10(1) = −0 into 0; otherwise −log10(U) ≥ 0 already.
+    public double Nines => Math.Abs(Math.Log10((double)_unavailability)); // log10(0) is −∞, so 100% has +∞ nines; Abs also turns −log10(1) = −0 into 0.
 
     /// <summary>The percentage as an exact decimal.</summary>
     internal decimal PercentExact => 100m - (_unavailability * 100m);
@@ -257,8 +255,8 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(n, MaxKOfNComponents);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, n);
+
+        // k is checked against 1 and n by the overload this calls, with the same parameter name.
         Availability[] components = new Availability[n];
         Array.Fill(components, component);
         return KOfN(k, components);
@@ -416,6 +414,8 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
     {
         provider ??= CultureInfo.InvariantCulture;
         int decimals = 2;
+
+        // Stryker disable once Equality : equivalent; at 0 the logarithm below is −∞, which leaves the two decimals too.
         if (unavailability > 0m)
         {
             decimal unavailablePercent = unavailability * 100m;

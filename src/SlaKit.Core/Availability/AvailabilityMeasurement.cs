@@ -71,10 +71,6 @@ public static class AvailabilityMeasurement
         for (SlaPeriod month = firstMonth; month.Start <= lastMonth.Start; month = month.Next())
         {
             months.Add(MeasureCore(all, month.Start!.Value, month.End!.Value, month, options));
-            if (month == lastMonth)
-            {
-                break;
-            }
         }
 
         return months;

@@ -42,6 +42,7 @@ public sealed class CreditSchedule
         _tiers = sorted;
     }
 
+    // The flag only tells this constructor from the public one; its value means nothing.
     private CreditSchedule(CreditTier[] checkedTiers, bool _) => _tiers = checkedTiers;
 
     /// <summary>Sorts the tiers highest threshold first and says what is wrong with them, if anything.</summary>
@@ -131,6 +132,7 @@ public sealed class CreditSchedule
             throw new FormatException($"'{text}' is not a credit schedule: {problem}");
         }
 
+        // Stryker disable once Boolean : equivalent; the flag only picks the constructor.
         return new CreditSchedule(sorted, true);
     }
 

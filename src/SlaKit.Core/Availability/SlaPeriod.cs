@@ -171,6 +171,7 @@ public readonly partial struct SlaPeriod : IEquatable<SlaPeriod>
         return Kind switch
         {
             SlaPeriodKind.CalendarMonth => CalendarMonth(next.Year, next.Month),
+            // Stryker disable once Arithmetic : equivalent; a quarter starts in month 1, 4, 7 or 10, where (m + 1) / 3 and (m - 1) / 3 agree.
             SlaPeriodKind.CalendarQuarter => CalendarQuarter(next.Year, ((next.Month - 1) / 3) + 1),
             _ => CalendarYear(next.Year),
         };
@@ -288,6 +289,7 @@ public readonly partial struct SlaPeriod : IEquatable<SlaPeriod>
         SlaPeriodKind.Quarter => "quarter",
         SlaPeriodKind.Month => "month",
         SlaPeriodKind.CalendarMonth => _start.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+        // Stryker disable once Arithmetic : equivalent; a quarter starts in month 1, 4, 7 or 10, where (m + 1) / 3 and (m - 1) / 3 agree.
         SlaPeriodKind.CalendarQuarter => string.Create(CultureInfo.InvariantCulture, $"{_start.Year:D4}-Q{((_start.Month - 1) / 3) + 1}"),
         SlaPeriodKind.CalendarYear => _start.Year.ToString("D4", CultureInfo.InvariantCulture),
         _ when Length == TimeSpan.FromDays(1) => "day",
