@@ -1,4 +1,5 @@
 using System.Globalization;
+using SlaKit.Tests.Infrastructure;
 
 namespace SlaKit.Tests.AvailabilityMath;
 
@@ -45,10 +46,7 @@ public sealed class AvailabilityRefusalTests
     [MemberData(nameof(Refusals))]
     public void A_refused_argument_names_itself_and_says_why(string refusal, string parameter, string because)
     {
-        ArgumentException error = Assert.ThrowsAny<ArgumentException>(Refuse(refusal));
-
-        Assert.Equal(parameter, error.ParamName);
-        Assert.Contains(because, error.Message, StringComparison.Ordinal);
+        Refusal.Assert(Refuse(refusal), parameter, because);
     }
 
     private static Action Refuse(string refusal) => refusal switch

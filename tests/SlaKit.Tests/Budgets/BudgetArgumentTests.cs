@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Budgets;
+using SlaKit.Tests.Infrastructure;
 
 namespace SlaKit.Tests.Budgets;
 
@@ -39,10 +40,7 @@ public sealed class BudgetArgumentTests
     [MemberData(nameof(Refusals))]
     public void A_refused_argument_names_itself_and_says_why(string refusal, string parameter, string because)
     {
-        ArgumentException error = Assert.ThrowsAny<ArgumentException>(Refuse(refusal));
-
-        Assert.Equal(parameter, error.ParamName);
-        Assert.Contains(because, error.Message, StringComparison.Ordinal);
+        Refusal.Assert(Refuse(refusal), parameter, because);
     }
 
     private static Action Refuse(string refusal) => refusal switch
