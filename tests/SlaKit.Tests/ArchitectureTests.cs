@@ -63,9 +63,9 @@ public sealed partial class ArchitectureTests
     public void Every_folder_of_the_library_has_a_rule()
     {
         string[] areas = Directory.GetDirectories(CoreDirectory)
-            .Where(static directory => Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories).Any())
+            .Where(static directory => Path.GetFileName(directory) is not ("bin" or "obj") &&
+                Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories).Any())
             .Select(Path.GetFileName)
-            .Where(static name => name is not ("bin" or "obj"))
             .Concat(Packages)
             .Order(StringComparer.Ordinal)
             .ToArray()!;
