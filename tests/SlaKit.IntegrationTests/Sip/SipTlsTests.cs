@@ -83,6 +83,22 @@ public sealed class SipTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_well_framed_response_the_client_refuses_is_dropped_and_the_connection_kept()
+    {
+        // RFC 4475 §3.1.2.5: a receiver "will simply discard" a response with an overlarge CSeq. On a stream its
+        // Content-Length still says where the next message starts, so the real answer behind it is read.
+        await using TlsSipServer server = TlsSipServer.Start(_certificate, refusedFirst: true);
+        await using SipFailoverClient client = Client(server, o => o.Tls.ServerCertificateValidation = Pinned(_certificate));
+
+        SipResponse first = await client.SendAsync(new SipRequest("OPTIONS", "sip:carrier.example"), Ct);
+        SipResponse second = await client.SendAsync(new SipRequest("OPTIONS", "sip:carrier.example"), Ct);
+
+        Assert.Equal((200, 200), (first.StatusCode, second.StatusCode));
+        Assert.Equal(["OPTIONS", "OPTIONS"], server.Received);
+        Assert.Equal(1, server.Accepted);
+    }
+
+    [Fact]
     public async Task A_call_over_tls_is_answered_acked_and_ended()
     {
         await using TlsSipServer server = TlsSipServer.Start(_certificate);

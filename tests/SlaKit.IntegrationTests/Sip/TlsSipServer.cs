@@ -10,23 +10,27 @@ namespace SlaKit.IntegrationTests.Sip;
 /// <summary>
 /// A SIP server over TLS on 127.0.0.1 (SIPp here has no TLS): it answers OPTIONS with 200, an INVITE with 100, 180 and a
 /// 200 with a Contact and an SDP answer, a BYE with 200, and keeps every request's method and whether the client offered
-/// a certificate. Its certificate is the test's self-signed one.
+/// a certificate. Its certificate is the test's self-signed one. Told to, it sends a response the client must refuse
+/// (RFC 4475 §3.1.2.5's overlarge CSeq, with a body) on the same connection before each real answer.
 /// </summary>
 public sealed class TlsSipServer : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly X509Certificate2 _certificate;
     private readonly bool _askForClientCertificate;
+    private readonly bool _refusedFirst;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _connections = [];
     private readonly List<string> _received = [];
     private readonly Task _accepting;
     private int _clientCertificates;
+    private int _accepted;
 
-    private TlsSipServer(X509Certificate2 certificate, bool askForClientCertificate)
+    private TlsSipServer(X509Certificate2 certificate, bool askForClientCertificate, bool refusedFirst)
     {
         _certificate = certificate;
         _askForClientCertificate = askForClientCertificate;
+        _refusedFirst = refusedFirst;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         _accepting = AcceptAsync();
@@ -50,8 +54,15 @@ public sealed class TlsSipServer : IAsyncDisposable
     /// <summary>How many connections offered a client certificate.</summary>
     public int ClientCertificates => Volatile.Read(ref _clientCertificates);
 
-    /// <summary>Starts the server with <paramref name="certificate"/>; asks clients for theirs when <paramref name="askForClientCertificate"/>.</summary>
-    public static TlsSipServer Start(X509Certificate2 certificate, bool askForClientCertificate = false) => new(certificate, askForClientCertificate);
+    /// <summary>How many connections it accepted.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>
+    /// Starts the server with <paramref name="certificate"/>; asks clients for theirs when <paramref name="askForClientCertificate"/>,
+    /// and sends a malformed copy of each answer before it when <paramref name="refusedFirst"/>.
+    /// </summary>
+    public static TlsSipServer Start(X509Certificate2 certificate, bool askForClientCertificate = false, bool refusedFirst = false) =>
+        new(certificate, askForClientCertificate, refusedFirst);
 
     public async ValueTask DisposeAsync()
     {
@@ -83,6 +94,7 @@ public sealed class TlsSipServer : IAsyncDisposable
                 return;
             }
 
+            Interlocked.Increment(ref _accepted);
             lock (_connections)
             {
                 _connections.Add(ServeAsync(client));
@@ -175,5 +187,28 @@ public sealed class TlsSipServer : IAsyncDisposable
         return response;
     }
 
-    private async Task SendAsync(SslStream tls, SipResponse response) => await tls.WriteAsync(response.ToBytes(), _stop.Token);
+    private async Task SendAsync(SslStream tls, SipResponse response)
+    {
+        if (_refusedFirst)
+        {
+            // Well framed, so a stream receiver can skip it whole, but with a CSeq number far beyond 2^31.
+            SipResponse refused = Response(response, "CSeq", "9292394834772304023312 " + response.Headers["CSeq"]!.Split(' ')[1]);
+            refused.Body = "v=0\r\n"u8.ToArray();
+            await tls.WriteAsync(refused.ToBytes(), _stop.Token);
+        }
+
+        await tls.WriteAsync(response.ToBytes(), _stop.Token);
+    }
+
+    /// <summary>A copy of <paramref name="response"/> with <paramref name="header"/> set to <paramref name="value"/>.</summary>
+    private static SipResponse Response(SipResponse response, string header, string value)
+    {
+        var copy = new SipResponse(response.StatusCode, response.ReasonPhrase);
+        foreach (KeyValuePair<string, string> field in response.Headers)
+        {
+            copy.Headers.Add(field.Key, string.Equals(field.Key, header, StringComparison.OrdinalIgnoreCase) ? value : field.Value);
+        }
+
+        return copy;
+    }
 }

@@ -736,14 +736,19 @@ public class Rfc4475TortureTests
     }
 
     [Fact]
-    public void Rfc4475_3_1_2_5_scalarlg_on_a_stream_is_refused()
+    public void Rfc4475_3_1_2_5_scalarlg_on_a_stream_is_discarded_and_the_next_message_read()
     {
-        // Its Content-Length of 0 frames it well, but the framer refuses every message the parser refuses, and the
-        // transport then closes the connection: more than the "simply discard it" of §3.1.2.5, never less.
-        var framer = new SipStreamFramer();
+        // §3.1.2.5: a receiver "will simply discard" it. Its Content-Length of 0 frames it well, so on a stream the
+        // next message's start is known: the framer skips it, reports why, and reads on.
+        var dropped = new List<SipParseException>();
+        var framer = new SipStreamFramer(dropped.Add);
         Feed(framer, Scalarlg);
+        Feed(framer, Noreason);
 
-        SipParseException error = Assert.Throws<SipParseException>(() => framer.TryReadMessage(out _));
+        Assert.True(framer.TryReadMessage(out SipMessage? next));
+        Assert.Equal(100, Assert.IsType<SipResponse>(next).StatusCode);
+        SipParseException error = Assert.Single(dropped);
+        Assert.Equal(At(Scalarlg, "CSeq:"), error.Position);
         Assert.Contains("CSeq", error.Message, StringComparison.Ordinal);
     }
 

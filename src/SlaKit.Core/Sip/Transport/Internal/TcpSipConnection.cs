@@ -160,7 +160,8 @@ internal sealed class TcpSipConnection : SipConnection
 
     private async Task ReceiveAsync(Session session)
     {
-        var framer = new SipStreamFramer();
+        // A refused message that is well framed is dropped as over UDP; the connection stays (RFC 4475 §3.1.2.5).
+        var framer = new SipStreamFramer(refused => SipLog.MalformedMessageDropped(_logger, Target.ToString(), refused.Message));
         while (true)
         {
             Memory<byte> buffer = framer.GetWriteBuffer();
@@ -199,7 +200,7 @@ internal sealed class TcpSipConnection : SipConnection
             }
             catch (SipParseException e)
             {
-                // On a stream the next message's start is lost with a malformed one, so the connection must go.
+                // A framing error: on a stream the next message's start is lost with it, so the connection must go.
                 SipLog.MalformedMessageDropped(_logger, Target.ToString(), e.Message);
                 Close(session, new SipTransportException($"{Target.Host}:{Target.Port} sent malformed SIP over {Kind}: {e.Message}", e));
                 return;
