@@ -76,7 +76,10 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
         _loop = RunAsync(_stop.Token);
     }
 
-    /// <summary>Stops probing and waits for the current probe to end.</summary>
+    /// <summary>
+    /// Stops probing and waits for the probing loop to end: a report under way (and its <see cref="ProbeCompleted"/>
+    /// handlers) finishes first. A probe still running is told to stop through its token, and is not waited for.
+    /// </summary>
     /// <returns>A task that completes when the scheduler has stopped.</returns>
     public async Task StopAsync()
     {

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Http;
 using SlaKit.Probes;
@@ -193,10 +195,127 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_probe_that_gives_up_on_its_token_at_the_timeout_is_reported_as_no_answer()
+    {
+        var honest = new DelegateProbe(async token =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, token);
+            return HealthProbeResult.Healthy(TimeSpan.Zero, "never");
+        });
+        await using RegionProbeScheduler scheduler = Scheduler(honest);
+        var results = new List<HealthProbeResult>();
+        scheduler.ProbeCompleted += (_, e) => { lock (results) { results.Add(e.Result); } };
+        scheduler.Start();
+
+        await AdvanceAsync(TimeSpan.FromMilliseconds(600));
+
+        Assert.True(await Until(() => results.Count == 1));
+        Assert.Equal(ProbeStatus.Unhealthy, results[0].Status);
+        Assert.Equal("no answer within 0.5s", results[0].Detail);
+    }
+
+    [Fact]
+    public async Task A_probe_that_throws_is_logged_as_a_warning_naming_client_and_region()
+    {
+        var logger = new FakeLogger();
+        await using var scheduler = new RegionProbeScheduler(_client.Core, "a", new DelegateProbe(_ => throw new InvalidOperationException("bug")), EverySecond, _time, logger);
+        scheduler.Start();
+
+        Assert.True(await Until(() => logger.Collector.Count > 0));
+        FakeLogRecord record = logger.Collector.GetSnapshot()[0];
+        Assert.Equal((LogLevel.Warning, "ProbeThrew"), (record.Level, record.Id.Name));
+        Assert.Equal("Client payments: the probe of region a threw; counted as Unhealthy.", record.Message);
+        Assert.Equal("bug", record.Exception?.Message);
+    }
+
+    [Fact]
+    public async Task Stop_returns_only_once_a_report_under_way_has_finished()
+    {
+        using var gate = new ManualResetEventSlim();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using RegionProbeScheduler scheduler = Scheduler();
+        int reports = 0;
+        scheduler.ProbeCompleted += (_, _) =>
+        {
+            // The second report holds the probing loop until the test lets it go.
+            if (Interlocked.Increment(ref reports) == 2)
+            {
+                entered.TrySetResult();
+                gate.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            }
+        };
+        scheduler.Start();
+        _ = Task.Run(() => _time.Advance(TimeSpan.FromSeconds(1)), TestContext.Current.CancellationToken);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Task stopping = scheduler.StopAsync();
+        bool waited = !stopping.IsCompleted;
+        gate.Set();
+        await stopping;
+
+        Assert.True(waited);
+        Assert.False(_client.Core.IsActivelyProbed);
+    }
+
+    [Fact]
+    public async Task Jitter_spreads_the_intervals_around_the_configured_one_within_its_bounds()
+    {
+        var times = new List<DateTimeOffset>();
+        var probe = new DelegateProbe(_ =>
+        {
+            lock (times)
+            {
+                times.Add(_time.GetUtcNow());
+            }
+
+            return ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "ok"));
+        });
+        var jittered = new ProbeScheduleOptions { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(500), Jitter = 0.5 };
+        await using var scheduler = new RegionProbeScheduler(_client.Core, "a", probe, jittered, _time);
+        scheduler.Start();
+        Assert.True(await Until(() => times.Count == 1));
+
+        // Steps of 10 ms: each interval is seen to within one step.
+        for (int i = 0; i < 8000 && times.Count < 41; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Yield();
+            int seen = times.Count;
+            await Until(() => times.Count == seen); // lets a probe already due run
+        }
+
+        double[] gaps;
+        lock (times)
+        {
+            gaps = [.. times.Zip(times.Skip(1), static (a, b) => (b - a).TotalSeconds)];
+        }
+
+        Assert.True(gaps.Length >= 40, $"{gaps.Length} intervals");
+        Assert.All(gaps, gap => Assert.InRange(gap, 0.5, 1.51));
+        Assert.Contains(gaps, static gap => gap < 0.9);
+        Assert.Contains(gaps, static gap => gap > 1.1);
+    }
+
+    [Fact]
+    public async Task Started_twice_is_refused()
+    {
+        await using RegionProbeScheduler scheduler = Scheduler();
+        scheduler.Start();
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(scheduler.Start);
+        Assert.Equal("The probe scheduler has already been started.", error.Message);
+    }
+
+    [Fact]
     public void Bad_arguments_are_named()
     {
         var probe = new DelegateProbe(_ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "")));
-        Assert.Equal("regionName", Assert.Throws<ArgumentException>(() => new RegionProbeScheduler(_client.Core, "nowhere", probe)).ParamName);
+        Assert.Equal("monitor", Assert.Throws<ArgumentNullException>(() => new RegionProbeScheduler(null!, "a", probe)).ParamName);
+        Assert.Equal("regionName", Assert.Throws<ArgumentNullException>(() => new RegionProbeScheduler(_client.Core, null!, probe)).ParamName);
+        Assert.Equal("regionName", Assert.Throws<ArgumentException>(() => new RegionProbeScheduler(_client.Core, "", probe)).ParamName);
+        Assert.Equal("probe", Assert.Throws<ArgumentNullException>(() => new RegionProbeScheduler(_client.Core, "a", null!)).ParamName);
+        ArgumentException unknown = Assert.Throws<ArgumentException>(() => new RegionProbeScheduler(_client.Core, "nowhere", probe));
+        Assert.StartsWith("Client 'payments' has no region named 'nowhere'.", unknown.Message, StringComparison.Ordinal);
         Assert.Equal("Interval", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client.Core, "a", probe, new ProbeScheduleOptions { Interval = TimeSpan.Zero })).ParamName);
         Assert.Equal("Timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client.Core, "a", probe, new ProbeScheduleOptions { Timeout = TimeSpan.Zero })).ParamName);
         Assert.Equal("Jitter", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client.Core, "a", probe, new ProbeScheduleOptions { Jitter = 0.9 })).ParamName);

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Http;
+using SlaKit.Probes;
+using SlaKit.Regions;
+
+namespace SlaKit.Tests.Regions;
+
+/// <summary>The protocol-neutral core of a client: what it counts, what it logs, and the arguments it refuses.</summary>
+public sealed class RegionSetTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeLogger _logger = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly FailoverTelemetry _telemetry;
+    private readonly RegionSet _set;
+
+    public RegionSetTests()
+    {
+        _telemetry = new FailoverTelemetry(Meters);
+        _set = Set(("eu", 0), ("us", 1), ("eu2", 0));
+    }
+
+    private IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
+
+    private TrackedRegion Eu => _set.Regions[0];
+
+    private TrackedRegion Us => _set.Regions[1];
+
+    private TrackedRegion Eu2 => _set.Regions[2];
+
+    public void Dispose()
+    {
+        _telemetry.Dispose();
+        _services.Dispose();
+    }
+
+    [Fact]
+    public void A_switch_to_another_priority_is_counted_and_logged_once_each_way()
+    {
+        using var switches = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.switches");
+
+        _set.NoteServed(Eu);
+        _set.NoteServed(Eu);
+        _set.NoteServed(Us);
+        _set.NoteServed(Us);
+        _set.NoteServed(Eu);
+
+        IReadOnlyList<CollectedMeasurement<long>> counted = switches.GetMeasurementSnapshot();
+        Assert.Equal(2, counted.Count);
+        Assert.Equal(("payments", "eu", "us"), Tags(counted[0]));
+        Assert.Equal(("payments", "us", "eu"), Tags(counted[1]));
+        Assert.Equal(
+            ["Client payments: traffic switched from region eu to region us.", "Client payments: traffic switched from region us to region eu."],
+            Logged("RegionSwitched", LogLevel.Warning));
+    }
+
+    [Fact]
+    public void Serving_from_another_region_of_the_same_priority_is_no_switch()
+    {
+        using var switches = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.switches");
+
+        _set.NoteServed(Eu);
+        _set.NoteServed(Eu2);
+        _set.NoteServed(Eu);
+
+        Assert.Empty(switches.GetMeasurementSnapshot());
+        Assert.Empty(Logged("RegionSwitched", LogLevel.Warning));
+    }
+
+    [Fact]
+    public void Attempts_are_counted_with_their_region_outcome_and_method()
+    {
+        using var attempts = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.attempts");
+
+        _set.CountAttempt(Us, "Timeout");
+        _set.CountAttempt(Eu, "Success", "INVITE");
+
+        IReadOnlyList<CollectedMeasurement<long>> counted = attempts.GetMeasurementSnapshot();
+        Assert.Equal(2, counted.Count);
+        Assert.Equal(1, counted[0].Value);
+        Assert.Equal(
+            new Dictionary<string, object?> { ["client"] = "payments", ["region"] = "us", ["outcome"] = "Timeout" },
+            counted[0].Tags);
+        Assert.Equal(
+            new Dictionary<string, object?> { ["client"] = "payments", ["region"] = "eu", ["outcome"] = "Success", ["method"] = "INVITE" },
+            counted[1].Tags);
+    }
+
+    [Fact]
+    public void A_region_going_down_is_a_warning_and_any_other_change_information()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        Eu.RecordFailure(now, "a transport error");
+        Eu.RecordFailure(now, "a transport error");
+
+        Assert.Equal(
+            ["Client payments: region eu is now Degraded (was Healthy) because a transport error."],
+            Logged("RegionHealthChanged", LogLevel.Information));
+        Assert.Equal(
+            ["Client payments: region eu is now Unhealthy (was Degraded) because a transport error."],
+            Logged("RegionUnhealthy", LogLevel.Warning));
+    }
+
+    [Fact]
+    public void A_listener_that_throws_is_logged_and_the_change_stands()
+    {
+        var seen = new List<RegionHealth>();
+        _set.HealthChanged += (_, e) =>
+        {
+            seen.Add(e.Current);
+            throw new InvalidOperationException("listener bug");
+        };
+
+        Eu.RecordFailure(_time.GetUtcNow(), "a transport error");
+
+        Assert.Equal([RegionHealth.Degraded], seen);
+        Assert.Equal(RegionHealth.Degraded, Eu.HealthAt(_time.GetUtcNow()));
+        FakeLogRecord record = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Name == "HealthListenerThrew");
+        Assert.Equal(LogLevel.Error, record.Level);
+        Assert.Equal("listener bug", record.Exception?.Message);
+    }
+
+    [Fact]
+    public void A_probe_result_without_detail_gives_the_health_as_its_reason()
+    {
+        var reasons = new List<string>();
+        _set.HealthChanged += (_, e) => reasons.Add(e.Reason);
+
+        _set.ReportProbeResult("US", RegionHealth.Unhealthy);
+
+        Assert.Equal(["a probe failed: Unhealthy"], reasons);
+    }
+
+    [Fact]
+    public void Probe_results_for_no_region_or_no_health_are_refused_by_name()
+    {
+        Assert.Equal("regionName", Assert.Throws<ArgumentNullException>(() => _set.ReportProbeResult(null!, RegionHealth.Healthy)).ParamName);
+        Assert.Equal("regionName", Assert.Throws<ArgumentException>(() => _set.ReportProbeResult("", RegionHealth.Healthy)).ParamName);
+
+        ArgumentException unknown = Assert.Throws<ArgumentException>(() => _set.ReportProbeResult("asia", RegionHealth.Healthy));
+        Assert.Equal("regionName", unknown.ParamName);
+        Assert.StartsWith("Client 'payments' has no region named 'asia'.", unknown.Message, StringComparison.Ordinal);
+
+        ArgumentOutOfRangeException health = Assert.Throws<ArgumentOutOfRangeException>(() => _set.ReportProbeResult("eu", (RegionHealth)7));
+        Assert.Equal("observed", health.ParamName);
+        Assert.StartsWith("Unknown region health.", health.Message, StringComparison.Ordinal);
+
+        ArgumentOutOfRangeException status = Assert.Throws<ArgumentOutOfRangeException>(() => RegionSet.HealthOf((ProbeStatus)7));
+        Assert.Equal("status", status.ParamName);
+        Assert.StartsWith("Unknown probe status.", status.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_request_that_may_not_be_a_trial_is_not_made_one()
+    {
+        RegionSet set = Set(("eu", 0), ("us", 1));
+        DateTimeOffset now = _time.GetUtcNow();
+        set.Regions[0].RecordFailure(now, "x");
+        set.Regions[0].RecordFailure(now, "x");
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        RegionPlan refused = set.Plan(allowTrial: false);
+        RegionPlan allowed = set.Plan(allowTrial: true);
+
+        Assert.False(refused.IsTrial);
+        Assert.Equal(["us"], refused.Order.Select(static r => r.Region.Name));
+        Assert.True(allowed.IsTrial);
+    }
+
+    [Fact]
+    public void Telemetry_with_a_meter_of_its_own_ends_its_instruments_and_activities_when_disposed()
+    {
+        var own = new FailoverTelemetry(null);
+        var borrowed = new FailoverTelemetry(Meters);
+        var ended = new List<Instrument>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = static (instrument, listener) => listener.EnableMeasurementEvents(instrument),
+            MeasurementsCompleted = (instrument, _) => { lock (ended) { ended.Add(instrument); } },
+        };
+        meters.Start();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = source => source == own.ActivitySource,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+        };
+        ActivitySource.AddActivityListener(activities);
+        using (Activity? before = own.ActivitySource.StartActivity("before"))
+        {
+            Assert.NotNull(before);
+        }
+
+        own.Dispose();
+        borrowed.Dispose();
+
+        lock (ended)
+        {
+            Assert.Contains(own.Attempts, ended);
+            Assert.DoesNotContain(borrowed.Attempts, ended);
+        }
+
+        Assert.Null(own.ActivitySource.StartActivity("after"));
+    }
+
+    private RegionSet Set(params (string Name, int Priority)[] regions)
+    {
+        var options = new RegionFailoverOptions();
+        foreach ((string name, int priority) in regions)
+        {
+            options.Regions.Add(new Region(name, new Uri($"http://{name}.invalid/")) { Priority = priority });
+        }
+
+        return new RegionSet("payments", options, options.Selection, regions.Length, _time, _logger, _telemetry, new Random(1));
+    }
+
+    private static (object? Client, object? From, object? To) Tags(CollectedMeasurement<long> measurement) =>
+        (measurement.Tags["client"], measurement.Tags["from"], measurement.Tags["to"]);
+
+    private List<string> Logged(string eventName, LogLevel level) =>
+        [.. _logger.Collector.GetSnapshot().Where(r => r.Id.Name == eventName && r.Level == level).Select(static r => r.Message)];
+}
