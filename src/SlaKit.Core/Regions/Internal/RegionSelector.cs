@@ -140,6 +140,7 @@ internal static class RegionSelector
             }
         }
 
+        // Stryker disable once Equality : equivalent; at equal lengths the slice holds the same regions.
         return new RegionPlan(order.Length > maxAttempts ? order[..maxAttempts] : order, IsTrial: false);
     }
 
@@ -167,6 +168,7 @@ internal static class RegionSelector
             }
 
             ulong bits = (view.Health == RegionHealth.Unhealthy || view.IsOverdue ? 1UL : 0UL) | (view.IsStandby ? 2UL : 0UL);
+            // Stryker disable once Assignment : equivalent; each region's two bits are its own, so OR and XOR agree.
             key |= bits << (2 * i);
         }
 
@@ -178,7 +180,9 @@ internal static class RegionSelector
         if (mode == RegionSelectionMode.LatencyAware)
         {
             double average = state.Latency.AverageMilliseconds;
-            return double.IsNaN(average) ? 0 : average; // unmeasured regions are tried first, to learn their latency
+            // Unmeasured regions are tried first, to learn their latency.
+            // Stryker disable once Conditional : equivalent; NaN sorts before every number in CompareTo, as 0 does before every latency.
+            return double.IsNaN(average) ? 0 : average;
         }
 
         // Weighted random order without replacement (Efraimidis–Spirakis): sort by −ln(u) / w ascending,

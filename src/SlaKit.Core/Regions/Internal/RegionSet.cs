@@ -178,6 +178,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         // The same region as last time is the common case; it changes nothing, so it needs no atomic exchange.
         if (Volatile.Read(ref _active) == served)
         {
+            // Stryker disable once Statement : equivalent; the exchange below finds the same region and changes nothing.
             return;
         }
 

