@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Http;
@@ -11,11 +14,25 @@ namespace SlaKit.Tests.Http;
 public sealed class RegionFailoverHandlerTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly FailoverTelemetry _telemetry = new(null);
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly FailoverTelemetry _telemetry;
     private readonly Dictionary<string, Func<HttpRequestMessage, HttpResponseMessage>> _regions = [];
+    private readonly HashSet<string> _hanging = [];
     private readonly List<(string Host, HttpMethod Method)> _calls = [];
+    private HttpRegionSet? _client;
 
-    public void Dispose() => _telemetry.Dispose();
+    public RegionFailoverHandlerTests()
+    {
+        _telemetry = new FailoverTelemetry(Meters);
+    }
+
+    private System.Diagnostics.Metrics.IMeterFactory Meters => _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+
+    public void Dispose()
+    {
+        _telemetry.Dispose();
+        _services.Dispose();
+    }
 
     private HttpMessageInvoker Invoker(Action<RegionFailoverOptions>? configure = null)
     {
@@ -24,13 +41,14 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
         configure?.Invoke(options);
         var client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
+        _client = client;
         var handler = new RegionFailoverHandler(client) { InnerHandler = new Terminal(this) };
         return new HttpMessageInvoker(handler);
     }
 
     private sealed class Terminal(RegionFailoverHandlerTests owner) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             string host = request.RequestUri!.Host;
@@ -39,8 +57,13 @@ public sealed class RegionFailoverHandlerTests : IDisposable
                 owner._calls.Add((host, request.Method));
             }
 
+            if (owner._hanging.Contains(host))
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, owner._time, cancellationToken);
+            }
+
             Func<HttpRequestMessage, HttpResponseMessage> answer = owner._regions.GetValueOrDefault(host, static _ => new HttpResponseMessage(HttpStatusCode.OK));
-            return Task.FromResult(answer(request));
+            return answer(request);
         }
     }
 
@@ -210,5 +233,95 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), cancelled.Token));
         Assert.Empty(_calls);
+    }
+
+    [Fact]
+    public async Task Each_attempt_is_recorded_against_its_region_with_what_happened()
+    {
+        _regions["a.invalid"] = Refused;
+        _regions["b.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);
+        using HttpMessageInvoker invoker = Invoker(o => o.Regions.Add(new Region("c", new Uri("http://c.invalid/")) { Priority = 2 }));
+        var reasons = new List<(string Region, RegionHealth Health, string Reason)>();
+        _client!.Core.HealthChanged += (_, e) => reasons.Add((e.Region.Name, e.Current, e.Reason));
+
+        using HttpResponseMessage response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+
+        Assert.Equal("c", response.RequestMessage!.GetServedRegion());
+        Assert.Equal(
+        [
+            ("a", RegionHealth.Degraded, "a transport error: Connection refused"),
+            ("b", RegionHealth.Degraded, "it answered 503 ServiceUnavailable"),
+        ], reasons);
+        Assert.True(double.IsNaN(_client.Regions[0].Latency.FirstMilliseconds));
+        Assert.Equal(0, _client.Regions[2].Latency.FirstMilliseconds);
+
+        // A success heals the region it came from.
+        _regions.Remove("a.invalid");
+        using HttpResponseMessage healed = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+        Assert.Equal(("a", RegionHealth.Healthy, "it answered"), reasons[^1]);
+    }
+
+    [Fact]
+    public async Task Each_attempt_is_traced_and_counted_with_its_region_and_outcome()
+    {
+        _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);
+        using var attempts = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.attempts");
+        var traced = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source == _telemetry.ActivitySource,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity => { lock (traced) { traced.Add(activity); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using HttpMessageInvoker invoker = Invoker();
+
+        using HttpResponseMessage response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Put, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, traced.Count);
+        Assert.All(traced, static a => Assert.Equal("slakit.failover.attempt", a.OperationName));
+        Assert.Equal(
+            [("payments", "a", "PUT", "TransientStatus", 503, ActivityStatusCode.Error), ("payments", "b", "PUT", "Success", 200, ActivityStatusCode.Unset)],
+            traced.Select(static a => (
+                a.GetTagItem("slakit.client"), a.GetTagItem("slakit.region"), a.GetTagItem("http.request.method"),
+                a.GetTagItem("slakit.outcome"), a.GetTagItem("http.response.status_code"), a.Status)).ToList<(object?, object?, object?, object?, object?, ActivityStatusCode)>());
+        Assert.Equal(
+            [("a", "transient_status"), ("b", "success")],
+            attempts.GetMeasurementSnapshot().Select(static m => (m.Tags["region"], m.Tags["outcome"])).ToList<(object?, object?)>());
+    }
+
+    [Fact]
+    public async Task A_region_that_does_not_answer_within_the_attempt_timeout_is_recorded_so_and_the_next_one_serves()
+    {
+        _hanging.Add("a.invalid");
+        using HttpMessageInvoker invoker = Invoker(o => o.AttemptTimeout = TimeSpan.FromSeconds(1));
+        var reasons = new List<string>();
+        _client!.Core.HealthChanged += (_, e) => reasons.Add(e.Reason);
+
+        Task<HttpResponseMessage> sending = invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        using HttpResponseMessage response = await sending.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal("b", response.RequestMessage!.GetServedRegion());
+        Assert.Equal(["it did not answer within the attempt timeout"], reasons);
+    }
+
+    [Fact]
+    public async Task A_region_still_waited_on_when_the_total_timeout_ends_is_recorded_so()
+    {
+        _hanging.Add("a.invalid");
+        using HttpMessageInvoker invoker = Invoker(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(5);
+            o.TotalTimeout = TimeSpan.FromSeconds(2);
+        });
+        var reasons = new List<string>();
+        _client!.Core.HealthChanged += (_, e) => reasons.Add(e.Reason);
+
+        Task<HttpResponseMessage> sending = invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAsync<RegionFailoverException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.Equal(["it did not answer within the total timeout"], reasons);
     }
 }
