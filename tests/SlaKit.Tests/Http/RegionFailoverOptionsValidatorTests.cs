@@ -192,4 +192,78 @@ public class RegionFailoverOptionsValidatorTests
 
         Assert.True(Validate(options).Succeeded);
     }
+
+    [Fact]
+    public void Every_value_exactly_at_its_bound_is_valid()
+    {
+        RegionFailoverOptions options = Valid();
+        options.AttemptTimeout = TimeSpan.FromMilliseconds(10);
+        options.TotalTimeout = TimeSpan.FromMilliseconds(10);
+        options.MaxAttempts = 1;
+        options.ReplayBufferLimit = 0;
+        options.CircuitBreakerFailureRatio = 1;
+        options.CircuitBreakerMinimumThroughput = 2;
+        options.CircuitBreakerSamplingDuration = TimeSpan.FromDays(1);
+        options.BreakDuration = TimeSpan.FromDays(1);
+        options.GrpcFailoverStatuses.Clear();
+        options.GrpcFailoverStatuses.Add(1);
+        options.GrpcFailoverStatuses.Add(16);
+        options.WarmUpVersion = new Version(3, 0);
+
+        ValidateOptionsResult result = Validate(options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+
+        options.AttemptTimeout = TimeSpan.FromDays(1);
+        options.TotalTimeout = TimeSpan.FromDays(1);
+        options.WarmUpVersion = new Version(2, 0);
+        Assert.True(Validate(options).Succeeded, Validate(options).FailureMessage);
+    }
+
+    [Fact]
+    public void Values_just_past_their_bounds_are_refused()
+    {
+        RegionFailoverOptions options = Valid();
+        options.AttemptTimeout = TimeSpan.FromDays(1) + TimeSpan.FromTicks(1);
+        options.TotalTimeout = TimeSpan.FromDays(2);
+        options.CircuitBreakerSamplingDuration = TimeSpan.FromMilliseconds(499);
+        options.CircuitBreakerFailureRatio = 1.0000001;
+        options.CircuitBreakerMinimumThroughput = 1;
+        options.WarmUpVersion = new Version(3, 1);
+        options.Selection = (RegionSelectionMode)9;
+
+        string[] failures = [.. Validate(options).Failures!];
+
+        Assert.Equal(
+        [
+            "client 'payments': WarmUpVersion (3.1) must be 1.1, 2.0 or 3.0.",
+            "client 'payments': Selection '9' is not a selection mode.",
+            "client 'payments': CircuitBreakerSamplingDuration (00:00:00.4990000) must be at least 0.5 s.",
+            "client 'payments': AttemptTimeout (1.00:00:00.0000001) must be at most 1 day.",
+            "client 'payments': CircuitBreakerFailureRatio (1.0000001) must be in (0, 1].",
+            "client 'payments': CircuitBreakerMinimumThroughput (1) must be at least 2.",
+        ], failures);
+    }
+
+    [Fact]
+    public void The_default_client_is_named_as_such_and_null_options_are_refused()
+    {
+        RegionFailoverOptions options = Valid();
+        options.MaxAttempts = 0;
+
+        Assert.Equal("the default client: MaxAttempts (0) must be at least 1.", Assert.Single(new RegionFailoverOptionsValidator().Validate("", options).Failures!));
+        Assert.Equal("the default client: MaxAttempts (0) must be at least 1.", Assert.Single(new RegionFailoverOptionsValidator().Validate(null, options).Failures!));
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new RegionFailoverOptionsValidator().Validate("payments", null!)).ParamName);
+    }
+
+    [Fact]
+    public void An_endpoint_with_only_a_fragment_is_refused()
+    {
+        RegionFailoverOptions options = Valid();
+        options.Regions.Add(new Region("c", new Uri("https://c.example/#x")) { Priority = 2 });
+
+        Assert.Equal(
+            "Region 'c' of client 'payments' has endpoint 'https://c.example/#x' with a query or fragment; give a base URI.",
+            Assert.Single(Validate(options).Failures!));
+    }
 }
