@@ -195,7 +195,13 @@ internal sealed class RequestRun : IDisposable
             ? $"did not succeed within the total timeout of {DurationText.Format(client.Options.TotalTimeout)}"
             : "failed in every region tried";
         string list = outcomes.Count == 0 ? "no attempt completed" : string.Join("; ", outcomes);
-        string path = Factory.OriginalUri?.IsAbsoluteUri == true ? Factory.OriginalUri.AbsolutePath : Factory.OriginalUri?.OriginalString ?? "";
+        // The path alone, relative or not: a query may carry what a log must not.
+        string path = Factory.OriginalUri switch
+        {
+            null => "",
+            { IsAbsoluteUri: true } absolute => absolute.AbsolutePath,
+            var relative => relative.OriginalString.Split('?', '#')[0],
+        };
         FailoverLog.AllRegionsFailed(client.Logger, client.ClientName, Request.Method.Method, path, list);
 
         Exception[] errors = outcomes.Where(static o => o.Exception is not null).Select(static o => o.Exception!).ToArray();
