@@ -248,8 +248,9 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         _ = Task.Run(() => _time.Advance(TimeSpan.FromSeconds(1)), TestContext.Current.CancellationToken);
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
+        // Given time to return, it must not: the report is still under way.
         Task stopping = scheduler.StopAsync();
-        bool waited = !stopping.IsCompleted;
+        bool waited = await Task.WhenAny(stopping, Task.Delay(200, TestContext.Current.CancellationToken)) != stopping;
         gate.Set();
         await stopping;
 

@@ -165,4 +165,15 @@ public sealed class RegionHealthMonitorRegistryTests
         listener.RecordObservableInstruments();
         Assert.Empty(seen);
     }
+
+    [Fact]
+    public void One_client_registered_twice_by_its_protocol_is_one_client()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        static IRegionHealthMonitor None(IServiceProvider _) => throw new InvalidOperationException("not resolved here");
+
+        var registry = new RegionHealthMonitorRegistry(services, [new("payments", "http", None), new("payments", "http", None), new("orders", "http", None)]);
+
+        Assert.Equal(["payments", "orders"], registry.ClientNames);
+    }
 }

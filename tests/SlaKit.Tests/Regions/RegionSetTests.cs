@@ -135,6 +135,9 @@ public sealed class RegionSetTests : IDisposable
         _set.ReportProbeResult("US", RegionHealth.Unhealthy);
 
         Assert.Equal(["a probe failed: Unhealthy"], reasons);
+
+        _set.ReportProbeResult("eu", RegionHealth.Unhealthy, "no answer within 1s");
+        Assert.Equal("a probe failed: no answer within 1s", reasons[^1]);
     }
 
     [Fact]

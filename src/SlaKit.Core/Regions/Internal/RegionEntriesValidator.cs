@@ -43,6 +43,7 @@ internal sealed class RegionEntriesValidator<TOptions>(string name, Func<IConfig
             failures.Add($"Client '{_name}': no region entries at {where}:{nameof(RegionSetOptions.Regions)} (give Regions:0:Name and Regions:0:Endpoint there, or regions in code).");
         }
 
+        // Stryker disable once Equality : equivalent; with no entries the count below cannot be less than none.
         if (failures.Count == 0 && entries.Length > 0 && options.Regions.Count < entries.Length)
         {
             failures.Add($"Client '{_name}': configuration gives {entries.Length} region entries at {section.GetSection(nameof(RegionSetOptions.Regions)).Path}, but only {options.Regions.Count} could be read.");

@@ -176,9 +176,10 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     public void NoteServed(TrackedRegion served)
     {
         // The same region as last time is the common case; it changes nothing, so it needs no atomic exchange.
+        // Stryker disable once Block : equivalent; the exchange below finds the same region and changes nothing.
         if (Volatile.Read(ref _active) == served)
         {
-            // Stryker disable once Statement : equivalent; the exchange below finds the same region and changes nothing.
+            // Stryker disable once Statement : equivalent; as above.
             return;
         }
 

@@ -103,6 +103,8 @@ internal sealed class TrackedRegion
         while (current < limit)
         {
             int seen = Interlocked.CompareExchange(ref _lingering, current + 1, current);
+
+            // Stryker disable once Equality : equivalent on one thread; the next exchange then fails on this one's own increment and returns.
             if (seen == current)
             {
                 return true;
@@ -214,9 +216,10 @@ internal sealed class TrackedRegion
     /// <summary>Records a successful attempt or probe.</summary>
     public void RecordSuccess(DateTimeOffset now)
     {
+        // Stryker disable once Block : equivalent; for a quiet region the locked path below changes nothing.
         if (_quiet)
         {
-            // Stryker disable once Statement : equivalent; for a quiet region the locked path below changes nothing.
+            // Stryker disable once Statement : equivalent; as above.
             return;
         }
 
@@ -328,9 +331,10 @@ internal sealed class TrackedRegion
     {
         lock (_gate)
         {
+            // Stryker disable once Block : equivalent; noting an unchanged health changes nothing.
             if (_qualityDegraded == degraded)
             {
-                // Stryker disable once Statement : equivalent; noting an unchanged health changes nothing.
+                // Stryker disable once Statement : equivalent; as above.
                 return;
             }
 
@@ -399,7 +403,7 @@ internal sealed class TrackedRegion
     {
         // Nearly every call has nothing to report. Clearing an empty ConcurrentQueue is not free (it allocates a
         // new segment), so the queue is only cleared when there is something in it and nobody to tell.
-        // Stryker disable Statement : equivalent; without these returns the code below finds nothing to report, and without the clear
+        // Stryker disable Statement,Block : equivalent; without these returns the code below finds nothing to report, and without the clear
         // an unheard queue only grows.
         if (_pendingReports.IsEmpty)
         {
@@ -412,7 +416,7 @@ internal sealed class TrackedRegion
             return;
         }
 
-        // Stryker restore Statement
+        // Stryker restore Statement,Block
 
         lock (_reportGate)
         {
