@@ -310,6 +310,57 @@ public sealed class HedgedRaceTests : IDisposable
         Assert.Equal(0, A.Lingering);
     }
 
+    [Fact]
+    public async Task A_region_that_fails_before_the_hedge_hands_over_at_once()
+    {
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+
+        a.Answer(HttpStatusCode.ServiceUnavailable);
+        using HttpResponseMessage response = await sending.WaitAsync(Wait, TestContext.Current.CancellationToken);
+
+        Assert.Equal("b", response.RequestMessage!.GetServedRegion());
+        Assert.Equal(1, _terminal.BRequests);
+        Assert.Equal(("a", RegionHealth.Degraded, "it answered 503 ServiceUnavailable"), Assert.Single(_changes));
+    }
+
+    [Fact]
+    public async Task When_every_region_in_a_race_fails_each_outcome_is_reported()
+    {
+        _terminal.BStatus = HttpStatusCode.BadGateway;
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+
+        a.Answer(HttpStatusCode.ServiceUnavailable);
+        RegionFailoverException failed = await Assert.ThrowsAsync<RegionFailoverException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
+
+        Assert.Equal(
+            [("a", RegionAttemptOutcomeKind.TransientStatus, HttpStatusCode.ServiceUnavailable), ("b", RegionAttemptOutcomeKind.TransientStatus, HttpStatusCode.BadGateway)],
+            failed.Outcomes.Select(static o => (o.Region.Name, o.Kind, o.StatusCode)));
+        Assert.Contains("failed in every region tried", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_race_out_of_time_stops_every_attempt_and_reports_each()
+    {
+        _invoker.Dispose();
+        Start(o => o.TotalTimeout = o.AttemptTimeout);
+        _terminal.BDelay = TimeSpan.FromMinutes(1);
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+
+        // The hedge starts b; then the total timeout ends both.
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Until(() => _terminal.BWaiting == 1, "b was asked");
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        RegionFailoverException failed = await Assert.ThrowsAsync<RegionFailoverException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
+        Assert.True(a.Token.IsCancellationRequested);
+        Assert.Equal(["a", "b"], failed.Outcomes.Select(static o => o.Region.Name).Order());
+        Assert.Contains("did not succeed within the total timeout of 5s", failed.Message, StringComparison.Ordinal);
+        Until(() => _terminal.BWaiting == 0, "b's attempt was cancelled");
+    }
+
     /// <summary>A request to region a, held until the test answers it.</summary>
     private sealed record Held(TaskCompletionSource<HttpResponseMessage> Pending, CancellationToken Token)
     {
@@ -326,6 +377,9 @@ public sealed class HedgedRaceTests : IDisposable
         private int _bRequests;
 
         public TimeSpan BDelay { get; set; }
+
+        /// <summary>What region b answers.</summary>
+        public HttpStatusCode BStatus { get; set; } = HttpStatusCode.OK;
 
         /// <summary>Whether region a's requests ignore their cancellation, as a careless handler might.</summary>
         public bool IgnoreCancellation { get; set; }
@@ -354,7 +408,7 @@ public sealed class HedgedRaceTests : IDisposable
             {
                 Interlocked.Increment(ref _bRequests);
                 return BDelay == TimeSpan.Zero
-                    ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK))
+                    ? Task.FromResult(new HttpResponseMessage(BStatus))
                     : AnswerLaterAsync(cancellationToken);
             }
 
@@ -376,7 +430,7 @@ public sealed class HedgedRaceTests : IDisposable
             try
             {
                 await Task.Delay(BDelay, Time!, cancellationToken);
-                return new HttpResponseMessage(HttpStatusCode.OK);
+                return new HttpResponseMessage(BStatus);
             }
             finally
             {
