@@ -324,4 +324,54 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         await Assert.ThrowsAsync<RegionFailoverException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         Assert.Equal(["it did not answer within the total timeout"], reasons);
     }
+
+    [Fact]
+    public async Task A_declared_idempotent_grpc_call_is_buffered_failed_over_and_when_every_region_fails_answered_unavailable()
+    {
+        _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);
+        _regions["b.invalid"] = Refused;
+        using HttpMessageInvoker invoker = Invoker(o => o.IdempotentMethods.Add("shop.Orders/Get"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/shop.Orders/Get")
+        {
+            Version = HttpVersion.Version20,
+            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+
+        using HttpResponseMessage response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["a.invalid", "b.invalid"], _calls.Select(static c => c.Host));
+        Assert.True(request.Options.TryGetValue(RegionFailoverRequestOptions.Idempotent, out bool idempotent) && idempotent);
+        Assert.Equal((HttpStatusCode.OK, "application/grpc"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+        Assert.Equal("14", Assert.Single(response.Headers.GetValues("grpc-status")));
+        Assert.StartsWith("POST%20%2Fshop.Orders%2FGet%20via%20client%20%27payments%27%20failed", Assert.Single(response.Headers.GetValues("grpc-message")), StringComparison.Ordinal);
+        Assert.Same(request, response.RequestMessage);
+    }
+
+    [Fact]
+    public async Task A_grpc_call_not_declared_idempotent_is_not_sent_twice_once_it_reached_a_server()
+    {
+        _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);
+        using HttpMessageInvoker invoker = Invoker(o => o.IdempotentMethods.Add("shop.Orders/Get"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/shop.Orders/Place")
+        {
+            Version = HttpVersion.Version20,
+            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+
+        using HttpResponseMessage response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["a.invalid"], _calls.Select(static c => c.Host));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.False(request.Options.TryGetValue(RegionFailoverRequestOptions.Idempotent, out _));
+    }
+
+    [Fact]
+    public async Task A_null_request_is_refused_by_name()
+    {
+        using HttpMessageInvoker invoker = Invoker();
+
+        Assert.Equal("request", (await Assert.ThrowsAsync<ArgumentNullException>(() => invoker.SendAsync(null!, TestContext.Current.CancellationToken))).ParamName);
+    }
 }
