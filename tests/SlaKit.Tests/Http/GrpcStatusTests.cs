@@ -163,4 +163,93 @@ public sealed class GrpcStatusTests
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    [Fact]
+    public void Codes_0_to_31_can_be_failures_and_nothing_outside_them()
+    {
+        int mask = GrpcStatus.FailureMask(new HashSet<int> { 0, 31, 32, -1 });
+
+        Assert.Equal(1 | (1 << 31), mask);
+        Assert.True(GrpcStatus.IsRegionFailure(Answer(("grpc-status", "0")), mask));
+        Assert.True(GrpcStatus.IsRegionFailure(Answer(("grpc-status", "31")), mask));
+        Assert.False(GrpcStatus.IsRegionFailure(Answer(("grpc-status", "32")), -1));
+        Assert.False(GrpcStatus.IsRegionFailure(Answer(("grpc-status", "14")), mask));
+    }
+
+    [Fact]
+    public void A_trailers_only_http2_answer_has_its_status_in_the_headers()
+    {
+        using HttpResponseMessage answer = Answer(("grpc-status", "14"));
+        answer.Version = HttpVersion.Version20;
+        answer.TrailingHeaders.TryAddWithoutValidation("grpc-status", "0");
+
+        Assert.Equal(14, GrpcStatus.Of(answer));
+    }
+
+    [Fact]
+    public async Task An_answer_read_whole_lets_go_of_its_streamed_body()
+    {
+        var streamed = new TrackedContent([0, 0, 0, 0, 0]);
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Version = HttpVersion.Version20, Content = streamed };
+
+        using HttpResponseMessage whole = await GrpcStatus.ReadWholeAsync(Task.FromResult(response), TestContext.Current.CancellationToken);
+
+        Assert.NotSame(streamed, whole.Content);
+        Assert.True(streamed.Disposed);
+    }
+
+    [Theory]
+    [InlineData("pkg.Svc/Get", true)]
+    [InlineData("/pkg.Svc/Get", true)]
+    [InlineData("pkg.Svc/", false)]
+    [InlineData("/pkg.Svc", false)]
+    [InlineData("pkg.Svc/Get/More", false)]
+    [InlineData("pkg Svc/Get", false)]
+    [InlineData("pkg.Svc/Get\t", false)]
+    [InlineData(null, false)]
+    public void A_method_is_written_package_service_slash_method(string? name, bool wellFormed)
+    {
+        Assert.Equal(wellFormed, GrpcMethod.IsWellFormed(name));
+    }
+
+    [Fact]
+    public void A_method_not_in_a_non_empty_idempotent_list_is_a_unary_call_and_a_relative_path_is_read_without_its_query()
+    {
+        using var other = Grpc(new Uri("http://a.example/pkg.Svc/Other"));
+        using var relative = Grpc(new Uri("pkg.Svc/Get?trace=1", UriKind.Relative));
+        var idempotent = new HashSet<string> { "pkg.Svc/Get" };
+
+        Assert.Equal(GrpcCall.Unary, GrpcMethod.Classify(other, idempotent, new HashSet<string>()));
+        Assert.Equal(GrpcCall.DeclaredIdempotent, GrpcMethod.Classify(relative, idempotent, new HashSet<string>()));
+    }
+
+    [Fact]
+    public void A_body_grpc_writes_as_a_client_stream_is_a_stream_and_a_lookalike_elsewhere_is_not()
+    {
+        using var stream = Grpc(new Uri("http://a.example/pkg.Svc/Upload"), new global::Grpc.Net.Client.Internal.PushStreamContent<int, int>());
+        using var lookalike = Grpc(new Uri("http://a.example/pkg.Svc/Upload"), new Elsewhere.PushStreamContent<int, int>());
+        using var unary = Grpc(new Uri("http://a.example/pkg.Svc/Upload"), new global::Grpc.Net.Client.Internal.PushUnaryContent<int, int>());
+
+        Assert.Equal(GrpcCall.Streaming, GrpcMethod.Classify(stream, new HashSet<string>(), new HashSet<string>()));
+        Assert.Equal(GrpcCall.Unary, GrpcMethod.Classify(lookalike, new HashSet<string>(), new HashSet<string>()));
+        Assert.Equal(GrpcCall.Unary, GrpcMethod.Classify(unary, new HashSet<string>(), new HashSet<string>()));
+    }
+
+    private static HttpRequestMessage Grpc(Uri uri, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content ?? new ByteArrayContent([]) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        return request;
+    }
+
+    private sealed class TrackedContent(byte[] body) : ByteArrayContent(body)
+    {
+        public bool Disposed { get; private set; }
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
 }

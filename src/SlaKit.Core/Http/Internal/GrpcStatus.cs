@@ -48,6 +48,7 @@ internal static class GrpcStatus
         {
             if (status is >= 0 and < 32)
             {
+                // Stryker disable once Assignment : equivalent; a set holds each code once, so OR and XOR agree.
                 mask |= 1 << status;
             }
         }
@@ -63,6 +64,7 @@ internal static class GrpcStatus
     /// How long the server asks the client not to call again: <c>grpc-retry-pushback-ms</c> (gRFC A6), beside the status.
     /// A negative or malformed value means "do not retry" and is no push-back to honour here.
     /// </summary>
+    // Stryker disable once Linq : equivalent; TryGetValues has just found at least one value.
     public static TimeSpan? Pushback(HttpResponseMessage response) =>
         StatusHeaders(response).TryGetValues("grpc-retry-pushback-ms", out IEnumerable<string>? values) &&
         long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out long milliseconds) && milliseconds > 0
@@ -125,6 +127,8 @@ internal static class GrpcMethod
     {
         string trimmed = (name ?? "").TrimStart('/');
         int slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+
+        // Stryker disable once Equality : equivalent; with leading slashes trimmed no slash is at 0, and the second search starts past 1.
         return slash > 0 && slash < trimmed.Length - 1 && trimmed.IndexOf('/', slash + 1) < 0 && !trimmed.Any(char.IsWhiteSpace);
     }
 
@@ -140,11 +144,13 @@ internal static class GrpcMethod
             return GrpcCall.None;
         }
 
+        // Stryker disable once Equality : equivalent; an empty list lists nothing, the count only spares the look-up.
         if (IsClientStream(request.Content!) || (streaming.Count > 0 && IsListed(request, streaming)))
         {
             return GrpcCall.Streaming;
         }
 
+        // Stryker disable once Equality : equivalent; as above.
         return idempotent.Count > 0 && IsListed(request, idempotent) ? GrpcCall.DeclaredIdempotent : GrpcCall.Unary;
     }
 
