@@ -12,6 +12,9 @@ public class AttemptRequestFactoryTests
     [InlineData("https://b.example:8443/region-b/", "http://payments.invalid/", "https://b.example:8443/region-b/")]
     [InlineData("http://127.0.0.1:5001/", "http://payments.invalid/a%20b/c?q=%2F", "http://127.0.0.1:5001/a%20b/c?q=%2F")]
     [InlineData("http://127.0.0.1:5001/base/", "orders/7?expand=lines", "http://127.0.0.1:5001/base/orders/7?expand=lines")]
+    [InlineData("http://127.0.0.1:5001/base", "?expand=lines", "http://127.0.0.1:5001/base?expand=lines")]
+    [InlineData("http://127.0.0.1:5001/base", "orders/7", "http://127.0.0.1:5001/base/orders/7")]
+    [InlineData("http://127.0.0.1:5001/base", "", "http://127.0.0.1:5001/base")]
     public void Region_uri_takes_the_region_base_and_keeps_path_and_query(string endpoint, string request, string expected)
     {
         Uri requestUri = new(request, UriKind.RelativeOrAbsolute);
@@ -69,5 +72,68 @@ public class AttemptRequestFactoryTests
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
+    }
+
+    [Fact]
+    public void Without_a_uri_of_its_own_a_request_goes_to_the_regions_base()
+    {
+        Assert.Equal("https://b.example/base", AttemptRequestFactory.RegionUri(new Uri("https://b.example/base"), null).AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task The_first_attempt_sends_the_callers_own_body_and_every_later_one_a_copy_with_every_header()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/orders") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        HttpContent callers = request.Content;
+        request.Headers.Add("X-Trace", "abc");
+        request.Headers.Add("X-Tenant", "eu");
+        request.Headers.Add("Idempotency-Key", "k1");
+        ReplayableContent content = await ReplayableContent.CreateAsync(callers, 1024, TestContext.Current.CancellationToken);
+        var factory = new AttemptRequestFactory(request, content, moreThanOneAttempt: true);
+
+        HttpRequestMessage first = factory.Create(new Region("a", new Uri("http://127.0.0.1:1/")), useCallersRequest: true);
+        using HttpRequestMessage second = factory.Create(new Region("b", new Uri("http://127.0.0.1:2/")), useCallersRequest: false);
+
+        Assert.Same(callers, first.Content);
+        Assert.NotSame(callers, second.Content);
+        Assert.Equal("{}", await second.Content!.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("application/json", second.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("abc", Assert.Single(second.Headers.GetValues("X-Trace")));
+        Assert.Equal("eu", Assert.Single(second.Headers.GetValues("X-Tenant")));
+        Assert.Equal("k1", Assert.Single(second.Headers.GetValues("Idempotency-Key")));
+    }
+
+    [Fact]
+    public async Task A_body_exactly_at_the_replay_limit_is_replayable_and_one_sent_once_is_always_the_callers()
+    {
+        using var exact = new ByteArrayContent([1, 2, 3, 4]);
+        using var once = new ByteArrayContent([1, 2, 3, 4, 5]);
+
+        ReplayableContent atLimit = await ReplayableContent.CreateAsync(exact, 4, TestContext.Current.CancellationToken);
+        ReplayableContent overLimit = await ReplayableContent.CreateAsync(once, 4, TestContext.Current.CancellationToken);
+
+        Assert.True(atLimit.CanReplay);
+        Assert.Same(exact, atLimit.ForAttempt(first: true));
+        Assert.NotSame(exact, atLimit.ForAttempt(first: false));
+        Assert.False(overLimit.CanReplay);
+        Assert.Same(once, overLimit.ForAttempt(first: false));
+    }
+
+    [Fact]
+    public void A_lane_reuses_the_uri_it_built_for_the_same_request_uri_and_builds_anew_for_another()
+    {
+        var lane = new RegionLane(Polly.ResiliencePipeline<HttpResponseMessage>.Empty, Polly.ResiliencePipeline<HttpResponseMessage>.Empty);
+        var endpoint = new Uri("https://b.example/base/");
+
+        Uri first = lane.RegionUri(endpoint, new Uri("http://payments.invalid/x?id=1"));
+        Uri again = lane.RegionUri(endpoint, new Uri("http://payments.invalid/x?id=1"));
+        Uri other = lane.RegionUri(endpoint, new Uri("http://payments.invalid/y"));
+        Uri relative = lane.RegionUri(endpoint, new Uri("y", UriKind.Relative));
+
+        Assert.Same(first, again);
+        Assert.Equal("https://b.example/base/y", other.AbsoluteUri);
+        Assert.NotSame(other, relative);
+        Assert.Equal("https://b.example/base/y", relative.AbsoluteUri);
+        Assert.Equal("https://b.example/base/", lane.RegionUri(endpoint, null).AbsoluteUri);
     }
 }
