@@ -201,6 +201,36 @@ public sealed class RequestRunTests : IDisposable
 
         Assert.Equal("a: no answer within the attempt timeout after 5s", new RegionAttemptOutcome(a, RegionAttemptOutcomeKind.Timeout, null, null, TimeSpan.FromSeconds(5)).ToString());
         Assert.Equal("a: 503 ServiceUnavailable after 0.002s", new RegionAttemptOutcome(a, RegionAttemptOutcomeKind.TransientStatus, HttpStatusCode.ServiceUnavailable, null, TimeSpan.FromMilliseconds(2)).ToString());
+        Assert.Equal("a: transport error (reset) after 0.001s", new RegionAttemptOutcome(a, RegionAttemptOutcomeKind.TransportError, null, new IOException("reset"), TimeSpan.FromMilliseconds(1)).ToString());
+        Assert.Equal("a: circuit open, not sent after 0s", new RegionAttemptOutcome(a, RegionAttemptOutcomeKind.CircuitOpen, null, null, TimeSpan.Zero).ToString());
+        Assert.Equal("a: cancelled after 0s", new RegionAttemptOutcome(a, RegionAttemptOutcomeKind.Cancelled, null, null, TimeSpan.Zero).ToString());
+    }
+
+    [Theory]
+    [InlineData(RegionAttemptOutcomeKind.TransientStatus, true)]
+    [InlineData(RegionAttemptOutcomeKind.TransportError, true)]
+    [InlineData(RegionAttemptOutcomeKind.Timeout, true)]
+    [InlineData(RegionAttemptOutcomeKind.CircuitOpen, false)]
+    [InlineData(RegionAttemptOutcomeKind.Cancelled, false)]
+    [InlineData(RegionAttemptOutcomeKind.Success, false)]
+    public void Only_a_failing_status_a_transport_error_or_a_timeout_is_evidence_against_a_region(RegionAttemptOutcomeKind kind, bool failure)
+    {
+        Assert.Equal(failure, new AttemptResult(Region("a"), kind, null, null, TimeSpan.Zero, CertainlyNotSent: false).IsRegionFailure);
+    }
+
+    [Fact]
+    public void The_request_options_have_their_documented_keys_and_refuse_a_null_request()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/x");
+
+        Assert.Same(request, request.MarkIdempotent());
+        Assert.True(request.Options.TryGetValue(new HttpRequestOptionsKey<bool>("SlaKit.Idempotent"), out bool idempotent) && idempotent);
+        Assert.Null(request.GetServedRegion());
+        request.Options.Set(new HttpRequestOptionsKey<string>("SlaKit.ServedBy"), "eu");
+        Assert.Equal("eu", request.GetServedRegion());
+        Assert.Equal("request", Assert.Throws<ArgumentNullException>(() => ((HttpRequestMessage)null!).MarkIdempotent()).ParamName);
+        Assert.Equal("request", Assert.Throws<ArgumentNullException>(() => ((HttpRequestMessage)null!).GetServedRegion()).ParamName);
+        Assert.Equal("outcomes", Assert.Throws<ArgumentNullException>(() => new RegionFailoverException("payments", "m", null!, null)).ParamName);
     }
 
     private static TrackedRegion Region(string name) =>
