@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Web;
+using SlaKit.Prometheus.Server;
+using SlaKit.Reports;
+
+namespace SlaKit.Tests.Prometheus;
+
+/// <summary>
+/// What <see cref="PrometheusSlaReader"/> reads from answers a Prometheus server gives (made here by a fake server on
+/// the query API): down minutes joined into outages across chunks and months, event counters with their resets, slices,
+/// the credentials it sends, and the arguments it refuses.
+/// </summary>
+public sealed class PrometheusSlaReaderReadTests
+{
+    private static readonly SlaPeriod January = SlaPeriod.CalendarMonth(2026, 1);
+    private static readonly SlaPeriod February = SlaPeriod.CalendarMonth(2026, 2);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Down_minutes_become_outages_joined_across_weeks_and_months_and_minutes_without_data_are_counted()
+    {
+        var jan31 = new DateTimeOffset(2026, 1, 31, 23, 58, 0, TimeSpan.Zero);
+        var feb10 = new DateTimeOffset(2026, 2, 10, 10, 0, 0, TimeSpan.Zero);
+        var week = new DateTimeOffset(2026, 1, 8, 0, 0, 0, TimeSpan.Zero); // the first chunk ends here
+        var server = new FakePrometheus
+        {
+            // Each step is a minute's last millisecond: the minute it closes is down, missing or up.
+            Range = (query, start, end) =>
+            {
+                Assert.Equal("min(min_over_time(probe_success{job=\"checkout\"}[60s]))", query);
+                return Series(start, end, minute =>
+                    (minute >= jan31 && minute < jan31.AddMinutes(4)) || (minute >= feb10 && minute < feb10.AddMinutes(5)) || (minute >= week.AddMinutes(-1) && minute < week.AddMinutes(1))
+                        ? "0"
+                        : minute >= feb10.AddHours(1) && minute < feb10.AddHours(1).AddMinutes(3) ? null : "1");
+            },
+        };
+
+        ProbeDowntime read = await Reader(server).ReadProbeDowntimeAsync("  probe_success{job=\"checkout\"} ", January, February, Ct);
+
+        Assert.Equal("probe_success{job=\"checkout\"}", read.Probe);
+        Assert.Equal(
+        [
+            new Incident(week.AddMinutes(-1), week.AddMinutes(1)),
+            new Incident(jan31, jan31.AddMinutes(4)),
+            new Incident(feb10, feb10.AddMinutes(5)),
+        ], read.Outages);
+        Assert.Equal([(January, 4, 0), (February, 7, 3)], read.Months.Select(static m => (m.Month, m.MinutesDown, m.MinutesWithoutData)));
+        Assert.Equal(5 + 4, server.Requests.Count); // January in five weekly chunks, February in four
+        Assert.All(server.Requests, static r => Assert.Null(r.Headers.Authorization));
+    }
+
+    [Fact]
+    public async Task A_month_without_a_sample_is_an_error_not_a_perfect_month()
+    {
+        var server = new FakePrometheus { Range = (_, start, end) => Series(start, end, static _ => "NaN") };
+
+        PrometheusQueryException error = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(server).ReadProbeDowntimeAsync("up", February, February, Ct));
+
+        Assert.StartsWith("up has no sample in 2026-02 on http://127.0.0.1:9090/prom/:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_probe_report_counts_each_months_downtime_against_the_target()
+    {
+        var down = new DateTimeOffset(2026, 2, 3, 0, 0, 0, TimeSpan.Zero);
+        var server = new FakePrometheus { Range = (_, start, end) => Series(start, end, minute => minute >= down && minute < down.AddMinutes(60) ? "0" : "1") };
+
+        SlaReport report = await Reader(server).CreateProbeReportAsync("up", Availability.FromPercent(99.9), February, February, cancellationToken: Ct);
+
+        SlaReportMonth month = Assert.Single(report.Months);
+        Assert.Equal(TimeSpan.FromMinutes(60), month.Measurement.Downtime);
+        Assert.False(month.SlaMet);
+    }
+
+    [Fact]
+    public async Task Slo_events_count_each_series_increase_from_its_last_sample_before_the_month_with_restarts_counted_anew()
+    {
+        DateTimeOffset start = February.Start!.Value;
+        var server = new FakePrometheus
+        {
+            Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
+                ? Vector(at, ("good", "a", "100"), ("bad", "a", "4"))
+                : Matrix(
+                    ("good", "a", [(start, "100"), (start.AddDays(1), "160"), (start.AddDays(2), "10"), (start.AddDays(3), "30")]),
+                    ("good", "b", [(start.AddDays(1), "25.4")]),
+                    ("bad", "a", [(start.AddDays(1), "5"), (start.AddDays(2), "7")]),
+                    ("other", "a", [(start.AddDays(1), "1000")])),
+        };
+
+        SloEventMonth read = Assert.Single(await Reader(server).ReadSloEventsAsync("checkout", February, February, cancellationToken: Ct));
+
+        // good: a rose 60, restarted to 10, rose 20; b (new) counted 25; bad: 1 + 2.
+        Assert.Equal((60 + 10 + 20 + 25, 3), (read.Events.Good, read.Events.Bad));
+        Assert.Contains("query=last_over_time%28slakit_slo_events_total%7Bslo%3D%22checkout%22%7D%5B31d%5D%29", server.Requests[0].RequestUri!.Query, StringComparison.Ordinal);
+        Assert.Contains("slakit_slo_events_total%7Bslo%3D%22checkout%22%7D%5B2419200s%5D", server.Requests[1].RequestUri!.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_month_with_no_event_or_no_series_is_an_error_that_says_which()
+    {
+        DateTimeOffset start = February.Start!.Value;
+        var quiet = new FakePrometheus
+        {
+            Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
+                ? Vector(at, ("good", "a", "100"))
+                : Matrix(("good", "a", [(start.AddDays(1), "100")])),
+        };
+        var empty = new FakePrometheus { Instant = static (_, _) => Matrix() };
+
+        PrometheusQueryException none = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(quiet).ReadSloEventsAsync("checkout", February, February, cancellationToken: Ct));
+        PrometheusQueryException missing = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(empty).ReadSloEventsAsync("checkout", February, February, cancellationToken: Ct));
+
+        Assert.StartsWith("slakit_slo_events_total{slo=\"checkout\"} counted no event in 2026-02", none.Message, StringComparison.Ordinal);
+        Assert.StartsWith("slakit_slo_events_total{slo=\"checkout\"} has no series in 2026-02", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_slo_report_reads_the_events_of_each_month()
+    {
+        DateTimeOffset start = February.Start!.Value;
+        var server = new FakePrometheus
+        {
+            Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
+                ? Matrix()
+                : Matrix(("good", "a", [(start.AddDays(1), "999")]), ("bad", "a", [(start.AddDays(1), "1")])),
+        };
+
+        SlaReport report = await Reader(server).CreateSloReportAsync("checkout", Availability.FromPercent(99.9), February, February, cancellationToken: Ct);
+
+        SlaReportMonth month = Assert.Single(report.Months);
+        Assert.Equal((999L, 1L), (month.GoodEvents, month.BadEvents));
+        Assert.True(month.SlaMet);
+    }
+
+    [Fact]
+    public async Task Slices_count_bad_from_one_half_leave_out_gaps_and_the_slice_judged_at_the_months_first_instant()
+    {
+        DateTimeOffset start = February.Start!.Value;
+        var server = new FakePrometheus
+        {
+            Instant = (_, _) => Matrix(("", "a", [(start, "1"), (start.AddMinutes(5), "0.5"), (start.AddMinutes(10), "0.49"), (start.AddMinutes(15), "NaN"), (start.AddMinutes(20), "0")])),
+        };
+
+        SloEventMonth read = Assert.Single(await Reader(server).ReadSloSlicesAsync("checkout", February, February, cancellationToken: Ct));
+        SlaReport report = await Reader(server).CreateSliceReportAsync("checkout", Availability.FromPercent(50), February, February, cancellationToken: Ct);
+
+        Assert.Equal((2, 1), (read.Events.Good, read.Events.Bad));
+        Assert.Equal("slices", report.EventName);
+
+        var empty = new FakePrometheus { Instant = static (_, _) => Matrix() };
+        PrometheusQueryException error = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(empty).ReadSloSlicesAsync("checkout", February, February, cancellationToken: Ct));
+        Assert.Contains("has no slice in 2026-02", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("token", null, null, "Bearer token")]
+    [InlineData(null, "reader", "s3cret", "Basic cmVhZGVyOnMzY3JldA==")]
+    public async Task Credentials_go_with_every_query(string? token, string? user, string? password, string expected)
+    {
+        var server = new FakePrometheus { Range = (_, start, end) => Series(start, end, static _ => "1") };
+        var options = new PrometheusServerOptions { Server = new Uri("http://127.0.0.1:9090/prom"), BearerToken = token, UserName = user, Password = password };
+
+        await new PrometheusSlaReader(new HttpClient(server), options).ReadProbeDowntimeAsync("up", February, February, Ct);
+
+        Assert.All(server.Requests, r => Assert.Equal(expected, r.Headers.Authorization!.ToString()));
+        Assert.StartsWith("http://127.0.0.1:9090/prom/api/v1/query_range?", server.Requests[0].RequestUri!.AbsoluteUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_slower_than_the_timeout_did_not_answer_in_time()
+    {
+        var server = new FakePrometheus { Hang = true };
+        var options = new PrometheusServerOptions { Server = new Uri("http://127.0.0.1:9090/"), Timeout = TimeSpan.FromMilliseconds(50) };
+
+        PrometheusQueryException error = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => new PrometheusSlaReader(new HttpClient(server), options).ReadProbeDowntimeAsync("up", February, February, Ct));
+
+        Assert.Equal("Prometheus at http://127.0.0.1:9090/ did not answer within 0.05 s.", error.Message);
+    }
+
+    [Fact]
+    public async Task Bad_arguments_are_refused_by_name()
+    {
+        var server = new FakePrometheus();
+        PrometheusSlaReader reader = Reader(server);
+
+        Assert.Equal("http", Assert.Throws<ArgumentNullException>(() => new PrometheusSlaReader(null!, new PrometheusServerOptions { Server = new Uri("http://a/") })).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new PrometheusSlaReader(new HttpClient(server), null!)).ParamName);
+        Assert.Equal("probe", (await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadProbeDowntimeAsync(" ", February, February, Ct))).ParamName);
+        Assert.Equal("firstMonth", (await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadProbeDowntimeAsync("up", SlaPeriod.CalendarYear(2026), February, Ct))).ParamName);
+        Assert.Equal("lastMonth", (await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadProbeDowntimeAsync("up", February, SlaPeriod.CalendarYear(2026), Ct))).ParamName);
+        Assert.Equal("lastMonth", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => reader.ReadProbeDowntimeAsync("up", February, January, Ct))).ParamName);
+        ArgumentOutOfRangeException tooMany = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => reader.ReadProbeDowntimeAsync("up", January, SlaPeriod.CalendarMonth(2026 + ((SlaReport.MaximumMonths + 1) / 12), 1), Ct));
+        Assert.Contains($"at most {SlaReport.MaximumMonths} months", tooMany.Message, StringComparison.Ordinal);
+        Assert.Equal("slo", (await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadSloEventsAsync("check\"out", February, February, cancellationToken: Ct))).ParamName);
+        Assert.Equal("slo", (await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadSloSlicesAsync("check\\out", February, February, cancellationToken: Ct))).ParamName);
+        Assert.Empty(server.Requests);
+    }
+
+    private static PrometheusSlaReader Reader(FakePrometheus server) =>
+        new(new HttpClient(server), new PrometheusServerOptions { Server = new Uri("http://127.0.0.1:9090/prom") });
+
+    /// <summary>A range answer with a point per step from <paramref name="start"/> to <paramref name="end"/>; <paramref name="value"/> gets the minute a point closes, and null leaves the point out.</summary>
+    private static string Series(DateTimeOffset start, DateTimeOffset end, Func<DateTimeOffset, string?> value)
+    {
+        var points = new List<(DateTimeOffset, string)>();
+        for (DateTimeOffset at = start; at <= end; at = at.AddSeconds(60))
+        {
+            if (value(at.AddMilliseconds(1).AddSeconds(-60)) is { } v)
+            {
+                points.Add((at, v));
+            }
+        }
+
+        return Answer("matrix", "{\"metric\":{},\"values\":" + Points(points) + "}");
+    }
+
+    private static string Vector(DateTimeOffset at, params (string Outcome, string Instance, string Value)[] series) =>
+        Answer("vector", [.. series.Select(s => Metric(s.Outcome, s.Instance) + ",\"value\":" + Point(at, s.Value) + "}")]);
+
+    private static string Matrix(params (string Outcome, string Instance, (DateTimeOffset At, string Value)[] Points)[] series) =>
+        Answer("matrix", [.. series.Select(s => Metric(s.Outcome, s.Instance) + ",\"values\":" + Points(s.Points) + "}")]);
+
+    private static string Answer(string type, params string[] series) =>
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"" + type + "\",\"result\":[" + string.Join(",", series) + "]}}";
+
+    private static string Metric(string outcome, string instance) =>
+        "{\"metric\":{\"__name__\":\"slakit_slo_events_total\",\"outcome\":\"" + outcome + "\",\"instance\":\"" + instance + "\"}";
+
+    private static string Points(IEnumerable<(DateTimeOffset At, string Value)> points) => "[" + string.Join(",", points.Select(static p => Point(p.At, p.Value))) + "]";
+
+    private static string Point(DateTimeOffset at, string value) =>
+        string.Create(CultureInfo.InvariantCulture, $"[{at.ToUnixTimeMilliseconds() / 1000m},\"{value}\"]");
+
+    /// <summary>Prometheus's query API, answered by the test's functions of the query and its times.</summary>
+    private sealed class FakePrometheus : HttpMessageHandler
+    {
+        public Func<string, DateTimeOffset, DateTimeOffset, string>? Range { get; init; }
+
+        public Func<string, DateTimeOffset, string>? Instant { get; init; }
+
+        public bool Hang { get; init; }
+
+        public List<HttpRequestMessage> Requests { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request);
+            if (Hang)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+
+            System.Collections.Specialized.NameValueCollection query = HttpUtility.ParseQueryString(request.RequestUri!.Query);
+            string body = request.RequestUri.AbsolutePath.EndsWith("/query_range", StringComparison.Ordinal)
+                ? Range!(query["query"]!, Time(query["start"]!), Time(query["end"]!))
+                : Instant!(query["query"]!, Time(query["time"]!));
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        }
+
+        private static DateTimeOffset Time(string seconds) =>
+            DateTimeOffset.FromUnixTimeMilliseconds((long)(decimal.Parse(seconds, CultureInfo.InvariantCulture) * 1000));
+    }
+}
