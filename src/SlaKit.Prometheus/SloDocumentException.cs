@@ -40,7 +40,6 @@ public sealed class SloDocumentException : FormatException
     public SloDocumentException(string source, long line, string field, string problem, Exception? innerException = null)
         : base(Describe(source, line, field, problem), innerException)
     {
-        ArgumentNullException.ThrowIfNull(field);
         Field = field;
         Line = line;
     }
@@ -53,6 +52,8 @@ public sealed class SloDocumentException : FormatException
 
     private static string Describe(string source, long line, string field, string problem)
     {
+        // Checked here, where the base constructor's message is made, before the field is first read.
+        ArgumentNullException.ThrowIfNull(field);
         string where = line > 0 ? $"{source}:{line}" : source;
         return field.Length == 0 ? $"{where}: {problem}" : $"{where}: {field}: {problem}";
     }
