@@ -80,6 +80,7 @@ internal static class GrpcStatus
     /// <exception cref="HttpRequestException">The body could not be read: the stream was reset or the connection lost.</exception>
     public static async ValueTask<HttpResponseMessage> ReadWholeAsync(Task<HttpResponseMessage> sent, CancellationToken cancellationToken)
     {
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         HttpResponseMessage response = await sent.ConfigureAwait(false);
         if (response.StatusCode != System.Net.HttpStatusCode.OK || GrpcHeaders.Status(response.Headers) is not null)
         {
@@ -89,6 +90,7 @@ internal static class GrpcStatus
         try
         {
             HttpContent original = response.Content;
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             byte[] body = await original.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             var whole = new WholeReply(body);
             foreach (KeyValuePair<string, IEnumerable<string>> header in original.Headers)

@@ -61,6 +61,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                     waits[^1] = hedge;
                 }
 
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 Task completed = await Task.WhenAny(waits).ConfigureAwait(false);
 
                 // Synchronously: the only thing to stop is the hedge's timer, and CancelAsync would queue that to the
@@ -83,6 +84,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                 RunningAttempt done = running[doneAt];
                 running.RemoveAt(doneAt);
                 done.Cancel?.Dispose();
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 AttemptResult result = await done.Task.ConfigureAwait(false);
                 outcomes.Add(result.ToOutcome());
                 if (result.Kind == RegionAttemptOutcomeKind.Success)
@@ -107,11 +109,13 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             // Out of regions or out of time: stop what still runs and report every attempt.
             foreach (RunningAttempt attempt in running)
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 await CancelAsync(run, attempt).ConfigureAwait(false);
             }
 
             foreach (RunningAttempt attempt in running)
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 AttemptResult result = await attempt.Task.ConfigureAwait(false);
                 result.Response?.Dispose();
                 outcomes.Add(result.ToOutcome());

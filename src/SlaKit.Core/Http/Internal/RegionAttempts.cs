@@ -65,6 +65,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     }
 
                     // A stream has no attempt timeout: it goes through the circuit breaker alone.
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                     response = await (ownTimeout || run.Untimed ? lane.Breaker : lane.Pipeline).ExecuteAsync(
                         static (context, state) =>
                         {
@@ -187,6 +188,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             VersionPolicy = version.Major >= 2 ? HttpVersionPolicy.RequestVersionOrHigher : HttpVersionPolicy.RequestVersionOrLower,
         };
         long started = time.GetTimestamp();
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         using HttpResponseMessage response = await _send(request, cancellationToken).ConfigureAwait(false);
         TimeSpan elapsed = time.GetElapsedTime(started);
         region.Latency.Record(elapsed);

@@ -49,12 +49,14 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             {
                 // A gRPC call's body has no length until it is serialized. The call will be serialized anyway; doing it
                 // once here gives it a length, so that copies can go to other regions, and marks the call safe to repeat.
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 await request.Content!.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
                 request.Options.Set(RegionFailoverRequestOptions.Idempotent, true);
             }
         }
 
         // A stream's body is written while the call runs: it is never read ahead (its length is unknown in any case).
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         ReplayableContent content = call == GrpcCall.Streaming
             ? ReplayableContent.OneShot(request.Content!)
             : await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
@@ -67,6 +69,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             return await SendPlanned(request, content, call, cancellationToken, planned).ConfigureAwait(false);
         }
         catch (RegionFailoverException exception) when (call != GrpcCall.None)
@@ -156,6 +159,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         bool reusable = false;
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             AttemptResult result = await first.ConfigureAwait(false);
             reusable = true;
 
@@ -194,9 +198,11 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             {
                 if (hedged)
                 {
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                     return await _race.RunAsync(run, first).ConfigureAwait(false);
                 }
 
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 HttpResponseMessage response = await SequentialAsync(run, first).ConfigureAwait(false);
                 reusable = !plan.IsTrial && !run.Untimed;
                 return response;
@@ -237,6 +243,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         for (int i = 0; i < run.Plan.Order.Count; i++)
         {
             TrackedRegion region = run.Plan.Order[i];
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             AttemptResult result = i == 0 && first is { } started
                 ? await started.ConfigureAwait(false)
                 : await _attempts.AttemptAsync(run, i, region, run.Linked).ConfigureAwait(false);

@@ -28,6 +28,7 @@ internal sealed class ReplayableContent
         // would consume it. It goes to one region only.
         if (content.Headers.ContentLength is { } length && length <= limit)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             byte[] buffer = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             return new ReplayableContent(content, buffer);
         }
