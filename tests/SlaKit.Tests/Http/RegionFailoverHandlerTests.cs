@@ -331,12 +331,7 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);
         _regions["b.invalid"] = Refused;
         using HttpMessageInvoker invoker = Invoker(o => o.IdempotentMethods.Add("shop.Orders/Get"));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/shop.Orders/Get")
-        {
-            Version = HttpVersion.Version20,
-            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
-        };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        using HttpRequestMessage request = GrpcCall("shop.Orders/Get");
 
         using HttpResponseMessage response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
 
@@ -353,12 +348,7 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     {
         _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);
         using HttpMessageInvoker invoker = Invoker(o => o.IdempotentMethods.Add("shop.Orders/Get"));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/shop.Orders/Place")
-        {
-            Version = HttpVersion.Version20,
-            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
-        };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        using HttpRequestMessage request = GrpcCall("shop.Orders/Place");
 
         using HttpResponseMessage response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
 
@@ -373,5 +363,17 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         using HttpMessageInvoker invoker = Invoker();
 
         Assert.Equal("request", (await Assert.ThrowsAsync<ArgumentNullException>(() => invoker.SendAsync(null!, TestContext.Current.CancellationToken))).ParamName);
+    }
+
+    /// <summary>A unary gRPC call to <paramref name="method"/> as Grpc.Net.Client sends it: HTTP/2, <c>application/grpc</c>, one empty message.</summary>
+    private static HttpRequestMessage GrpcCall(string method)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/" + method)
+        {
+            Version = HttpVersion.Version20,
+            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        return request;
     }
 }

@@ -8,39 +8,7 @@ namespace SlaKit.Tests.Prometheus;
 /// </summary>
 public sealed class OpenSloRefusalTests
 {
-    private const string Checkout = """
-        apiVersion: openslo/v1
-        kind: SLO
-        metadata:
-          name: checkout-availability
-          displayName: Checkout availability
-        spec:
-          description: Checkout requests that succeed.
-          service: checkout
-          indicator:
-            metadata:
-              name: checkout-success
-            spec:
-              ratioMetric:
-                counter: true
-                good:
-                  metricSource:
-                    type: Prometheus
-                    spec:
-                      query: http_requests_total{job="checkout",code!~"5.."}
-                total:
-                  metricSource:
-                    type: Prometheus
-                    spec:
-                      query: http_requests_total{job="checkout"}
-          timeWindow:
-            - duration: 28d
-              isRolling: true
-          budgetingMethod: Occurrences
-          objectives:
-            - displayName: Good
-              target: 0.999
-        """;
+    private const string Checkout = OpenSloTests.Checkout;
 
     private const string TotalSource = """
                   metricSource:

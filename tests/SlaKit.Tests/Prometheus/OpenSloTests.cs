@@ -5,7 +5,8 @@ namespace SlaKit.Tests.Prometheus;
 
 public sealed class OpenSloTests
 {
-    private const string Checkout = """
+    /// <summary>A rolling occurrences SLO with good and total queries: the document other tests change in one place.</summary>
+    internal const string Checkout = """
         apiVersion: openslo/v1
         kind: SLO
         metadata:
