@@ -230,6 +230,19 @@ public class RegionSelectorTests
     }
 
     [Fact]
+    public void A_worse_region_due_for_a_trial_gets_none_even_when_configured_first()
+    {
+        TrackedRegion backup = State("backup", 1), primary = State("primary", 0);
+        Down(backup);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        RegionPlan plan = Plan([backup, primary]);
+
+        Assert.False(plan.IsTrial);
+        Assert.Equal(["primary"], Names(plan));
+    }
+
+    [Fact]
     public void A_region_no_better_than_the_one_serving_gets_no_trial()
     {
         TrackedRegion a = State("a", 0), b = State("b", 0), c = State("c", 1);
