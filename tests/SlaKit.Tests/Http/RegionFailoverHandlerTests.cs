@@ -358,6 +358,21 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task Traffic_coming_back_to_the_preferred_region_is_counted_as_a_switch()
+    {
+        using var switches = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.switches");
+        _regions["a.invalid"] = Refused;
+        using HttpMessageInvoker invoker = Invoker();
+
+        using HttpResponseMessage first = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+        _regions.Remove("a.invalid");
+        using HttpResponseMessage back = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["b", "a"], new[] { first, back }.Select(static r => r.RequestMessage!.GetServedRegion()));
+        Assert.Equal([("b", "a")], switches.GetMeasurementSnapshot().Select(static m => (m.Tags["from"], m.Tags["to"])).ToList<(object?, object?)>());
+    }
+
+    [Fact]
     public async Task A_null_request_is_refused_by_name()
     {
         using HttpMessageInvoker invoker = Invoker();
