@@ -154,6 +154,12 @@ internal sealed class AttemptRequestFactory
         return new Uri(string.Concat(endpoint.GetLeftPart(UriPartial.Authority), joined, query), UriKind.Absolute);
     }
 
+    /// <summary>
+    /// The path a request names, without query or fragment, whether its URI is absolute (<see cref="Uri.AbsolutePath"/>)
+    /// or relative to the client's base address (its text up to the first <c>?</c> or <c>#</c>).
+    /// </summary>
+    internal static string RequestPath(Uri uri) => uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?', '#')[0];
+
     private static KeyValuePair<string, string[]>[] Snapshot(HttpRequestHeaders headers)
     {
         HttpHeadersNonValidated all = headers.NonValidated;

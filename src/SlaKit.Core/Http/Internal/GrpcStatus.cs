@@ -178,11 +178,9 @@ internal static class GrpcMethod
             return false;
         }
 
-        string path = Path(uri);
+        string path = AttemptRequestFactory.RequestPath(uri);
         return methods.Contains(path.TrimStart('/')) || methods.Contains(path);
     }
-
-    private static string Path(Uri uri) => uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
 }
 
 /// <summary>What a request is to gRPC, as <see cref="GrpcMethod.Classify"/> tells.</summary>

@@ -196,12 +196,7 @@ internal sealed class RequestRun : IDisposable
             : "failed in every region tried";
         string list = outcomes.Count == 0 ? "no attempt completed" : string.Join("; ", outcomes);
         // The path alone, relative or not: a query may carry what a log must not.
-        string path = Factory.OriginalUri switch
-        {
-            null => "",
-            { IsAbsoluteUri: true } absolute => absolute.AbsolutePath,
-            var relative => relative.OriginalString.Split('?', '#')[0],
-        };
+        string path = Factory.OriginalUri is { } uri ? AttemptRequestFactory.RequestPath(uri) : "";
         FailoverLog.AllRegionsFailed(client.Logger, client.ClientName, Request.Method.Method, path, list);
 
         Exception[] errors = outcomes.Where(static o => o.Exception is not null).Select(static o => o.Exception!).ToArray();

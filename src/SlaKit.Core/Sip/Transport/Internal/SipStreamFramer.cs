@@ -156,8 +156,9 @@ internal sealed class SipStreamFramer(Action<SipParseException>? discarded = nul
                 continue;
             }
 
-            ReadOnlySpan<byte> name = line[..colon].TrimEnd(" \t"u8);
-            if (!System.Text.Ascii.EqualsIgnoreCase(name, "Content-Length"u8) && !System.Text.Ascii.EqualsIgnoreCase(name, "l"u8))
+            // The codec's own table of names and compact forms decides, as when the message parses.
+            string name = System.Text.Encoding.ASCII.GetString(line[..colon].TrimEnd(" \t"u8));
+            if (!string.Equals(SipHeaderNames.Canonical(name), SipHeaderNames.ContentLength, StringComparison.Ordinal))
             {
                 continue;
             }
