@@ -4,13 +4,7 @@ namespace SlaKit.Tests.Cli;
 
 public sealed class RulesCommandTests : IDisposable
 {
-    private const string SlaKitFile = """
-        version: 1
-        slos:
-          - name: checkout
-            target: 99.9
-            window: 30d
-        """;
+    private const string SlaKitFile = SloDocumentEdgeTests.SlaKitFile;
 
     private const string OpenSloFile = """
         apiVersion: openslo/v1

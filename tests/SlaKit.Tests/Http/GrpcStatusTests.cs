@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using SlaKit.Http;
+using SlaKit.Tests.Infrastructure;
 
 namespace SlaKit.Tests.Http;
 
@@ -240,16 +241,5 @@ public sealed class GrpcStatusTests
         var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content ?? new ByteArrayContent([]) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         return request;
-    }
-
-    private sealed class TrackedContent(byte[] body) : ByteArrayContent(body)
-    {
-        public bool Disposed { get; private set; }
-
-        protected override void Dispose(bool disposing)
-        {
-            Disposed = true;
-            base.Dispose(disposing);
-        }
     }
 }

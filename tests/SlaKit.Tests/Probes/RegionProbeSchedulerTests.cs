@@ -105,8 +105,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
             return new ValueTask<HealthProbeResult>(release.Task); // ignores its token
         });
         await using RegionProbeScheduler scheduler = Scheduler(hanging);
-        var results = new List<HealthProbeResult>();
-        scheduler.ProbeCompleted += (_, e) => { lock (results) { results.Add(e.Result); } };
+        List<HealthProbeResult> results = Results(scheduler);
         scheduler.Start();
 
         await AdvanceAsync(TimeSpan.FromMilliseconds(600));
@@ -129,8 +128,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     {
         var throwing = new DelegateProbe(_ => throw new InvalidOperationException("bug"));
         await using RegionProbeScheduler scheduler = Scheduler(throwing);
-        var results = new List<HealthProbeResult>();
-        scheduler.ProbeCompleted += (_, e) => { lock (results) { results.Add(e.Result); } };
+        List<HealthProbeResult> results = Results(scheduler);
         scheduler.Start();
 
         await AdvanceAsync(TimeSpan.FromSeconds(1));
@@ -203,8 +201,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
             return HealthProbeResult.Healthy(TimeSpan.Zero, "never");
         });
         await using RegionProbeScheduler scheduler = Scheduler(honest);
-        var results = new List<HealthProbeResult>();
-        scheduler.ProbeCompleted += (_, e) => { lock (results) { results.Add(e.Result); } };
+        List<HealthProbeResult> results = Results(scheduler);
         scheduler.Start();
 
         await AdvanceAsync(TimeSpan.FromMilliseconds(600));
@@ -320,6 +317,14 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         Assert.Equal("Interval", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client.Core, "a", probe, new ProbeScheduleOptions { Interval = TimeSpan.Zero })).ParamName);
         Assert.Equal("Timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client.Core, "a", probe, new ProbeScheduleOptions { Timeout = TimeSpan.Zero })).ParamName);
         Assert.Equal("Jitter", Assert.Throws<ArgumentOutOfRangeException>(() => new RegionProbeScheduler(_client.Core, "a", probe, new ProbeScheduleOptions { Jitter = 0.9 })).ParamName);
+    }
+
+    /// <summary>The results <paramref name="scheduler"/> reports from now on, as they come.</summary>
+    private static List<HealthProbeResult> Results(RegionProbeScheduler scheduler)
+    {
+        var results = new List<HealthProbeResult>();
+        scheduler.ProbeCompleted += (_, e) => { lock (results) { results.Add(e.Result); } };
+        return results;
     }
 
     /// <summary>Waits (bounded, in real time) for work already due on the fake clock to run.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using SlaKit.Prometheus.Server;
+using SlaKit.Tests.Infrastructure;
 
 namespace SlaKit.Tests.Prometheus;
 
@@ -54,37 +55,5 @@ public sealed class PrometheusSlaReaderAnswerTests
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             Task.FromResult(new HttpResponseMessage(status) { Content = Content, RequestMessage = request });
-    }
-
-    /// <summary>A body that says whether it was disposed, and can end in a broken connection.</summary>
-    private sealed class TrackedContent(byte[] bytes, bool breakAtEnd = false) : HttpContent
-    {
-        public bool Disposed { get; private set; }
-
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
-
-        protected override Task<Stream> CreateContentReadStreamAsync() =>
-            Task.FromResult<Stream>(breakAtEnd ? new BreakingStream(bytes) : new MemoryStream(bytes));
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = bytes.Length;
-            return true;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            Disposed = true;
-            base.Dispose(disposing);
-        }
-    }
-
-    private sealed class BreakingStream(byte[] bytes) : MemoryStream(bytes)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Position < Length ? base.ReadAsync(buffer, cancellationToken) : throw new IOException("The connection was reset.");
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            Position < Length ? base.Read(buffer, offset, count) : throw new IOException("The connection was reset.");
     }
 }

@@ -7,7 +7,8 @@ namespace SlaKit.Tests.Prometheus;
 /// <summary>The SLO document's edges (its size limit, empty and mixed documents, files with a byte-order mark), its exception, and the server options a reader refuses.</summary>
 public sealed class SloDocumentEdgeTests
 {
-    private const string SlaKitFile = """
+    /// <summary>The smallest SlaKit SLO file: one rolling SLO.</summary>
+    internal const string SlaKitFile = """
         version: 1
         slos:
           - name: checkout

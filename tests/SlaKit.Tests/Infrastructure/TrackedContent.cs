@@ -1,0 +1,36 @@
+using System.Net;
+
+namespace SlaKit.Tests.Infrastructure;
+
+/// <summary>A body that says whether it was disposed, and can end in a broken connection.</summary>
+internal sealed class TrackedContent(byte[] bytes, bool breakAtEnd = false) : HttpContent
+{
+    public bool Disposed { get; private set; }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+    protected override Task<Stream> CreateContentReadStreamAsync() =>
+        Task.FromResult<Stream>(breakAtEnd ? new BreakingStream(bytes) : new MemoryStream(bytes));
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = bytes.Length;
+        return true;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        Disposed = true;
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Reads the body, then fails as a reset connection would.</summary>
+    private sealed class BreakingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position < Length ? base.ReadAsync(buffer, cancellationToken) : throw new IOException("The connection was reset.");
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            Position < Length ? base.Read(buffer, offset, count) : throw new IOException("The connection was reset.");
+    }
+}
