@@ -36,7 +36,11 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
             return null;
         }
 
-        if (IPAddress.TryParse(text, out IPAddress? address))
+        // IPAddress.TryParse also reads "[::1]:5300" and "127.0.0.1:5300", dropping the port: only text without one is an
+        // address alone. A port follows "]:" in bracketed IPv6, or the one ':' of IPv4.
+        int close = text.LastIndexOf(']');
+        bool portGiven = close >= 0 ? text.IndexOf(':', close) > close : text.Count(static c => c == ':') == 1;
+        if (!portGiven && IPAddress.TryParse(text, out IPAddress? address))
         {
             return new IPEndPoint(address, 53);
         }
