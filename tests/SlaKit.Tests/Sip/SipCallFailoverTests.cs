@@ -452,6 +452,53 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Recent_ner_is_judged_only_over_a_full_window_and_a_trunk_exactly_at_the_minimum_is_not_degraded()
+    {
+        int invites = 0;
+        _a.Responder = Callee(_a, r => Interlocked.Increment(ref invites) == 1 ? ResponseTo(r, 502, "Bad Gateway") : Ok(r));
+        SipFailoverClient client = Client(o => (o.NerWindow, o.MinimumNer) = (2, 0.5));
+        var reasons = new List<string>();
+        client.HealthChanged += (_, e) => reasons.Add(e.Reason);
+
+        // A 502 alone (below the minimum, but one call of a window of two), then 1 of 2 (at the minimum), then 2 of 2.
+        await client.InviteAsync(Invite(), Ct);
+        SipCall second = await client.InviteAsync(Invite(), Ct);
+        SipCall third = await client.InviteAsync(Invite(), Ct);
+
+        Assert.Equal((_primary, _primary), (second.Trunk, third.Trunk));
+        Assert.DoesNotContain(reasons, static r => r.Contains("network effectiveness", StringComparison.Ordinal));
+        SipTrunkStatus a = client.GetTrunkStatus()[0];
+        Assert.Equal((2, 1.0, RegionHealth.Healthy), (a.RecentCalls, a.RecentNetworkEffectiveness, a.Health));
+    }
+
+    [Fact]
+    public async Task A_trunk_is_judged_as_each_call_ends_and_its_calls_count_for_exactly_the_max_age()
+    {
+        int invites = 0;
+        _a.Responder = Callee(_a, r => Interlocked.Increment(ref invites) == 1 ? ResponseTo(r, 502, "Bad Gateway") : Ok(r));
+        SipFailoverClient client = Client(o =>
+        {
+            o.NerWindow = 3;
+            o.MinimumNer = 0.7;
+            o.NerMaxAge = TimeSpan.FromMinutes(5);
+        });
+        var reasons = new List<string>();
+        client.HealthChanged += (_, e) => reasons.Add(e.Reason);
+
+        for (int i = 0; i < 3; i++)
+        {
+            await client.InviteAsync(Invite(), Ct);
+        }
+
+        Assert.Equal("its network effectiveness over its last 3 calls fell to 67 %, below 70 %", reasons[^1]);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal((3, RegionHealth.Degraded), (client.GetTrunkStatus()[0].RecentCalls, client.GetTrunkStatus()[0].Health));
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal((0, RegionHealth.Healthy), (client.GetTrunkStatus()[0].RecentCalls, client.GetTrunkStatus()[0].Health));
+        Assert.Equal("its recent network effectiveness is no longer below the threshold", reasons[^1]);
+    }
+
+    [Fact]
     public async Task Call_figures_go_to_the_slakit_meter()
     {
         var measured = new List<(string Instrument, double Value, string? Region, string? Class)>();

@@ -50,6 +50,29 @@ public sealed class SipDialogTests : IAsyncDisposable
         Assert.Null(SipDialog.FromInvite(Invite(), noTag));
     }
 
+    [Theory]
+    [InlineData("<sip:callee@10.0.0.10>", "sip:callee@10.0.0.10")]
+    [InlineData("\"Callee\" < sip:callee@10.0.0.10;transport=tcp > ;expires=60", "sip:callee@10.0.0.10;transport=tcp")]
+    [InlineData(" sip:callee@10.0.0.10;expires=60", "sip:callee@10.0.0.10")]
+    [InlineData("sip:callee@10.0.0.10 ", "sip:callee@10.0.0.10")]
+    [InlineData("<sip:callee@10.0.0.10", "<sip:callee@10.0.0.10")]
+    [InlineData("sip:callee@10.0.0.10>;a=<b", "sip:callee@10.0.0.10>")]
+    [InlineData("<>", "")]
+    public void The_uri_of_a_contact_is_inside_its_angle_brackets_or_before_its_parameters(string value, string uri) =>
+        Assert.Equal(uri, SipDialog.AddrSpec(value));
+
+    [Theory]
+    [InlineData("<sip:a@x>, <sip:b@y>", new[] { "<sip:a@x>", "<sip:b@y>" })]
+    [InlineData("\"Doe, John\" <sip:a@x>,<sip:b@y;lr>", new[] { "\"Doe, John\" <sip:a@x>", "<sip:b@y;lr>" })]
+    [InlineData("<sip:a@x;p=\"1,2\">, sip:b@y", new[] { "<sip:a@x;p=\"1,2\">", "sip:b@y" })]
+    [InlineData("<sip:a@x;q=<1,2>>, sip:b@y", new[] { "<sip:a@x;q=<1,2>>", "sip:b@y" })]
+    [InlineData("\"<\", <sip:a@x>", new[] { "\"<\"", "<sip:a@x>" })]
+    [InlineData("sip:a@x>, sip:b@y", new[] { "sip:a@x>", "sip:b@y" })]
+    [InlineData("sip:a@x, ", new[] { "sip:a@x" })]
+    [InlineData(" ", new string[0])]
+    public void A_header_line_splits_at_commas_outside_angle_brackets_and_quotes(string line, string[] elements) =>
+        Assert.Equal(elements, SipDialog.Elements(line));
+
     [Fact]
     public void The_ack_keeps_the_invites_cseq_number_and_each_bye_takes_the_next()
     {

@@ -217,6 +217,67 @@ public class SipRegionSelectorTests
         Assert.Throws<ArgumentException>("name", () => new SipRegionSelector(" ", Options(_primary)));
     }
 
+    [Fact]
+    public void Each_report_gives_the_health_change_its_own_reason()
+    {
+        var third = new Region("third", new Uri("sip:10.0.0.3:5060"));
+        var fourth = new Region("fourth", new Uri("sip:10.0.0.4:5060"));
+        SipRegionSelector selector = Selector(_primary, _secondary, third, fourth);
+        var reasons = new List<(string, RegionHealth, string)>();
+        selector.HealthChanged += (_, e) => reasons.Add((e.Region.Name, e.Current, e.Reason));
+
+        selector.ReportResponse(_primary, 503);
+        selector.ReportTimeout(_secondary);
+        selector.ReportTransportError(third);
+        selector.ReportTransportError(fourth, "connection reset");
+        selector.ReportResponse(_primary, new SipResponse(200, "OK"));
+
+        Assert.Equal(
+            [
+                ("primary", RegionHealth.Degraded, "it answered 503"),
+                ("secondary", RegionHealth.Degraded, "it did not answer within the transaction timeout"),
+                ("third", RegionHealth.Degraded, "a transport error (unreachable)"),
+                ("fourth", RegionHealth.Degraded, "a transport error (connection reset)"),
+                ("primary", RegionHealth.Healthy, "it answered"),
+            ],
+            reasons);
+    }
+
+    [Fact]
+    public void A_region_that_serves_after_another_is_logged_as_a_switch()
+    {
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
+        using var loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider(logs)]);
+        var selector = new SipRegionSelector("carrier", Options(_primary, _secondary), _time, loggerFactory);
+
+        selector.ReportResponse(_primary, 200);
+        selector.ReportResponse(_secondary, 486);
+
+        Microsoft.Extensions.Logging.Testing.FakeLogRecord switched = Assert.Single(logs.GetSnapshot(), static r => r.Id.Name == "RegionSwitched");
+        Assert.Equal(("SlaKit.Sip.SipFailover.carrier", "Client carrier: traffic switched from region primary to region secondary."), (switched.Category, switched.Message));
+    }
+
+    [Fact]
+    public void Final_codes_from_200_to_699_and_a_retry_after_of_zero_are_accepted()
+    {
+        SipRegionSelector selector = Selector(_primary, _secondary);
+
+        selector.ReportResponse(_primary, 200);
+        selector.ReportResponse(_primary, 699);
+        selector.ReportResponse(_primary, 503, TimeSpan.Zero);
+
+        Assert.Equal([_primary, _secondary], selector.SelectRegions());
+        Assert.Throws<ArgumentOutOfRangeException>("statusCode", () => selector.ReportResponse(_primary, 700));
+        ArgumentOutOfRangeException negative = Assert.Throws<ArgumentOutOfRangeException>("retryAfter", () => selector.ReportResponse(_primary, 503, TimeSpan.FromTicks(-1)));
+        Assert.StartsWith("Retry-After must not be negative.", negative.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>("response", () => selector.ReportResponse(_primary, null!));
+        Assert.Throws<ArgumentNullException>("region", () => selector.ReportTimeout(null!));
+        ArgumentException stranger = Assert.Throws<ArgumentException>("region", () => selector.ReportTransportError(new Region("primary", new Uri("sip:10.0.0.1"))));
+        Assert.StartsWith("Region 'primary' is not one of SIP client 'carrier's regions.", stranger.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>("options", () => new SipRegionSelector("carrier", null!));
+        Assert.Equal(RegionHealth.Healthy, selector.GetStatus()[0].Health);
+    }
+
     private SipRegionSelector Selector(params Region[] regions) => Selector(new Random(1), regions);
 
     private SipRegionSelector Selector(Random random, params Region[] regions) => new("carrier", Options(regions), _time, null, random, FailoverTelemetry.Shared);
