@@ -98,6 +98,7 @@ public sealed class SipCall : IAsyncDisposable
 
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             SipTransactionResult result = await _layer.SendAsync(_dialog.Bye(), cancellationToken).ConfigureAwait(false);
             return result.Outcome switch
             {
@@ -118,6 +119,7 @@ public sealed class SipCall : IAsyncDisposable
     {
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await ByeAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or IOException or ObjectDisposedException)

@@ -212,6 +212,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         var outcomes = new List<SipAttemptOutcome>(order.Count);
         foreach (TrackedRegion region in order)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             (IReadOnlyList<SipTarget> addresses, SipAttemptOutcome? unresolved) = await AddressesAsync(region, request.Method, cancellationToken).ConfigureAwait(false);
             if (unresolved is not null)
             {
@@ -221,6 +222,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 
             foreach (SipTarget address in addresses)
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 SipAttemptOutcome outcome = await AttemptAsync(region, address, prepared, cancellationToken).ConfigureAwait(false);
                 outcomes.Add(outcome);
                 _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
@@ -301,6 +303,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             bool held = false;
             try
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 (IReadOnlyList<SipTarget> addresses, SipAttemptOutcome? unresolved) = await AddressesAsync(region, "INVITE", cancellationToken).ConfigureAwait(false);
                 if (unresolved is not null)
                 {
@@ -312,6 +315,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
                 {
                     SipRequest attempt = first ? prepared : SipRequests.WithCSeq(prepared, ++cseq);
                     first = false;
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                     (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, address, attempt, cancellationToken).ConfigureAwait(false);
                     outcomes.Add(outcome);
                     _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
@@ -368,12 +372,15 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             background = [.. _background];
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _disposing.CancelAsync().ConfigureAwait(false);
         foreach (SipTransactionLayer layer in layers)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await layer.DisposeAsync().ConfigureAwait(false);
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await Task.WhenAll(background).ConfigureAwait(false);
         _disposing.Dispose();
         _telemetry.Untrack(_selector.Core);
@@ -406,6 +413,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         SipAttemptOutcome outcome;
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             SipTransactionResult result = await layer.SendAsync(request, linked?.Token ?? cancellationToken).ConfigureAwait(false);
             outcome = Outcome(region.Region, result) with { Target = address };
         }
@@ -430,6 +438,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         SipCallAttemptResult result;
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             result = await attempt.RunAsync(null, _disposing.Token, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -611,6 +620,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         IReadOnlyList<SipTarget> found;
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             found = await _resolver.ResolveAsync(configured, cancellationToken).ConfigureAwait(false);
         }
         catch (SipTransportException e)
@@ -667,10 +677,12 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         try
         {
             await Task.Yield();
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             (IReadOnlyList<SipTarget> addresses, SipAttemptOutcome? unresolved) = await AddressesAsync(region, "OPTIONS", _disposing.Token).ConfigureAwait(false);
             if (unresolved is null)
             {
                 SipRequest options = SipRequests.Options(addresses[0], "SlaKit");
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 SipAttemptOutcome outcome = await AttemptAsync(region, addresses[0], options, _disposing.Token).ConfigureAwait(false);
                 _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter, served: false);
             }

@@ -69,8 +69,10 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
     {
         SipTarget parsed = SipTarget.Parse(target);
         SipOptionsProbe probe = new(parsed, options);
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await using (probe.ConfigureAwait(false))
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             return await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -89,6 +91,7 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
         SipTransactionResult result;
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             result = await _layer.SendAsync(request, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -106,6 +109,7 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await _layer.DisposeAsync().ConfigureAwait(false);
         }
     }

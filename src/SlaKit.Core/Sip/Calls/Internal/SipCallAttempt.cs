@@ -92,12 +92,14 @@ internal sealed class SipCallAttempt
 
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             if (!await WaitAsync(_firstResponse.Task, _timers.ProvisionalTimeout, cancellationToken).ConfigureAwait(false))
             {
                 Abandon(completion, beforeStart, cleanUpToken);
                 return Result(SipAttemptOutcomeKind.Timeout, null, $"no response within the provisional timeout ({SipDurations.Format(_timers.ProvisionalTimeout)})");
             }
 
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             if (!await WaitAsync(completion, _timers.RingTimeout, cancellationToken).ConfigureAwait(false))
             {
                 // It rang, and nobody answered: the abandoned INVITE is cancelled at once, since it is proceeding.
@@ -112,6 +114,7 @@ internal sealed class SipCallAttempt
         }
 
         beforeStart.Dispose();
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         return await DecideAsync(await completion.ConfigureAwait(false)).ConfigureAwait(false);
     }
 
@@ -124,6 +127,7 @@ internal sealed class SipCallAttempt
         TimeSpan left = limit - _time.GetElapsedTime(_started);
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -163,6 +167,7 @@ internal sealed class SipCallAttempt
             return Result(SipAttemptOutcomeKind.Declined, response, "a 2xx without a To tag or a Contact (RFC 3261 §13.3.1.4)");
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await AckAsync(dialog).ConfigureAwait(false);
         return Result(SipAttemptOutcomeKind.Answered, response, null) with { Dialog = dialog };
     }
@@ -262,6 +267,7 @@ internal sealed class SipCallAttempt
 
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             byte[] ack = await _layer.SendAckAsync(dialog.Ack(), CancellationToken.None).ConfigureAwait(false);
             lock (_gate)
             {
@@ -294,9 +300,11 @@ internal sealed class SipCallAttempt
             }
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await AckAsync(dialog).ConfigureAwait(false);
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await _layer.SendAsync(dialog.Bye(), CancellationToken.None).ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
@@ -339,11 +347,13 @@ internal sealed class SipCallAttempt
             {
                 // §9.1: a CANCEL waits for a provisional (Timer B bounds that wait), and goes only to a proceeding INVITE;
                 // it runs on its own, so that a 2xx crossing it is ACKed at once.
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 await transaction.Answered.WaitAsync(cancellationToken).ConfigureAwait(false);
                 cancelling = _layer.CancelAsync(transaction, cancellationToken);
                 try
                 {
                     // §9.1: a cancelled INVITE with no final response after 64·T1 is considered terminated.
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                     await completion.WaitAsync(_timers.CancelWait, _time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
@@ -354,9 +364,11 @@ internal sealed class SipCallAttempt
 
             if (completion is { IsCompletedSuccessfully: true, Result.Response: { StatusCode: >= 200 and < 300 } late })
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 await EndUnwantedAsync(late).ConfigureAwait(false);
             }
 
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await cancelling.ConfigureAwait(false);
         }
         catch (OperationCanceledException)

@@ -65,6 +65,7 @@ internal sealed class SipServiceResolver
             lookup = _cache.GetValueOrDefault(key, fresh);
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         SipService service = await lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
         return service.Order(_random);
     }
@@ -84,6 +85,7 @@ internal sealed class SipServiceResolver
         if (transport is null)
         {
             // §4.1: NAPTR records with the "s" flag and a service we speak, by order then preference, lead to SRV names.
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             IDnsQueryResponse naptr = await QueryAsync(host, QueryType.NAPTR, none).ConfigureAwait(false);
             foreach (NAPtrRecord record in naptr.Answers.NAPtrRecords().OrderBy(static r => r.Order).ThenBy(static r => r.Preference))
             {
@@ -95,6 +97,7 @@ internal sealed class SipServiceResolver
                     continue;
                 }
 
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 List<SipServer> servers = await ServersAsync(Name(record.Replacement), spoken.Transport, ttl).ConfigureAwait(false);
                 if (servers.Count > 0)
                 {
@@ -106,6 +109,7 @@ internal sealed class SipServiceResolver
         // §4.1: without a usable NAPTR, SRV for each transport the client speaks, in its own order of preference.
         foreach ((_, string prefix, SipTransportProtocol protocol) in candidates)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             List<SipServer> servers = await ServersAsync(prefix + host, protocol, ttl).ConfigureAwait(false);
             if (servers.Count > 0)
             {
@@ -114,6 +118,7 @@ internal sealed class SipServiceResolver
         }
 
         // §4.2: no SRV either: the host's own addresses, on the default port.
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         IReadOnlyList<IPAddress> addresses = await AddressesAsync(host, [], ttl).ConfigureAwait(false);
         if (addresses.Count == 0)
         {
@@ -127,6 +132,7 @@ internal sealed class SipServiceResolver
     /// <summary>The servers an SRV name lists, with their addresses; empty when there are none (or the one record is ".").</summary>
     private async Task<List<SipServer>> ServersAsync(string name, SipTransportProtocol transport, MinimumTtl ttl)
     {
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         IDnsQueryResponse response = await QueryAsync(name, QueryType.SRV, CancellationToken.None).ConfigureAwait(false);
         var servers = new List<SipServer>();
         foreach (SrvRecord record in response.Answers.SrvRecords())
@@ -139,6 +145,7 @@ internal sealed class SipServiceResolver
                 continue;
             }
 
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             IReadOnlyList<IPAddress> addresses = await AddressesAsync(target, response.Additionals, ttl).ConfigureAwait(false);
             if (addresses.Count > 0)
             {
@@ -166,6 +173,7 @@ internal sealed class SipServiceResolver
 
         foreach (QueryType type in AddressTypes)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             IDnsQueryResponse response = await QueryAsync(name, type, CancellationToken.None).ConfigureAwait(false);
             foreach (AddressRecord record in response.Answers.OfType<AddressRecord>())
             {
@@ -181,6 +189,7 @@ internal sealed class SipServiceResolver
     {
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             return await _dns.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is DnsResponseException or SocketException)

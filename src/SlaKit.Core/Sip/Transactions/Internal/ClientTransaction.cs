@@ -105,6 +105,7 @@ internal abstract class ClientTransaction : IClientTransaction
     {
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await Connection.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
         }
         catch (SipTransportException e)

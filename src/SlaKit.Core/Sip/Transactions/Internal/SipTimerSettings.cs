@@ -21,6 +21,7 @@ internal sealed record SipTimerSettings(TimeSpan T1, TimeSpan T2, TimeSpan T4)
     /// Timer D, how long an INVITE transaction absorbs retransmitted non-2xx finals over UDP: at least 32 s (RFC 3261
     /// §17.1.1.2), and at least 64·T1, as long as a server with the same T1 may retransmit them.
     /// </summary>
+    // Stryker disable once Equality : equivalent; when the two are equal either is the answer.
     public TimeSpan TimerD => TimerB > MinimumTimerD ? TimerB : MinimumTimerD;
 
     /// <summary>Timer M, how long an INVITE transaction passes retransmitted 2xx up after the first: 64·T1 (RFC 6026 §8.4).</summary>

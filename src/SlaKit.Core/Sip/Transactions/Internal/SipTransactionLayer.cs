@@ -44,6 +44,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             throw new ArgumentException($"{request.Method} needs an INVITE transaction; only non-INVITE requests are supported.", nameof(request));
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         return await RunAsync(request, nameof(request), passUp: null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -74,6 +75,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             throw new ArgumentException("An INVITE needs From, To, Call-ID and a CSeq naming INVITE.", nameof(invite));
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         return await RunAsync(invite, nameof(invite), passUp, cancellationToken, started).ConfigureAwait(false);
     }
 
@@ -89,6 +91,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(invite);
 
         // §9.1: a CANCEL must not be sent before a provisional response has come.
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await invite.Answered.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (!invite.IsProceeding)
         {
@@ -99,6 +102,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         SipRequest cancel = SipRequests.SameTransactionAs(sent, "CANCEL");
         string key = Key(SipHeaderValues.TopBranch(sent) ?? "", "CANCEL");
         var transaction = new NonInviteClientTransaction(key, cancel.ToBytes(), Connection, _timers, _time, _terminated);
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
     }
 
@@ -110,6 +114,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         EndPoint local;
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             local = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SipTransportException e)
@@ -122,10 +127,12 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         if (passUp is null)
         {
             var transaction = new NonInviteClientTransaction(key, bytes, Connection, _timers, _time, _terminated);
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
         }
 
         var invite = new InviteClientTransaction(key, copy, bytes, Connection, _timers, _time, _terminated, passUp);
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         return await RunAsync(invite, () => { invite.Start(); started?.Invoke(invite); }, invite.Completion, cancellationToken).ConfigureAwait(false);
     }
 
@@ -138,8 +145,10 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// <exception cref="SipTransportException">The connection could not be opened or the ACK not sent.</exception>
     public async Task<byte[]> SendAckAsync(SipRequest ack, CancellationToken cancellationToken)
     {
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         EndPoint local = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         (_, _, byte[] bytes) = Stamp(ack, local, nameof(ack));
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await Connection.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
         return bytes;
     }
@@ -152,6 +161,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     {
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await Connection.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
         }
         catch (SipTransportException)
@@ -190,6 +200,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         using CancellationTokenRegistration registration = cancellationToken.Register(
             static (state, token) => ((IClientTransaction)state!).Abandon(token), transaction);
         start();
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         return await completion.ConfigureAwait(false);
     }
 
@@ -250,6 +261,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             transaction.Abandon(CancellationToken.None);
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
 

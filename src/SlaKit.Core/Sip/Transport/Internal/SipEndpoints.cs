@@ -19,6 +19,7 @@ internal static class SipEndpoints
         IPAddress[] addresses;
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e)

@@ -39,6 +39,7 @@ internal sealed class TcpSipConnection : SipConnection
             return open.Local;
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -53,6 +54,7 @@ internal sealed class TcpSipConnection : SipConnection
                 // Its socket is closed, so its receive loop has ended or is about to.
                 if (broken.Receiving is not null)
                 {
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                     await broken.Receiving.ConfigureAwait(false);
                 }
 
@@ -60,10 +62,12 @@ internal sealed class TcpSipConnection : SipConnection
                 _session = null;
             }
 
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             IPEndPoint remote = await SipEndpoints.ResolveAsync(Target, cancellationToken).ConfigureAwait(false);
             var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 await socket.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException e)
@@ -82,6 +86,7 @@ internal sealed class TcpSipConnection : SipConnection
             Stream stream = new NetworkStream(socket, ownsSocket: false);
             if (Target.Transport == SipTransportProtocol.Tls)
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 stream = await HandshakeAsync(socket, stream, cancellationToken).ConfigureAwait(false);
             }
 
@@ -101,9 +106,11 @@ internal sealed class TcpSipConnection : SipConnection
         Session session = Volatile.Read(ref _session) is { IsOpen: true } open
             ? open
             : throw new SipTransportException($"the {Kind} connection to {Target.Host}:{Target.Port} is closed");
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await session.Stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
@@ -125,6 +132,7 @@ internal sealed class TcpSipConnection : SipConnection
     public override async ValueTask DisposeAsync()
     {
         Session? session;
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -143,11 +151,14 @@ internal sealed class TcpSipConnection : SipConnection
 
         if (session is not null)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await session.Stop.CancelAsync().ConfigureAwait(false);
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await session.Stream.DisposeAsync().ConfigureAwait(false);
             session.Socket.Dispose();
             if (session.Receiving is not null)
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 await session.Receiving.ConfigureAwait(false);
             }
 
@@ -168,6 +179,7 @@ internal sealed class TcpSipConnection : SipConnection
             int received;
             try
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 received = await session.Stream.ReadAsync(buffer, session.Stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -224,17 +236,20 @@ internal sealed class TcpSipConnection : SipConnection
         };
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await tls.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
             return tls;
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await tls.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             throw new SipTransportException($"the TLS handshake with {Target.Host}:{Target.Port} failed: {e.Message}", e);
         }
         catch (OperationCanceledException)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await tls.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             throw;

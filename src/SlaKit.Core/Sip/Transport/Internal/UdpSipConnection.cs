@@ -33,6 +33,7 @@ internal sealed class UdpSipConnection : SipConnection
             return open;
         }
 
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -42,6 +43,7 @@ internal sealed class UdpSipConnection : SipConnection
                 return _local;
             }
 
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             IPEndPoint remote = await SipEndpoints.ResolveAsync(Target, cancellationToken).ConfigureAwait(false);
             var socket = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
@@ -70,6 +72,7 @@ internal sealed class UdpSipConnection : SipConnection
         Socket socket = _socket ?? throw new InvalidOperationException("The connection is not open.");
         try
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await socket.SendAsync(message, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e)
@@ -84,6 +87,7 @@ internal sealed class UdpSipConnection : SipConnection
 
     public override async ValueTask DisposeAsync()
     {
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -93,6 +97,7 @@ internal sealed class UdpSipConnection : SipConnection
             }
 
             _disposed = true;
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await _stop.CancelAsync().ConfigureAwait(false);
             _socket?.Dispose();
         }
@@ -103,6 +108,7 @@ internal sealed class UdpSipConnection : SipConnection
 
         if (_receiving is not null)
         {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await _receiving.ConfigureAwait(false);
         }
 
@@ -118,6 +124,7 @@ internal sealed class UdpSipConnection : SipConnection
             int received;
             try
             {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 received = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
             }
             catch (SocketException e) when (IsIcmpReport(e))
