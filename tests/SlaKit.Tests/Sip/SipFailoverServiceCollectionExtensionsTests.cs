@@ -78,6 +78,20 @@ public class SipFailoverServiceCollectionExtensionsTests
         Assert.Contains("Region 'web' of SIP client 'carrier'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Invalid_options_stop_the_host_from_starting_before_any_client_is_resolved()
+    {
+        var services = new ServiceCollection();
+        services.AddSipFailover("carrier", o => o.Regions.Add(new Region("eu", new Uri("sip:10.0.0.1"))));
+        services.AddSipFailover("broken", o => o.T1 = TimeSpan.Zero);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal("broken", error.OptionsName);
+        Assert.Contains("SIP client 'broken': T1 (00:00:00)", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Endpoint", "sip://[::1", "has Endpoint 'sip://[::1', which is not an absolute URI")]
     [InlineData("Priority", "2147483648", "has Priority '2147483648', which is not a whole number")]
@@ -110,6 +124,9 @@ public class SipFailoverServiceCollectionExtensionsTests
         var services = new ServiceCollection();
 
         Assert.Throws<ArgumentException>("name", () => services.AddSipFailover("", _ => { }));
+        Assert.Throws<ArgumentException>("name", () => services.AddSipFailover(" ", new ConfigurationBuilder().Build()));
+        Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddSipFailover("a", _ => { }));
+        Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddSipFailover("a", new ConfigurationBuilder().Build()));
         Assert.Throws<ArgumentNullException>("configure", () => services.AddSipFailover("a", (Action<SipFailoverOptions>)null!));
         Assert.Throws<ArgumentNullException>("configuration", () => services.AddSipFailover("a", (IConfiguration)null!));
     }

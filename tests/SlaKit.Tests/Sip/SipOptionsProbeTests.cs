@@ -173,6 +173,41 @@ public sealed class SipOptionsProbeTests : IAsyncDisposable
         }
     }
 
+    [Theory]
+    [InlineData(200, 699, 1, 1)]
+    [InlineData(200, 699, 60_000, 60_000)]
+    public void Options_at_their_bounds_are_accepted(int lowest, int highest, int t1Milliseconds, int t2Milliseconds)
+    {
+        var options = new SipOptionsProbeOptions { T1 = TimeSpan.FromMilliseconds(t1Milliseconds), T2 = TimeSpan.FromMilliseconds(t2Milliseconds) };
+        options.AcceptedStatusCodes.Add(lowest);
+        options.AcceptedStatusCodes.Add(highest);
+
+        Assert.Empty(options.Problems());
+        Assert.Equal("SlaKit", new SipOptionsProbeOptions().UserAgent);
+    }
+
+    [Fact]
+    public void Options_just_past_their_bounds_are_refused_one_problem_each()
+    {
+        static List<string> ProblemsOf(Action<SipOptionsProbeOptions> spoil)
+        {
+            var options = new SipOptionsProbeOptions();
+            spoil(options);
+            return options.Problems();
+        }
+
+        Assert.Equal(["AcceptedStatusCodes is empty: accept at least one status code, such as 200."], ProblemsOf(static o => o.AcceptedStatusCodes.Clear()));
+        Assert.Equal(["AcceptedStatusCodes holds 700, which is not a final status code (200 to 699)."], ProblemsOf(static o => o.AcceptedStatusCodes.Add(700)));
+        Assert.Equal(["T1 (00:00:00) must be positive and at most one minute."], ProblemsOf(static o => o.T1 = TimeSpan.Zero));
+        Assert.Equal(
+            ["T1 (00:01:00.0000001) must be positive and at most one minute."],
+            ProblemsOf(static o => (o.T1, o.T2) = (TimeSpan.FromMinutes(1) + TimeSpan.FromTicks(1), TimeSpan.FromMinutes(2))));
+        Assert.Equal(["T2 (00:00:00.4999999) must be at least T1 (00:00:00.5000000)."], ProblemsOf(static o => o.T2 = TimeSpan.FromMilliseconds(500) - TimeSpan.FromTicks(1)));
+        Assert.Empty(ProblemsOf(static o => o.T2 = o.T1));
+        ArgumentException error = Assert.Throws<ArgumentException>("options", () => new SipOptionsProbe(Server, new SipOptionsProbeOptions { T1 = TimeSpan.Zero, T2 = TimeSpan.FromTicks(-1) }));
+        Assert.StartsWith("T1 (00:00:00) must be positive and at most one minute. T2 (-00:00:00.0000001) must be at least T1 (00:00:00).", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_one_shot_form_refuses_a_target_that_is_not_a_sip_uri()
     {
