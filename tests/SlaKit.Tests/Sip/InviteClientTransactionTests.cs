@@ -184,6 +184,42 @@ public sealed class InviteClientTransactionTests : IAsyncDisposable
         Assert.Equal(0, Layer.ActiveTransactions);
     }
 
+    [Theory]
+    [InlineData(299, 0)]
+    [InlineData(300, 1)]
+    public async Task The_transaction_acks_finals_from_300_up_and_leaves_a_2xx_to_its_user(int status, int acks)
+    {
+        Task<SipTransactionResult> pending = Invite();
+
+        _connection.Receive(ResponseTo(_connection.Sent[0], status, "Final"));
+
+        Assert.Equal(status, (await pending).Response!.StatusCode);
+        Assert.Equal(acks, _connection.Sent.Count(static r => r.Method == "ACK"));
+    }
+
+    [Fact]
+    public async Task After_a_300_only_its_retransmission_is_acked_again_and_after_a_2xx_a_300_is_dropped()
+    {
+        Task<SipTransactionResult> moved = Invite();
+        SipRequest first = _connection.Sent[0];
+        SipResponse redirect = ResponseTo(first, 300, "Multiple Choices");
+        _connection.Receive(redirect);
+        await moved;
+        _connection.Receive(ResponseTo(first, 299, "Late"));
+        _connection.Receive(redirect);
+
+        Assert.Equal(2, _connection.Sent.Count(static r => r.Method == "ACK"));
+
+        Task<SipTransactionResult> answered = Invite();
+        SipRequest second = _connection.Sent[^1];
+        _connection.Receive(ResponseTo(second, 299, "OK"));
+        await answered;
+        _connection.Receive(ResponseTo(second, 300, "Multiple Choices"));
+        _connection.Receive(ResponseTo(second, 200, "OK"));
+
+        Assert.Equal([200], _passedUp.Select(static r => r.StatusCode));
+    }
+
     [Fact]
     public async Task A_transport_error_before_a_final_ends_it_with_the_error()
     {
@@ -223,6 +259,18 @@ public sealed class InviteClientTransactionTests : IAsyncDisposable
         Assert.Equal("invite", invite.ParamName);
         Assert.Equal("invite", incomplete.ParamName);
         Assert.Equal("request", send.ParamName);
+        Assert.StartsWith("OPTIONS is not an INVITE; send it with SendAsync.", invite.Message, StringComparison.Ordinal);
+        Assert.StartsWith("An INVITE needs From, To, Call-ID and a CSeq naming INVITE.", incomplete.Message, StringComparison.Ordinal);
+        Assert.StartsWith("INVITE needs an INVITE transaction; only non-INVITE requests are supported.", send.Message, StringComparison.Ordinal);
+        foreach (string header in new[] { "From", "To", "Call-ID" })
+        {
+            SipRequest lacking = InviteRequest();
+            lacking.Headers.Remove(header);
+            Assert.Equal("invite", (await Assert.ThrowsAsync<ArgumentException>(() => Layer.InviteAsync(lacking, _passedUp.Add, Ct))).ParamName);
+        }
+
+        var ack = new SipRequest("ACK", "sip:10.0.0.9:5060");
+        Assert.Equal("request", (await Assert.ThrowsAsync<ArgumentException>(() => Layer.SendAsync(ack, Ct))).ParamName);
         Assert.Empty(_connection.Sent);
     }
 
