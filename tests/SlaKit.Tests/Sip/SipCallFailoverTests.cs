@@ -94,6 +94,30 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         Assert.Equal(0, client.GetTrunkStatus()[0].ActiveCalls);
     }
 
+    [Fact]
+    public async Task Requests_within_the_dialog_are_answered_as_rfc_3261_12_2_2_says_until_the_call_ends()
+    {
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client();
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        SipRequest invite = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+        SipRequest stranger = FromCallee("OPTIONS", invite, call);
+        stranger.Headers.Remove("From");
+        stranger.Headers.Add("From", "<sip:callee@10.0.0.60:5060>;tag=stranger");
+
+        _a.Receive(FromCallee("INFO", invite, call));
+        _a.Receive(FromCallee("OPTIONS", invite, call));
+        _a.Receive(FromCallee("UPDATE", invite, call));
+        _a.Receive(stranger);
+        await call.ByeAsync(Ct);
+        _a.Receive(FromCallee("INFO", invite, call));
+
+        Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 5, TimeSpan.FromSeconds(10)));
+        Assert.Equal(
+            ["200 OK", "200 OK", "501 Not Implemented", "481 Call/Transaction Does Not Exist", "481 Call/Transaction Does Not Exist"],
+            _a.Answers.Select(static r => r.StatusText));
+    }
+
     /// <summary>A request the callee sends within the call's dialog: its From is the 2xx's To, its To the INVITE's From.</summary>
     private static SipRequest FromCallee(string method, SipRequest invite, SipCall call, string? toTag = null)
     {
