@@ -239,6 +239,85 @@ public sealed class SipFailoverClientTelemetryTests : IAsyncDisposable
         Assert.Equal(_b.Target, probe.Target);
     }
 
+    [Fact]
+    public async Task A_silent_region_is_named_with_timer_f()
+    {
+        _b.Responder = r => ResponseTo(r, 200, "OK");
+        Task<SipResponse> sending = Client().SendAsync(Message(), Ct);
+        WaitForSent(_a, 1);
+        for (int i = 0; i < 320 && !sending.IsCompleted; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        await sending;
+        Assert.Equal(
+            "Client carrier: MESSAGE to region primary failed (primary: no answer within Timer F (32s) after 32s); trying the next region.",
+            Assert.Single(_logs.GetSnapshot(), static r => r.Id.Name == "SipAttemptFailed").Message);
+    }
+
+    [Fact]
+    public async Task A_call_completed_handler_that_throws_is_logged_as_an_error_with_its_exception()
+    {
+        _a.Responder = r => r.Method == "INVITE" ? ResponseTo(r, 486, "Busy Here") : null;
+        SipFailoverClient client = Client();
+        var bug = new InvalidOperationException("a subscriber's bug");
+        client.CallCompleted += (_, _) => throw bug;
+
+        await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
+
+        FakeLogRecord logged = Assert.Single(_logs.GetSnapshot(), static r => r.Id.Name == "SipCallCompletedHandlerThrew");
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.Same(bug, logged.Exception);
+        Assert.Matches("^Client carrier: a CallCompleted handler threw for call [^ ]+; the call goes on\\.$", logged.Message);
+    }
+
+    [Fact]
+    public async Task A_disposed_client_leaves_the_health_and_active_call_gauges()
+    {
+        SipFailoverClient client = Client();
+        IMeterFactory meters = _services.GetRequiredService<IMeterFactory>();
+        using var health = new MetricCollector<int>(meters, "SlaKit", "slakit.region.health");
+        using var calls = new MetricCollector<int>(meters, "SlaKit", "slakit.sip.active_calls");
+
+        health.RecordObservableInstruments();
+        calls.RecordObservableInstruments();
+        Assert.Equal(["primary", "secondary"], health.GetMeasurementSnapshot().Where(static m => Equals(m.Tags["client"], "carrier")).Select(static m => m.Tags["region"]));
+        Assert.Equal(["primary", "secondary"], calls.GetMeasurementSnapshot().Where(static m => Equals(m.Tags["client"], "carrier")).Select(static m => m.Tags["region"]));
+
+        await client.DisposeAsync();
+        health.Clear();
+        calls.Clear();
+        health.RecordObservableInstruments();
+        calls.RecordObservableInstruments();
+
+        Assert.DoesNotContain(health.GetMeasurementSnapshot(), static m => Equals(m.Tags["client"], "carrier"));
+        Assert.DoesNotContain(calls.GetMeasurementSnapshot(), static m => Equals(m.Tags["client"], "carrier"));
+    }
+
+    [Fact]
+    public async Task A_call_starts_a_background_trial_of_a_down_trunk_which_does_not_count_as_traffic_served()
+    {
+        _a.OpenFailure = "refused";
+        _b.Responder = r => r.Method == "INVITE" ? ResponseTo(r, 486, "Busy Here") : null;
+        SipFailoverClient client = Client();
+        await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
+        await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+        int switches = _logs.GetSnapshot().Count(static r => r.Id.Name == "RegionSwitched");
+
+        _a.OpenFailure = null;
+        _a.Responder = r => ResponseTo(r, 200, "OK");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
+
+        WaitForSent(_a, 1);
+        Assert.Equal("OPTIONS", Assert.Single(_a.Sent).Method);
+        await client.DisposeAsync(); // waits for the trial
+        Assert.Equal(switches, _logs.GetSnapshot().Count(static r => r.Id.Name == "RegionSwitched"));
+        Assert.Equal(3, _b.Sent.Count(static r => r.Method == "INVITE"));
+    }
+
     private static SipRequest Message()
     {
         var request = new SipRequest("MESSAGE", "sip:bob@carrier.example") { Body = "hello"u8.ToArray() };
