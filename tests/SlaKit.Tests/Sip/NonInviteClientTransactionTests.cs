@@ -221,6 +221,30 @@ public sealed class NonInviteClientTransactionTests : IAsyncDisposable
         await Assert.ThrowsAsync<ArgumentException>("request", () => Layer.SendAsync(invite, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task A_request_of_the_largest_size_is_sent_and_one_byte_more_is_refused_before_anything_goes_out()
+    {
+        _connection.Responder = r => ResponseTo(r, 200, "OK");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        SipRequest probe = Request();
+        probe.Body = new byte[10_000];
+        await Layer.SendAsync(probe, ct);
+        int stamped = _connection.Sent[0].ToBytes().Length;
+
+        // Same digits in Content-Length, same Via length: the size moves with the body alone.
+        SipRequest largest = Request();
+        largest.Body = new byte[10_000 + SipMessage.MaxMessageSize - stamped];
+        await Layer.SendAsync(largest, ct);
+        SipRequest over = Request();
+        over.Body = new byte[largest.Body.Length + 1];
+        ArgumentException refused = await Assert.ThrowsAsync<ArgumentException>("request", () => Layer.SendAsync(over, ct));
+
+        Assert.Equal(SipMessage.MaxMessageSize, _connection.Sent[1].ToBytes().Length);
+        Assert.StartsWith($"The request is {SipMessage.MaxMessageSize + 1} bytes; at most {SipMessage.MaxMessageSize} can be sent.", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _connection.Sent.Count);
+        Assert.All(_connection.Sent, static r => Assert.False(r.Headers.Contains("Contact")));
+    }
+
     private static SipRequest Request()
     {
         var request = new SipRequest("OPTIONS", "sip:10.0.0.9:5060");
