@@ -607,6 +607,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
 
         _a.Responder = Callee(_a, r => ResponseTo(r, 486, "Busy Here"));
         await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
+        await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
         _a.Responder = Callee(_a, r => ResponseTo(r, 503, "Service Unavailable"));
         _b.OpenFailure = "refused";
         await Assert.ThrowsAsync<SipFailoverException>(() => client.InviteAsync(Invite(), Ct));
@@ -615,10 +616,10 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         await Assert.ThrowsAsync<SipFailoverException>(() => client.InviteAsync(Invite(), Ct));
 
         ErrorBudget budget = tracker.GetSnapshot().Budget;
-        Assert.Equal((2L, 1L), (budget.TotalEvents, budget.BadEvents));
-        Assert.Equal([(true, false), (false, false), (false, false)], completed.Select(static e => (e.IsEffective, e.IsAnswered)));
+        Assert.Equal((3L, 1L), (budget.TotalEvents, budget.BadEvents));
+        Assert.Equal([(true, false), (true, false), (false, false), (false, false)], completed.Select(static e => (e.IsEffective, e.IsAnswered)));
         Assert.Equal(_primary, completed[0].Trunk);
-        Assert.Null(completed[1].Trunk);
+        Assert.Null(completed[2].Trunk);
         Assert.Throws<ArgumentNullException>(() => client.TrackNetworkEffectiveness(null!));
     }
 
