@@ -452,8 +452,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     [Fact]
     public async Task A_trunk_whose_recent_ner_falls_below_the_minimum_is_degraded_until_its_old_calls_age_out()
     {
-        int invites = 0;
-        _a.Responder = Callee(_a, r => Interlocked.Increment(ref invites) == 1 ? ResponseTo(r, 502, "Bad Gateway") : Ok(r));
+        _a.Responder = FirstCallFailsThenAnswered(_a);
         SipFailoverClient client = Client(o =>
         {
             o.NerWindow = 2;
@@ -478,8 +477,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     [Fact]
     public async Task Recent_ner_is_judged_only_over_a_full_window_and_a_trunk_exactly_at_the_minimum_is_not_degraded()
     {
-        int invites = 0;
-        _a.Responder = Callee(_a, r => Interlocked.Increment(ref invites) == 1 ? ResponseTo(r, 502, "Bad Gateway") : Ok(r));
+        _a.Responder = FirstCallFailsThenAnswered(_a);
         SipFailoverClient client = Client(o => (o.NerWindow, o.MinimumNer) = (2, 0.5));
         var reasons = new List<string>();
         client.HealthChanged += (_, e) => reasons.Add(e.Reason);
@@ -498,8 +496,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     [Fact]
     public async Task A_trunk_is_judged_as_each_call_ends_and_its_calls_count_for_exactly_the_max_age()
     {
-        int invites = 0;
-        _a.Responder = Callee(_a, r => Interlocked.Increment(ref invites) == 1 ? ResponseTo(r, 502, "Bad Gateway") : Ok(r));
+        _a.Responder = FirstCallFailsThenAnswered(_a);
         SipFailoverClient client = Client(o =>
         {
             o.NerWindow = 3;
@@ -636,6 +633,13 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         Assert.True(SpinWait.SpinUntil(() => connection.Sent.Any(r => r.Method == method), TimeSpan.FromSeconds(10)), $"no {method} was sent");
         await Task.CompletedTask;
         return connection.Sent.Last(r => r.Method == method);
+    }
+
+    /// <summary>A UAS whose first INVITE gets 502 Bad Gateway (a network failure) and every later one a 2xx.</summary>
+    private static Func<SipRequest, SipResponse?> FirstCallFailsThenAnswered(InMemorySipConnection connection)
+    {
+        int invites = 0;
+        return Callee(connection, r => Interlocked.Increment(ref invites) == 1 ? ResponseTo(r, 502, "Bad Gateway") : Ok(r));
     }
 
     /// <summary>A UAS: answers an INVITE as <paramref name="final"/> says (after a 180 when asked), and 200 to BYE and CANCEL.</summary>
