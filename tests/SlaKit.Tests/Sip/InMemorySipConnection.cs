@@ -32,6 +32,13 @@ internal sealed class InMemorySipConnection : SipConnection
 
     public bool Disposed { get; private set; }
 
+    /// <summary>The last <paramref name="method"/> request sent, once there is one; the test fails after ten seconds without.</summary>
+    public SipRequest WaitForSent(string method)
+    {
+        Assert.True(SpinWait.SpinUntil(() => Sent.Any(r => r.Method == method), TimeSpan.FromSeconds(10)), $"no {method} was sent");
+        return Sent.Last(r => r.Method == method);
+    }
+
     public IReadOnlyList<SipRequest> Sent
     {
         get

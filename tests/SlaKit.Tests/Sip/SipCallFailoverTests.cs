@@ -628,12 +628,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         return await placing;
     }
 
-    private static async Task<SipRequest> SentAsync(InMemorySipConnection connection, string method)
-    {
-        Assert.True(SpinWait.SpinUntil(() => connection.Sent.Any(r => r.Method == method), TimeSpan.FromSeconds(10)), $"no {method} was sent");
-        await Task.CompletedTask;
-        return connection.Sent.Last(r => r.Method == method);
-    }
+    private static Task<SipRequest> SentAsync(InMemorySipConnection connection, string method) => Task.FromResult(connection.WaitForSent(method));
 
     /// <summary>A UAS whose first INVITE gets 502 Bad Gateway (a network failure) and every later one a 2xx.</summary>
     private static Func<SipRequest, SipResponse?> FirstCallFailsThenAnswered(InMemorySipConnection connection)

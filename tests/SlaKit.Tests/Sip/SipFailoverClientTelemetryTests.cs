@@ -118,7 +118,7 @@ public sealed class SipFailoverClientTelemetryTests : IAsyncDisposable
         client.HealthChanged += (_, e) => reasons.Add((e.Region.Name, e.Reason));
 
         Task<SipResponse> sending = client.SendAsync(Message(), Ct);
-        WaitForSent(_a, 1);
+        _a.WaitForSent("MESSAGE");
         _time.Advance(TimeSpan.FromSeconds(2));
         SipResponse response = await sending;
 
@@ -182,7 +182,7 @@ public sealed class SipFailoverClientTelemetryTests : IAsyncDisposable
         using var attempts = new MetricCollector<long>(_services.GetRequiredService<IMeterFactory>(), "SlaKit", "slakit.failover.attempts");
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         Task<SipCall> placing = Client().InviteAsync(Invite(), cancel.Token);
-        WaitForSent(_a, 1);
+        _a.WaitForSent("INVITE");
 
         await cancel.CancelAsync();
 
@@ -244,7 +244,7 @@ public sealed class SipFailoverClientTelemetryTests : IAsyncDisposable
     {
         _b.Responder = r => ResponseTo(r, 200, "OK");
         Task<SipResponse> sending = Client().SendAsync(Message(), Ct);
-        WaitForSent(_a, 1);
+        _a.WaitForSent("MESSAGE");
         for (int i = 0; i < 320 && !sending.IsCompleted; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(100));
@@ -311,7 +311,7 @@ public sealed class SipFailoverClientTelemetryTests : IAsyncDisposable
         _time.Advance(TimeSpan.FromSeconds(5));
         await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
 
-        WaitForSent(_a, 1);
+        _a.WaitForSent("OPTIONS");
         Assert.Equal("OPTIONS", Assert.Single(_a.Sent).Method);
         await client.DisposeAsync(); // waits for the trial
         Assert.Equal(switches, _logs.GetSnapshot().Count(static r => r.Id.Name == "RegionSwitched"));
@@ -331,9 +331,6 @@ public sealed class SipFailoverClientTelemetryTests : IAsyncDisposable
         request.Headers.Add("From", "<sip:agent@callcentre.example>;tag=agent1");
         return request;
     }
-
-    private static void WaitForSent(InMemorySipConnection connection, int count) =>
-        Assert.True(SpinWait.SpinUntil(() => connection.Sent.Count >= count, TimeSpan.FromSeconds(10)), $"{count} requests were not sent");
 
     private List<Activity> Traced()
     {
