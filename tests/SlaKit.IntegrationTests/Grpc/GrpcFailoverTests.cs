@@ -164,7 +164,14 @@ public sealed class GrpcFailoverTests
         await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
         await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
         (a.FailWith, a.FailAfterHeaders) = (new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "lost its database"), true);
-        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o => o.IdempotentMethods.Add("slakit.tests.Payments/Lookup"));
+
+        // No hedging: the call must move on because of a's answer. With hedging, a first connection slower than the hedge
+        // delay lets b's copy win the race, and a's failure is then recorded by the lost attempt after the caller has b's reply.
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o =>
+        {
+            o.IdempotentMethods.Add("slakit.tests.Payments/Lookup");
+            o.Hedging = HedgingMode.Off;
+        });
         Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
         IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
 
