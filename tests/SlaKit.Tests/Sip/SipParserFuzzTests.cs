@@ -1,12 +1,14 @@
 using System.Text;
 using CsCheck;
 using SlaKit.Sip;
+using SlaKit.Tests.Infrastructure;
 
 namespace SlaKit.Tests.Sip;
 
 /// <summary>
 /// Random and mutated messages — 110,000 in all — against the parser and the stream framer: valid messages round-trip,
-/// and whatever the bytes, nothing but a <see cref="SipParseException"/> within the input ever escapes.
+/// and whatever the bytes, nothing but a <see cref="SipParseException"/> within the input ever escapes. A mutation
+/// run may run a sample of them (<see cref="FuzzScale"/>).
 /// </summary>
 public class SipParserFuzzTests
 {
@@ -66,22 +68,22 @@ public class SipParserFuzzTests
                 SipMessage parsed = SipMessage.Parse(message.ToBytes());
                 AssertSame(message, parsed);
             },
-            iter: 20_000);
+            iter: FuzzScale.Of(20_000));
 
     [Fact]
     public void Mutated_messages_throw_only_parse_exceptions_and_what_parses_writes_back()
     {
         var counts = new Counts();
-        Mutated.Sample(bytes => ParseOrRefuse(bytes, counts), iter: 60_000);
+        Mutated.Sample(bytes => ParseOrRefuse(bytes, counts), iter: FuzzScale.Of(60_000));
 
         // The mutations must reach past the start line, and leave some messages valid, or the test proves little.
-        Assert.True(counts.Accepted > 3_000, $"only {counts.Accepted} mutated messages parsed");
-        Assert.True(counts.RefusedInHeaders > 10_000, $"only {counts.RefusedInHeaders} were refused past the start line");
+        Assert.True(counts.Accepted > FuzzScale.Of(3_000), $"only {counts.Accepted} mutated messages parsed");
+        Assert.True(counts.RefusedInHeaders > FuzzScale.Of(10_000), $"only {counts.RefusedInHeaders} were refused past the start line");
     }
 
     [Fact]
     public void Random_bytes_throw_only_parse_exceptions() =>
-        RandomBytes.Sample(bytes => ParseOrRefuse(bytes, new Counts()), iter: 20_000);
+        RandomBytes.Sample(bytes => ParseOrRefuse(bytes, new Counts()), iter: FuzzScale.Of(20_000));
 
     [Fact]
     public void The_stream_framer_throws_only_parse_exceptions_on_mutated_streams() =>
@@ -108,7 +110,7 @@ public class SipParserFuzzTests
                     Assert.InRange(e.Position, 0, SipMessage.MaxMessageSize);
                 }
             },
-            iter: 10_000);
+            iter: FuzzScale.Of(10_000));
 
     private static void ParseOrRefuse(byte[] bytes, Counts counts)
     {
