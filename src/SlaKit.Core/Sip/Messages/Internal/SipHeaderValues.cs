@@ -28,6 +28,8 @@ internal static class SipHeaderValues
         ReadOnlySpan<char> trimmed = rest.TrimStart(" \t");
         if (trimmed.Length == rest.Length || !SipSyntax.IsToken(trimmed))
         {
+            // Like every TryParse, a refusal leaves nothing read behind.
+            number = 0;
             return false;
         }
 
