@@ -73,5 +73,44 @@ public class SipTargetTests
         Assert.Throws<ArgumentOutOfRangeException>("port", () => new SipTarget("a.example", 0));
         Assert.Throws<ArgumentOutOfRangeException>("transport", () => new SipTarget("a.example", 5060, (SipTransportProtocol)7));
         Assert.Throws<ArgumentNullException>("text", () => SipTarget.Parse(null!));
+        Assert.Throws<ArgumentNullException>("host", () => new SipTarget(null!));
+        Assert.Throws<ArgumentNullException>("uri", () => SipTarget.FromUri(null!));
+        Assert.StartsWith("'bad host' is not a host name or an IP address.", Assert.Throws<ArgumentException>(() => new SipTarget("bad host")).Message, StringComparison.Ordinal);
+        Assert.StartsWith("Unknown SIP transport.", Assert.Throws<ArgumentOutOfRangeException>(() => new SipTarget("a.example", 5060, (SipTransportProtocol)7)).Message, StringComparison.Ordinal);
+        Assert.Equal(65535, new SipTarget("a.example", 65535).Port);
+        Assert.Throws<ArgumentOutOfRangeException>("port", () => new SipTarget("a.example", 65536));
+    }
+
+    [Theory]
+    [InlineData("sip:10.0.0.5:1", 1)]
+    [InlineData("sip:10.0.0.5:65535", 65535)]
+    [InlineData("sip:10.0.0.5:05060", 5060)]
+    [InlineData("sip:[::1]:65535", 65535)]
+    public void Ports_are_read_up_to_their_bounds(string text, int port) =>
+        Assert.Equal(port, SipTarget.Parse(text).Port);
+
+    [Theory]
+    [InlineData("sip:10.0.0.5:000005060", "'000005060' in 'sip:10.0.0.5:000005060' is not a port from 1 to 65535.")]
+    [InlineData("sip:[::1]:", "'' in 'sip:[::1]:' is not a port from 1 to 65535.")]
+    [InlineData("sip:10.0.0.5;transport", "transport '' in 'sip:10.0.0.5;transport' is not supported; use udp, tcp or tls.")]
+    [InlineData("sip:10.0.0.5;transport=tcp;lr", "'lr' in 'sip:10.0.0.5;transport=tcp;lr' is not supported; the only parameter is transport=udp or transport=tcp.")]
+    [InlineData("sip:10.0.0.5;=tcp", "'=tcp' in 'sip:10.0.0.5;=tcp' is not supported; the only parameter is transport=udp or transport=tcp.")]
+    public void A_bad_port_or_parameter_is_named_in_full(string text, string message) =>
+        Assert.Equal(message, Assert.Throws<FormatException>(() => SipTarget.Parse(text)).Message);
+
+    [Theory]
+    [InlineData("sip:pbx.example", SipTransportProtocol.Tcp, true, false, SipTransportProtocol.Tcp)]
+    [InlineData("sip:pbx.example:5060", SipTransportProtocol.Tcp, false, false, SipTransportProtocol.Tcp)]
+    [InlineData("sip:10.0.0.5", SipTransportProtocol.Tcp, false, false, SipTransportProtocol.Tcp)]
+    [InlineData("sip:[2001:db8::1]", SipTransportProtocol.Tcp, false, false, SipTransportProtocol.Tcp)]
+    [InlineData("sip:pbx.example;transport=udp", SipTransportProtocol.Tcp, true, true, SipTransportProtocol.Udp)]
+    [InlineData("sip:pbx.example;transport=tcp", SipTransportProtocol.Udp, true, true, SipTransportProtocol.Tcp)]
+    [InlineData("sip:pbx.example;transport=tcp;transport=udp", SipTransportProtocol.Tls, true, true, SipTransportProtocol.Udp)]
+    [InlineData("sips:pbx.example", SipTransportProtocol.Udp, true, false, SipTransportProtocol.Tls)]
+    public void What_rfc_3263_leaves_to_dns_is_known(string text, SipTransportProtocol defaultTransport, bool lookup, bool transportGiven, SipTransportProtocol transport)
+    {
+        Assert.True(SipTarget.TryParse(text, defaultTransport, out SipTarget? target, out string? error), error);
+        Assert.Equal((lookup, transportGiven, transport), (target.NeedsServiceLookup, target.TransportGiven, target.Transport));
+        Assert.Equal(text.StartsWith("sips:", StringComparison.Ordinal), target.IsSecure);
     }
 }
