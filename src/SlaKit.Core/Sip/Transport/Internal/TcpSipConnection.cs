@@ -20,6 +20,7 @@ internal sealed class TcpSipConnection : SipConnection
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private Session? _session;
     private bool _disposed;
+    private int _disposeCalled;
 
     public TcpSipConnection(SipTarget target, ILogger logger, SipTlsOptions? tls = null)
         : base(target)
@@ -34,6 +35,7 @@ internal sealed class TcpSipConnection : SipConnection
 
     public override async ValueTask<EndPoint> OpenAsync(CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposeCalled) != 0, this);
         if (Volatile.Read(ref _session) is { IsOpen: true } open)
         {
             return open.Local;
@@ -131,6 +133,12 @@ internal sealed class TcpSipConnection : SipConnection
 
     public override async ValueTask DisposeAsync()
     {
+        // A second call does nothing, as IAsyncDisposable asks; the gate it would wait on may already be gone.
+        if (Interlocked.Exchange(ref _disposeCalled, 1) != 0)
+        {
+            return;
+        }
+
         Session? session;
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync().ConfigureAwait(false);

@@ -17,6 +17,7 @@ internal sealed class UdpSipConnection : SipConnection
     private EndPoint? _local;
     private Task? _receiving;
     private bool _disposed;
+    private int _disposeCalled;
 
     public UdpSipConnection(SipTarget target, ILogger logger)
         : base(target)
@@ -28,6 +29,7 @@ internal sealed class UdpSipConnection : SipConnection
 
     public override async ValueTask<EndPoint> OpenAsync(CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposeCalled) != 0, this);
         if (Volatile.Read(ref _local) is { } open)
         {
             return open;
@@ -87,6 +89,12 @@ internal sealed class UdpSipConnection : SipConnection
 
     public override async ValueTask DisposeAsync()
     {
+        // A second call does nothing, as IAsyncDisposable asks; the gate it would wait on may already be gone.
+        if (Interlocked.Exchange(ref _disposeCalled, 1) != 0)
+        {
+            return;
+        }
+
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync().ConfigureAwait(false);
         try
