@@ -97,6 +97,9 @@ public class SipStreamFramerTests
     [InlineData("Content-Length: ０", false)]
     [InlineData("Content-Length: 99999999999999999999", false)]
     [InlineData("Content-Length: -0", false)]
+    [InlineData("Content-Length: 0000000000000000", true)]
+    [InlineData("Content-Length: 00000000000000000", false)]
+    [InlineData("Content-Length: 0\r\nSubject: a\r\n b", true)]
     public void A_refused_message_is_skipped_only_when_its_one_content_length_is_certain(string contentLength, bool skipped)
     {
         var dropped = new List<SipParseException>();
@@ -128,6 +131,100 @@ public class SipStreamFramerTests
         Assert.True(_framer.TryReadMessage(out SipMessage? next));
         Assert.Equal(200, Assert.IsType<SipResponse>(next).StatusCode);
         Assert.False(_framer.TryReadMessage(out _));
+    }
+
+    [Fact]
+    public void A_refused_message_whose_first_header_line_is_folded_is_still_framed_by_its_length()
+    {
+        // The parser refuses the fold where a field should start; the length is certain all the same.
+        Feed(Ok.Replace("200 OK\r\n", "200 OK\r\n folded\r\n", StringComparison.Ordinal) + Ok);
+
+        Assert.True(_framer.TryReadMessage(out SipMessage? next));
+        Assert.Equal(200, Assert.IsType<SipResponse>(next).StatusCode);
+    }
+
+    [Fact]
+    public void A_start_line_is_never_read_as_a_content_length()
+    {
+        // "l" is Content-Length's compact form, but on the start line it is no header: the extent is unknown.
+        Feed("l: 4\r\n" + Ok[(Ok.IndexOf('\n', StringComparison.Ordinal) + 1)..].Replace("Content-Length: 0\r\n", "", StringComparison.Ordinal) + "abcd");
+
+        Assert.Throws<SipParseException>(() => _framer.TryReadMessage(out _));
+    }
+
+    [Fact]
+    public void What_is_left_of_a_partly_read_message_moves_to_the_front_of_the_buffer()
+    {
+        byte[] second = Bytes(Ok.Replace("200 OK", "180 Ringing", StringComparison.Ordinal));
+        Feed(Ok + "\r\n" + Ok.Replace("200 OK", "180 Ringing", StringComparison.Ordinal)[..10]);
+
+        Assert.True(_framer.TryReadMessage(out _));
+        Assert.False(_framer.TryReadMessage(out _));
+        Memory<byte> free = _framer.GetWriteBuffer();
+        second.AsSpan(10).CopyTo(free.Span);
+        _framer.Advance(second.Length - 10);
+
+        Assert.Equal(SipMessage.MaxMessageSize - 10, free.Length);   // the keep-alive CRLF gone, ten bytes kept
+        Assert.True(_framer.TryReadMessage(out SipMessage? message));
+        Assert.Equal(180, Assert.IsType<SipResponse>(message).StatusCode);
+        Assert.Equal(SipMessage.MaxMessageSize, _framer.GetWriteBuffer().Length);
+    }
+
+    [Fact]
+    public void A_lone_keep_alive_frees_its_bytes()
+    {
+        Feed("\r\n");
+
+        Assert.False(_framer.TryReadMessage(out _));
+        Assert.Equal(SipMessage.MaxMessageSize, _framer.GetWriteBuffer().Length);
+    }
+
+    [Fact]
+    public void Many_messages_larger_together_than_the_buffer_are_all_read()
+    {
+        string large = Ok.Replace("Content-Length: 0", "Content-Length: 30000", StringComparison.Ordinal) + new string('x', 30000);
+        int read = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            Feed(large);
+            while (_framer.TryReadMessage(out SipMessage? message))
+            {
+                Assert.Equal(30000, message.Body.Length);
+                read++;
+            }
+        }
+
+        Assert.Equal(5, read);
+    }
+
+    [Fact]
+    public void The_largest_framed_message_is_read_and_a_longer_one_is_refused()
+    {
+        string head = Ok.Replace("Content-Length: 0", "Content-Length: 00000", StringComparison.Ordinal);
+        int body = SipMessage.MaxMessageSize - head.Length;
+        string largest = head.Replace("00000", body.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + new string('x', body);
+        Feed(largest);
+
+        Assert.True(_framer.TryReadMessage(out SipMessage? message));
+        Assert.Equal(body, message.Body.Length);
+
+        Feed(head.Replace("00000", (body + 1).ToString("D5", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var error = Assert.Throws<SipParseException>(() => _framer.TryReadMessage(out _));
+        Assert.Equal($"the message is longer than {SipMessage.MaxMessageSize} bytes (at byte {head.Length})", error.Message);
+    }
+
+    [Fact]
+    public void Advance_counts_only_bytes_that_fit()
+    {
+        int free = _framer.GetWriteBuffer().Length;
+
+        Assert.Throws<ArgumentOutOfRangeException>("count", () => _framer.Advance(-1));
+        Assert.Throws<ArgumentOutOfRangeException>("count", () => _framer.Advance(free + 1));
+        _framer.Advance(free);
+        Assert.Throws<ArgumentOutOfRangeException>("count", () => _framer.Advance(1));
+        Assert.Equal(
+            $"no end of the header section within {SipMessage.MaxMessageSize} bytes (at byte {SipMessage.MaxMessageSize})",
+            Assert.Throws<SipParseException>(() => _framer.TryReadMessage(out _)).Message);
     }
 
     private void Feed(string text)
