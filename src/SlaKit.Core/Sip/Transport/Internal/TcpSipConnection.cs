@@ -19,7 +19,6 @@ internal sealed class TcpSipConnection : SipConnection
     private readonly SemaphoreSlim _openGate = new(1, 1);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private Session? _session;
-    private bool _disposed;
     private int _disposeCalled;
 
     public TcpSipConnection(SipTarget target, ILogger logger, SipTlsOptions? tls = null)
@@ -45,7 +44,7 @@ internal sealed class TcpSipConnection : SipConnection
         await _openGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(_disposeCalled != 0, this);
             if (_session is { IsOpen: true } current)
             {
                 return current.Local;
@@ -144,12 +143,6 @@ internal sealed class TcpSipConnection : SipConnection
         await _openGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
             session = _session;
         }
         finally

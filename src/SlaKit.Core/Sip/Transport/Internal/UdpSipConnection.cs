@@ -16,7 +16,6 @@ internal sealed class UdpSipConnection : SipConnection
     private Socket? _socket;
     private EndPoint? _local;
     private Task? _receiving;
-    private bool _disposed;
     private int _disposeCalled;
 
     public UdpSipConnection(SipTarget target, ILogger logger)
@@ -39,7 +38,7 @@ internal sealed class UdpSipConnection : SipConnection
         await _openGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(_disposeCalled != 0, this);
             if (_local is not null)
             {
                 return _local;
@@ -99,12 +98,6 @@ internal sealed class UdpSipConnection : SipConnection
         await _openGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await _stop.CancelAsync().ConfigureAwait(false);
             _socket?.Dispose();
