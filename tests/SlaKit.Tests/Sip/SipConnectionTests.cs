@@ -97,18 +97,99 @@ public sealed class SipConnectionTests
     }
 
     [Fact]
-    public async Task A_disposed_tcp_connection_closes_its_socket_and_refuses_to_open()
+    public async Task A_disposed_tcp_connection_closes_its_socket_reports_no_failure_and_refuses_to_send_or_open()
     {
         using var listener = Listen();
-        var connection = new TcpSipConnection(TargetOf(listener, SipTransportProtocol.Tcp), new LogCollector()) { Sink = new Sink() };
+        var sink = new Sink();
+        SipTarget target = TargetOf(listener, SipTransportProtocol.Tcp);
+        var connection = new TcpSipConnection(target, new LogCollector()) { Sink = sink };
         await connection.OpenAsync(Ct);
         using Socket peer = await listener.AcceptSocketAsync(Ct).AsTask().WaitAsync(Bound, Ct);
 
         await connection.DisposeAsync();
-        await connection.DisposeAsync();
 
+        // The first call does the work: the peer sees the close, and the receive loop it ended is no failure.
         Assert.Equal(0, await ReceiveAsync(peer, new byte[16]));
+        Assert.Equal(0, sink.Errors.Reader.Count);
+        var closed = await Assert.ThrowsAsync<SipTransportException>(async () => await connection.SendAsync(SipTestMessages.Bytes(SipTestMessages.Options), Ct));
+        Assert.Equal($"the TCP connection to 127.0.0.1:{target.Port} is closed", closed.Message);
+        await connection.DisposeAsync();
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await connection.OpenAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Tls_names_its_transport_when_refused()
+    {
+        int closed = ClosedPort();
+        await using var connection = new TcpSipConnection(new SipTarget("127.0.0.1", closed, SipTransportProtocol.Tls), new LogCollector());
+
+        var error = await Assert.ThrowsAsync<SipTransportException>(async () => await connection.OpenAsync(Ct));
+
+        Assert.Equal($"127.0.0.1:{closed} refused the TLS connection: nothing listens there", error.Message);
+    }
+
+    [Fact]
+    public async Task Tls_reports_a_peer_that_closes_during_the_handshake_and_lets_its_socket_go()
+    {
+        using var listener = Listen();
+        SipTarget target = TargetOf(listener, SipTransportProtocol.Tls);
+        await using var connection = new TcpSipConnection(target, new LogCollector());
+
+        ValueTask<EndPoint> opening = connection.OpenAsync(Ct);
+        using (Socket peer = await listener.AcceptSocketAsync(Ct).AsTask().WaitAsync(Bound, Ct))
+        {
+            // A ClientHello arrives; a peer that speaks no TLS hangs up.
+            Assert.True(await ReceiveAsync(peer, new byte[4096]) > 0);
+        }
+
+        var error = await Assert.ThrowsAsync<SipTransportException>(async () => await opening);
+
+        Assert.StartsWith($"the TLS handshake with 127.0.0.1:{target.Port} failed: ", error.Message, StringComparison.Ordinal);
+        Assert.IsType<IOException>(error.InnerException, exactMatch: false);
+    }
+
+    [Fact]
+    public async Task Tls_gives_the_caller_its_cancellation_during_the_handshake_and_closes_the_socket()
+    {
+        using var listener = Listen();
+        await using var connection = new TcpSipConnection(TargetOf(listener, SipTransportProtocol.Tls), new LogCollector());
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        ValueTask<EndPoint> opening = connection.OpenAsync(cancel.Token);
+        using Socket peer = await listener.AcceptSocketAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+        Assert.True(await ReceiveAsync(peer, new byte[4096]) > 0);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await opening);
+        Assert.Equal(0, await ReceiveAsync(peer, new byte[16]));
+    }
+
+    [Theory]
+    [InlineData(SocketError.ConnectionRefused, SipTransportProtocol.Tcp, "127.0.0.1:5070 refused the TCP connection: nothing listens there")]
+    [InlineData(SocketError.ConnectionReset, SipTransportProtocol.Tls, "127.0.0.1:5070 refused the TLS connection: nothing listens there")]
+    [InlineData(SocketError.NetworkUnreachable, SipTransportProtocol.Tcp, "cannot connect to 127.0.0.1:5070 over TCP: Network is unreachable")]
+    [InlineData(SocketError.TimedOut, SipTransportProtocol.Tls, "cannot connect to 127.0.0.1:5070 over TLS: Connection timed out")]
+    public async Task A_failed_connection_is_described_by_what_failed(SocketError code, SipTransportProtocol transport, string message)
+    {
+        await using var connection = new TcpSipConnection(new SipTarget("127.0.0.1", 5070, transport), new LogCollector());
+
+        Assert.Equal(message, connection.DescribeConnectFailure(new SocketException((int)code)));
+    }
+
+    [Theory]
+    [InlineData(SocketError.ConnectionRefused, true, "127.0.0.1:5070 is unreachable over UDP (ICMP port unreachable: nothing listens there)")]
+    [InlineData(SocketError.ConnectionReset, true, "127.0.0.1:5070 is unreachable over UDP (ICMP port unreachable: nothing listens there)")]
+    [InlineData(SocketError.HostUnreachable, true, "UDP to 127.0.0.1:5070 failed: No route to host")]
+    [InlineData(SocketError.NetworkUnreachable, true, "UDP to 127.0.0.1:5070 failed: Network is unreachable")]
+    [InlineData(SocketError.HostDown, true, "UDP to 127.0.0.1:5070 failed: Host is down")]
+    [InlineData(SocketError.MessageSize, false, "UDP to 127.0.0.1:5070 failed: Message too long")]
+    [InlineData(SocketError.AccessDenied, false, "UDP to 127.0.0.1:5070 failed: Permission denied")]
+    public async Task A_udp_socket_error_is_told_apart_as_an_ICMP_report_or_a_failed_socket(SocketError code, bool icmp, string message)
+    {
+        await using var connection = new UdpSipConnection(new SipTarget("127.0.0.1", 5070), new LogCollector());
+        var error = new SocketException((int)code);
+
+        Assert.Equal((icmp, message), (UdpSipConnection.IsIcmpReport(error), connection.Describe(error)));
     }
 
     [Fact]
@@ -156,13 +237,22 @@ public sealed class SipConnectionTests
     }
 
     [Fact]
-    public async Task A_udp_connection_refuses_to_send_before_it_opens_and_to_open_once_disposed()
+    public async Task A_udp_connection_refuses_to_send_before_it_opens_and_once_disposed_lets_its_port_go_quietly()
     {
-        var connection = new UdpSipConnection(new SipTarget("127.0.0.1", ClosedUdpPort()), new LogCollector());
+        var sink = new Sink();
+        var connection = new UdpSipConnection(new SipTarget("127.0.0.1", ClosedUdpPort()), new LogCollector()) { Sink = sink };
 
         var notOpen = await Assert.ThrowsAsync<InvalidOperationException>(async () => await connection.SendAsync(SipTestMessages.Bytes(SipTestMessages.Options), Ct));
-        await connection.OpenAsync(Ct);
+        EndPoint local = await connection.OpenAsync(Ct);
         await connection.DisposeAsync();
+
+        // The first DisposeAsync lets the socket go (its port can be bound again), and its receive loop ends quietly.
+        using (var rebound = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            rebound.Bind(local);
+        }
+
+        Assert.Equal(0, sink.Errors.Reader.Count);
         await connection.DisposeAsync();
         var closed = await Assert.ThrowsAsync<SipTransportException>(async () => await connection.SendAsync(SipTestMessages.Bytes(SipTestMessages.Options), Ct));
 

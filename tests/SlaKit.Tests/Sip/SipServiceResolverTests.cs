@@ -1,0 +1,369 @@
+using System.Net;
+using DnsClient;
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Sip;
+
+namespace SlaKit.Tests.Sip;
+
+/// <summary>
+/// RFC 3263 §4 lookups against a DNS server on 127.0.0.1 that serves exactly the records each test gives it: NAPTR order
+/// and preference, the transports a client speaks, SRV fallbacks, A/AAAA on the default port, TTLs, and failures.
+/// </summary>
+public sealed class SipServiceResolverTests : IAsyncDisposable
+{
+    private const string Domain = "example.test";
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
+    private readonly LoopbackDnsServer _dns = new();
+    private readonly SipServiceResolver _resolver;
+
+    public SipServiceResolverTests() => _resolver = new SipServiceResolver([_dns.EndPoint], _time, new Random(7));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask DisposeAsync() => _dns.DisposeAsync();
+
+    [Fact]
+    public async Task NAPTR_records_are_taken_by_order_then_preference()
+    {
+        _dns.Add(
+            DnsTestRecord.Naptr(Domain, order: 20, preference: 0, "s", "SIP+D2U", "_sip._udp." + Domain),
+            DnsTestRecord.Naptr(Domain, order: 10, preference: 20, "s", "SIP+D2T", "_sip._tcp." + Domain),
+            DnsTestRecord.Naptr(Domain, order: 10, preference: 10, "s", "SIPS+D2T", "_sips._tcp." + Domain),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 10, 0, 5160, "udp." + Domain),
+            DnsTestRecord.Srv("_sip._tcp." + Domain, 10, 0, 5260, "tcp." + Domain),
+            DnsTestRecord.Srv("_sips._tcp." + Domain, 10, 0, 5361, "tls." + Domain),
+            DnsTestRecord.A("udp." + Domain, "127.0.0.11"),
+            DnsTestRecord.A("tcp." + Domain, "127.0.0.12"),
+            DnsTestRecord.A("tls." + Domain, "127.0.0.13"));
+
+        IReadOnlyList<SipTarget> targets = await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct);
+
+        SipTarget only = Assert.Single(targets);
+        Assert.Equal(("127.0.0.13", 5361, SipTransportProtocol.Tls), (only.Host, only.Port, only.Transport));
+        Assert.Equal(Domain, only.TlsName);
+    }
+
+    [Fact]
+    public async Task NAPTR_records_for_services_the_client_does_not_speak_or_without_the_s_flag_are_passed_over()
+    {
+        _dns.Add(
+            DnsTestRecord.Naptr(Domain, 1, 0, "s", "SIP+D2S", "_sip._sctp." + Domain),
+            DnsTestRecord.Naptr(Domain, 2, 0, "a", "SIP+D2U", "udp." + Domain),
+            DnsTestRecord.Naptr(Domain, 3, 0, "", "SIP+D2U", "_sip._udp." + Domain),
+            DnsTestRecord.Naptr(Domain, 4, 0, "S", "sip+d2t", "_sip._tcp." + Domain),
+            DnsTestRecord.Srv("_sip._sctp." + Domain, 0, 0, 5001, "sctp." + Domain),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5002, "udp." + Domain),
+            DnsTestRecord.Srv("_sip._tcp." + Domain, 0, 0, 5003, "tcp." + Domain),
+            DnsTestRecord.A("sctp." + Domain, "127.0.0.21"),
+            DnsTestRecord.A("udp." + Domain, "127.0.0.22"),
+            DnsTestRecord.A("tcp." + Domain, "127.0.0.23"));
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        // Flags and services compare without regard to case (RFC 3403 §4.1).
+        Assert.Equal(("127.0.0.23", 5003, SipTransportProtocol.Tcp), (only.Host, only.Port, only.Transport));
+        Assert.DoesNotContain(("_sip._sctp." + Domain, QueryType.SRV), _dns.Queries);
+        Assert.DoesNotContain(("_sip._udp." + Domain, QueryType.SRV), _dns.Queries);
+    }
+
+    [Fact]
+    public async Task A_NAPTR_record_whose_SRV_name_lists_no_usable_server_gives_way_to_the_next()
+    {
+        _dns.Add(
+            DnsTestRecord.Naptr(Domain, 10, 0, "s", "SIP+D2T", "_sip._tcp." + Domain),
+            DnsTestRecord.Naptr(Domain, 20, 0, "s", "SIP+D2U", "_sip._udp." + Domain),
+            // RFC 2782: "." says the service is decidedly not available; a target without addresses is no server either.
+            DnsTestRecord.Srv("_sip._tcp." + Domain, 0, 0, 5060, "."),
+            DnsTestRecord.Srv("_sip._tcp." + Domain, 0, 0, 5060, "nowhere." + Domain),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5070, "udp." + Domain),
+            DnsTestRecord.A("udp." + Domain, "127.0.0.31"));
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        Assert.Equal(("127.0.0.31", 5070, SipTransportProtocol.Udp), (only.Host, only.Port, only.Transport));
+        Assert.Contains(("nowhere." + Domain, QueryType.AAAA), _dns.Queries);
+    }
+
+    [Fact]
+    public async Task Without_NAPTR_SRV_is_asked_for_each_transport_in_the_clients_order()
+    {
+        _dns.Add(
+            DnsTestRecord.Srv("_sip._tcp." + Domain, 0, 0, 5080, "tcp." + Domain),
+            DnsTestRecord.Srv("_sips._tcp." + Domain, 0, 0, 5081, "tls." + Domain),
+            DnsTestRecord.A("tcp." + Domain, "127.0.0.41"),
+            DnsTestRecord.A("tls." + Domain, "127.0.0.42"));
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        Assert.Equal(("127.0.0.41", 5080, SipTransportProtocol.Tcp), (only.Host, only.Port, only.Transport));
+        Assert.Equal(
+            [(Domain, QueryType.NAPTR), ("_sip._udp." + Domain, QueryType.SRV), ("_sip._tcp." + Domain, QueryType.SRV),
+                ("tcp." + Domain, QueryType.A), ("tcp." + Domain, QueryType.AAAA)],
+            _dns.Queries);
+    }
+
+    [Fact]
+    public async Task A_transport_named_in_the_URI_skips_NAPTR_and_asks_SRV_for_that_transport_alone()
+    {
+        _dns.Add(
+            DnsTestRecord.Naptr(Domain, 10, 0, "s", "SIP+D2U", "_sip._udp." + Domain),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5090, "udp." + Domain),
+            DnsTestRecord.A("udp." + Domain, "127.0.0.51"));
+
+        // §4.1: the URI's transport decides; there is no TCP server, so the host's own address on 5060 remains.
+        _dns.Add(DnsTestRecord.A(Domain, "127.0.0.52"));
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse($"sip:{Domain};transport=tcp"), Ct));
+
+        Assert.Equal(("127.0.0.52", 5060, SipTransportProtocol.Tcp), (only.Host, only.Port, only.Transport));
+        Assert.Equal(("_sip._tcp." + Domain, QueryType.SRV), _dns.Queries[0]);
+        Assert.DoesNotContain(_dns.Queries, q => q.Type == QueryType.NAPTR || q.Name.StartsWith("_sip._udp.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_sips_URI_takes_only_TLS_from_NAPTR_and_SRV()
+    {
+        _dns.Add(
+            DnsTestRecord.Naptr(Domain, 10, 0, "s", "SIP+D2U", "_sip._udp." + Domain),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5100, "udp." + Domain),
+            DnsTestRecord.Srv("_sips._tcp." + Domain, 0, 0, 5101, "tls." + Domain),
+            DnsTestRecord.A("udp." + Domain, "127.0.0.61"),
+            DnsTestRecord.A("tls." + Domain, "127.0.0.62"));
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sips:" + Domain), Ct));
+
+        Assert.Equal(("127.0.0.62", 5101, SipTransportProtocol.Tls), (only.Host, only.Port, only.Transport));
+        Assert.DoesNotContain(("_sip._udp." + Domain, QueryType.SRV), _dns.Queries);
+    }
+
+    [Theory]
+    [InlineData("sip:" + Domain, 5060, SipTransportProtocol.Udp)]
+    [InlineData("sips:" + Domain, 5061, SipTransportProtocol.Tls)]
+    [InlineData("sip:" + Domain + ";transport=tcp", 5060, SipTransportProtocol.Tcp)]
+    public async Task Without_NAPTR_or_SRV_the_hosts_own_addresses_serve_on_the_default_port(string uri, int port, SipTransportProtocol transport)
+    {
+        _dns.Add(DnsTestRecord.A(Domain, "127.0.0.71"), DnsTestRecord.A(Domain, "127.0.0.72"), DnsTestRecord.Aaaa(Domain, "::1"));
+
+        IReadOnlyList<SipTarget> targets = await _resolver.ResolveAsync(SipTarget.Parse(uri), Ct);
+
+        Assert.Equal(["127.0.0.71", "127.0.0.72", "[::1]"], targets.Select(static t => t.Host));
+        Assert.All(targets, t => Assert.Equal((port, transport), (t.Port, t.Transport)));
+    }
+
+    [Fact]
+    public async Task A_name_DNS_knows_nothing_about_is_refused_and_asked_again_on_the_next_call()
+    {
+        SipTransportException refused = await Assert.ThrowsAsync<SipTransportException>(() => _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        Assert.Equal($"DNS knows no SIP server for '{Domain}': no NAPTR, SRV, A or AAAA records.", refused.Message);
+        int asked = _dns.Queries.Count;
+
+        // A failed lookup is not kept: the name is asked again, and found once it exists.
+        _dns.Add(DnsTestRecord.A(Domain, "127.0.0.81"));
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+        Assert.Equal("127.0.0.81", only.Host);
+        Assert.True(_dns.Queries.Count > asked, "the second call asked DNS nothing");
+    }
+
+    [Fact]
+    public async Task Addresses_carried_in_the_SRV_answer_are_used_without_asking_for_them()
+    {
+        _dns.Add(DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5110, "pbx." + Domain));
+        _dns.AddAdditional("_sip._udp." + Domain, QueryType.SRV, DnsTestRecord.A("pbx." + Domain, "127.0.0.91"));
+        _dns.AddAdditional("_sip._udp." + Domain, QueryType.SRV, DnsTestRecord.A("other." + Domain, "127.0.0.99"));
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        Assert.Equal(("127.0.0.91", 5110), (only.Host, only.Port));
+        Assert.DoesNotContain(_dns.Queries, static q => q.Type is QueryType.A or QueryType.AAAA);
+    }
+
+    [Fact]
+    public async Task Additional_addresses_for_another_name_are_not_taken_for_the_target()
+    {
+        _dns.Add(DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5120, "pbx." + Domain), DnsTestRecord.A("pbx." + Domain, "127.0.0.92"));
+        _dns.AddAdditional("_sip._udp." + Domain, QueryType.SRV, DnsTestRecord.A("other." + Domain, "127.0.0.99"));
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        Assert.Equal("127.0.0.92", only.Host);
+    }
+
+    [Fact]
+    public async Task An_answer_is_kept_for_the_smallest_TTL_among_its_records()
+    {
+        _dns.Add(
+            DnsTestRecord.Naptr(Domain, 10, 0, "s", "SIP+D2U", "_sip._udp." + Domain, ttl: 300),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5130, "pbx." + Domain, ttl: 120),
+            DnsTestRecord.A("pbx." + Domain, "127.0.0.101", ttl: 30));
+        SipTarget target = SipTarget.Parse("sip:" + Domain);
+        await _resolver.ResolveAsync(target, Ct);
+        int asked = _dns.Queries.Count;
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        await _resolver.ResolveAsync(target, Ct);
+        Assert.Equal(asked, _dns.Queries.Count);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await _resolver.ResolveAsync(target, Ct);
+        Assert.Equal(2 * asked, _dns.Queries.Count);
+    }
+
+    [Fact]
+    public async Task An_answer_whose_records_all_live_long_is_kept_for_their_TTL_not_a_default()
+    {
+        _dns.Add(
+            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5140, "pbx." + Domain, ttl: 3600),
+            DnsTestRecord.A("pbx." + Domain, "127.0.0.111", ttl: 3600));
+        SipTarget target = SipTarget.Parse("sip:" + Domain);
+        await _resolver.ResolveAsync(target, Ct);
+        int asked = _dns.Queries.Count;
+
+        _time.Advance(TimeSpan.FromMinutes(59));
+        await _resolver.ResolveAsync(target, Ct);
+        Assert.Equal(asked, _dns.Queries.Count);
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await _resolver.ResolveAsync(target, Ct);
+        Assert.Equal(2 * asked, _dns.Queries.Count);
+    }
+
+    [Theory]
+    [InlineData(0u)]
+    [InlineData(0x80000000u)] // RFC 2181 §8: a TTL with its top bit set is read as zero.
+    public async Task A_zero_TTL_answer_is_asked_again_at_every_call(uint ttl)
+    {
+        _dns.Add(DnsTestRecord.A(Domain, "127.0.0.121", ttl));
+        SipTarget target = SipTarget.Parse("sip:" + Domain);
+
+        await _resolver.ResolveAsync(target, Ct);
+        int asked = _dns.Queries.Count;
+        await _resolver.ResolveAsync(target, Ct);
+
+        Assert.Equal(2 * asked, _dns.Queries.Count);
+    }
+
+    [Fact]
+    public async Task A_name_is_cached_without_regard_to_case_but_apart_for_each_transport_asked()
+    {
+        _dns.Add(DnsTestRecord.A(Domain, "127.0.0.131"));
+
+        await _resolver.ResolveAsync(SipTarget.Parse("sip:EXAMPLE.test"), Ct);
+        int asked = _dns.Queries.Count;
+        await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct);
+        Assert.Equal(asked, _dns.Queries.Count);
+
+        SipTarget tcp = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse($"sip:{Domain};transport=tcp"), Ct));
+        Assert.Equal(SipTransportProtocol.Tcp, tcp.Transport);
+        SipTarget tls = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sips:" + Domain), Ct));
+        Assert.Equal(SipTransportProtocol.Tls, tls.Transport);
+    }
+
+    [Fact]
+    public async Task A_caller_that_cancels_stops_waiting_and_the_lookup_still_serves_the_next_caller()
+    {
+        _dns.Add(DnsTestRecord.A(Domain, "127.0.0.141"));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), new CancellationToken(canceled: true)));
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+        Assert.Equal("127.0.0.141", only.Host);
+    }
+
+    [Fact]
+    public async Task A_DNS_server_that_cannot_be_reached_is_reported_with_the_query_it_failed()
+    {
+        // A loopback port nobody listens on: the query is refused (ICMP port unreachable) or times out.
+        IPEndPoint closed;
+        using (var probe = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+        {
+            closed = (IPEndPoint)probe.Client.LocalEndPoint!;
+        }
+
+        var resolver = new SipServiceResolver([closed], _time, new Random(7));
+
+        SipTransportException refused = await Assert.ThrowsAsync<SipTransportException>(() => resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        Assert.StartsWith($"DNS could not be asked for the NAPTR records of '{Domain}': ", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(refused.InnerException);
+    }
+}
+
+/// <summary>RFC 2782's order of the servers behind a name: priority, then a weighted draw; with a scripted <see cref="Random"/>.</summary>
+public class SipServiceOrderTests
+{
+    private static SipServer Server(int priority, int weight, int port, params string[] addresses) =>
+        new(priority, weight, port, SipTransportProtocol.Udp, [.. addresses.Select(IPAddress.Parse)]);
+
+    [Fact]
+    public void A_lower_priority_comes_first_whatever_the_weights()
+    {
+        var service = new SipService("example.test", [Server(20, 100, 1, "127.0.0.1"), Server(10, 1, 2, "127.0.0.2"), Server(15, 0, 3, "127.0.0.3")], DateTimeOffset.MaxValue);
+
+        Assert.Equal([2, 3, 1], service.Order(new ScriptedRandom(0, 0, 0)).Select(static t => t.Port));
+    }
+
+    [Theory]
+    [InlineData(9, 0, new[] { 1, 2, 3 }, new[] { 40, 30, 1 })] // draw 10: the running sum reaches it at the first server
+    [InlineData(10, 9, new[] { 2, 1, 3 }, new[] { 40, 10, 1 })] // draw 11: past the first server's 10, within the second's 30
+    [InlineData(39, 0, new[] { 2, 1, 3 }, new[] { 40, 10, 1 })] // draw 40: the last weighted server
+    public void Within_a_priority_a_server_is_drawn_by_its_share_of_the_weights_left(int first, int second, int[] ports, int[] maxValues)
+    {
+        var service = new SipService("example.test", [Server(0, 10, 1, "127.0.0.1"), Server(0, 30, 2, "127.0.0.2"), Server(0, 0, 3, "127.0.0.3")], DateTimeOffset.MaxValue);
+        var random = new ScriptedRandom(first, second, 0);
+
+        Assert.Equal(ports, service.Order(random).Select(static t => t.Port));
+        Assert.Equal(maxValues, random.MaxValues);
+    }
+
+    [Fact]
+    public void Servers_of_weight_zero_alone_are_taken_in_a_uniform_random_order()
+    {
+        var service = new SipService("example.test", [Server(0, 0, 1, "127.0.0.1"), Server(0, 0, 2, "127.0.0.2"), Server(0, 0, 3, "127.0.0.3")], DateTimeOffset.MaxValue);
+        var random = new ScriptedRandom(2, 0, 0);
+
+        Assert.Equal([3, 1, 2], service.Order(random).Select(static t => t.Port));
+        Assert.Equal([3, 2, 1], random.MaxValues);
+    }
+
+    [Fact]
+    public void Shares_of_first_place_follow_the_weights()
+    {
+        var service = new SipService("example.test", [Server(0, 1, 1, "127.0.0.1"), Server(0, 3, 2, "127.0.0.2")], DateTimeOffset.MaxValue);
+        var random = new Random(2782);
+        const int Draws = 20_000;
+
+        int lightFirst = Enumerable.Range(0, Draws).Count(_ => service.Order(random)[0].Port == 1);
+
+        // 25% expected; a draw from 0 rather than 1 would give the first server 50%. Four standard deviations each side.
+        Assert.InRange(lightFirst, Draws / 4 - 245, Draws / 4 + 245);
+    }
+
+    [Fact]
+    public void Each_servers_addresses_follow_in_DNS_order_with_its_port_transport_and_the_domain_as_TLS_name()
+    {
+        var tls = new SipServer(0, 0, 5061, SipTransportProtocol.Tls, [IPAddress.Parse("127.0.0.5"), IPAddress.Parse("::1")]);
+        var service = new SipService("example.test", [tls], DateTimeOffset.MaxValue);
+
+        IReadOnlyList<SipTarget> targets = service.Order(new ScriptedRandom(0));
+
+        Assert.Equal(["127.0.0.5", "[::1]"], targets.Select(static t => t.Host));
+        Assert.All(targets, static t => Assert.Equal((5061, SipTransportProtocol.Tls, "example.test"), (t.Port, t.Transport, t.TlsName)));
+    }
+
+    /// <summary>Answers <see cref="Next(int)"/> from a script, and remembers each bound it was asked for.</summary>
+    private sealed class ScriptedRandom(params int[] script) : Random
+    {
+        private int _next;
+
+        public List<int> MaxValues { get; } = [];
+
+        public override int Next(int maxValue)
+        {
+            MaxValues.Add(maxValue);
+            int value = script[_next++];
+            Assert.InRange(value, 0, maxValue - 1);
+            return value;
+        }
+    }
+}
