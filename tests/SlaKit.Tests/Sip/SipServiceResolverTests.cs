@@ -72,11 +72,12 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
     {
         _dns.Add(
             DnsTestRecord.Naptr(Domain, 10, 0, "s", "SIP+D2T", "_sip._tcp." + Domain),
-            DnsTestRecord.Naptr(Domain, 20, 0, "s", "SIP+D2U", "_sip._udp." + Domain),
+            // Its own SRV name, not the one asked without NAPTR: only this record leads there.
+            DnsTestRecord.Naptr(Domain, 20, 0, "s", "SIP+D2U", "_sip._udp.edge." + Domain),
             // RFC 2782: "." says the service is decidedly not available; a target without addresses is no server either.
             DnsTestRecord.Srv("_sip._tcp." + Domain, 0, 0, 5060, "."),
             DnsTestRecord.Srv("_sip._tcp." + Domain, 0, 0, 5060, "nowhere." + Domain),
-            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5070, "udp." + Domain),
+            DnsTestRecord.Srv("_sip._udp.edge." + Domain, 0, 0, 5070, "udp." + Domain),
             DnsTestRecord.A("udp." + Domain, "127.0.0.31"));
 
         SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
@@ -189,13 +190,26 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
         Assert.Equal("127.0.0.92", only.Host);
     }
 
-    [Fact]
-    public async Task An_answer_is_kept_for_the_smallest_TTL_among_its_records()
+    [Theory]
+    [InlineData(30, 300, 300, false)] // the NAPTR record
+    [InlineData(300, 30, 300, false)] // the SRV record
+    [InlineData(300, 300, 30, false)] // the address, asked for
+    [InlineData(300, 300, 30, true)] // the address, carried in the SRV answer
+    public async Task An_answer_is_kept_for_the_smallest_TTL_among_its_records(int naptrTtl, int srvTtl, int addressTtl, bool additional)
     {
         _dns.Add(
-            DnsTestRecord.Naptr(Domain, 10, 0, "s", "SIP+D2U", "_sip._udp." + Domain, ttl: 300),
-            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5130, "pbx." + Domain, ttl: 120),
-            DnsTestRecord.A("pbx." + Domain, "127.0.0.101", ttl: 30));
+            DnsTestRecord.Naptr(Domain, 10, 0, "s", "SIP+D2U", "_sip._udp." + Domain, ttl: (uint)naptrTtl),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5130, "pbx." + Domain, ttl: (uint)srvTtl));
+        DnsTestRecord address = DnsTestRecord.A("pbx." + Domain, "127.0.0.101", ttl: (uint)addressTtl);
+        if (additional)
+        {
+            _dns.AddAdditional("_sip._udp." + Domain, QueryType.SRV, address);
+        }
+        else
+        {
+            _dns.Add(address);
+        }
+
         SipTarget target = SipTarget.Parse("sip:" + Domain);
         await _resolver.ResolveAsync(target, Ct);
         int asked = _dns.Queries.Count;
@@ -204,9 +218,17 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
         await _resolver.ResolveAsync(target, Ct);
         Assert.Equal(asked, _dns.Queries.Count);
 
+        // Expired at 30 s: asked again, and the new answer is the one served and kept.
         _time.Advance(TimeSpan.FromSeconds(1));
+        _dns.Clear();
+        _dns.Add(DnsTestRecord.A(Domain, "127.0.0.102", ttl: 300));
+        SipTarget renewed = Assert.Single(await _resolver.ResolveAsync(target, Ct));
+        int askedAgain = _dns.Queries.Count;
         await _resolver.ResolveAsync(target, Ct);
-        Assert.Equal(2 * asked, _dns.Queries.Count);
+
+        Assert.Equal("127.0.0.102", renewed.Host);
+        Assert.True(askedAgain > asked, "the expired answer was served without asking DNS again");
+        Assert.Equal(askedAgain, _dns.Queries.Count);
     }
 
     [Fact]
