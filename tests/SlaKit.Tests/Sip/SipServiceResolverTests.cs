@@ -24,7 +24,7 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
     public ValueTask DisposeAsync() => _dns.DisposeAsync();
 
     [Fact]
-    public async Task NAPTR_records_are_taken_by_order_then_preference()
+    public async Task The_NAPTR_records_are_taken_by_order_then_preference()
     {
         _dns.Add(
             DnsTestRecord.Naptr(Domain, order: 20, preference: 0, "s", "SIP+D2U", "_sip._udp." + Domain),
@@ -45,7 +45,7 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task NAPTR_records_for_services_the_client_does_not_speak_or_without_the_s_flag_are_passed_over()
+    public async Task The_NAPTR_records_for_services_the_client_does_not_speak_or_without_the_s_flag_are_passed_over()
     {
         _dns.Add(
             DnsTestRecord.Naptr(Domain, 1, 0, "s", "SIP+D2S", "_sip._sctp." + Domain),
