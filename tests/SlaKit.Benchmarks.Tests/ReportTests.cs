@@ -86,4 +86,52 @@ public class ReportTests
         Assert.Equal(2, row.AttemptsToPrimary);
         Assert.False(row.IsBaseline);
     }
+
+    [Fact]
+    public void A_run_splits_each_timed_request_into_its_time_above_and_below_the_socket_handler()
+    {
+        var run = new ClientRun(HarnessClient.SlaKit, Fault.BlackHole,
+        [
+            new RequestSample(0, TimeSpan.FromMilliseconds(-50), TimeSpan.FromMilliseconds(9), true, "200", TimeSpan.FromMilliseconds(1)),
+            new RequestSample(1, TimeSpan.Zero, TimeSpan.FromMilliseconds(100), true, "200"),
+            new RequestSample(2, TimeSpan.FromMilliseconds(120), TimeSpan.FromMicroseconds(340), true, "200", TimeSpan.FromMicroseconds(300)),
+            new RequestSample(3, TimeSpan.FromMilliseconds(140), TimeSpan.FromMicroseconds(330), true, "200", TimeSpan.FromMicroseconds(250)),
+            new RequestSample(4, TimeSpan.FromMilliseconds(160), TimeSpan.FromMicroseconds(310), true, "200", TimeSpan.FromMicroseconds(280)),
+        ], AttemptsToPrimary: 1, Planned: 5);
+
+        RunSummary row = run.Summarise();
+
+        // Above: 40, 80 and 30 µs; below: 300, 250 and 280 µs. The untimed request and the one before the fault count in neither.
+        Assert.Equal(40, row.AboveP50Us, 6);
+        Assert.Equal(280, row.BelowP50Us, 6);
+        Assert.Equal(4, row.Requests);
+    }
+
+    [Fact]
+    public void A_run_with_no_timed_request_has_no_split_and_the_split_table_leaves_it_out()
+    {
+        var run = new ClientRun(HarnessClient.StandardHedging, Fault.BlackHole,
+            [new RequestSample(0, TimeSpan.Zero, TimeSpan.FromMilliseconds(2000), true, "200")], AttemptsToPrimary: 1, Planned: 1);
+
+        RunSummary row = run.Summarise();
+
+        Assert.True(double.IsNaN(row.AboveP50Us));
+        Assert.True(double.IsNaN(row.BelowP50Us));
+        Assert.Equal("", Report.MarkdownSplit([row, DirectRow]));
+    }
+
+    [Fact]
+    public void The_split_table_has_a_row_for_SlaKit_and_the_baseline_alone()
+    {
+        RunSummary hedging = SlaKitRow with { Client = "standard hedging", AboveP50Us = 5, BelowP50Us = 6 };
+
+        string[] lines = Report.MarkdownSplit(
+            [SlaKitRow with { AboveP50Us = 61.24, BelowP50Us = 250 }, DirectRow with { AboveP50Us = 24.96, BelowP50Us = 251.5 }, hedging])
+            .TrimEnd().Split(Environment.NewLine);
+
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("| client | fault | above the socket handler, p50 (µs) | below it, p50 (µs) |", lines[0]);
+        Assert.Equal("| SlaKit | black-hole | 61.2 | 250.0 |", lines[2]);
+        Assert.Equal("| secondary direct | black-hole | 25.0 | 251.5 |", lines[3]);
+    }
 }

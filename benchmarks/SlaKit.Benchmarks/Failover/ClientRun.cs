@@ -15,6 +15,9 @@ internal sealed record ClientRun(HarnessClient Client, Fault Fault, IReadOnlyLis
     {
         IReadOnlyList<RequestSample> during = DuringFault;
         double[] latencies = [.. during.Select(static s => s.Latency.TotalMilliseconds)];
+        RequestSample[] timed = [.. during.Where(static s => s.Below is not null)];
+        double[] above = [.. timed.Select(static s => (s.Latency - s.Below!.Value).TotalMicroseconds)];
+        double[] below = [.. timed.Select(static s => s.Below!.Value.TotalMicroseconds)];
         return new RunSummary(
             HarnessClientNames.Name(Client),
             FaultNames.Name(Fault),
@@ -25,6 +28,8 @@ internal sealed record ClientRun(HarnessClient Client, Fault Fault, IReadOnlyLis
             Percentiles.NearestRank(latencies, 99),
             latencies.Length == 0 ? double.NaN : latencies.Max(),
             AttemptsToPrimary,
-            Client == HarnessClient.SecondaryDirect);
+            Client == HarnessClient.SecondaryDirect,
+            Percentiles.NearestRank(above, 50),
+            Percentiles.NearestRank(below, 50));
     }
 }

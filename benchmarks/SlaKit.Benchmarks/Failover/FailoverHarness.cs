@@ -182,8 +182,9 @@ internal static class FailoverHarness
                     await Task.Delay(options.Pause);
                     long start = Stopwatch.GetTimestamp();
                     (bool succeeded, string outcome) = await SendAsync(lane.Client, options.Path, options.Timeout);
+                    TimeSpan latency = Stopwatch.GetElapsedTime(start);
                     lane.Started.Add(start);
-                    lane.Results.Add((Stopwatch.GetElapsedTime(start), succeeded, outcome));
+                    lane.Results.Add((latency, succeeded, outcome, lane.Counter.TakeTimeBelow()));
                 }
             }
 
@@ -200,7 +201,7 @@ internal static class FailoverHarness
                 for (int i = 0; i < samples.Length; i++)
                 {
                     TimeSpan sinceFault = Stopwatch.GetElapsedTime(faultStart, lane.Started[i]);
-                    samples[i] = new RequestSample(i, sinceFault, lane.Results[i].Latency, lane.Results[i].Succeeded, lane.Results[i].Outcome);
+                    samples[i] = new RequestSample(i, sinceFault, lane.Results[i].Latency, lane.Results[i].Succeeded, lane.Results[i].Outcome, lane.Results[i].Below);
                 }
 
                 runs[c] = new ClientRun(lane.Kind, measured, samples, lane.Counter.Count - lane.AttemptsAtFault, options.Requests);
@@ -289,6 +290,15 @@ internal static class FailoverHarness
             "`attempts to primary` counts every attempt (retries and hedges included) sent towards the primary during the fault. " +
             "`secondary direct` takes turns with SlaKit, request by request, so the two are measured under the same conditions.").AppendLine();
         text.Append(Report.MarkdownTable(rows));
+        string split = Report.MarkdownSplit(rows);
+        if (split.Length > 0)
+        {
+            text.AppendLine().AppendLine("Where the time of a request answered by the secondary goes, p50 of each part: the client's own handlers " +
+                "(above the socket handler, with any attempts elsewhere) and the socket handler with the wire (below it). " +
+                "A fixed cost above weighs more in the ratio when the loopback round trip below is short.").AppendLine();
+            text.Append(split);
+        }
+
         foreach (string line in skipped)
         {
             text.AppendLine().Append("Skipped: ").AppendLine(line);
@@ -353,6 +363,6 @@ internal static class FailoverHarness
 
         public List<long> Started { get; } = new(capacity);
 
-        public List<(TimeSpan Latency, bool Succeeded, string Outcome)> Results { get; } = new(capacity);
+        public List<(TimeSpan Latency, bool Succeeded, string Outcome, TimeSpan? Below)> Results { get; } = new(capacity);
     }
 }

@@ -34,6 +34,33 @@ internal static class Report
         return text.ToString();
     }
 
+    /// <summary>
+    /// SlaKit's and the secondary-direct baseline's time above and below the socket handler per fault, as a Markdown table;
+    /// empty when no such row has a timed request.
+    /// </summary>
+    public static string MarkdownSplit(IReadOnlyList<RunSummary> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        string slaKit = HarnessClientNames.Name(HarnessClient.SlaKit);
+        string direct = HarnessClientNames.Name(HarnessClient.SecondaryDirect);
+        RunSummary[] split = [.. rows.Where(r => (r.Client == slaKit || r.Client == direct) && !double.IsNaN(r.AboveP50Us))];
+        if (split.Length == 0)
+        {
+            return "";
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine("| client | fault | above the socket handler, p50 (µs) | below it, p50 (µs) |");
+        text.AppendLine("|---|---|--:|--:|");
+        foreach (RunSummary row in split)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {Cell(row.Client)} | {Cell(row.Fault)} | {row.AboveP50Us:F1} | {row.BelowP50Us:F1} |");
+            text.AppendLine();
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The verdicts as a Markdown list.</summary>
     public static string MarkdownVerdicts(IReadOnlyList<(bool Met, string Text)> verdicts)
     {
