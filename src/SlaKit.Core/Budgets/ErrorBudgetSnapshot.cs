@@ -117,6 +117,7 @@ public sealed class ErrorBudgetSnapshot
         }
 
         double remaining = Budget.RemainingFraction;
+        // Stryker disable once Equality : equivalent; a budget exactly spent projects zero ticks ahead, which is Timestamp too.
         if (remaining <= 0)
         {
             return Timestamp;
@@ -124,6 +125,7 @@ public sealed class ErrorBudgetSnapshot
 
         double ticks = remaining * WindowLength.Ticks / burnRate;
         long room = DateTimeOffset.MaxValue.UtcTicks - Timestamp.UtcTicks;
+        // Stryker disable once Equality : equivalent; at equality Timestamp plus the room is DateTimeOffset.MaxValue itself.
         return ticks >= room ? DateTimeOffset.MaxValue : Timestamp + TimeSpan.FromTicks((long)ticks);
     }
 

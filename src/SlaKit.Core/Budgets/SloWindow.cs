@@ -74,6 +74,7 @@ public sealed class SloWindow
     {
         if (_timeZone is null)
         {
+            // Stryker disable once Equality : equivalent; at equality both answers are DateTimeOffset.MinValue.
             return instant.UtcTicks < NominalLength.Ticks ? DateTimeOffset.MinValue : instant.ToUniversalTime() - NominalLength;
         }
 

@@ -127,6 +127,20 @@ public class ErrorBudgetTrackerTests
     }
 
     [Fact]
+    public void A_burn_too_slow_to_end_before_the_last_instant_there_is_projects_that_instant()
+    {
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99.0), _time);
+
+        // One bad event in 60 billion: a burn rate near 1.7e-9, at which a 30-day budget would last some 50 million years.
+        Traffic.Run(_time, tracker, minutes: 59, perMinute: 1_000_000_000, badPerMinute: 0);
+        Traffic.Run(_time, tracker, minutes: 1, perMinute: 1_000_000_000, badPerMinute: 1);
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+
+        Assert.InRange(snapshot.BurnRate(TimeSpan.FromHours(1)), 1e-9, 1e-8);
+        Assert.Equal(DateTimeOffset.MaxValue, snapshot.ProjectedExhaustionAtOneHourBurnRate);
+    }
+
+    [Fact]
     public void Latency_is_good_only_when_faster_than_the_threshold()
     {
         Slo slo = new("search", Availability.FromPercent(99), SloWindow.Rolling(TimeSpan.FromDays(7))) { LatencyThreshold = TimeSpan.FromMilliseconds(300) };

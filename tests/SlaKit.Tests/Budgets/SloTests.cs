@@ -49,6 +49,22 @@ public class SloTests
     }
 
     [Fact]
+    public void A_rolling_window_may_be_exactly_an_hour_or_366_days_long_and_not_a_tick_outside()
+    {
+        Assert.Equal(TimeSpan.FromHours(1), SloWindow.Rolling(TimeSpan.FromHours(1)).NominalLength);
+        Assert.Equal(TimeSpan.FromDays(366), SloWindow.Rolling(TimeSpan.FromDays(366)).NominalLength);
+        Assert.Equal("length", Assert.Throws<ArgumentOutOfRangeException>(() => SloWindow.Rolling(TimeSpan.FromHours(1) - TimeSpan.FromTicks(1))).ParamName);
+        Assert.Equal("length", Assert.Throws<ArgumentOutOfRangeException>(() => SloWindow.Rolling(TimeSpan.FromDays(366) + TimeSpan.FromTicks(1))).ParamName);
+    }
+
+    [Fact]
+    public void A_rolling_window_that_would_start_before_the_first_instant_starts_at_it()
+    {
+        Assert.Equal(DateTimeOffset.MinValue, ThirtyDays.StartAt(DateTimeOffset.MinValue + TimeSpan.FromDays(10)));
+        Assert.Equal(DateTimeOffset.MinValue + TimeSpan.FromDays(1), ThirtyDays.StartAt(DateTimeOffset.MinValue + TimeSpan.FromDays(31)));
+    }
+
+    [Fact]
     public void A_rolling_window_is_from_an_hour_to_366_days()
     {
         Assert.Equal("30d", ThirtyDays.ToString());
