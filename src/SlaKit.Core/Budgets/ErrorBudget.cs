@@ -66,6 +66,7 @@ public sealed class ErrorBudget
     /// How fast the budget is being spent: the error ratio over (1 − target). At 1 the budget lasts
     /// exactly the window; at 14.4 a 30-day budget is gone in 50 hours.
     /// </summary>
+    // Stryker disable once Conditional : equivalent; BurnRateExact also answers 0 for no events.
     public double BurnRate => TotalEvents == 0 ? 0 : (double)BurnRateExact(BadEvents, TotalEvents, _unavailability);
 
     /// <summary>

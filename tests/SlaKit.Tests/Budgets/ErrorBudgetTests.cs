@@ -64,6 +64,7 @@ public class ErrorBudgetTests
         Assert.Equal(0.02, counts.ErrorRatio);
         Assert.Equal(20, counts.BurnRate(ThreeNines));
         Assert.Equal(0, default(SloEventCounts).BurnRate(ThreeNines));
+        Assert.Equal(0, default(SloEventCounts).ErrorRatio);
         Assert.Equal("20 bad of 1000", counts.ToString());
         Assert.True(counts == new SloEventCounts(980, 20));
         Assert.True(counts != new SloEventCounts(980, 21));

@@ -174,6 +174,7 @@ public class ErrorBudgetTrackerTests
 
         Assert.Equal("good", Assert.Throws<ArgumentOutOfRangeException>(() => tracker.Record(5, 4)).ParamName);
         Assert.Equal("good", Assert.Throws<ArgumentOutOfRangeException>(() => tracker.Record(-1, 4)).ParamName);
+        Assert.Equal("good", Assert.Throws<ArgumentOutOfRangeException>(() => tracker.Record(1, 0)).ParamName);
         Assert.Equal("total", Assert.Throws<ArgumentOutOfRangeException>(() => tracker.Record(0, -1)).ParamName);
         Assert.Equal("latency", Assert.Throws<ArgumentOutOfRangeException>(() => tracker.RecordLatency(TimeSpan.FromTicks(-1))).ParamName);
         Assert.Equal("window", Assert.Throws<ArgumentOutOfRangeException>(() => tracker.GetSnapshot().CountsOver(TimeSpan.Zero)).ParamName);
