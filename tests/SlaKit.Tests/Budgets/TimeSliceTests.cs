@@ -120,4 +120,71 @@ public class TimeSliceTests
             directory.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void A_slice_saved_open_that_ended_while_nothing_recorded_counts_its_verdict_at_its_own_end()
+    {
+        DirectoryInfo directory = Directory.CreateTempSubdirectory("slakit-slices-");
+        try
+        {
+            string path = Path.Combine(directory.FullName, "uptime.json");
+            Slo slo = Uptime(5, 99);
+            var steadyTime = new FakeTimeProvider(Traffic.Start);
+            using var steady = new ErrorBudgetTracker(slo, steadyTime);
+            // The slice 12:00–12:05 so far: 300 events, 4 bad (98.7%, under its 99%).
+            static void FirstMinutes(FakeTimeProvider time, ErrorBudgetTracker tracker)
+            {
+                Traffic.Run(time, tracker, minutes: 2, perMinute: 100, badPerMinute: 2);
+                tracker.Record(good: 100, total: 100);
+            }
+
+            using (var stopped = new ErrorBudgetTracker(slo, _time))
+            {
+                FirstMinutes(_time, stopped);
+                stopped.SaveState(path);
+            }
+
+            FirstMinutes(steadyTime, steady);
+            _time.Advance(TimeSpan.FromMinutes(20));
+            steadyTime.Advance(TimeSpan.FromMinutes(20));
+
+            using var restarted = new ErrorBudgetTracker(slo, _time);
+            restarted.LoadState(path);
+
+            // At 12:22:30 the slice's last minute, 12:04, is in a window from 12:04:30 but not in one from 12:05:30: the
+            // restarted tracker judges the saved slice as the one that never stopped did, and counts it where it ended.
+            foreach (ErrorBudgetTracker tracker in new[] { steady, restarted })
+            {
+                Assert.Equal(1, tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(18)).Bad);
+                Assert.Equal(0, tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(17)).Bad);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_quiet_gap_longer_than_the_history_ends_the_same_slices_as_time_passing_hour_by_hour()
+    {
+        Slo slo = Uptime(5, 99);
+        var stepTime = new FakeTimeProvider(Traffic.Start);
+        using var jump = new ErrorBudgetTracker(slo, _time);
+        using var step = new ErrorBudgetTracker(slo, stepTime);
+        Traffic.Run(_time, jump, minutes: 5, perMinute: 100, badPerMinute: 10);
+        Traffic.Run(stepTime, step, minutes: 5, perMinute: 100, badPerMinute: 10);
+
+        // A hundred days at once: the history of a 30-day window reaches back far less.
+        _time.Advance(TimeSpan.FromDays(100));
+        Traffic.Idle(stepTime, TimeSpan.FromDays(100));
+
+        foreach (TimeSpan window in new[] { TimeSpan.FromHours(1), TimeSpan.FromDays(1), TimeSpan.FromDays(30) })
+        {
+            Assert.Equal(step.GetSnapshot().CountsOver(window), jump.GetSnapshot().CountsOver(window));
+        }
+
+        // 30 days of five-minute slices and one more at the window's edge, every one quiet and so good.
+        Assert.Equal(new SloEventCounts(8641, 0), jump.GetSnapshot().CountsOver(TimeSpan.FromDays(30)));
+    }
 }
