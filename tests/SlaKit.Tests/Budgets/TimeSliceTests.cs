@@ -92,28 +92,13 @@ public class TimeSliceTests
         Assert.Contains(pages, static alert => alert.Severity == AlertSeverity.Page);
     }
 
-    [Fact]
-    public void A_time_slice_state_survives_a_restart()
+    /// <summary>Runs <paramref name="test"/> with the path of a state file in a fresh temporary directory, deleted afterwards.</summary>
+    private static void WithStateFile(Action<string> test)
     {
         DirectoryInfo directory = Directory.CreateTempSubdirectory("slakit-slices-");
         try
         {
-            string path = Path.Combine(directory.FullName, "uptime.json");
-            Slo slo = Uptime(5, 99);
-            using (var tracker = new ErrorBudgetTracker(slo, _time))
-            {
-                Traffic.Run(_time, tracker, minutes: 7, perMinute: 100, badPerMinute: 2);
-                tracker.Record(good: 95, total: 100);
-                tracker.SaveState(path);
-            }
-
-            using var restarted = new ErrorBudgetTracker(slo, _time);
-            restarted.LoadState(path);
-
-            // The first slice (bad) was saved as a verdict, the second is still open with its events so far.
-            Assert.Equal(new SloEventCounts(0, 1), restarted.GetSnapshot().CountsOver(TimeSpan.FromHours(1)));
-            Traffic.Run(_time, restarted, minutes: 3, perMinute: 100, badPerMinute: 0);
-            Assert.Equal(new SloEventCounts(0, 2), restarted.GetSnapshot().CountsOver(TimeSpan.FromHours(1)));
+            test(Path.Combine(directory.FullName, "uptime.json"));
         }
         finally
         {
@@ -122,48 +107,60 @@ public class TimeSliceTests
     }
 
     [Fact]
-    public void A_slice_saved_open_that_ended_while_nothing_recorded_counts_its_verdict_at_its_own_end()
+    public void A_time_slice_state_survives_a_restart() => WithStateFile(path =>
     {
-        DirectoryInfo directory = Directory.CreateTempSubdirectory("slakit-slices-");
-        try
+        Slo slo = Uptime(5, 99);
+        using (var tracker = new ErrorBudgetTracker(slo, _time))
         {
-            string path = Path.Combine(directory.FullName, "uptime.json");
-            Slo slo = Uptime(5, 99);
-            var steadyTime = new FakeTimeProvider(Traffic.Start);
-            using var steady = new ErrorBudgetTracker(slo, steadyTime);
-            // The slice 12:00–12:05 so far: 300 events, 4 bad (98.7%, under its 99%).
-            static void FirstMinutes(FakeTimeProvider time, ErrorBudgetTracker tracker)
-            {
-                Traffic.Run(time, tracker, minutes: 2, perMinute: 100, badPerMinute: 2);
-                tracker.Record(good: 100, total: 100);
-            }
-
-            using (var stopped = new ErrorBudgetTracker(slo, _time))
-            {
-                FirstMinutes(_time, stopped);
-                stopped.SaveState(path);
-            }
-
-            FirstMinutes(steadyTime, steady);
-            _time.Advance(TimeSpan.FromMinutes(20));
-            steadyTime.Advance(TimeSpan.FromMinutes(20));
-
-            using var restarted = new ErrorBudgetTracker(slo, _time);
-            restarted.LoadState(path);
-
-            // At 12:22:30 the slice's last minute, 12:04, is in a window from 12:04:30 but not in one from 12:05:30: the
-            // restarted tracker judges the saved slice as the one that never stopped did, and counts it where it ended.
-            foreach (ErrorBudgetTracker tracker in new[] { steady, restarted })
-            {
-                Assert.Equal(1, tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(18)).Bad);
-                Assert.Equal(0, tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(17)).Bad);
-            }
+            Traffic.Run(_time, tracker, minutes: 7, perMinute: 100, badPerMinute: 2);
+            tracker.Record(good: 95, total: 100);
+            tracker.SaveState(path);
         }
-        finally
+
+        using var restarted = new ErrorBudgetTracker(slo, _time);
+        restarted.LoadState(path);
+
+        // The first slice (bad) was saved as a verdict, the second is still open with its events so far.
+        Assert.Equal(new SloEventCounts(0, 1), restarted.GetSnapshot().CountsOver(TimeSpan.FromHours(1)));
+        Traffic.Run(_time, restarted, minutes: 3, perMinute: 100, badPerMinute: 0);
+        Assert.Equal(new SloEventCounts(0, 2), restarted.GetSnapshot().CountsOver(TimeSpan.FromHours(1)));
+    });
+
+    [Fact]
+    public void A_slice_saved_open_that_ended_while_nothing_recorded_counts_its_verdict_at_its_own_end() => WithStateFile(path =>
+    {
+        Slo slo = Uptime(5, 99);
+        var steadyTime = new FakeTimeProvider(Traffic.Start);
+        using var steady = new ErrorBudgetTracker(slo, steadyTime);
+
+        // The slice 12:00–12:05 so far: 300 events, 4 bad (98.7%, under its 99%).
+        static void FirstMinutes(FakeTimeProvider time, ErrorBudgetTracker tracker)
         {
-            directory.Delete(recursive: true);
+            Traffic.Run(time, tracker, minutes: 2, perMinute: 100, badPerMinute: 2);
+            tracker.Record(good: 100, total: 100);
         }
-    }
+
+        using (var stopped = new ErrorBudgetTracker(slo, _time))
+        {
+            FirstMinutes(_time, stopped);
+            stopped.SaveState(path);
+        }
+
+        FirstMinutes(steadyTime, steady);
+        _time.Advance(TimeSpan.FromMinutes(20));
+        steadyTime.Advance(TimeSpan.FromMinutes(20));
+
+        using var restarted = new ErrorBudgetTracker(slo, _time);
+        restarted.LoadState(path);
+
+        // At 12:22:30 the slice's last minute, 12:04, is in a window from 12:04:30 but not in one from 12:05:30: the
+        // restarted tracker judges the saved slice as the one that never stopped did, and counts it where it ended.
+        foreach (ErrorBudgetTracker tracker in new[] { steady, restarted })
+        {
+            Assert.Equal(1, tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(18)).Bad);
+            Assert.Equal(0, tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(17)).Bad);
+        }
+    });
 
     [Fact]
     public void A_quiet_gap_longer_than_the_history_ends_the_same_slices_as_time_passing_hour_by_hour()
