@@ -3,9 +3,14 @@ using SlaKit.Budgets;
 
 namespace SlaKit.Tests.Budgets;
 
-public class TimeSliceTests
+public sealed class TimeSliceTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(Traffic.Start);
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("slakit-slices-");
+
+    private string StatePath => Path.Combine(_directory.FullName, "uptime.json");
+
+    public void Dispose() => _directory.Delete(recursive: true);
 
     private static Slo Uptime(int sliceMinutes, double sliceTarget, SloWindow? window = null) =>
         new("uptime-" + Guid.NewGuid().ToString("N"), Availability.FromPercent(99.9), window ?? SloWindow.Rolling(TimeSpan.FromDays(30)),
@@ -92,42 +97,28 @@ public class TimeSliceTests
         Assert.Contains(pages, static alert => alert.Severity == AlertSeverity.Page);
     }
 
-    /// <summary>Runs <paramref name="test"/> with the path of a state file in a fresh temporary directory, deleted afterwards.</summary>
-    private static void WithStateFile(Action<string> test)
-    {
-        DirectoryInfo directory = Directory.CreateTempSubdirectory("slakit-slices-");
-        try
-        {
-            test(Path.Combine(directory.FullName, "uptime.json"));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
     [Fact]
-    public void A_time_slice_state_survives_a_restart() => WithStateFile(path =>
+    public void A_time_slice_state_survives_a_restart()
     {
         Slo slo = Uptime(5, 99);
         using (var tracker = new ErrorBudgetTracker(slo, _time))
         {
             Traffic.Run(_time, tracker, minutes: 7, perMinute: 100, badPerMinute: 2);
             tracker.Record(good: 95, total: 100);
-            tracker.SaveState(path);
+            tracker.SaveState(StatePath);
         }
 
         using var restarted = new ErrorBudgetTracker(slo, _time);
-        restarted.LoadState(path);
+        restarted.LoadState(StatePath);
 
         // The first slice (bad) was saved as a verdict, the second is still open with its events so far.
         Assert.Equal(new SloEventCounts(0, 1), restarted.GetSnapshot().CountsOver(TimeSpan.FromHours(1)));
         Traffic.Run(_time, restarted, minutes: 3, perMinute: 100, badPerMinute: 0);
         Assert.Equal(new SloEventCounts(0, 2), restarted.GetSnapshot().CountsOver(TimeSpan.FromHours(1)));
-    });
+    }
 
     [Fact]
-    public void A_slice_saved_open_that_ended_while_nothing_recorded_counts_its_verdict_at_its_own_end() => WithStateFile(path =>
+    public void A_slice_saved_open_that_ended_while_nothing_recorded_counts_its_verdict_at_its_own_end()
     {
         Slo slo = Uptime(5, 99);
         var steadyTime = new FakeTimeProvider(Traffic.Start);
@@ -143,7 +134,7 @@ public class TimeSliceTests
         using (var stopped = new ErrorBudgetTracker(slo, _time))
         {
             FirstMinutes(_time, stopped);
-            stopped.SaveState(path);
+            stopped.SaveState(StatePath);
         }
 
         FirstMinutes(steadyTime, steady);
@@ -151,7 +142,7 @@ public class TimeSliceTests
         steadyTime.Advance(TimeSpan.FromMinutes(20));
 
         using var restarted = new ErrorBudgetTracker(slo, _time);
-        restarted.LoadState(path);
+        restarted.LoadState(StatePath);
 
         // At 12:22:30 the slice's last minute, 12:04, is in a window from 12:04:30 but not in one from 12:05:30: the
         // restarted tracker judges the saved slice as the one that never stopped did, and counts it where it ended.
@@ -160,7 +151,7 @@ public class TimeSliceTests
             Assert.Equal(1, tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(18)).Bad);
             Assert.Equal(0, tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(17)).Bad);
         }
-    });
+    }
 
     [Fact]
     public void A_quiet_gap_longer_than_the_history_ends_the_same_slices_as_time_passing_hour_by_hour()
