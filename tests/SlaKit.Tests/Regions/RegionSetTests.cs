@@ -41,6 +41,13 @@ public sealed class RegionSetTests : IDisposable
     }
 
     [Fact]
+    public void Each_region_knows_its_place_in_the_configuration_order()
+    {
+        Assert.Equal([0, 1, 2], _set.Regions.Select(static r => r.Position));
+        Assert.Equal(["eu", "us", "eu2"], _set.Regions.Select(static r => r.Region.Name));
+    }
+
+    [Fact]
     public void A_switch_to_another_priority_is_counted_and_logged_once_each_way()
     {
         using var switches = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.switches");

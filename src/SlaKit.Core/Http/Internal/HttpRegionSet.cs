@@ -14,7 +14,7 @@ namespace SlaKit.Http;
 /// </summary>
 internal sealed class HttpRegionSet
 {
-    private readonly Dictionary<TrackedRegion, RegionLane> _lanes = [];
+    private readonly RegionLane[] _lanes;
     private readonly int _grpcFailures;
 
     public HttpRegionSet(string name, RegionFailoverOptions options, TimeProvider timeProvider, ILogger logger, FailoverTelemetry telemetry)
@@ -23,10 +23,11 @@ internal sealed class HttpRegionSet
         _grpcFailures = GrpcStatus.FailureMask(options.GrpcFailoverStatuses);
         Runs = new RequestRunPool(timeProvider);
         Core = new RegionSet(name, options, options.Selection, options.MaxAttempts ?? options.Regions.Count, timeProvider, logger, telemetry, Random.Shared);
+        _lanes = new RegionLane[Core.Regions.Count];
         foreach (TrackedRegion state in Core.Regions)
         {
             ResiliencePipeline<HttpResponseMessage> breaker = BuildBreaker(state, options, timeProvider);
-            _lanes[state] = new RegionLane(breaker, BuildTimed(breaker, state, options, timeProvider));
+            _lanes[state.Position] = new RegionLane(breaker, BuildTimed(breaker, state, options, timeProvider));
         }
     }
 
@@ -47,7 +48,7 @@ internal sealed class HttpRegionSet
     public ILogger Logger => Core.Logger;
 
     /// <summary>What each attempt against <paramref name="region"/> uses: its Polly pipeline and its URI cache.</summary>
-    public RegionLane LaneFor(TrackedRegion region) => _lanes[region];
+    public RegionLane LaneFor(TrackedRegion region) => _lanes[region.Position];
 
     /// <summary>Pooled per-request state, reused by requests that ended with nothing left running.</summary>
     public RequestRunPool Runs { get; }

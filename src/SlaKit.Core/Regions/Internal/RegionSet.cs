@@ -45,7 +45,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         _regions = new TrackedRegion[options.Regions.Count];
         for (int i = 0; i < _regions.Length; i++)
         {
-            _regions[i] = new TrackedRegion(options.Regions[i], policy, OnHealthChanged);
+            _regions[i] = new TrackedRegion(options.Regions[i], policy, OnHealthChanged) { Position = i };
         }
 
         _steadyPlan = RegionSelector.SteadyPlan(_regions, maxAttempts);

@@ -66,6 +66,12 @@ internal sealed class TrackedRegion
     /// <summary>The region this state belongs to.</summary>
     public Region Region { get; }
 
+    /// <summary>
+    /// The region's place in its client's configuration order (0 for the first), so that what a protocol keeps per region
+    /// is found by index: a dictionary lookup on every attempt costs microseconds when the caches are cold.
+    /// </summary>
+    public int Position { get; init; }
+
     /// <summary>The region's recent latency.</summary>
     public LatencyWindow Latency { get; } = new();
 

@@ -35,7 +35,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private readonly ConcurrentDictionary<SipTarget, DateTimeOffset> _addressesOut = new();
     private readonly TimeSpan _addressBreak;
     private readonly HashSet<Task> _background = [];
-    private readonly Dictionary<TrackedRegion, SipTrunk> _trunks = [];
+    private readonly SipTrunk[] _trunks;
     private readonly SipCallTimers _callTimers;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
@@ -82,12 +82,13 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _addressBreak = options.BreakDuration;
         _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes));
         var rules = new SipTrunkRules(options.NerWindow, options.NerMaxAge, options.MinimumNer);
+        _trunks = new SipTrunk[_selector.States.Count];
         foreach (TrackedRegion region in _selector.States)
         {
-            _trunks[region] = new SipTrunk(region, options.MaxConcurrentCalls.TryGetValue(region.Region.Name, out int limit) ? limit : null, rules);
+            _trunks[region.Position] = new SipTrunk(region, options.MaxConcurrentCalls.TryGetValue(region.Region.Name, out int limit) ? limit : null, rules);
         }
 
-        _telemetry.TrackTrunks(this, name, _trunks.Values);
+        _telemetry.TrackTrunks(this, name, _trunks);
     }
 
     /// <inheritdoc/>
@@ -125,7 +126,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         var statuses = new SipTrunkStatus[_selector.States.Count];
         for (int i = 0; i < statuses.Length; i++)
         {
-            SipTrunk trunk = _trunks[_selector.States[i]];
+            SipTrunk trunk = _trunks[_selector.States[i].Position];
             trunk.Judge(now);
             statuses[i] = trunk.Status(now);
         }
@@ -282,7 +283,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         StartBackgroundTrials();
 
         DateTimeOffset now = Time.GetUtcNow();
-        foreach (SipTrunk trunk in _trunks.Values)
+        foreach (SipTrunk trunk in _trunks)
         {
             // A Degraded trunk's old calls age out here, so that it is judged again.
             trunk.Judge(now);
@@ -293,7 +294,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         bool first = true;
         foreach (TrackedRegion region in order)
         {
-            SipTrunk channels = _trunks[region];
+            SipTrunk channels = _trunks[region.Position];
             if (!channels.TryTake())
             {
                 outcomes.Add(new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.AtCapacity, null, $"all {channels.Limit} channels in use", TimeSpan.Zero));
