@@ -68,6 +68,17 @@ public sealed class GrpcStatusTests
     }
 
     [Fact]
+    public void A_push_back_longer_than_any_time_span_is_read_as_the_longest_one()
+    {
+        using HttpResponseMessage response = Answer(("grpc-status", "14"), ("grpc-retry-pushback-ms", "9223372036854775807"));
+
+        TimeSpan? pushback = GrpcStatus.Pushback(response);
+
+        Assert.NotNull(pushback);
+        Assert.True(TimeSpan.MaxValue - pushback.Value < TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
     public async Task An_answer_read_whole_is_judged_by_the_status_in_its_trailers_and_keeps_its_body_and_content_headers()
     {
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Version = HttpVersion.Version20, Content = new ByteArrayContent([0, 0, 0, 0, 1, 42]) };

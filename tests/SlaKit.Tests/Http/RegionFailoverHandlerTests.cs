@@ -358,6 +358,53 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_grpc_call_whose_body_cannot_be_read_gives_back_the_trial_it_claimed()
+    {
+        using HttpMessageInvoker invoker = Invoker(o => o.IdempotentMethods.Add("shop.Orders/Get"));
+        TrackedRegion a = _client!.Regions[0];
+        a.RecordFailure(_time.GetUtcNow(), "down");
+        a.RecordFailure(_time.GetUtcNow(), "down");
+        _time.Advance(_client.Options.BreakDuration);
+        Assert.True(a.ViewAt(_time.GetUtcNow()).CanTrial);
+        using HttpRequestMessage call = GrpcCall("shop.Orders/Get");
+        call.Content = new UnserializableContent();
+        call.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+
+        InvalidOperationException thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => invoker.SendAsync(call, TestContext.Current.CancellationToken));
+
+        Assert.Equal(UnserializableContent.Message, thrown.Message);
+        Assert.Empty(_calls);
+        Assert.True(a.ViewAt(_time.GetUtcNow()).CanTrial);
+
+        // The next request safe to repeat is the trial, and finds the region well again.
+        using HttpResponseMessage next = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+        Assert.Contains(_calls, static c => c.Host == "a.invalid");
+    }
+
+    [Fact]
+    public async Task A_grpc_push_back_longer_than_any_time_span_still_fails_over_and_keeps_the_region_out_for_the_longest_retry_after()
+    {
+        _regions["a.invalid"] = static _ =>
+        {
+            HttpResponseMessage unavailable = GrpcAnswer("14");
+            unavailable.Headers.TryAddWithoutValidation("grpc-retry-pushback-ms", "9223372036854775807");
+            return unavailable;
+        };
+        _regions["b.invalid"] = static _ => GrpcAnswer("0");
+        using HttpMessageInvoker invoker = Invoker(o => o.IdempotentMethods.Add("shop.Orders/Get"));
+        using HttpRequestMessage request = GrpcCall("shop.Orders/Get");
+
+        using HttpResponseMessage response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["a.invalid", "b.invalid"], _calls.Select(static c => c.Host));
+        Assert.Equal("b", request.GetServedRegion());
+        _time.Advance(_client!.Options.MaxRetryAfter - TimeSpan.FromSeconds(1));
+        Assert.Equal(["b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["a", "b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+    }
+
+    [Fact]
     public async Task Traffic_coming_back_to_the_preferred_region_is_counted_as_a_switch()
     {
         using var switches = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.switches");
@@ -390,5 +437,28 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
         return request;
+    }
+
+    /// <summary>A gRPC answer over HTTP/2 with <paramref name="status"/> in its headers (trailers-only).</summary>
+    private static HttpResponseMessage GrpcAnswer(string status)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Version = HttpVersion.Version20, Content = new ByteArrayContent([]) };
+        response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        response.Headers.TryAddWithoutValidation("grpc-status", status);
+        return response;
+    }
+
+    /// <summary>A body that fails as it is serialized, as a gRPC message over the client's send limit does.</summary>
+    private sealed class UnserializableContent : HttpContent
+    {
+        public const string Message = "The message is larger than the send limit.";
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => throw new InvalidOperationException(Message);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

@@ -62,14 +62,18 @@ internal static class GrpcStatus
 
     /// <summary>
     /// How long the server asks the client not to call again: <c>grpc-retry-pushback-ms</c> (gRFC A6), beside the status.
-    /// A negative or malformed value means "do not retry" and is no push-back to honour here.
+    /// A negative or malformed value means "do not retry" and is no push-back to honour here. A value beyond what a
+    /// <see cref="TimeSpan"/> holds is read as the longest one; the region's <c>MaxRetryAfter</c> caps it in any case.
     /// </summary>
     // Stryker disable once Linq : equivalent; TryGetValues has just found at least one value.
     public static TimeSpan? Pushback(HttpResponseMessage response) =>
         StatusHeaders(response).TryGetValues("grpc-retry-pushback-ms", out IEnumerable<string>? values) &&
         long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out long milliseconds) && milliseconds > 0
-            ? TimeSpan.FromMilliseconds(milliseconds)
+            ? TimeSpan.FromMilliseconds(Math.Min(milliseconds, LongestPushbackMilliseconds))
             : null;
+
+    /// <summary>The most whole milliseconds a <see cref="TimeSpan"/> holds.</summary>
+    private const long LongestPushbackMilliseconds = long.MaxValue / TimeSpan.TicksPerMillisecond;
 
     /// <summary>
     /// Reads a gRPC answer's body to its end, so that its trailers (and the status in them) are known before the call is

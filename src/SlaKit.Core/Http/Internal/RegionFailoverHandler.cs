@@ -42,25 +42,37 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     {
         GrpcCall call = GrpcMethod.Classify(request, _client.Options.IdempotentMethods, _client.Options.StreamingMethods);
         RegionPlan? planned = null;
-        if (call == GrpcCall.DeclaredIdempotent)
+        ReplayableContent content;
+        try
         {
-            // Planned first: with one region to try and no trial, the call has nowhere else to go and needs no copy.
-            planned = _client.Plan(allowTrial: true);
-            if (planned.Order.Count > 1 || planned.IsTrial)
+            if (call == GrpcCall.DeclaredIdempotent)
             {
-                // A gRPC call's body has no length until it is serialized. The call will be serialized anyway; doing it
-                // once here gives it a length, so that copies can go to other regions, and marks the call safe to repeat.
-                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                await request.Content!.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-                request.Options.Set(RegionFailoverRequestOptions.Idempotent, true);
+                // Planned first: with one region to try and no trial, the call has nowhere else to go and needs no copy.
+                planned = _client.Plan(allowTrial: true);
+                if (planned.Order.Count > 1 || planned.IsTrial)
+                {
+                    // A gRPC call's body has no length until it is serialized. The call will be serialized anyway; doing it
+                    // once here gives it a length, so that copies can go to other regions, and marks the call safe to repeat.
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                    await request.Content!.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                    request.Options.Set(RegionFailoverRequestOptions.Idempotent, true);
+                }
             }
+
+            // A stream's body is written while the call runs: it is never read ahead (its length is unknown in any case).
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            content = call == GrpcCall.Streaming
+                ? ReplayableContent.OneShot(request.Content!)
+                : await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (planned is { IsTrial: true })
+        {
+            // The body could not be read (the caller cancelled, or the message would not serialize): the trial this call
+            // claimed never starts, so its region's trial slot is given back for the next request.
+            planned.Order[0].EndTrial();
+            throw;
         }
 
-        // A stream's body is written while the call runs: it is never read ahead (its length is unknown in any case).
-        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        ReplayableContent content = call == GrpcCall.Streaming
-            ? ReplayableContent.OneShot(request.Content!)
-            : await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
         if (planned is { IsTrial: true } && !content.CanReplay)
         {
             // A trial is always hedged, and this body is too large to copy: no trial for this call.
