@@ -107,7 +107,9 @@ public sealed class RegionFailoverOptions : RegionSetOptions
 
     /// <summary>
     /// The most attempts one request makes, each to a different region; at least 1.
-    /// <see langword="null"/> (the default) allows one attempt per region.
+    /// <see langword="null"/> (the default) allows one attempt per region. A trial of a region that was down, which
+    /// goes first and is always hedged, does not count against it, so a request always has a region it is owed besides
+    /// the one on trial.
     /// </summary>
     public int? MaxAttempts { get; set; }
 

@@ -224,6 +224,23 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task With_one_attempt_allowed_a_trial_of_the_region_that_was_down_still_leaves_the_request_a_healthy_region()
+    {
+        _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);
+        using HttpMessageInvoker invoker = Invoker(o => o.MaxAttempts = 1);
+        TrackedRegion a = _client!.Regions[0];
+        a.RecordFailure(_time.GetUtcNow(), "down");
+        a.RecordFailure(_time.GetUtcNow(), "down");
+        _time.Advance(_client.Options.BreakDuration);
+
+        using HttpResponseMessage response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("b", response.RequestMessage!.GetServedRegion());
+        Assert.Equal(["a.invalid", "b.invalid"], _calls.Select(static c => c.Host));
+    }
+
+    [Fact]
     public async Task The_callers_cancellation_is_honoured_as_cancellation()
     {
         using HttpMessageInvoker invoker = Invoker();

@@ -216,6 +216,21 @@ public class RegionSelectorTests
     }
 
     [Fact]
+    public void A_trial_does_not_count_against_max_attempts()
+    {
+        TrackedRegion a = State("a", 0), b = State("b", 1), c = State("c", 2);
+        Down(a);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        RegionPlan one = Plan([a, b, c], maxAttempts: 1);
+
+        Assert.True(one.IsTrial);
+        Assert.Equal(["a", "b"], Names(one));
+        a.EndTrial();
+        Assert.Equal(["b", "c"], Names(Plan([a, b, c], allowTrial: false, maxAttempts: 2)));
+    }
+
+    [Fact]
     public void Of_two_regions_of_one_priority_due_for_a_trial_the_first_configured_is_tried()
     {
         TrackedRegion a = State("a", 0), a2 = State("a2", 0), b = State("b", 1);

@@ -14,7 +14,7 @@ internal static class RegionSelector
     /// <param name="now">The current time.</param>
     /// <param name="allowTrial">Whether this request may serve as a trial of a recovering region.</param>
     /// <param name="mode">How regions of one priority share traffic.</param>
-    /// <param name="maxAttempts">The most regions to return.</param>
+    /// <param name="maxAttempts">The most regions to return, besides a trial.</param>
     /// <param name="random">The source of randomness for weighted order.</param>
     /// <returns>The plan; when <see cref="RegionPlan.IsTrial"/> its first region's trial slot is claimed.</returns>
     public static RegionPlan Plan(IReadOnlyList<TrackedRegion> regions, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random)
@@ -109,9 +109,12 @@ internal static class RegionSelector
             }
         }
 
-        if (order.Count > maxAttempts)
+        // A trial rides beside the request's own attempts and does not count against them: cut to one region, a plan
+        // would otherwise hold the region that was down alone, and the caller would wait on it.
+        int limit = isTrial ? maxAttempts + 1 : maxAttempts;
+        if (order.Count > limit)
         {
-            order.RemoveRange(maxAttempts, order.Count - maxAttempts);
+            order.RemoveRange(limit, order.Count - limit);
         }
 
         return new RegionPlan(order, isTrial);
