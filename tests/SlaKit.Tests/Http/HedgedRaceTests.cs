@@ -202,6 +202,34 @@ public sealed class HedgedRaceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_race_won_by_an_answer_slow_for_its_own_region_judges_nobody_though_the_answer_then_enters_its_p99()
+    {
+        await LearnAsync(3, TimeSpan.FromMilliseconds(10));
+        TrackedRegion b = _client.Regions[1];
+        for (int i = 0; i < 4; i++)
+        {
+            b.Latency.Record(TimeSpan.FromMilliseconds(10));
+        }
+
+        _terminal.BDelay = TimeSpan.FromMilliseconds(2_500);
+
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Until(() => _terminal.BWaiting == 1, "the hedge reached b");
+        _time.Advance(TimeSpan.FromMilliseconds(2_500));
+        (await sending).Dispose();
+
+        // b usually answers in 10 ms and took 2.5 s: the request is slow everywhere, so a is not blamed, although b's
+        // p99 now holds that very answer.
+        Assert.Equal(2_500, b.Latency.P99Milliseconds);
+        Assert.False(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the late attempt ended");
+        Assert.Empty(_changes);
+    }
+
+    [Fact]
     public async Task Beyond_max_late_attempts_a_first_attempt_runs_on_unwatched_its_lateness_not_judged()
     {
         _invoker.Dispose();

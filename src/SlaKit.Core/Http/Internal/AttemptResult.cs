@@ -9,8 +9,12 @@ namespace SlaKit.Http;
 /// <param name="Error">What went wrong, if anything was thrown.</param>
 /// <param name="Elapsed">How long the attempt took.</param>
 /// <param name="CertainlyNotSent">Whether the request certainly never reached a server.</param>
+/// <param name="OnTime">
+/// Whether the attempt succeeded within its region's usual latency as it stood before this answer was learnt
+/// (<see cref="HttpRegionSet.OverdueBound"/>): a slow answer must not make itself look usual.
+/// </param>
 internal readonly record struct AttemptResult(
-    TrackedRegion Region, RegionAttemptOutcomeKind Kind, HttpResponseMessage? Response, Exception? Error, TimeSpan Elapsed, bool CertainlyNotSent)
+    TrackedRegion Region, RegionAttemptOutcomeKind Kind, HttpResponseMessage? Response, Exception? Error, TimeSpan Elapsed, bool CertainlyNotSent, bool OnTime = false)
 {
     /// <summary>Whether the outcome is evidence that the region fails: a failing status, a transport error or its own timeout.</summary>
     public bool IsRegionFailure => Kind is RegionAttemptOutcomeKind.TransientStatus or RegionAttemptOutcomeKind.TransportError or RegionAttemptOutcomeKind.Timeout;

@@ -89,7 +89,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                 outcomes.Add(result.ToOutcome());
                 if (result.Kind == RegionAttemptOutcomeKind.Success)
                 {
-                    SettleLosers(run, running, done, result.Elapsed);
+                    SettleLosers(run, running, done, result.OnTime);
                     return run.Serve(_client, result, done.Index);
                 }
 
@@ -170,16 +170,15 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
     /// beyond the limit is cancelled and counts for nothing (the first attempt runs on unwatched; see the comment
     /// below). A trial always finishes on its own.
     /// </summary>
-    private void SettleLosers(RequestRun run, List<RunningAttempt> running, RunningAttempt winner, TimeSpan winnerElapsed)
+    private void SettleLosers(RequestRun run, List<RunningAttempt> running, RunningAttempt winner, bool winnerOnTime)
     {
         RegionFailoverOptions options = _client.Options;
         TimeProvider time = _client.Time;
         long answeredAt = time.GetTimestamp();
         DateTimeOffset now = run.StartedAt + time.GetElapsedTime(run.Started, answeredAt);
 
-        // A winner that was itself slow means the request is slow everywhere (a heavy query, a large body): then
-        // nobody is judged by the race.
-        bool winnerOnTime = winnerElapsed <= _client.OverdueBound(winner.Region);
+        // A winner that was itself slow (by its region's latency before this answer) means the request is slow
+        // everywhere (a heavy query, a large body): then nobody is judged by the race.
         foreach (RunningAttempt attempt in running)
         {
             TrackedRegion region = attempt.Region;

@@ -114,12 +114,15 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             long ended = time.GetTimestamp();
             TimeSpan elapsed = time.GetElapsedTime(started, ended);
             DateTimeOffset now = run.StartedAt + time.GetElapsedTime(run.Started, ended);
+            bool onTime = false;
             switch (kind)
             {
                 case RegionAttemptOutcomeKind.Success:
                     // A stream's headers may come whenever its service first writes, so their time says nothing of the region.
                     if (!run.Untimed)
                     {
+                        // Judged before it is learnt: once in the window, a slow answer can be the p99 it is compared with.
+                        onTime = elapsed <= _client.OverdueBound(region);
                         region.Latency.Record(elapsed);
                     }
 
@@ -159,7 +162,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                 activity?.SetStatus(ActivityStatusCode.Error, kind.ToString());
             }
 
-            return new AttemptResult(region, kind, response, error, elapsed, CertainlyNotSent(kind, error));
+            return new AttemptResult(region, kind, response, error, elapsed, CertainlyNotSent(kind, error), onTime);
         }
         finally
         {
