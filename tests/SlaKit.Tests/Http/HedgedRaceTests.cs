@@ -369,6 +369,61 @@ public sealed class HedgedRaceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_first_attempt_beyond_max_late_attempts_keeps_the_callers_request_until_it_ends()
+    {
+        _invoker.Dispose();
+        Start(o => o.MaxLateAttempts = 1);
+        Task<HttpResponseMessage> first = Get();
+        Held a1 = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        (await first).Dispose();
+        Assert.Equal(1, A.Lingering);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/y");
+        Task<HttpResponseMessage> second = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        Held a2 = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        using (HttpResponseMessage response = await second)
+        {
+            Assert.Equal("b", response.RequestMessage!.GetServedRegion());
+        }
+
+        // Beyond the limit, the first attempt runs on with the caller's own request: a socket handler may read its URI
+        // again to retry on a fresh connection, so the caller gets its URI back only when the attempt ends.
+        Assert.False(a2.Token.IsCancellationRequested);
+        Assert.Equal("http://a.invalid/y", request.RequestUri!.AbsoluteUri);
+        a2.Answer(HttpStatusCode.OK);
+        Until(() => request.RequestUri!.AbsoluteUri == "http://payments.invalid/y", "the caller's URI was given back");
+        a1.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the late attempt ended");
+    }
+
+    [Fact]
+    public async Task A_race_ended_by_an_exception_no_attempt_catches_cancels_the_hedges_still_running()
+    {
+        _invoker.Dispose();
+        Start(o => o.Regions.Add(new Region("c", new Uri("http://c.invalid/")) { Priority = 2 }));
+        _terminal.BDelay = TimeSpan.FromMinutes(1);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/z");
+        Task<HttpResponseMessage> sending = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        Held a = await _terminal.NextHeldAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Until(() => _terminal.BWaiting == 1, "b was asked");
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        InvalidOperationException thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
+
+        Assert.Equal(HeldTerminal.CFailure, thrown.Message);
+        Until(() => _terminal.BWaiting == 0, "b's attempt was cancelled");
+
+        // The first attempt, on the request's own token, ends on its own, and only then gives the caller its URI back.
+        Assert.False(a.Token.IsCancellationRequested);
+        Assert.Equal("http://a.invalid/z", request.RequestUri!.AbsoluteUri);
+        a.Answer(HttpStatusCode.OK);
+        Until(() => request.RequestUri!.AbsoluteUri == "http://payments.invalid/z", "the caller's URI was given back");
+    }
+
+    [Fact]
     public async Task A_race_out_of_time_stops_every_attempt_and_reports_each()
     {
         _invoker.Dispose();
@@ -404,6 +459,9 @@ public sealed class HedgedRaceTests : IDisposable
         private int _bWaiting;
         private int _bRequests;
 
+        /// <summary>What region c, when a test has one, fails with: an exception no attempt catches.</summary>
+        public const string CFailure = "A handler below failed.";
+
         public TimeSpan BDelay { get; set; }
 
         /// <summary>What region b answers.</summary>
@@ -432,6 +490,11 @@ public sealed class HedgedRaceTests : IDisposable
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (request.RequestUri!.Host == "c.invalid")
+            {
+                return Task.FromException<HttpResponseMessage>(new InvalidOperationException(CFailure));
+            }
+
             if (request.RequestUri!.Host == "b.invalid")
             {
                 Interlocked.Increment(ref _bRequests);

@@ -127,10 +127,14 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         }
         finally
         {
-            // Only on the caller's cancellation: every attempt is linked to the caller's token, so they end at once.
+            // Only when the race ends by an exception: the caller's cancellation (every attempt is linked to the caller's
+            // token, so they end at once), or one no attempt catches, thrown by a handler below. Those still running are
+            // stopped as losers beyond the limit are: cancelled, except a first attempt on the run's own token, which ends
+            // on its own timeout and keeps the caller's request until then.
             foreach (RunningAttempt attempt in running)
             {
-                DisposeWhenDone(attempt);
+                attempt.Cancel?.Cancel();
+                DisposeWhenDone(attempt, LendCallersRequest(run, attempt));
             }
         }
     }
@@ -194,9 +198,10 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             {
                 // Beyond the limit: cancelled, and counts for nothing. The first attempt listens to the run's own token,
                 // which every other attempt is linked to, so it is left to end on its own timeout instead of cancelling
-                // the rest with it; its outcome is recorded as any attempt's is, but nobody judges its lateness.
+                // the rest with it; its outcome is recorded as any attempt's is, but nobody judges its lateness. Running
+                // on, it may still be sending the caller's own request: the caller gets its URI back when it ends.
                 attempt.Cancel?.Cancel();
-                DisposeWhenDone(attempt);
+                DisposeWhenDone(attempt, LendCallersRequest(run, attempt));
                 continue;
             }
 
@@ -206,26 +211,35 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                 overdueIn = _client.OverdueBound(region) - time.GetElapsedTime(attempt.Started, answeredAt);
             }
 
-            // The first attempt may be sending the caller's own request: the caller gets its URI back only when that
-            // attempt has ended, since a socket handler reads it again to retry on a fresh connection.
-            AttemptRequestFactory? lent = null;
-            if (attempt.Index == 0 && run.LendsCallersRequest)
-            {
-                lent = run.Factory;
-                run.CallersRequestOnLoan = true;
-            }
-
-            new LateAttempt(_client, attempt, winner.Region.Region.Name, lent).Watch(overdueIn, now);
+            new LateAttempt(_client, attempt, winner.Region.Region.Name, LendCallersRequest(run, attempt)).Watch(overdueIn, now);
         }
 
         running.Clear();
     }
 
-    private static void DisposeWhenDone(RunningAttempt attempt)
+    /// <summary>
+    /// The factory whose caller's request <paramref name="attempt"/> sends when it is the first attempt and sends the
+    /// caller's own request, marked on loan: the caller gets its URI back only when that attempt has ended, since a
+    /// socket handler reads it again to retry on a fresh connection. <see langword="null"/> for any other attempt.
+    /// </summary>
+    private static AttemptRequestFactory? LendCallersRequest(RequestRun run, RunningAttempt attempt)
+    {
+        if (attempt.Index != 0 || !run.LendsCallersRequest)
+        {
+            return null;
+        }
+
+        run.CallersRequestOnLoan = true;
+        return run.Factory;
+    }
+
+    /// <summary>Disposes what <paramref name="attempt"/> leaves when it ends, and gives the caller's URI back when <paramref name="lent"/> is given.</summary>
+    private static void DisposeWhenDone(RunningAttempt attempt, AttemptRequestFactory? lent = null)
     {
         _ = attempt.Task.ContinueWith(
             static (task, state) =>
             {
+                (CancellationTokenSource? cancel, AttemptRequestFactory? lent) = ((CancellationTokenSource?, AttemptRequestFactory?))state!;
                 if (task.IsCompletedSuccessfully)
                 {
                     task.Result.Response?.Dispose();
@@ -236,9 +250,10 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                     _ = task.Exception;
                 }
 
-                ((CancellationTokenSource?)state)?.Dispose();
+                cancel?.Dispose();
+                lent?.TryRestore();
             },
-            attempt.Cancel,
+            (attempt.Cancel, lent),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
