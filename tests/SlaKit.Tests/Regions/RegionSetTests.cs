@@ -167,6 +167,36 @@ public sealed class RegionSetTests : IDisposable
     }
 
     [Fact]
+    public void A_plan_is_cached_under_the_key_of_the_states_it_was_built_from_even_when_a_region_changes_while_it_is_built()
+    {
+        RegionSet set = Set(("a", 0), ("b", 1), ("c", 2));
+        TrackedRegion a = set.Regions[0], b = set.Regions[1], c = set.Regions[2];
+        a.RecordFailure(_time.GetUtcNow(), "down");
+        a.RecordFailure(_time.GetUtcNow(), "down");
+        c.RecordRetryAfter(_time.GetUtcNow(), TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        // Reading c finds its Retry-After over, and tells the listeners so; one of them stands for another request's
+        // thread making b overdue just after b was read.
+        set.HealthChanged += (_, e) =>
+        {
+            if (e.Region.Name == "c" && e.Current == RegionHealth.Healthy)
+            {
+                b.MarkOverdue(_time.GetUtcNow(), "slow");
+            }
+        };
+
+        // Built from the reading that saw b well.
+        Assert.Equal(["b", "c"], set.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+        Assert.True(b.ViewAt(_time.GetUtcNow()).IsOverdue);
+        Assert.Equal(["c"], set.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+
+        // b answers after all: the plan for "a down" again holds b.
+        b.ResolveOverdue(_time.GetUtcNow(), failed: false);
+        Assert.Equal(["b", "c"], set.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+    }
+
+    [Fact]
     public void A_request_that_may_not_be_a_trial_is_not_made_one()
     {
         RegionSet set = Set(("eu", 0), ("us", 1));

@@ -9,6 +9,9 @@ namespace SlaKit.Regions;
 /// </summary>
 internal static class RegionSelector
 {
+    /// <summary>The most regions a <see cref="PlanKey(ReadOnlySpan{SelectionView}, bool)"/> describes: two bits each in 64.</summary>
+    public const int MaxKeyedRegions = 32;
+
     /// <summary>Builds the attempt order.</summary>
     /// <param name="regions">The client's regions.</param>
     /// <param name="now">The current time.</param>
@@ -19,13 +22,30 @@ internal static class RegionSelector
     /// <returns>The plan; when <see cref="RegionPlan.IsTrial"/> its first region's trial slot is claimed.</returns>
     public static RegionPlan Plan(IReadOnlyList<TrackedRegion> regions, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random)
     {
-        int count = regions.Count;
-        var views = new SelectionView[count];
-        for (int i = 0; i < count; i++)
+        var views = new SelectionView[regions.Count];
+        Read(regions, now, views);
+        return Plan(regions, views, now, allowTrial, mode, maxAttempts, random);
+    }
+
+    /// <summary>Reads each region's state at <paramref name="now"/> into <paramref name="views"/>, one view a region.</summary>
+    public static void Read(IReadOnlyList<TrackedRegion> regions, DateTimeOffset now, Span<SelectionView> views)
+    {
+        for (int i = 0; i < regions.Count; i++)
         {
             views[i] = regions[i].ViewAt(now);
         }
+    }
 
+    /// <summary>
+    /// Builds the attempt order from <paramref name="views"/>, the regions' states as <see cref="Read"/> took them: a plan
+    /// and the <see cref="PlanKey(ReadOnlySpan{SelectionView}, bool)"/> it is cached under must come from one reading,
+    /// or a region that changed in between would leave a plan under a key that does not describe it.
+    /// </summary>
+    /// <inheritdoc cref="Plan(IReadOnlyList{TrackedRegion}, DateTimeOffset, bool, RegionSelectionMode, int, Random)"/>
+    public static RegionPlan Plan(
+        IReadOnlyList<TrackedRegion> regions, ReadOnlySpan<SelectionView> views, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random)
+    {
+        int count = regions.Count;
         // Available regions first, then standby; the order key keeps priority first.
         var candidates = new List<(TrackedRegion State, int Priority, int Rank, double Tiebreak)>(count);
         int bestAvailablePriority = int.MaxValue;
@@ -148,7 +168,7 @@ internal static class RegionSelector
     }
 
     /// <summary>
-    /// What <see cref="Plan"/> depends on when no two regions share a priority (so no order is drawn by weight or
+    /// What <see cref="Plan(IReadOnlyList{TrackedRegion}, DateTimeOffset, bool, RegionSelectionMode, int, Random)"/> depends on when no two regions share a priority (so no order is drawn by weight or
     /// latency): which regions are Unhealthy or overdue and which are on standby, two bits a region. 0 means every region is up,
     /// the <see cref="SteadyPlan"/>; with distinct priorities, Healthy against Degraded does not change the order,
     /// since it only ranks regions of one priority. <see langword="null"/> when no plan may be reused: a region is due
@@ -156,15 +176,28 @@ internal static class RegionSelector
     /// </summary>
     public static ulong? PlanKey(IReadOnlyList<TrackedRegion> regions, DateTimeOffset now, bool allowTrial)
     {
-        if (regions.Count > 32)
+        if (regions.Count > MaxKeyedRegions)
+        {
+            return null;
+        }
+
+        Span<SelectionView> views = stackalloc SelectionView[regions.Count];
+        Read(regions, now, views);
+        return PlanKey(views, allowTrial);
+    }
+
+    /// <summary>The plan key of the regions whose states are <paramref name="views"/>; see <see cref="PlanKey(IReadOnlyList{TrackedRegion}, DateTimeOffset, bool)"/>.</summary>
+    public static ulong? PlanKey(ReadOnlySpan<SelectionView> views, bool allowTrial)
+    {
+        if (views.Length > MaxKeyedRegions)
         {
             return null;
         }
 
         ulong key = 0;
-        for (int i = 0; i < regions.Count; i++)
+        for (int i = 0; i < views.Length; i++)
         {
-            SelectionView view = regions[i].ViewAt(now);
+            SelectionView view = views[i];
             if (allowTrial && view.CanTrial)
             {
                 return null;

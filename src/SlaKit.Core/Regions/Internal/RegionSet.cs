@@ -100,9 +100,17 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     public RegionPlan Plan(DateTimeOffset now, bool allowTrial)
     {
         allowTrial &= !IsActivelyProbed;
-        if (_steadyPlan is null || RegionSelector.PlanKey(_regions, now, allowTrial) is not { } key)
+        if (_steadyPlan is null || _regions.Length > RegionSelector.MaxKeyedRegions)
         {
             return RegionSelector.Plan(_regions, now, allowTrial, _selection, MaxAttempts, _random);
+        }
+
+        // One reading of the regions for both the key and the plan cached under it (see RegionSelector.Plan).
+        Span<SelectionView> views = stackalloc SelectionView[_regions.Length];
+        RegionSelector.Read(_regions, now, views);
+        if (RegionSelector.PlanKey(views, allowTrial) is not { } key)
+        {
+            return RegionSelector.Plan(_regions, views, now, allowTrial, _selection, MaxAttempts, _random);
         }
 
         if (key == 0)
@@ -116,7 +124,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
             return last.Plan;
         }
 
-        RegionPlan plan = RegionSelector.Plan(_regions, now, allowTrial, _selection, MaxAttempts, _random);
+        RegionPlan plan = RegionSelector.Plan(_regions, views, now, allowTrial, _selection, MaxAttempts, _random);
         if (!plan.IsTrial)
         {
             Volatile.Write(ref _lastPlan, new CachedPlan(key, plan));
@@ -230,6 +238,6 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         }
     }
 
-    /// <summary>The plan last built for a <see cref="RegionSelector.PlanKey"/> other than 0.</summary>
+    /// <summary>The plan last built for a <see cref="RegionSelector.PlanKey(ReadOnlySpan{SelectionView}, bool)"/> other than 0.</summary>
     private sealed record CachedPlan(ulong Key, RegionPlan Plan);
 }
