@@ -197,6 +197,34 @@ public sealed class RegionSetTests : IDisposable
     }
 
     [Fact]
+    public async Task Listeners_of_two_regions_that_each_change_the_other_while_both_are_heard_do_not_wait_on_each_other()
+    {
+        RegionSet set = Set(("r1", 0), ("r2", 1));
+        TrackedRegion r1 = set.Regions[0], r2 = set.Regions[1];
+        using var bothHeard = new Barrier(2);
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<(string Region, RegionHealth Health)>();
+        int crossed = 0;
+        set.HealthChanged += (_, e) =>
+        {
+            heard.Enqueue((e.Region.Name, e.Current));
+            if (e.Current == RegionHealth.Degraded && Interlocked.Increment(ref crossed) <= 2)
+            {
+                // Both regions' changes are being heard on two threads at once; each listener now fails the other region.
+                Assert.True(bothHeard.SignalAndWait(TimeSpan.FromSeconds(10)), "the other region's change was not heard");
+                (e.Region.Name == "r1" ? r2 : r1).RecordFailure(_time.GetUtcNow(), "its neighbour failed");
+            }
+        };
+
+        Task first = Task.Run(() => r1.RecordFailure(_time.GetUtcNow(), "down"), TestContext.Current.CancellationToken);
+        Task second = Task.Run(() => r2.RecordFailure(_time.GetUtcNow(), "down"), TestContext.Current.CancellationToken);
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        // Every change is heard, each region's in order.
+        Assert.Equal([RegionHealth.Degraded, RegionHealth.Unhealthy], heard.Where(static h => h.Region == "r1").Select(static h => h.Health));
+        Assert.Equal([RegionHealth.Degraded, RegionHealth.Unhealthy], heard.Where(static h => h.Region == "r2").Select(static h => h.Health));
+    }
+
+    [Fact]
     public void A_request_that_may_not_be_a_trial_is_not_made_one()
     {
         RegionSet set = Set(("eu", 0), ("us", 1));

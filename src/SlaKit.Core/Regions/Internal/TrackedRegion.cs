@@ -19,7 +19,8 @@ namespace SlaKit.Regions;
 /// then answers, it was only slow: its latency is learnt and the region is as before. If it fails, the lateness counts
 /// as a failure too (<see cref="ResolveOverdue"/>), which with the default threshold marks the region down.</para>
 /// Transitions are rare, so a lock guards them. Health changes are queued under that lock and reported after it
-/// is released, in the order they happened, so a listener may read any region's state without deadlock.
+/// is released, in the order they happened, by one thread at a time, so a listener may read or change any region's
+/// state without deadlock.
 /// </remarks>
 internal sealed class TrackedRegion
 {
@@ -32,7 +33,6 @@ internal sealed class TrackedRegion
     }
 
     private readonly Lock _gate = new();
-    private readonly object _reportGate = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<(RegionHealth From, RegionHealth To, string Reason)> _pendingReports = new();
     private readonly RegionHealthPolicy _policy;
     private readonly Action<TrackedRegion, RegionHealth, RegionHealth, string>? _healthChanged;
@@ -49,6 +49,9 @@ internal sealed class TrackedRegion
     private DateTimeOffset _preferredAt;
     private DateTimeOffset _outUntil;
     private RegionHealth _lastHealth = RegionHealth.Healthy;
+
+    // 1 while a thread delivers this region's queued changes to the listener; see Report.
+    private int _reporting;
 
     // Up, Healthy, no failure since the last success, no probe saying Degraded: the state of nearly every region
     // nearly all the time. Then a success changes nothing and the view is fixed, so neither needs the lock.
@@ -424,11 +427,27 @@ internal sealed class TrackedRegion
 
         // Stryker restore Statement,Block
 
-        lock (_reportGate)
+        // One thread at a time delivers, in queue order. A thread that finds another delivering leaves its change to
+        // that one instead of waiting for it: two listeners that each read or change the other's region would
+        // otherwise wait on each other for ever. A listener that changes its own region hears of it once it returns.
+        while (Interlocked.CompareExchange(ref _reporting, 1, 0) == 0)
         {
-            while (_pendingReports.TryDequeue(out (RegionHealth From, RegionHealth To, string Reason) change))
+            try
             {
-                _healthChanged(this, change.From, change.To, change.Reason);
+                while (_pendingReports.TryDequeue(out (RegionHealth From, RegionHealth To, string Reason) change))
+                {
+                    _healthChanged(this, change.From, change.To, change.Reason);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _reporting, 0);
+            }
+
+            // A change queued after the last dequeue, whose thread saw this one still delivering, is delivered here.
+            if (_pendingReports.IsEmpty)
+            {
+                return;
             }
         }
     }
