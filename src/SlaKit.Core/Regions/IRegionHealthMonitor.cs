@@ -10,6 +10,11 @@ public interface IRegionHealthMonitor
     string ClientName { get; }
 
     /// <summary>Raised when a region's health changes.</summary>
+    /// <remarks>
+    /// Each region's changes are raised in the order they happened, one at a time, outside the region's lock: a handler
+    /// may read or change the health of any region of the client, and hears of a change it caused once it returns.
+    /// When two threads change one region at once, one of them may raise both changes.
+    /// </remarks>
     event EventHandler<RegionHealthChangedEventArgs>? HealthChanged;
 
     /// <summary>Every region's health now, in configuration order.</summary>
