@@ -78,6 +78,7 @@ internal sealed class LoopbackDnsServer : IAsyncDisposable
     private readonly List<DnsTestRecord> _answers = [];
     private readonly List<(string Name, QueryType Type, DnsTestRecord Record)> _additionals = [];
     private readonly List<(string Name, QueryType Type)> _queries = [];
+    private readonly Dictionary<(string Name, QueryType Type), int> _failures = [];
     private readonly Task _loop;
 
     public LoopbackDnsServer() => _loop = ServeAsync();
@@ -100,6 +101,15 @@ internal sealed class LoopbackDnsServer : IAsyncDisposable
         lock (_gate)
         {
             _additionals.Add((name, type, record));
+        }
+    }
+
+    /// <summary>Answers queries for <paramref name="name"/> and <paramref name="type"/> with <paramref name="responseCode"/> and no records (2 is SERVFAIL, 3 NXDOMAIN, 5 REFUSED).</summary>
+    public void Fail(string name, QueryType type, int responseCode)
+    {
+        lock (_gate)
+        {
+            _failures[(name.ToLowerInvariant(), type)] = responseCode;
         }
     }
 
@@ -170,18 +180,21 @@ internal sealed class LoopbackDnsServer : IAsyncDisposable
 
         List<DnsTestRecord> answers;
         List<DnsTestRecord> additionals;
+        int responseCode;
         lock (_gate)
         {
             _queries.Add((name, type));
-            answers = [.. _answers.Where(r => r.Type == type && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))];
-            additionals = [.. _additionals.Where(a => a.Type == type && string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)).Select(a => a.Record)];
+            responseCode = _failures.GetValueOrDefault((name.ToLowerInvariant(), type));
+            answers = responseCode != 0 ? [] : [.. _answers.Where(r => r.Type == type && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))];
+            additionals = responseCode != 0 ? [] : [.. _additionals.Where(a => a.Type == type && string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)).Select(a => a.Record)];
         }
 
         var reply = new List<byte>();
         DnsTestRecord.AddUInt16(reply, BinaryPrimitives.ReadUInt16BigEndian(query));
 
-        // QR, AA, RD as asked, RA; NOERROR (an empty answer, not NXDOMAIN: the name exists, the type has no records).
-        DnsTestRecord.AddUInt16(reply, (ushort)(0x8480 | (query[2] & 0x01) << 8));
+        // QR, AA, RD as asked, RA; NOERROR (an empty answer, not NXDOMAIN: the name exists, the type has no records)
+        // unless a failure was set for the name and type.
+        DnsTestRecord.AddUInt16(reply, (ushort)(0x8480 | (query[2] & 0x01) << 8 | responseCode));
         DnsTestRecord.AddUInt16(reply, 1);
         DnsTestRecord.AddUInt16(reply, (ushort)answers.Count);
         DnsTestRecord.AddUInt16(reply, 0);

@@ -167,6 +167,58 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_SRV_record_on_port_0_names_no_server_and_the_others_are_used()
+    {
+        _dns.Add(
+            DnsTestRecord.Srv("_sip._udp." + Domain, 10, 0, 0, "zero." + Domain),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 20, 0, 5070, "pbx." + Domain),
+            DnsTestRecord.A("zero." + Domain, "127.0.0.61"),
+            DnsTestRecord.A("pbx." + Domain, "127.0.0.62"));
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        Assert.Equal(("127.0.0.62", 5070), (only.Host, only.Port));
+    }
+
+    [Theory]
+    [InlineData(2, "ServerFailure")]
+    [InlineData(5, "Refused")]
+    public async Task A_DNS_server_that_fails_to_answer_fails_the_lookup_instead_of_passing_for_no_records_and_is_asked_again(int responseCode, string said)
+    {
+        string srv = "_sip._udp." + Domain;
+        _dns.Fail(srv, QueryType.SRV, responseCode);
+        _dns.Add(
+            DnsTestRecord.Srv(srv, 10, 0, 5070, "pbx." + Domain),
+            DnsTestRecord.A("pbx." + Domain, "127.0.0.62"),
+            DnsTestRecord.A(Domain, "127.0.0.63", ttl: 3600));
+
+        SipTransportException failed = await Assert.ThrowsAsync<SipTransportException>(() => _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        Assert.Equal($"DNS could not answer for the SRV records of '{srv}': {said}.", failed.Message);
+        Assert.DoesNotContain(_dns.Queries, q => q.Name == Domain && q.Type == QueryType.A);
+
+        // The failure is not kept: once the server answers, its SRV records are used, not the host's own address.
+        _dns.Fail(srv, QueryType.SRV, 0);
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+        Assert.Equal(("127.0.0.62", 5070), (only.Host, only.Port));
+    }
+
+    [Fact]
+    public async Task A_name_error_for_the_SRV_names_says_there_are_none_and_the_host_is_used_on_the_default_port()
+    {
+        foreach (string prefix in new[] { "_sip._udp.", "_sip._tcp.", "_sips._tcp." })
+        {
+            _dns.Fail(prefix + Domain, QueryType.SRV, 3);
+        }
+
+        _dns.Add(DnsTestRecord.A(Domain, "127.0.0.63"));
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+
+        Assert.Equal(("127.0.0.63", 5060, SipTransportProtocol.Udp), (only.Host, only.Port, only.Transport));
+    }
+
+    [Fact]
     public async Task Addresses_carried_in_the_SRV_answer_are_used_without_asking_for_them()
     {
         _dns.Add(DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5110, "pbx." + Domain));

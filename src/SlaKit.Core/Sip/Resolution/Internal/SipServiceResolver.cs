@@ -139,9 +139,10 @@ internal sealed class SipServiceResolver
         {
             ttl.Note(record.TimeToLive);
             string target = Name(record.Target);
-            if (target.Length == 0)
+            if (target.Length == 0 || record.Port == 0)
             {
-                // RFC 2782: a target of "." means the service is decidedly not available here.
+                // RFC 2782: a target of "." means the service is decidedly not available here; and port 0 is no port a
+                // request can be sent to, so such a record names no server either.
                 continue;
             }
 
@@ -187,15 +188,27 @@ internal sealed class SipServiceResolver
 
     private async Task<IDnsQueryResponse> QueryAsync(string name, QueryType type, CancellationToken cancellationToken)
     {
+        IDnsQueryResponse response;
         try
         {
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            return await _dns.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            response = await _dns.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is DnsResponseException or SocketException)
         {
             throw new SipTransportException($"DNS could not be asked for the {type} records of '{name}': {e.Message}", e);
         }
+
+        // An answer with no records, or NXDOMAIN, says the name has none of this type, and RFC 3263 §4.2 then falls back to
+        // the next kind of record. A server that failed (SERVFAIL, REFUSED, ...) says nothing of the kind: falling back on
+        // it could send SIP to a host's web address for as long as its A record lives. It fails the lookup, which is
+        // asked again by the next request.
+        if (response.HasError && response.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain)
+        {
+            throw new SipTransportException($"DNS could not answer for the {type} records of '{name}': {response.Header.ResponseCode}.");
+        }
+
+        return response;
     }
 
     /// <summary>A DNS name without its final dot; empty for the root.</summary>
