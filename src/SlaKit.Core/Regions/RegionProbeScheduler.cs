@@ -92,10 +92,17 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
-            await _loop.ConfigureAwait(false);
-            if (_monitor is IActivelyProbed probed)
+            try
             {
-                probed.ProbeStopped();
+                await _loop.ConfigureAwait(false);
+            }
+            finally
+            {
+                // Whatever ended the loop, the client no longer has this probe deciding for it.
+                if (_monitor is IActivelyProbed probed)
+                {
+                    probed.ProbeStopped();
+                }
             }
         }
     }
@@ -142,6 +149,13 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
             Report(result);
 
             TimeSpan wait = NextInterval() - _time.GetElapsedTime(started);
+
+            // An interval near the longest a timer takes, stretched by its jitter, waits that longest time instead.
+            if (wait > TimerDuration.Maximum)
+            {
+                wait = TimerDuration.Maximum;
+            }
+
             if (wait > TimeSpan.Zero)
             {
                 try
@@ -166,9 +180,11 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
         {
             probe = _probe.ProbeAsync(linked.Token).AsTask();
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
-            probe = Task.FromException<HealthProbeResult>(exception); // thrown before its first await: handled as below
+            // Thrown before its first await, a cancellation included (a synchronous probe honouring its token, or an
+            // HttpClient timing out): handled below exactly as if it had been thrown after one.
+            probe = Task.FromException<HealthProbeResult>(exception);
         }
 
         // Completes at the timeout or on stopping: the linked token's timer is the only one.
@@ -208,7 +224,16 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
             _ => RegionHealth.Unhealthy,
         };
         _monitor.ReportProbeResult(RegionName, observed, result.Detail);
-        ProbeCompleted?.Invoke(this, new ProbeCompletedEventArgs(RegionName, result));
+        try
+        {
+            ProbeCompleted?.Invoke(this, new ProbeCompletedEventArgs(RegionName, result));
+        }
+#pragma warning disable CA1031 // A handler is user code: its failure must not stop probing, or a region that is down could never come back.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            FailoverLog.ProbeListenerThrew(_logger, _monitor.ClientName, RegionName, exception);
+        }
     }
 
     private TimeSpan NextInterval()

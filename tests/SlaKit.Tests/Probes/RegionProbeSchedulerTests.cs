@@ -138,6 +138,72 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_probe_that_gives_up_on_its_token_before_its_first_await_counts_as_no_answer_and_probing_goes_on()
+    {
+        // A synchronous probe whose HttpClient timed out: the cancellation is thrown before anything is awaited.
+        var cancelled = new DelegateProbe(_ => throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout."));
+        RegionProbeScheduler scheduler = Scheduler(cancelled);
+        List<HealthProbeResult> results = Results(scheduler);
+        scheduler.Start();
+
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
+
+        Assert.True(await Until(() => results.Count >= 3));
+        Assert.All(results, static r => Assert.Equal((ProbeStatus.Unhealthy, "no answer within 0.5s"), (r.Status, r.Detail)));
+        Assert.Equal(RegionHealth.Unhealthy, A.Health);
+        await scheduler.DisposeAsync();
+        Assert.False(_client.Core.IsActivelyProbed);
+    }
+
+    [Fact]
+    public async Task A_handler_of_a_completed_probe_that_throws_is_logged_and_probing_goes_on()
+    {
+        var logger = new FakeLogger();
+        RegionProbeScheduler scheduler = new(_client.Core, "a", new DelegateProbe(_ =>
+        {
+            Interlocked.Increment(ref _probes);
+            return ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "ok"));
+        }), EverySecond, _time, logger);
+        scheduler.ProbeCompleted += (_, _) => throw new InvalidOperationException("handler bug");
+        scheduler.Start();
+
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
+
+        Assert.True(await Until(() => _probes >= 3));
+        FakeLogRecord record = logger.Collector.GetSnapshot()[0];
+        Assert.Equal((LogLevel.Error, "ProbeListenerThrew"), (record.Level, record.Id.Name));
+        Assert.Equal("Client payments: a ProbeCompleted handler threw on a probe of region a; probing goes on.", record.Message);
+        Assert.Equal("handler bug", record.Exception?.Message);
+        await scheduler.DisposeAsync();
+        Assert.False(_client.Core.IsActivelyProbed);
+    }
+
+    [Fact]
+    public async Task The_longest_interval_stretched_by_its_jitter_waits_the_longest_time_a_timer_takes()
+    {
+        var longest = new ProbeScheduleOptions { Interval = TimerDuration.Maximum, Timeout = TimeSpan.FromSeconds(1), Jitter = 0.5 };
+        longest.Validate();
+
+        // Half the draws stretch the interval past what a timer takes; twenty schedulers all wait, and stop quietly.
+        for (int i = 0; i < 20; i++)
+        {
+            int probes = 0;
+            var scheduler = new RegionProbeScheduler(_client.Core, "a", new DelegateProbe(_ =>
+            {
+                Interlocked.Increment(ref probes);
+                return ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "ok"));
+            }), longest, _time);
+            scheduler.Start();
+            await AdvanceAsync(TimeSpan.FromSeconds(1));
+
+            await scheduler.DisposeAsync();
+            Assert.Equal(1, probes);
+        }
+
+        Assert.False(_client.Core.IsActivelyProbed);
+    }
+
+    [Fact]
     public async Task While_probes_run_callers_requests_are_not_used_as_trials()
     {
         foreach (TrackedRegion region in _client.Regions.Where(static r => r.Region.Name == "a"))

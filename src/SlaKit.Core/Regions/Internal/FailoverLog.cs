@@ -36,4 +36,8 @@ internal static partial class FailoverLog
     [LoggerMessage(EventId = 1008, EventName = "HealthListenerThrew", Level = LogLevel.Error,
         Message = "Client {Client}: a HealthChanged listener threw on a change of region {Region}; the change stands.")]
     public static partial void HealthListenerThrew(ILogger logger, string client, string region, Exception exception);
+
+    [LoggerMessage(EventId = 1009, EventName = "ProbeListenerThrew", Level = LogLevel.Error,
+        Message = "Client {Client}: a ProbeCompleted handler threw on a probe of region {Region}; probing goes on.")]
+    public static partial void ProbeListenerThrew(ILogger logger, string client, string region, Exception exception);
 }
