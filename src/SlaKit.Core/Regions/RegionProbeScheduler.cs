@@ -70,7 +70,7 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
 
         if (_monitor is IActivelyProbed probed)
         {
-            probed.ProbeStarted();
+            probed.ProbeStarted(RegionName);
         }
 
         _loop = RunAsync(_stop.Token);
@@ -101,7 +101,7 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
                 // Whatever ended the loop, the client no longer has this probe deciding for it.
                 if (_monitor is IActivelyProbed probed)
                 {
-                    probed.ProbeStopped();
+                    probed.ProbeStopped(RegionName);
                 }
             }
         }

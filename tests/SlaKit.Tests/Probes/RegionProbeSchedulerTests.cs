@@ -225,6 +225,24 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_probe_of_one_region_leaves_callers_requests_as_trials_of_the_others()
+    {
+        TrackedRegion a = _client.Regions[0];
+        a.RecordFailure(_time.GetUtcNow(), "x");
+        a.RecordFailure(_time.GetUtcNow(), "x");
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await using var scheduler = new RegionProbeScheduler(_client.Core, "b", new DelegateProbe(static _ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "ok"))), EverySecond, _time);
+        scheduler.Start();
+        Assert.True(await Until(() => _client.Core.IsActivelyProbed));
+
+        // Only b is watched: a, down and past its break, has nothing but a trial to bring it back.
+        RegionPlan plan = _client.Plan(allowTrial: true);
+        Assert.True(plan.IsTrial);
+        Assert.Equal(["a", "b"], plan.Order.Select(static r => r.Region.Name));
+        a.EndTrial();
+    }
+
+    [Fact]
     public async Task Stop_ends_probing()
     {
         RegionProbeScheduler scheduler = Scheduler();

@@ -163,16 +163,31 @@ public class SipRegionSelectorTests
     }
 
     [Fact]
-    public void Once_probes_report_only_probes_bring_regions_back()
+    public void Once_probes_report_on_a_region_only_probes_bring_it_back()
     {
         SipRegionSelector selector = Selector(_primary, _secondary);
-        selector.ReportProbeResult("secondary", RegionHealth.Healthy);
+        selector.ReportProbeResult("primary", RegionHealth.Healthy);
         selector.ReportTimeout(_primary);
         selector.ReportTimeout(_primary);
 
         _time.Advance(TimeSpan.FromMinutes(1));
 
         Assert.Equal([_secondary], selector.SelectRegions());
+    }
+
+    [Fact]
+    public void A_region_no_probe_reports_on_is_tried_again_when_its_break_is_over_though_another_is_probed()
+    {
+        SipRegionSelector selector = Selector(_primary, _secondary);
+        selector.ReportProbeResult("secondary", RegionHealth.Healthy);
+        selector.ReportTimeout(_primary);
+        selector.ReportTimeout(_primary);
+        Assert.Equal([_secondary], selector.SelectRegions());
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        // The primary's trial goes first, with the secondary behind it.
+        Assert.Equal([_primary, _secondary], selector.SelectRegions());
     }
 
     [Fact]

@@ -53,7 +53,7 @@ internal sealed class HttpRegionSet
     /// <summary>Pooled per-request state, reused by requests that ended with nothing left running.</summary>
     public RequestRunPool Runs { get; }
 
-    /// <summary>Orders the regions for one request; a request may be a trial only while no probe watches the regions.</summary>
+    /// <summary>Orders the regions for one request; a request may be a trial only of a region no probe watches.</summary>
     public RegionPlan Plan(bool allowTrial) => Core.Plan(allowTrial);
 
     /// <summary>Orders the regions for one request made at <paramref name="now"/>.</summary>

@@ -1,9 +1,11 @@
 namespace SlaKit.Regions;
 
-/// <summary>A monitor that stops trying callers' requests on its Unhealthy regions while probes watch them.</summary>
+/// <summary>A monitor whose regions stop taking callers' requests as trials while probes watch them: the probes decide when a region is back.</summary>
 internal interface IActivelyProbed
 {
-    void ProbeStarted();
+    /// <summary>A probe of <paramref name="regionName"/> starts.</summary>
+    void ProbeStarted(string regionName);
 
-    void ProbeStopped();
+    /// <summary>A probe of <paramref name="regionName"/> has stopped.</summary>
+    void ProbeStopped(string regionName);
 }

@@ -72,7 +72,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     /// <summary>The most regions one request tries.</summary>
     public int MaxAttempts { get; }
 
-    /// <summary>Whether probe schedulers watch these regions, so callers' requests are not used as trials.</summary>
+    /// <summary>Whether probe schedulers watch any of these regions; the regions they watch take no callers' requests as trials.</summary>
     public bool IsActivelyProbed => Volatile.Read(ref _activeProbes) > 0;
 
     /// <summary>The region's health a probe's status stands for.</summary>
@@ -85,11 +85,19 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown probe status."),
     };
 
-    void IActivelyProbed.ProbeStarted() => Interlocked.Increment(ref _activeProbes);
+    void IActivelyProbed.ProbeStarted(string regionName)
+    {
+        _regions[IndexOf(regionName)].ProbeStarted();
+        Interlocked.Increment(ref _activeProbes);
+    }
 
-    void IActivelyProbed.ProbeStopped() => Interlocked.Decrement(ref _activeProbes);
+    void IActivelyProbed.ProbeStopped(string regionName)
+    {
+        _regions[IndexOf(regionName)].ProbeStopped();
+        Interlocked.Decrement(ref _activeProbes);
+    }
 
-    /// <summary>Orders the regions for one request made now; a request may be a trial only while no probe watches the regions.</summary>
+    /// <summary>Orders the regions for one request made now; a request may be a trial only of a region no probe watches.</summary>
     public RegionPlan Plan(bool allowTrial) => Plan(Time.GetUtcNow(), allowTrial);
 
     /// <summary>Orders the regions for one request made at <paramref name="now"/>.</summary>
@@ -99,7 +107,6 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     /// </remarks>
     public RegionPlan Plan(DateTimeOffset now, bool allowTrial)
     {
-        allowTrial &= !IsActivelyProbed;
         if (_steadyPlan is null || _regions.Length > RegionSelector.MaxKeyedRegions)
         {
             return RegionSelector.Plan(_regions, now, allowTrial, _selection, MaxAttempts, _random);
@@ -166,6 +173,13 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
             throw new ArgumentOutOfRangeException(nameof(observed), observed, "Unknown region health.");
         }
 
+        return IndexOf(regionName);
+    }
+
+    /// <summary>The index in <see cref="Regions"/> of the region named <paramref name="regionName"/> (case-insensitively).</summary>
+    /// <exception cref="ArgumentException">The client has no region of that name.</exception>
+    private int IndexOf(string regionName)
+    {
         int index = Array.FindIndex(_regions, r => string.Equals(r.Region.Name, regionName, StringComparison.OrdinalIgnoreCase));
         return index >= 0
             ? index

@@ -53,6 +53,9 @@ internal sealed class TrackedRegion
     // 1 while a thread delivers this region's queued changes to the listener; see Report.
     private int _reporting;
 
+    // Active probes watching the region: while there is one, the probes decide when it is back, not trials.
+    private int _probes;
+
     // Up, Healthy, no failure since the last success, no probe saying Degraded: the state of nearly every region
     // nearly all the time. Then a success changes nothing and the view is fixed, so neither needs the lock.
     // Written under the lock by every change (see NoteHealth); a Retry-After makes the region Unhealthy, which clears it.
@@ -197,6 +200,12 @@ internal sealed class TrackedRegion
         Report();
         return view;
     }
+
+    /// <summary>Notes that an active probe watches the region from now on: while one does, no request is a trial of it.</summary>
+    public void ProbeStarted() => Interlocked.Increment(ref _probes);
+
+    /// <summary>Notes that a probe <see cref="ProbeStarted"/> announced has stopped.</summary>
+    public void ProbeStopped() => Interlocked.Decrement(ref _probes);
 
     /// <summary>Claims the region's trial slot if a trial is due; the caller must call <see cref="EndTrial"/>.</summary>
     public bool TryBeginTrial(DateTimeOffset now)
@@ -386,7 +395,7 @@ internal sealed class TrackedRegion
         // At now == _preferredAt the region has already been put back up (ViewAt, RecordSuccess) wherever the view is read.
         // Stryker disable once Equality : equivalent; see above.
         bool standby = !out503 && _phase == Phase.FailbackPending && now < _preferredAt;
-        bool canTrial = !out503 && !_trialInFlight &&
+        bool canTrial = !out503 && !_trialInFlight && Volatile.Read(ref _probes) == 0 &&
             ((_phase == Phase.Down && now >= _nextTrialAt) || _phase == Phase.Recovering);
         return new SelectionView(health, standby, canTrial, IsOverdue: _overdue > 0);
     }

@@ -646,14 +646,9 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         }
     }
 
-    /// <summary>Without probes, sends an OPTIONS in the background to each Unhealthy region whose break is over.</summary>
+    /// <summary>Sends an OPTIONS in the background to each Unhealthy region whose break is over and that no probe watches.</summary>
     private void StartBackgroundTrials()
     {
-        if (_selector.IsProbed)
-        {
-            return;
-        }
-
         DateTimeOffset now = Time.GetUtcNow();
         foreach (TrackedRegion region in _selector.States)
         {

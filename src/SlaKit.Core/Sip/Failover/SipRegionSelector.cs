@@ -32,7 +32,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     private readonly Lock _trialGate = new();
     private readonly DateTimeOffset?[] _trialUntil;
     private readonly TimeSpan _trialHold;
-    private int _probed;
+    private readonly int[] _probed;
 
     /// <summary>Creates a selector.</summary>
     /// <param name="name">The name of the client or trunk, for logs and events.</param>
@@ -60,6 +60,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         _regions = _core.Regions;
         _targets = new SipTarget[_configured.Length];
         _trialUntil = new DateTimeOffset?[_configured.Length];
+        _probed = new int[_configured.Length];
         for (int i = 0; i < _configured.Length; i++)
         {
             SipTarget.TryParse(_configured[i].Endpoint.OriginalString, options.Transport, out SipTarget? target, out _);
@@ -80,9 +81,6 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     /// <summary>The regions, in configuration order.</summary>
     public IReadOnlyList<Region> Regions => _configured;
 
-    /// <summary>Whether probe results have been reported, so that probes alone bring Unhealthy regions back.</summary>
-    internal bool IsProbed => Volatile.Read(ref _probed) != 0;
-
     internal IReadOnlyList<TrackedRegion> States => _regions;
 
     internal TimeProvider Time => _time;
@@ -96,7 +94,8 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     /// <returns>The regions in the order to try them.</returns>
     public IReadOnlyList<Region> SelectRegions()
     {
-        IReadOnlyList<TrackedRegion> order = Plan(allowTrial: !IsProbed);
+        // A region whose probe results are reported is brought back by its probes alone: it takes no trials.
+        IReadOnlyList<TrackedRegion> order = Plan(allowTrial: true);
         var regions = new Region[order.Count];
         for (int i = 0; i < regions.Length; i++)
         {
@@ -178,7 +177,12 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     public void ReportProbeResult(string regionName, RegionHealth observed, string? detail = null)
     {
         _core.ReportProbeResult(regionName, observed, detail);
-        Volatile.Write(ref _probed, 1);
+        int index = _core.IndexForProbe(regionName, observed);
+        if (Interlocked.Exchange(ref _probed[index], 1) == 0)
+        {
+            // From its first probe result on, probes alone bring this region back: no request is a trial of it.
+            _regions[index].ProbeStarted();
+        }
     }
 
     /// <summary>Feeds a probe's result, such as a <see cref="SipOptionsProbe"/>'s, into a region's health.</summary>
