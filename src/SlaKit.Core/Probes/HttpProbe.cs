@@ -38,14 +38,9 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         }
 
         _options = options ?? new HttpProbeOptions();
-        if (!TimerDuration.IsPositiveAndAccepted(_options.Timeout))
+        if (_options.Problems().FirstOrDefault() is { Property: not null } problem)
         {
-            throw new ArgumentException($"The probe timeout ({_options.Timeout}) must be positive and at most {TimerDuration.MaximumText}.", nameof(options));
-        }
-
-        if (_options.MaxRedirects < 0)
-        {
-            throw new ArgumentException($"MaxRedirects ({_options.MaxRedirects}) must not be negative.", nameof(options));
+            throw new ArgumentException($"{problem.Property} ({problem.Value}) {problem.Message}.", nameof(options));
         }
 
         Target = target;

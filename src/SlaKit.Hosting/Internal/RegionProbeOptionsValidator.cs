@@ -20,9 +20,9 @@ internal sealed class RegionProbeOptionsValidator : IValidateOptions<RegionProbe
             failures.Add($"Probes of {client}: HttpPath '{options.HttpPath}' is not a relative path.");
         }
 
-        if (options.Http.MaxRedirects < 0)
+        foreach ((string property, object value, string message) in options.Http.Problems())
         {
-            failures.Add($"Probes of {client}: Http.MaxRedirects ({options.Http.MaxRedirects}) must not be negative.");
+            failures.Add($"Probes of {client}: Http.{property} ({value}) {message}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

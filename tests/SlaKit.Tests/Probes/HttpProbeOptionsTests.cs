@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using SlaKit.Http;
+using SlaKit.Probes;
+
+namespace SlaKit.Tests.Probes;
+
+/// <summary>HTTP probe options that no probe could use are refused: by the probe itself, and at host start when the host makes the probes.</summary>
+public class HttpProbeOptionsTests
+{
+    public static TheoryData<string, string> Problems => new()
+    {
+        { "timeout", "Timeout (00:00:00) must be positive and at most 49.7 days (4,294,967,294 ms)" },
+        { "redirects", "MaxRedirects (-1) must not be negative" },
+        { "degraded-at-zero", "DegradedLatency (00:00:00) must be positive: every answer would be Degraded" },
+        { "degraded-negative", "DegradedLatency (-00:00:01) must be positive: every answer would be Degraded" },
+        { "status-99", "ExpectedStatusCodes (99) is not an HTTP status code (100 to 599): no answer could match it" },
+        { "status-600", "ExpectedStatusCodes (600) is not an HTTP status code (100 to 599): no answer could match it" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Problems))]
+    public void A_probe_refuses_them_naming_its_options(string problem, string expected)
+    {
+        ArgumentException refused = Assert.Throws<ArgumentException>(() => new HttpProbe(new Uri("http://127.0.0.1/"), Broken(problem)));
+
+        Assert.Equal("options", refused.ParamName);
+        Assert.StartsWith(expected + ".", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Problems))]
+    public void Host_start_refuses_them_naming_the_client(string problem, string expected)
+    {
+        var options = new RegionProbeOptions();
+        Configure(options.Http, problem);
+
+        ValidateOptionsResult result = new RegionProbeOptionsValidator().Validate("payments", options);
+
+        Assert.True(result.Failed);
+        Assert.Equal([$"Probes of client 'payments': Http.{expected}."], result.Failures);
+    }
+
+    [Fact]
+    public void Sound_options_pass()
+    {
+        var options = new RegionProbeOptions();
+        options.Http.ExpectedStatusCodes.Add(204);
+        options.Http.ExpectedStatusCodes.Add(100);
+        options.Http.ExpectedStatusCodes.Add(599);
+        options.Http.DegradedLatency = TimeSpan.FromMilliseconds(1);
+
+        Assert.True(new RegionProbeOptionsValidator().Validate("payments", options).Succeeded);
+        using var probe = new HttpProbe(new Uri("http://127.0.0.1/"), options.Http);
+        Assert.Equal(new Uri("http://127.0.0.1/"), probe.Target);
+    }
+
+    private static HttpProbeOptions Broken(string problem)
+    {
+        var options = new HttpProbeOptions();
+        Configure(options, problem);
+        return options;
+    }
+
+    private static void Configure(HttpProbeOptions options, string problem)
+    {
+        switch (problem)
+        {
+            case "timeout": options.Timeout = TimeSpan.Zero; break;
+            case "redirects": options.MaxRedirects = -1; break;
+            case "degraded-at-zero": options.DegradedLatency = TimeSpan.Zero; break;
+            case "degraded-negative": options.DegradedLatency = TimeSpan.FromSeconds(-1); break;
+            case "status-99": options.ExpectedStatusCodes.Add(99); break;
+            case "status-600": options.ExpectedStatusCodes.Add(600); break;
+            default: throw new ArgumentOutOfRangeException(nameof(problem), problem, "Unknown case.");
+        }
+    }
+}
