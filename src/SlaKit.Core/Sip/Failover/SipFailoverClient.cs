@@ -34,6 +34,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private readonly SipServiceResolver _resolver;
     private readonly ConcurrentDictionary<SipTarget, DateTimeOffset> _addressesOut = new();
     private readonly TimeSpan _addressBreak;
+    private readonly TimeSpan _maxRetryAfter;
     private readonly HashSet<Task> _background = [];
     private readonly SipTrunk[] _trunks;
     private readonly SipCallTimers _callTimers;
@@ -80,6 +81,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"), options.Tls);
         _resolver = new SipServiceResolver(SipFailoverOptionsValidator.DnsServers(options), Time, random);
         _addressBreak = options.BreakDuration;
+        _maxRetryAfter = options.MaxRetryAfter;
         _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes));
         var rules = new SipTrunkRules(options.NerWindow, options.NerMaxAge, options.MinimumNer);
         _trunks = new SipTrunk[_selector.States.Count];
@@ -221,18 +223,17 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
                 continue;
             }
 
-            foreach (SipTarget address in addresses)
+            for (int i = 0; i < addresses.Count; i++)
             {
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                SipAttemptOutcome outcome = await AttemptAsync(region, address, prepared, cancellationToken).ConfigureAwait(false);
+                SipAttemptOutcome outcome = await AttemptAsync(region, addresses[i], prepared, cancellationToken).ConfigureAwait(false);
                 outcomes.Add(outcome);
-                _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
+                RecordAttempt(region, addresses, i, outcome);
                 if (outcome.Kind == SipAttemptOutcomeKind.Answered)
                 {
                     return outcome.Response!;
                 }
 
-                LeaveAddress(address, addresses.Count);
                 LogAttemptFailed(region, request.Method, outcome);
             }
         }
@@ -312,14 +313,14 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
                     continue;
                 }
 
-                foreach (SipTarget address in addresses)
+                for (int i = 0; i < addresses.Count; i++)
                 {
                     SipRequest attempt = first ? prepared : SipRequests.WithCSeq(prepared, ++cseq);
                     first = false;
                     // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                    (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, address, attempt, cancellationToken).ConfigureAwait(false);
+                    (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, addresses[i], attempt, cancellationToken).ConfigureAwait(false);
                     outcomes.Add(outcome);
-                    _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
+                    RecordAttempt(region, addresses, i, outcome);
                     RecordCallFigures(channels, outcome);
                     switch (outcome.Kind)
                     {
@@ -336,7 +337,6 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
                                 ClientName, $"Call {callId} of SIP client '{ClientName}' reached its callee, who did not take it: {described}.", region.Region, outcome.Response, outcomes);
                     }
 
-                    LeaveAddress(address, addresses.Count);
                     LogAttemptFailed(region, "INVITE", outcome);
                 }
             }
@@ -637,13 +637,30 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         return ([.. found.Where(a => !IsOut(a)), .. found.Where(IsOut)], null);
     }
 
-    /// <summary>After a failed attempt, sends a region's next requests to its other servers first, for the break duration.</summary>
-    private void LeaveAddress(SipTarget address, int addresses)
+    /// <summary>
+    /// Feeds an attempt at the server <paramref name="addresses"/>[<paramref name="index"/>] into its region's health. A
+    /// region of one server is judged by each attempt. A region of several (RFC 3263 found them in DNS) is judged by the
+    /// request, as §4.3 has the client move on to the next server: a server that fails is left behind the others for the
+    /// break duration, or for as long as its 503 asked (RFC 3261 §21.5.4, at most MaxRetryAfter), and the region counts a
+    /// failure only when the last of its servers tried fails too. One server's 503 with Retry-After keeps that server out,
+    /// not the region its other servers still serve.
+    /// </summary>
+    private void RecordAttempt(TrackedRegion region, IReadOnlyList<SipTarget> addresses, int index, SipAttemptOutcome outcome)
     {
-        if (addresses > 1)
+        bool carried = outcome.Kind is SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer;
+        if (addresses.Count > 1 && !carried)
         {
-            _addressesOut[address] = Time.GetUtcNow() + _addressBreak;
+            TimeSpan retryAfter = outcome.Kind == SipAttemptOutcomeKind.ServiceUnavailable && outcome.Response?.RetryAfter is { } asked
+                ? (asked > _maxRetryAfter ? _maxRetryAfter : asked)
+                : TimeSpan.Zero;
+            _addressesOut[addresses[index]] = Time.GetUtcNow() + (retryAfter > _addressBreak ? retryAfter : _addressBreak);
+            if (index < addresses.Count - 1)
+            {
+                return;
+            }
         }
+
+        _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
     }
 
     /// <summary>Sends an OPTIONS in the background to each Unhealthy region whose break is over and that no probe watches.</summary>

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
+using SlaKit.Regions;
+using SlaKit.Sip;
+using static SlaKit.Tests.Sip.SipTestMessages;
+
+namespace SlaKit.Tests.Sip;
+
+/// <summary>
+/// A region whose servers RFC 3263 finds in DNS (a DNS server on 127.0.0.1; the SIP servers in memory): the region is
+/// judged by the request, each server by its own answers (RFC 3263 §4.3, RFC 3261 §21.5.4).
+/// </summary>
+public sealed class SipServerFailoverTests : IAsyncDisposable
+{
+    private const string Domain = "carrier.test";
+    private const string First = "127.0.0.31";
+    private const string Second = "127.0.0.32";
+    private const string OtherRegion = "10.0.0.2";
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
+    private readonly LoopbackDnsServer _dns = new();
+    private readonly ConcurrentDictionary<SipTarget, InMemorySipConnection> _connections = new();
+    private SipFailoverClient? _client;
+
+    public SipServerFailoverTests()
+    {
+        _dns.Add(
+            DnsTestRecord.Srv("_sip._udp." + Domain, 10, 0, 5060, "s1." + Domain),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 20, 0, 5060, "s2." + Domain),
+            DnsTestRecord.A("s1." + Domain, First, ttl: 3600),
+            DnsTestRecord.A("s2." + Domain, Second, ttl: 3600));
+        Connection(OtherRegion).Responder = static r => ResponseTo(r, 200, "OK");
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+
+        await _dns.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_503_with_retry_after_from_one_server_keeps_that_server_out_not_the_region_its_other_server_serves()
+    {
+        SipFailoverClient client = Client();
+        Connection(First).Responder = static r => ResponseTo(r, 503, "Service Unavailable", ("Retry-After", "120"));
+        Connection(Second).Responder = static r => ResponseTo(r, 200, "OK");
+
+        SipResponse first = await client.SendAsync(Options(), Ct);
+
+        Assert.Equal(200, first.StatusCode);
+        Assert.Equal(RegionHealth.Healthy, Primary(client));
+
+        // The next requests go to the second server, not to the other region, for as long as the first asked.
+        Connection(First).Responder = static r => ResponseTo(r, 200, "OK");
+        _time.Advance(TimeSpan.FromSeconds(119));
+        await client.SendAsync(Options(), Ct);
+        Assert.Single(Connection(First).Sent);
+        Assert.Equal(2, Connection(Second).Sent.Count);
+        Assert.Empty(Connection(OtherRegion).Sent);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await client.SendAsync(Options(), Ct);
+        Assert.Equal(2, Connection(First).Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_region_fails_a_request_once_when_every_server_it_has_fails_it()
+    {
+        SipFailoverClient client = Client();
+        Connection(First).Responder = static r => ResponseTo(r, 503, "Service Unavailable");
+        Connection(Second).Responder = static r => ResponseTo(r, 503, "Service Unavailable");
+        var changes = new List<RegionHealth>();
+        client.HealthChanged += (_, e) =>
+        {
+            if (e.Region.Name == "primary")
+            {
+                changes.Add(e.Current);
+            }
+        };
+
+        SipResponse served = await client.SendAsync(Options(), Ct);
+
+        Assert.Equal(200, served.StatusCode);
+        Assert.Equal([RegionHealth.Degraded], changes);
+        Assert.Single(Connection(OtherRegion).Sent);
+    }
+
+    private static RegionHealth Primary(SipFailoverClient client) => client.GetStatus().Single(static s => s.Region.Name == "primary").Health;
+
+    private static SipRequest Options() => new("OPTIONS", "sip:" + Domain);
+
+    private InMemorySipConnection Connection(string host) => _connections.GetOrAdd(new SipTarget(host), static t => new InMemorySipConnection(t));
+
+    private SipFailoverClient Client()
+    {
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("primary", new Uri("sip:" + Domain)));
+        options.Regions.Add(new Region("secondary", new Uri($"sip:{OtherRegion}:5060")) { Priority = 1 });
+        options.DnsServers.Add(_dns.EndPoint.ToString());
+        return _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, target => Connection(target.Host), new Random(1));
+    }
+}
