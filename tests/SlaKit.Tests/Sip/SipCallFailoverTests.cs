@@ -175,6 +175,23 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         Assert.Equal(status, call.Attempts[0].Response!.StatusCode);
     }
 
+    [Fact]
+    public async Task A_2xx_whose_contact_is_no_request_uri_ends_the_call_on_its_trunk_and_no_other_trunk_rings()
+    {
+        _a.Responder = Callee(_a, static r =>
+        {
+            SipResponse ok = ResponseTo(r, 200, "OK", ("Contact", "<callee@10.0.0.60>"));
+            ok.Body = Answer;
+            return ok;
+        });
+
+        SipCallDeclinedException declined = await Assert.ThrowsAsync<SipCallDeclinedException>(() => Client().InviteAsync(Invite(), Ct));
+
+        Assert.Equal(200, declined.Response!.StatusCode);
+        Assert.Equal("a 2xx without a To tag or a usable Contact (RFC 3261 §13.3.1.4)", Assert.Single(declined.Outcomes).Error);
+        Assert.Empty(_b.Sent);
+    }
+
     [Theory]
     [InlineData(486, "Busy Here")]
     [InlineData(600, "Busy Everywhere")]

@@ -38,6 +38,17 @@ public sealed class SipDialogTests : IAsyncDisposable
         Assert.Equal(["<sip:p0.example;lr>", "<sip:p1.example;lr>", "<sip:p2.example;lr>"], dialog.RouteSet);
     }
 
+    [Theory]
+    [InlineData("<callee@10.0.0.60>")]
+    [InlineData("<sip:callee @10.0.0.60>")]
+    [InlineData("<sip:cállee@10.0.0.60>")]
+    public void A_2xx_whose_contact_is_no_request_uri_makes_no_dialog(string contact)
+    {
+        SipResponse ok = ResponseTo(Invite(), 200, "OK", ("Contact", contact));
+
+        Assert.Null(SipDialog.FromInvite(Invite(), ok));
+    }
+
     [Fact]
     public void A_2xx_without_a_to_tag_or_a_contact_makes_no_dialog()
     {

@@ -162,9 +162,9 @@ internal sealed class SipCallAttempt
         SipRequest sent = Transaction?.Invite ?? _invite;
         if (SipDialog.FromInvite(sent, response) is not { } dialog)
         {
-            // §13.3.1.4: a 2xx must carry a To tag and a Contact. Without them there is no dialog to ACK or end, and another
-            // trunk could ring a callee that may already be connected: the call ends here.
-            return Result(SipAttemptOutcomeKind.Declined, response, "a 2xx without a To tag or a Contact (RFC 3261 §13.3.1.4)");
+            // §13.3.1.4: a 2xx must carry a To tag and a Contact, whose URI is where the ACK and the BYE go. Without them there
+            // is no dialog to ACK or end, and another trunk could ring a callee that may already be connected: the call ends here.
+            return Result(SipAttemptOutcomeKind.Declined, response, "a 2xx without a To tag or a usable Contact (RFC 3261 §13.3.1.4)");
         }
 
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.

@@ -40,7 +40,7 @@ internal sealed class SipDialog
 
     /// <summary>
     /// The dialog an INVITE's 2xx made, or <see langword="null"/> when the 2xx lacks what a dialog needs (a To tag and a
-    /// Contact, §13.3.1.4), and so cannot be acknowledged or ended within a dialog.
+    /// Contact, §13.3.1.4, whose URI can be a Request-URI, §12.1.2), and so cannot be acknowledged or ended within a dialog.
     /// </summary>
     public static SipDialog? FromInvite(SipRequest invite, SipResponse ok)
     {
@@ -48,6 +48,7 @@ internal sealed class SipDialog
         SipHeaders response = ok.Headers;
         if (response[SipHeaderNames.To] is not { } to || SipHeaderValues.Tag(to) is null ||
             response[SipHeaderNames.Contact] is not { } contact || AddrSpec(Elements(contact).FirstOrDefault() ?? "") is not { Length: > 0 } target ||
+            !SipSyntax.IsRequestUri(target) ||
             request[SipHeaderNames.From] is not { } from || request[SipHeaderNames.CallId] is not { } callId ||
             !SipHeaderValues.TryParseCSeq(request[SipHeaderNames.CSeq] ?? "", out long cseq, out _))
         {

@@ -199,11 +199,12 @@ internal sealed class SipServiceResolver
             throw new SipTransportException($"DNS could not be asked for the {type} records of '{name}': {e.Message}", e);
         }
 
-        // An answer with no records, or NXDOMAIN, says the name has none of this type, and RFC 3263 §4.2 then falls back to
-        // the next kind of record. A server that failed (SERVFAIL, REFUSED, ...) says nothing of the kind: falling back on
-        // it could send SIP to a host's web address for as long as its A record lives. It fails the lookup, which is
-        // asked again by the next request.
-        if (response.HasError && response.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain)
+        // An answer with no records, NXDOMAIN, or a server that will not answer for the name (REFUSED, as a local server
+        // such as dnsmasq answers for names outside its data) leaves RFC 3263 §4 to go on to the next kind of record. A
+        // server that failed (SERVFAIL: its upstream timed out, a signature did not validate) says nothing of the records:
+        // going on could send SIP to a host's web address for as long as its A record lives. It fails the lookup, which the
+        // next request asks again.
+        if (response.Header.ResponseCode == DnsHeaderResponseCode.ServerFailure)
         {
             throw new SipTransportException($"DNS could not answer for the {type} records of '{name}': {response.Header.ResponseCode}.");
         }
