@@ -67,6 +67,22 @@ public sealed class SipTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_certificate_callback_that_throws_fails_the_handshake_as_a_transport_error()
+    {
+        await using TlsSipServer server = TlsSipServer.Start(_certificate);
+        await using SipFailoverClient client = Client(server, o => o.Tls.ServerCertificateValidation = static (_, _, _, _) =>
+            throw new InvalidOperationException("The pinned certificate store is missing."));
+
+        SipFailoverException error = await Assert.ThrowsAsync<SipFailoverException>(() => client.SendAsync(new SipRequest("OPTIONS", "sip:carrier.example"), Ct));
+
+        SipAttemptOutcome outcome = Assert.Single(error.Outcomes);
+        Assert.Equal(SipAttemptOutcomeKind.TransportError, outcome.Kind);
+        Assert.Contains("TLS handshake", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("The pinned certificate store is missing.", outcome.Error, StringComparison.Ordinal);
+        Assert.Empty(server.Received);
+    }
+
+    [Fact]
     public async Task A_server_that_asks_for_a_client_certificate_gets_the_configured_one()
     {
         using X509Certificate2 mine = TestCertificate.Create();

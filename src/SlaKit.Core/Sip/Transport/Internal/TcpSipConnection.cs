@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 
 namespace SlaKit.Sip;
@@ -252,19 +251,23 @@ internal sealed class TcpSipConnection : SipConnection
             await tls.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
             return tls;
         }
-        catch (Exception e) when (e is AuthenticationException or IOException)
-        {
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            await tls.DisposeAsync().ConfigureAwait(false);
-            socket.Dispose();
-            throw new SipTransportException($"the TLS handshake with {Target.Host}:{Target.Port} failed: {e.Message}", e);
-        }
         catch (OperationCanceledException)
         {
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await tls.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             throw;
+        }
+#pragma warning disable CA1031 // What a certificate callback throws is user code's; the connection is closed and the handshake failed either way.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            // An AuthenticationException or IOException from the handshake, or whatever the configured certificate callback
+            // threw: the server's certificate was not accepted, so the connection closes and the next server is tried.
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            await tls.DisposeAsync().ConfigureAwait(false);
+            socket.Dispose();
+            throw new SipTransportException($"the TLS handshake with {Target.Host}:{Target.Port} failed: {e.Message}", e);
         }
     }
 
