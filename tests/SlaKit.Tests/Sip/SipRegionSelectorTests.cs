@@ -162,32 +162,21 @@ public class SipRegionSelectorTests
         Assert.Same(_primary, selector.SelectRegion());
     }
 
-    [Fact]
-    public void Once_probes_report_on_a_region_only_probes_bring_it_back()
+    [Theory]
+    [InlineData("primary", new[] { "secondary" })]
+    [InlineData("secondary", new[] { "primary", "secondary" })]
+    public void Probes_alone_bring_back_a_region_they_report_on_and_any_other_gets_its_trial(string probed, string[] afterTheBreak)
     {
         SipRegionSelector selector = Selector(_primary, _secondary);
-        selector.ReportProbeResult("primary", RegionHealth.Healthy);
+        selector.ReportProbeResult(probed, RegionHealth.Healthy);
         selector.ReportTimeout(_primary);
         selector.ReportTimeout(_primary);
+        Assert.Equal(["secondary"], selector.SelectRegions().Select(static r => r.Name));
 
         _time.Advance(TimeSpan.FromMinutes(1));
 
-        Assert.Equal([_secondary], selector.SelectRegions());
-    }
-
-    [Fact]
-    public void A_region_no_probe_reports_on_is_tried_again_when_its_break_is_over_though_another_is_probed()
-    {
-        SipRegionSelector selector = Selector(_primary, _secondary);
-        selector.ReportProbeResult("secondary", RegionHealth.Healthy);
-        selector.ReportTimeout(_primary);
-        selector.ReportTimeout(_primary);
-        Assert.Equal([_secondary], selector.SelectRegions());
-
-        _time.Advance(TimeSpan.FromMinutes(1));
-
-        // The primary's trial goes first, with the secondary behind it.
-        Assert.Equal([_primary, _secondary], selector.SelectRegions());
+        // A trial of the primary goes first, with the secondary behind it; none while a probe reports on the primary.
+        Assert.Equal(afterTheBreak, selector.SelectRegions().Select(static r => r.Name));
     }
 
     [Fact]
