@@ -19,7 +19,6 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     private readonly KeyValuePair<string, object?> _clientTag;
     private CachedPlan? _lastPlan;
     private TrackedRegion? _active;
-    private int _activeProbes;
 
     /// <summary>Creates the core of a client named <paramref name="clientName"/> over already validated options.</summary>
     /// <param name="clientName">The client's name, for logs, metrics and events.</param>
@@ -73,7 +72,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     public int MaxAttempts { get; }
 
     /// <summary>Whether probe schedulers watch any of these regions; the regions they watch take no callers' requests as trials.</summary>
-    public bool IsActivelyProbed => Volatile.Read(ref _activeProbes) > 0;
+    public bool IsActivelyProbed => _regions.Any(static r => r.IsProbed);
 
     /// <summary>The region's health a probe's status stands for.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The status is unknown.</exception>
@@ -85,17 +84,9 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown probe status."),
     };
 
-    void IActivelyProbed.ProbeStarted(string regionName)
-    {
-        _regions[IndexOf(regionName)].ProbeStarted();
-        Interlocked.Increment(ref _activeProbes);
-    }
+    void IActivelyProbed.ProbeStarted(string regionName) => _regions[IndexOf(regionName)].ProbeStarted();
 
-    void IActivelyProbed.ProbeStopped(string regionName)
-    {
-        _regions[IndexOf(regionName)].ProbeStopped();
-        Interlocked.Decrement(ref _activeProbes);
-    }
+    void IActivelyProbed.ProbeStopped(string regionName) => _regions[IndexOf(regionName)].ProbeStopped();
 
     /// <summary>Orders the regions for one request made now; a request may be a trial only of a region no probe watches.</summary>
     public RegionPlan Plan(bool allowTrial) => Plan(Time.GetUtcNow(), allowTrial);

@@ -207,6 +207,9 @@ internal sealed class TrackedRegion
     /// <summary>Notes that a probe <see cref="ProbeStarted"/> announced has stopped.</summary>
     public void ProbeStopped() => Interlocked.Decrement(ref _probes);
 
+    /// <summary>Whether an active probe watches the region now.</summary>
+    public bool IsProbed => Volatile.Read(ref _probes) > 0;
+
     /// <summary>Claims the region's trial slot if a trial is due; the caller must call <see cref="EndTrial"/>.</summary>
     public bool TryBeginTrial(DateTimeOffset now)
     {
@@ -305,8 +308,7 @@ internal sealed class TrackedRegion
     /// <summary>Keeps the region out for <paramref name="delay"/> (capped), as a 503 or 429 with <c>Retry-After</c> asks.</summary>
     public void RecordRetryAfter(DateTimeOffset now, TimeSpan delay)
     {
-        // Stryker disable once Equality : equivalent; when the two are equal either is the answer.
-        TimeSpan capped = delay > _policy.MaxRetryAfter ? _policy.MaxRetryAfter : delay;
+        TimeSpan capped = _policy.CapRetryAfter(delay);
         lock (_gate)
         {
             DateTimeOffset until = now + capped;
@@ -395,7 +397,7 @@ internal sealed class TrackedRegion
         // At now == _preferredAt the region has already been put back up (ViewAt, RecordSuccess) wherever the view is read.
         // Stryker disable once Equality : equivalent; see above.
         bool standby = !out503 && _phase == Phase.FailbackPending && now < _preferredAt;
-        bool canTrial = !out503 && !_trialInFlight && Volatile.Read(ref _probes) == 0 &&
+        bool canTrial = !out503 && !_trialInFlight && !IsProbed &&
             ((_phase == Phase.Down && now >= _nextTrialAt) || _phase == Phase.Recovering);
         return new SelectionView(health, standby, canTrial, IsOverdue: _overdue > 0);
     }

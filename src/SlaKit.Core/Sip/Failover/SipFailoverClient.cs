@@ -33,8 +33,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private readonly Dictionary<SipTarget, SipTransactionLayer> _layers = [];
     private readonly SipServiceResolver _resolver;
     private readonly ConcurrentDictionary<SipTarget, DateTimeOffset> _addressesOut = new();
-    private readonly TimeSpan _addressBreak;
-    private readonly TimeSpan _maxRetryAfter;
+    private readonly RegionHealthPolicy _policy;
     private readonly HashSet<Task> _background = [];
     private readonly SipTrunk[] _trunks;
     private readonly SipCallTimers _callTimers;
@@ -80,8 +79,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         _connectionFactory = connectionFactory ??
             SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"), options.Tls);
         _resolver = new SipServiceResolver(SipFailoverOptionsValidator.DnsServers(options), Time, random);
-        _addressBreak = options.BreakDuration;
-        _maxRetryAfter = options.MaxRetryAfter;
+        _policy = options.HealthPolicy;
         _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes));
         var rules = new SipTrunkRules(options.NerWindow, options.NerMaxAge, options.MinimumNer);
         _trunks = new SipTrunk[_selector.States.Count];
@@ -571,7 +569,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     /// <summary>An outcome as <c>slakit.failover.attempts</c> tags it, in the words every protocol uses.</summary>
     private static string OutcomeTag(SipAttemptOutcomeKind kind) => kind switch
     {
-        SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer => AttemptOutcomes.Success,
+        _ when SipRegionSelector.CarriedToItsEnd(kind) => AttemptOutcomes.Success,
         SipAttemptOutcomeKind.ServiceUnavailable or SipAttemptOutcomeKind.FailureStatus => AttemptOutcomes.TransientStatus,
         SipAttemptOutcomeKind.Timeout => AttemptOutcomes.Timeout,
         _ => AttemptOutcomes.TransportError,
@@ -647,13 +645,12 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     /// </summary>
     private void RecordAttempt(TrackedRegion region, IReadOnlyList<SipTarget> addresses, int index, SipAttemptOutcome outcome)
     {
-        bool carried = outcome.Kind is SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer;
-        if (addresses.Count > 1 && !carried)
+        if (addresses.Count > 1 && !SipRegionSelector.CarriedToItsEnd(outcome.Kind))
         {
             TimeSpan retryAfter = outcome.Kind == SipAttemptOutcomeKind.ServiceUnavailable && outcome.Response?.RetryAfter is { } asked
-                ? (asked > _maxRetryAfter ? _maxRetryAfter : asked)
+                ? _policy.CapRetryAfter(asked)
                 : TimeSpan.Zero;
-            _addressesOut[addresses[index]] = Time.GetUtcNow() + (retryAfter > _addressBreak ? retryAfter : _addressBreak);
+            _addressesOut[addresses[index]] = Time.GetUtcNow() + (retryAfter > _policy.BreakDuration ? retryAfter : _policy.BreakDuration);
             if (index < addresses.Count - 1)
             {
                 return;

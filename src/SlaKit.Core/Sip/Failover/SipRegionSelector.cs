@@ -212,28 +212,33 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
 
     internal SipTarget TargetOf(TrackedRegion state) => _targets[IndexOf(state)];
 
+    /// <summary>
+    /// Whether the trunk carried a request to its end: answered, or the callee declined or did not answer, which says
+    /// nothing of the trunk. Every other outcome is the trunk's failure.
+    /// </summary>
+    internal static bool CarriedToItsEnd(SipAttemptOutcomeKind kind) =>
+        kind is SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer;
+
     /// <summary>Feeds one attempt's outcome into its region's health.</summary>
     internal void Record(TrackedRegion state, SipAttemptOutcomeKind kind, string? reason, TimeSpan? retryAfter, bool served = true)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        switch (kind)
+        if (CarriedToItsEnd(kind))
         {
-            case SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer:
-                // The trunk carried the request to its end; a callee who is busy or does not answer says nothing of the trunk.
-                state.RecordSuccess(now);
-                if (served)
-                {
-                    _core.NoteServed(state);
-                }
-
-                break;
-            case SipAttemptOutcomeKind.ServiceUnavailable when retryAfter is { } delay:
-                // RFC 3261 §21.5.4: the server is alive but asks not to be sent requests for this long.
-                state.RecordRetryAfter(now, delay);
-                break;
-            default:
-                state.RecordFailure(now, reason ?? kind.ToString());
-                break;
+            state.RecordSuccess(now);
+            if (served)
+            {
+                _core.NoteServed(state);
+            }
+        }
+        else if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter is { } delay)
+        {
+            // RFC 3261 §21.5.4: the server is alive but asks not to be sent requests for this long.
+            state.RecordRetryAfter(now, delay);
+        }
+        else
+        {
+            state.RecordFailure(now, reason ?? kind.ToString());
         }
 
         EndTrial(state);
