@@ -95,6 +95,28 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_probe_that_blocks_its_thread_holds_up_neither_start_nor_its_timeout()
+    {
+        using var release = new ManualResetEventSlim();
+        var blocking = new DelegateProbe(_ =>
+        {
+            // Written synchronously, and deaf to its token.
+            release.Wait(TestContext.Current.CancellationToken);
+            return ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "late"));
+        });
+        RegionProbeScheduler scheduler = Scheduler(blocking);
+        List<HealthProbeResult> results = Results(scheduler);
+
+        await Task.Run(scheduler.Start, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await AdvanceAsync(TimeSpan.FromMilliseconds(600));
+
+        Assert.True(await Until(() => results.Count == 1));
+        Assert.Equal((ProbeStatus.Unhealthy, "no answer within 0.5s"), (results[0].Status, results[0].Detail));
+        release.Set();
+        await scheduler.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_probe_that_hangs_is_cut_off_at_its_timeout_and_never_overlaps()
     {
         int started = 0;
@@ -342,36 +364,26 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     [Fact]
     public async Task Jitter_spreads_the_intervals_around_the_configured_one_within_its_bounds()
     {
-        var times = new List<DateTimeOffset>();
-        var probe = new DelegateProbe(_ =>
-        {
-            lock (times)
-            {
-                times.Add(_time.GetUtcNow());
-            }
-
-            return ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "ok"));
-        });
-        var jittered = new ProbeScheduleOptions { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(500), Jitter = 0.5 };
-        await using var scheduler = new RegionProbeScheduler(_client.Core, "a", probe, jittered, _time);
+        // Each probe's start is read where the scheduler starts it (it arms the probe's 400 ms timeout): the probe
+        // itself runs on the thread pool, and would read the fake clock after the steps below had moved it on.
+        var clock = new TimerLog(_time, TimeSpan.FromMilliseconds(400));
+        var probe = new DelegateProbe(_ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "ok")));
+        var jittered = new ProbeScheduleOptions { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(400), Jitter = 0.5 };
+        await using var scheduler = new RegionProbeScheduler(_client.Core, "a", probe, jittered, clock);
+        List<HealthProbeResult> results = Results(scheduler);
         scheduler.Start();
-        Assert.True(await Until(() => times.Count == 1));
+        Assert.True(await Until(() => results.Count == 1));
 
         // Steps of 10 ms: each interval is seen to within one step.
-        for (int i = 0; i < 8000 && times.Count < 41; i++)
+        for (int i = 0; i < 8000 && clock.Count < 41; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(10));
             await Task.Yield();
-            int seen = times.Count;
-            await Until(() => times.Count == seen); // lets a probe already due run
+            int started = clock.Count;
+            Assert.True(await Until(() => results.Count == started), $"probe {started} was not reported");
         }
 
-        double[] gaps;
-        lock (times)
-        {
-            gaps = [.. times.Zip(times.Skip(1), static (a, b) => (b - a).TotalSeconds)];
-        }
-
+        double[] gaps = [.. clock.Times.Zip(clock.Times.Skip(1), static (a, b) => (b - a).TotalSeconds)];
         Assert.True(gaps.Length >= 40, $"{gaps.Length} intervals");
         Assert.All(gaps, gap => Assert.InRange(gap, 0.5, 1.51));
         Assert.Contains(gaps, static gap => gap < 0.9);
@@ -409,6 +421,55 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         var results = new List<HealthProbeResult>();
         scheduler.ProbeCompleted += (_, e) => { lock (results) { results.Add(e.Result); } };
         return results;
+    }
+
+    /// <summary>A clock that notes the fake time at which each timer first due after <paramref name="due"/> is made.</summary>
+    private sealed class TimerLog(FakeTimeProvider inner, TimeSpan due) : TimeProvider
+    {
+        private readonly List<DateTimeOffset> _times = [];
+
+        public int Count
+        {
+            get
+            {
+                lock (_times)
+                {
+                    return _times.Count;
+                }
+            }
+        }
+
+        public DateTimeOffset[] Times
+        {
+            get
+            {
+                lock (_times)
+                {
+                    return [.. _times];
+                }
+            }
+        }
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime == due)
+            {
+                lock (_times)
+                {
+                    _times.Add(inner.GetUtcNow());
+                }
+            }
+
+            return inner.CreateTimer(callback, state, dueTime, period);
+        }
     }
 
     /// <summary>Waits (bounded, in real time) for work already due on the fake clock to run.</summary>
