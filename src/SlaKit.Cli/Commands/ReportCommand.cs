@@ -63,7 +63,7 @@ internal static class ReportCommand
 
                 if (MonthsBetween(first, last) > SlaReport.MaximumMonths)
                 {
-                    throw new CliUsageException($"--to '{last}' is more than {SlaReport.MaximumMonths} months after --from '{first}'.");
+                    throw new CliUsageException($"--from '{first}' to --to '{last}' is {MonthsBetween(first, last)} months; a report covers at most {SlaReport.MaximumMonths}.");
                 }
 
                 if (parse.GetValue(prometheus) is null && new[] { probe, slo, sloFile, tokenFile }.FirstOrDefault(option => parse.GetValue(option) is not null) is { } orphan)

@@ -182,8 +182,12 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
     public TimeSpan AllowedDowntime(SlaPeriod period)
     {
         RequireLength(period);
-        return TimeSpan.FromTicks((long)Math.Round(_unavailability * period.Length.Ticks, MidpointRounding.AwayFromZero));
+        return AllowedDowntimeOver(period.Length);
     }
+
+    /// <summary>The downtime this availability allows over a window <paramref name="length"/> long, to the nearest tick.</summary>
+    internal TimeSpan AllowedDowntimeOver(TimeSpan length) =>
+        TimeSpan.FromTicks((long)Math.Round(_unavailability * length.Ticks, MidpointRounding.AwayFromZero));
 
     private static void RequireLength(SlaPeriod period, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(period))] string? paramName = null)
     {
@@ -221,6 +225,10 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
     /// Parallel (redundant) composition: the system is up when any component is up,
     /// A = 1 − Π (1 − Aᵢ). Components are assumed to fail independently.
     /// </summary>
+    /// <remarks>
+    /// The unavailable fraction is kept exactly down to 10⁻²⁸ (28 nines, as <see cref="FromNines(double)"/> takes); a
+    /// product smaller than that, such as ten redundant components at 99.9% (10⁻³⁰), is <see cref="Perfect"/>.
+    /// </remarks>
     /// <param name="components">At least one component availability.</param>
     /// <exception cref="ArgumentException"><paramref name="components"/> is empty.</exception>
     public static Availability Parallel(params ReadOnlySpan<Availability> components)
@@ -247,6 +255,7 @@ public readonly struct Availability : IEquatable<Availability>, IComparable<Avai
     /// <paramref name="k"/> of <paramref name="n"/> components are up,
     /// A = Σᵢ₌ₖⁿ C(n, i) Aⁱ (1 − A)ⁿ⁻ⁱ.
     /// </summary>
+    /// <remarks>As for <see cref="Parallel(ReadOnlySpan{Availability})"/>, an unavailable fraction below 10⁻²⁸ is <see cref="Perfect"/>.</remarks>
     /// <param name="k">How many components must be up, in [1, n].</param>
     /// <param name="n">How many components there are, in [1, 1000].</param>
     /// <param name="component">The availability of each component.</param>

@@ -68,7 +68,7 @@ public static class AvailabilityMeasurement
         Incident[] all = incidents.ToArray();
         options ??= MeasurementOptions.Default;
         var months = new List<MeasuredAvailability>();
-        for (SlaPeriod month = firstMonth; month.Start <= lastMonth.Start; month = month.Next())
+        foreach (SlaPeriod month in SlaPeriod.Through(firstMonth, lastMonth))
         {
             months.Add(MeasureCore(all, month.Start!.Value, month.End!.Value, month, options));
         }
@@ -136,7 +136,9 @@ public static class AvailabilityMeasurement
                 weightedTicks -= weightedTicks % TimeSpan.TicksPerMinute;
             }
 
-            if (durationTicks > 0 && weightedTicks > 0)
+            // An outage a minute long or more stays an outage (for MTTR and MTBF) even when its weighted downtime rounds
+            // down to no whole minute: a long partial outage is still an incident.
+            if (durationTicks > 0)
             {
                 outages.Add(new Outage(groupBegin, groupEnd, TimeSpan.FromTicks(durationTicks),
                     TimeSpan.FromTicks((long)Math.Round(weightedTicks, MidpointRounding.AwayFromZero))));

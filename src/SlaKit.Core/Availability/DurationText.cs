@@ -6,7 +6,8 @@ namespace SlaKit;
 
 /// <summary>
 /// Reads and writes durations the way operators write them: <c>52m 33.6s</c>, <c>8h 45m 36s</c>,
-/// <c>720h</c>, <c>1d12h</c>. <see cref="Format(TimeSpan)"/> and <see cref="Parse(string)"/> round-trip exactly.
+/// <c>720h</c>, <c>1d12h</c>. <see cref="Format(TimeSpan)"/> and <see cref="Parse(string)"/> round-trip every duration of
+/// zero or more exactly; <see cref="Parse(string)"/> reads no negative duration.
 /// </summary>
 public static class DurationText
 {

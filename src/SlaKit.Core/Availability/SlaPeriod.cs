@@ -159,7 +159,9 @@ public readonly partial struct SlaPeriod : IEquatable<SlaPeriod>
 
     /// <summary>The calendar period of the same kind that follows this one.</summary>
     /// <returns>The next month, quarter or year.</returns>
-    /// <exception cref="InvalidOperationException">The period is not a calendar period.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The period is not a calendar period, or it ends the last year a period can be in (9998).
+    /// </exception>
     public SlaPeriod Next()
     {
         if (!IsCalendar)
@@ -168,6 +170,11 @@ public readonly partial struct SlaPeriod : IEquatable<SlaPeriod>
         }
 
         DateTimeOffset next = _start + Length;
+        if (next.Year > MaxYear)
+        {
+            throw new InvalidOperationException($"No period follows {this}: a period's year is at most {MaxYear}.");
+        }
+
         return Kind switch
         {
             SlaPeriodKind.CalendarMonth => CalendarMonth(next.Year, next.Month),
@@ -175,6 +182,22 @@ public readonly partial struct SlaPeriod : IEquatable<SlaPeriod>
             SlaPeriodKind.CalendarQuarter => CalendarQuarter(next.Year, ((next.Month - 1) / 3) + 1),
             _ => CalendarYear(next.Year),
         };
+    }
+
+    /// <summary>
+    /// The calendar periods from <paramref name="first"/> to <paramref name="last"/>, both included, without asking for
+    /// the one after the last (there may be none). Both are calendar periods of one kind, the last not before the first.
+    /// </summary>
+    internal static IEnumerable<SlaPeriod> Through(SlaPeriod first, SlaPeriod last)
+    {
+        for (SlaPeriod period = first; ; period = period.Next())
+        {
+            yield return period;
+            if (period._start >= last._start)
+            {
+                yield break;
+            }
+        }
     }
 
     /// <summary>

@@ -88,12 +88,12 @@ public sealed class SlaReport
     /// <param name="incidents">The incidents, in any order; parts outside the span are ignored.</param>
     /// <param name="target">The SLA's availability target.</param>
     /// <param name="firstMonth">The first month (<see cref="SlaPeriod.CalendarMonth(int, int)"/>).</param>
-    /// <param name="lastMonth">The last month, inclusive; at most <see cref="MaximumMonths"/> months after the first.</param>
+    /// <param name="lastMonth">The last month, inclusive; the span is at most <see cref="MaximumMonths"/> months long, both ends counted.</param>
     /// <param name="options">Title, credits and how downtime is counted; <see cref="SlaReportOptions.Default"/> when <see langword="null"/>.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="incidents"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A bound is not a calendar month, or the options give a time zone other than UTC (a report of downtime is in UTC).</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastMonth"/> is before <paramref name="firstMonth"/> or more than <see cref="MaximumMonths"/> months after it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastMonth"/> is before <paramref name="firstMonth"/>, or the span would be more than <see cref="MaximumMonths"/> months long.</exception>
     public static SlaReport Create(IEnumerable<Incident> incidents, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(incidents);
@@ -134,7 +134,8 @@ public sealed class SlaReport
     /// <exception cref="ArgumentNullException"><paramref name="months"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">
     /// No month is given, a month is not a calendar month or does not follow the one before, a count is negative, or a
-    /// month has no event at all (a month without data is not a month of 100%).
+    /// month has no event at all (a month without data is not a month of 100%), or the events add up to more than
+    /// <see cref="long.MaxValue"/>.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">More than <see cref="MaximumMonths"/> months are given.</exception>
     public static SlaReport CreateFromEvents(IEnumerable<MonthEvents> months, Availability target, SlaReportOptions? options = null)
@@ -163,7 +164,7 @@ public sealed class SlaReport
                 throw new ArgumentException($"'{month.Month}' is not a calendar month.", nameof(months));
             }
 
-            if (i > 0 && month.Month != all[i - 1].Month.Next())
+            if (i > 0 && month.Month.Start != all[i - 1].Month.End)
             {
                 throw new ArgumentException($"'{month.Month}' is not the calendar month after '{all[i - 1].Month}'; the months must be consecutive.", nameof(months));
             }
@@ -171,6 +172,12 @@ public sealed class SlaReport
             if (month.Good < 0 || month.Bad < 0 || month.Good + month.Bad == 0)
             {
                 throw new ArgumentException($"{month.Month} has {month.Good} good and {month.Bad} bad events: each month needs at least one event and no negative count.", nameof(months));
+            }
+
+            if (month.Good > long.MaxValue - month.Bad || good > long.MaxValue - month.Good || bad > long.MaxValue - month.Bad
+                || good + bad > long.MaxValue - month.Good - month.Bad)
+            {
+                throw new ArgumentException($"{month.Month}'s events ({month.Good} good, {month.Bad} bad) take the report's count of events past {long.MaxValue}.", nameof(months));
             }
 
             (DateTimeOffset monthStart, DateTimeOffset monthEnd) = LocalMonth(month.Month, options.TimeZone);

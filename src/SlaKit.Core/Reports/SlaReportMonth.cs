@@ -7,7 +7,8 @@ public sealed class SlaReportMonth
     {
         Measurement = measurement;
         Month = measurement.Period!.Value;
-        AllowedDowntime = target.AllowedDowntime(Month);
+        // The window measured: in a report's own time zone, a month with a clock change is an hour longer or shorter.
+        AllowedDowntime = target.AllowedDowntimeOver(measurement.WindowLength);
         BudgetRemaining = AllowedDowntime - measurement.Downtime;
         SlaMet = measurement.Meets(target);
         CreditPercent = creditPercent;
@@ -18,7 +19,7 @@ public sealed class SlaReportMonth
     {
         GoodEvents = events.Good;
         BadEvents = events.Bad;
-        AllowedBadEvents = (double)((1m - (decimal)target.Ratio) * (events.Good + events.Bad));
+        AllowedBadEvents = (double)(target.UnavailabilityExact * (events.Good + events.Bad));
     }
 
     /// <summary>For a report of events: the month's good events; <see langword="null"/> for a report of downtime.</summary>
@@ -39,7 +40,10 @@ public sealed class SlaReportMonth
     /// </summary>
     public MeasuredAvailability Measurement { get; }
 
-    /// <summary>The downtime the SLA allows in this month (its real length: February has less).</summary>
+    /// <summary>
+    /// The downtime the SLA allows in this month, over its real length: February has less, and in a report's time zone a
+    /// month with a clock change has an hour more or less.
+    /// </summary>
     public TimeSpan AllowedDowntime { get; }
 
     /// <summary>The error budget left at the end of the month: allowed less counted downtime; negative when overspent.</summary>

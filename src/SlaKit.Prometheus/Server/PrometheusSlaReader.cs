@@ -53,7 +53,7 @@ public sealed class PrometheusSlaReader
     /// <param name="cancellationToken">Stops the queries.</param>
     /// <returns>The down minutes, as outages, and each month's counts.</returns>
     /// <exception cref="ArgumentException"><paramref name="probe"/> is empty, or a bound is not a calendar month.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastMonth"/> is before <paramref name="firstMonth"/> or more than <see cref="SlaReport.MaximumMonths"/> months after it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastMonth"/> is before <paramref name="firstMonth"/>, or the span would be more than <see cref="SlaReport.MaximumMonths"/> months long.</exception>
     /// <exception cref="PrometheusQueryException">The server did not answer, refused the query, or has no sample of the probe in a month.</exception>
     public async Task<ProbeDowntime> ReadProbeDowntimeAsync(string probe, SlaPeriod firstMonth, SlaPeriod lastMonth, CancellationToken cancellationToken = default)
     {
@@ -352,7 +352,7 @@ public sealed class PrometheusSlaReader
         }
 
         var months = new List<SlaPeriod>();
-        for (SlaPeriod month = firstMonth; month.Start <= lastMonth.Start; month = month.Next())
+        foreach (SlaPeriod month in SlaPeriod.Through(firstMonth, lastMonth))
         {
             if (months.Count == SlaReport.MaximumMonths)
             {

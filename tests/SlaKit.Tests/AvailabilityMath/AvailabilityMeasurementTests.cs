@@ -244,6 +244,19 @@ public class AvailabilityMeasurementTests
     }
 
     [Fact]
+    public void Whole_minutes_only_keeps_a_long_partial_outage_whose_downtime_rounds_to_no_minute_as_an_incident()
+    {
+        // Ten minutes at 5% of traffic: 30 s of downtime, no whole minute, but an outage ten minutes long.
+        MeasuredAvailability m = AvailabilityMeasurement.Measure([new Incident(At(4, 2, 8), At(4, 2, 8, 10), 0.05)], April, WholeMinutes);
+
+        Outage outage = Assert.Single(m.Outages);
+        Assert.Equal((TimeSpan.FromMinutes(10), TimeSpan.Zero), (outage.Duration, outage.Downtime));
+        Assert.Equal(TimeSpan.Zero, m.Downtime);
+        Assert.Equal(1, m.IncidentCount);
+        Assert.Equal(TimeSpan.FromMinutes(10), m.Mttr);
+    }
+
+    [Fact]
     public void Whole_minutes_only_rounds_each_outage_on_its_own()
     {
         // Two 90 s outages count 60 s each (120 s), not 180 s rounded once.

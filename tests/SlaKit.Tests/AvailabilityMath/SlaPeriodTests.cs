@@ -120,6 +120,20 @@ public class SlaPeriodTests
     }
 
     [Fact]
+    public void The_last_periods_have_no_next_and_the_months_up_to_the_last_one_are_measured_and_reported()
+    {
+        SlaPeriod december = SlaPeriod.CalendarMonth(9998, 12);
+        Assert.Throws<InvalidOperationException>(() => december.Next());
+        Assert.Throws<InvalidOperationException>(() => SlaPeriod.CalendarQuarter(9998, 4).Next());
+        Assert.Throws<InvalidOperationException>(() => SlaPeriod.CalendarYear(9998).Next());
+
+        SlaPeriod november = SlaPeriod.CalendarMonth(9998, 11);
+        Assert.Equal([november, december], AvailabilityMeasurement.MeasureCalendarMonths([], november, december).Select(static m => m.Period!.Value));
+        Assert.Equal(2, SlaKit.Reports.SlaReport.Create([], Availability.FromPercent(99.9), november, december).Months.Count);
+        Assert.Equal(2, SlaKit.Reports.SlaReport.CreateFromEvents([new(november, 1, 0), new(december, 1, 0)], Availability.FromPercent(99.9)).Months.Count);
+    }
+
+    [Fact]
     public void Next_walks_twelve_months_to_the_same_month_next_year()
     {
         SlaPeriod month = SlaPeriod.CalendarMonth(2026, 5);

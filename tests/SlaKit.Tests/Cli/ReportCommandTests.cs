@@ -81,7 +81,7 @@ public sealed class ReportCommandTests : IDisposable
     [InlineData("--from", "2026-13", "--from '2026-13'")]
     [InlineData("--from", "2026-Q1", "--from '2026-Q1'")]
     [InlineData("--to", "2025-12", "--to '2025-12' is before --from '2026-01'")]
-    [InlineData("--to", "2036-02", "--to '2036-02' is more than 120 months after --from '2026-01'")]
+    [InlineData("--to", "2036-02", "--from '2026-01' to --to '2036-02' is 122 months; a report covers at most 120")]
     [InlineData("--format", "pdf", "--format 'pdf' is not md, html or json")]
     [InlineData("--sla", "101", "--sla '101'")]
     [InlineData("--tiers", "99:x", "--tiers")]

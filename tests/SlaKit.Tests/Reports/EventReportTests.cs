@@ -56,6 +56,18 @@ public sealed class EventReportTests
     }
 
     [Fact]
+    public void An_event_name_with_a_pipe_or_markup_is_escaped_in_every_markdown_table()
+    {
+        SlaReport report = SlaReport.CreateFromEvents(
+            [new MonthEvents(September, 10, 0)], Availability.FromPercent(99.9), new SlaReportOptions { EventName = "a|b <i>x</i>" });
+
+        string markdown = report.Render(SlaReportFormat.Markdown);
+
+        Assert.Contains("| Bad a\\|b &lt;i&gt;x&lt;/i&gt; | 0 |", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("<i>", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_report_of_downtime_says_its_basis_and_has_no_event_figures()
     {
         SlaReport report = SlaReport.Create([], Availability.FromPercent(99.9), September, September);
@@ -94,5 +106,39 @@ public sealed class EventReportTests
         Assert.Equal("options", Assert.Throws<ArgumentException>(
             () => SlaReport.Create([], Availability.FromPercent(99.9), September, September, new SlaReportOptions { TimeZone = berlin })).ParamName);
         Assert.Equal("UTC", SlaReport.Create([], Availability.FromPercent(99.9), September, September, new SlaReportOptions { TimeZone = TimeZoneInfo.Utc }).TimeZone.Id);
+    }
+
+    [Theory]
+    [InlineData(3)] // the clocks go forward: 31 days less an hour
+    [InlineData(10)] // the clocks go back: 31 days and an hour
+    public void A_month_with_a_clock_change_is_allowed_downtime_over_its_own_length_so_a_month_just_on_target_has_none_overspent(int month)
+    {
+        TimeZoneInfo berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        SlaReport report = SlaReport.CreateFromEvents(
+            [new MonthEvents(SlaPeriod.CalendarMonth(2026, month), 999, 1)], Availability.FromPercent(99.9), new SlaReportOptions { TimeZone = berlin });
+
+        SlaReportMonth reported = report.Months[0];
+        Assert.True(reported.SlaMet);
+        Assert.Equal(reported.Measurement.WindowLength / 1000, reported.AllowedDowntime);
+        Assert.Equal(TimeSpan.Zero, reported.BudgetRemaining);
+    }
+
+    [Fact]
+    public void Events_that_add_up_past_the_largest_count_are_refused_naming_the_months()
+    {
+        Availability target = Availability.FromPercent(99.9);
+        Assert.Equal("months", Assert.Throws<ArgumentException>(() => SlaReport.CreateFromEvents([new MonthEvents(September, long.MaxValue, 1)], target)).ParamName);
+        Assert.Equal("months", Assert.Throws<ArgumentException>(
+            () => SlaReport.CreateFromEvents([new MonthEvents(September, long.MaxValue / 2, 0), new MonthEvents(October, 0, long.MaxValue / 2 + 2)], target)).ParamName);
+        Assert.Equal(long.MaxValue, SlaReport.CreateFromEvents([new MonthEvents(September, long.MaxValue - 1, 1)], target).Months[0].GoodEvents + 1);
+    }
+
+    [Fact]
+    public void The_bad_events_allowed_keep_every_digit_of_a_target_near_one_hundred_percent()
+    {
+        SlaReport report = SlaReport.CreateFromEvents(
+            [new MonthEvents(September, 100_000_000_000_000_000, 0)], Availability.FromNines(16));
+
+        Assert.Equal(10.0, report.Months[0].AllowedBadEvents!.Value, 9);
     }
 }

@@ -32,6 +32,19 @@ public sealed class SlaReportChartsTests
     }
 
     [Fact]
+    public void A_month_down_throughout_puts_the_axis_from_nought_to_one_hundred_percent_and_its_bar_at_nothing()
+    {
+        SlaPeriod january = SlaPeriod.CalendarMonth(2026, 1);
+        SlaReport report = SlaReport.Create([new Incident(january.Start!.Value, january.End!.Value)], Availability.FromPercent(99.9), january, january);
+        XElement chart = XElement.Parse(SlaReportCharts.MonthlyAvailability(report));
+
+        Assert.Equal(["0%", "20%", "40%", "60%", "80%", "100%"],
+            chart.Elements(Svg + "text").Where(static text => (string?)text.Attribute("text-anchor") == "end").Select(static text => text.Value));
+        XElement bar = Assert.Single(chart.Elements(Svg + "rect"), static rect => rect.Element(Svg + "title") is not null);
+        Assert.Equal("0", (string)bar.Attribute("height")!);
+    }
+
+    [Fact]
     public void The_budget_chart_steps_down_at_each_outage_and_ends_at_what_is_left()
     {
         SlaReport report = ReportData.Quarter();

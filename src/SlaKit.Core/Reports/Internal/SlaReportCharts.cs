@@ -30,7 +30,8 @@ internal static class SlaReportCharts
         // The axis runs from a round number below the worst month (or the target) up to 100%, so small
         // differences among high availabilities stay visible.
         decimal worst = Math.Max(report.Target.UnavailabilityExact, report.Months.Max(static month => month.Measurement.Availability.UnavailabilityExact)) * 100m;
-        decimal range = worst == 0m ? 1m : Nice(worst * 1.25m);
+        // At most the whole scale: a month below 20% would otherwise put the axis's foot under 0%.
+        decimal range = worst == 0m ? 1m : Math.Min(Nice(worst * 1.25m), 100m);
         decimal low = 100m - range;
         decimal step = range / 5m;
         double Y(decimal percent) => Top + ((double)((100m - percent) / range) * PlotHeight);

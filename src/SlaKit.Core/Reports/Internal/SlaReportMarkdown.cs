@@ -19,7 +19,7 @@ internal static class SlaReportMarkdown
         md.Append(".\n\n## Summary\n\n| | |\n|---|---:|\n");
         foreach ((string label, string value) in SlaReportHtml.Summary(report))
         {
-            md.Append("| ").Append(label).Append(" | ").Append(ReportText.Cell(value)).Append(" |\n");
+            md.Append("| ").Append(ReportText.Cell(label)).Append(" | ").Append(ReportText.Cell(value)).Append(" |\n");
         }
 
         md.Append("\n## Months\n\n");
