@@ -17,7 +17,10 @@ namespace SlaKit.Prometheus;
 /// window and the SLO's own window (a calendar month is read as 30 days, as its alerts are scaled),
 /// <c>slakit:slo_events:increase&lt;window&gt;</c> for the long windows of a minimum-events guard, and
 /// <c>slakit:slo_error_budget_remaining:ratio</c>. A time-slice SLO also records
-/// <c>slakit:slo_slice_bad:bool</c> (1 for a bad slice) in a group evaluated once a slice.
+/// <c>slakit:slo_slice_bad:bool</c> (1 for a bad slice) in a group evaluated once a slice. A slice is judged from
+/// its counters' increase over the slice, which Prometheus computes only from two samples or more inside it: scrape
+/// at least twice a slice (a 1-minute slice needs a scrape interval of 30 s or less; at Prometheus's default of one
+/// minute, slices of two minutes or more), or most slices go unjudged.
 /// </para>
 /// <para>
 /// Each rule of the policy becomes one alert <c>SlaKitErrorBudgetBurn</c> labelled <c>severity</c>

@@ -57,11 +57,15 @@ public sealed partial class PrometheusSli
     /// <param name="goodQuery">Good events: a counter selector, or an expression holding <see cref="WindowPlaceholder"/>.</param>
     /// <param name="totalQuery">All events, in the same form.</param>
     /// <returns>The SLI.</returns>
-    /// <exception cref="ArgumentException">A query is blank, or neither a selector nor an expression holding the placeholder.</exception>
+    /// <exception cref="ArgumentException">
+    /// A query is blank, or neither a selector nor an expression holding the placeholder; or one query is a selector and
+    /// the other an expression (a count of events and a rate of them make no ratio).
+    /// </exception>
     public static PrometheusSli FromGoodAndTotal(string goodQuery, string totalQuery)
     {
         CheckQuery(goodQuery, nameof(goodQuery));
         CheckQuery(totalQuery, nameof(totalQuery));
+        CheckSameForm(goodQuery, totalQuery);
         return new PrometheusSli(null, goodQuery.Trim(), null, totalQuery.Trim());
     }
 
@@ -69,11 +73,15 @@ public sealed partial class PrometheusSli
     /// <param name="badQuery">Bad events: a counter selector, or an expression holding <see cref="WindowPlaceholder"/>.</param>
     /// <param name="totalQuery">All events, in the same form.</param>
     /// <returns>The SLI.</returns>
-    /// <exception cref="ArgumentException">A query is blank, or neither a selector nor an expression holding the placeholder.</exception>
+    /// <exception cref="ArgumentException">
+    /// A query is blank, or neither a selector nor an expression holding the placeholder; or one query is a selector and
+    /// the other an expression (a count of events and a rate of them make no ratio).
+    /// </exception>
     public static PrometheusSli FromBadAndTotal(string badQuery, string totalQuery)
     {
         CheckQuery(badQuery, nameof(badQuery));
         CheckQuery(totalQuery, nameof(totalQuery));
+        CheckSameForm(badQuery, totalQuery);
         return new PrometheusSli(null, null, badQuery.Trim(), totalQuery.Trim());
     }
 
@@ -101,6 +109,29 @@ public sealed partial class PrometheusSli
         return IsSelector(trimmed) || HasPlaceholder(trimmed)
             ? null
             : $"'{trimmed}' is neither a counter selector (such as http_requests_total{{code=~\"5..\"}}) nor an expression holding {WindowPlaceholder}";
+    }
+
+    /// <summary>
+    /// Why a query of good or bad events and the query of all events cannot be used together, or <see langword="null"/>
+    /// when they can: both must be counter selectors, or both expressions holding the placeholder. A selector becomes
+    /// a count of events over each window, an expression the rate per second its author wrote, and a count over a rate
+    /// is off by the window's length in seconds (3,600 over an hour).
+    /// </summary>
+    internal static string? ProblemWithPair(string events, string totalQuery)
+    {
+        bool eventsSelector = IsSelector(events.Trim());
+        bool totalSelector = IsSelector(totalQuery.Trim());
+        return eventsSelector == totalSelector
+            ? null
+            : $"the queries must be of one form: '{(eventsSelector ? events : totalQuery).Trim()}' is a counter selector and '{(eventsSelector ? totalQuery : events).Trim()}' an expression holding {WindowPlaceholder}; write both as selectors or both as expressions of a rate";
+    }
+
+    private static void CheckSameForm(string events, string totalQuery)
+    {
+        if (ProblemWithPair(events, totalQuery) is { } problem)
+        {
+            throw new ArgumentException(char.ToUpperInvariant(problem[0]) + problem[1..] + ".", nameof(totalQuery));
+        }
     }
 
     private static void CheckQuery(string query, string paramName)
@@ -175,7 +206,8 @@ public sealed partial class PrometheusSli
     private static partial Regex MetricName();
 
     // A metric name, label matchers in braces, or both; quoted label values may hold anything but an unescaped quote.
-    [GeneratedRegex("""^(?:[a-zA-Z_:][a-zA-Z0-9_:]*)?(?:\{\s*(?:[a-zA-Z_][a-zA-Z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"\s*,?\s*)*\})?$""", RegexOptions.CultureInvariant)]
+    // Matchers are separated by commas, and one may follow the last, as PromQL allows.
+    [GeneratedRegex("""^(?:[a-zA-Z_:][a-zA-Z0-9_:]*)?(?:\{\s*(?:[a-zA-Z_][a-zA-Z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"\s*(?:,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"\s*)*,?\s*)?\})?$""", RegexOptions.CultureInvariant)]
     private static partial Regex Selector();
 
     [GeneratedRegex(@"\{\{\s*\.window\s*\}\}", RegexOptions.CultureInvariant)]

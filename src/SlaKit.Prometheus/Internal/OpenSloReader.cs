@@ -153,6 +153,10 @@ internal static partial class OpenSloReader
         string? bad = Query(ratio, "bad");
         string total = Query(ratio, "total") ?? throw ratio.Error("total", "is required: the query of all events");
         ratio.RejectUnknown("a ratioMetric here has counter, good or bad, and total");
+        if ((good ?? bad) is { } events && PrometheusSli.ProblemWithPair(events, total) is { } mixed)
+        {
+            throw ratio.Error("total", mixed);
+        }
         return (good, bad) switch
         {
             (not null, null) => PrometheusSli.FromGoodAndTotal(good, total),

@@ -448,35 +448,59 @@ public sealed class PrometheusSlaReader
                     throw new PrometheusQueryException($"Prometheus at {_server} refused the query {query}: {(int)response.StatusCode} {error}");
                 }
 
-                var result = new List<(string, string, List<(DateTimeOffset, double)>)>();
-                foreach (JsonElement series in root.GetProperty("data").GetProperty("result").EnumerateArray())
+                try
                 {
-                    var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-                    foreach (JsonProperty label in series.GetProperty("metric").EnumerateObject())
-                    {
-                        if (label.Name != "__name__")
-                        {
-                            labels[label.Name] = label.Value.GetString() ?? "";
-                        }
-                    }
-
-                    var points = new List<(DateTimeOffset, double)>();
-                    IEnumerable<JsonElement> values = series.TryGetProperty("values", out JsonElement many) ? many.EnumerateArray() : [series.GetProperty("value")];
-                    foreach (JsonElement point in values)
-                    {
-                        decimal at = point[0].GetDecimal();
-                        double value = double.Parse(point[1].GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture);
-                        points.Add((DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(at * 1000)), value));
-                    }
-
-                    string key = string.Join(",", labels.Select(static l => l.Key + "=" + l.Value));
-                    result.Add((key, labels.GetValueOrDefault("outcome", ""), points));
+                    return Series(root);
                 }
-
-                return result;
+                catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException or OverflowException or ArgumentOutOfRangeException)
+                {
+                    // A "success" whose result is not a vector or a matrix of [time, "value"] points: a proxy, or a server
+                    // that is not Prometheus, answered in its place.
+                    throw new PrometheusQueryException($"Prometheus at {_server} answered the query {query} with a result SlaKit cannot read: {exception.Message}", exception);
+                }
             }
         }
     }
+
+    /// <summary>Each series of a query's result (its labels but the metric name, as one key), with its points.</summary>
+    private static List<(string Series, string Outcome, List<(DateTimeOffset At, double Value)> Points)> Series(JsonElement root)
+    {
+        var result = new List<(string, string, List<(DateTimeOffset, double)>)>();
+        foreach (JsonElement series in root.GetProperty("data").GetProperty("result").EnumerateArray())
+        {
+            var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (JsonProperty label in series.GetProperty("metric").EnumerateObject())
+            {
+                if (label.Name != "__name__")
+                {
+                    labels[label.Name] = label.Value.GetString() ?? "";
+                }
+            }
+
+            var points = new List<(DateTimeOffset, double)>();
+            IEnumerable<JsonElement> values = series.TryGetProperty("values", out JsonElement many) ? many.EnumerateArray() : [series.GetProperty("value")];
+            foreach (JsonElement point in values)
+            {
+                decimal at = point[0].GetDecimal();
+                double value = Value(point[1].GetString());
+                points.Add((DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(at * 1000)), value));
+            }
+
+            string key = string.Join(",", labels.Select(static l => l.Key + "=" + l.Value));
+            result.Add((key, labels.GetValueOrDefault("outcome", ""), points));
+        }
+
+        return result;
+    }
+
+    /// <summary>A sample's value as Prometheus writes it: a number, <c>NaN</c>, <c>+Inf</c> or <c>-Inf</c>.</summary>
+    private static double Value(string? text) => text switch
+    {
+        null => throw new FormatException("a sample's value is not a string"),
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+    };
 
     private static string Seconds(DateTimeOffset instant) =>
         (instant.ToUnixTimeMilliseconds() / 1000m).ToString("0.###", CultureInfo.InvariantCulture);

@@ -51,6 +51,9 @@ public sealed class OpenSloRefusalTests
     [InlineData("  objectives:\n    - displayName: Good\n      target: 0.999\n", "  objectives: []\n", "objectives: is required: one objective")]
     [InlineData("  objectives:\n    - displayName: Good\n      target: 0.999\n", "  objectives:\n    - target: 0.999\n    - target: 0.99\n", "objectives: must hold exactly one")]
     [InlineData("      ratioMetric:\n", "      thresholdMetric:\n        metricSource: {}\n      ratioMetric2:\n", "thresholdMetric")]
+    [InlineData("              query: http_requests_total{job=\"checkout\"}\n", "              query: sum(rate(http_requests_total{job=\"checkout\"}[{{.window}}]))\n", "total: the queries must be of one form: 'http_requests_total{job=\"checkout\",code!~\"5..\"}' is a counter selector")]
+    [InlineData("              query: http_requests_total{job=\"checkout\",code!~\"5..\"}\n", "              query: sum(rate(http_requests_total{job=\"checkout\",code!~\"5..\"}[{{.window}}]))\n", "total: the queries must be of one form: 'http_requests_total{job=\"checkout\"}' is a counter selector")]
+    [InlineData("              query: http_requests_total{job=\"checkout\"}\n", "              query: http_requests_total{job=\"checkout\" code=\"200\"}\n", "is neither a counter selector")]
     public void One_change_slakit_cannot_read_is_refused_by_name(string from, string to, string expected)
     {
         SloDocumentException error = Fails(Edit(Checkout, from, to));

@@ -164,6 +164,10 @@ public sealed partial class PrometheusRulesTests
         Assert.Equal("goodQuery", Assert.Throws<ArgumentException>(() => PrometheusSli.FromGoodAndTotal("sum(x)", "y")).ParamName);
         Assert.Equal("totalQuery", Assert.Throws<ArgumentException>(() => PrometheusSli.FromBadAndTotal("x", " ")).ParamName);
         Assert.Equal("totalQuery", Assert.Throws<ArgumentException>(() => PrometheusSli.FromBadAndTotal("x", "{}")).ParamName);
+        Assert.Equal("totalQuery", Assert.Throws<ArgumentException>(() => PrometheusSli.FromBadAndTotal("x{code=\"500\"}", "sum(rate(x[{{.window}}]))")).ParamName);
+        Assert.Equal("totalQuery", Assert.Throws<ArgumentException>(() => PrometheusSli.FromGoodAndTotal("sum(rate(x{code=\"200\"}[{{.window}}]))", "x")).ParamName);
+        Assert.Equal("badQuery", Assert.Throws<ArgumentException>(() => PrometheusSli.FromBadAndTotal("x{code=\"500\" job=\"a\"}", "x")).ParamName);
+        Assert.Equal("x{code=\"500\",job=\"a\",}", PrometheusSli.FromBadAndTotal("x{code=\"500\",job=\"a\",}", "x{ }").BadQuery);
     }
 
     [Fact]

@@ -22,6 +22,12 @@ public sealed class PrometheusSlaReaderAnswerTests
     [InlineData(HttpStatusCode.BadRequest, """{"status":"error","errorType":"bad_data","error":"parse error at char 5"}""", "refused the query last_over_time(slakit_slo_events_total{slo=\"checkout\"}[31d]): 400 parse error at char 5")]
     [InlineData(HttpStatusCode.OK, """{"status":"error","error":42}""", "refused the query last_over_time(slakit_slo_events_total{slo=\"checkout\"}[31d]): 200 {\"status\":\"error\",\"error\":42}")]
     [InlineData(HttpStatusCode.BadGateway, "", "answered 502 with something other than Prometheus's query API")]
+    [InlineData(HttpStatusCode.OK, """{"status":"success"}""", "answered the query last_over_time(slakit_slo_events_total{slo=\"checkout\"}[31d]) with a result SlaKit cannot read")]
+    [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"vector","result":null}}""", "with a result SlaKit cannot read")]
+    [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1767225600,2]}]}}""", "with a result SlaKit cannot read")]
+    [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1767225600]}]}}""", "with a result SlaKit cannot read")]
+    [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1767225600,"many"]}]}}""", "with a result SlaKit cannot read")]
+    [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"scalar","result":[1767225600,"2"]}}""", "with a result SlaKit cannot read")]
     public async Task An_answer_that_is_not_a_query_result_is_an_error_that_says_what_came(HttpStatusCode status, string body, string expected)
     {
         using var handler = new OneAnswer(status, new TrackedContent(Encoding.UTF8.GetBytes(body)));

@@ -63,6 +63,17 @@ public sealed class PrometheusSlaReaderReadTests
     }
 
     [Fact]
+    public async Task Infinite_samples_as_prometheus_writes_them_are_read_as_numbers()
+    {
+        var down = new DateTimeOffset(2026, 2, 3, 0, 0, 0, TimeSpan.Zero);
+        var server = new FakePrometheus { Range = (_, start, end) => Series(start, end, minute => minute >= down && minute < down.AddMinutes(2) ? "-Inf" : "+Inf") };
+
+        ProbeDowntime read = await Reader(server).ReadProbeDowntimeAsync("up", February, February, Ct);
+
+        Assert.Equal([new Incident(down, down.AddMinutes(2))], read.Outages);
+    }
+
+    [Fact]
     public async Task The_probe_report_counts_each_months_downtime_against_the_target()
     {
         var down = new DateTimeOffset(2026, 2, 3, 0, 0, 0, TimeSpan.Zero);
