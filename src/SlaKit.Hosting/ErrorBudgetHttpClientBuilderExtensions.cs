@@ -22,16 +22,35 @@ public static class ErrorBudgetHttpClientBuilderExtensions
     /// <param name="slo">The objective the client's requests are judged against.</param>
     /// <returns>The builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The client already counts its requests against an SLO: a client has one error budget (a second handler would
+    /// count every request twice against the first SLO).
+    /// </exception>
     /// <remarks>
+    /// <para>
     /// Call it before <c>AddRegionFailover</c> so the tracker sees what the caller sees: one outcome per request, after
     /// failover, not one per attempt. The tracker uses the container's <see cref="TimeProvider"/>,
     /// <see cref="IMeterFactory"/> and <see cref="ILoggerFactory"/> when they are registered.
+    /// </para>
+    /// <para>
+    /// <see cref="HttpClient.Timeout"/> ends a request through the same token the caller's cancellation does, so a
+    /// handler cannot tell the two apart, and a request it ends is not counted. To count timeouts, give the client one
+    /// of its own below <see cref="HttpClient.Timeout"/>: <c>AddRegionFailover</c>'s <c>TotalTimeout</c>, or a
+    /// resilience handler's, whose timeout is counted as bad.
+    /// </para>
     /// </remarks>
     public static IHttpClientBuilder AddErrorBudget(this IHttpClientBuilder builder, Slo slo)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(slo);
         string name = builder.Name;
+        if (builder.Services.Any(d => d.ServiceType == typeof(ErrorBudgetClient) && d.IsKeyedService && Equals(d.ServiceKey, name)))
+        {
+            throw new InvalidOperationException(
+                $"Client '{name}' already counts its requests against an SLO; a client has one error budget. To judge its requests against another SLO too, record them in a tracker of your own.");
+        }
+
+        builder.Services.AddKeyedSingleton<ErrorBudgetClient>(name);
         builder.Services.TryAddKeyedSingleton(name, (sp, _) => new ErrorBudgetTracker(
             slo,
             sp.GetService<TimeProvider>(),

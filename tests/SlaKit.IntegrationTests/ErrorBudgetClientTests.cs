@@ -79,4 +79,21 @@ public sealed class ErrorBudgetClientTests
         Assert.Equal("slo", Assert.Throws<ArgumentNullException>(() => builder.AddErrorBudget(null!)).ParamName);
         Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ErrorBudgetHttpClientBuilderExtensions.AddErrorBudget(null!, Payments)).ParamName);
     }
+
+    [Fact]
+    public void A_client_counted_against_an_slo_is_not_counted_against_a_second_one_but_another_client_may_be()
+    {
+        var services = new ServiceCollection();
+        IHttpClientBuilder payments = services.AddHttpClient("payments").AddErrorBudget(Payments);
+        var latency = new Slo("payments-latency", Availability.FromPercent(99), SloWindow.Rolling(TimeSpan.FromDays(30))) { LatencyThreshold = TimeSpan.FromMilliseconds(300) };
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => payments.AddErrorBudget(latency));
+        Assert.StartsWith("Client 'payments' already counts its requests against an SLO", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => services.AddHttpClient("payments").AddErrorBudget(Payments));
+
+        services.AddHttpClient("search").AddErrorBudget(latency);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        Assert.Same(Payments, provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments").Slo);
+        Assert.Same(latency, provider.GetRequiredKeyedService<ErrorBudgetTracker>("search").Slo);
+    }
 }

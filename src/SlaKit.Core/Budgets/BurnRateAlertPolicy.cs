@@ -74,7 +74,9 @@ public sealed class BurnRateAlertPolicy
     /// <para>
     /// The minimum-events guard is, for an event-based SLO, the fewest events at which one bad event alone
     /// stays below the lowest paging burn rate (167 for 99.9%, whose lowest page is 6×); for a time-slice
-    /// SLO it is 0, as a slice already needs many bad events to go bad.
+    /// SLO it is 0. There the budget is time: one bad slice is that much downtime however few events it held, and a
+    /// slice whose only request failed is bad. So one bad minute in an otherwise quiet hour spends 1/60 of the hour,
+    /// 16.7× the budget's rate at 99.9%, and pages; to page only on busier minutes, count the SLO in events.
     /// </para>
     /// </remarks>
     /// <param name="slo">The SLO.</param>

@@ -35,6 +35,7 @@ public sealed class ErrorBudgetTracker : IDisposable
 
     private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
+    private readonly Lock _saving = new();
     private readonly BucketHistory _history;
     private readonly ITimer _timer;
     private readonly ErrorBudgetInstruments _instruments;
@@ -91,7 +92,8 @@ public sealed class ErrorBudgetTracker : IDisposable
     /// which the tracker also calls once a minute on its timer. An exception thrown by a handler during
     /// that timed evaluation cannot stop the tracker or the process: it is logged (through
     /// <see cref="ErrorBudgetTrackerOptions.LoggerFactory"/>) and counted in <c>slakit.error_budget.alert_handler_failures</c>,
-    /// and the other handlers still run.
+    /// and the other handlers still run. During a call of <see cref="Evaluate"/> the other handlers run too, and the
+    /// exception reaches that caller afterwards.
     /// </summary>
     public event EventHandler<BurnRateAlertEventArgs>? AlertStarted;
 
@@ -182,10 +184,15 @@ public sealed class ErrorBudgetTracker : IDisposable
 
     /// <summary>
     /// Evaluates the <see cref="AlertPolicy"/> now, raising <see cref="AlertStarted"/> and <see cref="AlertEnded"/>
-    /// for the alerts that changed since the last evaluation.
+    /// for the alerts that changed since the last evaluation. To read the active alerts without raising anything,
+    /// evaluate a snapshot: <c>AlertPolicy.Evaluate(GetSnapshot())</c>.
     /// </summary>
     /// <returns>The active alerts, in the order of the policy's rules; empty when none is.</returns>
     /// <exception cref="ObjectDisposedException">The tracker was disposed.</exception>
+    /// <exception cref="Exception">
+    /// What a handler of <see cref="AlertStarted"/> or <see cref="AlertEnded"/> threw, once every handler has heard of
+    /// every change (an <see cref="AggregateException"/> when several threw).
+    /// </exception>
     public IReadOnlyList<BurnRateAlert> Evaluate()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -206,15 +213,20 @@ public sealed class ErrorBudgetTracker : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        byte[] content;
-        lock (_gate)
+        // One save at a time, written in the order they were taken: two saves at once (a periodic one and one at
+        // shutdown) could otherwise rename the older state over the newer.
+        lock (_saving)
         {
-            DateTimeOffset now = Roll();
-            (long pendingGood, long pendingBad) = Pending();
-            content = ErrorBudgetStateFile.Serialize(Slo, now, _history, pendingGood, pendingBad);
-        }
+            byte[] content;
+            lock (_gate)
+            {
+                DateTimeOffset now = Roll();
+                (long pendingGood, long pendingBad) = Pending();
+                content = ErrorBudgetStateFile.Serialize(Slo, now, _history, pendingGood, pendingBad);
+            }
 
-        ErrorBudgetStateFile.WriteAtomically(path, content);
+            ErrorBudgetStateFile.WriteAtomically(path, content);
+        }
     }
 
     /// <summary>

@@ -11,8 +11,10 @@ internal sealed class ErrorBudgetHealthCheck(ErrorBudgetTracker tracker) : IHeal
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<BurnRateAlert> alerts = tracker.Evaluate();
+        // Read, not raised: the tracker's own timer raises alert events, so a health check polled often neither runs the
+        // handlers on its thread nor fails when one of them throws.
         ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+        IReadOnlyList<BurnRateAlert> alerts = tracker.AlertPolicy.Evaluate(snapshot);
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["slo"] = tracker.Slo.Name,

@@ -167,8 +167,30 @@ public class BurnRateAlertScenarioTests
 
         // Nothing has ticked yet: the caller's evaluation is the first to see the page.
         tracker.AlertStarted += (_, e) => throw new InvalidOperationException(e.Alert.ToString());
-        Assert.Throws<InvalidOperationException>(() => tracker.Evaluate());
+        AggregateException thrown = Assert.Throws<AggregateException>(() => tracker.Evaluate());
+        Assert.Equal(3, thrown.InnerExceptions.Count(static e => e is InvalidOperationException)); // two pages and a ticket
         Assert.Contains(_changes, static c => c is ("started", AlertSeverity.Page, _));
+    }
+
+    [Fact]
+    public void Evaluate_lets_every_handler_hear_of_every_change_before_what_one_threw_reaches_the_caller()
+    {
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99.9), _time);
+        tracker.AlertStarted += (_, e) =>
+        {
+            if (e.Alert.Rule.LongWindow == TimeSpan.FromHours(1))
+            {
+                throw new InvalidOperationException("audit log down");
+            }
+        };
+        var heard = new List<AlertSeverity>();
+        tracker.AlertStarted += (_, e) => heard.Add(e.Alert.Severity);
+        tracker.Record(good: 980, total: 1000);
+
+        // Nothing has ticked yet: the caller's evaluation raises the two pages and the ticket, the first handler throws at
+        // the first page, and still the second handler hears of all three before the caller gets the exception as it was.
+        Assert.Equal("audit log down", Assert.Throws<InvalidOperationException>(() => tracker.Evaluate()).Message);
+        Assert.Equal([AlertSeverity.Page, AlertSeverity.Page, AlertSeverity.Ticket], heard);
     }
 
     private sealed class TestMeterFactory : IMeterFactory

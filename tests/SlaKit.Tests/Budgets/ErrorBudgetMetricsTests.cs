@@ -124,6 +124,28 @@ public sealed class ErrorBudgetMetricsTests : IDisposable
     }
 
     [Fact]
+    public void A_disposed_tracker_is_let_go_though_the_factorys_meter_keeps_its_instruments()
+    {
+        using var factory = new TestMeterFactory();
+        WeakReference disposed = CreateAndDispose(factory);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(disposed.IsAlive, "the factory's meter keeps a disposed tracker alive");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private WeakReference CreateAndDispose(IMeterFactory factory)
+    {
+        var tracker = new ErrorBudgetTracker(_slo, _time, new ErrorBudgetTrackerOptions { MeterFactory = factory });
+        tracker.RecordSuccess();
+        tracker.Dispose();
+        return new WeakReference(tracker);
+    }
+
+    [Fact]
     public void Without_a_factory_the_tracker_disposes_its_own_meter()
     {
         var tracker = new ErrorBudgetTracker(_slo, _time);

@@ -55,6 +55,27 @@ public sealed class ErrorBudgetHealthCheckTests
     }
 
     [Fact]
+    public async Task The_check_reads_the_alerts_without_raising_them_so_a_handler_that_throws_neither_fails_it_nor_misses_a_change()
+    {
+        using ErrorBudgetTracker tracker = Tracker(AlertSeverity.Ticket);
+        int started = 0;
+        tracker.AlertStarted += (_, _) =>
+        {
+            started++;
+            throw new InvalidOperationException("audit log down");
+        };
+        tracker.Record(good: 950, total: 1000);
+
+        HealthReportEntry entry = await CheckAsync(tracker);
+
+        Assert.Equal(HealthStatus.Degraded, entry.Status);
+        Assert.Null(entry.Exception);
+        Assert.Equal(0, started);
+        Assert.Throws<InvalidOperationException>(() => tracker.Evaluate());
+        Assert.Equal(1, started);
+    }
+
+    [Fact]
     public void Bad_arguments_are_named()
     {
         IHealthChecksBuilder builder = new ServiceCollection().AddHealthChecks();

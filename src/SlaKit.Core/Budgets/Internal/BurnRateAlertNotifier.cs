@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 
 namespace SlaKit.Budgets;
@@ -7,9 +8,11 @@ namespace SlaKit.Budgets;
 /// <see cref="ErrorBudgetTracker.AlertEnded"/> events, rule by rule, in order.
 /// </summary>
 /// <remarks>
-/// A handler that throws during an evaluation someone asked for (<see cref="ErrorBudgetTracker.Evaluate"/>) throws to
-/// that caller. On the tracker's timer there is no caller: an escaping exception would end the process, so it is logged,
-/// counted in <c>slakit.error_budget.alert_handler_failures</c>, and the other handlers still run.
+/// Every handler hears of every change, whatever another one throws: a change is raised once, so a handler that missed
+/// it would never hear of it. A handler that throws during an evaluation someone asked for
+/// (<see cref="ErrorBudgetTracker.Evaluate"/>) throws to that caller once every change has been raised: its exception
+/// as it was, or an <see cref="AggregateException"/> of several. On the tracker's timer there is no caller: an escaping
+/// exception would end the process, so it is logged, counted in <c>slakit.error_budget.alert_handler_failures</c>.
 /// </remarks>
 internal sealed class BurnRateAlertNotifier
 {
@@ -37,6 +40,8 @@ internal sealed class BurnRateAlertNotifier
         EventHandler<BurnRateAlertEventArgs>? ended,
         bool fromTimer)
     {
+        List<Exception>? thrown = null;
+        IReadOnlyList<BurnRateAlert> active;
         lock (_gate)
         {
             (DateTimeOffset now, BurnRateAlert?[] current) = evaluate();
@@ -47,19 +52,31 @@ internal sealed class BurnRateAlertNotifier
                 _active[i] = after;
                 if (before is null && after is not null)
                 {
-                    Raise(tracker, started, after, now, fromTimer, "started");
+                    Raise(tracker, started, after, now, fromTimer, "started", ref thrown);
                 }
                 else if (before is not null && after is null)
                 {
-                    Raise(tracker, ended, before, now, fromTimer, "ended");
+                    Raise(tracker, ended, before, now, fromTimer, "ended", ref thrown);
                 }
             }
 
-            return BurnRateAlertPolicy.Active(current);
+            active = BurnRateAlertPolicy.Active(current);
         }
+
+        if (thrown is [Exception one])
+        {
+            ExceptionDispatchInfo.Throw(one);
+        }
+        else if (thrown is not null)
+        {
+            throw new AggregateException("Several handlers of the tracker's alert events threw.", thrown);
+        }
+
+        return active;
     }
 
-    private void Raise(ErrorBudgetTracker tracker, EventHandler<BurnRateAlertEventArgs>? handlers, BurnRateAlert alert, DateTimeOffset now, bool fromTimer, string change)
+    private void Raise(
+        ErrorBudgetTracker tracker, EventHandler<BurnRateAlertEventArgs>? handlers, BurnRateAlert alert, DateTimeOffset now, bool fromTimer, string change, ref List<Exception>? thrown)
     {
         if (handlers is null)
         {
@@ -67,24 +84,25 @@ internal sealed class BurnRateAlertNotifier
         }
 
         var args = new BurnRateAlertEventArgs(tracker.Slo, alert, now);
-        if (!fromTimer)
-        {
-            handlers(tracker, args);
-            return;
-        }
-
         foreach (EventHandler<BurnRateAlertEventArgs> handler in handlers.GetInvocationList().Cast<EventHandler<BurnRateAlertEventArgs>>())
         {
             try
             {
                 handler(tracker, args);
             }
-#pragma warning disable CA1031 // On the timer thread an escaping exception would end the process.
+#pragma warning disable CA1031 // Each handler hears of the change; what one throws goes to the caller afterwards, or to the log on the timer.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                _countFailure();
-                BudgetLog.AlertHandlerThrew(_logger, tracker.Slo.Name, alert.Rule.Severity, change, exception);
+                if (fromTimer)
+                {
+                    _countFailure();
+                    BudgetLog.AlertHandlerThrew(_logger, tracker.Slo.Name, alert.Rule.Severity, change, exception);
+                }
+                else
+                {
+                    (thrown ??= []).Add(exception);
+                }
             }
         }
     }

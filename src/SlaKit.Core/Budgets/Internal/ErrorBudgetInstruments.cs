@@ -15,7 +15,9 @@ internal sealed class ErrorBudgetInstruments : IDisposable
     public const string BurnRateName = "slakit.error_budget.burn_rate";
     public const string AlertHandlerFailuresName = "slakit.error_budget.alert_handler_failures";
 
-    private readonly ErrorBudgetTracker _tracker;
+    // Let go at Dispose: a meter from an IMeterFactory is shared and lives as long as the container, and a meter cannot
+    // drop an instrument, so these callbacks outlive the tracker; they must not keep it (and its history) alive.
+    private volatile ErrorBudgetTracker? _tracker;
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly KeyValuePair<string, object?> _sloTag;
@@ -45,6 +47,7 @@ internal sealed class ErrorBudgetInstruments : IDisposable
 
     public void Dispose()
     {
+        _tracker = null;
         if (_ownsMeter)
         {
             _meter.Dispose();
@@ -53,12 +56,12 @@ internal sealed class ErrorBudgetInstruments : IDisposable
 
     private IEnumerable<Measurement<long>> ObserveEvents()
     {
-        if (_tracker.IsDisposed)
+        if (_tracker is not { IsDisposed: false } tracker)
         {
             return [];
         }
 
-        (long good, long bad) = _tracker.RecordedTotals();
+        (long good, long bad) = tracker.RecordedTotals();
         return
         [
             new Measurement<long>(good, _sloTag, new KeyValuePair<string, object?>("outcome", "good")),
@@ -68,22 +71,22 @@ internal sealed class ErrorBudgetInstruments : IDisposable
 
     private IEnumerable<Measurement<double>> ObserveRemaining()
     {
-        if (_tracker.IsDisposed)
+        if (_tracker is not { IsDisposed: false } tracker)
         {
             return [];
         }
 
-        return [new Measurement<double>(_tracker.RemainingFraction(), _sloTag)];
+        return [new Measurement<double>(tracker.RemainingFraction(), _sloTag)];
     }
 
     private IEnumerable<Measurement<double>> ObserveBurnRates()
     {
-        if (_tracker.IsDisposed)
+        if (_tracker is not { IsDisposed: false } tracker)
         {
             return [];
         }
 
-        double[] rates = _tracker.BurnRates(_windows);
+        double[] rates = tracker.BurnRates(_windows);
         var measurements = new Measurement<double>[rates.Length];
         for (int i = 0; i < rates.Length; i++)
         {
