@@ -11,6 +11,7 @@ namespace SlaKit.Sip;
 internal sealed class SipTrunk
 {
     private readonly Lock _gate = new();
+    private readonly Lock _applying = new();
     private readonly Queue<(DateTimeOffset At, bool Effective)> _recent = new();
     private readonly SipTrunkRules _rules;
     private int _inUse;
@@ -19,6 +20,7 @@ internal sealed class SipTrunk
     private long _userCaused;
     private long _networkFailures;
     private bool _degraded;
+    private long _verdicts;
 
     public SipTrunk(TrackedRegion region, int? limit, SipTrunkRules rules)
     {
@@ -100,7 +102,7 @@ internal sealed class SipTrunk
 
         bool degraded;
         double? ner;
-        bool changed;
+        long verdict;
         lock (_gate)
         {
             while (_recent.Count > 0 && now - _recent.Peek().At > _rules.NerMaxAge)
@@ -110,16 +112,28 @@ internal sealed class SipTrunk
 
             ner = RecentNer();
             degraded = _recent.Count >= _rules.NerWindow && ner < minimum;
-            changed = degraded != _degraded;
+            if (degraded == _degraded)
+            {
+                return;
+            }
+
             _degraded = degraded;
+            verdict = ++_verdicts;
         }
 
-        if (changed)
+        string reason = degraded
+            ? string.Create(CultureInfo.InvariantCulture, $"its network effectiveness over its last {_rules.NerWindow} calls fell to {ner:P0}, below {minimum:P0}")
+            : "its recent network effectiveness is no longer below the threshold";
+
+        // The region is told outside the trunk's lock (its health listeners may read the trunk), so two calls judging at
+        // once could tell it in the other order and leave it Degraded while the trunk is not. Only the latest verdict is
+        // told: one overtaken by a newer is dropped, and the newer one is told after it.
+        lock (_applying)
         {
-            string reason = degraded
-                ? string.Create(CultureInfo.InvariantCulture, $"its network effectiveness over its last {_rules.NerWindow} calls fell to {ner:P0}, below {minimum:P0}")
-                : "its recent network effectiveness is no longer below the threshold";
-            Region.SetQualityDegraded(now, degraded, reason);
+            if (verdict == Interlocked.Read(ref _verdicts))
+            {
+                Region.SetQualityDegraded(now, degraded, reason);
+            }
         }
     }
 
