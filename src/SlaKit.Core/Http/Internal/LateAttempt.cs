@@ -52,8 +52,12 @@ internal sealed class LateAttempt
         lock (_gate)
         {
             TimeSpan giveUpIn = _client.Options.AttemptTimeout + GiveUpMargin - time.GetElapsedTime(_attempt.Started);
-            _giveUpTimer = time.CreateTimer(static state => ((LateAttempt)state!).End(null), this, giveUpIn > TimeSpan.Zero ? giveUpIn : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-            if (overdueIn is { } due && due > TimeSpan.Zero)
+            giveUpIn = giveUpIn < TimeSpan.Zero ? TimeSpan.Zero : giveUpIn > TimerDuration.Maximum ? TimerDuration.Maximum : giveUpIn;
+            _giveUpTimer = time.CreateTimer(static state => ((LateAttempt)state!).End(null), this, giveUpIn, Timeout.InfiniteTimeSpan);
+
+            // An overdue bound past the give-up (a slow region's p99 times a large multiplier, possibly longer than a
+            // timer takes) could never be reached: the attempt ends first.
+            if (overdueIn is { } due && due > TimeSpan.Zero && due < giveUpIn)
             {
                 _overdueTimer = time.CreateTimer(static state => ((LateAttempt)state!).BecomeOverdue(null), this, due, Timeout.InfiniteTimeSpan);
             }
