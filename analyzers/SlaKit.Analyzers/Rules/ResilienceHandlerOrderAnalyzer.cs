@@ -257,13 +257,14 @@ public sealed class ResilienceHandlerOrderAnalyzer : DiagnosticAnalyzer
 
         /// <summary>
         /// Which client a builder expression belongs to: the registration its chain starts from (by the client's name when
-        /// it has one, so separate chains of one named client meet), or the local or parameter holding the builder;
-        /// <see langword="null"/> when it cannot be told.
+        /// it has one, so separate chains of one named client meet), or the local or parameter holding the builder, told
+        /// apart by where it is declared (two lambdas may each name their parameter <c>b</c>); <see langword="null"/>
+        /// when it cannot be told.
         /// </summary>
         private string? ClientKey(IOperation builder) => HttpClientChain.Root(builder, _types) switch
         {
             ILocalReferenceOperation local => "local " + local.Local.Name + "@" + Declared(local.Local),
-            IParameterReferenceOperation parameter => "parameter " + parameter.Parameter.Name,
+            IParameterReferenceOperation parameter => "parameter " + parameter.Parameter.Name + "@" + Declared(parameter.Parameter),
             IInvocationOperation invocation when HttpClientChain.IsAddHttpClient(invocation, _types) =>
                 HttpClientChain.Identify(invocation).Name is { } name ? "client " + name : "registration@" + invocation.Syntax.SpanStart,
 
@@ -272,7 +273,7 @@ public sealed class ResilienceHandlerOrderAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
 
-        private static int Declared(ILocalSymbol local) =>
-            local.DeclaringSyntaxReferences.Length > 0 ? local.DeclaringSyntaxReferences[0].Span.Start : -1;
+        private static int Declared(ISymbol variable) =>
+            variable.DeclaringSyntaxReferences.Length > 0 ? variable.DeclaringSyntaxReferences[0].Span.Start : -1;
     }
 }

@@ -118,6 +118,26 @@ public sealed class ResilienceHandlerOrderAnalyzerTests
         """);
 
     [Fact]
+    public Task Parameters_of_two_lambdas_with_one_name_are_two_builders() => Verify(
+        $$"""
+        Client(services, "payments", b => b.AddRegionFailover({{Regions}}));
+        Client(services, "search", b => b.AddStandardResilienceHandler());
+        Client(services, "orders", b =>
+        {
+            b.{|#1:AddRegionFailover|}({{Regions}});
+            b.{|#0:AddStandardResilienceHandler|}();
+        });
+
+        static IHttpClientBuilder Client(IServiceCollection s, string name, Action<IHttpClientBuilder> configure)
+        {
+            IHttpClientBuilder builder = s.AddHttpClient(name);
+            configure(builder);
+            return builder;
+        }
+        """,
+        Inside(0, 1, "AddStandardResilienceHandler"));
+
+    [Fact]
     public Task The_fix_splits_a_chain_so_the_handler_is_added_first_where_its_defaults_are_then_reported() => VerifyFix(
         $$"""
         services.AddHttpClient("payments")
