@@ -19,7 +19,8 @@ namespace SlaKit.Analyzers.CodeFixes;
 /// it instead, so it wraps the whole failover.
 /// <list type="bullet">
 /// <item>In separate statements on one builder (<c>builder.AddRegionFailover(…); builder.AddStandardResilienceHandler();</c>),
-/// the handler's statement moves above the failover's.</item>
+/// the handler's statement moves above the failover's, or the failover's below the handler's when the handler uses a
+/// local declared between them.</item>
 /// <item>In one chain (<c>services.AddHttpClient("payments").AddRegionFailover(…).AddStandardResilienceHandler();</c>),
 /// which cannot simply be reordered since the resilience methods return a pipeline builder rather than the client's
 /// builder, the chain is split: the builder goes into a local, the handler is added to it, then the failover.</item>
@@ -29,6 +30,7 @@ namespace SlaKit.Analyzers.CodeFixes;
 public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
 {
     private const string Title = "Add the resilience handler before AddRegionFailover";
+    private const string ClientBuilderTypeName = "Microsoft.Extensions.DependencyInjection.IHttpClientBuilder";
     private static readonly string[] BuilderNames = { "builder", "clientBuilder", "httpClientBuilder" };
 
     /// <inheritdoc/>
@@ -56,7 +58,7 @@ public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
             }
 
             Document document = context.Document;
-            Func<CancellationToken, Task<Document>>? fix = PlanSeparateStatements(document, handler, failover) ?? PlanOneChain(document, model, handler, failover);
+            Func<CancellationToken, Task<Document>>? fix = PlanSeparateStatements(document, model, handler, failover) ?? PlanOneChain(document, model, handler, failover);
             if (fix is not null)
             {
                 context.RegisterCodeFix(CodeAction.Create(Title, fix, equivalenceKey: Title), diagnostic);
@@ -73,9 +75,13 @@ public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
 
     /// <summary>
     /// <c>b.AddRegionFailover(…);</c> … <c>b.AddStandardResilienceHandler(…)…;</c> in one block, the handler's call made
-    /// on the builder variable itself: its whole statement moves above the failover's.
+    /// on the builder variable itself: the handler's whole statement moves above the failover's. When it reads or writes
+    /// a variable that the statements it would pass declare or write (<c>var timeout = …;</c> between the two), the
+    /// failover's statement moves below it instead, provided the statements it passes add no handler of their own and
+    /// touch nothing it reads. Otherwise there is no fix.
     /// </summary>
-    private static Func<CancellationToken, Task<Document>>? PlanSeparateStatements(Document document, InvocationExpressionSyntax handler, InvocationExpressionSyntax failover)
+    private static Func<CancellationToken, Task<Document>>? PlanSeparateStatements(
+        Document document, SemanticModel model, InvocationExpressionSyntax handler, InvocationExpressionSyntax failover)
     {
         if (handler.Expression is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax } ||
             handler.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax handlerStatement ||
@@ -85,17 +91,64 @@ public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
             return null;
         }
 
-        return async cancellationToken =>
+        int first = block.Statements.IndexOf(failoverStatement);
+        int last = block.Statements.IndexOf(handlerStatement);
+        if (first >= last)
         {
-            SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-            var changes = new[]
+            return null;
+        }
+
+        TextChange[] changes;
+        if (Independent(model.AnalyzeDataFlow(handlerStatement), model.AnalyzeDataFlow(failoverStatement, block.Statements[last - 1])))
+        {
+            changes = new[]
             {
                 new TextChange(new TextSpan(failoverStatement.FullSpan.Start, 0), handlerStatement.ToFullString()),
                 new TextChange(handlerStatement.FullSpan, string.Empty),
             };
+        }
+        else if (Independent(model.AnalyzeDataFlow(failoverStatement), model.AnalyzeDataFlow(block.Statements[first + 1], handlerStatement)) &&
+                 !AddsHandlers(model, block.Statements.Skip(first + 1).Take(last - first - 1)))
+        {
+            changes = new[]
+            {
+                new TextChange(failoverStatement.FullSpan, string.Empty),
+                new TextChange(new TextSpan(handlerStatement.FullSpan.End, 0), failoverStatement.ToFullString()),
+            };
+        }
+        else
+        {
+            return null;
+        }
+
+        return async cancellationToken =>
+        {
+            SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
             return document.WithText(text.WithChanges(changes));
         };
     }
+
+    /// <summary>
+    /// Whether statements can trade places with others: neither side uses a variable the other declares or writes.
+    /// Moved, a statement would otherwise name a local before its declaration, or see a value from before or after a
+    /// write it did not see before.
+    /// </summary>
+    private static bool Independent(DataFlowAnalysis? moved, DataFlowAnalysis? passed) =>
+        moved is { Succeeded: true } && passed is { Succeeded: true } && !Uses(moved, passed) && !Uses(passed, moved);
+
+    /// <summary>Whether the code of <paramref name="user"/> reads or writes a variable that <paramref name="changer"/> declares or writes.</summary>
+    private static bool Uses(DataFlowAnalysis user, DataFlowAnalysis changer)
+    {
+        var changed = new HashSet<ISymbol>(changer.VariablesDeclared.Concat(changer.WrittenInside), SymbolEqualityComparer.Default);
+        return user.ReadInside.Concat(user.WrittenInside).Any(changed.Contains);
+    }
+
+    /// <summary>Whether any of <paramref name="statements"/> calls an extension of <c>IHttpClientBuilder</c>, which may add a handler.</summary>
+    private static bool AddsHandlers(SemanticModel model, IEnumerable<StatementSyntax> statements) =>
+        statements.SelectMany(static statement => statement.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+            .Any(invocation => model.GetSymbolInfo(invocation).Symbol is IMethodSymbol method &&
+                               (method.ReducedFrom ?? method) is { IsExtensionMethod: true, Parameters.Length: > 0 } extension &&
+                               extension.Parameters[0].Type.ToDisplayString() == ClientBuilderTypeName);
 
     /// <summary>
     /// <c>head.AddRegionFailover(…)[.More()].AddStandardResilienceHandler(…)[.Configure(…)];</c> as one statement in a

@@ -169,6 +169,36 @@ public sealed class ResilienceHandlerOrderAnalyzerTests
         Inside(0, 1, "AddStandardResilienceHandler"));
 
     [Fact]
+    public Task The_fix_moves_the_failover_below_a_handler_that_uses_a_local_declared_between_them() => VerifyFix(
+        $$"""
+        IHttpClientBuilder payments = services.AddHttpClient("payments");
+        payments.{|#1:AddRegionFailover|}({{Regions}});
+        var timeout = TimeSpan.FromSeconds(30);
+        payments.{|#0:AddStandardResilienceHandler|}(o => o.TotalRequestTimeout.Timeout = timeout);
+        """,
+        $$"""
+        IHttpClientBuilder payments = services.AddHttpClient("payments");
+        var timeout = TimeSpan.FromSeconds(30);
+        payments.AddStandardResilienceHandler(o => o.TotalRequestTimeout.Timeout = timeout);
+        payments.AddRegionFailover({{Regions}});
+        """,
+        Inside(0, 1, "AddStandardResilienceHandler"));
+
+    [Fact]
+    public Task No_fix_is_offered_when_neither_statement_can_move_past_the_ones_between_them()
+    {
+        string body = $$"""
+            IHttpClientBuilder payments = services.AddHttpClient("payments");
+            payments.{|#1:AddRegionFailover|}({{Regions}});
+            payments.AddResilienceHandler("limits", pipeline => pipeline.AddConcurrencyLimiter(100));
+            var timeout = TimeSpan.FromSeconds(30);
+            payments.{|#0:AddStandardResilienceHandler|}(o => o.TotalRequestTimeout.Timeout = timeout);
+            """;
+        DiagnosticResult[] expected = [Inside(0, 1, "AddStandardResilienceHandler")];
+        return VerifyFix(body, body, expected, expected);
+    }
+
+    [Fact]
     public Task The_fix_keeps_a_variable_head_and_what_follows_each_call() => VerifyFix(
         $$"""
         IHttpClientBuilder builder = services.AddHttpClient("payments");
