@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 using SlaKit.Analyzers.Rules;
@@ -153,16 +154,31 @@ public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
     /// <summary>
     /// <c>head.AddRegionFailover(…)[.More()].AddStandardResilienceHandler(…)[.Configure(…)];</c> as one statement in a
     /// block becomes <c>var builder = head;</c>, <c>builder.AddStandardResilienceHandler(…)[.Configure(…)];</c> and
-    /// <c>builder.AddRegionFailover(…)[.More()];</c>. A head that is already a variable is used as it is.
+    /// <c>builder.AddRegionFailover(…)[.More()];</c>. A head that is already a variable is used as it is. A chain whose
+    /// value is assigned to a variable (<c>pipeline = head…;</c>) keeps the assignment on the handler's statement, whose
+    /// value it is; a statement that does more with the chain gets no fix.
     /// </summary>
     private static Func<CancellationToken, Task<Document>>? PlanOneChain(
         Document document, SemanticModel model, InvocationExpressionSyntax handler, InvocationExpressionSyntax failover)
     {
         if (handler.Expression is not MemberAccessExpressionSyntax handlerAccess ||
             failover.Expression is not MemberAccessExpressionSyntax failoverAccess ||
-            !handlerAccess.Expression.Span.Contains(failover.Span) ||
+            !Below(failover, handler) ||
             handler.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax statement ||
-            statement.Parent is not BlockSyntax block || !statement.Span.Contains(failover.Span))
+            statement.Parent is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        ExpressionSyntax chain = handler;
+        while (chain.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax next } access && access.Expression == chain && next.Expression == access)
+        {
+            chain = next;
+        }
+
+        bool assigned = statement.Expression is AssignmentExpressionSyntax { Left: IdentifierNameSyntax } assignment &&
+                        assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Right == chain;
+        if (statement.Expression != chain && !assigned)
         {
             return null;
         }
@@ -179,10 +195,10 @@ public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
             SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
             string indent = SourceLayout.Indentation(text, statement.SpanStart);
             string newLine = SourceLayout.NewLine(text);
-            int expressionEnd = statement.Expression.Span.End;
 
             // Each segment starts at a '.', so the chain's own line breaks and indentation inside it are kept.
-            string handlerCall = Slice(text, handlerAccess.OperatorToken.SpanStart, expressionEnd);
+            string assignedTo = Slice(text, statement.SpanStart, chain.SpanStart);
+            string handlerCall = Slice(text, handlerAccess.OperatorToken.SpanStart, chain.Span.End);
             string failoverPart = Slice(text, failoverAccess.OperatorToken.SpanStart, handlerAccess.Expression.Span.End);
 
             var code = new StringBuilder();
@@ -191,10 +207,27 @@ public sealed class MoveResilienceHandlerCodeFixProvider : CodeFixProvider
                 code.Append("var ").Append(variable).Append(" = ").Append(Slice(text, head.SpanStart, head.Span.End)).Append(';').Append(newLine).Append(indent);
             }
 
-            code.Append(variable).Append(handlerCall.TrimStart()).Append(';').Append(newLine).Append(indent);
+            code.Append(assignedTo).Append(variable).Append(handlerCall.TrimStart()).Append(';').Append(newLine).Append(indent);
             code.Append(variable).Append(failoverPart.TrimStart()).Append(';');
             return document.WithText(text.WithChanges(new TextChange(statement.Span, code.ToString())));
         };
+    }
+
+    /// <summary>Whether <paramref name="link"/> is an earlier link of the chain <paramref name="call"/> is made on, not a call inside an argument.</summary>
+    private static bool Below(InvocationExpressionSyntax link, InvocationExpressionSyntax call)
+    {
+        ExpressionSyntax current = call;
+        while (current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var receiver } })
+        {
+            if (receiver == link)
+            {
+                return true;
+            }
+
+            current = receiver;
+        }
+
+        return false;
     }
 
     /// <summary>A name for the builder's local that nothing in scope, or declared later in the block, already has.</summary>

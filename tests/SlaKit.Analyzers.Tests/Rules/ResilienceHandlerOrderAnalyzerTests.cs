@@ -153,6 +153,34 @@ public sealed class ResilienceHandlerOrderAnalyzerTests
         [Expected(0, 1, "AddStandardResilienceHandler() with its defaults wraps AddRegionFailover", ResilienceHandlerOrderAnalyzer.DefaultsAroundWhy)]);
 
     [Fact]
+    public Task The_fix_keeps_the_assignment_of_a_split_chain_on_the_handler_whose_value_it_is() => VerifyFix(
+        $$"""
+        IHttpStandardResiliencePipelineBuilder pipeline;
+        pipeline = services.AddHttpClient("payments").{|#1:AddRegionFailover|}({{Regions}}).{|#0:AddStandardResilienceHandler|}();
+        pipeline.Configure(o => o.Retry.MaxRetryAttempts = 1);
+        """,
+        $$"""
+        IHttpStandardResiliencePipelineBuilder pipeline;
+        var builder = services.AddHttpClient("payments");
+        pipeline = builder.AddStandardResilienceHandler();
+        builder.AddRegionFailover({{Regions}});
+        pipeline.Configure(o => o.Retry.MaxRetryAttempts = 1);
+        """,
+        Inside(0, 1, "AddStandardResilienceHandler"));
+
+    [Fact]
+    public Task No_fix_is_offered_for_a_chain_the_statement_does_more_with_than_assign()
+    {
+        string body = $$"""
+            IHttpStandardResiliencePipelineBuilder pipeline = null;
+            pipeline ??= services.AddHttpClient("payments").{|#1:AddRegionFailover|}({{Regions}}).{|#0:AddStandardResilienceHandler|}();
+            pipeline.Configure(o => o.Retry.MaxRetryAttempts = 1);
+            """;
+        DiagnosticResult[] expected = [Inside(0, 1, "AddStandardResilienceHandler")];
+        return VerifyFix(body, body, expected, expected);
+    }
+
+    [Fact]
     public Task The_fix_moves_a_later_statement_above_the_failover() => VerifyFix(
         $$"""
         IHttpClientBuilder payments = services.AddHttpClient("payments");
