@@ -168,7 +168,10 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
         return "global::" + metadataName;
     }
 
-    /// <summary>Adds <c>using SlaKit.Regions;</c> after the file's last using directive, or at its top.</summary>
+    /// <summary>
+    /// Adds <c>using SlaKit.Regions;</c> after the file's last using directive or, in a file with none, before the first
+    /// thing that must follow using directives: an attribute list (<c>[assembly: …]</c>) or a member.
+    /// </summary>
     private static TextChange ImportChange(CompilationUnitSyntax unit, string newLine)
     {
         string directive = "using " + RegionNamespace + ";";
@@ -177,7 +180,17 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
             return new TextChange(new TextSpan(unit.Usings.Last().FullSpan.End, 0), directive + newLine);
         }
 
-        int start = unit.Members.Count > 0 ? unit.Members[0].SpanStart : unit.EndOfFileToken.SpanStart;
+        int start = unit.EndOfFileToken.SpanStart;
+        if (unit.AttributeLists.Count > 0)
+        {
+            start = Math.Min(start, unit.AttributeLists[0].SpanStart);
+        }
+
+        if (unit.Members.Count > 0)
+        {
+            start = Math.Min(start, unit.Members[0].SpanStart);
+        }
+
         return new TextChange(new TextSpan(start, 0), directive + newLine + newLine);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using SlaKit.Analyzers.CodeFixes;
 using SlaKit.Analyzers.Rules;
@@ -126,6 +127,46 @@ public sealed class AddRegionFailoverCodeFixTests
         }
         """,
         Expected(0, "'payments'", "https://payments.example/"));
+
+    [Fact]
+    public async Task A_program_without_using_directives_gets_the_import_above_its_assembly_attributes()
+    {
+        var test = AnalyzerTest.ForFix<HttpClientWithoutFailoverAnalyzer, AddRegionFailoverCodeFixProvider>(
+            """
+            [assembly: System.Reflection.AssemblyMetadata("k", "v")]
+
+            var services = new ServiceCollection();
+            services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example.com/"));
+            """,
+            """
+            using SlaKit.Regions;
+
+            [assembly: System.Reflection.AssemblyMetadata("k", "v")]
+
+            var services = new ServiceCollection();
+            services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example.com/"))
+                .AddRegionFailover(options =>
+                {
+                    options.Regions.Add(new Region("primary", new Uri("https://payments.example.com/")));
+                    // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                    options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                });
+            """,
+            Expected(0, "'payments'", "https://payments.example.com/"));
+
+        // The SDK's implicit usings: global, in a file of their own.
+        const string implicitUsings = """
+            global using global::System;
+            global using global::Microsoft.Extensions.DependencyInjection;
+            """;
+        foreach (SolutionState state in new SolutionState[] { test.TestState, test.FixedState })
+        {
+            state.OutputKind = OutputKind.ConsoleApplication;
+            state.Sources.Add(("GlobalUsings.g.cs", implicitUsings));
+        }
+
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
 
     /// <summary>A library beside the project, as Microsoft.Extensions.Http.Resilience is: its builder is not an IHttpClientBuilder.</summary>
     private const string ResilienceLibrary = """
