@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
@@ -9,7 +10,9 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using SlaKit.Analyzers.Model;
 using SlaKit.Analyzers.Rules;
 
 namespace SlaKit.Analyzers.CodeFixes;
@@ -27,6 +30,7 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
     private const string RegionNamespace = "SlaKit.Regions";
     private const string ClientBuilderTypeName = "Microsoft.Extensions.DependencyInjection.IHttpClientBuilder";
     private static readonly string[] LambdaParameterNames = { "options", "failover", "regionFailover" };
+    private static readonly string[] BuilderNames = { "builder", "clientBuilder", "httpClientBuilder" };
 
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.HttpClientWithoutFailover);
@@ -52,25 +56,28 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
             if (!diagnostic.Properties.TryGetValue(HttpClientWithoutFailoverAnalyzer.BaseAddressProperty, out string? address) || address is null ||
-                FindInsertionPoint(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), model, context.CancellationToken) is not { } chainEnd)
+                Plan(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), model, context.CancellationToken) is not { } plan)
             {
                 continue;
             }
 
             Document document = context.Document;
             context.RegisterCodeFix(
-                CodeAction.Create(Title, cancellationToken => AddFailoverAsync(document, chainEnd, address, cancellationToken), equivalenceKey: Title),
+                CodeAction.Create(Title, cancellationToken => AddFailoverAsync(document, plan, address, cancellationToken), equivalenceKey: Title),
                 diagnostic);
         }
     }
 
     /// <summary>
-    /// Where <c>.AddRegionFailover(…)</c> goes: after the last call of the registration's chain that still returns the
-    /// client's <c>IHttpClientBuilder</c>. A chain may end in a call that returns another builder
-    /// (<c>.AddStandardResilienceHandler()</c> returns a pipeline builder), on which <c>AddRegionFailover</c> does not
-    /// exist. The chain must be a whole statement, or the body of an expression-bodied method.
+    /// Where <c>AddRegionFailover(…)</c> goes: last, after every handler the registration's chain adds, since a
+    /// resilience handler added after the failover runs inside each region attempt (SLA0006). A chain that ends in the
+    /// client's <c>IHttpClientBuilder</c> gets it appended. A chain that ends in another builder
+    /// (<c>.AddStandardResilienceHandler()</c> returns a pipeline builder, on which <c>AddRegionFailover</c> does not
+    /// exist) is split: its last <c>IHttpClientBuilder</c> goes into a local, the rest of the chain is called on the
+    /// local, then the failover. The chain must be a whole statement, or for appending, the body of an
+    /// expression-bodied method; a split needs a statement in a block or at the top level of a program.
     /// </summary>
-    private static InvocationExpressionSyntax? FindInsertionPoint(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    private static FixPlan? Plan(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
     {
         InvocationExpressionSyntax? current = node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
         if (current is null)
@@ -78,6 +85,7 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
             return null;
         }
 
+        InvocationExpressionSyntax registration = current;
         InvocationExpressionSyntax lastBuilder = current;
         while (current.Parent is MemberAccessExpressionSyntax access && access.Expression == current && access.Parent is InvocationExpressionSyntax next)
         {
@@ -88,7 +96,58 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
             }
         }
 
-        return current.Parent is ExpressionStatementSyntax or ArrowExpressionClauseSyntax ? lastBuilder : null;
+        if (current == lastBuilder)
+        {
+            return current.Parent is ExpressionStatementSyntax or ArrowExpressionClauseSyntax ? new FixPlan(lastBuilder, null, null) : null;
+        }
+
+        if (current.Parent is not ExpressionStatementSyntax statement || statement.Parent is not (BlockSyntax or GlobalStatementSyntax) ||
+            FreeName(model, statement, ClientVariable(model, registration, cancellationToken)) is not { } variable)
+        {
+            return null;
+        }
+
+        return new FixPlan(lastBuilder, statement, variable);
+    }
+
+    /// <summary>
+    /// The client's name as a local's (<c>payments</c> for <c>"payments"</c>, <c>paymentsClient</c> for
+    /// <c>PaymentsClient</c>), so that fixing several registrations of one method at once gives each its own local;
+    /// <see langword="null"/> when the name is not a plain identifier.
+    /// </summary>
+    private static string? ClientVariable(SemanticModel model, InvocationExpressionSyntax registration, CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(registration, cancellationToken) is not IInvocationOperation invocation ||
+            HttpClientChain.Identify(invocation).Name is not { Length: > 0 } name)
+        {
+            return null;
+        }
+
+        string variable = char.ToLowerInvariant(name[0]) + name.Substring(1);
+        return SyntaxFacts.IsValidIdentifier(variable) && SyntaxFacts.GetKeywordKind(variable) == SyntaxKind.None &&
+               SyntaxFacts.GetContextualKeywordKind(variable) == SyntaxKind.None
+            ? variable
+            : null;
+    }
+
+    /// <summary>
+    /// A name for the builder's local, <paramref name="preferred"/> first, that nothing in scope, or declared later
+    /// around the statement, already has.
+    /// </summary>
+    private static string? FreeName(SemanticModel model, ExpressionStatementSyntax statement, string? preferred)
+    {
+        SyntaxNode? scope = statement.Parent is GlobalStatementSyntax global ? global.Parent : statement.Parent;
+        if (scope is null)
+        {
+            return null;
+        }
+
+        var declared = new HashSet<string>(
+            scope.DescendantNodes().OfType<VariableDeclaratorSyntax>().Select(static d => d.Identifier.ValueText)
+                .Concat(scope.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Select(static d => d.Identifier.ValueText)),
+            StringComparer.Ordinal);
+        IEnumerable<string> candidates = preferred is null ? BuilderNames : BuilderNames.Prepend(preferred);
+        return candidates.FirstOrDefault(name => !declared.Contains(name) && model.LookupSymbols(statement.SpanStart, name: name).IsEmpty);
     }
 
     private static InvocationExpressionSyntax? PreviousLink(InvocationExpressionSyntax invocation) =>
@@ -98,7 +157,7 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
         model.GetTypeInfo(invocation, cancellationToken).Type is { } type &&
         (type.ToDisplayString() == ClientBuilderTypeName || type.AllInterfaces.Any(static i => i.ToDisplayString() == ClientBuilderTypeName));
 
-    private static async Task<Document> AddFailoverAsync(Document document, InvocationExpressionSyntax chainEnd, string address, CancellationToken cancellationToken)
+    private static async Task<Document> AddFailoverAsync(Document document, FixPlan plan, string address, CancellationToken cancellationToken)
     {
         SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
         SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -108,11 +167,12 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
             return document;
         }
 
-        int position = chainEnd.SpanStart;
+        InvocationExpressionSyntax lastBuilder = plan.LastBuilder;
+        int position = lastBuilder.SpanStart;
         string newLine = SourceLayout.NewLine(text);
         // Indented from the line the registration starts on: its statement's, or an expression-bodied member's body.
-        SyntaxNode? holder = chainEnd.Ancestors().FirstOrDefault(static n => n is StatementSyntax or ArrowExpressionClauseSyntax);
-        int start = holder is ArrowExpressionClauseSyntax arrow ? arrow.Expression.SpanStart : holder?.SpanStart ?? chainEnd.SpanStart;
+        SyntaxNode? holder = lastBuilder.Ancestors().FirstOrDefault(static n => n is StatementSyntax or ArrowExpressionClauseSyntax);
+        int start = holder is ArrowExpressionClauseSyntax arrow ? arrow.Expression.SpanStart : holder?.SpanStart ?? lastBuilder.SpanStart;
         string indent = SourceLayout.Indentation(text, start);
 
         string region = TypeNameAt(model, position, RegionTypeName, "Region", out bool regionNeedsImport);
@@ -124,25 +184,47 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
 
         string options = LambdaParameterNames.FirstOrDefault(name => model.LookupSymbols(position, name: name).IsEmpty) ?? "regionFailoverOptions";
 
-        string body = indent + "        ";
-        var code = new StringBuilder()
-            .Append(newLine).Append(indent).Append("    .AddRegionFailover(").Append(options).Append(" =>").Append(newLine)
-            .Append(indent).Append("    {").Append(newLine)
-            .Append(body).Append(options).Append(".Regions.Add(new ").Append(region).Append("(\"primary\", new ").Append(uri)
-            .Append('(').Append(Literal(address)).Append(")));").Append(newLine)
-            .Append(body).Append("// Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).").Append(newLine)
-            .Append(body).Append(options).Append(".Regions.Add(new ").Append(region).Append("(\"fallback\", new ").Append(uri)
-            .Append('(').Append(Literal(FallbackAddress(address))).Append(")) { Priority = 1 });").Append(newLine)
-            .Append(indent).Append("    })");
-
         var changes = ImmutableArray.CreateBuilder<TextChange>();
         if (regionNeedsImport)
         {
             changes.Add(ImportChange(unit, newLine));
         }
 
-        changes.Add(new TextChange(new TextSpan(chainEnd.Span.End, 0), code.ToString()));
+        if (plan is { Statement: { } statement, Variable: { } variable })
+        {
+            // var builder = <chain up to its last IHttpClientBuilder>; builder<rest of the chain>; builder.AddRegionFailover(…);
+            // The rest starts at its '.', so its own line breaks and indentation are kept.
+            ExpressionSyntax chain = statement.Expression;
+            var split = new StringBuilder()
+                .Append("var ").Append(variable).Append(" = ").Append(text.ToString(TextSpan.FromBounds(chain.SpanStart, lastBuilder.Span.End))).Append(';').Append(newLine)
+                .Append(indent).Append(variable).Append(text.ToString(TextSpan.FromBounds(lastBuilder.Span.End, chain.Span.End)).TrimStart()).Append(';').Append(newLine)
+                .Append(indent).Append(variable);
+            AppendFailover(split, indent, newLine, options, region, uri, address).Append(';');
+            changes.Add(new TextChange(statement.Span, split.ToString()));
+        }
+        else
+        {
+            StringBuilder appended = new StringBuilder().Append(newLine).Append(indent).Append("    ");
+            AppendFailover(appended, indent + "    ", newLine, options, region, uri, address);
+            changes.Add(new TextChange(new TextSpan(lastBuilder.Span.End, 0), appended.ToString()));
+        }
+
         return document.WithText(text.WithChanges(changes));
+    }
+
+    /// <summary><c>.AddRegionFailover(options => { … })</c>, its braces on lines indented by <paramref name="indent"/>.</summary>
+    private static StringBuilder AppendFailover(StringBuilder code, string indent, string newLine, string options, string region, string uri, string address)
+    {
+        string body = indent + "    ";
+        return code
+            .Append(".AddRegionFailover(").Append(options).Append(" =>").Append(newLine)
+            .Append(indent).Append('{').Append(newLine)
+            .Append(body).Append(options).Append(".Regions.Add(new ").Append(region).Append("(\"primary\", new ").Append(uri)
+            .Append('(').Append(Literal(address)).Append(")));").Append(newLine)
+            .Append(body).Append("// Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).").Append(newLine)
+            .Append(body).Append(options).Append(".Regions.Add(new ").Append(region).Append("(\"fallback\", new ").Append(uri)
+            .Append('(').Append(Literal(FallbackAddress(address))).Append(")) { Priority = 1 });").Append(newLine)
+            .Append(indent).Append("})");
     }
 
     /// <summary>
@@ -202,4 +284,27 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
 
     private static string Literal(string value) =>
         SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(value)).ToString();
+
+    /// <summary>
+    /// Where the failover goes: appended after <see cref="LastBuilder"/>, or, with a <see cref="Statement"/> to split,
+    /// after the rest of its chain, called on <see cref="Variable"/>.
+    /// </summary>
+    private sealed class FixPlan
+    {
+        public FixPlan(InvocationExpressionSyntax lastBuilder, ExpressionStatementSyntax? statement, string? variable)
+        {
+            LastBuilder = lastBuilder;
+            Statement = statement;
+            Variable = variable;
+        }
+
+        /// <summary>The chain's last link that returns the client's <c>IHttpClientBuilder</c>.</summary>
+        public InvocationExpressionSyntax LastBuilder { get; }
+
+        /// <summary>The statement to split, when the chain goes on past <see cref="LastBuilder"/>.</summary>
+        public ExpressionStatementSyntax? Statement { get; }
+
+        /// <summary>The local the split keeps the builder in.</summary>
+        public string? Variable { get; }
+    }
 }

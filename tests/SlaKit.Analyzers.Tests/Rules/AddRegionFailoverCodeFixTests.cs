@@ -154,82 +154,238 @@ public sealed class AddRegionFailoverCodeFixTests
             """,
             Expected(0, "'payments'", "https://payments.example.com/"));
 
-        // The SDK's implicit usings: global, in a file of their own.
-        const string implicitUsings = """
-            global using global::System;
-            global using global::Microsoft.Extensions.DependencyInjection;
-            """;
-        foreach (SolutionState state in new SolutionState[] { test.TestState, test.FixedState })
-        {
-            state.OutputKind = OutputKind.ConsoleApplication;
-            state.Sources.Add(("GlobalUsings.g.cs", implicitUsings));
-        }
-
+        AsProgram(test.TestState);
+        AsProgram(test.FixedState);
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>A library beside the project, as Microsoft.Extensions.Http.Resilience is: its builder is not an IHttpClientBuilder.</summary>
-    private const string ResilienceLibrary = """
-        using Microsoft.Extensions.DependencyInjection;
-
-        public interface IHttpStandardResiliencePipelineBuilder
-        {
-            IHttpClientBuilder ClientBuilder { get; }
-        }
-
-        public static class ResilienceExtensions
-        {
-            public static IHttpStandardResiliencePipelineBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder) => null!;
-        }
-        """;
-
-    [Fact]
-    public async Task A_chain_ending_in_another_builder_gets_the_failover_after_its_last_http_client_builder()
+    /// <summary>Makes a state a program of top-level statements with the SDK's implicit usings: global, in a file of their own.</summary>
+    private static void AsProgram(SolutionState state)
     {
-        var test = AnalyzerTest.ForFix<HttpClientWithoutFailoverAnalyzer, AddRegionFailoverCodeFixProvider>(
-            """
-            using System;
-            using Microsoft.Extensions.DependencyInjection;
-            using SlaKit.Regions;
+        state.OutputKind = OutputKind.ConsoleApplication;
+        state.Sources.Add(("GlobalUsings.g.cs", """
+            global using global::System;
+            global using global::Microsoft.Extensions.DependencyInjection;
+            """));
+    }
 
-            public static class Startup
-            {
-                public static void Configure(IServiceCollection services)
-                {
-                    services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
-                        .AddStandardResilienceHandler();
-                }
-            }
-            """,
-            """
-            using System;
-            using Microsoft.Extensions.DependencyInjection;
-            using SlaKit.Regions;
-
-            public static class Startup
-            {
-                public static void Configure(IServiceCollection services)
-                {
-                    services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
-                        .AddRegionFailover(options =>
-                        {
-                            options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
-                            // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
-                            options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
-                        })
-                        .AddStandardResilienceHandler();
-                }
-            }
-            """,
-            Expected(0, "'payments'", "https://payments.example/"));
-        foreach (SolutionState state in new SolutionState[] { test.TestState, test.FixedState })
+    /// <summary>
+    /// The fix with Microsoft.Extensions.Http.Resilience referenced, as a library beside the project (its handlers
+    /// return a pipeline builder, not an IHttpClientBuilder); the fixed code is then checked against SLA0006 too,
+    /// which judges where the failover goes among the resilience handlers.
+    /// </summary>
+    private static async Task VerifyFixBesideResilienceHandlers(
+        string source, string fixedSource, DiagnosticResult[] expected, DiagnosticResult[] handlerOrderAfter, bool program = false, string? allFixedSource = null)
+    {
+        var test = AnalyzerTest.ForFix<HttpClientWithoutFailoverAnalyzer, AddRegionFailoverCodeFixProvider>(source, fixedSource, expected);
+        if (allFixedSource is not null)
         {
-            state.AdditionalProjects["Resilience"].Sources.Add(ResilienceLibrary);
-            state.AdditionalProjects["Resilience"].AdditionalReferences.AddRange(AnalyzerTest.SlaKitReferences);
-            state.AdditionalProjectReferences.Add("Resilience");
+            // One fix silences SLA0002 for the rest of the method (a failover on a local could be any client's), so only fixing all at once fixes both.
+            test.BatchFixedCode = allFixedSource;
+            test.NumberOfIncrementalIterations = 1;
+            test.NumberOfFixAllIterations = 1;
+        }
+
+        if (program)
+        {
+            AsProgram(test.TestState);
+            AsProgram(test.FixedState);
+        }
+
+        test.TestState.AdditionalReferences.AddRange(AnalyzerTest.ResilienceReferences);
+        test.FixedState.AdditionalReferences.AddRange(AnalyzerTest.ResilienceReferences);
+        if (source == fixedSource)
+        {
+            test.FixedState.ExpectedDiagnostics.AddRange(expected);
         }
 
         await test.RunAsync(TestContext.Current.CancellationToken);
+
+        var handlerOrder = AnalyzerTest.For<ResilienceHandlerOrderAnalyzer>(allFixedSource ?? fixedSource, handlerOrderAfter);
+        handlerOrder.TestState.AdditionalReferences.AddRange(AnalyzerTest.ResilienceReferences);
+        handlerOrder.TestState.MarkupHandling = MarkupMode.Ignore;
+        if (program)
+        {
+            AsProgram(handlerOrder.TestState);
+        }
+
+        await handlerOrder.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public Task A_chain_ending_in_a_resilience_handler_is_split_so_the_failover_is_added_after_the_handler() => VerifyFixBesideResilienceHandlers(
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Http.Resilience;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
+                    .SetHandlerLifetime(TimeSpan.FromMinutes(5))
+                    .AddStandardResilienceHandler()
+                    .Configure(o => o.Retry.MaxRetryAttempts = 1);
+            }
+        }
+        """,
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Http.Resilience;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                var payments = services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
+                    .SetHandlerLifetime(TimeSpan.FromMinutes(5));
+                payments.AddStandardResilienceHandler()
+                    .Configure(o => o.Retry.MaxRetryAttempts = 1);
+                payments.AddRegionFailover(options =>
+                {
+                    options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+                    // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                    options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                });
+            }
+        }
+        """,
+        [Expected(0, "'payments'", "https://payments.example/")],
+        []);
+
+    [Fact]
+    public Task A_program_whose_names_for_the_builder_are_taken_splits_into_the_next_free_one() => VerifyFixBesideResilienceHandlers(
+        """
+        var builder = WebApplication();
+        var payments = new object();
+        var services = new ServiceCollection();
+        services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/")).AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+
+        static object WebApplication() => new();
+        """,
+        """
+        using SlaKit.Regions;
+
+        var builder = WebApplication();
+        var payments = new object();
+        var services = new ServiceCollection();
+        var clientBuilder = services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+        clientBuilder.AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+        clientBuilder.AddRegionFailover(options =>
+        {
+            options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+            // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+            options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+        });
+
+        static object WebApplication() => new();
+        """,
+        [Expected(0, "'payments'", "https://payments.example/")],
+        [],
+        program: true);
+
+    [Fact]
+    public Task Two_chains_fixed_together_each_get_a_local_of_their_own() => VerifyFixBesideResilienceHandlers(
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/")).AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                services.{|#1:AddHttpClient<SearchClient>|}(c => c.BaseAddress = new Uri("https://search.example/")).AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+            }
+        }
+
+        public sealed class SearchClient(System.Net.Http.HttpClient http)
+        {
+            public System.Net.Http.HttpClient Http { get; } = http;
+        }
+        """,
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                var payments = services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+                payments.AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                payments.AddRegionFailover(options =>
+                {
+                    options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+                    // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                    options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                });
+                services.AddHttpClient<SearchClient>(c => c.BaseAddress = new Uri("https://search.example/")).AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+            }
+        }
+
+        public sealed class SearchClient(System.Net.Http.HttpClient http)
+        {
+            public System.Net.Http.HttpClient Http { get; } = http;
+        }
+        """,
+        [Expected(0, "'payments'", "https://payments.example/"), Expected(1, "'SearchClient'", "https://search.example/")],
+        [],
+        allFixedSource: """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                var payments = services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+                payments.AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                payments.AddRegionFailover(options =>
+                {
+                    options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+                    // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                    options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                });
+                var searchClient = services.AddHttpClient<SearchClient>(c => c.BaseAddress = new Uri("https://search.example/"));
+                searchClient.AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                searchClient.AddRegionFailover(options =>
+                {
+                    options.Regions.Add(new Region("primary", new Uri("https://search.example/")));
+                    // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                    options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                });
+            }
+        }
+
+        public sealed class SearchClient(System.Net.Http.HttpClient http)
+        {
+            public System.Net.Http.HttpClient Http { get; } = http;
+        }
+        """);
+
+    [Fact]
+    public Task An_expression_bodied_registration_ending_in_a_resilience_handler_gets_no_fix()
+    {
+        const string source = """
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+            using SlaKit.Regions;
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services) =>
+                    services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/")).AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+            }
+            """;
+        return VerifyFixBesideResilienceHandlers(source, source, [Expected(0, "'payments'", "https://payments.example/")], []);
     }
 
     [Fact]
