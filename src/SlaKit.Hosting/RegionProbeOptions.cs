@@ -16,8 +16,11 @@ public sealed class RegionProbeOptions : ProbeScheduleOptions
     public HttpProbeOptions Http { get; } = new();
 
     /// <summary>
-    /// Makes each region's probe; <see langword="null"/> (the default) uses an <see cref="HttpProbe"/> of <see cref="HttpPath"/>.
-    /// Use it for a TCP, SIP, voice-quality or <see cref="DelegateProbe"/> probe.
+    /// Makes each region's probe; <see langword="null"/> (the default) uses an <see cref="HttpProbe"/> of <see cref="HttpPath"/>,
+    /// sent through the client's own handlers below its failover (its connections, TLS settings and proxy).
+    /// Use it for a TCP, SIP, voice-quality or <see cref="DelegateProbe"/> probe. A probe it makes belongs to the
+    /// probing service, which disposes it (<see cref="IAsyncDisposable"/> or <see cref="IDisposable"/>) when the host is
+    /// disposed: make a new one for each region, not one the container or another probe also holds.
     /// </summary>
     public Func<IServiceProvider, Region, IHealthProbe>? ProbeFactory { get; set; }
 }

@@ -11,16 +11,18 @@ namespace SlaKit.Http;
 internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
 {
     private readonly IServiceProvider _services;
+    private readonly IHttpMessageHandlerFactory _handlers;
     private readonly HttpRegionSets _registry;
     private readonly IOptionsMonitor<RegionProbeOptions> _options;
     private readonly IEnumerable<RegionProbeRegistration> _registrations;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly List<RegionProbeScheduler> _schedulers = [];
-    private readonly List<IDisposable> _ownedProbes = [];
+    private readonly List<object> _ownedProbes = [];
 
     public RegionProbeService(
         IServiceProvider services,
+        IHttpMessageHandlerFactory handlers,
         HttpRegionSets registry,
         IOptionsMonitor<RegionProbeOptions> options,
         IEnumerable<RegionProbeRegistration> registrations,
@@ -28,6 +30,7 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
         ILoggerFactory? loggerFactory = null)
     {
         _services = services;
+        _handlers = handlers;
         _registry = registry;
         _options = options;
         _registrations = registrations;
@@ -44,7 +47,18 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
             ILogger logger = _loggerFactory.CreateLogger($"SlaKit.Probes.{client}");
             foreach (TrackedRegion region in failover.Regions)
             {
-                IHealthProbe probe = options.ProbeFactory?.Invoke(_services, region.Region) ?? CreateHttpProbe(region.Region, options);
+                IHealthProbe probe;
+                if (options.ProbeFactory is { } factory)
+                {
+                    // Made for this service alone, so it is this service's to dispose (a gRPC or SIP probe holds sockets).
+                    probe = factory(_services, region.Region);
+                    _ownedProbes.Add(probe);
+                }
+                else
+                {
+                    probe = CreateHttpProbe(client, region.Region, options);
+                }
+
                 var scheduler = new RegionProbeScheduler(failover.Core, region.Region.Name, probe, options, _time, logger);
                 _schedulers.Add(scheduler);
                 scheduler.Start();
@@ -69,13 +83,20 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
             await scheduler.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (IDisposable probe in _ownedProbes)
+        foreach (object probe in _ownedProbes)
         {
-            probe.Dispose();
+            if (probe is IAsyncDisposable asynchronous)
+            {
+                await asynchronous.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (probe is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
         }
     }
 
-    private HttpProbe CreateHttpProbe(Region region, RegionProbeOptions options)
+    private HttpProbe CreateHttpProbe(string client, Region region, RegionProbeOptions options)
     {
         var http = new HttpProbeOptions
         {
@@ -88,7 +109,10 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
             http.ExpectedStatusCodes.Add(code);
         }
 
-        var probe = new HttpProbe(AttemptRequestFactory.RegionUri(region.Endpoint, new Uri(options.HttpPath, UriKind.Relative)), http, _time);
+        // Sent the way the client sends, so a region reached over a private CA or with a client certificate is probed
+        // as its requests reach it.
+        var probe = new HttpProbe(
+            AttemptRequestFactory.RegionUri(region.Endpoint, new Uri(options.HttpPath, UriKind.Relative)), new ClientChainHandler(_handlers, client), disposeHandler: true, http, _time);
         _ownedProbes.Add(probe);
         return probe;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
+using SlaKit.Probes;
 using SlaKit.Regions;
 
 namespace SlaKit.IntegrationTests.Probes;
@@ -154,5 +156,66 @@ public sealed class ProbedFailoverTests
         OptionsValidationException exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
 
         Assert.Contains("Interval", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Regions_over_https_with_a_private_certificate_are_probed_through_the_clients_own_handler()
+    {
+        using X509Certificate2 certificate = TestCertificate.Create();
+        await using RegionServer a = await RegionServer.StartAsync("a", certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", certificate);
+        using IHost host = Host(a, b, o => o.WarmUp = false, more: services => services.AddHttpClient("payments")
+            .ConfigurePrimaryHttpMessageHandler(() => TestCertificate.TrustingHandler(certificate)));
+        await host.StartAsync(Ct);
+        IRegionHealthMonitor monitor = host.Services.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("payments");
+
+        // A probe with a pool of its own would fail every handshake on the certificate no public CA signed, and take
+        // both regions down; through the client's handler, each region's health endpoint answers.
+        Assert.True(await Eventually.TrueAsync(
+            () => a.Received.Count(static r => r.PathAndQuery == "/health") >= 3 && b.Received.Count(static r => r.PathAndQuery == "/health") >= 3,
+            TimeSpan.FromSeconds(10), Ct), "the health endpoints were not probed");
+        Assert.All(monitor.GetStatus(), static status => Assert.Equal(RegionHealth.Healthy, status.Health));
+
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Probes_a_factory_makes_are_disposed_with_the_host()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        await using RegionServer b = await RegionServer.StartAsync("b");
+        var made = new List<DisposableProbe>();
+        using (IHost host = Host(a, b, o => o.WarmUp = false, more: services => services.AddHttpClient("payments").AddRegionProbes(p => p.ProbeFactory = (_, _) =>
+        {
+            var probe = new DisposableProbe();
+            lock (made)
+            {
+                made.Add(probe);
+            }
+
+            return probe;
+        })))
+        {
+            await host.StartAsync(Ct);
+            await host.StopAsync(Ct);
+            Assert.Equal(2, made.Count);
+            Assert.DoesNotContain(made, static probe => probe.Disposed);
+        }
+
+        Assert.All(made, static probe => Assert.True(probe.Disposed));
+    }
+
+    private sealed class DisposableProbe : IHealthProbe, IAsyncDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public ValueTask<HealthProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "ok"));
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            return ValueTask.CompletedTask;
+        }
     }
 }

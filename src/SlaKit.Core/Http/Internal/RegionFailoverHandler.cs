@@ -295,6 +295,13 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     internal Task<TimeSpan> WarmUpAsync(TrackedRegion region, string path, CancellationToken cancellationToken) =>
         _attempts.WarmUpAsync(region, path, cancellationToken);
 
+    /// <summary>
+    /// Sends <paramref name="request"/>, already addressed to a region, through the handlers below this one as they are,
+    /// with no failover: the client's own connections, TLS settings and handlers (a probe's request).
+    /// </summary>
+    internal Task<HttpResponseMessage> SendBelowAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        base.SendAsync(request, cancellationToken);
+
     private Task<HttpResponseMessage> SendToRegionAsync(HttpRequestMessage attempt, CancellationToken cancellationToken) =>
         base.SendAsync(attempt, cancellationToken);
 
