@@ -130,6 +130,101 @@ public sealed class WarmUpTests : IDisposable
         await host.StopAsync(Ct);
     }
 
+    [Fact]
+    public async Task A_handler_below_that_blocks_its_thread_does_not_hold_up_the_hosts_start()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        using var release = new ManualResetEventSlim();
+        using IHost host = Host(a.BaseUri, b.BaseUri, o => o.WarmUpTimeout = TimeSpan.FromMilliseconds(200), below: () => new BlockHead(release));
+
+        // The host starts while the handler still blocks: had the warm-up run on the starting thread, it would wait there.
+        try
+        {
+            await Task.Run(() => host.StartAsync(Ct), Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            Assert.False(release.IsSet);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Warm_up_requests_still_in_flight_at_the_bound_are_cancelled()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        var hang = new HangHead();
+        HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddHttpClient(FailoverClient.Name)
+            .ConfigurePrimaryHttpMessageHandler(() => TestCertificate.TrustingHandler(_certificate))
+            .AddRegionFailover(o =>
+            {
+                // Four regions, so that a request left running past the bound is all but certain to be seen.
+                for (int i = 0; i < 4; i++)
+                {
+                    o.Regions.Add(new Region($"r{i}", i % 2 == 0 ? a.BaseUri : b.BaseUri) { Priority = i });
+                }
+
+                o.WarmUpTimeout = TimeSpan.FromMilliseconds(100);
+            })
+            .AddHttpMessageHandler(() => hang);
+        using IHost host = builder.Build();
+
+        await host.StartAsync(Ct);
+
+        Assert.True(await Eventually.TrueAsync(() => hang.Started == 4 && hang.Cancelled == 4, TimeSpan.FromSeconds(5), Ct), $"of {hang.Started} warm-up requests, {hang.Started - hang.Cancelled} were never cancelled");
+        await host.StopAsync(Ct);
+    }
+
+    /// <summary>A handler that blocks its thread for any HEAD until released, as a token fetched synchronously does.</summary>
+    private sealed class BlockHead(ManualResetEventSlim release) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Head)
+            {
+                release.Wait(TestContext.Current.CancellationToken);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>A handler that holds any HEAD until its token is cancelled, as a black-holed region does, and counts both.</summary>
+    private sealed class HangHead : DelegatingHandler
+    {
+        private int _started;
+        private int _cancelled;
+
+        public int Started => Volatile.Read(ref _started);
+
+        public int Cancelled => Volatile.Read(ref _cancelled);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method != HttpMethod.Head)
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+
+            Interlocked.Increment(ref _started);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _cancelled);
+            }
+
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
     /// <summary>A handler that throws for any HEAD, as a header-propagation handler does outside an incoming request.</summary>
     private sealed class RefuseHead : DelegatingHandler
     {

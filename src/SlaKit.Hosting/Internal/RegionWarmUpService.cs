@@ -69,7 +69,17 @@ internal sealed class RegionWarmUpService : IHostedService
         using var timeout = new CancellationTokenSource(client.Options.WarmUpTimeout, client.Time);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, timeout.Token);
         ILogger logger = _loggerFactory.CreateLogger($"SlaKit.Http.RegionFailover.{client.ClientName}");
-        await Task.WhenAll(client.Regions.Select(region => WarmUpRegionAsync(client, handler, region, logger, bounded.Token, hostStopping))).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(client.Regions.Select(region => WarmUpRegionAsync(client, handler, region, logger, bounded.Token, hostStopping))).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A region's wait may end at the bound a moment before the bound's own timer fires: cancel what is still in
+            // flight now, before the sources are disposed and their timers with them, or a request that hangs (a
+            // black-holed region) would hold its connection for the life of the process.
+            await timeout.CancelAsync().ConfigureAwait(false);
+        }
     }
 
     private static async Task WarmUpRegionAsync(
@@ -90,7 +100,9 @@ internal sealed class RegionWarmUpService : IHostedService
         {
             // The region's requests together are waited for no longer than the warm-up timeout, even if a handler
             // below does not honour the cancellation that bound sends.
-            await WarmAsync().WaitAsync(client.Options.WarmUpTimeout, client.Time, hostStopping).ConfigureAwait(false);
+            // On the thread pool: a handler below that blocks (a token fetched synchronously) holds neither the host's
+            // start nor the other regions' warm-up past the bound.
+            await Task.Run(WarmAsync, CancellationToken.None).WaitAsync(client.Options.WarmUpTimeout, client.Time, hostStopping).ConfigureAwait(false);
         }
         catch (HttpRequestException exception)
         {
