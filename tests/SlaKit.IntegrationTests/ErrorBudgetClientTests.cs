@@ -72,6 +72,40 @@ public sealed class ErrorBudgetClientTests
     }
 
     [Fact]
+    public async Task A_grpc_call_is_judged_by_the_status_in_its_answers_headers()
+    {
+        var services = new ServiceCollection();
+        int next = 0;
+        int[] statuses = [0, 14, 5, 13, 4, 3];
+        services.AddHttpClient("payments")
+            .ConfigurePrimaryHttpMessageHandler(() => new Answer(request =>
+            {
+                // A trailers-only answer: HTTP 200, the call's status in the headers.
+                var response = new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Version = HttpVersion.Version20, Content = new ByteArrayContent([]) };
+                response.Headers.TryAddWithoutValidation("grpc-status", statuses[next++].ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return response;
+            }))
+            .AddErrorBudget(Payments);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
+
+        for (int i = 0; i < statuses.Length; i++)
+        {
+            (await http.PostAsync("http://payments.invalid/pay.Payments/Charge", new ByteArrayContent([0, 0, 0, 0, 0]), Ct)).Dispose();
+        }
+
+        // OK, NOT_FOUND and INVALID_ARGUMENT are good; UNAVAILABLE, INTERNAL and DEADLINE_EXCEEDED the service's fault.
+        ErrorBudgetSnapshot snapshot = provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments").GetSnapshot();
+        Assert.Equal((6, 3), (snapshot.Budget.TotalEvents, snapshot.Budget.BadEvents));
+    }
+
+    private sealed class Answer(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(answer(request));
+    }
+
+    [Fact]
     public void Arguments_are_checked()
     {
         IHttpClientBuilder builder = new ServiceCollection().AddHttpClient("payments");

@@ -29,7 +29,10 @@ internal sealed class ErrorBudgetHandler(ErrorBudgetTracker tracker, TimeProvide
             throw;
         }
 
-        Record(started, succeeded: response.StatusCode < HttpStatusCode.InternalServerError);
+        // A gRPC call that failed before sending a message (or in every region, as the failover reports it) is an HTTP 200
+        // with its status in the headers: judged by that status, as an HTTP answer is by its own.
+        bool succeeded = response.StatusCode < HttpStatusCode.InternalServerError && !(GrpcStatus.Of(response) is { } grpc && GrpcStatus.IsServerFault(grpc));
+        Record(started, succeeded);
         return response;
     }
 

@@ -40,6 +40,14 @@ internal static class GrpcStatus
     /// </summary>
     public static int? Of(HttpResponseMessage response) => GrpcHeaders.Status(StatusHeaders(response));
 
+    /// <summary>
+    /// Whether <paramref name="status"/> is the service's fault rather than the caller's, as a 5xx is: UNKNOWN (2),
+    /// DEADLINE_EXCEEDED (4), INTERNAL (13), UNAVAILABLE (14) and DATA_LOSS (15), the codes gRPC's status-code guide
+    /// leaves to the server. The others (an invalid argument, a missing entity, a denied permission, a call the caller
+    /// cancelled) are the caller's, as a 4xx is.
+    /// </summary>
+    public static bool IsServerFault(int status) => status is 2 or 4 or 13 or 14 or 15;
+
     /// <summary>The codes of <paramref name="statuses"/> (or the defaults, when it is empty) as a bit mask, bit n for code n.</summary>
     public static int FailureMask(ISet<int> statuses)
     {
