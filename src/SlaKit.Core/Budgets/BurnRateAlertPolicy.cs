@@ -69,7 +69,7 @@ public sealed class BurnRateAlertPolicy
     /// spent within the long window), so its burn rate is share × window ÷ long window: a 28-day window
     /// pages at 13.44× over 1 h. A rate that would fall below 1× is raised to 1×, since below it the budget
     /// outlasts the window. A long window longer than the SLO's is cut to the SLO's, with a short window a
-    /// twelfth of it as the workbook pairs them.
+    /// twelfth of it as the workbook pairs them; two rules of one severity cut to the same one are kept once.
     /// </para>
     /// <para>
     /// The minimum-events guard is, for an event-based SLO, the fewest events at which one bad event alone
@@ -98,7 +98,14 @@ public sealed class BurnRateAlertPolicy
             }
 
             decimal rate = Math.Max(1m, share * window.Ticks / longer.Ticks);
-            rules.Add(new BurnRateAlertRule(severity, (double)rate, longer, shorter));
+            var rule = new BurnRateAlertRule(severity, (double)rate, longer, shorter);
+
+            // In a short SLO window two rows of the table can be cut to the same rule: it is kept once, so that one burn
+            // does not raise the same alert twice.
+            if (!rules.Exists(r => r.Severity == severity && r.BurnRate == rule.BurnRate && r.LongWindow == longer && r.ShortWindow == shorter))
+            {
+                rules.Add(rule);
+            }
         }
 
         long minimumEvents = 0;

@@ -51,6 +51,16 @@ public class BurnRateAlertPolicyTests
         Assert.Equal(TimeSpan.FromHours(2), policy.Rules[2].ShortWindow);
     }
 
+    [Fact]
+    public void Two_pages_cut_to_the_same_rule_in_an_hour_long_slo_are_one()
+    {
+        BurnRateAlertPolicy policy = BurnRateAlertPolicy.ForSlo(Traffic.Slo(99.9, SloWindow.Rolling(TimeSpan.FromHours(1))));
+
+        Assert.Equal(
+            [(AlertSeverity.Page, 1.0, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5)), (AlertSeverity.Ticket, 1.0, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5))],
+            policy.Rules.Select(static rule => (rule.Severity, rule.BurnRate, rule.LongWindow, rule.ShortWindow)));
+    }
+
     [Theory]
     [InlineData(99.9, 167)]
     [InlineData(99.99, 1667)]
