@@ -178,16 +178,33 @@ internal static class ProbeCommand
         {
             long started = TimeProvider.System.GetTimestamp();
             IReadOnlyList<SipTarget> servers;
-            try
+
+            // --timeout bounds the whole probe, the DNS lookups included: a resolver that does not answer would otherwise
+            // hold each probe for its own retries (seconds per record type).
+            using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                servers = await _resolver.ResolveAsync(name, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SipTransportException e)
-            {
-                return HealthProbeResult.Unhealthy(TimeProvider.System.GetElapsedTime(started), e.Message);
+                bounded.CancelAfter(timeout);
+                try
+                {
+                    servers = await _resolver.ResolveAsync(name, bounded.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return HealthProbeResult.Unhealthy(TimeProvider.System.GetElapsedTime(started), $"DNS gave no answer for {name.Host} within {DurationText.Format(timeout)}");
+                }
+                catch (SipTransportException e)
+                {
+                    return HealthProbeResult.Unhealthy(TimeProvider.System.GetElapsedTime(started), e.Message);
+                }
             }
 
-            var probe = new SipOptionsProbe(servers[0], new SipOptionsProbeOptions { Timeout = timeout });
+            TimeSpan left = timeout - TimeProvider.System.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                return HealthProbeResult.Unhealthy(TimeProvider.System.GetElapsedTime(started), $"DNS took the whole {DurationText.Format(timeout)} to find {servers[0]}");
+            }
+
+            var probe = new SipOptionsProbe(servers[0], new SipOptionsProbeOptions { Timeout = left });
             await using (probe.ConfigureAwait(false))
             {
                 HealthProbeResult result = await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);

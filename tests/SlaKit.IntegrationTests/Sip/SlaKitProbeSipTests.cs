@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using SlaKit.Cli;
 using SlaKit.Sip;
@@ -57,6 +59,20 @@ public sealed class SlaKitProbeSipTests
         Assert.Equal(1, exitCode);
         Assert.Equal("Unhealthy", json.GetProperty("status").GetString());
         Assert.InRange(json.GetProperty("latencyMs").GetDouble(), 400, 5000);
+    }
+
+    [Fact]
+    public void A_name_whose_dns_server_never_answers_is_unhealthy_at_the_timeout_not_after_the_resolvers_retries()
+    {
+        // A DNS server on loopback that reads every question and answers none.
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        (int exitCode, JsonElement json) = Probe("sip:nowhere.invalid", "--dns", silent.LocalEndPoint!.ToString()!, "--timeout", "200ms");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("Unhealthy", json.GetProperty("status").GetString());
+        Assert.Equal("DNS gave no answer for nowhere.invalid within 0.2s", json.GetProperty("detail").GetString());
     }
 
     [Theory]
