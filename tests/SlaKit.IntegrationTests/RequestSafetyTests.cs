@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
@@ -238,6 +239,35 @@ public sealed class RequestSafetyTests
         Assert.Equal("application/octet-stream", atB.Headers["Content-Type"]);
         Assert.Equal(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), atB.Headers["Content-Length"]);
         Assert.Equal("t-4", atB.Headers["X-Trace"]);
+    }
+
+    [Fact]
+    public async Task Json_put_with_put_as_json_is_serialized_once_and_replayed_and_beyond_the_limit_sent_once()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        await using RegionServer b = await RegionServer.StartAsync("b");
+        a.Behaviour = RegionServer.Status(HttpStatusCode.ServiceUnavailable);
+        await using var client = new FailoverClient(TwoRegions(a.BaseUri, b.BaseUri, o => o.ReplayBufferLimit = 1024));
+
+        // JsonContent has no length until it is written: serialized once, it goes to the next region like any buffered body.
+        using (HttpResponseMessage response = await client.Http.PutAsJsonAsync("orders/7", new { amount = 42, currency = "EUR" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("b", response.Headers.GetValues("X-Region").Single());
+        }
+
+        Assert.Equal("{\"amount\":42,\"currency\":\"EUR\"}", Encoding.UTF8.GetString(Assert.Single(b.Received).Body));
+        Assert.Equal(Assert.Single(a.Received).Body, b.Received.Single().Body);
+        Assert.StartsWith("application/json", b.Received.Single().Headers["Content-Type"], StringComparison.Ordinal);
+
+        // Beyond the replay limit it is sent once, as any body is.
+        using (HttpResponseMessage large = await client.Http.PutAsJsonAsync("orders/8", new { note = new string('x', 2000) }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, large.StatusCode);
+        }
+
+        Assert.Equal(2, a.Count);
+        Assert.Equal(1, b.Count);
     }
 
     [Fact]

@@ -115,7 +115,8 @@ public sealed class RegionFailoverOptions : RegionSetOptions
 
     /// <summary>
     /// The largest request body buffered so that it can be sent to a second region, in bytes; zero or positive.
-    /// Bodies that are larger, or whose length is unknown, are sent once only. 1 MiB by default.
+    /// Bodies that are larger, or whose length is unknown (a stream), are sent once only; JSON content
+    /// (<c>PutAsJsonAsync</c>) is serialized once to learn its length. 1 MiB by default.
     /// </summary>
     public long ReplayBufferLimit { get; set; } = 1024 * 1024;
 

@@ -2,7 +2,8 @@ namespace SlaKit.Http;
 
 /// <summary>
 /// A request body that may be needed for more than one attempt: read into memory once when its length is
-/// known and within the replay limit, otherwise kept as the caller's one-shot content and never sent twice.
+/// known (or, for JSON, once it is serialized) and within the replay limit, otherwise kept as the caller's one-shot
+/// content and never sent twice.
 /// </summary>
 internal sealed class ReplayableContent
 {
@@ -24,6 +25,22 @@ internal sealed class ReplayableContent
     /// <summary>Buffers <paramref name="content"/> if its length is known and at most <paramref name="limit"/> bytes.</summary>
     public static async ValueTask<ReplayableContent> CreateAsync(HttpContent content, long limit, CancellationToken cancellationToken)
     {
+        if (content is System.Net.Http.Json.JsonContent && content.Headers.ContentLength is null)
+        {
+            // JSON (PutAsJsonAsync, PostAsJsonAsync) has no length until it is serialized, but it is an object in memory,
+            // written again on each read: serialized once here, within the limit, it can go to more than one region.
+            try
+            {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                await content.LoadIntoBufferAsync(limit, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                // Longer than the limit: sent once, serialized again as it goes.
+                return new ReplayableContent(content, null);
+            }
+        }
+
         // A body of unknown length (a non-seekable stream) is never read ahead: it may be endless, and reading it
         // would consume it. It goes to one region only.
         if (content.Headers.ContentLength is { } length && length <= limit)
