@@ -15,6 +15,8 @@ public class AttemptRequestFactoryTests
     [InlineData("http://127.0.0.1:5001/base", "?expand=lines", "http://127.0.0.1:5001/base?expand=lines")]
     [InlineData("http://127.0.0.1:5001/base", "orders/7", "http://127.0.0.1:5001/base/orders/7")]
     [InlineData("http://127.0.0.1:5001/base", "", "http://127.0.0.1:5001/base")]
+    [InlineData("https://b.example/base/", "http://x.invalid//double//slash", "https://b.example/base//double//slash")]
+    [InlineData("https://b.example/", "http://x.invalid//double", "https://b.example//double")]
     public void Region_uri_takes_the_region_base_and_keeps_path_and_query(string endpoint, string request, string expected)
     {
         Uri requestUri = new(request, UriKind.RelativeOrAbsolute);

@@ -147,10 +147,13 @@ internal sealed class AttemptRequestFactory
             query = mark < 0 ? "" : relative[mark..];
         }
 
+        // One slash joins the two: the request's own path keeps every slash after its first, as the caller sent it
+        // (a service may route "//a" apart from "/a").
         string basePath = endpoint.AbsolutePath;
+        ReadOnlySpan<char> own = path.StartsWith('/') ? path.AsSpan(1) : path.AsSpan();
         string joined = basePath.EndsWith('/')
-            ? string.Concat(basePath, path.AsSpan().TrimStart('/'))
-            : path.Length == 0 ? basePath : string.Concat(basePath, "/", path.AsSpan().TrimStart('/'));
+            ? string.Concat(basePath, own)
+            : path.Length == 0 ? basePath : string.Concat(basePath, "/", own);
         return new Uri(string.Concat(endpoint.GetLeftPart(UriPartial.Authority), joined, query), UriKind.Absolute);
     }
 
