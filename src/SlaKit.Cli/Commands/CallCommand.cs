@@ -167,10 +167,61 @@ internal static class CallCommand
         _ => "transport_error",
     };
 
+    /// <summary>
+    /// Whether <paramref name="uri"/> names a callee as RFC 3261 §19.1.1 writes one: <c>sip:</c> or <c>sips:</c>, a user,
+    /// <c>@</c>, a host name or address with an optional port, then parameters or headers; nothing that would break the
+    /// To header it is also written into (angle brackets, quotes, spaces).
+    /// </summary>
+    private static bool IsWhomToCall(string uri)
+    {
+        int colon = uri.IndexOf(':', StringComparison.Ordinal);
+        string scheme = colon < 0 ? "" : uri[..colon];
+        if (!(scheme.Equals("sip", StringComparison.OrdinalIgnoreCase) || scheme.Equals("sips", StringComparison.OrdinalIgnoreCase)) ||
+            uri.AsSpan().IndexOfAny("<>\" \t") >= 0)
+        {
+            return false;
+        }
+
+        string rest = uri[(colon + 1)..];
+        int at = rest.LastIndexOf('@');
+        if (at <= 0)
+        {
+            return false;
+        }
+
+        string hostPort = rest[(at + 1)..];
+        int end = hostPort.AsSpan().IndexOfAny(';', '?');
+        if (end >= 0)
+        {
+            hostPort = hostPort[..end];
+        }
+
+        string host = hostPort;
+        string? port = null;
+        if (host.StartsWith('['))
+        {
+            int close = host.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || (close + 1 < host.Length && host[close + 1] != ':'))
+            {
+                return false;
+            }
+
+            port = close + 1 < host.Length ? host[(close + 2)..] : null;
+            host = host[1..close];
+        }
+        else if (host.LastIndexOf(':') is int portColon and >= 0)
+        {
+            port = host[(portColon + 1)..];
+            host = host[..portColon];
+        }
+
+        return Uri.CheckHostName(host) != UriHostNameType.Unknown &&
+            (port is null || (ushort.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ushort number) && number > 0));
+    }
+
     private static SipRequest Invite(string requestUri)
     {
-        if (!(requestUri.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || requestUri.StartsWith("sips:", StringComparison.OrdinalIgnoreCase)) ||
-            !requestUri.Contains('@', StringComparison.Ordinal))
+        if (!IsWhomToCall(requestUri))
         {
             throw new CliUsageException($"request-uri '{requestUri}' is not whom to call: use sip:user@host, such as sip:+4930123456@carrier.example.");
         }

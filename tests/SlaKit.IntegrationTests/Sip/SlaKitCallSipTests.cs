@@ -48,6 +48,12 @@ public sealed class SlaKitCallSipTests
 
     [Theory]
     [InlineData(new[] { "call", "nobody", "--trunk", "sip:127.0.0.1:5999" }, "is not whom to call")]
+    [InlineData(new[] { "call", "sip:+1@", "--trunk", "sip:127.0.0.1:5999" }, "is not whom to call")]
+    [InlineData(new[] { "call", "sip:@carrier.example", "--trunk", "sip:127.0.0.1:5999" }, "is not whom to call")]
+    [InlineData(new[] { "call", "sip:+1@x.example>", "--trunk", "sip:127.0.0.1:5999" }, "is not whom to call")]
+    [InlineData(new[] { "call", "sip:+1@x.example:0", "--trunk", "sip:127.0.0.1:5999" }, "is not whom to call")]
+    [InlineData(new[] { "call", "sip:+1@[::1", "--trunk", "sip:127.0.0.1:5999" }, "is not whom to call")]
+    [InlineData(new[] { "call", "tel:+1", "--trunk", "sip:127.0.0.1:5999" }, "is not whom to call")]
     [InlineData(new[] { "call", "sip:bob@example.com", "--trunk", "http://127.0.0.1" }, "is not a SIP URI")]
     [InlineData(new[] { "call", "sip:bob@example.com", "--trunk", "sip:127.0.0.1:5999", "--provisional-timeout", "0s" }, "ProvisionalTimeout")]
     [InlineData(new[] { "call", "sip:bob@example.com", "--trunk", "sip:127.0.0.1:5999", "--hold", "soon" }, "--hold")]
