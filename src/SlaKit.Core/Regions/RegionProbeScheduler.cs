@@ -175,11 +175,17 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
         long started = _time.GetTimestamp();
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-        // On the thread pool: a probe written synchronously (blocking on a socket, or on HttpClient.Send) holds neither the
-        // thread that started the scheduler (a host starting) nor this loop past its timeout. What it throws before its
-        // first await, a cancellation included (a synchronous probe honouring its token, an HttpClient timing out), ends
-        // up in the task, and is handled below exactly as if it had been thrown after one.
-        Task<HealthProbeResult> probe = Task.Run(() => _probe.ProbeAsync(linked.Token).AsTask(), CancellationToken.None);
+        Task<HealthProbeResult> probe;
+        try
+        {
+            probe = _probe.ProbeAsync(linked.Token).AsTask();
+        }
+        catch (Exception exception)
+        {
+            // Thrown before its first await, a cancellation included (a synchronous probe honouring its token, or an
+            // HttpClient timing out): handled below exactly as if it had been thrown after one.
+            probe = Task.FromException<HealthProbeResult>(exception);
+        }
 
         // Completes at the timeout or on stopping: the linked token's timer is the only one.
         var deadline = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
