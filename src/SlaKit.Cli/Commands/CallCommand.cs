@@ -189,34 +189,10 @@ internal static class CallCommand
             return false;
         }
 
+        // The host and port are read as a SIP target's are (RFC 3261 §25.1's host, a port from 1 to 65535).
         string hostPort = rest[(at + 1)..];
         int end = hostPort.AsSpan().IndexOfAny(';', '?');
-        if (end >= 0)
-        {
-            hostPort = hostPort[..end];
-        }
-
-        string host = hostPort;
-        string? port = null;
-        if (host.StartsWith('['))
-        {
-            int close = host.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0 || (close + 1 < host.Length && host[close + 1] != ':'))
-            {
-                return false;
-            }
-
-            port = close + 1 < host.Length ? host[(close + 2)..] : null;
-            host = host[1..close];
-        }
-        else if (host.LastIndexOf(':') is int portColon and >= 0)
-        {
-            port = host[(portColon + 1)..];
-            host = host[..portColon];
-        }
-
-        return Uri.CheckHostName(host) != UriHostNameType.Unknown &&
-            (port is null || (ushort.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ushort number) && number > 0));
+        return SipTarget.TryParse($"{scheme}:{(end < 0 ? hostPort : hostPort[..end])}", SipTransportProtocol.Udp, out _, out _);
     }
 
     private static SipRequest Invite(string requestUri)

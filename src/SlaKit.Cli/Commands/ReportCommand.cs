@@ -61,9 +61,10 @@ internal static class ReportCommand
                     throw new CliUsageException($"--to '{last}' is before --from '{first}'.");
                 }
 
-                if (MonthsBetween(first, last) > SlaReport.MaximumMonths)
+                int months = SlaReport.MonthsSpanned(first, last);
+                if (months > SlaReport.MaximumMonths)
                 {
-                    throw new CliUsageException($"--from '{first}' to --to '{last}' is {MonthsBetween(first, last)} months; a report covers at most {SlaReport.MaximumMonths}.");
+                    throw new CliUsageException($"--from '{first}' to --to '{last}' is {months} months; a report covers at most {SlaReport.MaximumMonths}.");
                 }
 
                 if (parse.GetValue(prometheus) is null && new[] { probe, slo, sloFile, tokenFile }.FirstOrDefault(option => parse.GetValue(option) is not null) is { } orphan)
@@ -269,8 +270,4 @@ internal static class ReportCommand
 
         return month;
     }
-
-    private static int MonthsBetween(SlaPeriod first, SlaPeriod last) =>
-        ((last.Start!.Value.Year - first.Start!.Value.Year) * 12) + last.Start.Value.Month - first.Start.Value.Month + 1;
-
 }

@@ -14,6 +14,9 @@ internal static class TimerDuration
     /// <summary>The limit as the messages write it.</summary>
     public const string MaximumText = "49.7 days (4,294,967,294 ms)";
 
+    /// <summary><paramref name="value"/> as a timer takes it: a negative span as zero (due now), a longer one than <see cref="Maximum"/> as the maximum.</summary>
+    public static TimeSpan Clamp(TimeSpan value) => value < TimeSpan.Zero ? TimeSpan.Zero : value > Maximum ? Maximum : value;
+
     /// <summary>Whether <paramref name="value"/> is positive and no longer than <see cref="Maximum"/>.</summary>
     public static bool IsPositiveAndAccepted(TimeSpan value) => value > TimeSpan.Zero && value <= Maximum;
 }

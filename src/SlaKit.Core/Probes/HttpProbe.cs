@@ -17,9 +17,12 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
     /// <param name="timeProvider">The clock for latency; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="target"/> is not an absolute http or https URI, or an option is out of range.</exception>
     public HttpProbe(Uri target, HttpProbeOptions? options = null, TimeProvider? timeProvider = null)
-        : this(target, new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) }, disposeHandler: true, options, timeProvider)
+        : this(target, OwnHandler(), disposeHandler: true, options, timeProvider)
     {
     }
+
+    /// <summary>The connection pool a probe keeps of its own: redirects off (a probe follows them itself), connections recycled every minute.</summary>
+    internal static SocketsHttpHandler OwnHandler() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
 
     /// <summary>Creates a probe that sends through <paramref name="handler"/>.</summary>
     /// <param name="target">The absolute http or https URI to GET.</param>

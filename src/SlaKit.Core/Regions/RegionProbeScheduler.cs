@@ -148,14 +148,8 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
 
             Report(result);
 
-            TimeSpan wait = NextInterval() - _time.GetElapsedTime(started);
-
             // An interval near the longest a timer takes, stretched by its jitter, waits that longest time instead.
-            if (wait > TimerDuration.Maximum)
-            {
-                wait = TimerDuration.Maximum;
-            }
-
+            TimeSpan wait = TimerDuration.Clamp(NextInterval() - _time.GetElapsedTime(started));
             if (wait > TimeSpan.Zero)
             {
                 try

@@ -105,10 +105,7 @@ public sealed class SlaReport
 
         if (firstMonth.Kind == SlaPeriodKind.CalendarMonth && lastMonth.Kind == SlaPeriodKind.CalendarMonth)
         {
-            DateTimeOffset first = firstMonth.Start!.Value;
-            DateTimeOffset last = lastMonth.Start!.Value;
-            int count = ((last.Year - first.Year) * 12) + last.Month - first.Month + 1;
-            if (count > MaximumMonths)
+            if (MonthsSpanned(firstMonth, lastMonth) > MaximumMonths)
             {
                 throw new ArgumentOutOfRangeException(nameof(lastMonth), lastMonth, $"A report covers at most {MaximumMonths} months.");
             }
@@ -174,8 +171,8 @@ public sealed class SlaReport
                 throw new ArgumentException($"{month.Month} has {month.Good} good and {month.Bad} bad events: each month needs at least one event and no negative count.", nameof(months));
             }
 
-            if (month.Good > long.MaxValue - month.Bad || good > long.MaxValue - month.Good || bad > long.MaxValue - month.Bad
-                || good + bad > long.MaxValue - month.Good - month.Bad)
+            // Every count is zero or more, and the months before passed this check: good + bad holds.
+            if (month.Good > long.MaxValue - month.Bad || good + bad > long.MaxValue - month.Good - month.Bad)
             {
                 throw new ArgumentException($"{month.Month}'s events ({month.Good} good, {month.Bad} bad) take the report's count of events past {long.MaxValue}.", nameof(months));
             }
@@ -190,6 +187,14 @@ public sealed class SlaReport
         MeasuredAvailability span = EventMeasurement(reportMonths[0].Measurement.WindowStart, reportMonths[^1].Measurement.WindowEnd, null, bad, good + bad);
         string title = string.IsNullOrWhiteSpace(options.Title) ? DefaultTitle : options.Title.Trim();
         return new SlaReport(title, target, options.Credits, reportMonths, span, options.TimeZone, options.EventName);
+    }
+
+    /// <summary>How many calendar months run from <paramref name="firstMonth"/> to <paramref name="lastMonth"/>, both counted.</summary>
+    internal static int MonthsSpanned(SlaPeriod firstMonth, SlaPeriod lastMonth)
+    {
+        DateTimeOffset first = firstMonth.Start!.Value;
+        DateTimeOffset last = lastMonth.Start!.Value;
+        return ((last.Year - first.Year) * 12) + last.Month - first.Month + 1;
     }
 
     /// <summary>Whether the report counts events (<see cref="CreateFromEvents"/>) rather than downtime.</summary>

@@ -1,3 +1,5 @@
+using SlaKit.Probes;
+
 namespace SlaKit.Http;
 
 /// <summary>
@@ -9,8 +11,7 @@ namespace SlaKit.Http;
 /// </summary>
 internal sealed class ClientChainHandler(IHttpMessageHandlerFactory handlers, string clientName) : HttpMessageHandler
 {
-    private readonly Lazy<HttpMessageInvoker> _own = new(static () => new HttpMessageInvoker(
-        new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) }));
+    private readonly Lazy<HttpMessageInvoker> _own = new(static () => new HttpMessageInvoker(HttpProbe.OwnHandler()));
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         RegionWarmUpService.FindFailoverHandler(handlers.CreateHandler(clientName)) is { } failover

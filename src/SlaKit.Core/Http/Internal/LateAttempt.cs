@@ -51,8 +51,7 @@ internal sealed class LateAttempt
         TimeProvider time = _client.Time;
         lock (_gate)
         {
-            TimeSpan giveUpIn = _client.Options.AttemptTimeout + GiveUpMargin - time.GetElapsedTime(_attempt.Started);
-            giveUpIn = giveUpIn < TimeSpan.Zero ? TimeSpan.Zero : giveUpIn > TimerDuration.Maximum ? TimerDuration.Maximum : giveUpIn;
+            TimeSpan giveUpIn = TimerDuration.Clamp(_client.Options.AttemptTimeout + GiveUpMargin - time.GetElapsedTime(_attempt.Started));
             _giveUpTimer = time.CreateTimer(static state => ((LateAttempt)state!).End(null), this, giveUpIn, Timeout.InfiniteTimeSpan);
 
             // An overdue bound past the give-up (a slow region's p99 times a large multiplier, possibly longer than a
