@@ -11,8 +11,9 @@ namespace SlaKit.Regions;
 /// </summary>
 /// <remarks>
 /// While a failover client has running probes, its Unhealthy regions are brought back by probes rather than by
-/// trying callers' requests on them. A probe that ignores cancellation is cut off at its timeout (reported
-/// Unhealthy) and not started again until it returns, so probes of one region never overlap.
+/// trying callers' requests on them. Each probe runs on the thread pool, so one that blocks its thread holds up
+/// neither <see cref="Start"/> (a host starting) nor its own timeout. A probe that ignores cancellation is cut off at
+/// its timeout (reported Unhealthy) and not started again until it returns, so probes of one region never overlap.
 /// </remarks>
 public sealed class RegionProbeScheduler : IAsyncDisposable
 {
@@ -60,9 +61,16 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
     public string RegionName { get; }
 
     /// <summary>Starts probing now, then every interval.</summary>
-    /// <exception cref="InvalidOperationException">The scheduler was already started.</exception>
+    /// <exception cref="InvalidOperationException">The scheduler was already started, or has been stopped or disposed.</exception>
     public void Start()
     {
+        // Checked before the region is claimed: a scheduler that cannot run must not leave its region marked as probed,
+        // which would keep callers' requests from ever trying it again.
+        if (_stop.IsCancellationRequested)
+        {
+            throw new InvalidOperationException("The probe scheduler has been stopped; a new one is needed to probe again.");
+        }
+
         if (Interlocked.Exchange(ref _started, 1) != 0)
         {
             throw new InvalidOperationException("The probe scheduler has already been started.");
@@ -169,17 +177,13 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
         long started = _time.GetTimestamp();
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-        Task<HealthProbeResult> probe;
-        try
-        {
-            probe = _probe.ProbeAsync(linked.Token).AsTask();
-        }
-        catch (Exception exception)
-        {
-            // Thrown before its first await, a cancellation included (a synchronous probe honouring its token, or an
-            // HttpClient timing out): handled below exactly as if it had been thrown after one.
-            probe = Task.FromException<HealthProbeResult>(exception);
-        }
+        // On the thread pool: a probe written synchronously (blocking on a socket, or on HttpClient.Send) holds neither the
+        // thread that started the scheduler (a host starting) nor this loop past its timeout. What it throws before its
+        // first await, a cancellation included (a synchronous probe honouring its token, an HttpClient timing out), ends
+        // up in the task and is handled below exactly as if it had been thrown after one. The token is read here: the
+        // source is disposed when this method returns, which may be before the pool runs the probe.
+        CancellationToken token = linked.Token;
+        Task<HealthProbeResult> probe = Task.Run(() => _probe.ProbeAsync(token).AsTask(), CancellationToken.None);
 
         // Completes at the timeout or on stopping: the linked token's timer is the only one.
         var deadline = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -14,6 +14,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     private readonly FailoverTelemetry _telemetry = new(null);
     private readonly HttpRegionSet _client;
+    private readonly SchedulerClock _clock;
     private ProbeStatus _next = ProbeStatus.Healthy;
     private int _probes;
 
@@ -23,39 +24,57 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
         options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
         _client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
+        _clock = new SchedulerClock(_time);
     }
 
     public void Dispose() => _telemetry.Dispose();
 
-    private static ProbeScheduleOptions EverySecond => new() { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(500), Jitter = 0 };
+    private static ProbeScheduleOptions EverySecond => new() { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(400), Jitter = 0 };
 
-    private RegionProbeScheduler Scheduler(IHealthProbe? probe = null) =>
-        new(_client.Core, "a", probe ?? new DelegateProbe(_ =>
+    /// <summary>
+    /// A scheduler of region a on <see cref="EverySecond"/>, on <see cref="_clock"/>, so that <see cref="AdvanceAsync"/>
+    /// can wait for it to finish what each step of the clock started: its probes run on the thread pool.
+    /// </summary>
+    private RegionProbeScheduler Scheduler(IHealthProbe? probe = null)
+    {
+        var scheduler = new RegionProbeScheduler(_client.Core, "a", probe ?? new DelegateProbe(_ =>
         {
             Interlocked.Increment(ref _probes);
             return ValueTask.FromResult(new HealthProbeResult(_next, TimeSpan.FromMilliseconds(1), _next.ToString()));
-        }), EverySecond, _time);
+        }), EverySecond, _clock);
+        return scheduler;
+    }
 
     private RegionStatus A => _client.Core.GetStatus()[0];
 
-    /// <summary>Advances the fake clock in small steps, letting the scheduler's continuations run between them.</summary>
-    private async Task AdvanceAsync(TimeSpan span)
+    /// <summary>
+    /// Advances the fake clock in steps of 100 ms. After each step it waits (bounded, in real time) until the scheduler
+    /// is waiting for its next probe, unless <paramref name="settle"/> is false (a probe left pending on the fake clock
+    /// is reported only once the clock reaches its timeout).
+    /// </summary>
+    private async Task AdvanceAsync(TimeSpan span, bool settle = true)
     {
         for (TimeSpan step = TimeSpan.FromMilliseconds(100); span > TimeSpan.Zero; span -= step)
         {
             _time.Advance(step < span ? step : span);
             await Task.Yield();
             await Task.Delay(1, TestContext.Current.CancellationToken);
+            if (settle)
+            {
+                Assert.True(await Until(() => _clock.IsWaiting), $"the scheduler had not settled {_time.GetUtcNow():HH:mm:ss.fff}");
+            }
         }
     }
+
+    /// <summary>Waits (bounded, in real time) until the scheduler has reported its first probe and waits for the next.</summary>
+    private Task<bool> FirstReported() => Until(() => _clock.Starts.Length == 1 && _clock.IsWaiting);
 
     [Fact]
     public async Task Probes_at_once_then_every_interval()
     {
         await using RegionProbeScheduler scheduler = Scheduler();
         scheduler.Start();
-        await AdvanceAsync(TimeSpan.Zero);
-        Assert.True(await Until(() => _probes == 1));
+        Assert.True(await FirstReported());
 
         await AdvanceAsync(TimeSpan.FromSeconds(3));
 
@@ -68,7 +87,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         await using RegionProbeScheduler scheduler = Scheduler();
         _next = ProbeStatus.Unhealthy;
         scheduler.Start();
-        Assert.True(await Until(() => _probes == 1));
+        Assert.True(await FirstReported());
         Assert.Equal(RegionHealth.Degraded, A.Health);
 
         await AdvanceAsync(TimeSpan.FromSeconds(1));
@@ -95,6 +114,34 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_probe_that_blocks_its_thread_holds_up_neither_start_nor_its_timeout()
+    {
+        using var release = new ManualResetEventSlim();
+        var blocking = new DelegateProbe(_ =>
+        {
+            // Written synchronously, and deaf to its token.
+            release.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            return ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "late"));
+        });
+        RegionProbeScheduler scheduler = Scheduler(blocking);
+        List<HealthProbeResult> results = Results(scheduler);
+        try
+        {
+            await Task.Run(scheduler.Start, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            await AdvanceAsync(TimeSpan.FromMilliseconds(600), settle: false);
+
+            Assert.True(await Until(() => results.Count == 1));
+            Assert.Equal((ProbeStatus.Unhealthy, "no answer within 0.4s"), (results[0].Status, results[0].Detail));
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        await scheduler.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_probe_that_hangs_is_cut_off_at_its_timeout_and_never_overlaps()
     {
         int started = 0;
@@ -108,7 +155,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         List<HealthProbeResult> results = Results(scheduler);
         scheduler.Start();
 
-        await AdvanceAsync(TimeSpan.FromMilliseconds(600));
+        await AdvanceAsync(TimeSpan.FromMilliseconds(600), settle: false);
         Assert.True(await Until(() => results.Count == 1));
         Assert.Equal(ProbeStatus.Unhealthy, results[0].Status);
         Assert.Contains("no answer within", results[0].Detail, StringComparison.Ordinal);
@@ -120,7 +167,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
 
         release.SetResult(HealthProbeResult.Healthy(TimeSpan.Zero, "late"));
         await AdvanceAsync(TimeSpan.FromSeconds(1));
-        Assert.Equal(2, started);
+        Assert.True(await Until(() => Volatile.Read(ref started) == 2));
     }
 
     [Fact]
@@ -149,7 +196,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         await AdvanceAsync(TimeSpan.FromSeconds(2));
 
         Assert.True(await Until(() => results.Count >= 3));
-        Assert.All(results, static r => Assert.Equal((ProbeStatus.Unhealthy, "no answer within 0.5s"), (r.Status, r.Detail)));
+        Assert.All(results, static r => Assert.Equal((ProbeStatus.Unhealthy, "no answer within 0.4s"), (r.Status, r.Detail)));
         Assert.Equal(RegionHealth.Unhealthy, A.Health);
         await scheduler.DisposeAsync();
         Assert.False(_client.Core.IsActivelyProbed);
@@ -195,6 +242,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
             }), longest, _time);
             scheduler.Start();
             await AdvanceAsync(TimeSpan.FromSeconds(1));
+            Assert.True(await Until(() => Volatile.Read(ref probes) == 1));
 
             await scheduler.DisposeAsync();
             Assert.Equal(1, probes);
@@ -247,7 +295,7 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     {
         RegionProbeScheduler scheduler = Scheduler();
         scheduler.Start();
-        Assert.True(await Until(() => _probes == 1));
+        Assert.True(await FirstReported());
 
         await scheduler.DisposeAsync();
         await AdvanceAsync(TimeSpan.FromSeconds(3));
@@ -288,11 +336,11 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         List<HealthProbeResult> results = Results(scheduler);
         scheduler.Start();
 
-        await AdvanceAsync(TimeSpan.FromMilliseconds(600));
+        await AdvanceAsync(TimeSpan.FromMilliseconds(600), settle: false);
 
         Assert.True(await Until(() => results.Count == 1));
         Assert.Equal(ProbeStatus.Unhealthy, results[0].Status);
-        Assert.Equal("no answer within 0.5s", results[0].Detail);
+        Assert.Equal("no answer within 0.4s", results[0].Detail);
     }
 
     [Fact]
@@ -342,9 +390,9 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     [Fact]
     public async Task Jitter_spreads_the_intervals_around_the_configured_one_within_its_bounds()
     {
-        // Each probe's start is read where the scheduler starts it (it arms the probe's 400 ms timeout): the probe
-        // itself runs on the thread pool, and would read the fake clock after the steps below had moved it on.
-        var clock = new TimerLog(_time, TimeSpan.FromMilliseconds(400));
+        // Each probe's start is read where the scheduler starts it (it arms the probe's timeout): the probe itself runs
+        // on the thread pool, and could read the fake clock after the steps below had moved it on.
+        var clock = new SchedulerClock(_time);
         var probe = new DelegateProbe(_ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "ok")));
         var jittered = new ProbeScheduleOptions { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(400), Jitter = 0.5 };
         await using var scheduler = new RegionProbeScheduler(_client.Core, "a", probe, jittered, clock);
@@ -352,18 +400,18 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         scheduler.Start();
         Assert.True(await Until(() => results.Count == 1));
 
-        // Steps of 10 ms: each interval is seen to within one step.
-        for (int i = 0; i < 8000 && clock.Count < 41; i++)
+        // Steps of 10 ms, each followed by the scheduler settling: each interval is seen to within one step.
+        for (int i = 0; i < 8000 && clock.Starts.Length < 41; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(10));
             await Task.Yield();
-            int started = clock.Count;
-            Assert.True(await Until(() => results.Count == started), $"probe {started} was not reported");
+            Assert.True(await Until(() => clock.IsWaiting), $"probe {clock.Starts.Length} did not settle");
         }
 
-        double[] gaps = [.. clock.Times.Zip(clock.Times.Skip(1), static (a, b) => (b - a).TotalSeconds)];
+        DateTimeOffset[] starts = clock.Starts;
+        double[] gaps = [.. starts.Zip(starts.Skip(1), static (a, b) => (b - a).TotalSeconds)];
         Assert.True(gaps.Length >= 40, $"{gaps.Length} intervals");
-        Assert.All(gaps, gap => Assert.InRange(gap, 0.5, 1.51));
+        Assert.True(gaps.All(gap => gap is >= 0.5 and <= 1.51), clock.Dump());
         Assert.Contains(gaps, static gap => gap < 0.9);
         Assert.Contains(gaps, static gap => gap > 1.1);
     }
@@ -376,6 +424,24 @@ public sealed class RegionProbeSchedulerTests : IDisposable
 
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(scheduler.Start);
         Assert.Equal("The probe scheduler has already been started.", error.Message);
+    }
+
+    [Fact]
+    public async Task Starting_a_stopped_or_disposed_scheduler_is_refused_and_leaves_the_region_to_callers_trials()
+    {
+        RegionProbeScheduler stopped = Scheduler();
+        await stopped.StopAsync();
+        RegionProbeScheduler disposed = Scheduler();
+        await disposed.DisposeAsync();
+
+        foreach (RegionProbeScheduler scheduler in new[] { stopped, disposed })
+        {
+            InvalidOperationException error = Assert.Throws<InvalidOperationException>(scheduler.Start);
+            Assert.Equal("The probe scheduler has been stopped; a new one is needed to probe again.", error.Message);
+            Assert.False(_client.Core.IsActivelyProbed);
+        }
+
+        await stopped.DisposeAsync();
     }
 
     [Fact]
@@ -401,29 +467,37 @@ public sealed class RegionProbeSchedulerTests : IDisposable
         return results;
     }
 
-    /// <summary>A clock that notes the fake time at which each timer first due after <paramref name="due"/> is made.</summary>
-    private sealed class TimerLog(FakeTimeProvider inner, TimeSpan due) : TimeProvider
+    /// <summary>
+    /// The fake clock as a scheduler sees it, noting the timers it arms: a probe's timeout (a cancellation source's
+    /// timer) when it starts a probe, and its wait for the next probe (a delay's timer) once it has reported one.
+    /// </summary>
+    private sealed class SchedulerClock(FakeTimeProvider inner) : TimeProvider
     {
-        private readonly List<DateTimeOffset> _times = [];
+        private readonly List<Armed> _timers = [];
 
-        public int Count
+        /// <summary>The fake time at which each probe started.</summary>
+        public DateTimeOffset[] Starts
         {
             get
             {
-                lock (_times)
+                lock (_timers)
                 {
-                    return _times.Count;
+                    return [.. _timers.Where(static t => t.IsProbeTimeout).Select(static t => t.At)];
                 }
             }
         }
 
-        public DateTimeOffset[] Times
+        /// <summary>
+        /// Whether the scheduler has nothing left to do before the clock moves on: it waits for its next probe (or has
+        /// armed nothing yet, or has stopped waiting because it stopped).
+        /// </summary>
+        public bool IsWaiting
         {
             get
             {
-                lock (_times)
+                lock (_timers)
                 {
-                    return [.. _times];
+                    return _timers.Count == 0 || _timers[^1] is { IsProbeTimeout: false, Fired: false };
                 }
             }
         }
@@ -438,15 +512,44 @@ public sealed class RegionProbeSchedulerTests : IDisposable
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            if (dueTime == due)
+            var armed = new Armed(inner.GetUtcNow(), state is CancellationTokenSource) { Due = dueTime };
+            lock (_timers)
             {
-                lock (_times)
-                {
-                    _times.Add(inner.GetUtcNow());
-                }
+                _timers.Add(armed);
             }
 
-            return inner.CreateTimer(callback, state, dueTime, period);
+            return inner.CreateTimer(
+                s =>
+                {
+                    lock (_timers)
+                    {
+                        armed.Fired = true;
+                    }
+
+                    callback(s);
+                },
+                state,
+                dueTime,
+                period);
+        }
+
+        public string Dump()
+        {
+            lock (_timers)
+            {
+                return string.Join("\n", _timers.Select(t => $"{t.At:ss.fff} {(t.IsProbeTimeout ? "T" : "W")} {t.Due.TotalMilliseconds} {t.Fired}"));
+            }
+        }
+
+        private sealed class Armed(DateTimeOffset at, bool isProbeTimeout)
+        {
+            public DateTimeOffset At { get; } = at;
+
+            public bool IsProbeTimeout { get; } = isProbeTimeout;
+
+            public bool Fired { get; set; }
+
+            public TimeSpan Due { get; set; }
         }
     }
 
