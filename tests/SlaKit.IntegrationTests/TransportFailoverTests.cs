@@ -181,6 +181,66 @@ public sealed class TransportFailoverTests
     }
 
     [Fact]
+    public async Task A_primary_whose_connections_are_never_made_is_left_at_the_connect_timeout_for_gets_and_posts_and_marked_down()
+    {
+        // Region a's address swallows every connection attempt (as a cut fibre swallows a SYN): the client's own
+        // handler gives up at its ConnectTimeout, by cancelling, and no byte of any request ever reaches a.
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        await using RegionServer b = await RegionServer.StartAsync("b");
+        int swallowed = 0;
+        await using var client = new FailoverClient(
+            o =>
+            {
+                o.Regions.Add(new Region("a", a.BaseUri));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.Hedging = HedgingMode.Off;
+            },
+            client: builder => builder.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromMilliseconds(300),
+                ConnectCallback = async (context, cancellationToken) =>
+                {
+                    if (context.DnsEndPoint.Port == a.BaseUri.Port)
+                    {
+                        Interlocked.Increment(ref swallowed);
+                        await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+                    }
+
+                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                    try
+                    {
+                        await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
+                        return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            }));
+
+        using (HttpResponseMessage get = await client.Http.GetAsync("pay", Ct))
+        {
+            Assert.Equal("b", get.Headers.GetValues("X-Region").Single());
+        }
+
+        Assert.Equal(RegionHealth.Degraded, HealthOf(client, "a"));
+
+        // Not safe to repeat, yet certainly never sent: it goes on to b.
+        using (HttpResponseMessage post = await client.Http.PostAsync("pay", new StringContent("{}"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+            Assert.Equal("b", post.Headers.GetValues("X-Region").Single());
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, HealthOf(client, "a"));
+        Assert.Equal(2, swallowed);
+        Assert.Equal(0, a.Count);
+        Assert.Equal(2, b.Count);
+    }
+
+    [Fact]
     public async Task A_get_whose_connection_drops_before_the_answer_fails_over()
     {
         await using RegionServer a = await RegionServer.StartAsync("a");

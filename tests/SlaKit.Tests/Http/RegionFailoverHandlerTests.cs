@@ -72,6 +72,10 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     private static Func<HttpRequestMessage, HttpResponseMessage> Refused => static _ =>
         throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused));
 
+    /// <summary>What SocketsHttpHandler throws when its ConnectTimeout runs out: a cancellation nobody above asked for.</summary>
+    private static HttpResponseMessage ConnectTimedOut(HttpRequestMessage request) =>
+        throw new TaskCanceledException("The operation was canceled.", new TimeoutException("A connection could not be established within the configured ConnectTimeout."));
+
     [Fact]
     public async Task A_healthy_primary_serves_alone()
     {
@@ -144,6 +148,45 @@ public sealed class RegionFailoverHandlerTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["a.invalid", "b.invalid"], _calls.Select(static c => c.Host));
+    }
+
+    [Fact]
+    public async Task A_post_whose_connection_was_not_made_within_the_connect_timeout_goes_to_the_next_region_and_counts_against_the_first()
+    {
+        _regions["a.invalid"] = ConnectTimedOut;
+        using HttpMessageInvoker invoker = Invoker();
+
+        using HttpResponseMessage response = await invoker.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/pay") { Content = new StringContent("{}") },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["a.invalid", "b.invalid"], _calls.Select(static c => c.Host));
+        Assert.Equal(RegionHealth.Degraded, _client!.Core.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Connections_not_made_within_the_connect_timeout_count_in_the_regions_circuit_breaker()
+    {
+        // Every other attempt times out connecting: never enough in a row to mark the region down, so only its
+        // circuit breaker can take it out, at the fifth attempt (three failures of five, at least four attempts seen).
+        int attempts = 0;
+        _regions["a.invalid"] = request => Interlocked.Increment(ref attempts) % 2 == 1 ? ConnectTimedOut(request) : Status(HttpStatusCode.OK);
+        using HttpMessageInvoker invoker = Invoker(static o =>
+        {
+            o.FailuresToMarkDown = 3;
+            o.CircuitBreakerMinimumThroughput = 4;
+            o.CircuitBreakerFailureRatio = 0.5;
+        });
+
+        for (int i = 0; i < 5; i++)
+        {
+            using HttpResponseMessage response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(5, attempts);
+        Assert.Equal(RegionHealth.Unhealthy, _client!.Core.GetStatus()[0].Health);
     }
 
     [Fact]

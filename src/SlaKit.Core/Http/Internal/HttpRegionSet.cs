@@ -100,8 +100,9 @@ internal sealed class HttpRegionSet
 
     /// <summary>
     /// The region's circuit breaker, which catches a region that fails often but never FailuresToMarkDown times in a
-    /// row. It counts transport errors, transient statuses and attempt timeouts: Polly's (<see cref="TimeoutRejectedException"/>)
-    /// and a request's own (<see cref="RequestRun.AttemptTimedOut"/>), never the caller's cancellation.
+    /// row. It counts transport errors (a handler below cancelling on its own, as at a ConnectTimeout, included),
+    /// transient statuses and attempt timeouts: Polly's (<see cref="TimeoutRejectedException"/>) and a request's own
+    /// (<see cref="RequestRun.AttemptTimedOut"/>), never the caller's cancellation.
     /// </summary>
     private ResiliencePipeline<HttpResponseMessage> BuildBreaker(TrackedRegion state, RegionFailoverOptions options, TimeProvider timeProvider) =>
         new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{Core.ClientName}:{state.Region.Name}" }
@@ -114,7 +115,9 @@ internal sealed class HttpRegionSet
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
-                    { Exception: OperationCanceledException } => args.Context.Properties.TryGetValue(RunKey, out RequestRun? run) && run.AttemptTimedOut,
+                    // A cancellation nobody above asked for is a handler below giving up (a ConnectTimeout): the region's failure.
+                    { Exception: OperationCanceledException } => !args.Context.CancellationToken.IsCancellationRequested ||
+                        (args.Context.Properties.TryGetValue(RunKey, out RequestRun? run) && run.AttemptTimedOut),
                     { Result: { } response } => IsRegionFailure(response),
                     _ => false,
                 }),

@@ -106,6 +106,15 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                 TimeSpan timeout = run.OwnAttemptTimeout!.Value;
                 (kind, error) = (RegionAttemptOutcomeKind.Timeout, new TimeoutRejectedException($"The attempt did not complete within the attempt timeout of {DurationText.Format(timeout)}.", timeout, exception));
             }
+            catch (OperationCanceledException exception) when (!token.IsCancellationRequested)
+            {
+                // Nobody above asked for this: a handler below gave up on its own, and the region is to blame.
+                // SocketsHttpHandler does so when its ConnectTimeout runs out (a TimeoutException inside), before a
+                // byte of the request was sent: a connection error, like a refused one.
+                (kind, error) = (RegionAttemptOutcomeKind.TransportError, exception.InnerException is TimeoutException timedOut
+                    ? new HttpRequestException(HttpRequestError.ConnectionError, timedOut.Message, exception)
+                    : exception);
+            }
             catch (OperationCanceledException exception) when (!run.CallerToken.IsCancellationRequested)
             {
                 (kind, error) = (RegionAttemptOutcomeKind.Cancelled, exception);
@@ -200,7 +209,8 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
 
     /// <summary>
     /// Whether an attempt certainly never reached a server, so even a request that is not safe to repeat may go
-    /// elsewhere: the circuit was open (nothing sent), or the connection itself could not be made.
+    /// elsewhere: the circuit was open (nothing sent), or the connection itself could not be made (refused, not made
+    /// within the handler's ConnectTimeout, or its TLS handshake failed).
     /// </summary>
     private static bool CertainlyNotSent(RegionAttemptOutcomeKind kind, Exception? error) => kind switch
     {
