@@ -270,6 +270,29 @@ public sealed class RequestSafetyTests
         Assert.Equal(1, b.Count);
     }
 
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(int.MaxValue + 1L)]
+    public async Task A_replay_limit_beyond_what_one_array_holds_still_replays_json_and_bodies_of_known_length(long limit)
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        await using RegionServer b = await RegionServer.StartAsync("b");
+        a.Behaviour = RegionServer.Status(HttpStatusCode.ServiceUnavailable);
+        await using var client = new FailoverClient(TwoRegions(a.BaseUri, b.BaseUri, o => o.ReplayBufferLimit = limit));
+
+        using (HttpResponseMessage json = await client.Http.PutAsJsonAsync("orders/7", new { amount = 42 }, Ct))
+        {
+            Assert.Equal("b", json.Headers.GetValues("X-Region").Single());
+        }
+
+        using (HttpResponseMessage bytes = await client.Http.PutAsync("documents/5", new ByteArrayContent(new byte[4096]), Ct))
+        {
+            Assert.Equal("b", bytes.Headers.GetValues("X-Region").Single());
+        }
+
+        Assert.Equal(["{\"amount\":42}", new string('\0', 4096)], b.Received.Select(static r => Encoding.UTF8.GetString(r.Body)));
+    }
+
     [Fact]
     public async Task A_body_beyond_the_replay_limit_is_sent_once()
     {

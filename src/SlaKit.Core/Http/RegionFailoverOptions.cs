@@ -116,7 +116,8 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// <summary>
     /// The largest request body buffered so that it can be sent to a second region, in bytes; zero or positive.
     /// Bodies that are larger, or whose length is unknown (a stream), are sent once only; JSON content
-    /// (<c>PutAsJsonAsync</c>) is serialized once to learn its length. 1 MiB by default.
+    /// (<c>PutAsJsonAsync</c>) is serialized once to learn its length. 1 MiB by default; whatever the limit, a body
+    /// larger than one array holds (<see cref="Array.MaxLength"/>, about 2 GiB) is sent once.
     /// </summary>
     public long ReplayBufferLimit { get; set; } = 1024 * 1024;
 

@@ -22,9 +22,14 @@ internal sealed class ReplayableContent
     /// <summary>Content that is sent once only, never read ahead.</summary>
     public static ReplayableContent OneShot(HttpContent content) => new(content, null);
 
-    /// <summary>Buffers <paramref name="content"/> if its length is known and at most <paramref name="limit"/> bytes.</summary>
+    /// <summary>
+    /// Buffers <paramref name="content"/> if its length is known and at most <paramref name="limit"/> bytes, and at
+    /// most <see cref="Array.MaxLength"/> (what one array holds, about 2 GiB) whatever the limit.
+    /// </summary>
     public static async ValueTask<ReplayableContent> CreateAsync(HttpContent content, long limit, CancellationToken cancellationToken)
     {
+        // A limit set to "always" (long.MaxValue) would be refused by HttpContent's own buffering, which stops at int.MaxValue.
+        limit = Math.Min(limit, Array.MaxLength);
         if (content is System.Net.Http.Json.JsonContent && content.Headers.ContentLength is null)
         {
             // JSON (PutAsJsonAsync, PostAsJsonAsync) has no length until it is serialized, but it is an object in memory,
