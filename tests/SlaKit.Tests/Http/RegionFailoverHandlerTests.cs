@@ -254,6 +254,33 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_backup_that_was_down_is_tried_again_after_its_break_and_is_there_when_the_primary_fails()
+    {
+        using HttpMessageInvoker invoker = Invoker();
+        TrackedRegion backup = _client!.Regions[1];
+        backup.RecordFailure(_time.GetUtcNow(), "x");
+        backup.RecordFailure(_time.GetUtcNow(), "x");
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        // The primary serves; requests safe to repeat also try the backup, which has come back.
+        for (int i = 0; i < 2; i++)
+        {
+            using HttpResponseMessage response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(2, _calls.Count(static c => c.Host == "b.invalid"));
+        Assert.Equal(RegionHealth.Healthy, _client.Core.GetStatus()[1].Health);
+
+        _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x");
+        using HttpResponseMessage failedOver = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, failedOver.StatusCode);
+        Assert.Equal("b", request.GetServedRegion());
+    }
+
+    [Fact]
     public async Task Max_attempts_limits_the_regions_tried()
     {
         _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);

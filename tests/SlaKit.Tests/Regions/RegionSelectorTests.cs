@@ -245,7 +245,7 @@ public class RegionSelectorTests
     }
 
     [Fact]
-    public void A_worse_region_due_for_a_trial_gets_none_even_when_configured_first()
+    public void A_backup_due_for_a_trial_gets_one_beside_the_primary_that_serves()
     {
         TrackedRegion backup = State("backup", 1), primary = State("primary", 0);
         Down(backup);
@@ -253,22 +253,30 @@ public class RegionSelectorTests
 
         RegionPlan plan = Plan([backup, primary]);
 
-        Assert.False(plan.IsTrial);
-        Assert.Equal(["primary"], Names(plan));
+        Assert.True(plan.IsTrial);
+        Assert.Equal(["backup", "primary"], Names(plan));
+        backup.EndTrial();
     }
 
     [Fact]
-    public void A_region_no_better_than_the_one_serving_gets_no_trial()
+    public void Of_several_regions_due_for_a_trial_the_most_preferred_gets_it_an_active_active_peer_before_a_backup()
     {
-        TrackedRegion a = State("a", 0), b = State("b", 0), c = State("c", 1);
-        Down(b);
+        TrackedRegion a = State("a", 0), c = State("c", 1), b = State("b", 0);
         Down(c);
+        Down(b);
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        RegionPlan plan = Plan([a, b, c]);
+        RegionPlan plan = Plan([a, c, b]);
 
-        Assert.False(plan.IsTrial);
-        Assert.Equal(["a"], Names(plan));
+        Assert.True(plan.IsTrial);
+        Assert.Equal(["b", "a"], Names(plan));
+
+        // One trial at a time per region: the next request tries the backup, and b's own trial is still under way.
+        RegionPlan next = Plan([a, c, b]);
+        Assert.True(next.IsTrial);
+        Assert.Equal(["c", "a"], Names(next));
+        b.EndTrial();
+        c.EndTrial();
     }
 
     [Fact]

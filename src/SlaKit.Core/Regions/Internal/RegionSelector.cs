@@ -1,7 +1,7 @@
 namespace SlaKit.Regions;
 
 /// <summary>
-/// Orders a client's regions for one request: a due trial of a better region first (only for requests safe
+/// Orders a client's regions for one request: a due trial of a region that was down first (only for requests safe
 /// to repeat), then the available regions by priority — Healthy before Degraded within a priority, shared by
 /// weight or by latency — then recovered regions still on standby; and only when none of those exists, every
 /// region in priority order ("panic" mode: better to try than to fail without trying). Unhealthy regions and overdue
@@ -48,7 +48,6 @@ internal static class RegionSelector
         int count = regions.Count;
         // Available regions first, then standby; the order key keeps priority first.
         var candidates = new List<(TrackedRegion State, int Priority, int Rank, double Tiebreak)>(count);
-        int bestAvailablePriority = int.MaxValue;
         for (int i = 0; i < count; i++)
         {
             SelectionView view = views[i];
@@ -61,11 +60,6 @@ internal static class RegionSelector
 
             TrackedRegion state = regions[i];
             int rank = view.IsStandby ? 2 : view.Health == RegionHealth.Degraded ? 1 : 0;
-            if (!view.IsStandby)
-            {
-                bestAvailablePriority = Math.Min(bestAvailablePriority, state.Region.Priority);
-            }
-
             candidates.Add((state, state.Region.Priority, rank, Tiebreak(state, mode, random)));
         }
 
@@ -92,12 +86,14 @@ internal static class RegionSelector
         bool isTrial = false;
         if (allowTrial)
         {
-            // Only a region better than what is serving now is worth a trial.
+            // Every region that was down is tried again once its break is over, the most preferred first: a better
+            // one to take its traffic back, and one no better than what serves (an active-active peer, a backup) so
+            // that it is known to be up again before it is needed. Left untried, such a region would come back only
+            // once every other region had failed, and a request failing where the others serve would have nowhere to go.
             TrackedRegion? trial = null;
             for (int i = 0; i < count; i++)
             {
-                if (views[i].CanTrial && regions[i].Region.Priority < bestAvailablePriority &&
-                    (trial is null || regions[i].Region.Priority < trial.Region.Priority))
+                if (views[i].CanTrial && (trial is null || regions[i].Region.Priority < trial.Region.Priority))
                 {
                     trial = regions[i];
                 }
