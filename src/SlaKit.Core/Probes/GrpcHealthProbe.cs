@@ -9,7 +9,8 @@ namespace SlaKit.Probes;
 /// Probes a gRPC server with the standard health protocol: one unary call to <c>grpc.health.v1.Health/Check</c> (gRPC's
 /// health checking protocol, doc/health-checking.md in grpc/grpc), healthy when the service answers <c>SERVING</c> in time.
 /// The call is made over HTTP/2 with <see cref="HttpClient"/>; its two one-field messages are written and read here, so
-/// the probe needs no gRPC or Protocol Buffers package.
+/// the probe needs no gRPC or Protocol Buffers package. A redirect is not followed: gRPC has none, so a 3xx comes from
+/// a server that is not the gRPC server probed, and the probe is unhealthy.
 /// </summary>
 public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
 {
@@ -20,7 +21,7 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
     private readonly TimeProvider _time;
     private readonly byte[] _request;
 
-    /// <summary>Creates a probe with its own connection pool.</summary>
+    /// <summary>Creates a probe with its own connection pool (redirects off, connections recycled every minute).</summary>
     /// <param name="target">The server, an absolute http (HTTP/2 without TLS) or https URI such as <c>https://eu.example:5001/</c>.</param>
     /// <param name="service">The service whose health to ask for; empty (the default) asks for the server as a whole.</param>
     /// <param name="timeout">How long to wait for the answer; positive, at most 49.7 days. 2 seconds when <see langword="null"/>.</param>
@@ -29,13 +30,16 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
     /// <exception cref="ArgumentException"><paramref name="target"/> is not an absolute http or https URI.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is out of range.</exception>
     public GrpcHealthProbe(Uri target, string service = "", TimeSpan? timeout = null, TimeProvider? timeProvider = null)
-        : this(target, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }, disposeHandler: true, service, timeout, timeProvider)
+        : this(target, HttpProbe.OwnHandler(), disposeHandler: true, service, timeout, timeProvider)
     {
     }
 
     /// <summary>Creates a probe that sends through <paramref name="handler"/>.</summary>
     /// <param name="target">The server, an absolute http or https URI.</param>
-    /// <param name="handler">The handler to send with.</param>
+    /// <param name="handler">
+    /// The handler to send with; it should not follow redirects itself. When it does, an answer that comes from another
+    /// URI than the one asked is unhealthy.
+    /// </param>
     /// <param name="disposeHandler">Whether disposing the probe disposes <paramref name="handler"/>.</param>
     /// <param name="service">The service whose health to ask for; empty asks for the server as a whole.</param>
     /// <param name="timeout">How long to wait for the answer; positive, at most 49.7 days. 2 seconds when <see langword="null"/>.</param>
@@ -81,10 +85,25 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
         try
         {
             using HttpRequestMessage request = Request();
+            Uri asked = request.RequestUri!;
             using HttpResponseMessage response = await _invoker.SendAsync(request, linked.Token).ConfigureAwait(false);
+
+            // gRPC has no redirects: every answer is ":status 200" (PROTOCOL-HTTP2.md, HTTP-Status). A 3xx is not followed,
+            // and a handler that followed one anyway brought an answer from a server the probe was not pointed at.
+            if (response.RequestMessage?.RequestUri is { } answered && answered != asked)
+            {
+                return HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), $"the answer came from {answered.GetLeftPart(UriPartial.Path)}, not the server probed: the handler followed a redirect");
+            }
+
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                return HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), $"HTTP {(int)response.StatusCode} {response.StatusCode}");
+                string detail = $"HTTP {(int)response.StatusCode} {response.StatusCode}";
+                if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
+                {
+                    detail += $": redirected to {new Uri(asked, location).GetLeftPart(UriPartial.Path)}, not followed";
+                }
+
+                return HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), detail);
             }
 
             // A call that failed before any message (unknown service, no health service) is "trailers-only": its status

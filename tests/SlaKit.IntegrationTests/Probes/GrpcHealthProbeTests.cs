@@ -1,5 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Health.V1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +16,10 @@ using SlaKit.Probes;
 
 namespace SlaKit.IntegrationTests.Probes;
 
-/// <summary><see cref="GrpcHealthProbe"/> against Grpc.HealthCheck's own health service on a real Kestrel gRPC server.</summary>
+/// <summary>
+/// <see cref="GrpcHealthProbe"/> against Grpc.HealthCheck's own health service on a real Kestrel gRPC server, and against
+/// answers made by hand (HTTP/2 without TLS on 127.0.0.1) for what that service never sends.
+/// </summary>
 public sealed class GrpcHealthProbeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -102,11 +111,65 @@ public sealed class GrpcHealthProbeTests
     }
 
     [Fact]
+    public async Task A_redirect_to_another_host_is_not_followed()
+    {
+        await using GrpcRegionServer other = await GrpcRegionServer.StartAsync("other");
+        await using WebApplication redirecting = await StartAsync(RedirectTo(other));
+        using var probe = new GrpcHealthProbe(BaseUri(redirecting));
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        // The server probed is not a gRPC server at all; the other host, which would answer SERVING, is never asked.
+        Assert.Equal(ProbeStatus.Unhealthy, result.Status);
+        Assert.StartsWith("HTTP 307 ", result.Detail, StringComparison.Ordinal);
+        Assert.Contains($": redirected to {other.BaseUri}grpc.health.v1.Health/Check, not followed", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redirect_followed_by_a_handler_that_follows_redirects_is_not_healthy()
+    {
+        await using GrpcRegionServer other = await GrpcRegionServer.StartAsync("other");
+        await using WebApplication redirecting = await StartAsync(RedirectTo(other));
+        using var probe = new GrpcHealthProbe(BaseUri(redirecting), new SocketsHttpHandler { AllowAutoRedirect = true }, disposeHandler: true);
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(ProbeStatus.Unhealthy, result.Status);
+        Assert.StartsWith("the answer came from " + other.BaseUri, result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Arguments_are_checked()
     {
         Assert.Equal("target", Assert.Throws<ArgumentException>(() => new GrpcHealthProbe(new Uri("ftp://a.example/"))).ParamName);
         Assert.Equal("service", Assert.Throws<ArgumentNullException>(() => new GrpcHealthProbe(new Uri("http://a.example/"), null!)).ParamName);
         Assert.Equal("timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new GrpcHealthProbe(new Uri("http://a.example/"), timeout: TimeSpan.Zero)).ParamName);
+    }
+
+    /// <summary>A 307 to the other server's health method, as a misrouted region or a proxy might answer.</summary>
+    private static RequestDelegate RedirectTo(GrpcRegionServer other) => async context =>
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+        context.Response.Headers.Location = new Uri(other.BaseUri, "grpc.health.v1.Health/Check").ToString();
+    };
+
+    private static Uri BaseUri(WebApplication app)
+    {
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new Uri(address.EndsWith('/') ? address : address + "/");
+    }
+
+    /// <summary>A Kestrel server on 127.0.0.1 speaking HTTP/2 without TLS, answering every request with <paramref name="handler"/>.</summary>
+    private static async Task<WebApplication> StartAsync(RequestDelegate handler)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        WebApplication app = builder.Build();
+        app.Run(handler);
+        await app.StartAsync(Ct);
+        return app;
     }
 
     private static (int ExitCode, string Output, string Error) Cli(params string[] args)
