@@ -7,7 +7,8 @@ namespace SlaKit.Probes;
 
 /// <summary>
 /// Probes a gRPC server with the standard health protocol: one unary call to <c>grpc.health.v1.Health/Check</c> (gRPC's
-/// health checking protocol, doc/health-checking.md in grpc/grpc), healthy when the service answers <c>SERVING</c> in time.
+/// health checking protocol, doc/health-checking.md in grpc/grpc), healthy when the service answers <c>SERVING</c>, with
+/// <c>grpc-status</c> 0, in time; an answer without a <c>grpc-status</c> is unhealthy.
 /// The call is made over HTTP/2 with <see cref="HttpClient"/>; its two one-field messages are written and read here, so
 /// the probe needs no gRPC or Protocol Buffers package. A redirect is not followed: gRPC has none, so a 3xx comes from
 /// a server that is not the gRPC server probed, and the probe is unhealthy.
@@ -115,9 +116,18 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
 
             byte[] body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
             TimeSpan latency = _time.GetElapsedTime(started);
-            if (GrpcHeaders.Status(response.TrailingHeaders) is { } status && status != 0)
+
+            // Every answer carries its status, in the trailers or, trailers-only, in the headers: Status is required in
+            // both (PROTOCOL-HTTP2.md, Trailers and Trailers-Only). Without one, the call is not known to have succeeded.
+            int? status = GrpcHeaders.Status(response.TrailingHeaders) ?? GrpcHeaders.Status(response.Headers);
+            if (status is null)
             {
-                return HealthProbeResult.Unhealthy(latency, Describe(status, response.TrailingHeaders));
+                return HealthProbeResult.Unhealthy(latency, "no grpc-status in the answer's headers or trailers");
+            }
+
+            if (status != 0)
+            {
+                return HealthProbeResult.Unhealthy(latency, Describe(status.Value, response.TrailingHeaders));
             }
 
             return ReadServingStatus(body) switch

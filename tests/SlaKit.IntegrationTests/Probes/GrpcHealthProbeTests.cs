@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
@@ -139,6 +140,18 @@ public sealed class GrpcHealthProbeTests
     }
 
     [Fact]
+    public async Task An_answer_without_a_grpc_status_is_not_healthy()
+    {
+        // A SERVING message, but the stream ends with no grpc-status at all.
+        await using WebApplication server = await StartAsync(Answer([0x08, 0x01], withStatus: false));
+        using var probe = new GrpcHealthProbe(BaseUri(server));
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal((ProbeStatus.Unhealthy, "no grpc-status in the answer's headers or trailers"), (result.Status, result.Detail));
+    }
+
+    [Fact]
     public void Arguments_are_checked()
     {
         Assert.Equal("target", Assert.Throws<ArgumentException>(() => new GrpcHealthProbe(new Uri("ftp://a.example/"))).ParamName);
@@ -152,6 +165,21 @@ public sealed class GrpcHealthProbeTests
         await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
         context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
         context.Response.Headers.Location = new Uri(other.BaseUri, "grpc.health.v1.Health/Check").ToString();
+    };
+
+    /// <summary>Answers every call with <paramref name="message"/> in one uncompressed frame, then grpc-status 0 in the trailers unless told not to.</summary>
+    private static RequestDelegate Answer(byte[] message, bool withStatus = true) => async context =>
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        context.Response.ContentType = "application/grpc";
+        byte[] frame = new byte[5 + message.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1, 4), (uint)message.Length);
+        message.CopyTo(frame, 5);
+        await context.Response.Body.WriteAsync(frame, context.RequestAborted);
+        if (withStatus)
+        {
+            context.Response.AppendTrailer("grpc-status", "0");
+        }
     };
 
     private static Uri BaseUri(WebApplication app)
