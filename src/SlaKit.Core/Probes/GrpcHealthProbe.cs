@@ -217,7 +217,10 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
 
     /// <summary>
     /// The <c>status</c> (field 1, an enum) of the <c>HealthCheckResponse</c> in a framed answer: 0 when the field is absent
-    /// (proto3 default, UNKNOWN); <see langword="null"/> when the answer is not one uncompressed message.
+    /// (proto3 default, UNKNOWN); <see langword="null"/> when the answer is not one uncompressed message. Other fields, as a
+    /// newer server may add, are skipped by their wire type (Protocol Buffers encoding: 0 varint, 1 fixed 8 bytes, 2
+    /// length-delimited, 5 fixed 4 bytes); a field that runs past the message's end, or of the deprecated group types 3
+    /// and 4, makes it no message.
     /// </summary>
     private static int? ReadServingStatus(byte[] body)
     {
@@ -244,8 +247,14 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
                     }
 
                     break;
+                case 1 when message.Length >= 8:
+                    message = message[8..];
+                    break;
                 case 2 when ReadVarint(ref message) is { } length && length <= (ulong)message.Length:
                     message = message[(int)length..];
+                    break;
+                case 5 when message.Length >= 4:
+                    message = message[4..];
                     break;
                 default:
                     return null;
