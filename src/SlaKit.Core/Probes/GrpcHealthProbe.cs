@@ -11,11 +11,18 @@ namespace SlaKit.Probes;
 /// <c>grpc-status</c> 0, in time; an answer without a <c>grpc-status</c> is unhealthy.
 /// The call is made over HTTP/2 with <see cref="HttpClient"/>; its two one-field messages are written and read here, so
 /// the probe needs no gRPC or Protocol Buffers package. A redirect is not followed: gRPC has none, so a 3xx comes from
-/// a server that is not the gRPC server probed, and the probe is unhealthy.
+/// a server that is not the gRPC server probed, and the probe is unhealthy. An answer body of more than 4 KiB (4,096
+/// bytes, prefix included) is not read further and is unhealthy: a health answer is a few bytes.
 /// </summary>
 public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
 {
     private const string CheckPath = "grpc.health.v1.Health/Check";
+
+    /// <summary>
+    /// The longest answer body read: a framed <c>HealthCheckResponse</c> is 5 bytes of prefix and a few of message, so
+    /// 4 KiB leaves room for fields a newer server may add while a server streaming without end is not read into memory.
+    /// </summary>
+    private const int MaxAnswerBytes = 4096;
 
     private readonly HttpMessageInvoker _invoker;
     private readonly TimeSpan _timeout;
@@ -114,8 +121,12 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
                 return HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), Describe(failed, response.Headers));
             }
 
-            byte[] body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            byte[]? body = await ReadAnswerAsync(response.Content, linked.Token).ConfigureAwait(false);
             TimeSpan latency = _time.GetElapsedTime(started);
+            if (body is null)
+            {
+                return HealthProbeResult.Unhealthy(latency, $"an answer of more than {MaxAnswerBytes.ToString(CultureInfo.InvariantCulture)} bytes, not a grpc.health.v1.HealthCheckResponse");
+            }
 
             // Every answer carries its status, in the trailers or, trailers-only, in the headers: Status is required in
             // both (PROTOCOL-HTTP2.md, Trailers and Trailers-Only). Without one, the call is not known to have succeeded.
@@ -179,6 +190,32 @@ public sealed class GrpcHealthProbe : IHealthProbe, IDisposable
         };
         string? message = headers.TryGetValues("grpc-message", out IEnumerable<string>? values) ? Uri.UnescapeDataString(values.FirstOrDefault() ?? "") : null;
         return string.IsNullOrEmpty(message) ? $"gRPC status {name}" : $"gRPC status {name}: {message}";
+    }
+
+    /// <summary>
+    /// The answer body to its end, which is when the trailers arrive; <see langword="null"/> once it runs past
+    /// <see cref="MaxAnswerBytes"/>, without reading the rest.
+    /// </summary>
+    private static async Task<byte[]?> ReadAnswerAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            byte[] buffer = new byte[MaxAnswerBytes + 1];
+            int length = 0;
+            while (length < buffer.Length)
+            {
+                int read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return buffer[..length];
+                }
+
+                length += read;
+            }
+
+            return null;
+        }
     }
 
     /// <summary><c>HealthCheckRequest { string service = 1; }</c>: nothing for the empty string (proto3 default).</summary>

@@ -180,6 +180,29 @@ public sealed class GrpcHealthProbeTests
     }
 
     [Fact]
+    public async Task An_answer_of_more_than_4096_bytes_is_not_healthy()
+    {
+        await using WebApplication atTheLimit = await StartAsync(Answer(ServingWithPadding(4096)));
+        await using WebApplication overTheLimit = await StartAsync(Answer(ServingWithPadding(4097)));
+        using var probeAtTheLimit = new GrpcHealthProbe(BaseUri(atTheLimit));
+        using var probeOverTheLimit = new GrpcHealthProbe(BaseUri(overTheLimit));
+
+        HealthProbeResult at = await probeAtTheLimit.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        HealthProbeResult over = await probeOverTheLimit.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal((ProbeStatus.Healthy, "SERVING"), (at.Status, at.Detail));
+        Assert.Equal((ProbeStatus.Unhealthy, "an answer of more than 4096 bytes, not a grpc.health.v1.HealthCheckResponse"), (over.Status, over.Detail));
+
+        // HealthCheckResponse { status = SERVING; field 2 = zeros }, framed in exactly bodyLength bytes: 5 of prefix, 2 of
+        // status, 3 of field 2's key and two-byte length.
+        static byte[] ServingWithPadding(int bodyLength)
+        {
+            int padding = bodyLength - 5 - 5;
+            return [0x08, 0x01, 0x12, (byte)(0x80 | (padding & 0x7F)), (byte)(padding >> 7), .. new byte[padding]];
+        }
+    }
+
+    [Fact]
     public void Arguments_are_checked()
     {
         Assert.Equal("target", Assert.Throws<ArgumentException>(() => new GrpcHealthProbe(new Uri("ftp://a.example/"))).ParamName);
