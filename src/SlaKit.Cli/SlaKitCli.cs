@@ -16,6 +16,9 @@ internal static class SlaKitCli
     /// <summary>Exit code for an answer that could not be had from elsewhere: a server that did not answer, or had no data.</summary>
     public const int Failure = 1;
 
+    /// <summary>Exit code for a command interrupted by Ctrl+C (SIGINT): 128 + 2, as shells report it.</summary>
+    public const int Interrupted = 130;
+
     /// <summary>The option that switches every command to one JSON object on stdout.</summary>
     public static readonly Option<bool> Json = new("--json")
     {
@@ -24,8 +27,21 @@ internal static class SlaKitCli
     };
 
     /// <summary>Runs the command line <paramref name="args"/>, writing to the given streams.</summary>
-    /// <returns>0 on success, 2 on bad input, 1 when a server the command asked could not answer.</returns>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <returns>0 on success, 2 on bad input, 1 when a server the command asked could not answer, 130 when interrupted.</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error) =>
+        Parse(args, error) is { } parse ? parse.Invoke(new InvocationConfiguration { Output = output, Error = error }) : BadInput;
+
+    /// <summary>
+    /// Runs the command line <paramref name="args"/> as <see cref="Run"/> does, with <paramref name="cancellationToken"/>
+    /// standing for Ctrl+C: a long-running command (probe, call) reports what it did until then and returns
+    /// <see cref="Interrupted"/>.
+    /// </summary>
+    /// <returns>The exit code, as <see cref="Run"/>'s.</returns>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        Parse(args, error) is { } parse ? parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken) : Task.FromResult(BadInput);
+
+    /// <summary>Parses <paramref name="args"/>; <see langword="null"/>, with one line on <paramref name="error"/>, when they do not parse.</summary>
+    private static ParseResult? Parse(string[] args, TextWriter error)
     {
         Command root = CreateRoot();
         // No response files: "@path" is an argument like any other (an incidents file may well be named so), and
@@ -35,10 +51,10 @@ internal static class SlaKitCli
         {
             // One line, every problem the parser found (an unknown command also lacks a required one).
             error.WriteLine($"slakit: {string.Join("; ", parse.Errors.Select(static e => e.Message).Distinct())}");
-            return BadInput;
+            return null;
         }
 
-        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return parse;
     }
 
     private static Command CreateRoot()

@@ -9,12 +9,16 @@ namespace SlaKit.Cli.Commands;
 /// <summary>
 /// <c>slakit call &lt;request-uri&gt; --trunk &lt;sip-uri&gt; ...</c>: places one test call through the trunks in order,
 /// as operators check a trunk, hangs up after <c>--hold</c>, and prints each attempt. Exit 0 when a trunk answered, 1 when
-/// none did or the callee was busy or declined, 2 on malformed input.
+/// none did or the callee was busy or declined, 2 on malformed input, 130 when interrupted by Ctrl+C (a call under way is
+/// hung up first, and reported as far as it went).
 /// </summary>
 internal static class CallCommand
 {
     /// <summary>Exit code when no trunk carried the call, or the callee did not take it.</summary>
     public const int NotAnswered = 1;
+
+    /// <summary>How long the BYE of a call interrupted by Ctrl+C may take: the command line ends the process 2 s after it.</summary>
+    private static readonly TimeSpan InterruptedByeBound = TimeSpan.FromSeconds(1.5);
 
     /// <summary>
     /// The SDP offer of the test call (RFC 4566): one audio stream, G.711 µ-law and A-law, on the discard port: the call
@@ -39,7 +43,7 @@ internal static class CallCommand
             DefaultValueFactory = _ => "1s",
         };
         var dns = new Option<string?>("--dns") { Description = "The DNS server for trunks named by host, such as 127.0.0.1:53; the system's by default." };
-        var command = new Command("call", "Place one test call through the trunks in order, hang up after --hold, and print each attempt. Exit 0 when a trunk answered, 1 when none did or the callee said busy or declined, 2 on malformed input.")
+        var command = new Command("call", "Place one test call through the trunks in order, hang up after --hold, and print each attempt. Exit 0 when a trunk answered, 1 when none did or the callee said busy or declined, 2 on malformed input, 130 when interrupted (a call under way is hung up first).")
         {
             requestUri, trunks, hold, provisional, dns,
         };
@@ -87,27 +91,63 @@ internal static class CallCommand
     {
         try
         {
-            SipCall call = await client.InviteAsync(invite, cancellationToken).ConfigureAwait(false);
+            SipCall call;
+            try
+            {
+                call = await client.InviteAsync(invite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C while the call was being set up: the client has cancelled the INVITE it sent.
+                return (new Answer().Set("interrupted", true).Line("Interrupted before any trunk answered; the call attempt was cancelled."), SlaKitCli.Interrupted);
+            }
+
             await using (call.ConfigureAwait(false))
             {
+                long answered = TimeProvider.System.GetTimestamp();
+                bool interrupted = false;
                 if (held > TimeSpan.Zero)
                 {
-                    await Task.Delay(held, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await Task.Delay(held, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        // Ctrl+C during the call: it is hung up now, and reported as far as it went.
+                        interrupted = true;
+                    }
                 }
 
+                TimeSpan heldFor = interrupted ? TimeSpan.FromMilliseconds(Math.Round(TimeProvider.System.GetElapsedTime(answered).TotalMilliseconds)) : held;
                 string ended;
+
+                // Once interrupted, the BYE gets a short bound of its own: the command line ends the process soon after Ctrl+C.
+                using var byeBound = new CancellationTokenSource(interrupted ? InterruptedByeBound : Timeout.InfiniteTimeSpan, TimeProvider.System);
+                using var bye = CancellationTokenSource.CreateLinkedTokenSource(interrupted ? CancellationToken.None : cancellationToken, byeBound.Token);
                 try
                 {
-                    ended = await call.ByeAsync(cancellationToken).ConfigureAwait(false) is { } bye ? $"ended with BYE ({bye.StatusText})" : "already ended";
+                    ended = await call.ByeAsync(bye.Token).ConfigureAwait(false) is { } answer ? $"ended with BYE ({answer.StatusText})" : "already ended";
                 }
                 catch (Exception e) when (e is TimeoutException or IOException)
                 {
                     ended = $"its BYE failed: {e.Message}";
                 }
+                catch (OperationCanceledException) when (interrupted && byeBound.IsCancellationRequested)
+                {
+                    ended = $"its BYE had no answer within {DurationText.Format(InterruptedByeBound)}";
+                }
 
-                Answer answer = Describe(call.Attempts, call.Trunk)
-                    .Line(string.Create(CultureInfo.InvariantCulture, $"Call carried by {call.Trunk.Name}; held {DurationText.Format(held)}, {ended}."));
-                return (answer, SlaKitCli.Success);
+                Answer described = Describe(call.Attempts, call.Trunk);
+                if (interrupted)
+                {
+                    described.Set("interrupted", true)
+                        .Line(string.Create(CultureInfo.InvariantCulture, $"Call carried by {call.Trunk.Name}; interrupted after {DurationText.Format(heldFor)} of {DurationText.Format(held)}, {ended}."));
+                    return (described, SlaKitCli.Interrupted);
+                }
+
+                described.Line(string.Create(CultureInfo.InvariantCulture, $"Call carried by {call.Trunk.Name}; held {DurationText.Format(held)}, {ended}."));
+                return (described, SlaKitCli.Success);
             }
         }
         catch (SipCallDeclinedException declined)

@@ -8,7 +8,7 @@ namespace SlaKit.Cli.Commands;
 
 /// <summary>
 /// <c>slakit probe &lt;target&gt;</c>: checks an endpoint as SlaKit's probes do. Exit code 0 when healthy, 1 when not,
-/// 2 for a malformed target.
+/// 2 for a malformed target, 130 when interrupted (Ctrl+C), after printing the probes made until then.
 /// </summary>
 internal static class ProbeCommand
 {
@@ -22,7 +22,7 @@ internal static class ProbeCommand
         var count = new Option<string>("--count") { Description = "How many probes to send, 1 to 100.", DefaultValueFactory = _ => "1" };
         var interval = new Option<string>("--interval") { Description = "The pause between probes, such as 1s.", DefaultValueFactory = _ => "1s" };
         var dns = new Option<string?>("--dns") { Description = "The DNS server for a SIP target named by host without a port (RFC 3263), such as 127.0.0.1:53; the system's by default." };
-        var command = new Command("probe", "Probe an endpoint: status (Healthy/Degraded/Unhealthy), latency and detail. Exit 0 when healthy, 1 when not, 2 on a malformed target.")
+        var command = new Command("probe", "Probe an endpoint: status (Healthy/Degraded/Unhealthy), latency and detail. Exit 0 when healthy, 1 when not, 2 on a malformed target, 130 when interrupted (what was probed until then is printed).")
         {
             target, timeout, count, interval, dns,
         };
@@ -48,14 +48,26 @@ internal static class ProbeCommand
                 try
                 {
                     var results = new List<HealthProbeResult>(probes);
-                    for (int i = 0; i < probes; i++)
+                    try
                     {
-                        if (i > 0 && pause > TimeSpan.Zero)
+                        for (int i = 0; i < probes; i++)
                         {
-                            await Task.Delay(pause, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-                        }
+                            if (i > 0 && pause > TimeSpan.Zero)
+                            {
+                                await Task.Delay(pause, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                            }
 
-                        results.Add(await probe.ProbeAsync(cancellationToken).ConfigureAwait(false));
+                            results.Add(await probe.ProbeAsync(cancellationToken).ConfigureAwait(false));
+                        }
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        // Ctrl+C: what was measured so far is still worth printing, as ping prints its statistics.
+                        Answer interrupted = results.Count > 0 ? Answer(parse.GetValue(target)!, results) : new Answer().Set("target", parse.GetValue(target)!).Set("probes", 0);
+                        interrupted.Set("interrupted", true)
+                            .Line(string.Create(CultureInfo.InvariantCulture, $"Interrupted after {results.Count} of {probes} probes."))
+                            .WriteTo(output, parse.GetValue(SlaKitCli.Json));
+                        return SlaKitCli.Interrupted;
                     }
 
                     Answer(parse.GetValue(target)!, results).WriteTo(output, parse.GetValue(SlaKitCli.Json));
