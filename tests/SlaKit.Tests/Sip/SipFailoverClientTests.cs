@@ -96,6 +96,26 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_region_that_answers_every_request_503_with_retry_after_zero_is_marked_down()
+    {
+        // RFC 3261 §20.33: a Retry-After of 0 asks for no rest at all, so such a 503 is a plain failure (§21.5.4).
+        _a.Responder = r => ResponseTo(r, 503, "Service Unavailable", ("Retry-After", "0"));
+        SipFailoverClient client = Client();
+
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Equal(200, (await client.SendAsync(Options(), Token)).StatusCode);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // Two requests mark it down, then one background OPTIONS tries it after the break. A trial's retransmission, sent when
+        // the clock moves on while it runs, is no request of its own.
+        RegionHealth health = client.GetStatus()[0].Health;
+        int tried = _a.Sent.Select(Branch).Distinct().Count();
+        Assert.True(health == RegionHealth.Unhealthy && tried <= 3, $"the refusing region is {health} and was sent {tried} of 10 requests");
+    }
+
+    [Fact]
     public async Task A_transport_error_moves_on_at_once()
     {
         _a.OpenFailure = "10.0.0.1:5060 refused the TCP connection: nothing listens there";

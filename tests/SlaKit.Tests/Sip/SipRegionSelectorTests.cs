@@ -57,6 +57,25 @@ public class SipRegionSelectorTests
     }
 
     [Fact]
+    public void A_503_with_a_retry_after_shorter_than_the_break_counts_as_a_failure_and_keeps_the_region_out_for_its_delay()
+    {
+        SipRegionSelector selector = Selector(_primary, _secondary);
+
+        selector.ReportResponse(_primary, 503, TimeSpan.FromSeconds(1));
+
+        Assert.Equal([_secondary], selector.SelectRegions());
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([_primary, _secondary], selector.SelectRegions());
+        Assert.Equal(RegionHealth.Degraded, selector.GetStatus()[0].Health);
+
+        // A second such answer in a row marks it down, as a second bare 503 would.
+        selector.ReportResponse(_primary, 503, TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(RegionHealth.Unhealthy, selector.GetStatus()[0].Health);
+        Assert.Equal([_secondary], selector.SelectRegions());
+    }
+
+    [Fact]
     public void Retry_after_is_capped_by_max_retry_after()
     {
         SipRegionSelector selector = Selector(_primary, _secondary);
@@ -279,7 +298,9 @@ public class SipRegionSelectorTests
         ArgumentException stranger = Assert.Throws<ArgumentException>("region", () => selector.ReportTransportError(new Region("primary", new Uri("sip:10.0.0.1"))));
         Assert.StartsWith("Region 'primary' is not one of SIP client 'carrier's regions.", stranger.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentNullException>("options", () => new SipRegionSelector("carrier", null!));
-        Assert.Equal(RegionHealth.Healthy, selector.GetStatus()[0].Health);
+
+        // The 503 asked for no rest, so it counted as the failure it is.
+        Assert.Equal(RegionHealth.Degraded, selector.GetStatus()[0].Health);
     }
 
     private SipRegionSelector Selector(params Region[] regions) => Selector(new Random(1), regions);

@@ -16,7 +16,8 @@ namespace SlaKit.Sip;
 /// </summary>
 /// <remarks>
 /// <para>Order and health follow <see cref="SipRegionSelector"/>: priority first, then RFC 2782 weighted choice; a 503
-/// with <c>Retry-After</c> keeps its region out for that long.</para>
+/// with <c>Retry-After</c> keeps its region out for that long, and one shorter than
+/// <see cref="RegionSetOptions.BreakDuration"/> (zero included) counts as a failure too.</para>
 /// <para>A bare transaction waits Timer F (64·T1, 32 s) before it gives up on a silent server. Feed probe results
 /// (<see cref="ReportProbeResult(string, HealthProbeResult)"/>, for example from <see cref="CreateProbe"/> run every
 /// second) and a silent region leaves the rotation within a few seconds, before requests wait on it.</para>
@@ -259,7 +260,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     /// <remarks>
     /// <para>A trunk is left for the next on a transport error, on no response at all within
     /// <see cref="SipFailoverOptions.ProvisionalTimeout"/>, on 408, 503 (with <c>Retry-After</c> it stays out that long),
-    /// any other 5xx, or one of <see cref="SipFailoverOptions.CallFailoverStatusCodes"/>; these count against its health.
+    /// any other 5xx, or one of <see cref="SipFailoverOptions.CallFailoverStatusCodes"/>; these count against its health,
+    /// but for a 503 whose <c>Retry-After</c> is at least <see cref="RegionSetOptions.BreakDuration"/>, which only keeps it out.
     /// A trunk whose <see cref="SipFailoverOptions.MaxConcurrentCalls"/> are in use is skipped.</para>
     /// <para>Any other final response (486, 603, 404, …) is the callee's answer, and so is ringing beyond
     /// <see cref="SipFailoverOptions.RingTimeout"/> (the call is then cancelled): the call ends with

@@ -14,8 +14,10 @@ namespace SlaKit.Sip;
 /// <see cref="Region.Weight"/>, so a region comes first with probability weight / total weight, as RFC 2782 shares SRV
 /// targets. Healthy regions come before Degraded ones of the same priority; Unhealthy regions and regions inside a 503's
 /// <c>Retry-After</c> are left out, unless every region is, in which case all are returned in priority order.</para>
-/// <para>Reporting: a final response other than 503 is a success; a 503 with <c>Retry-After</c> keeps the region out for
-/// that long (RFC 3261 §21.5.4); a 503 without it, a timeout or a transport error is a failure.
+/// <para>Reporting: a final response other than 503 is a success; a 503 with a <c>Retry-After</c> of at least
+/// <see cref="RegionSetOptions.BreakDuration"/> keeps the region out for that long (RFC 3261 §21.5.4) and is no failure; a
+/// 503 with a shorter one (zero included) or none, a timeout or a transport error is a failure, and a shorter
+/// <c>Retry-After</c> still keeps the region out for its delay.
 /// <see cref="RegionSetOptions.FailuresToMarkDown"/> failures in a row mark the region Unhealthy.</para>
 /// <para>Without probes, an Unhealthy region is offered first again after <see cref="RegionSetOptions.BreakDuration"/>, to
 /// one request at a time, until that attempt is reported (or Timer F passes). Once probe results are reported with
@@ -32,6 +34,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     private readonly Lock _trialGate = new();
     private readonly DateTimeOffset?[] _trialUntil;
     private readonly TimeSpan _trialHold;
+    private readonly TimeSpan _breakDuration;
     private readonly int[] _probed;
 
     /// <summary>Creates a selector.</summary>
@@ -54,6 +57,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         _time = timeProvider ?? TimeProvider.System;
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}");
         _trialHold = options.AttemptTimeout ?? options.Timers.TimerF;
+        _breakDuration = options.BreakDuration;
 
         _configured = [.. options.Regions];
         _core = new RegionSet(name, options, RegionSelectionMode.PriorityWeighted, _configured.Length, _time, logger, telemetry, random);
@@ -231,7 +235,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
                 _core.NoteServed(state);
             }
         }
-        else if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter is { } delay)
+        else if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter is { } delay && delay >= _breakDuration)
         {
             // RFC 3261 §21.5.4: the server is alive but asks not to be sent requests for this long.
             state.RecordRetryAfter(now, delay);
@@ -239,6 +243,13 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         else
         {
             state.RecordFailure(now, reason ?? kind.ToString());
+            if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter > TimeSpan.Zero)
+            {
+                // A rest shorter than the break a failing region sits out (Retry-After: 0 asks for none at all, §20.33)
+                // counts as the failure the 503 also is, or a server refusing every request that way would never be
+                // marked down and every request would pay its round trip; the delay it asked for is kept all the same.
+                state.RecordRetryAfter(now, retryAfter.Value);
+            }
         }
 
         EndTrial(state);
