@@ -91,6 +91,36 @@ public sealed class SipServerFailoverTests : IAsyncDisposable
         Assert.Single(Connection(OtherRegion).Sent);
     }
 
+    [Fact]
+    public async Task Each_tls_region_on_a_shared_address_gets_a_connection_checked_for_its_own_domain()
+    {
+        // Two carriers' SRV records lead to one SBC address, which presents a certificate per domain (by SNI). RFC 5922
+        // §7.2: each region's server is checked for that region's own domain, so the two cannot share one connection.
+        _dns.Add(
+            DnsTestRecord.Srv("_sips._tcp.a.test", 10, 0, 5061, "sbc.shared.test"),
+            DnsTestRecord.Srv("_sips._tcp.b.test", 10, 0, 5061, "sbc.shared.test"),
+            DnsTestRecord.A("sbc.shared.test", "127.0.0.41"));
+        var opened = new ConcurrentBag<string>();
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("a", new Uri("sips:a.test")));
+        options.Regions.Add(new Region("b", new Uri("sips:b.test")) { Priority = 1 });
+        options.DnsServers.Add(_dns.EndPoint.ToString());
+        SipFailoverClient client = _client = new SipFailoverClient("carriers", options, _time, null, null, ownsTelemetry: false, t =>
+        {
+            opened.Add(t.TlsName);
+            return new InMemorySipConnection(t, reliable: true) { Responder = static r => ResponseTo(r, 200, "OK") };
+        }, new Random(1));
+
+        await client.SendAsync(new SipRequest("OPTIONS", "sip:a.test"), Ct);
+        client.ReportProbeResult("a", RegionHealth.Unhealthy);
+        client.ReportProbeResult("a", RegionHealth.Unhealthy);
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+        SipResponse viaB = await client.SendAsync(new SipRequest("OPTIONS", "sip:b.test"), Ct);
+
+        Assert.Equal(200, viaB.StatusCode);
+        Assert.Equal("a.test, b.test", string.Join(", ", opened.Order()));
+    }
+
     private static RegionHealth Primary(SipFailoverClient client) => client.GetStatus().Single(static s => s.Region.Name == "primary").Health;
 
     private static SipRequest Options() => new("OPTIONS", "sip:" + Domain);

@@ -31,9 +31,9 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     private readonly SipTimerSettings _timers;
     private readonly TimeSpan? _attemptTimeout;
     private readonly Func<SipTarget, SipConnection> _connectionFactory;
-    private readonly Dictionary<SipTarget, SipTransactionLayer> _layers = [];
+    private readonly Dictionary<ServerKey, SipTransactionLayer> _layers = [];
     private readonly SipServiceResolver _resolver;
-    private readonly ConcurrentDictionary<SipTarget, DateTimeOffset> _addressesOut = new();
+    private readonly ConcurrentDictionary<ServerKey, DateTimeOffset> _addressesOut = new();
     private readonly RegionHealthPolicy _policy;
     private readonly HashSet<Task> _background = [];
     private readonly SipTrunk[] _trunks;
@@ -594,10 +594,11 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_layers.TryGetValue(address, out SipTransactionLayer? layer))
+            var key = new ServerKey(address);
+            if (!_layers.TryGetValue(key, out SipTransactionLayer? layer))
             {
                 layer = new SipTransactionLayer(_connectionFactory(address), _timers, Time);
-                _layers[address] = layer;
+                _layers[key] = layer;
             }
 
             return layer;
@@ -633,7 +634,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         }
 
         DateTimeOffset now = Time.GetUtcNow();
-        bool IsOut(SipTarget address) => _addressesOut.TryGetValue(address, out DateTimeOffset until) && now < until;
+        bool IsOut(SipTarget address) => _addressesOut.TryGetValue(new ServerKey(address), out DateTimeOffset until) && now < until;
         return ([.. found.Where(a => !IsOut(a)), .. found.Where(IsOut)], null);
     }
 
@@ -652,7 +653,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             TimeSpan retryAfter = outcome.Kind == SipAttemptOutcomeKind.ServiceUnavailable && outcome.Response?.RetryAfter is { } asked
                 ? _policy.CapRetryAfter(asked)
                 : TimeSpan.Zero;
-            _addressesOut[addresses[index]] = Time.GetUtcNow() + (retryAfter > _policy.BreakDuration ? retryAfter : _policy.BreakDuration);
+            _addressesOut[new ServerKey(addresses[index])] = Time.GetUtcNow() + (retryAfter > _policy.BreakDuration ? retryAfter : _policy.BreakDuration);
             if (index < addresses.Count - 1)
             {
                 return;
@@ -711,6 +712,26 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         {
             region.EndTrial();
         }
+    }
+
+    /// <summary>
+    /// A server as the client keeps its connection and its standing: the target, and for TLS the name its certificate is
+    /// checked for. RFC 5922 §7.2 checks a server for the domain of the URI it was found for, so two regions whose DNS
+    /// records lead to one address (one SBC presenting a certificate per domain) each get a connection checked for their
+    /// own domain. <see cref="SipTarget"/>'s own equality leaves that name out: it says where requests go.
+    /// </summary>
+    private readonly record struct ServerKey
+    {
+        public ServerKey(SipTarget target)
+        {
+            Target = target;
+            // Domain names compare without regard to case (RFC 4343).
+            TlsName = target.Transport == SipTransportProtocol.Tls ? target.TlsName.ToUpperInvariant() : "";
+        }
+
+        public SipTarget Target { get; }
+
+        public string TlsName { get; }
     }
 
     /// <summary>Runs an action once, when disposed: the end of a subscription.</summary>

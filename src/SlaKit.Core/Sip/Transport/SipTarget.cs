@@ -107,7 +107,16 @@ public sealed class SipTarget : IEquatable<SipTarget>
         _ => string.Create(CultureInfo.InvariantCulture, $"sip:{Host}:{Port};transport=udp"),
     };
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Whether <paramref name="other"/> names the same host (case-insensitively), port and transport: where requests go.
+    /// </summary>
+    /// <param name="other">The other target.</param>
+    /// <returns>Whether the two are equal.</returns>
+    /// <remarks>
+    /// A target that RFC 3263 found in DNS remembers the domain it was found for, the name its TLS certificate is checked
+    /// against (RFC 5922 §7.2); equality leaves that name out. A <see cref="SipFailoverClient"/> still keeps a TLS
+    /// connection per domain, so regions whose records lead to one address are each checked for their own domain.
+    /// </remarks>
     public bool Equals(SipTarget? other) =>
         other is not null && Port == other.Port && Transport == other.Transport && string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase);
 
