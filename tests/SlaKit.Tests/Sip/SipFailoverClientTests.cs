@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Regions;
@@ -141,6 +143,49 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
 
         Assert.Equal(200, (await pending).StatusCode);
         Assert.Equal(11, _a.Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_tls_server_that_never_completes_the_handshake_is_left_after_timer_f()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("primary", new Uri($"sips:127.0.0.1:{port}")));
+        options.Regions.Add(_secondary);
+        SipFailoverClient client = _client = new SipFailoverClient(
+            "carrier", options, _time, null, null, ownsTelemetry: false,
+            t => t.Transport == SipTransportProtocol.Tls ? new TcpSipConnection(t, new LogCollector()) : _b,
+            new Random(1));
+
+        Task<SipResponse> pending = client.SendAsync(Options(), Token);
+        using Socket peer = await listener.AcceptSocketAsync(Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Token); // and never speaks TLS
+        _time.Advance(TimeSpan.FromMilliseconds(31_999));
+        Assert.False(pending.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(200, (await pending.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        Assert.Equal(RegionHealth.Degraded, client.GetStatus()[0].Health);
+        await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), Token);
+    }
+
+    [Fact]
+    public async Task Disposing_the_client_during_a_stalled_tls_handshake_stops_it_and_returns()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("primary", new Uri($"sips:127.0.0.1:{port}")));
+        var client = new SipFailoverClient(
+            "carrier", options, _time, null, null, ownsTelemetry: false, t => new TcpSipConnection(t, new LogCollector()), new Random(1));
+
+        Task<SipResponse> pending = client.SendAsync(Options(), Token);
+        using Socket peer = await listener.AcceptSocketAsync(Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Token);
+
+        await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), Token);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10), Token));
     }
 
     [Fact]

@@ -585,7 +585,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             result.Response,
             null,
             result.Elapsed),
-        SipTransactionOutcome.Timeout => new SipAttemptOutcome(region, SipAttemptOutcomeKind.Timeout, null, $"no answer within Timer F ({SipDurations.Format(result.Elapsed)})", result.Elapsed),
+        SipTransactionOutcome.Timeout => new SipAttemptOutcome(
+            region, SipAttemptOutcomeKind.Timeout, null, result.Error?.Message ?? $"no answer within Timer F ({SipDurations.Format(result.Elapsed)})", result.Elapsed),
         _ => new SipAttemptOutcome(region, SipAttemptOutcomeKind.TransportError, null, result.Error?.Message, result.Elapsed),
     };
 

@@ -36,9 +36,10 @@ public sealed class SipFailoverOptions : RegionSetOptions
     public TimeSpan T2 { get; set; } = DefaultT2;
 
     /// <summary>
-    /// How long one attempt may wait for a final response before the next region is tried; positive and no longer than
-    /// Timer F. <see langword="null"/> (the default) waits for Timer F (64·T1), as RFC 3261 does. Probes are the better
-    /// way to avoid the wait: a region they mark down is not tried at all.
+    /// How long one attempt may wait for a final response before the next region is tried, the opening of its TCP or TLS
+    /// connection included; positive and no longer than Timer F. <see langword="null"/> (the default) waits for Timer F
+    /// (64·T1), as RFC 3261 does, and gives a connection as long again to open. Probes are the better way to avoid the
+    /// wait: a region they mark down is not tried at all.
     /// </summary>
     public TimeSpan? AttemptTimeout { get; set; }
 

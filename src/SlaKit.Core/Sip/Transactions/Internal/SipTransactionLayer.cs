@@ -45,13 +45,13 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         }
 
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        return await RunAsync(request, nameof(request), passUp: null, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(request, nameof(request), passUp: null, new Opening(_timers.TimerF, "Timer F", cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Runs one INVITE client transaction for <paramref name="invite"/>, which is left unchanged: the copy sent carries a
     /// new topmost Via with a new branch. The result is the first final response (a non-2xx already ACKed), a timeout
-    /// (Timer B) or a transport error.
+    /// (Timer B, or a connection that did not open within it) or a transport error.
     /// </summary>
     /// <param name="invite">The INVITE.</param>
     /// <param name="passUp">Given each provisional response, and each 2xx retransmitted after the first (to be ACKed again).</param>
@@ -61,6 +61,14 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// <exception cref="OperationCanceledException">The caller stopped waiting; the transaction is abandoned.</exception>
     public async Task<SipTransactionResult> InviteAsync(
         SipRequest invite, Action<SipResponse> passUp, CancellationToken cancellationToken, Action<InviteClientTransaction>? started = null)
+    {
+        CheckInvite(invite);
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        return await RunAsync(invite, nameof(invite), passUp, new Opening(_timers.TimerB, "Timer B", cancellationToken), cancellationToken, started).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses a request an INVITE transaction cannot run: not an INVITE, or without what its ACK is built from.</summary>
+    private static void CheckInvite(SipRequest invite)
     {
         if (invite.Method != "INVITE")
         {
@@ -74,9 +82,6 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         {
             throw new ArgumentException("An INVITE needs From, To, Call-ID and a CSeq naming INVITE.", nameof(invite));
         }
-
-        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        return await RunAsync(invite, nameof(invite), passUp, cancellationToken, started).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -106,34 +111,66 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stamps a copy of <paramref name="request"/> with our Via and runs its transaction: INVITE when <paramref name="passUp"/> is given.</summary>
+    /// <summary>
+    /// Opens the connection, then stamps a copy of <paramref name="request"/> with our Via and runs its transaction:
+    /// INVITE when <paramref name="passUp"/> is given. <paramref name="abandon"/> abandons the transaction once started.
+    /// </summary>
     private async Task<SipTransactionResult> RunAsync(
-        SipRequest request, string paramName, Action<SipResponse>? passUp, CancellationToken cancellationToken, Action<InviteClientTransaction>? started = null)
+        SipRequest request, string paramName, Action<SipResponse>? passUp, Opening opening, CancellationToken abandon,
+        Action<InviteClientTransaction>? started = null)
     {
-        long opening = _time.GetTimestamp();
-        EndPoint local;
-        try
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        (EndPoint? local, SipTransactionResult? failed) = await OpenAsync(opening).ConfigureAwait(false);
+        if (failed is { } failure)
         {
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            local = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (SipTransportException e)
-        {
-            return new SipTransactionResult(SipTransactionOutcome.TransportError, null, e, _time.GetElapsedTime(opening), 0);
+            return failure;
         }
 
-        (SipRequest copy, string branch, byte[] bytes) = Stamp(request, local, paramName);
+        (SipRequest copy, string branch, byte[] bytes) = Stamp(request, local!, paramName);
         string key = Key(branch, request.Method);
         if (passUp is null)
         {
             var transaction = new NonInviteClientTransaction(key, bytes, Connection, _timers, _time, _terminated);
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(transaction, transaction.Start, transaction.Completion, abandon).ConfigureAwait(false);
         }
 
         var invite = new InviteClientTransaction(key, copy, bytes, Connection, _timers, _time, _terminated, passUp);
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        return await RunAsync(invite, () => { invite.Start(); started?.Invoke(invite); }, invite.Completion, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(invite, () => { invite.Start(); started?.Invoke(invite); }, invite.Completion, abandon).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens the connection within <see cref="Opening.Limit"/>. RFC 3261's transaction timers start when the request is
+    /// sent (Timer B, §17.1.1.2; Timer F, §17.1.2.2), so they cannot end a TCP connect or TLS handshake the server never
+    /// completes; the opening is given as long as the transaction would be, and a connection not open by then is the
+    /// server's timeout, as a silent server's is.
+    /// </summary>
+    /// <returns>The local address for Via; or, when the connection did not open, the transaction's result.</returns>
+    /// <exception cref="OperationCanceledException">The caller's token stopped the opening.</exception>
+    private async Task<(EndPoint? Local, SipTransactionResult? Failure)> OpenAsync(Opening opening)
+    {
+        long started = _time.GetTimestamp();
+        using var bound = new CancellationTokenSource(opening.Limit, _time);
+        using CancellationTokenSource? linked = opening.CancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(opening.CancellationToken, bound.Token)
+            : null;
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            return (await Connection.OpenAsync(linked?.Token ?? bound.Token).ConfigureAwait(false), null);
+        }
+        catch (SipTransportException e)
+        {
+            return (null, new SipTransactionResult(SipTransactionOutcome.TransportError, null, e, _time.GetElapsedTime(started), 0));
+        }
+        catch (OperationCanceledException e) when (bound.IsCancellationRequested && !opening.CancellationToken.IsCancellationRequested)
+        {
+            SipTarget target = Connection.Target;
+            var error = new SipTransportException(
+                $"the {Connection.ViaTransport} connection to {target.Host}:{target.Port} did not open within {opening.LimitName} ({SipDurations.Format(opening.Limit)})", e);
+            return (null, new SipTransactionResult(SipTransactionOutcome.Timeout, null, error, _time.GetElapsedTime(started), 0));
+        }
     }
 
     /// <summary>
@@ -142,12 +179,17 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// <see cref="SendQuietlyAsync"/>.
     /// </summary>
     /// <returns>The ACK as sent.</returns>
-    /// <exception cref="SipTransportException">The connection could not be opened or the ACK not sent.</exception>
+    /// <exception cref="SipTransportException">The connection could not be opened (within Timer B) or the ACK not sent.</exception>
     public async Task<byte[]> SendAckAsync(SipRequest ack, CancellationToken cancellationToken)
     {
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        EndPoint local = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        (_, _, byte[] bytes) = Stamp(ack, local, nameof(ack));
+        (EndPoint? local, SipTransactionResult? failed) = await OpenAsync(new Opening(_timers.TimerB, "Timer B", cancellationToken)).ConfigureAwait(false);
+        if (failed is { } failure)
+        {
+            throw failure.Error!;
+        }
+
+        (_, _, byte[] bytes) = Stamp(ack, local!, nameof(ack));
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await Connection.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
         return bytes;
@@ -267,4 +309,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 
     // RFC 3261 §17.1.3: the branch and the CSeq method together identify the transaction.
     private static string Key(string branch, string method) => branch + " " + method;
+
+    /// <summary>How long a connection may take to open before its request is sent, what that limit is called, and what stops it.</summary>
+    private readonly record struct Opening(TimeSpan Limit, string LimitName, CancellationToken CancellationToken);
 }

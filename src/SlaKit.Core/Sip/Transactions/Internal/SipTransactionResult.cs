@@ -3,7 +3,7 @@ namespace SlaKit.Sip;
 /// <summary>What a client transaction reports to its user.</summary>
 /// <param name="Outcome">How it ended.</param>
 /// <param name="Response">The final response, when one arrived.</param>
-/// <param name="Error">The transport error, when there was one.</param>
+/// <param name="Error">The transport error, when there was one; for a timeout, why the connection did not open in time, when it did not.</param>
 /// <param name="Elapsed">From the first transmission to the end: the round trip when a response arrived.</param>
 /// <param name="Retransmissions">How many times the request was sent again (Timer E).</param>
 internal readonly record struct SipTransactionResult(SipTransactionOutcome Outcome, SipResponse? Response, SipTransportException? Error, TimeSpan Elapsed, int Retransmissions);

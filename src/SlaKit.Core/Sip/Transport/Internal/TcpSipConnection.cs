@@ -17,6 +17,7 @@ internal sealed class TcpSipConnection : SipConnection
     private readonly SipTlsOptions? _tls;
     private readonly SemaphoreSlim _openGate = new(1, 1);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
     private Session? _session;
     private int _disposeCalled;
 
@@ -39,6 +40,23 @@ internal sealed class TcpSipConnection : SipConnection
             return open.Local;
         }
 
+        // Disposal stops an opening in progress (a connect or a handshake the server never completes) and those queued
+        // behind it, rather than wait for them.
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            return await OpenOnceAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException($"The {Kind} connection to {Target.Host}:{Target.Port} was disposed while it opened.", e);
+        }
+    }
+
+    /// <summary>Opens a new connection unless another caller just did, one caller at a time.</summary>
+    private async Task<EndPoint> OpenOnceAsync(CancellationToken cancellationToken)
+    {
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -136,6 +154,9 @@ internal sealed class TcpSipConnection : SipConnection
             return;
         }
 
+        // An opening in progress gives up first, so that the gate is free to take.
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        await _closing.CancelAsync().ConfigureAwait(false);
         Session? session;
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync().ConfigureAwait(false);
@@ -173,6 +194,8 @@ internal sealed class TcpSipConnection : SipConnection
         _openGate.Dispose();
         // Stryker disable once Statement : equivalent; nothing to free, see above.
         _writeGate.Dispose();
+        // Stryker disable once Statement : equivalent; a source with no timer and no links frees nothing when disposed.
+        _closing.Dispose();
     }
 
     /// <summary>Why a connection could not be made, in one line.</summary>

@@ -34,6 +34,22 @@ internal sealed class UdpSipConnection : SipConnection
             return open;
         }
 
+        // Disposal stops an opening in progress (a name the resolver never answers for) rather than wait for it.
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            return await OpenOnceAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException($"The UDP connection to {Target.Host}:{Target.Port} was disposed while it opened.", e);
+        }
+    }
+
+    /// <summary>Binds the socket unless another caller just did, one caller at a time.</summary>
+    private async Task<EndPoint> OpenOnceAsync(CancellationToken cancellationToken)
+    {
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -94,12 +110,13 @@ internal sealed class UdpSipConnection : SipConnection
             return;
         }
 
+        // Stopped first: the receive loop ends, and an opening in progress gives up, so that the gate is free to take.
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        await _stop.CancelAsync().ConfigureAwait(false);
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _openGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            await _stop.CancelAsync().ConfigureAwait(false);
             _socket?.Dispose();
         }
         finally
