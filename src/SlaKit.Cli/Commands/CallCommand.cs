@@ -39,7 +39,7 @@ internal static class CallCommand
         var hold = new Option<string>("--hold") { Description = "How long to keep the answered call before hanging up, such as 2s.", DefaultValueFactory = _ => "2s" };
         var provisional = new Option<string>("--provisional-timeout")
         {
-            Description = "How long a trunk may stay silent (no 100 Trying, no ringing) before the call moves to the next, such as 1s.",
+            Description = "How long a trunk may stay silent (no 100 Trying, no ringing) after the INVITE is sent before the call moves to the next, such as 1s; a TCP or TLS connection's set-up is not counted.",
             DefaultValueFactory = _ => "1s",
         };
         var dns = new Option<string?>("--dns") { Description = "The DNS server for trunks named by host, such as 127.0.0.1:53; the system's by default." };

@@ -27,6 +27,12 @@ internal sealed class InMemorySipConnection : SipConnection
     /// <summary>When set, opening fails with it, as a refused TCP connection does.</summary>
     public string? OpenFailure { get; set; }
 
+    /// <summary>
+    /// When set, opening waits for it first, cancellably, as a TCP connect or TLS handshake takes its round trips; once
+    /// an opening gets through, the connection is made and later ones do not wait. A cancelled opening leaves nothing made.
+    /// </summary>
+    public Func<CancellationToken, Task>? Connecting { get; set; }
+
     /// <summary>When set, sending fails with it.</summary>
     public string? SendFailure { get; set; }
 
@@ -50,10 +56,21 @@ internal sealed class InMemorySipConnection : SipConnection
         }
     }
 
-    public override ValueTask<EndPoint> OpenAsync(CancellationToken cancellationToken) =>
-        OpenFailure is { } failure
-            ? ValueTask.FromException<EndPoint>(new SipTransportException(failure))
-            : ValueTask.FromResult<EndPoint>(new IPEndPoint(IPAddress.Loopback, 5099));
+    public override async ValueTask<EndPoint> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (OpenFailure is { } failure)
+        {
+            throw new SipTransportException(failure);
+        }
+
+        if (Connecting is { } connecting)
+        {
+            await connecting(cancellationToken);
+            Connecting = null;
+        }
+
+        return new IPEndPoint(IPAddress.Loopback, 5099);
+    }
 
     public override ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {

@@ -259,6 +259,97 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_trunk_that_takes_longer_than_the_provisional_timeout_to_connect_still_gets_its_calls()
+    {
+        // TCP and a TLS handshake over a 300 ms path: four round trips, 1.2 s, before the INVITE can go. The trunk then
+        // rings at once, so the provisional timeout (1 s, from the INVITE) is met.
+        var far = new InMemorySipConnection(new SipTarget("10.0.0.1", 5061, SipTransportProtocol.Tls), reliable: true)
+        {
+            Connecting = ct => Task.Delay(TimeSpan.FromMilliseconds(1200), _time, ct),
+        };
+        far.Responder = Callee(far, Ok, ringFirst: true);
+        var options = new SipFailoverOptions { FailuresToMarkDown = 100 };
+        options.Regions.Add(new Region("far", new Uri("sips:10.0.0.1:5061")));
+        options.Regions.Add(_secondary);
+        SipFailoverClient client = _client = new SipFailoverClient(
+            _name, options, _time, null, null, ownsTelemetry: false, t => t.Transport == SipTransportProtocol.Tls ? far : _b, new Random(1));
+
+        var calls = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            Task<SipCall> placing = client.InviteAsync(Invite(), Ct);
+            for (int step = 0; step < 30 && !placing.IsCompleted; step++)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Delay(5, Ct);
+            }
+
+            await using SipCall call = await placing.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            calls.Add($"{string.Join(",", call.Attempts.Select(static a => $"{a.Region.Name}:{a.Kind}"))} pdd {call.PostDialDelay?.TotalMilliseconds}");
+        }
+
+        // The post-dial delay runs from the INVITE too: the connection's set-up is not the callee's network's delay.
+        Assert.Equal(["far:Answered pdd 0", "far:Answered pdd 0", "far:Answered pdd 0"], calls);
+        Assert.Empty(_b.Sent);
+    }
+
+    [Fact]
+    public async Task A_trunk_whose_connection_never_opens_is_left_after_the_attempt_timeout()
+    {
+        _a.Connecting = ct => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        Task<SipCall> placing = Client(o => o.AttemptTimeout = TimeSpan.FromSeconds(5)).InviteAsync(Invite(), Ct);
+
+        _time.Advance(TimeSpan.FromMilliseconds(4999));
+        Assert.False(placing.IsCompleted);
+        Assert.Empty(_b.Sent);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        SipCall call = await placing.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(_secondary, call.Trunk);
+        SipAttemptOutcome silent = call.Attempts[0];
+        Assert.Equal(SipAttemptOutcomeKind.Timeout, silent.Kind);
+        Assert.Equal("the UDP connection to 10.0.0.1:5060 did not open within the attempt timeout (5s)", silent.Error);
+        Assert.Empty(_a.Sent);
+    }
+
+    [Fact]
+    public async Task An_invite_that_goes_out_as_the_caller_cancels_is_still_cancelled_and_its_late_answer_ended()
+    {
+        // InviteAsync promises that a provisional the trunk sends gets a CANCEL, and a 2xx an ACK and a BYE, also when the
+        // caller cancels at the very moment the INVITE goes out (here, just as the connection has opened).
+        var opened = new TaskCompletionSource();
+        _a.Connecting = ct => opened.Task.WaitAsync(ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        SipFailoverClient client = Client();
+        _a.Responder = request =>
+        {
+            if (request.Method == "INVITE")
+            {
+                cancel.Cancel();
+                Assert.True(SpinWait.SpinUntil(() => client.GetTrunkStatus()[0].ActiveCalls == 0, TimeSpan.FromSeconds(5)), "the call was not abandoned");
+            }
+
+            return request.Method is "CANCEL" or "BYE" ? ResponseTo(request, 200, "OK") : null;
+        };
+
+        Task<SipCall> placing = client.InviteAsync(Invite(), cancel.Token);
+        Assert.False(placing.IsCompleted);
+        opened.SetResult();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => placing.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+
+        // The trunk rings, then the callee picks up.
+        SipRequest invite = _a.WaitForSent("INVITE");
+        _a.Receive(ResponseTo(invite, 180, "Ringing"));
+        SipRequest cancelled = await SentAsync(_a, "CANCEL");
+        _a.Receive(Ok(invite));
+
+        Assert.Equal(Branch(invite), Branch(cancelled));
+        await SentAsync(_a, "ACK");
+        await SentAsync(_a, "BYE");
+        Assert.Empty(_b.Sent);
+    }
+
+    [Fact]
     public async Task A_late_provisional_from_an_abandoned_trunk_gets_a_cancel()
     {
         _a.Responder = r => r.Method == "CANCEL" ? ResponseTo(r, 200, "OK") : null;

@@ -64,7 +64,10 @@ public sealed class SipCall : IAsyncDisposable
     /// <summary>The 2xx's <c>Content-Type</c>, such as <c>application/sdp</c>; <see langword="null"/> when it had none.</summary>
     public string? ContentType => Answer.Headers["Content-Type"];
 
-    /// <summary>Post-dial delay on the trunk that answered: from its INVITE to the first 180 or 183; <see langword="null"/> when the 2xx came first.</summary>
+    /// <summary>
+    /// Post-dial delay on the trunk that answered: from its INVITE's sending (the connection's set-up not counted) to the
+    /// first 180 or 183; <see langword="null"/> when the 2xx came first.
+    /// </summary>
     public TimeSpan? PostDialDelay { get; }
 
     /// <summary>How each attempt of the call went, in order, the last being the answer.</summary>

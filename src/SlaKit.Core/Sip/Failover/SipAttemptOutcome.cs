@@ -17,7 +17,10 @@ public sealed record SipAttemptOutcome(Region Region, SipAttemptOutcomeKind Kind
     /// </summary>
     public SipTarget? Target { get; init; }
 
-    /// <summary>For a call's INVITE, the post-dial delay: from the INVITE to the first 180 or 183; otherwise <see langword="null"/>.</summary>
+    /// <summary>
+    /// For a call's INVITE, the post-dial delay: from the INVITE's sending (the connection's set-up not counted) to the
+    /// first 180 or 183; otherwise <see langword="null"/>.
+    /// </summary>
     public TimeSpan? PostDialDelay { get; init; }
 
     /// <summary>The outcome in words, such as <c>eu-west: 503 Service Unavailable after 1.2ms</c>.</summary>

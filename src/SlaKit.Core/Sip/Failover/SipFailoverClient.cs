@@ -81,7 +81,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"), options.Tls);
         _resolver = new SipServiceResolver(SipFailoverOptionsValidator.DnsServers(options), Time, random);
         _policy = options.HealthPolicy;
-        _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes));
+        _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes), options.AttemptTimeout);
         var rules = new SipTrunkRules(options.NerWindow, options.NerMaxAge, options.MinimumNer);
         _trunks = new SipTrunk[_selector.States.Count];
         foreach (TrackedRegion region in _selector.States)
@@ -254,7 +254,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     /// </param>
     /// <param name="cancellationToken">
     /// Stops waiting at once. The trunk being tried is abandoned as a silent one is: a provisional it sent, or sends, gets
-    /// a CANCEL, and a 2xx an ACK and a BYE.
+    /// a CANCEL, and a 2xx an ACK and a BYE. An INVITE whose connection is still opening is not sent.
     /// </param>
     /// <returns>The established call; end it with <see cref="SipCall.ByeAsync"/>.</returns>
     /// <remarks>

@@ -39,7 +39,9 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// How long one attempt may wait for a final response before the next region is tried, the opening of its TCP or TLS
     /// connection included; positive and no longer than Timer F. <see langword="null"/> (the default) waits for Timer F
     /// (64·T1), as RFC 3261 does, and gives a connection as long again to open. Probes are the better way to avoid the
-    /// wait: a region they mark down is not tried at all.
+    /// wait: a region they mark down is not tried at all. For a call, it bounds only the opening of the trunk's connection,
+    /// before the INVITE is sent (Timer B when <see langword="null"/>); <see cref="ProvisionalTimeout"/> and
+    /// <see cref="RingTimeout"/> bound the rest.
     /// </summary>
     public TimeSpan? AttemptTimeout { get; set; }
 
@@ -50,15 +52,18 @@ public sealed class SipFailoverOptions : RegionSetOptions
     public static readonly TimeSpan DefaultRingTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// How long a call's INVITE waits for a first response (a 100 Trying, a 180, or a final) from a trunk before the call
-    /// moves on to the next trunk. The silent trunk is abandoned: its INVITE is not sent again, and if it answers later it
-    /// gets a CANCEL, or for a 2xx an ACK and a BYE, so the call is never established twice. Positive, at most Timer B
-    /// (64·<see cref="T1"/>). 1 second by default: a working trunk sends 100 Trying within a round trip (RFC 3261 §8.2.6).
+    /// How long a call's INVITE waits, from its sending, for a first response (a 100 Trying, a 180, or a final) from a
+    /// trunk before the call moves on to the next trunk. The silent trunk is abandoned: its INVITE is not sent again, and
+    /// if it answers later it gets a CANCEL, or for a 2xx an ACK and a BYE, so the call is never established twice.
+    /// Positive, at most Timer B (64·<see cref="T1"/>). 1 second by default: a working trunk sends 100 Trying within a
+    /// round trip (RFC 3261 §8.2.6). The trunk's TCP or TLS connection is opened before the INVITE is sent, and is not
+    /// counted here (nor in the post-dial delay): it may take several round trips, up to <see cref="AttemptTimeout"/>
+    /// or Timer B, after which the trunk is left as a silent one.
     /// </summary>
     public TimeSpan ProvisionalTimeout { get; set; } = DefaultProvisionalTimeout;
 
     /// <summary>
-    /// How long a call may take, from its INVITE, to be answered once a trunk has sent a provisional response; then it is
+    /// How long a call may take, from its INVITE's sending, to be answered once a trunk has sent a provisional response; then it is
     /// cancelled (RFC 3261 §9.1) and ends as not answered, without trying another trunk (which would ring the same callee).
     /// Positive, at most one hour; at least <see cref="ProvisionalTimeout"/>. 60 seconds by default.
     /// </summary>

@@ -4,18 +4,23 @@ namespace SlaKit.Sip;
 /// <param name="Kind">How it ended.</param>
 /// <param name="Response">The final response, when one decided it.</param>
 /// <param name="Error">What went wrong, in words, when no response decided it.</param>
-/// <param name="Elapsed">From the INVITE to the end of the attempt.</param>
+/// <param name="Elapsed">From the INVITE to the end of the attempt; for an INVITE never sent, the time spent connecting.</param>
 /// <param name="PostDialDelay">From the INVITE to the first 180 or 183, when one came.</param>
 /// <param name="Dialog">The dialog a 2xx made: the established call.</param>
 internal readonly record struct SipCallAttemptResult(
     SipAttemptOutcomeKind Kind, SipResponse? Response, string? Error, TimeSpan Elapsed, TimeSpan? PostDialDelay, SipDialog? Dialog);
 
 /// <summary>The timers and codes that decide a call's attempts on its trunks.</summary>
-/// <param name="ProvisionalTimeout">How long to wait for a first response before the trunk is abandoned.</param>
+/// <param name="ProvisionalTimeout">How long, from the INVITE, to wait for a first response before the trunk is abandoned.</param>
 /// <param name="RingTimeout">How long, from the INVITE, a ringing call may wait for its final response before it is cancelled.</param>
 /// <param name="CancelWait">How long a cancelled INVITE may wait for its final response (64·T1, RFC 3261 §9.1).</param>
 /// <param name="FailoverCodes">The final responses, besides 408 and 5xx, that move a call to the next trunk.</param>
-internal sealed record SipCallTimers(TimeSpan ProvisionalTimeout, TimeSpan RingTimeout, TimeSpan CancelWait, IReadOnlySet<int> FailoverCodes);
+/// <param name="AttemptTimeout">
+/// How long the trunk's connection may take to open before the INVITE is sent; when <see langword="null"/>, Timer B
+/// (64·T1, RFC 3261 §17.1.1.2, the same as <paramref name="CancelWait"/>).
+/// </param>
+internal sealed record SipCallTimers(
+    TimeSpan ProvisionalTimeout, TimeSpan RingTimeout, TimeSpan CancelWait, IReadOnlySet<int> FailoverCodes, TimeSpan? AttemptTimeout = null);
 
 /// <summary>
 /// One attempt of a call on one trunk, as the UAC's transaction user (RFC 3261 §13.2.2): the INVITE transaction, the
@@ -23,6 +28,9 @@ internal sealed record SipCallTimers(TimeSpan ProvisionalTimeout, TimeSpan RingT
 /// retransmission of that 2xx.
 /// </summary>
 /// <remarks>
+/// <para>The trunk's connection opens first, bounded by the attempt timeout or Timer B: a far trunk's TCP and TLS set-up
+/// takes several round trips, which say nothing of how fast it answers an INVITE. The provisional and ring timeouts, and
+/// the post-dial delay, run from the INVITE's sending.</para>
 /// An attempt the call leaves (no response within the provisional timeout, no answer within the ring timeout, or the
 /// caller's cancellation) is abandoned rather than forgotten: its INVITE is not sent again, and in the background a late
 /// provisional gets a CANCEL (§9.1) and a late 2xx an ACK and a BYE (§15), so that a call left behind never stays up.
@@ -37,6 +45,7 @@ internal sealed class SipCallAttempt
     private readonly TimeProvider _time;
     private readonly Action<SipDialog> _ended;
     private readonly TaskCompletionSource _firstResponse = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _sentOrEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, byte[]?> _acked = new(StringComparer.Ordinal);
     private Task<SipTransactionResult>? _completion;
     private InviteClientTransaction? _transaction;
@@ -61,7 +70,7 @@ internal sealed class SipCallAttempt
     /// <summary>What the attempt leaves running in the background once abandoned: a CANCEL, or the end of a late answer.</summary>
     public Task CleanUp { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Sends the INVITE and waits for what decides the attempt.</summary>
+    /// <summary>Opens the trunk's connection, sends the INVITE and waits for what decides the attempt.</summary>
     /// <param name="provisional">Given each provisional response as it comes.</param>
     /// <param name="cleanUpToken">Stops the background clean-up of an abandoned attempt (the client's disposal).</param>
     /// <param name="cancellationToken">The caller's: the attempt is abandoned and <see cref="OperationCanceledException"/> thrown.</param>
@@ -70,22 +79,30 @@ internal sealed class SipCallAttempt
     public async Task<SipCallAttemptResult> RunAsync(Action<SipResponse>? provisional, CancellationToken cleanUpToken, CancellationToken cancellationToken)
     {
         _started = _time.GetTimestamp();
+        (TimeSpan connectLimit, string connectLimitName) = _timers.AttemptTimeout is { } limit ? (limit, "the attempt timeout") : (_timers.CancelWait, "Timer B");
 
-        // Cancelled only if the attempt is abandoned before its INVITE was sent; disposed by whoever ends the attempt.
+        // Stops the connection's opening when the attempt is abandoned before its INVITE went; disposed by whoever ends the attempt.
         var beforeStart = new CancellationTokenSource();
         Task<SipTransactionResult> completion = _layer.InviteAsync(
             _invite,
             response => OnPassUp(response, provisional),
-            beforeStart.Token,
-            OnStarted);
+            OnSending,
+            connectLimit,
+            connectLimitName,
+            beforeStart.Token);
         lock (_gate)
         {
             _completion = completion;
         }
 
         _ = completion.ContinueWith(
-            static (_, state) => ((TaskCompletionSource)state!).TrySetResult(),
-            _firstResponse,
+            static (_, state) =>
+            {
+                var attempt = (SipCallAttempt)state!;
+                attempt._firstResponse.TrySetResult();
+                attempt._sentOrEnded.TrySetResult();
+            },
+            this,
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -93,19 +110,26 @@ internal sealed class SipCallAttempt
         try
         {
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            if (!await WaitAsync(_firstResponse.Task, _timers.ProvisionalTimeout, cancellationToken).ConfigureAwait(false))
+            await _sentOrEnded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (Transaction is not null)
             {
-                Abandon(completion, beforeStart, cleanUpToken);
-                return Result(SipAttemptOutcomeKind.Timeout, null, $"no response within the provisional timeout ({SipDurations.Format(_timers.ProvisionalTimeout)})");
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                if (!await WaitAsync(_firstResponse.Task, _timers.ProvisionalTimeout, cancellationToken).ConfigureAwait(false))
+                {
+                    Abandon(completion, beforeStart, cleanUpToken);
+                    return Result(SipAttemptOutcomeKind.Timeout, null, $"no response within the provisional timeout ({SipDurations.Format(_timers.ProvisionalTimeout)})");
+                }
+
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                if (!await WaitAsync(completion, _timers.RingTimeout, cancellationToken).ConfigureAwait(false))
+                {
+                    // It rang, and nobody answered: the abandoned INVITE is cancelled at once, since it is proceeding.
+                    Abandon(completion, beforeStart, cleanUpToken);
+                    return Result(SipAttemptOutcomeKind.NoAnswer, null, $"not answered within the ring timeout ({SipDurations.Format(_timers.RingTimeout)}); cancelled");
+                }
             }
 
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            if (!await WaitAsync(completion, _timers.RingTimeout, cancellationToken).ConfigureAwait(false))
-            {
-                // It rang, and nobody answered: the abandoned INVITE is cancelled at once, since it is proceeding.
-                Abandon(completion, beforeStart, cleanUpToken);
-                return Result(SipAttemptOutcomeKind.NoAnswer, null, $"not answered within the ring timeout ({SipDurations.Format(_timers.RingTimeout)}); cancelled");
-            }
+            // Otherwise the connection did not open: the layer's result says how.
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -147,7 +171,7 @@ internal sealed class SipCallAttempt
         switch (result.Outcome)
         {
             case SipTransactionOutcome.Timeout:
-                return Result(SipAttemptOutcomeKind.Timeout, null, $"no response within Timer B ({SipDurations.Format(result.Elapsed)})");
+                return Result(SipAttemptOutcomeKind.Timeout, null, result.Error?.Message ?? $"no response within Timer B ({SipDurations.Format(result.Elapsed)})");
             case SipTransactionOutcome.TransportError:
                 return Result(SipAttemptOutcomeKind.TransportError, null, result.Error?.Message);
         }
@@ -175,12 +199,14 @@ internal sealed class SipCallAttempt
     private SipCallAttemptResult Result(SipAttemptOutcomeKind kind, SipResponse? response, string? error)
     {
         TimeSpan? pdd;
+        long started;
         lock (_gate)
         {
             pdd = _postDialDelay;
+            started = _started;
         }
 
-        return new SipCallAttemptResult(kind, response, error, _time.GetElapsedTime(_started), pdd, null);
+        return new SipCallAttemptResult(kind, response, error, _time.GetElapsedTime(started), pdd, null);
     }
 
     private InviteClientTransaction? Transaction
@@ -194,19 +220,25 @@ internal sealed class SipCallAttempt
         }
     }
 
-    private void OnStarted(InviteClientTransaction transaction)
+    /// <summary>
+    /// Asked by the layer once the connection is open, just before the INVITE goes. Under the lock <see cref="Abandon"/>
+    /// takes, so that an INVITE is either sent and this attempt's to cancel or end, or never sent.
+    /// </summary>
+    private bool OnSending(InviteClientTransaction transaction)
     {
-        bool abandoned;
         lock (_gate)
         {
+            if (_abandoned)
+            {
+                return false;
+            }
+
             _transaction = transaction;
-            abandoned = _abandoned;
+            _started = _time.GetTimestamp();
         }
 
-        if (abandoned)
-        {
-            transaction.StopRetransmissions();
-        }
+        _sentOrEnded.TrySetResult();
+        return true;
     }
 
     /// <summary>A provisional, or a 2xx after the first: a retransmission to ACK again, or another dialog's answer to end.</summary>
@@ -327,7 +359,7 @@ internal sealed class SipCallAttempt
 
         if (transaction is null)
         {
-            // Still connecting: the INVITE has not been sent, and will not be.
+            // Still connecting: the INVITE has not been sent, and OnSending will now refuse to send it.
             beforeStart.Cancel();
         }
         else
@@ -335,31 +367,35 @@ internal sealed class SipCallAttempt
             transaction.StopRetransmissions();
         }
 
-        CleanUp = CleanUpAsync(completion, beforeStart, cleanUpToken);
+        CleanUp = CleanUpAsync(completion, transaction, beforeStart, cleanUpToken);
     }
 
-    private async Task CleanUpAsync(Task<SipTransactionResult> completion, CancellationTokenSource beforeStart, CancellationToken cancellationToken)
+    private async Task CleanUpAsync(
+        Task<SipTransactionResult> completion, InviteClientTransaction? transaction, CancellationTokenSource beforeStart, CancellationToken cancellationToken)
     {
         try
         {
-            Task<SipTransactionResult?> cancelling = Task.FromResult<SipTransactionResult?>(null);
-            if (Transaction is { } transaction)
+            if (transaction is null)
             {
-                // §9.1: a CANCEL waits for a provisional (Timer B bounds that wait), and goes only to a proceeding INVITE;
-                // it runs on its own, so that a 2xx crossing it is ACKed at once.
+                // Nothing was sent. The opening stops; its token may go once it has, whatever its outcome.
+                await ((Task)completion).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                return;
+            }
+
+            // §9.1: a CANCEL waits for a provisional (Timer B bounds that wait), and goes only to a proceeding INVITE;
+            // it runs on its own, so that a 2xx crossing it is ACKed at once.
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            await transaction.Answered.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Task<SipTransactionResult?> cancelling = _layer.CancelAsync(transaction, cancellationToken);
+            try
+            {
+                // §9.1: a cancelled INVITE with no final response after 64·T1 is considered terminated.
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                await transaction.Answered.WaitAsync(cancellationToken).ConfigureAwait(false);
-                cancelling = _layer.CancelAsync(transaction, cancellationToken);
-                try
-                {
-                    // §9.1: a cancelled INVITE with no final response after 64·T1 is considered terminated.
-                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                    await completion.WaitAsync(_timers.CancelWait, _time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    transaction.Abandon(CancellationToken.None);
-                }
+                await completion.WaitAsync(_timers.CancelWait, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                transaction.Abandon(CancellationToken.None);
             }
 
             if (completion is { IsCompletedSuccessfully: true, Result.Response: { StatusCode: >= 200 and < 300 } late })
@@ -373,7 +409,7 @@ internal sealed class SipCallAttempt
         }
         catch (OperationCanceledException)
         {
-            // The client is being disposed, or the INVITE was abandoned before it was sent.
+            // The client is being disposed.
         }
         catch (ObjectDisposedException)
         {

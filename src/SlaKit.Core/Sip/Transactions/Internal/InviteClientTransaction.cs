@@ -18,6 +18,7 @@ internal sealed class InviteClientTransaction : ClientTransaction
     private ITimer? _timerEnd;
     private TimeSpan _intervalA;
     private byte[]? _ack;
+    private bool _sentOnce;
 
     /// <param name="key">The branch and method that responses are matched by.</param>
     /// <param name="invite">The INVITE as sent, our Via on top: the ACK for a non-2xx final is built from it (§17.1.1.3).</param>
@@ -88,7 +89,7 @@ internal sealed class InviteClientTransaction : ClientTransaction
             State = TransactionState.Calling;
             StartedAt = Time.GetTimestamp();
             _timerB = Time.CreateTimer(static s => ((InviteClientTransaction)s!).EndWithoutResponse(SipTransactionOutcome.Timeout, null), this, Timers.TimerB, Timeout.InfiniteTimeSpan);
-            if (!Connection.IsReliable)
+            if (!Connection.IsReliable && !_sentOnce)
             {
                 _intervalA = Timers.T1;
                 _timerA = Time.CreateTimer(static s => ((InviteClientTransaction)s!).OnTimerA(), this, _intervalA, Timeout.InfiniteTimeSpan);
@@ -178,11 +179,13 @@ internal sealed class InviteClientTransaction : ClientTransaction
     /// <summary>
     /// Stops Timer A: the INVITE is not sent again, while responses are still taken and Timer B still ends a transaction
     /// that never hears back. For a user that gave up waiting but must still CANCEL a late provisional or end a late 2xx.
+    /// Before <see cref="Start"/>, the INVITE will be sent once only.
     /// </summary>
     public void StopRetransmissions()
     {
         lock (Gate)
         {
+            _sentOnce = true;
             _timerA?.Dispose();
             _timerA = null;
         }

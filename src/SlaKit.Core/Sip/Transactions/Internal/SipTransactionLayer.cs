@@ -67,6 +67,31 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         return await RunAsync(invite, nameof(invite), passUp, new Opening(_timers.TimerB, "Timer B", cancellationToken), cancellationToken, started).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs one INVITE client transaction that its user ends itself, with <see cref="InviteClientTransaction.StopRetransmissions"/>
+    /// and <see cref="CancelAsync"/>: nothing but the connection's opening can be stopped here. Otherwise as
+    /// <see cref="InviteAsync(SipRequest, Action{SipResponse}, CancellationToken, Action{InviteClientTransaction}?)"/>.
+    /// </summary>
+    /// <param name="invite">The INVITE.</param>
+    /// <param name="passUp">Given each provisional response, and each 2xx retransmitted after the first (to be ACKed again).</param>
+    /// <param name="sending">
+    /// Asked once the connection is open, just before the INVITE goes: <see langword="false"/> leaves it unsent, and the
+    /// result is then cancelled. The user decides here, under its own lock, whether the INVITE is its to manage.
+    /// </param>
+    /// <param name="openLimit">How long the connection may take to open; longer is a timeout of the server.</param>
+    /// <param name="openLimitName">What the limit is called, for the timeout's description.</param>
+    /// <param name="openCancellation">Stops the connection's opening; the result is then cancelled.</param>
+    /// <exception cref="ArgumentException">The request is not an INVITE, or is too large to send.</exception>
+    /// <exception cref="OperationCanceledException">The opening was stopped, or <paramref name="sending"/> declined.</exception>
+    public async Task<SipTransactionResult> InviteAsync(
+        SipRequest invite, Action<SipResponse> passUp, Func<InviteClientTransaction, bool> sending, TimeSpan openLimit, string openLimitName, CancellationToken openCancellation)
+    {
+        ArgumentNullException.ThrowIfNull(sending);
+        CheckInvite(invite);
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        return await RunAsync(invite, nameof(invite), passUp, new Opening(openLimit, openLimitName, openCancellation), CancellationToken.None, sending: sending).ConfigureAwait(false);
+    }
+
     /// <summary>Refuses a request an INVITE transaction cannot run: not an INVITE, or without what its ACK is built from.</summary>
     private static void CheckInvite(SipRequest invite)
     {
@@ -117,7 +142,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// </summary>
     private async Task<SipTransactionResult> RunAsync(
         SipRequest request, string paramName, Action<SipResponse>? passUp, Opening opening, CancellationToken abandon,
-        Action<InviteClientTransaction>? started = null)
+        Action<InviteClientTransaction>? started = null, Func<InviteClientTransaction, bool>? sending = null)
     {
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         (EndPoint? local, SipTransactionResult? failed) = await OpenAsync(opening).ConfigureAwait(false);
@@ -136,6 +161,11 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         }
 
         var invite = new InviteClientTransaction(key, copy, bytes, Connection, _timers, _time, _terminated, passUp);
+        if (sending is not null && !sending(invite))
+        {
+            throw new OperationCanceledException("The INVITE was abandoned before it was sent.", opening.CancellationToken);
+        }
+
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         return await RunAsync(invite, () => { invite.Start(); started?.Invoke(invite); }, invite.Completion, abandon).ConfigureAwait(false);
     }
