@@ -245,6 +245,35 @@ public sealed class InviteClientTransactionTests : IAsyncDisposable
         Assert.Equal(0, Layer.ActiveTransactions);
     }
 
+    [Theory]
+    [InlineData("sips:+4930123456@carrier.example", null, "<sips:slakit@")]
+    [InlineData("sip:+4930123456@carrier.example", "<sips:edge.carrier.example;lr>", "<sips:slakit@")]
+    [InlineData("sip:+4930123456@carrier.example", "<sip:edge.carrier.example;lr>", "<sip:slakit@")]
+    [InlineData("sip:+4930123456@carrier.example", null, "<sip:slakit@")]
+    public async Task The_contact_added_to_an_invite_is_a_sips_uri_when_its_request_uri_or_top_route_is_one(string requestUri, string? route, string contact)
+    {
+        var request = new SipRequest("INVITE", requestUri);
+        if (route is not null)
+        {
+            request.Headers.Add("Route", route);
+        }
+
+        request.Headers.Add("Max-Forwards", "70");
+        request.Headers.Add("From", "<sip:agent@slakit.invalid>;tag=abc");
+        request.Headers.Add("To", $"<{requestUri}>");
+        request.Headers.Add("Call-ID", "call-8");
+        request.Headers.Add("CSeq", "1 INVITE");
+
+        Task<SipTransactionResult> pending = Layer.InviteAsync(request, _passedUp.Add, Ct);
+        string sent = _connection.Sent[0].Headers["Contact"]!;
+        _connection.Receive(ResponseTo(_connection.Sent[0], 486, "Busy Here"));
+
+        // RFC 3261 §8.1.1.8; with sips, TLS is implied and no transport parameter is added (RFC 5630 §3.1.3).
+        Assert.StartsWith(contact, sent, StringComparison.Ordinal);
+        Assert.Equal(contact == "<sips:slakit@", !sent.Contains(";transport=", StringComparison.Ordinal));
+        Assert.Equal(486, (await pending).Response!.StatusCode);
+    }
+
     [Fact]
     public async Task Only_an_invite_takes_the_invite_transaction_and_only_other_requests_the_other()
     {

@@ -242,6 +242,14 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="request"/> goes to a SIPS URI: its Request-URI, or its top Route (RFC 3261 §8.1.1.8).</summary>
+    private static bool IsSips(SipRequest request)
+    {
+        string? route = request.Headers[SipHeaderNames.Route]?.TrimStart();
+        return request.RequestUri.StartsWith("sips:", StringComparison.OrdinalIgnoreCase) ||
+            (route is not null && (route.StartsWith("<sips:", StringComparison.OrdinalIgnoreCase) || route.StartsWith("sips:", StringComparison.OrdinalIgnoreCase)));
+    }
+
     /// <summary>A copy of <paramref name="request"/> with our Via on top and a new branch, and its wire form.</summary>
     /// <exception cref="ArgumentException">The request is too large to send.</exception>
     private (SipRequest Copy, string Branch, byte[] Bytes) Stamp(SipRequest request, EndPoint local, string paramName)
@@ -253,8 +261,12 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         copy.Headers.InsertFirst(SipHeaderNames.Via, $"SIP/2.0/{Connection.ViaTransport} {SipEndpoints.SentBy(local)};branch={branch};rport");
         if (copy.Method == "INVITE" && !copy.Headers.Contains(SipHeaderNames.Contact))
         {
-            // §8.1.1.8: an INVITE must carry a Contact, where the dialog's requests reach us: the address it is sent from.
-            copy.Headers.Add(SipHeaderNames.Contact, $"<sip:slakit@{SipEndpoints.SentBy(local)};transport={Connection.ViaTransport.ToLowerInvariant()}>");
+            // §8.1.1.8: an INVITE must carry a Contact, where the dialog's requests reach us: the address it is sent from;
+            // a SIPS URI when the Request-URI or the top Route is one (and then TLS is implied: no transport parameter,
+            // which RFC 5630 §3.1.3 deprecates with sips).
+            copy.Headers.Add(SipHeaderNames.Contact, IsSips(copy)
+                ? $"<sips:slakit@{SipEndpoints.SentBy(local)}>"
+                : $"<sip:slakit@{SipEndpoints.SentBy(local)};transport={Connection.ViaTransport.ToLowerInvariant()}>");
         }
 
         byte[] bytes = copy.ToBytes();
