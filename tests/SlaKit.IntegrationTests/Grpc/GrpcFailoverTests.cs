@@ -332,6 +332,29 @@ public sealed class GrpcFailoverTests
     }
 
     [Fact]
+    public async Task A_stream_the_caller_cancels_after_its_first_reply_is_cancelled_at_the_server_too()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri);
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        using var call = client.Talk(cancellationToken: caller.Token);
+        await call.RequestStream.WriteAsync(new ChargeRequest { Id = "1" }, Ct);
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+        Assert.Equal("a:1", call.ResponseStream.Current.Region);
+
+        // The failover handler has long returned the response; the caller's token must still reach the stream.
+        await caller.CancelAsync();
+
+        RpcException cancelled = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Equal(StatusCode.Cancelled, cancelled.StatusCode);
+        Assert.True(await Eventually.TrueAsync(() => a.CancelledTalks == 1, TimeSpan.FromSeconds(10), Ct), "the server never saw the call cancelled");
+        Assert.Equal((1, 0), (a.Calls, b.Calls));
+    }
+
+    [Fact]
     public async Task A_server_stream_listed_as_streaming_outlives_the_attempt_timeout_and_is_sent_once()
     {
         await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");

@@ -41,6 +41,9 @@ public sealed class GrpcRegionServer : IAsyncDisposable
     /// <summary>How many calls reached the service.</summary>
     public int Calls => Volatile.Read(ref _region.Calls);
 
+    /// <summary>How many bidirectional calls (<c>Talk</c>) the service saw cancelled by their client while it read or wrote.</summary>
+    public int CancelledTalks => Volatile.Read(ref _region.CancelledTalks);
+
     /// <summary>The status the service fails every call with before answering (a trailers-only answer); none to answer.</summary>
     public Status? FailWith
     {
@@ -119,6 +122,7 @@ public sealed class GrpcRegionServer : IAsyncDisposable
     {
         public readonly string Name = name;
         public int Calls;
+        public int CancelledTalks;
         public volatile StrongBox<Status>? Failure;
         public volatile bool FailAfterHeaders;
         public readonly System.Collections.Concurrent.ConcurrentQueue<string> Heads = new();
@@ -171,13 +175,21 @@ public sealed class GrpcRegionServer : IAsyncDisposable
                 throw new RpcException(status);
             }
 
-            await foreach (ChargeRequest message in requestStream.ReadAllAsync(context.CancellationToken))
+            try
             {
-                await responseStream.WriteAsync(new ChargeReply { Region = $"{region.Name}:{message.Id}" }, context.CancellationToken);
-                if (region.FailWith is { } late)
+                await foreach (ChargeRequest message in requestStream.ReadAllAsync(context.CancellationToken))
                 {
-                    throw new RpcException(late);
+                    await responseStream.WriteAsync(new ChargeReply { Region = $"{region.Name}:{message.Id}" }, context.CancellationToken);
+                    if (region.FailWith is { } late)
+                    {
+                        throw new RpcException(late);
+                    }
                 }
+            }
+            catch (Exception) when (context.CancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref region.CancelledTalks);
+                throw;
             }
         }
 
