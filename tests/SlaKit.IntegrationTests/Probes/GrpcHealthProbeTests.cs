@@ -154,23 +154,12 @@ public sealed class GrpcHealthProbeTests
     [Theory]
     [InlineData(new byte[] { 0x08, 0x01, 0x15, 0x01, 0x02, 0x03, 0x04 })]
     [InlineData(new byte[] { 0x15, 0x01, 0x02, 0x03, 0x04, 0x08, 0x01 })]
-    public async Task An_unknown_fixed32_field_in_a_serving_answer_is_skipped(byte[] message)
-    {
-        // HealthCheckResponse { status = SERVING } with a field 2 of wire type 5 (4 bytes), as a newer server might add.
-        await using WebApplication server = await StartAsync(Answer(message));
-        using var probe = new GrpcHealthProbe(BaseUri(server));
-
-        HealthProbeResult result = await probe.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
-
-        Assert.Equal((ProbeStatus.Healthy, "SERVING"), (result.Status, result.Detail));
-    }
-
-    [Theory]
     [InlineData(new byte[] { 0x08, 0x01, 0x11, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08 })]
     [InlineData(new byte[] { 0x11, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x08, 0x01 })]
-    public async Task An_unknown_fixed64_field_in_a_serving_answer_is_skipped(byte[] message)
+    public async Task An_unknown_fixed32_or_fixed64_field_in_a_serving_answer_is_skipped(byte[] message)
     {
-        // HealthCheckResponse { status = SERVING } with a field 2 of wire type 1 (8 bytes).
+        // HealthCheckResponse { status = SERVING } with a field 2 of wire type 5 (4 bytes) or 1 (8 bytes), after or
+        // before the status, as a newer server might add.
         await using WebApplication server = await StartAsync(Answer(message));
         using var probe = new GrpcHealthProbe(BaseUri(server));
 

@@ -40,6 +40,25 @@ internal abstract class SipConnection : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>
+    /// Runs <paramref name="open"/>, an opening that the connection's disposal stops through <paramref name="closing"/>
+    /// (a connect, a handshake or a name lookup the server or resolver never completes), rather than wait for it.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The connection was disposed while it opened.</exception>
+    protected async ValueTask<EndPoint> OpenUntilDisposedAsync(Func<CancellationToken, Task<EndPoint>> open, CancellationToken closing, CancellationToken cancellationToken)
+    {
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing);
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            return await open(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException($"The {ViaTransport} connection to {Target.Host}:{Target.Port} was disposed while it opened.", e);
+        }
+    }
+
     /// <summary>Hands a received message up: a response to its transaction, a request to the dialog it belongs to.</summary>
     protected void Deliver(SipMessage message)
     {

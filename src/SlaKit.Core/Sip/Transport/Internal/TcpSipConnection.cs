@@ -28,8 +28,6 @@ internal sealed class TcpSipConnection : SipConnection
         _tls = tls;
     }
 
-    private string Kind => Target.Transport == SipTransportProtocol.Tls ? "TLS" : "TCP";
-
     public override bool IsReliable => true;
 
     public override async ValueTask<EndPoint> OpenAsync(CancellationToken cancellationToken)
@@ -40,18 +38,9 @@ internal sealed class TcpSipConnection : SipConnection
             return open.Local;
         }
 
-        // Disposal stops an opening in progress (a connect or a handshake the server never completes) and those queued
-        // behind it, rather than wait for them.
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
-        try
-        {
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            return await OpenOnceAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ObjectDisposedException($"The {Kind} connection to {Target.Host}:{Target.Port} was disposed while it opened.", e);
-        }
+        // Disposal stops an opening in progress, and those queued behind it.
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        return await OpenUntilDisposedAsync(OpenOnceAsync, _closing.Token, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens a new connection unless another caller just did, one caller at a time.</summary>
@@ -122,7 +111,7 @@ internal sealed class TcpSipConnection : SipConnection
     {
         Session session = Volatile.Read(ref _session) is { IsOpen: true } open
             ? open
-            : throw new SipTransportException($"the {Kind} connection to {Target.Host}:{Target.Port} is closed");
+            : throw new SipTransportException($"the {ViaTransport} connection to {Target.Host}:{Target.Port} is closed");
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -132,13 +121,13 @@ internal sealed class TcpSipConnection : SipConnection
         }
         catch (IOException e)
         {
-            var error = new SipTransportException($"sending to {Target.Host}:{Target.Port} over {Kind} failed: {e.Message}", e);
+            var error = new SipTransportException($"sending to {Target.Host}:{Target.Port} over {ViaTransport} failed: {e.Message}", e);
             Close(session, error);
             throw error;
         }
         catch (ObjectDisposedException e)
         {
-            throw new SipTransportException($"the {Kind} connection to {Target.Host}:{Target.Port} is closed", e);
+            throw new SipTransportException($"the {ViaTransport} connection to {Target.Host}:{Target.Port} is closed", e);
         }
         finally
         {
@@ -200,8 +189,8 @@ internal sealed class TcpSipConnection : SipConnection
 
     /// <summary>Why a connection could not be made, in one line.</summary>
     internal string DescribeConnectFailure(SocketException e) => SipEndpoints.IsRefused(e)
-        ? $"{Target.Host}:{Target.Port} refused the {Kind} connection: nothing listens there"
-        : $"cannot connect to {Target.Host}:{Target.Port} over {Kind}: {e.Message}";
+        ? $"{Target.Host}:{Target.Port} refused the {ViaTransport} connection: nothing listens there"
+        : $"cannot connect to {Target.Host}:{Target.Port} over {ViaTransport}: {e.Message}";
 
     private async Task ReceiveAsync(Session session)
     {
@@ -226,13 +215,13 @@ internal sealed class TcpSipConnection : SipConnection
             }
             catch (IOException e)
             {
-                Close(session, new SipTransportException($"the {Kind} connection to {Target.Host}:{Target.Port} failed: {e.Message}", e));
+                Close(session, new SipTransportException($"the {ViaTransport} connection to {Target.Host}:{Target.Port} failed: {e.Message}", e));
                 return;
             }
 
             if (received == 0)
             {
-                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} closed the {Kind} connection"));
+                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} closed the {ViaTransport} connection"));
                 return;
             }
 
@@ -248,7 +237,7 @@ internal sealed class TcpSipConnection : SipConnection
             {
                 // A framing error: on a stream the next message's start is lost with it, so the connection must go.
                 SipLog.MalformedMessageDropped(_logger, Target.ToString(), e.Message);
-                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} sent malformed SIP over {Kind}: {e.Message}", e));
+                Close(session, new SipTransportException($"{Target.Host}:{Target.Port} sent malformed SIP over {ViaTransport}: {e.Message}", e));
                 return;
             }
         }

@@ -34,17 +34,9 @@ internal sealed class UdpSipConnection : SipConnection
             return open;
         }
 
-        // Disposal stops an opening in progress (a name the resolver never answers for) rather than wait for it.
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        try
-        {
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            return await OpenOnceAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ObjectDisposedException($"The UDP connection to {Target.Host}:{Target.Port} was disposed while it opened.", e);
-        }
+        // Disposal stops an opening in progress (a name the resolver never answers for).
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        return await OpenUntilDisposedAsync(OpenOnceAsync, _stop.Token, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Binds the socket unless another caller just did, one caller at a time.</summary>
