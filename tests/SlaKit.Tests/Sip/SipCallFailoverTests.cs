@@ -118,6 +118,33 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
             _a.Answers.Select(static r => r.StatusText));
     }
 
+    [Fact]
+    public async Task An_options_from_the_trunk_outside_any_dialog_is_answered_200_with_what_the_client_allows()
+    {
+        // A server's keep-alive over the connection the client opened: no dialog, no To tag, a Call-ID of its own.
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client();
+        await using SipCall call = await client.InviteAsync(Invite(), Ct);
+        var ping = new SipRequest("OPTIONS", "sip:slakit@127.0.0.1:5099");
+        ping.Headers.Add("Via", "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKping");
+        ping.Headers.Add("From", "<sip:sbc@10.0.0.1>;tag=sbc");
+        ping.Headers.Add("To", "<sip:slakit@127.0.0.1:5099>");
+        ping.Headers.Add("Call-ID", "keep-alive-1");
+        ping.Headers.Add("CSeq", "1 OPTIONS");
+        SipRequest stray = FromCallee("INFO", Assert.Single(_a.Sent, static r => r.Method == "INVITE"), call, toTag: "unknown");
+
+        _a.Receive(ping);
+        _a.Receive(stray);
+
+        Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 2, TimeSpan.FromSeconds(10)));
+        SipResponse pong = _a.Answers[0];
+        Assert.Equal(("200 OK", "1 OPTIONS", "INVITE, ACK, CANCEL, BYE, OPTIONS"), (pong.StatusText, pong.Headers["CSeq"], pong.Headers["Allow"]));
+        Assert.True(SipHeaderValues.HasTag(pong.Headers["To"]!));
+
+        // Within a dialog it does not know, a request still gets 481 (RFC 3261 §12.2.2).
+        Assert.Equal("481 Call/Transaction Does Not Exist", _a.Answers[1].StatusText);
+    }
+
     /// <summary>A request the callee sends within the call's dialog: its From is the 2xx's To, its To the INVITE's From.</summary>
     private static SipRequest FromCallee(string method, SipRequest invite, SipCall call, string? toTag = null)
     {

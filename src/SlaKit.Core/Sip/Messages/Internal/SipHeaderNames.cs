@@ -16,6 +16,7 @@ internal static class SipHeaderNames
     public const string Accept = "Accept";
     public const string UserAgent = "User-Agent";
     public const string Route = "Route";
+    public const string Allow = "Allow";
     public const string RecordRoute = "Record-Route";
     public const string Contact = "Contact";
 

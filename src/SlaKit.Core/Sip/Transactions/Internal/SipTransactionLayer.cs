@@ -324,6 +324,16 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             return;
         }
 
+        if (request.Method == "OPTIONS" && !(request.Headers[SipHeaderNames.To] is { } to && SipHeaderValues.HasTag(to)))
+        {
+            // An OPTIONS outside any dialog (no To tag) asks what this UA can do, as a server's keep-alive does over the
+            // connection it shares with us: RFC 3261 §11.2 answers it 200 with Allow, as the UA would answer an INVITE.
+            SipResponse capabilities = SipResponses.To(request, 200, "OK");
+            capabilities.Headers.Add(SipHeaderNames.Allow, "INVITE, ACK, CANCEL, BYE, OPTIONS");
+            _ = SendQuietlyAsync(capabilities.ToBytes());
+            return;
+        }
+
         (int status, string reason) = request.Headers[SipHeaderNames.CallId] is { } callId && _dialogs.TryGetValue(callId, out var answer)
             ? answer(request)
             : (481, "Call/Transaction Does Not Exist");
