@@ -14,8 +14,8 @@ public class RegionSelectorTests
     private static TrackedRegion State(string name, int priority = 0, int weight = 1) =>
         new(new Region(name, new Uri($"http://{name}.invalid/")) { Priority = priority, Weight = weight }, Policy);
 
-    private RegionPlan Plan(IReadOnlyList<TrackedRegion> regions, bool allowTrial = true, RegionSelectionMode mode = RegionSelectionMode.PriorityWeighted, int maxAttempts = 10, int seed = 1) =>
-        RegionSelector.Plan(regions, Now, allowTrial, mode, maxAttempts, new Random(seed));
+    private RegionPlan Plan(IReadOnlyList<TrackedRegion> regions, bool allowTrial = true, RegionSelectionMode mode = RegionSelectionMode.PriorityWeighted, int maxAttempts = 10, int seed = 1, bool hedgedTrials = true) =>
+        RegionSelector.Plan(regions, Now, allowTrial, mode, maxAttempts, new Random(seed), hedgedTrials);
 
     private static string[] Names(RegionPlan plan) => plan.Order.Select(static r => r.Region.Name).ToArray();
 
@@ -139,7 +139,7 @@ public class RegionSelectorTests
         const int Runs = 4000;
         for (int i = 0; i < Runs; i++)
         {
-            RegionPlan plan = RegionSelector.Plan([heavy, light, backup], Now, true, RegionSelectionMode.PriorityWeighted, 10, random);
+            RegionPlan plan = RegionSelector.Plan([heavy, light, backup], Now, true, RegionSelectionMode.PriorityWeighted, 10, random, hedgedTrials: true);
             Assert.Equal("backup", plan.Order[2].Region.Name);
             if (plan.Order[0] == heavy)
             {
@@ -277,6 +277,28 @@ public class RegionSelectorTests
         Assert.Equal(["c", "a"], Names(next));
         b.EndTrial();
         c.EndTrial();
+    }
+
+    [Fact]
+    public void Without_hedged_trials_a_region_no_better_than_the_one_serving_gets_none_even_when_configured_first()
+    {
+        // A SIP request waits on its first region: a trial there is worth it only for a region better than what serves.
+        TrackedRegion backup = State("backup", 1), a = State("a", 0), b = State("b", 0), better = State("better", -1);
+        Down(backup);
+        Down(b);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        RegionPlan plan = Plan([backup, a, b], hedgedTrials: false);
+
+        Assert.False(plan.IsTrial);
+        Assert.Equal(["a"], Names(plan));
+
+        Down(better);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        RegionPlan trial = Plan([backup, a, b, better], hedgedTrials: false);
+        Assert.True(trial.IsTrial);
+        Assert.Equal(["better", "a"], Names(trial));
+        better.EndTrial();
     }
 
     [Fact]

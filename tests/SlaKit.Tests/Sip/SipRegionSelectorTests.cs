@@ -42,6 +42,39 @@ public class SipRegionSelectorTests
     }
 
     [Fact]
+    public void A_down_backup_is_not_put_ahead_of_a_healthy_primary_after_its_break()
+    {
+        // A SIP request waits on its first region: a trial of a backup would hold it up while the primary serves.
+        SipRegionSelector selector = Selector(_primary, _secondary);
+        selector.ReportTimeout(_secondary);
+        selector.ReportTimeout(_secondary);
+        Assert.Equal([_primary], selector.SelectRegions());
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Same(_primary, selector.SelectRegion());
+        Assert.Equal([_primary], selector.SelectRegions());
+    }
+
+    [Fact]
+    public void A_503_whose_retry_after_capped_by_max_retry_after_is_shorter_than_the_break_counts_as_a_failure()
+    {
+        var options = new SipFailoverOptions { MaxRetryAfter = TimeSpan.FromSeconds(1) };
+        options.Regions.Add(_primary);
+        options.Regions.Add(_secondary);
+        var selector = new SipRegionSelector("carrier", options, _time, null, new Random(1), FailoverTelemetry.Shared);
+
+        // An hour asked for, a second granted: out a second at a time, it must still be marked down.
+        for (int i = 0; i < 2; i++)
+        {
+            selector.ReportResponse(_primary, 503, TimeSpan.FromHours(1));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, selector.GetStatus()[0].Health);
+    }
+
+    [Fact]
     public void A_503_with_retry_after_keeps_the_region_out_for_that_long_and_no_longer()
     {
         SipRegionSelector selector = Selector(_primary, _secondary);

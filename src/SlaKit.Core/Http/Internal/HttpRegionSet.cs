@@ -22,7 +22,7 @@ internal sealed class HttpRegionSet
         Options = options;
         _grpcFailures = GrpcStatus.FailureMask(options.GrpcFailoverStatuses);
         Runs = new RequestRunPool(timeProvider);
-        Core = new RegionSet(name, options, options.Selection, options.MaxAttempts ?? options.Regions.Count, timeProvider, logger, telemetry, Random.Shared);
+        Core = new RegionSet(name, options, options.Selection, options.MaxAttempts ?? options.Regions.Count, timeProvider, logger, telemetry, Random.Shared) { HedgedTrials = true };
         _lanes = new RegionLane[Core.Regions.Count];
         foreach (TrackedRegion state in Core.Regions)
         {

@@ -19,12 +19,17 @@ internal static class RegionSelector
     /// <param name="mode">How regions of one priority share traffic.</param>
     /// <param name="maxAttempts">The most regions to return, besides a trial.</param>
     /// <param name="random">The source of randomness for weighted order.</param>
+    /// <param name="hedgedTrials">
+    /// Whether a trial is hedged at once to the regions after it (HTTP), so that it may go to any region that was down,
+    /// a backup or an active-active peer included. Otherwise (a SIP request, which waits on its first region) only a
+    /// region better than every available one gets a trial, since it is put first.
+    /// </param>
     /// <returns>The plan; when <see cref="RegionPlan.IsTrial"/> its first region's trial slot is claimed.</returns>
-    public static RegionPlan Plan(IReadOnlyList<TrackedRegion> regions, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random)
+    public static RegionPlan Plan(IReadOnlyList<TrackedRegion> regions, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random, bool hedgedTrials)
     {
         var views = new SelectionView[regions.Count];
         Read(regions, now, views);
-        return Plan(regions, views, now, allowTrial, mode, maxAttempts, random);
+        return Plan(regions, views, now, allowTrial, mode, maxAttempts, random, hedgedTrials);
     }
 
     /// <summary>Reads each region's state at <paramref name="now"/> into <paramref name="views"/>, one view a region.</summary>
@@ -41,13 +46,14 @@ internal static class RegionSelector
     /// and the <see cref="PlanKey(ReadOnlySpan{SelectionView}, bool)"/> it is cached under must come from one reading,
     /// or a region that changed in between would leave a plan under a key that does not describe it.
     /// </summary>
-    /// <inheritdoc cref="Plan(IReadOnlyList{TrackedRegion}, DateTimeOffset, bool, RegionSelectionMode, int, Random)"/>
+    /// <inheritdoc cref="Plan(IReadOnlyList{TrackedRegion}, DateTimeOffset, bool, RegionSelectionMode, int, Random, bool)"/>
     public static RegionPlan Plan(
-        IReadOnlyList<TrackedRegion> regions, ReadOnlySpan<SelectionView> views, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random)
+        IReadOnlyList<TrackedRegion> regions, ReadOnlySpan<SelectionView> views, DateTimeOffset now, bool allowTrial, RegionSelectionMode mode, int maxAttempts, Random random, bool hedgedTrials)
     {
         int count = regions.Count;
         // Available regions first, then standby; the order key keeps priority first.
         var candidates = new List<(TrackedRegion State, int Priority, int Rank, double Tiebreak)>(count);
+        int bestAvailablePriority = int.MaxValue;
         for (int i = 0; i < count; i++)
         {
             SelectionView view = views[i];
@@ -60,6 +66,11 @@ internal static class RegionSelector
 
             TrackedRegion state = regions[i];
             int rank = view.IsStandby ? 2 : view.Health == RegionHealth.Degraded ? 1 : 0;
+            if (!view.IsStandby)
+            {
+                bestAvailablePriority = Math.Min(bestAvailablePriority, state.Region.Priority);
+            }
+
             candidates.Add((state, state.Region.Priority, rank, Tiebreak(state, mode, random)));
         }
 
@@ -86,14 +97,17 @@ internal static class RegionSelector
         bool isTrial = false;
         if (allowTrial)
         {
-            // Every region that was down is tried again once its break is over, the most preferred first: a better
-            // one to take its traffic back, and one no better than what serves (an active-active peer, a backup) so
-            // that it is known to be up again before it is needed. Left untried, such a region would come back only
-            // once every other region had failed, and a request failing where the others serve would have nowhere to go.
+            // With hedged trials every region that was down is tried again once its break is over, the most preferred
+            // first: a better one to take its traffic back, and one no better than what serves (an active-active peer,
+            // a backup) so that it is known to be up again before it is needed. Left untried, such a region would come
+            // back only once every other region had failed, and a request failing where the others serve would have
+            // nowhere to go. A trial that is not hedged holds its request up, so only a better region is worth one.
+            int trialBelow = hedgedTrials ? int.MaxValue : bestAvailablePriority;
             TrackedRegion? trial = null;
             for (int i = 0; i < count; i++)
             {
-                if (views[i].CanTrial && (trial is null || regions[i].Region.Priority < trial.Region.Priority))
+                if (views[i].CanTrial && regions[i].Region.Priority < trialBelow &&
+                    (trial is null || regions[i].Region.Priority < trial.Region.Priority))
                 {
                     trial = regions[i];
                 }
@@ -164,7 +178,7 @@ internal static class RegionSelector
     }
 
     /// <summary>
-    /// What <see cref="Plan(IReadOnlyList{TrackedRegion}, DateTimeOffset, bool, RegionSelectionMode, int, Random)"/> depends on when no two regions share a priority (so no order is drawn by weight or
+    /// What <see cref="Plan(IReadOnlyList{TrackedRegion}, DateTimeOffset, bool, RegionSelectionMode, int, Random, bool)"/> depends on when no two regions share a priority (so no order is drawn by weight or
     /// latency): which regions are Unhealthy or overdue and which are on standby, two bits a region. 0 means every region is up,
     /// the <see cref="SteadyPlan"/>; with distinct priorities, Healthy against Degraded does not change the order,
     /// since it only ranks regions of one priority. <see langword="null"/> when no plan may be reused: a region is due

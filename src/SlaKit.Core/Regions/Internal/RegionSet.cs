@@ -59,6 +59,12 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     /// <summary>The regions' states, in configuration order.</summary>
     public IReadOnlyList<TrackedRegion> Regions => _regions;
 
+    /// <summary>
+    /// Whether the owner hedges a trial at once to the regions after it (HTTP), so that any region that was down may get
+    /// one; otherwise only a region better than every available one does (see <see cref="RegionSelector.Plan(IReadOnlyList{TrackedRegion}, DateTimeOffset, bool, RegionSelectionMode, int, Random, bool)"/>).
+    /// </summary>
+    public bool HedgedTrials { get; init; }
+
     /// <summary>The clock every state change and timer reads.</summary>
     public TimeProvider Time { get; }
 
@@ -100,7 +106,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     {
         if (_steadyPlan is null || _regions.Length > RegionSelector.MaxKeyedRegions)
         {
-            return RegionSelector.Plan(_regions, now, allowTrial, _selection, MaxAttempts, _random);
+            return RegionSelector.Plan(_regions, now, allowTrial, _selection, MaxAttempts, _random, HedgedTrials);
         }
 
         // One reading of the regions for both the key and the plan cached under it (see RegionSelector.Plan).
@@ -108,7 +114,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         RegionSelector.Read(_regions, now, views);
         if (RegionSelector.PlanKey(views, allowTrial) is not { } key)
         {
-            return RegionSelector.Plan(_regions, views, now, allowTrial, _selection, MaxAttempts, _random);
+            return RegionSelector.Plan(_regions, views, now, allowTrial, _selection, MaxAttempts, _random, HedgedTrials);
         }
 
         if (key == 0)
@@ -122,7 +128,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
             return last.Plan;
         }
 
-        RegionPlan plan = RegionSelector.Plan(_regions, views, now, allowTrial, _selection, MaxAttempts, _random);
+        RegionPlan plan = RegionSelector.Plan(_regions, views, now, allowTrial, _selection, MaxAttempts, _random, HedgedTrials);
         if (!plan.IsTrial)
         {
             Volatile.Write(ref _lastPlan, new CachedPlan(key, plan));

@@ -35,6 +35,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     private readonly DateTimeOffset?[] _trialUntil;
     private readonly TimeSpan _trialHold;
     private readonly TimeSpan _breakDuration;
+    private readonly RegionHealthPolicy _policy;
     private readonly int[] _probed;
 
     /// <summary>Creates a selector.</summary>
@@ -58,6 +59,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}");
         _trialHold = options.AttemptTimeout ?? options.Timers.TimerF;
         _breakDuration = options.BreakDuration;
+        _policy = options.HealthPolicy;
 
         _configured = [.. options.Regions];
         _core = new RegionSet(name, options, RegionSelectionMode.PriorityWeighted, _configured.Length, _time, logger, telemetry, random);
@@ -235,7 +237,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
                 _core.NoteServed(state);
             }
         }
-        else if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter is { } delay && delay >= _breakDuration)
+        else if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter is { } delay && _policy.CapRetryAfter(delay) >= _breakDuration)
         {
             // RFC 3261 §21.5.4: the server is alive but asks not to be sent requests for this long.
             state.RecordRetryAfter(now, delay);
