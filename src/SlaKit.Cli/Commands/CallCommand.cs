@@ -17,7 +17,10 @@ internal static class CallCommand
     /// <summary>Exit code when no trunk carried the call, or the callee did not take it.</summary>
     public const int NotAnswered = 1;
 
-    /// <summary>How long the BYE of a call interrupted by Ctrl+C may take: the command line ends the process 2 s after it.</summary>
+    /// <summary>
+    /// How long the BYE of a call interrupted by Ctrl+C, or the CANCEL of one interrupted before it was answered, may
+    /// take: the command line ends the process 2 s after Ctrl+C.
+    /// </summary>
     private static readonly TimeSpan InterruptedByeBound = TimeSpan.FromSeconds(1.5);
 
     /// <summary>
@@ -98,8 +101,14 @@ internal static class CallCommand
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                // Ctrl+C while the call was being set up: the client has cancelled the INVITE it sent.
-                return (new Answer().Set("interrupted", true).Line("Interrupted before any trunk answered; the call attempt was cancelled."), SlaKitCli.Interrupted);
+                // Ctrl+C while the call was being set up. An INVITE already sent is cancelled once the trunk answers it
+                // (RFC 3261 §9.1: not before a provisional), and a 2xx crossing the CANCEL is ACKed and ended with a BYE:
+                // that runs in the client's background, given a short time before the client is disposed.
+                bool ended = await client.DrainAsync(InterruptedByeBound).ConfigureAwait(false);
+                string how = ended
+                    ? "the call attempt was ended"
+                    : $"the call attempt was abandoned; the trunk did not answer its CANCEL within {DurationText.Format(InterruptedByeBound)}";
+                return (new Answer().Set("interrupted", true).Line($"Interrupted before any trunk answered; {how}."), SlaKitCli.Interrupted);
             }
 
             await using (call.ConfigureAwait(false))

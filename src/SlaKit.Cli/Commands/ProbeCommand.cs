@@ -57,7 +57,11 @@ internal static class ProbeCommand
                                 await Task.Delay(pause, TimeProvider.System, cancellationToken).ConfigureAwait(false);
                             }
 
-                            results.Add(await probe.ProbeAsync(cancellationToken).ConfigureAwait(false));
+                            HealthProbeResult result = await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
+
+                            // A probe that reports Ctrl+C as its own "no answer" (a SIP OPTIONS probe does) measured nothing.
+                            cancellationToken.ThrowIfCancellationRequested();
+                            results.Add(result);
                         }
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using SlaKit.Cli;
 using SlaKit.IntegrationTests.Infrastructure;
@@ -57,6 +60,66 @@ public sealed class CliInterruptTests
     }
 
     [Fact]
+    public async Task A_sip_probe_interrupted_while_it_waits_for_its_answer_reports_no_probe_and_exits_130()
+    {
+        // The SIP OPTIONS probe reports a cancellation as "no answer": Ctrl+C must not pass for a silent server.
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)silent.LocalEndPoint!).Port;
+        using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Task<int> run = SlaKitCli.RunAsync(["probe", $"sip:127.0.0.1:{port}", "--timeout", "30s"], output, error, ctrlC.Token);
+        await silent.ReceiveAsync(new byte[65535], SocketFlags.None, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await ctrlC.CancelAsync();
+        int exit = await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.True(exit == 130, $"exit {exit}: {output}{error}");
+        Assert.DoesNotContain("Unhealthy", output.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("Interrupted after 0 of 1 probes.", output.ToString().TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_interrupted_before_its_trunks_first_answer_is_cancelled_when_that_answer_comes()
+    {
+        // A trunk played by hand over UDP: it takes the INVITE, and says 100 Trying only after Ctrl+C.
+        using var trunk = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        trunk.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)trunk.LocalEndPoint!).Port;
+        using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        byte[] buffer = new byte[65535];
+
+        Task<int> run = SlaKitCli.RunAsync(
+            ["call", "sip:+4930123456@carrier.example", "--trunk", $"sip:127.0.0.1:{port}", "--provisional-timeout", "30s"], output, error, ctrlC.Token);
+        SocketReceiveFromResult got = await trunk.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        string invite = Encoding.UTF8.GetString(buffer, 0, got.ReceivedBytes);
+        Assert.StartsWith("INVITE ", invite, StringComparison.Ordinal);
+        await ctrlC.CancelAsync();
+        await trunk.SendToAsync(Encoding.UTF8.GetBytes(Answer(invite, "100 Trying")), SocketFlags.None, got.RemoteEndPoint, Ct);
+
+        // RFC 3261 §9.1: the CANCEL goes once a provisional has come.
+        string? cancel = null;
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            wait.CancelAfter(TimeSpan.FromSeconds(5));
+            while (cancel is null && !wait.IsCancellationRequested)
+            {
+                SocketReceiveFromResult next = await trunk.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), wait.Token);
+                string message = Encoding.UTF8.GetString(buffer, 0, next.ReceivedBytes);
+                cancel = message.StartsWith("CANCEL ", StringComparison.Ordinal) ? message : null;
+            }
+        }
+
+        int exit = await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.True(cancel is not null, $"no CANCEL reached the trunk; the command said: {output}");
+        Assert.Equal(130, exit);
+        Assert.Contains("Interrupted before any trunk answered", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_interrupted_call_is_hung_up_with_a_bye_reported_and_exits_130()
     {
         await using SippServer live = await SippServer.StartAsync(SippScenario.AnswerThenHangUp, SipTransportProtocol.Udp, Ct, calls: 1);
@@ -97,5 +160,13 @@ public sealed class CliInterruptTests
         using JsonDocument json = JsonDocument.Parse(output.ToString());
         Assert.True(json.RootElement.GetProperty("interrupted").GetBoolean());
         Assert.Equal("", error.ToString());
+    }
+
+    /// <summary>A response to <paramref name="request"/> as a server writes it: its Via, From, To, Call-ID and CSeq, and no body.</summary>
+    private static string Answer(string request, string status)
+    {
+        string[] copied = ["Via:", "From:", "To:", "Call-ID:", "CSeq:"];
+        IEnumerable<string> headers = request.Split("\r\n").Where(l => copied.Any(h => l.StartsWith(h, StringComparison.OrdinalIgnoreCase)));
+        return $"SIP/2.0 {status}\r\n{string.Join("\r\n", headers)}\r\nContent-Length: 0\r\n\r\n";
     }
 }

@@ -355,6 +355,26 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         throw new SipFailoverException(ClientName, $"INVITE failed on every trunk of SIP client '{ClientName}': {summary}.", outcomes);
     }
 
+    /// <summary>
+    /// Waits, at most <paramref name="bound"/>, for what runs in the background to end: an abandoned call's CANCEL, or the
+    /// ACK and BYE of its late answer (RFC 3261 §9.1, §15), and trials. Disposal stops them at once; a process about to
+    /// exit drains first, so that a call it gave up on is not left ringing.
+    /// </summary>
+    /// <returns>Whether everything ended within the bound.</returns>
+    internal async Task<bool> DrainAsync(TimeSpan bound)
+    {
+        Task[] background;
+        lock (_gate)
+        {
+            background = [.. _background];
+        }
+
+        Task all = Task.WhenAll(background);
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        await all.WaitAsync(bound, Time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return all.IsCompleted;
+    }
+
     /// <summary>Closes every socket and connection and stops background trials.</summary>
     /// <returns>A task that completes when they are closed.</returns>
     public async ValueTask DisposeAsync()
