@@ -23,8 +23,10 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
-    private int _started;
+    private readonly Lock _lifecycle = new();
+    private readonly TaskCompletionSource<Task> _loop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _started;
+    private bool _stopping;
 
     /// <summary>Creates a scheduler; call <see cref="Start"/> to begin.</summary>
     /// <param name="monitor">The client whose region health the verdicts feed.</param>
@@ -64,24 +66,31 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The scheduler was already started, or has been stopped or disposed.</exception>
     public void Start()
     {
-        // Checked before the region is claimed: a scheduler that cannot run must not leave its region marked as probed,
-        // which would keep callers' requests from ever trying it again.
-        if (_stop.IsCancellationRequested)
+        // Decided under one lock with StopAsync: a scheduler stopped while it starts either never claims its region, or
+        // is stopped once its loop is running, and the loop's end gives the region back. The loop starts outside the lock:
+        // its first probe may report at once, to handlers that may stop the scheduler.
+        lock (_lifecycle)
         {
-            throw new InvalidOperationException("The probe scheduler has been stopped; a new one is needed to probe again.");
+            // Checked before the region is claimed: a scheduler that cannot run must not leave its region marked as probed,
+            // which would keep callers' requests from ever trying it again.
+            if (_stopping)
+            {
+                throw new InvalidOperationException("The probe scheduler has been stopped; a new one is needed to probe again.");
+            }
+
+            if (_started)
+            {
+                throw new InvalidOperationException("The probe scheduler has already been started.");
+            }
+
+            _started = true;
+            if (_monitor is IActivelyProbed probed)
+            {
+                probed.ProbeStarted(RegionName);
+            }
         }
 
-        if (Interlocked.Exchange(ref _started, 1) != 0)
-        {
-            throw new InvalidOperationException("The probe scheduler has already been started.");
-        }
-
-        if (_monitor is IActivelyProbed probed)
-        {
-            probed.ProbeStarted(RegionName);
-        }
-
-        _loop = RunAsync(_stop.Token);
+        _loop.SetResult(RunAsync(_stop.Token));
     }
 
     /// <summary>
@@ -91,18 +100,26 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
     /// <returns>A task that completes when the scheduler has stopped.</returns>
     public async Task StopAsync()
     {
-        if (_stop.IsCancellationRequested)
+        bool started;
+        lock (_lifecycle)
         {
-            return;
+            if (_stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
+            started = _started;
         }
 
         // Stryker disable Boolean : equivalent; ConfigureAwait(true) differs only under a synchronization context, which nothing here needs.
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
+        if (started)
         {
             try
             {
-                await _loop.ConfigureAwait(false);
+                Task loop = await _loop.Task.ConfigureAwait(false);
+                await loop.ConfigureAwait(false);
             }
             finally
             {

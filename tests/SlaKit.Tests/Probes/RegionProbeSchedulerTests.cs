@@ -445,6 +445,43 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_scheduler_stopped_while_it_starts_never_leaves_its_region_marked_as_probed()
+    {
+        // A host stopping while it starts: Start and StopAsync at the same moment, many times over.
+        var probe = new DelegateProbe(static _ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "ok")));
+        for (int i = 0; i < 2000; i++)
+        {
+            var scheduler = new RegionProbeScheduler(_client.Core, "a", probe, EverySecond, _time);
+            using var go = new Barrier(2);
+            Task start = Task.Run(
+                () =>
+                {
+                    go.SignalAndWait(TestContext.Current.CancellationToken);
+                    try
+                    {
+                        scheduler.Start();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // Stopped first: refused, as it should be.
+                    }
+                },
+                TestContext.Current.CancellationToken);
+            Task stop = Task.Run(
+                async () =>
+                {
+                    go.SignalAndWait(TestContext.Current.CancellationToken);
+                    await scheduler.StopAsync();
+                },
+                TestContext.Current.CancellationToken);
+
+            await Task.WhenAll(start, stop).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            await scheduler.DisposeAsync();
+            Assert.False(_client.Core.IsActivelyProbed, $"left marked as probed at attempt {i}");
+        }
+    }
+
+    [Fact]
     public void Bad_arguments_are_named()
     {
         var probe = new DelegateProbe(_ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "")));
