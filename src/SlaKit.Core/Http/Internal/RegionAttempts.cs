@@ -110,9 +110,10 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             {
                 // Nobody above asked for this: a handler below gave up on its own, and the region is to blame.
                 // SocketsHttpHandler does so when its ConnectTimeout runs out (a TimeoutException inside), before a
-                // byte of the request was sent: a connection error, like a refused one.
-                (kind, error) = (RegionAttemptOutcomeKind.TransportError, exception.InnerException is TimeoutException timedOut
-                    ? new HttpRequestException(HttpRequestError.ConnectionError, timedOut.Message, exception)
+                // byte of the request was sent: a connection error, like a refused one. Any other handler's may come
+                // after the request went, so a request not safe to repeat stays where it was.
+                (kind, error) = (RegionAttemptOutcomeKind.TransportError, IsConnectTimeout(exception)
+                    ? new HttpRequestException(HttpRequestError.ConnectionError, exception.InnerException!.Message, exception)
                     : exception);
             }
             catch (OperationCanceledException exception) when (!run.CallerToken.IsCancellationRequested)
@@ -221,6 +222,32 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
         },
         _ => false,
     };
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is .NET's own handler giving up on a connection at its ConnectTimeout: a
+    /// TimeoutException inside, made by System.Net.Http (where it was made, not only what it says, since a handler of the
+    /// application's may throw the same shape after its request was sent). The first frame of its stack outside the core
+    /// library tells; without the metadata to tell (a trimmed application), it is not taken for one.
+    /// </summary>
+    private static bool IsConnectTimeout(OperationCanceledException exception)
+    {
+        if (exception.InnerException is not TimeoutException)
+        {
+            return false;
+        }
+
+        System.Reflection.Assembly core = typeof(object).Assembly;
+        foreach (StackFrame frame in new StackTrace(exception, fNeedFileInfo: false).GetFrames())
+        {
+            System.Reflection.Assembly? made = frame.GetMethod()?.DeclaringType?.Assembly;
+            if (made != core)
+            {
+                return made == typeof(SocketsHttpHandler).Assembly;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>RFC 9110 §10.2.3: Retry-After is a delay in seconds or an HTTP date; honoured on 503 and 429.</summary>
     private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
