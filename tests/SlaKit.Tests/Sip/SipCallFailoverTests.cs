@@ -324,9 +324,9 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     public async Task A_trunk_whose_connection_never_opens_is_left_after_the_attempt_timeout()
     {
         _a.Connecting = ct => Task.Delay(Timeout.InfiniteTimeSpan, ct);
-        Task<SipCall> placing = Client(o => o.AttemptTimeout = TimeSpan.FromSeconds(5)).InviteAsync(Invite(), Ct);
+        Task<SipCall> placing = Client(o => o.AttemptTimeout = TimeSpan.FromSeconds(3)).InviteAsync(Invite(), Ct);
 
-        _time.Advance(TimeSpan.FromMilliseconds(4999));
+        _time.Advance(TimeSpan.FromMilliseconds(2999));
         Assert.False(placing.IsCompleted);
         Assert.Empty(_b.Sent);
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -335,7 +335,24 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         Assert.Equal(_secondary, call.Trunk);
         SipAttemptOutcome silent = call.Attempts[0];
         Assert.Equal(SipAttemptOutcomeKind.Timeout, silent.Kind);
-        Assert.Equal("the UDP connection to 10.0.0.1:5060 did not open within the attempt timeout (5s)", silent.Error);
+        Assert.Equal("the UDP connection to 10.0.0.1:5060 did not open within the attempt timeout (3s)", silent.Error);
+        Assert.Empty(_a.Sent);
+    }
+
+    [Fact]
+    public async Task By_default_a_trunk_whose_connection_never_opens_is_left_after_the_connect_timeout_not_timer_b()
+    {
+        // A firewall dropping the trunk's SYNs: five seconds, not Timer B's thirty-two, before the call moves on.
+        _a.Connecting = ct => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        Task<SipCall> placing = Client().InviteAsync(Invite(), Ct);
+
+        _time.Advance(SipFailoverOptions.DefaultConnectTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(placing.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        SipCall call = await placing.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(_secondary, call.Trunk);
+        Assert.Equal("the UDP connection to 10.0.0.1:5060 did not open within ConnectTimeout (5s)", call.Attempts[0].Error);
         Assert.Empty(_a.Sent);
     }
 

@@ -44,6 +44,8 @@ public class SipFailoverOptionsValidatorTests
         { "T1", o => o.T1 = TimeSpan.Zero },
         { "T1", o => o.T1 = TimeSpan.FromMinutes(2) },
         { "T2", o => o.T2 = TimeSpan.FromMilliseconds(100) },
+        { "ConnectTimeout", o => o.ConnectTimeout = TimeSpan.Zero },
+        { "ConnectTimeout", o => o.ConnectTimeout = TimeSpan.FromHours(1) + TimeSpan.FromTicks(1) },
         { "AttemptTimeout", o => o.AttemptTimeout = TimeSpan.Zero },
         { "AttemptTimeout", o => o.AttemptTimeout = TimeSpan.FromSeconds(33) },
         { "FailuresToMarkDown", o => o.FailuresToMarkDown = 0 },

@@ -29,6 +29,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
 {
     private readonly SipRegionSelector _selector;
     private readonly SipTimerSettings _timers;
+    private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan? _attemptTimeout;
     private readonly Func<SipTarget, SipConnection> _connectionFactory;
     private readonly Dictionary<ServerKey, SipTransactionLayer> _layers = [];
@@ -81,7 +82,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             SipConnectionFactory.Create((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}"), options.Tls);
         _resolver = new SipServiceResolver(SipFailoverOptionsValidator.DnsServers(options), Time, random);
         _policy = options.HealthPolicy;
-        _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes), options.AttemptTimeout);
+        _connectTimeout = options.ConnectTimeout;
+        _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes), options.AttemptTimeout, options.ConnectTimeout);
         var rules = new SipTrunkRules(options.NerWindow, options.NerMaxAge, options.MinimumNer);
         _trunks = new SipTrunk[_selector.States.Count];
         foreach (TrackedRegion region in _selector.States)
@@ -618,7 +620,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
             var key = new ServerKey(address);
             if (!_layers.TryGetValue(key, out SipTransactionLayer? layer))
             {
-                layer = new SipTransactionLayer(_connectionFactory(address), _timers, Time);
+                layer = new SipTransactionLayer(_connectionFactory(address), _timers, Time, _connectTimeout);
                 _layers[key] = layer;
             }
 

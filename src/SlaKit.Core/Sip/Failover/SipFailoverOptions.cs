@@ -38,12 +38,24 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// <summary>
     /// How long one attempt may wait for a final response before the next region is tried, the opening of its TCP or TLS
     /// connection included; positive and no longer than Timer F. <see langword="null"/> (the default) waits for Timer F
-    /// (64·T1), as RFC 3261 does, and gives a connection as long again to open. Probes are the better way to avoid the
-    /// wait: a region they mark down is not tried at all. For a call, it bounds only the opening of the trunk's connection,
-    /// before the INVITE is sent (Timer B when <see langword="null"/>); <see cref="ProvisionalTimeout"/> and
-    /// <see cref="RingTimeout"/> bound the rest.
+    /// (64·T1), as RFC 3261 does, after the connection has opened within <see cref="ConnectTimeout"/>. Probes are the
+    /// better way to avoid the wait: a region they mark down is not tried at all. For a call, it bounds only the opening of
+    /// the trunk's connection, before the INVITE is sent, when shorter than <see cref="ConnectTimeout"/>;
+    /// <see cref="ProvisionalTimeout"/> and <see cref="RingTimeout"/> bound the rest.
     /// </summary>
     public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>The default of <see cref="ConnectTimeout"/>: 5 seconds.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a TCP or TLS connection to a region may take to open (the connect and the TLS handshake) before the region
+    /// is left as a silent one, for requests and calls alike; positive, at most one hour. 5 seconds by default: a far trunk
+    /// needs a few round trips (about 1.2 s at 300 ms), and a server whose SYNs a firewall drops should not hold a call for
+    /// Timer B. A shorter <see cref="AttemptTimeout"/>, or a shorter Timer F (Timer B for a call), bounds it instead. UDP
+    /// opens no connection.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
 
     /// <summary>The default of <see cref="ProvisionalTimeout"/>: 1 second.</summary>
     public static readonly TimeSpan DefaultProvisionalTimeout = TimeSpan.FromSeconds(1);
@@ -57,8 +69,8 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// if it answers later it gets a CANCEL, or for a 2xx an ACK and a BYE, so the call is never established twice.
     /// Positive, at most Timer B (64·<see cref="T1"/>). 1 second by default: a working trunk sends 100 Trying within a
     /// round trip (RFC 3261 §8.2.6). The trunk's TCP or TLS connection is opened before the INVITE is sent, and is not
-    /// counted here (nor in the post-dial delay): it may take several round trips, up to <see cref="AttemptTimeout"/>
-    /// or Timer B, after which the trunk is left as a silent one.
+    /// counted here (nor in the post-dial delay): it may take several round trips, up to <see cref="ConnectTimeout"/>
+    /// (or a shorter <see cref="AttemptTimeout"/>), after which the trunk is left as a silent one.
     /// </summary>
     public TimeSpan ProvisionalTimeout { get; set; } = DefaultProvisionalTimeout;
 

@@ -15,12 +15,26 @@ internal readonly record struct SipCallAttemptResult(
 /// <param name="RingTimeout">How long, from the INVITE, a ringing call may wait for its final response before it is cancelled.</param>
 /// <param name="CancelWait">How long a cancelled INVITE may wait for its final response (64·T1, RFC 3261 §9.1).</param>
 /// <param name="FailoverCodes">The final responses, besides 408 and 5xx, that move a call to the next trunk.</param>
-/// <param name="AttemptTimeout">
-/// How long the trunk's connection may take to open before the INVITE is sent; when <see langword="null"/>, Timer B
-/// (64·T1, RFC 3261 §17.1.1.2, the same as <paramref name="CancelWait"/>).
+/// <param name="AttemptTimeout">A bound on the trunk's connection opening, before the INVITE is sent, when set.</param>
+/// <param name="ConnectTimeout">
+/// How long the trunk's connection may take to open before the INVITE is sent, unless <paramref name="AttemptTimeout"/>
+/// is shorter; when <see langword="null"/>, Timer B (64·T1, RFC 3261 §17.1.1.2, the same as <paramref name="CancelWait"/>).
 /// </param>
 internal sealed record SipCallTimers(
-    TimeSpan ProvisionalTimeout, TimeSpan RingTimeout, TimeSpan CancelWait, IReadOnlySet<int> FailoverCodes, TimeSpan? AttemptTimeout = null);
+    TimeSpan ProvisionalTimeout, TimeSpan RingTimeout, TimeSpan CancelWait, IReadOnlySet<int> FailoverCodes, TimeSpan? AttemptTimeout = null, TimeSpan? ConnectTimeout = null)
+{
+    /// <summary>The shortest of the attempt timeout, the connect timeout and Timer B, and its name for a timeout's description.</summary>
+    public (TimeSpan Limit, string Name) ConnectLimit()
+    {
+        (TimeSpan limit, string name) = (CancelWait, "Timer B");
+        if (ConnectTimeout is { } connect && connect < limit)
+        {
+            (limit, name) = (connect, "ConnectTimeout");
+        }
+
+        return AttemptTimeout is { } attempt && attempt < limit ? (attempt, "the attempt timeout") : (limit, name);
+    }
+}
 
 /// <summary>
 /// One attempt of a call on one trunk, as the UAC's transaction user (RFC 3261 §13.2.2): the INVITE transaction, the
@@ -28,7 +42,7 @@ internal sealed record SipCallTimers(
 /// retransmission of that 2xx.
 /// </summary>
 /// <remarks>
-/// <para>The trunk's connection opens first, bounded by the attempt timeout or Timer B: a far trunk's TCP and TLS set-up
+/// <para>The trunk's connection opens first, bounded by the connect or attempt timeout: a far trunk's TCP and TLS set-up
 /// takes several round trips, which say nothing of how fast it answers an INVITE. The provisional and ring timeouts, and
 /// the post-dial delay, run from the INVITE's sending.</para>
 /// An attempt the call leaves (no response within the provisional timeout, no answer within the ring timeout, or the
@@ -79,7 +93,7 @@ internal sealed class SipCallAttempt
     public async Task<SipCallAttemptResult> RunAsync(Action<SipResponse>? provisional, CancellationToken cleanUpToken, CancellationToken cancellationToken)
     {
         _started = _time.GetTimestamp();
-        (TimeSpan connectLimit, string connectLimitName) = _timers.AttemptTimeout is { } limit ? (limit, "the attempt timeout") : (_timers.CancelWait, "Timer B");
+        (TimeSpan connectLimit, string connectLimitName) = _timers.ConnectLimit();
 
         // Stops the connection's opening when the attempt is abandoned before its INVITE went; disposed by whoever ends the attempt.
         var beforeStart = new CancellationTokenSource();

@@ -78,6 +78,11 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
             failures.Add($"{client}: AttemptTimeout ({attempt}) must be positive and at most Timer F, 64 x T1 ({options.T1 * 64}).");
         }
 
+        if (options.ConnectTimeout <= TimeSpan.Zero || options.ConnectTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{client}: ConnectTimeout ({options.ConnectTimeout}) must be positive and at most one hour.");
+        }
+
         if (options.ProvisionalTimeout <= TimeSpan.Zero || options.ProvisionalTimeout > options.T1 * 64)
         {
             failures.Add($"{client}: ProvisionalTimeout ({options.ProvisionalTimeout}) must be positive and at most Timer B, 64 x T1 ({options.T1 * 64}).");

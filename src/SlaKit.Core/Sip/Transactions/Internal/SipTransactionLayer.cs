@@ -14,14 +14,16 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     private readonly ConcurrentDictionary<string, IClientTransaction> _transactions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<SipRequest, (int Status, string Reason)>> _dialogs = new(StringComparer.Ordinal);
     private readonly SipTimerSettings _timers;
+    private readonly TimeSpan? _connectTimeout;
     private readonly TimeProvider _time;
     private readonly Action<IClientTransaction> _terminated;
 
-    public SipTransactionLayer(SipConnection connection, SipTimerSettings timers, TimeProvider time)
+    public SipTransactionLayer(SipConnection connection, SipTimerSettings timers, TimeProvider time, TimeSpan? connectTimeout = null)
     {
         Connection = connection;
         _timers = timers;
         _time = time;
+        _connectTimeout = connectTimeout;
         _terminated = t => _transactions.TryRemove(new KeyValuePair<string, IClientTransaction>(t.Key, t));
         connection.Sink = this;
     }
@@ -45,7 +47,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         }
 
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        return await RunAsync(request, nameof(request), passUp: null, new Opening(_timers.TimerF, "Timer F", cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await RunAsync(request, nameof(request), passUp: null, OpeningWithin(_timers.TimerF, "Timer F", cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -64,7 +66,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     {
         CheckInvite(invite);
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        return await RunAsync(invite, nameof(invite), passUp, new Opening(_timers.TimerB, "Timer B", cancellationToken), cancellationToken, started).ConfigureAwait(false);
+        return await RunAsync(invite, nameof(invite), passUp, OpeningWithin(_timers.TimerB, "Timer B", cancellationToken), cancellationToken, started).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -213,7 +215,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     public async Task<byte[]> SendAckAsync(SipRequest ack, CancellationToken cancellationToken)
     {
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        (EndPoint? local, SipTransactionResult? failed) = await OpenAsync(new Opening(_timers.TimerB, "Timer B", cancellationToken)).ConfigureAwait(false);
+        (EndPoint? local, SipTransactionResult? failed) = await OpenAsync(OpeningWithin(_timers.TimerB, "Timer B", cancellationToken)).ConfigureAwait(false);
         if (failed is { } failure)
         {
             throw failure.Error!;
@@ -358,6 +360,12 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>An opening bounded by the transaction's own timer, or by the connect timeout when that is shorter.</summary>
+    private Opening OpeningWithin(TimeSpan timer, string timerName, CancellationToken cancellationToken) =>
+        _connectTimeout is { } connect && connect < timer
+            ? new Opening(connect, "ConnectTimeout", cancellationToken)
+            : new Opening(timer, timerName, cancellationToken);
 
     // RFC 3261 §17.1.3: the branch and the CSeq method together identify the transaction.
     private static string Key(string branch, string method) => branch + " " + method;
