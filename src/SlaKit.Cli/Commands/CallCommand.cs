@@ -132,17 +132,16 @@ internal static class CallCommand
                 string ended;
 
                 // Once interrupted, the BYE gets a short bound of its own: the command line ends the process soon after Ctrl+C.
-                using var byeBound = new CancellationTokenSource(interrupted ? InterruptedByeBound : Timeout.InfiniteTimeSpan, TimeProvider.System);
-                using var bye = CancellationTokenSource.CreateLinkedTokenSource(interrupted ? CancellationToken.None : cancellationToken, byeBound.Token);
+                using CancellationTokenSource? byeBound = interrupted ? new CancellationTokenSource(InterruptedByeBound, TimeProvider.System) : null;
                 try
                 {
-                    ended = await call.ByeAsync(bye.Token).ConfigureAwait(false) is { } answer ? $"ended with BYE ({answer.StatusText})" : "already ended";
+                    ended = await call.ByeAsync(byeBound?.Token ?? cancellationToken).ConfigureAwait(false) is { } answer ? $"ended with BYE ({answer.StatusText})" : "already ended";
                 }
                 catch (Exception e) when (e is TimeoutException or IOException)
                 {
                     ended = $"its BYE failed: {e.Message}";
                 }
-                catch (OperationCanceledException) when (interrupted && byeBound.IsCancellationRequested)
+                catch (OperationCanceledException) when (byeBound is { IsCancellationRequested: true })
                 {
                     ended = $"its BYE had no answer within {DurationText.Format(InterruptedByeBound)}";
                 }

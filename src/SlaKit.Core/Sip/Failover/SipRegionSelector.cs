@@ -34,7 +34,6 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     private readonly Lock _trialGate = new();
     private readonly DateTimeOffset?[] _trialUntil;
     private readonly TimeSpan _trialHold;
-    private readonly TimeSpan _breakDuration;
     private readonly RegionHealthPolicy _policy;
     private readonly int[] _probed;
 
@@ -58,7 +57,6 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         _time = timeProvider ?? TimeProvider.System;
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"SlaKit.Sip.SipFailover.{name}");
         _trialHold = options.AttemptTimeout ?? options.Timers.TimerF;
-        _breakDuration = options.BreakDuration;
         _policy = options.HealthPolicy;
 
         _configured = [.. options.Regions];
@@ -237,7 +235,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
                 _core.NoteServed(state);
             }
         }
-        else if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter is { } delay && _policy.CapRetryAfter(delay) >= _breakDuration)
+        else if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter is { } delay && _policy.CapRetryAfter(delay) >= _policy.BreakDuration)
         {
             // RFC 3261 §21.5.4: the server is alive but asks not to be sent requests for this long.
             state.RecordRetryAfter(now, delay);

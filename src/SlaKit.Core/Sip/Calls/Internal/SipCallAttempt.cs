@@ -15,26 +15,12 @@ internal readonly record struct SipCallAttemptResult(
 /// <param name="RingTimeout">How long, from the INVITE, a ringing call may wait for its final response before it is cancelled.</param>
 /// <param name="CancelWait">How long a cancelled INVITE may wait for its final response (64·T1, RFC 3261 §9.1).</param>
 /// <param name="FailoverCodes">The final responses, besides 408 and 5xx, that move a call to the next trunk.</param>
-/// <param name="AttemptTimeout">A bound on the trunk's connection opening, before the INVITE is sent, when set.</param>
-/// <param name="ConnectTimeout">
-/// How long the trunk's connection may take to open before the INVITE is sent, unless <paramref name="AttemptTimeout"/>
-/// is shorter; when <see langword="null"/>, Timer B (64·T1, RFC 3261 §17.1.1.2, the same as <paramref name="CancelWait"/>).
+/// <param name="AttemptTimeout">
+/// A bound on the trunk's connection opening, before the INVITE is sent, when shorter than the layer's connect timeout
+/// and Timer B (RFC 3261 §17.1.1.2, the same as <paramref name="CancelWait"/>).
 /// </param>
 internal sealed record SipCallTimers(
-    TimeSpan ProvisionalTimeout, TimeSpan RingTimeout, TimeSpan CancelWait, IReadOnlySet<int> FailoverCodes, TimeSpan? AttemptTimeout = null, TimeSpan? ConnectTimeout = null)
-{
-    /// <summary>The shortest of the attempt timeout, the connect timeout and Timer B, and its name for a timeout's description.</summary>
-    public (TimeSpan Limit, string Name) ConnectLimit()
-    {
-        (TimeSpan limit, string name) = (CancelWait, "Timer B");
-        if (ConnectTimeout is { } connect && connect < limit)
-        {
-            (limit, name) = (connect, "ConnectTimeout");
-        }
-
-        return AttemptTimeout is { } attempt && attempt < limit ? (attempt, "the attempt timeout") : (limit, name);
-    }
-}
+    TimeSpan ProvisionalTimeout, TimeSpan RingTimeout, TimeSpan CancelWait, IReadOnlySet<int> FailoverCodes, TimeSpan? AttemptTimeout = null);
 
 /// <summary>
 /// One attempt of a call on one trunk, as the UAC's transaction user (RFC 3261 §13.2.2): the INVITE transaction, the
@@ -93,7 +79,6 @@ internal sealed class SipCallAttempt
     public async Task<SipCallAttemptResult> RunAsync(Action<SipResponse>? provisional, CancellationToken cleanUpToken, CancellationToken cancellationToken)
     {
         _started = _time.GetTimestamp();
-        (TimeSpan connectLimit, string connectLimitName) = _timers.ConnectLimit();
 
         // Stops the connection's opening when the attempt is abandoned before its INVITE went; disposed by whoever ends the attempt.
         var beforeStart = new CancellationTokenSource();
@@ -101,8 +86,7 @@ internal sealed class SipCallAttempt
             _invite,
             response => OnPassUp(response, provisional),
             OnSending,
-            connectLimit,
-            connectLimitName,
+            _timers.AttemptTimeout,
             beforeStart.Token);
         lock (_gate)
         {

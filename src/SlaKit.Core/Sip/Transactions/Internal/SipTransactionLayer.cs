@@ -80,18 +80,20 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// Asked once the connection is open, just before the INVITE goes: <see langword="false"/> leaves it unsent, and the
     /// result is then cancelled. The user decides here, under its own lock, whether the INVITE is its to manage.
     /// </param>
-    /// <param name="openLimit">How long the connection may take to open; longer is a timeout of the server.</param>
-    /// <param name="openLimitName">What the limit is called, for the timeout's description.</param>
+    /// <param name="attemptTimeout">
+    /// A bound on the connection's opening besides Timer B and the connect timeout, the shortest of which applies; longer
+    /// is a timeout of the server.
+    /// </param>
     /// <param name="openCancellation">Stops the connection's opening; the result is then cancelled.</param>
     /// <exception cref="ArgumentException">The request is not an INVITE, or is too large to send.</exception>
     /// <exception cref="OperationCanceledException">The opening was stopped, or <paramref name="sending"/> declined.</exception>
     public async Task<SipTransactionResult> InviteAsync(
-        SipRequest invite, Action<SipResponse> passUp, Func<InviteClientTransaction, bool> sending, TimeSpan openLimit, string openLimitName, CancellationToken openCancellation)
+        SipRequest invite, Action<SipResponse> passUp, Func<InviteClientTransaction, bool> sending, TimeSpan? attemptTimeout, CancellationToken openCancellation)
     {
         ArgumentNullException.ThrowIfNull(sending);
         CheckInvite(invite);
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        return await RunAsync(invite, nameof(invite), passUp, new Opening(openLimit, openLimitName, openCancellation), CancellationToken.None, sending: sending).ConfigureAwait(false);
+        return await RunAsync(invite, nameof(invite), passUp, OpeningWithin(_timers.TimerB, "Timer B", openCancellation, attemptTimeout), CancellationToken.None, sending: sending).ConfigureAwait(false);
     }
 
     /// <summary>Refuses a request an INVITE transaction cannot run: not an INVITE, or without what its ACK is built from.</summary>
@@ -361,12 +363,17 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>An opening bounded by the transaction's own timer, or by the connect timeout when that is shorter.</summary>
-    private Opening OpeningWithin(TimeSpan timer, string timerName, CancellationToken cancellationToken) =>
-        _connectTimeout is { } connect && connect < timer
-            ? new Opening(connect, "ConnectTimeout", cancellationToken)
-            : new Opening(timer, timerName, cancellationToken);
-
+    /// <summary>
+    /// An opening bounded by the shortest of the transaction's own timer, the connect timeout and
+    /// <paramref name="attemptTimeout"/>, named for the timeout's description.
+    /// </summary>
+    private Opening OpeningWithin(TimeSpan timer, string timerName, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
+    {
+        (TimeSpan limit, string name) = _connectTimeout is { } connect && connect < timer ? (connect, "ConnectTimeout") : (timer, timerName);
+        return attemptTimeout is { } attempt && attempt < limit
+            ? new Opening(attempt, "the attempt timeout", cancellationToken)
+            : new Opening(limit, name, cancellationToken);
+    }
     // RFC 3261 §17.1.3: the branch and the CSeq method together identify the transaction.
     private static string Key(string branch, string method) => branch + " " + method;
 
