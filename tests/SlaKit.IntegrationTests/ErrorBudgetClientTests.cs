@@ -1,7 +1,10 @@
 using System.Net;
+using Grpc.Core;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SlaKit.Budgets;
 using SlaKit.Http;
+using SlaKit.IntegrationTests.Grpc;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Regions;
 
@@ -97,6 +100,163 @@ public sealed class ErrorBudgetClientTests
         // OK, NOT_FOUND and INVALID_ARGUMENT are good; UNAVAILABLE, INTERNAL and DEADLINE_EXCEEDED the service's fault.
         ErrorBudgetSnapshot snapshot = provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments").GetSnapshot();
         Assert.Equal((6, 3), (snapshot.Budget.TotalEvents, snapshot.Budget.BadEvents));
+    }
+
+    [Fact]
+    public async Task A_grpc_call_whose_status_comes_after_its_headers_is_judged_by_its_trailers_once_read()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        var services = new ServiceCollection();
+        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = a.BaseUri).AddErrorBudget(Payments);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        ErrorBudgetTracker tracker = provider.GetRequiredKeyedService<ErrorBudgetTracker>("PaymentsClient");
+
+        await client.ChargeAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct);                     // OK, in the trailers: good
+        Assert.Equal(2, await ReadAllAsync(client, Ct));                                                     // a stream that ends OK: good
+        (a.FailWith, a.FailAfterHeaders) = (new Status(StatusCode.Unavailable, "lost its database"), true);
+        var unary = await Assert.ThrowsAsync<RpcException>(async () => await client.ChargeAsync(new ChargeRequest { Id = "2" }, cancellationToken: Ct));
+        var stream = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(client, Ct));                 // one message, then UNAVAILABLE
+        a.FailWith = new Status(StatusCode.NotFound, "no such charge");
+        await Assert.ThrowsAsync<RpcException>(async () => await client.ChargeAsync(new ChargeRequest { Id = "3" }, cancellationToken: Ct));
+
+        // UNAVAILABLE after the headers, in a unary call and after a stream's first message, is bad; NOT_FOUND is the caller's.
+        Assert.Equal((StatusCode.Unavailable, StatusCode.Unavailable), (unary.StatusCode, stream.StatusCode));
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+        Assert.Equal((5, 2), (snapshot.Budget.TotalEvents, snapshot.Budget.BadEvents));
+    }
+
+    [Fact]
+    public async Task A_grpc_stream_the_caller_leaves_before_its_end_is_not_counted()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        var services = new ServiceCollection();
+        services.AddGrpcClient<Payments.PaymentsClient>(o => o.Address = a.BaseUri).AddErrorBudget(Payments);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        using (AsyncServerStreamingCall<ChargeReply> call = client.Watch(new ChargeRequest { Id = "1" }, cancellationToken: Ct))
+        {
+            Assert.True(await call.ResponseStream.MoveNext(Ct));   // the first message, then the caller walks away
+        }
+
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using (AsyncServerStreamingCall<ChargeReply> call = client.Watch(new ChargeRequest { Id = "2" }, cancellationToken: cancelled.Token))
+        {
+            Assert.True(await call.ResponseStream.MoveNext(Ct));
+            await cancelled.CancelAsync();
+            var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(Ct));
+            Assert.Equal(StatusCode.Cancelled, error.StatusCode);
+        }
+
+        Assert.Equal(2, await ReadAllAsync(client, Ct));
+        ErrorBudgetSnapshot snapshot = provider.GetRequiredKeyedService<ErrorBudgetTracker>("PaymentsClient").GetSnapshot();
+        Assert.Equal((1, 0), (snapshot.Budget.TotalEvents, snapshot.Budget.BadEvents));
+    }
+
+    [Fact]
+    public async Task A_grpc_answer_whose_body_breaks_or_ends_without_a_status_is_bad_and_its_latency_is_to_its_headers()
+    {
+        var time = new FakeTimeProvider();
+        var slo = new Slo("payments", Availability.FromPercent(99), SloWindow.Rolling(TimeSpan.FromDays(30))) { LatencyThreshold = TimeSpan.FromSeconds(1) };
+        var bodies = new Queue<(Stream Body, string? Status)>([
+            (new MemoryStream([0, 0, 0, 0, 0]), "0"),       // read to its end after a minute: good, the minute is not its latency
+            (new MemoryStream([0, 0, 0, 0, 0]), null),      // ends without a status: cut short, bad
+            (new BrokenStream(), "0"),                      // the stream is reset mid-body: bad
+            (new MemoryStream([0, 0, 0, 0, 0]), "13"),      // never read to its end: not counted
+        ]);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddHttpClient("payments")
+            .ConfigurePrimaryHttpMessageHandler(() => new Answer(request =>
+            {
+                (Stream body, string? status) = bodies.Dequeue();
+                var response = new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Version = HttpVersion.Version20, Content = new StreamContent(body) };
+                response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+                if (status is not null)
+                {
+                    response.TrailingHeaders.TryAddWithoutValidation("grpc-status", status);
+                }
+
+                return response;
+            }))
+            .AddErrorBudget(slo);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
+        ErrorBudgetTracker tracker = provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments");
+
+        for (int i = 0; i < 3; i++)
+        {
+            using HttpResponseMessage response = await http.SendAsync(Call(), HttpCompletionOption.ResponseHeadersRead, Ct);
+            time.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(i, tracker.GetSnapshot().Budget.TotalEvents);   // this call is not counted before its body ends
+            try
+            {
+                await response.Content.CopyToAsync(Stream.Null, Ct);
+            }
+            catch (HttpRequestException error) when (i == 2 && error.InnerException is IOException)
+            {
+            }
+        }
+
+        using (HttpResponseMessage unread = await http.SendAsync(Call(), HttpCompletionOption.ResponseHeadersRead, Ct))
+        {
+            Assert.Equal(0, (await unread.Content.ReadAsStreamAsync(Ct)).ReadByte());
+        }
+
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+        Assert.Equal((3, 2), (snapshot.Budget.TotalEvents, snapshot.Budget.BadEvents));
+    }
+
+    [Fact]
+    public async Task A_grpc_web_answer_is_judged_at_its_headers_since_its_trailers_travel_in_its_body()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("payments")
+            .ConfigurePrimaryHttpMessageHandler(() => new Answer(request =>
+            {
+                var response = new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Version = HttpVersion.Version20, Content = new ByteArrayContent([0, 0, 0, 0, 0]) };
+                response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc-web+proto");
+                return response;
+            }))
+            .AddErrorBudget(Payments);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
+
+        using HttpResponseMessage response = await http.SendAsync(Call(), HttpCompletionOption.ResponseHeadersRead, Ct);
+
+        Assert.Equal(1, provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments").GetSnapshot().Budget.TotalEvents);
+    }
+
+    private static HttpRequestMessage Call()
+    {
+        var content = new ByteArrayContent([0, 0, 0, 0, 0]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        return new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/pay.Payments/Charge") { Version = HttpVersion.Version20, Content = content };
+    }
+
+    private static async Task<int> ReadAllAsync(Payments.PaymentsClient client, CancellationToken cancellationToken)
+    {
+        using AsyncServerStreamingCall<ChargeReply> call = client.Watch(new ChargeRequest { Id = "w" }, cancellationToken: cancellationToken);
+        int count = 0;
+        await foreach (ChargeReply _ in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>A body whose stream is reset after its first bytes, as an HTTP/2 RST_STREAM leaves it.</summary>
+    private sealed class BrokenStream : MemoryStream
+    {
+        public BrokenStream()
+            : base([0, 0, 0, 0, 0])
+        {
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position < Length ? base.ReadAsync(buffer, cancellationToken) : ValueTask.FromException<int>(new IOException("The HTTP/2 stream was reset."));
     }
 
     private sealed class Answer(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler

@@ -29,18 +29,28 @@ internal sealed class ErrorBudgetHandler(ErrorBudgetTracker tracker, TimeProvide
             throw;
         }
 
-        // A gRPC call that failed before sending a message (or in every region, as the failover reports it) is an HTTP 200
-        // with its status in the headers: judged by that status, as an HTTP answer is by its own.
+        // A gRPC call's status is that of its answer: in the headers of a trailers-only answer (a call that failed before
+        // sending a message, or in every region, as the failover reports it), judged as an HTTP status is; or in the
+        // trailers after the body, judged once the caller has read it to its end. Its latency is to the headers either way.
+        if (GrpcStatus.ComesInTrailers(response))
+        {
+            TimeSpan latency = _time.GetElapsedTime(started);
+            response.Content = new TrailerStatusContent(response, succeeded => Record(latency, succeeded), cancellationToken);
+            return response;
+        }
+
         bool succeeded = response.StatusCode < HttpStatusCode.InternalServerError && !(GrpcStatus.Of(response) is { } grpc && GrpcStatus.IsServerFault(grpc));
         Record(started, succeeded);
         return response;
     }
 
-    private void Record(long started, bool succeeded)
+    private void Record(long started, bool succeeded) => Record(_timed ? _time.GetElapsedTime(started) : default, succeeded);
+
+    private void Record(TimeSpan latency, bool succeeded)
     {
         if (_timed)
         {
-            _tracker.RecordLatency(_time.GetElapsedTime(started), succeeded);
+            _tracker.RecordLatency(latency, succeeded);
         }
         else if (succeeded)
         {

@@ -41,6 +41,24 @@ internal static class GrpcStatus
     public static int? Of(HttpResponseMessage response) => GrpcHeaders.Status(StatusHeaders(response));
 
     /// <summary>
+    /// Whether the status of a gRPC call is still to come, in the trailers after its answer's body (PROTOCOL-HTTP2.md):
+    /// an HTTP/2 or later 200 with an <c>application/grpc</c> body, no <c>grpc-status</c> in its headers (it is not
+    /// trailers-only), and a body not yet read whole by <see cref="ReadWholeAsync"/>.
+    /// </summary>
+    /// <remarks>The version is looked at first: a plain HTTP/1.1 answer pays for nothing more (see <see cref="StatusHeaders"/>).</remarks>
+    public static bool ComesInTrailers(HttpResponseMessage response) =>
+        response.Version.Major >= 2 && response.StatusCode == System.Net.HttpStatusCode.OK && response.Content is not WholeReply &&
+        GrpcHeaders.Status(response.Headers) is null && IsHttp2Grpc(response.Content.Headers.ContentType?.MediaType);
+
+    /// <summary>
+    /// Whether <paramref name="media"/> is gRPC over HTTP/2's own, <c>application/grpc</c> or <c>application/grpc+proto</c>
+    /// and the like, whose status travels in HTTP trailers; gRPC-Web's (<c>application/grpc-web</c>) puts them in the body.
+    /// </summary>
+    private static bool IsHttp2Grpc(string? media) =>
+        media is not null && media.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) &&
+        (media.Length == "application/grpc".Length || media["application/grpc".Length] == '+');
+
+    /// <summary>
     /// Whether <paramref name="status"/> is the service's fault rather than the caller's, as a 5xx is: UNKNOWN (2),
     /// DEADLINE_EXCEEDED (4), INTERNAL (13), UNAVAILABLE (14) and DATA_LOSS (15), the codes gRPC's status-code guide
     /// leaves to the server. The others (an invalid argument, a missing entity, a denied permission, a call the caller
