@@ -79,15 +79,7 @@ internal static class ProbeCommand
                 }
                 finally
                 {
-                    switch (probe)
-                    {
-                        case IAsyncDisposable asyncDisposable:
-                            await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                            break;
-                        case IDisposable disposable:
-                            disposable.Dispose();
-                            break;
-                    }
+                    await ProbeDisposal.DisposeAsync(probe).ConfigureAwait(false);
                 }
             }
             catch (CliUsageException exception)

@@ -18,7 +18,7 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly List<RegionProbeScheduler> _schedulers = [];
-    private readonly List<object> _ownedProbes = [];
+    private readonly List<IHealthProbe> _ownedProbes = [];
 
     public RegionProbeService(
         IServiceProvider services,
@@ -83,16 +83,9 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
             await scheduler.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (object probe in _ownedProbes)
+        foreach (IHealthProbe probe in _ownedProbes)
         {
-            if (probe is IAsyncDisposable asynchronous)
-            {
-                await asynchronous.DisposeAsync().ConfigureAwait(false);
-            }
-            else if (probe is IDisposable disposable)
-            {
-                disposable.Dispose();
-            }
+            await ProbeDisposal.DisposeAsync(probe).ConfigureAwait(false);
         }
     }
 
