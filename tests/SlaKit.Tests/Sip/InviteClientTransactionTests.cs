@@ -53,6 +53,32 @@ public sealed class InviteClientTransactionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Timer_b_runs_from_the_start_so_a_slow_tcp_opening_is_deducted_from_the_wait_for_a_response()
+    {
+        // RFC 3261 §17.1.1.2: Timer B starts as the transaction enters Calling, and the transport's connection set-up is
+        // within it. A connection that takes 4 s to open leaves 28 s for a response: 32 s in all, not 4 s + 32 s.
+        _connection = new InMemorySipConnection(new SipTarget("10.0.0.9", 5060, SipTransportProtocol.Tcp), reliable: true)
+        {
+            Connecting = ct => Task.Delay(TimeSpan.FromSeconds(4), _time, ct),
+        };
+        _layer = new SipTransactionLayer(_connection, SipTimerSettings.Default, _time, SipFailoverOptions.DefaultConnectTimeout);
+        Task<SipTransactionResult> pending = Invite();
+
+        _time.Advance(TimeSpan.FromSeconds(4));
+        _connection.WaitForSent("INVITE");
+        _time.Advance(TimeSpan.FromSeconds(27.9));
+        Assert.False(pending.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.True(SpinWait.SpinUntil(() => pending.IsCompleted, TimeSpan.FromSeconds(10)), "Timer B had not ended the transaction 32 s after it started");
+        SipTransactionResult result = await pending;
+        Assert.Equal(SipTransactionOutcome.Timeout, result.Outcome);
+        Assert.Null(result.Error);
+        Assert.Equal(TimeSpan.FromSeconds(32), result.Elapsed);
+        Assert.Single(_connection.Sent);
+    }
+
+    [Fact]
     public async Task A_provisional_stops_the_retransmissions_and_timer_b_and_goes_up_so_a_callee_may_ring_past_64_t1()
     {
         Task<SipTransactionResult> pending = Invite();

@@ -80,6 +80,32 @@ public sealed class NonInviteClientTransactionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Timer_f_runs_from_the_start_so_a_slow_tcp_opening_is_deducted_from_the_wait_for_the_answer()
+    {
+        // RFC 3261 §17.1.2.2: Timer F is set as the transaction enters Trying, before the transport opens its connection.
+        // A connection that takes 4 s to open leaves 28 s for the answer: 32 s in all, not 4 s + 32 s.
+        _connection = new InMemorySipConnection(new SipTarget("10.0.0.9", 5060, SipTransportProtocol.Tcp), reliable: true)
+        {
+            Connecting = ct => Task.Delay(TimeSpan.FromSeconds(4), _time, ct),
+        };
+        _layer = new SipTransactionLayer(_connection, SipTimerSettings.Default, _time, SipFailoverOptions.DefaultConnectTimeout);
+        Task<SipTransactionResult> pending = Layer.SendAsync(Request(), TestContext.Current.CancellationToken);
+
+        _time.Advance(TimeSpan.FromSeconds(4));
+        _connection.WaitForSent("OPTIONS");
+        _time.Advance(TimeSpan.FromSeconds(27.9));
+        Assert.False(pending.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.True(SpinWait.SpinUntil(() => pending.IsCompleted, TimeSpan.FromSeconds(10)), "Timer F had not ended the transaction 32 s after it started");
+        SipTransactionResult result = await pending;
+        Assert.Equal(SipTransactionOutcome.Timeout, result.Outcome);
+        Assert.Null(result.Error);
+        Assert.Equal(TimeSpan.FromSeconds(32), result.Elapsed);
+        Assert.Single(_connection.Sent);
+    }
+
+    [Fact]
     public async Task A_provisional_response_moves_to_proceeding_where_timer_e_fires_every_t2()
     {
         Task<SipTransactionResult> pending = Layer.SendAsync(Request(), TestContext.Current.CancellationToken);

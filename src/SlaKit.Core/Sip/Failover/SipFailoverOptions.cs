@@ -38,7 +38,8 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// <summary>
     /// How long one attempt may wait for a final response before the next region is tried, the opening of its TCP or TLS
     /// connection included; positive and no longer than Timer F. <see langword="null"/> (the default) waits for Timer F
-    /// (64·T1), as RFC 3261 does, after the connection has opened within <see cref="ConnectTimeout"/>. Probes are the
+    /// (64·T1) from the attempt's start, as RFC 3261 does (§17.1.2.2): the connection opens within
+    /// <see cref="ConnectTimeout"/>, and the time it took is deducted from the wait for the answer. Probes are the
     /// better way to avoid the wait: a region they mark down is not tried at all. For a call, it bounds only the opening of
     /// the trunk's connection, before the INVITE is sent, when shorter than <see cref="ConnectTimeout"/>;
     /// <see cref="ProvisionalTimeout"/> and <see cref="RingTimeout"/> bound the rest.

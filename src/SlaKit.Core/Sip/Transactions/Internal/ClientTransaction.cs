@@ -6,15 +6,23 @@ namespace SlaKit.Sip;
 /// </summary>
 internal abstract class ClientTransaction : IClientTransaction
 {
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
     private readonly TaskCompletionSource<SipTransactionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<IClientTransaction> _terminated;
 
-    protected ClientTransaction(string key, SipConnection connection, SipTimerSettings timers, TimeProvider time, Action<IClientTransaction> terminated)
+    /// <param name="key">The branch and method that responses are matched by.</param>
+    /// <param name="connection">Where the request goes.</param>
+    /// <param name="timers">T1, T2, T4.</param>
+    /// <param name="time">The clock the timers run on.</param>
+    /// <param name="startedAt">When the transaction user initiated the transaction, as a timestamp of <paramref name="time"/>: before its connection opened.</param>
+    /// <param name="terminated">Told once, when the transaction ends.</param>
+    protected ClientTransaction(string key, SipConnection connection, SipTimerSettings timers, TimeProvider time, long startedAt, Action<IClientTransaction> terminated)
     {
         Key = key;
         Connection = connection;
         Timers = timers;
         Time = time;
+        StartedAt = startedAt;
         _terminated = terminated;
     }
 
@@ -33,8 +41,11 @@ internal abstract class ClientTransaction : IClientTransaction
 
     protected TimeProvider Time { get; }
 
-    /// <summary>When the request was first sent, as a timestamp of <see cref="Time"/>.</summary>
-    protected long StartedAt { get; set; }
+    /// <summary>
+    /// When the transaction started, as a timestamp of <see cref="Time"/>: when its user initiated it, before the
+    /// connection opened (RFC 3261 §17.1.1.2, §17.1.2.2). Timer B or F and the result's elapsed time run from here.
+    /// </summary>
+    protected long StartedAt { get; }
 
     /// <summary>How many times the request was sent again.</summary>
     protected int Retransmissions { get; set; }
@@ -88,6 +99,20 @@ internal abstract class ClientTransaction : IClientTransaction
 
         _completion.TrySetResult(result);
         Ended();
+    }
+
+    /// <summary>
+    /// How long the transaction may still wait for its final response: what is left of <paramref name="timeout"/> (Timer F,
+    /// or Timer B) since <see cref="StartedAt"/>. RFC 3261 sets Timer F when the non-INVITE transaction enters Trying, as
+    /// its user initiates it (§17.1.2.2), and Timer B when the INVITE transaction enters Calling (§17.1.1.2); the
+    /// transport's connection set-up comes after that, so a TCP connect or TLS handshake counts against the timer, and the
+    /// whole wait is at most Timer F or B. At least a millisecond: a connection that opened just as the timer ran out
+    /// still sends its request, and the timer fires right after.
+    /// </summary>
+    protected TimeSpan TimeLeft(TimeSpan timeout)
+    {
+        TimeSpan left = timeout - Time.GetElapsedTime(StartedAt);
+        return left > MinimumWait ? left : MinimumWait;
     }
 
     /// <summary>The result for a final response.</summary>

@@ -3,8 +3,8 @@ namespace SlaKit.Sip;
 /// <summary>
 /// The INVITE client transaction of RFC 3261 §17.1.1, with the Accepted state RFC 6026 §7.2 adds: Calling → Proceeding →
 /// Completed (a 300–699, ACKed here) or Accepted (a 2xx, ACKed end to end by the transaction's user) → Terminated.
-/// Over UDP, Timer A retransmits the INVITE at T1, doubling, until a response arrives; Timer B ends it after 64·T1 with
-/// no response at all (once a provisional has come, only a final response or the user's CANCEL ends it); Timer D (32 s) absorbs retransmitted non-2xx finals, each ACKed again; Timer M (64·T1) passes
+/// Over UDP, Timer A retransmits the INVITE at T1, doubling, until a response arrives; Timer B ends it 64·T1 after its
+/// start (a connection's opening included) with no response at all (once a provisional has come, only a final response or the user's CANCEL ends it); Timer D (32 s) absorbs retransmitted non-2xx finals, each ACKed again; Timer M (64·T1) passes
 /// retransmitted 2xx up. Over TCP, A is not used and D is zero.
 /// </summary>
 internal sealed class InviteClientTransaction : ClientTransaction
@@ -26,6 +26,7 @@ internal sealed class InviteClientTransaction : ClientTransaction
     /// <param name="connection">Where it goes.</param>
     /// <param name="timers">T1, T2, T4.</param>
     /// <param name="time">The clock the timers run on.</param>
+    /// <param name="startedAt">When the transaction user initiated the transaction, before the connection opened: Timer B runs from here.</param>
     /// <param name="terminated">Told once, when the transaction ends.</param>
     /// <param name="passUp">
     /// Given every response the transaction user must see besides the first final: provisionals, and 2xx retransmitted
@@ -33,8 +34,8 @@ internal sealed class InviteClientTransaction : ClientTransaction
     /// </param>
     public InviteClientTransaction(
         string key, SipRequest invite, ReadOnlyMemory<byte> bytes, SipConnection connection, SipTimerSettings timers, TimeProvider time,
-        Action<IClientTransaction> terminated, Action<SipResponse> passUp)
-        : base(key, connection, timers, time, terminated)
+        long startedAt, Action<IClientTransaction> terminated, Action<SipResponse> passUp)
+        : base(key, connection, timers, time, startedAt, terminated)
     {
         _invite = invite;
         _bytes = bytes;
@@ -76,7 +77,11 @@ internal sealed class InviteClientTransaction : ClientTransaction
         }
     }
 
-    /// <summary>Sends the INVITE and starts Timer B, and Timer A on an unreliable transport.</summary>
+    /// <summary>
+    /// Sends the INVITE and starts Timer B for what is left of it since the transaction started (RFC 3261 §17.1.1.2: started
+    /// on entering Calling, as the INVITE is passed to the transport, whose connection set-up is then within it), and
+    /// Timer A, from now, on an unreliable transport.
+    /// </summary>
     public void Start()
     {
         lock (Gate)
@@ -87,8 +92,7 @@ internal sealed class InviteClientTransaction : ClientTransaction
             }
 
             State = TransactionState.Calling;
-            StartedAt = Time.GetTimestamp();
-            _timerB = Time.CreateTimer(static s => ((InviteClientTransaction)s!).EndWithoutResponse(SipTransactionOutcome.Timeout, null), this, Timers.TimerB, Timeout.InfiniteTimeSpan);
+            _timerB = Time.CreateTimer(static s => ((InviteClientTransaction)s!).EndWithoutResponse(SipTransactionOutcome.Timeout, null), this, TimeLeft(Timers.TimerB), Timeout.InfiniteTimeSpan);
             if (!Connection.IsReliable && !_sentOnce)
             {
                 _intervalA = Timers.T1;

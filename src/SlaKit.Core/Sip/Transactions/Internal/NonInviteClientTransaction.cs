@@ -2,8 +2,9 @@ namespace SlaKit.Sip;
 
 /// <summary>
 /// The non-INVITE client transaction of RFC 3261 §17.1.2: Trying → Proceeding → Completed → Terminated. Over UDP,
-/// Timer E retransmits the request at T1, doubling up to T2; Timer F ends it after 64·T1 without a final response;
-/// Timer K keeps it for T4 after the final response to absorb retransmitted responses. Over TCP, E and K are not used.
+/// Timer E retransmits the request at T1, doubling up to T2; Timer F ends it 64·T1 after its start (a connection's
+/// opening included) without a final response; Timer K keeps it for T4 after the final response to absorb retransmitted
+/// responses. Over TCP, E and K are not used.
 /// </summary>
 internal sealed class NonInviteClientTransaction : ClientTransaction
 {
@@ -13,8 +14,9 @@ internal sealed class NonInviteClientTransaction : ClientTransaction
     private ITimer? _timerK;
     private TimeSpan _intervalE;
 
-    public NonInviteClientTransaction(string key, ReadOnlyMemory<byte> request, SipConnection connection, SipTimerSettings timers, TimeProvider time, Action<IClientTransaction> terminated)
-        : base(key, connection, timers, time, terminated) => _request = request;
+    public NonInviteClientTransaction(
+        string key, ReadOnlyMemory<byte> request, SipConnection connection, SipTimerSettings timers, TimeProvider time, long startedAt, Action<IClientTransaction> terminated)
+        : base(key, connection, timers, time, startedAt, terminated) => _request = request;
 
     /// <summary>The states of RFC 3261 Figure 6.</summary>
     public enum TransactionState
@@ -32,7 +34,10 @@ internal sealed class NonInviteClientTransaction : ClientTransaction
 
     protected override bool IsTerminated => State == TransactionState.Terminated;
 
-    /// <summary>Sends the request and starts Timer F, and Timer E on an unreliable transport.</summary>
+    /// <summary>
+    /// Sends the request and starts Timer F for what is left of it since the transaction started (RFC 3261 §17.1.2.2: set
+    /// on entering Trying, before the connection opened), and Timer E, from now, on an unreliable transport.
+    /// </summary>
     public void Start()
     {
         lock (Gate)
@@ -43,8 +48,7 @@ internal sealed class NonInviteClientTransaction : ClientTransaction
             }
 
             State = TransactionState.Trying;
-            StartedAt = Time.GetTimestamp();
-            _timerF = Time.CreateTimer(static s => ((NonInviteClientTransaction)s!).EndWithoutResponse(SipTransactionOutcome.Timeout, null), this, Timers.TimerF, Timeout.InfiniteTimeSpan);
+            _timerF = Time.CreateTimer(static s => ((NonInviteClientTransaction)s!).EndWithoutResponse(SipTransactionOutcome.Timeout, null), this, TimeLeft(Timers.TimerF), Timeout.InfiniteTimeSpan);
             if (!Connection.IsReliable)
             {
                 _intervalE = Timers.T1;

@@ -135,7 +135,8 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         SipRequest sent = invite.Invite;
         SipRequest cancel = SipRequests.SameTransactionAs(sent, "CANCEL");
         string key = Key(SipHeaderValues.TopBranch(sent) ?? "", "CANCEL");
-        var transaction = new NonInviteClientTransaction(key, cancel.ToBytes(), Connection, _timers, _time, _terminated);
+        // The CANCEL goes on the INVITE's connection, already open: its transaction starts as it is sent.
+        var transaction = new NonInviteClientTransaction(key, cancel.ToBytes(), Connection, _timers, _time, _time.GetTimestamp(), _terminated);
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
         return await RunAsync(transaction, transaction.Start, transaction.Completion, cancellationToken).ConfigureAwait(false);
     }
@@ -143,6 +144,8 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// <summary>
     /// Opens the connection, then stamps a copy of <paramref name="request"/> with our Via and runs its transaction:
     /// INVITE when <paramref name="passUp"/> is given. <paramref name="abandon"/> abandons the transaction once started.
+    /// The transaction started with <paramref name="opening"/>: its Timer F or B counts the opening (RFC 3261 §17.1.1.2,
+    /// §17.1.2.2), so the whole wait is at most that timer.
     /// </summary>
     private async Task<SipTransactionResult> RunAsync(
         SipRequest request, string paramName, Action<SipResponse>? passUp, Opening opening, CancellationToken abandon,
@@ -159,12 +162,12 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         string key = Key(branch, request.Method);
         if (passUp is null)
         {
-            var transaction = new NonInviteClientTransaction(key, bytes, Connection, _timers, _time, _terminated);
+            var transaction = new NonInviteClientTransaction(key, bytes, Connection, _timers, _time, opening.StartedAt, _terminated);
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             return await RunAsync(transaction, transaction.Start, transaction.Completion, abandon).ConfigureAwait(false);
         }
 
-        var invite = new InviteClientTransaction(key, copy, bytes, Connection, _timers, _time, _terminated, passUp);
+        var invite = new InviteClientTransaction(key, copy, bytes, Connection, _timers, _time, opening.StartedAt, _terminated, passUp);
         if (sending is not null && !sending(invite))
         {
             throw new OperationCanceledException("The INVITE was abandoned before it was sent.", opening.CancellationToken);
@@ -175,16 +178,17 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens the connection within <see cref="Opening.Limit"/>. RFC 3261's transaction timers start when the request is
-    /// sent (Timer B, §17.1.1.2; Timer F, §17.1.2.2), so they cannot end a TCP connect or TLS handshake the server never
-    /// completes; the opening is given as long as the transaction would be, and a connection not open by then is the
-    /// server's timeout, as a silent server's is.
+    /// Opens the connection within <see cref="Opening.Limit"/>, from <see cref="Opening.StartedAt"/>. RFC 3261's
+    /// transaction timers start with the transaction, before the transport sets up its connection (Timer B on entering
+    /// Calling, §17.1.1.2; Timer F on entering Trying, §17.1.2.2), so the opening counts against them: it is bounded by the
+    /// timer, or a shorter connect or attempt timeout, and the transaction then waits only for what is left of its timer
+    /// (<see cref="ClientTransaction.TimeLeft"/>). A connection not open within the bound is the server's timeout, as a
+    /// silent server's is.
     /// </summary>
     /// <returns>The local address for Via; or, when the connection did not open, the transaction's result.</returns>
     /// <exception cref="OperationCanceledException">The caller's token stopped the opening.</exception>
     private async Task<(EndPoint? Local, SipTransactionResult? Failure)> OpenAsync(Opening opening)
     {
-        long started = _time.GetTimestamp();
         using var bound = new CancellationTokenSource(opening.Limit, _time);
         using CancellationTokenSource? linked = opening.CancellationToken.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(opening.CancellationToken, bound.Token)
@@ -196,14 +200,14 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         }
         catch (SipTransportException e)
         {
-            return (null, new SipTransactionResult(SipTransactionOutcome.TransportError, null, e, _time.GetElapsedTime(started), 0));
+            return (null, new SipTransactionResult(SipTransactionOutcome.TransportError, null, e, _time.GetElapsedTime(opening.StartedAt), 0));
         }
         catch (OperationCanceledException e) when (bound.IsCancellationRequested && !opening.CancellationToken.IsCancellationRequested)
         {
             SipTarget target = Connection.Target;
             var error = new SipTransportException(
                 $"the {Connection.ViaTransport} connection to {target.Host}:{target.Port} did not open within {opening.LimitName} ({SipDurations.Format(opening.Limit)})", e);
-            return (null, new SipTransactionResult(SipTransactionOutcome.Timeout, null, error, _time.GetElapsedTime(started), 0));
+            return (null, new SipTransactionResult(SipTransactionOutcome.Timeout, null, error, _time.GetElapsedTime(opening.StartedAt), 0));
         }
     }
 
@@ -364,19 +368,24 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// An opening bounded by the shortest of the transaction's own timer, the connect timeout and
-    /// <paramref name="attemptTimeout"/>, named for the timeout's description.
+    /// The start of a transaction, now, and the opening of its connection, bounded by the shortest of the transaction's
+    /// own timer, the connect timeout and <paramref name="attemptTimeout"/>, named for the timeout's description.
     /// </summary>
     private Opening OpeningWithin(TimeSpan timer, string timerName, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
     {
+        long startedAt = _time.GetTimestamp();
         (TimeSpan limit, string name) = _connectTimeout is { } connect && connect < timer ? (connect, "ConnectTimeout") : (timer, timerName);
         return attemptTimeout is { } attempt && attempt < limit
-            ? new Opening(attempt, "the attempt timeout", cancellationToken)
-            : new Opening(limit, name, cancellationToken);
+            ? new Opening(startedAt, attempt, "the attempt timeout", cancellationToken)
+            : new Opening(startedAt, limit, name, cancellationToken);
     }
+
     // RFC 3261 §17.1.3: the branch and the CSeq method together identify the transaction.
     private static string Key(string branch, string method) => branch + " " + method;
 
-    /// <summary>How long a connection may take to open before its request is sent, what that limit is called, and what stops it.</summary>
-    private readonly record struct Opening(TimeSpan Limit, string LimitName, CancellationToken CancellationToken);
+    /// <summary>
+    /// When a transaction started (its timer runs from there), how long its connection may take to open before its request
+    /// is sent, what that limit is called, and what stops it.
+    /// </summary>
+    private readonly record struct Opening(long StartedAt, TimeSpan Limit, string LimitName, CancellationToken CancellationToken);
 }

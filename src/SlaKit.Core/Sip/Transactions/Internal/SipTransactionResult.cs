@@ -4,6 +4,9 @@ namespace SlaKit.Sip;
 /// <param name="Outcome">How it ended.</param>
 /// <param name="Response">The final response, when one arrived.</param>
 /// <param name="Error">The transport error, when there was one; for a timeout, why the connection did not open in time, when it did not.</param>
-/// <param name="Elapsed">From the first transmission to the end: the round trip when a response arrived.</param>
+/// <param name="Elapsed">
+/// From the transaction's start, before its connection opened, to its end: Timer F or B for a timeout, the round trip
+/// when a response arrived on a connection already open.
+/// </param>
 /// <param name="Retransmissions">How many times the request was sent again (Timer E).</param>
 internal readonly record struct SipTransactionResult(SipTransactionOutcome Outcome, SipResponse? Response, SipTransportException? Error, TimeSpan Elapsed, int Retransmissions);
