@@ -8,7 +8,8 @@ namespace SlaKit.Sip;
 /// <summary>
 /// Asks a SIP server whether it is up with an OPTIONS request (RFC 3261 §11): Healthy when it answers with one of the
 /// accepted status codes (200 by default), Unhealthy when it answers otherwise, does not answer, or cannot be reached.
-/// The result's latency is the round trip from the first transmission to the final response.
+/// The result's latency runs from the transaction's start to the final response: the round trip, and over TCP or TLS
+/// the opening of the connection when the probe had to open it (the probe keeps it open for the next ones).
 /// </summary>
 /// <remarks>
 /// The probe keeps one socket (UDP) or connection (TCP) to its server and reuses it; dispose the probe to close it.
@@ -79,7 +80,7 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
 
     /// <summary>Sends one OPTIONS and waits for the final response, at most <see cref="SipOptionsProbeOptions.Timeout"/>.</summary>
     /// <param name="cancellationToken">Stops waiting; the result is then Unhealthy, saying how long it waited.</param>
-    /// <returns>Healthy with the round trip when an accepted code came back; otherwise Unhealthy, with the reason in its detail.</returns>
+    /// <returns>Healthy with the latency when an accepted code came back; otherwise Unhealthy, with the reason in its detail.</returns>
     /// <exception cref="ObjectDisposedException">The probe was disposed.</exception>
     public async ValueTask<HealthProbeResult> ProbeAsync(CancellationToken cancellationToken)
     {
