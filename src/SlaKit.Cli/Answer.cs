@@ -20,6 +20,16 @@ internal sealed class Answer
         return this;
     }
 
+    /// <summary>
+    /// Adds a whole number, a count, exactly; <see langword="null"/> is written as JSON null. As a double, a count above
+    /// 2^53 would lose its last digits and one from 10^15 up would be written with an exponent.
+    /// </summary>
+    public Answer Set(string name, long? value)
+    {
+        _json[name] = value is { } number ? JsonValue.Create(number) : null;
+        return this;
+    }
+
     /// <summary>Adds a string; <see langword="null"/> is written as JSON null.</summary>
     public Answer Set(string name, string? value)
     {

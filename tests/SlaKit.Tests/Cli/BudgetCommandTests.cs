@@ -3,6 +3,16 @@ namespace SlaKit.Tests.Cli;
 public class BudgetCommandTests
 {
     [Fact]
+    public void Json_writes_counts_past_two_to_the_53_to_the_last_digit()
+    {
+        var json = CliRun.Json("budget", "--target", "99.9", "--window", "30d", "--total", "9007199254740993", "--failed", "1000000000000001");
+
+        Assert.Equal("9007199254740993", CliRun.Raw(json, "totalEvents"));
+        Assert.Equal("1000000000000001", CliRun.Raw(json, "failedEvents"));
+        Assert.Equal("1000000000000001", CliRun.Raw(json, "consumedEvents"));
+    }
+
+    [Fact]
     public void Json_answers_the_budget_exactly()
     {
         var json = CliRun.Json("budget", "--target", "99.9", "--window", "30d", "--total", "1000000", "--failed", "250");
