@@ -45,7 +45,7 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// Losing a hedge race is not a failure: the slower attempt is left to finish (see <see cref="MaxLateAttempts"/>), so
     /// a far region learns its own latency, and once it has answered twice the adaptive delay follows its own p99. An
     /// attempt that falls far behind its region's usual latency while another region answers within its own makes its
-    /// region overdue (used after the others until the attempt ends, and down if it then fails): that is how a
+    /// region overdue (left out of selection until the attempt ends, unless no other region is left, and down if it then fails): that is how a
     /// black-holed region leaves first place after one request.
     /// </remarks>
     public TimeSpan HedgingDelay { get; set; } = DefaultHedgingDelay;
@@ -66,7 +66,7 @@ public sealed class RegionFailoverOptions : RegionSetOptions
 
     /// <summary>
     /// How long an attempt against a region that has not yet answered twice may run, while another region answers,
-    /// before its region is overdue (used after the others until the attempt ends); positive. Beyond
+    /// before its region is overdue (left out of selection until the attempt ends, unless no other region is left); positive. Beyond
     /// <see cref="AttemptTimeout"/> it changes nothing: the attempt has timed out by then. A region's first answers pay for the connection, the TLS handshake and the
     /// process's first-call compilation, and a far region has nothing yet to be compared with: until it has a latency
     /// history, only this long a silence counts. 2 seconds by default.
