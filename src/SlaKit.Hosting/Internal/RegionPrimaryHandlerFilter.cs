@@ -13,6 +13,9 @@ namespace SlaKit.Http;
 /// to the first region (and fail with it). The handler property <c>__GrpcLoadBalancingDisabled</c> is gRPC's switch
 /// for a handler that routes requests itself (.NET service discovery sets it for the same reason); it means nothing
 /// to a plain <see cref="HttpClient"/>.</item>
+/// <item>Its HTTP/2 connections are watched (<see cref="Http2ConnectionStream"/>, through
+/// <see cref="SocketsHttpHandler.PlaintextStreamFilter"/>, after the application's own filter if it has one), so that a
+/// connection that has gone silent is closed when an attempt times out on it, as an HTTP/1.1 connection would be.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -24,10 +27,17 @@ internal sealed class RegionPrimaryHandlerFilter : IHttpMessageHandlerBuilderFil
     /// <summary>The <see cref="SocketsHttpHandler.Properties"/> key that turns gRPC's load balancing off for the handler.</summary>
     internal const string GrpcLoadBalancingDisabled = "__GrpcLoadBalancingDisabled";
 
-    private readonly HashSet<string> _names;
+    /// <summary>The <see cref="SocketsHttpHandler.Properties"/> key that marks a handler whose connections are already watched.</summary>
+    internal const string ConnectionsWatched = "slakit.connections-watched";
 
-    public RegionPrimaryHandlerFilter(IEnumerable<RegionFailoverClientName> names) =>
+    private readonly HashSet<string> _names;
+    private readonly HttpRegionSets _clients;
+
+    public RegionPrimaryHandlerFilter(IEnumerable<RegionFailoverClientName> names, HttpRegionSets clients)
+    {
         _names = names.Select(static n => n.Name).ToHashSet(StringComparer.Ordinal);
+        _clients = clients;
+    }
 
     public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next)
     {
@@ -51,11 +61,26 @@ internal sealed class RegionPrimaryHandlerFilter : IHttpMessageHandlerBuilderFil
                     }
 
                     sockets.Properties[GrpcLoadBalancingDisabled] = true;
+                    if (sockets.Properties.TryAdd(ConnectionsWatched, true))
+                    {
+                        WatchConnections(sockets, _clients.GetClient(name));
+                    }
+
                     break;
                 case HttpClientHandler { AllowAutoRedirect: true } handler:
                     handler.AllowAutoRedirect = false;
                     break;
             }
         };
+    }
+
+    private static void WatchConnections(SocketsHttpHandler sockets, HttpRegionSet client)
+    {
+        Func<SocketsHttpPlaintextStreamFilterContext, CancellationToken, ValueTask<Stream>>? own = sockets.PlaintextStreamFilter;
+        sockets.PlaintextStreamFilter = own is null
+            ? (context, _) => new ValueTask<Stream>(client.WatchConnection(context, context.PlaintextStream))
+            : async (context, cancellationToken) =>
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                client.WatchConnection(context, await own(context, cancellationToken).ConfigureAwait(false));
     }
 }

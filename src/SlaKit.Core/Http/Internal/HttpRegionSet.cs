@@ -50,6 +50,33 @@ internal sealed class HttpRegionSet
     /// <summary>What each attempt against <paramref name="region"/> uses: its Polly pipeline and its URI cache.</summary>
     public RegionLane LaneFor(TrackedRegion region) => _lanes[region.Position];
 
+    /// <summary>
+    /// The stream a <see cref="SocketsHttpHandler"/> of this client is to use for a new connection (its
+    /// <see cref="SocketsHttpHandler.PlaintextStreamFilter"/>): an HTTP/2 connection to a region is watched
+    /// (<see cref="Http2ConnectionStream"/>), any other is <paramref name="plaintext"/> itself.
+    /// </summary>
+    public Stream WatchConnection(SocketsHttpPlaintextStreamFilterContext context, Stream plaintext)
+    {
+        if (context.NegotiatedHttpVersion.Major != 2 || context.InitialRequestMessage.RequestUri is not { IsAbsoluteUri: true } uri)
+        {
+            return plaintext;
+        }
+
+        List<RegionLane>? lanes = null;
+        foreach (TrackedRegion region in Regions)
+        {
+            Uri endpoint = region.Region.Endpoint;
+            if (endpoint.Port == uri.Port &&
+                string.Equals(endpoint.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase) &&
+                string.Equals(endpoint.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase))
+            {
+                (lanes ??= []).Add(_lanes[region.Position]);
+            }
+        }
+
+        return lanes is null ? plaintext : new Http2ConnectionStream(plaintext, Time, [.. lanes]);
+    }
+
     /// <summary>Pooled per-request state, reused by requests that ended with nothing left running.</summary>
     public RequestRunPool Runs { get; }
 

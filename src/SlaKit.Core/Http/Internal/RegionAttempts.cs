@@ -154,6 +154,10 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     break;
                 case RegionAttemptOutcomeKind.Timeout:
                     region.RecordFailure(now, "it did not answer within the attempt timeout");
+
+                    // Over HTTP/1.1 the timed-out request's connection is closed with it; over HTTP/2 it is shared and
+                    // stays: closed here if nothing at all came in on it while this attempt waited (RFC 9113 §9.1).
+                    _client.LaneFor(region).AbortSilentConnections(started);
                     break;
                 case RegionAttemptOutcomeKind.Cancelled when run.Total.IsCancellationRequested:
                     region.RecordFailure(now, "it did not answer within the total timeout");

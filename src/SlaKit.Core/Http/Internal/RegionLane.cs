@@ -7,6 +7,7 @@ namespace SlaKit.Http;
 /// <param name="timed">The same circuit breaker around Polly's attempt timeout.</param>
 internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> breaker, ResiliencePipeline<HttpResponseMessage> timed)
 {
+    private readonly List<Http2ConnectionStream> _connections = [];
     private Rewritten? _last;
 
     /// <summary>The region's circuit breaker, for an attempt whose request carries its own attempt timeout (<see cref="RequestRun.OwnAttemptTimeout"/>).</summary>
@@ -42,6 +43,51 @@ internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> breaker
         Uri target = AttemptRequestFactory.RegionUri(endpoint, requestUri);
         Volatile.Write(ref _last, new Rewritten(requestUri, target));
         return target;
+    }
+
+    /// <summary>Lists an HTTP/2 connection open to the region (<see cref="Http2ConnectionStream"/>).</summary>
+    public void AddConnection(Http2ConnectionStream connection)
+    {
+        lock (_connections)
+        {
+            _connections.Add(connection);
+        }
+    }
+
+    /// <summary>Takes a closed connection off the list.</summary>
+    public void RemoveConnection(Http2ConnectionStream connection)
+    {
+        lock (_connections)
+        {
+            _connections.Remove(connection);
+        }
+    }
+
+    /// <summary>
+    /// Closes every HTTP/2 connection to the region on which nothing has come in since <paramref name="since"/> (a
+    /// <see cref="TimeProvider"/> timestamp): called when an attempt that began then has timed out, so that the next
+    /// attempt opens a new connection, as it would over HTTP/1.1, instead of waiting on one that has gone silent.
+    /// </summary>
+    public void AbortSilentConnections(long since)
+    {
+        Http2ConnectionStream[] open;
+        lock (_connections)
+        {
+            if (_connections.Count == 0)
+            {
+                return;
+            }
+
+            open = [.. _connections];
+        }
+
+        foreach (Http2ConnectionStream connection in open)
+        {
+            if (connection.LastRead <= since)
+            {
+                connection.Abort();
+            }
+        }
     }
 
     private sealed record Rewritten(Uri Source, Uri Target);

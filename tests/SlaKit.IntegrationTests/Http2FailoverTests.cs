@@ -1,0 +1,122 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using SlaKit.Http;
+using SlaKit.IntegrationTests.Infrastructure;
+using SlaKit.Regions;
+
+namespace SlaKit.IntegrationTests;
+
+/// <summary>
+/// Regions over HTTPS spoken as production speaks them, HTTP/2 as well as HTTP/1.1: every request to a region shares one
+/// HTTP/2 connection, where HTTP/1.1 gives each request in flight a connection of its own.
+/// </summary>
+public sealed class Http2FailoverTests : IDisposable
+{
+    private readonly X509Certificate2 _certificate = TestCertificate.Create();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _certificate.Dispose();
+
+    private static RegionHealth HealthOf(FailoverClient client, string region) =>
+        client.Monitor.GetStatus().Single(s => s.Region.Name == region).Health;
+
+    private FailoverClient Client(Uri a, Uri b, Version version, Action<RegionFailoverOptions> more) => new(
+        o =>
+        {
+            o.Regions.Add(new Region("a", a));
+            o.Regions.Add(new Region("b", b) { Priority = 1 });
+            more(o);
+        },
+        client: builder => builder
+            .ConfigurePrimaryHttpMessageHandler(() => TestCertificate.TrustingHandler(_certificate))
+            .ConfigureHttpClient(http =>
+            {
+                http.DefaultRequestVersion = version;
+                http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            }));
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task A_region_whose_open_connections_went_silent_gets_its_traffic_back_over_a_new_connection(string version)
+    {
+        await using RegionServer server = await RegionServer.StartAsync("a", _certificate);
+        await using var a = new FreezingProxy(server.BaseUri);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        await using FailoverClient client = Client(a.BaseUri, b.BaseUri, Version.Parse(version), o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(2);
+            o.BreakDuration = TimeSpan.FromMilliseconds(500);
+            o.FailbackDelay = TimeSpan.Zero;
+        });
+
+        async Task<string> SendAsync()
+        {
+            using HttpResponseMessage response = await client.Http.GetAsync("pay", Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(Version.Parse(version), response.Version);
+            return response.Headers.GetValues("X-Region").Single();
+        }
+
+        await Requests.WarmUpAsync(client, 5, Ct);
+        Assert.Equal("a", await SendAsync());
+
+        // The connections to a lose their way (a load balancer's flow state gone, the instance behind them hung); the
+        // region itself is fine, and a new connection reaches it.
+        a.FreezeExisting();
+        Assert.Equal("b", await SendAsync());
+        Assert.True(await Eventually.TrueAsync(() => HealthOf(client, "a") == RegionHealth.Unhealthy, TimeSpan.FromSeconds(10), Ct),
+            $"a is {HealthOf(client, "a")}");
+
+        // Its trials find that out as soon as they are made on a connection that works.
+        int connections = a.Connections;
+        bool back = await Eventually.TrueAsync(async () => await SendAsync() == "a", TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(20), Ct);
+        Assert.True(back, $"a never served again; it is {HealthOf(client, "a")}, and {a.Connections - connections} new connections were made to it");
+    }
+
+    [Fact]
+    public async Task An_attempt_timing_out_on_an_http2_connection_that_still_delivers_leaves_the_other_streams_on_it_alone()
+    {
+        const int Chunks = 60;
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        await using FailoverClient client = Client(a.BaseUri, b.BaseUri, HttpVersion.Version20, o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
+        await Requests.WarmUpAsync(client, 5, Ct);
+
+        // A download that keeps coming in, a chunk every 100 ms, for longer than the attempt timeout.
+        a.Behaviour = async context =>
+        {
+            if (context.Request.Path.Value?.EndsWith("/download", StringComparison.Ordinal) != true)
+            {
+                await RegionServer.Slow(TimeSpan.FromSeconds(30))(context);
+                return;
+            }
+
+            await context.Response.StartAsync(context.RequestAborted);
+            for (int i = 0; i < Chunks; i++)
+            {
+                await context.Response.Body.WriteAsync(new byte[] { (byte)'x' }, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), context.RequestAborted);
+            }
+        };
+        using HttpResponseMessage download = await client.Http.GetAsync("download", HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal("a", download.Headers.GetValues("X-Region").Single());
+        Task<byte[]> body = download.Content.ReadAsByteArrayAsync(Ct);
+
+        // Meanwhile a request that a does not answer: b serves it, and a's attempt times out on the same connection.
+        using (HttpResponseMessage hedged = await client.Http.GetAsync("pay", Ct))
+        {
+            Assert.Equal("b", hedged.Headers.GetValues("X-Region").Single());
+        }
+
+        // Its stream is reset when the attempt times out.
+        Assert.True(await Eventually.TrueAsync(() => a.Aborted >= 1, TimeSpan.FromSeconds(10), Ct), "a's late attempt never ended");
+        Assert.False(body.IsCompletedSuccessfully, "the download had ended before the attempt timed out: nothing was shown");
+
+        // The connection was not silent, so it was not closed under the download.
+        Assert.Equal(Chunks, (await body).Length);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Time.Testing;
+using Polly;
+using SlaKit.Http;
+
+namespace SlaKit.Tests.Http;
+
+/// <summary>The watch over a region's HTTP/2 connections: which are closed when an attempt times out.</summary>
+public sealed class Http2ConnectionStreamTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly RegionLane _lane = new(ResiliencePipeline<HttpResponseMessage>.Empty, ResiliencePipeline<HttpResponseMessage>.Empty);
+
+    [Fact]
+    public async Task A_connection_that_took_nothing_in_since_the_attempt_began_is_closed_and_one_that_did_is_left_open()
+    {
+        using var silentInner = new MemoryStream([1, 2, 3]);
+        using var liveInner = new MemoryStream([1, 2, 3]);
+        using var silent = new Http2ConnectionStream(silentInner, _time, [_lane]);
+        using var live = new Http2ConnectionStream(liveInner, _time, [_lane]);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        long attemptStarted = _time.GetTimestamp();
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await live.ReadAsync(new byte[1], TestContext.Current.CancellationToken));
+        _time.Advance(TimeSpan.FromSeconds(3));
+        _lane.AbortSilentConnections(attemptStarted);
+
+        Assert.False(silentInner.CanRead);
+        Assert.True(liveInner.CanRead);
+    }
+
+    [Fact]
+    public void A_connection_whose_last_read_began_as_the_attempt_began_took_nothing_in_since_and_is_closed()
+    {
+        using var inner = new MemoryStream([1, 2, 3]);
+        using var connection = new Http2ConnectionStream(inner, _time, [_lane]);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, connection.Read(new byte[1], 0, 1));
+        long attemptStarted = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        _lane.AbortSilentConnections(attemptStarted);
+
+        Assert.False(inner.CanRead);
+    }
+}
