@@ -67,6 +67,14 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
             for (int redirects = 0; ; redirects++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, current);
+                if (_options.Version is { } version)
+                {
+                    request.Version = version;
+
+                    // HTTP/2 and up are required rather than offered: over cleartext, HTTP/2 is spoken only by prior knowledge (RFC 9113 §3.3).
+                    request.VersionPolicy = version.Major >= 2 ? HttpVersionPolicy.RequestVersionOrHigher : HttpVersionPolicy.RequestVersionOrLower;
+                }
+
                 using HttpResponseMessage response = await _invoker.SendAsync(request, linked.Token).ConfigureAwait(false);
                 TimeSpan latency = _time.GetElapsedTime(started);
                 int status = (int)response.StatusCode;

@@ -18,6 +18,15 @@ public sealed class HttpProbeOptions
     /// A redirect to any other host is never followed: it reports Unhealthy.</summary>
     public int MaxRedirects { get; set; } = 3;
 
+    /// <summary>
+    /// The HTTP version of the probe's GET: 1.1, 2.0 or 3.0. From 2.0 the version is required, not negotiated down, as
+    /// a region that speaks HTTP/2 alone needs (over cleartext HTTP/2 is spoken only by prior knowledge).
+    /// <see langword="null"/> (the default) is 1.1 for an <see cref="HttpProbe"/> made directly, and for the probe of a
+    /// failover client's region the version its warm-up speaks (<c>RegionFailoverOptions.WarmUpVersion</c>), the version
+    /// its regions are known to speak.
+    /// </summary>
+    public Version? Version { get; set; }
+
     /// <summary>What is wrong with these options, each as the property, its value and why; empty when nothing is.</summary>
     internal IEnumerable<(string Property, object Value, string Message)> Problems()
     {
@@ -34,6 +43,11 @@ public sealed class HttpProbeOptions
         if (DegradedLatency is { } slow && slow <= TimeSpan.Zero)
         {
             yield return (nameof(DegradedLatency), slow, "must be positive: every answer would be Degraded");
+        }
+
+        if (Version is { } version && version is not { Major: 1, Minor: 1 } and not { Major: 2 or 3, Minor: 0 })
+        {
+            yield return (nameof(Version), version, "must be 1.1, 2.0 or 3.0");
         }
 
         foreach (int status in ExpectedStatusCodes)

@@ -96,6 +96,10 @@ internal sealed class RegionProbeService : IHostedService, IAsyncDisposable
             Timeout = options.Timeout,
             DegradedLatency = options.Http.DegradedLatency,
             MaxRedirects = options.Http.MaxRedirects,
+
+            // The version the client's regions are known to speak: a region that speaks HTTP/2 alone (a gRPC service's
+            // cleartext endpoint) refuses an HTTP/1.1 probe, and would be held down by its own probe.
+            Version = options.Http.Version ?? _registry.GetClient(client).Options.WarmUpVersion,
         };
         foreach (int code in options.Http.ExpectedStatusCodes)
         {

@@ -112,12 +112,20 @@ public sealed class RegionServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Starts a region on 127.0.0.1 over plain HTTP/1.1, or over HTTPS (HTTP/1.1 and HTTP/2) with <paramref name="certificate"/>.</summary>
-    public static async Task<RegionServer> StartAsync(string name, X509Certificate2? certificate = null)
+    /// <summary>
+    /// Starts a region on 127.0.0.1 over plain HTTP/1.1, or over HTTPS (HTTP/1.1 and HTTP/2) with <paramref name="certificate"/>;
+    /// <paramref name="protocols"/>, when given, are the only ones it speaks (<see cref="HttpProtocols.Http2"/> over plain
+    /// HTTP: HTTP/2 by prior knowledge alone, as a gRPC service's endpoint does).
+    /// </summary>
+    public static async Task<RegionServer> StartAsync(string name, X509Certificate2? certificate = null, HttpProtocols? protocols = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        if (certificate is null)
+        if (certificate is null && protocols is { } only)
+        {
+            builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = only));
+        }
+        else if (certificate is null)
         {
             builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         }
@@ -125,7 +133,7 @@ public sealed class RegionServer : IAsyncDisposable
         {
             builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Protocols = protocols ?? HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(certificate);
             }));
         }

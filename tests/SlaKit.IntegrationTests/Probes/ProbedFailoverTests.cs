@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -109,6 +111,31 @@ public sealed class ProbedFailoverTests
             },
             TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(15), Ct), "traffic did not return to region a");
 
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Regions_that_speak_only_http2_are_probed_over_http2_and_stay_in_rotation()
+    {
+        // A gRPC service's endpoint over cleartext: HTTP/2 by prior knowledge, nothing else; the client says so.
+        await using RegionServer a = await RegionServer.StartAsync("a", protocols: HttpProtocols.Http2);
+        await using RegionServer b = await RegionServer.StartAsync("b", protocols: HttpProtocols.Http2);
+        using IHost host = Host(a, b, o => o.WarmUpVersion = HttpVersion.Version20, services => services.AddHttpClient("payments").ConfigureHttpClient(http =>
+        {
+            http.DefaultRequestVersion = HttpVersion.Version20;
+            http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }));
+        await host.StartAsync(Ct);
+        HttpClient http = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
+        IRegionHealthMonitor monitor = host.Services.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("payments");
+
+        bool probed = await Eventually.TrueAsync(() => a.Received.Count(static r => r.PathAndQuery == "/health") >= 3, TimeSpan.FromSeconds(10), Ct);
+
+        Assert.True(probed, $"region a's probes never reached it; a is {monitor.GetStatus()[0].Health}");
+        Assert.Equal(RegionHealth.Healthy, monitor.GetStatus()[0].Health);
+        using HttpResponseMessage response = await http.GetAsync("api/balance", Ct);
+        Assert.Equal("a", response.Headers.GetValues("X-Region").Single());
+        Assert.Equal(HttpVersion.Version20, response.Version);
         await host.StopAsync(Ct);
     }
 

@@ -15,6 +15,8 @@ public class HttpProbeOptionsTests
         { "degraded-negative", "DegradedLatency (-00:00:01) must be positive: every answer would be Degraded" },
         { "status-99", "ExpectedStatusCodes (99) is not an HTTP status code (100 to 599): no answer could match it" },
         { "status-600", "ExpectedStatusCodes (600) is not an HTTP status code (100 to 599): no answer could match it" },
+        { "version-1.0", "Version (1.0) must be 1.1, 2.0 or 3.0" },
+        { "version-2.1", "Version (2.1) must be 1.1, 2.0 or 3.0" },
     };
 
     [Theory]
@@ -48,6 +50,7 @@ public class HttpProbeOptionsTests
         options.Http.ExpectedStatusCodes.Add(100);
         options.Http.ExpectedStatusCodes.Add(599);
         options.Http.DegradedLatency = TimeSpan.FromMilliseconds(1);
+        options.Http.Version = System.Net.HttpVersion.Version20;
 
         Assert.True(new RegionProbeOptionsValidator().Validate("payments", options).Succeeded);
         using var probe = new HttpProbe(new Uri("http://127.0.0.1/"), options.Http);
@@ -71,6 +74,8 @@ public class HttpProbeOptionsTests
             case "degraded-negative": options.DegradedLatency = TimeSpan.FromSeconds(-1); break;
             case "status-99": options.ExpectedStatusCodes.Add(99); break;
             case "status-600": options.ExpectedStatusCodes.Add(600); break;
+            case "version-1.0": options.Version = System.Net.HttpVersion.Version10; break;
+            case "version-2.1": options.Version = new Version(2, 1); break;
             default: throw new ArgumentOutOfRangeException(nameof(problem), problem, "Unknown case.");
         }
     }
