@@ -119,4 +119,111 @@ public sealed class Http2FailoverTests : IDisposable
         // The connection was not silent, so it was not closed under the download.
         Assert.Equal(Chunks, (await body).Length);
     }
+
+    [Fact]
+    public async Task A_post_sent_while_an_http2_region_shuts_down_gracefully_is_processed_once_and_the_request_in_flight_finishes()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        await using FailoverClient client = Client(a.BaseUri, b.BaseUri, HttpVersion.Version20, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(10);
+            o.Hedging = HedgingMode.Off;
+        });
+        await Requests.WarmUpAsync(client, 3, Ct);
+        a.Behaviour = context => context.Request.Path.Value?.EndsWith("/long", StringComparison.Ordinal) == true
+            ? RegionServer.Slow(TimeSpan.FromSeconds(2))(context)
+            : RegionServer.Healthy(context);
+
+        // A request in flight on the connection keeps it open while a shuts down: a sends GOAWAY on it (RFC 9113 §6.8).
+        Task<HttpResponseMessage> inFlight = client.Http.GetAsync("long", Ct);
+        Assert.True(await Eventually.TrueAsync(() => a.Received.Any(static r => r.PathAndQuery == "/long"), TimeSpan.FromSeconds(10), Ct));
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Task stopping = a.StopAsync(grace.Token);
+        Assert.True(await Eventually.TrueAsync(() => !Accepts(a.BaseUri), TimeSpan.FromSeconds(10), Ct), "a still takes connections");
+
+        using (HttpResponseMessage post = await client.Http.PostAsync("pay", new StringContent("{}"), Ct))
+        {
+            // Either a took it before it stopped taking streams, or it never processed it (above the GOAWAY's last stream,
+            // or refused) and it went on to b although it is not safe to repeat: either way it succeeds, processed once.
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+            string served = post.Headers.GetValues("X-Region").Single();
+            Assert.Equal(served == "a" ? (1, 0) : (0, 1), (a.CountOf(HttpMethod.Post), b.CountOf(HttpMethod.Post)));
+        }
+
+        using (HttpResponseMessage finished = await inFlight)
+        {
+            Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+            Assert.Equal("a", finished.Headers.GetValues("X-Region").Single());
+        }
+
+        await stopping;
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task A_post_to_a_region_whose_certificate_is_not_trusted_goes_on_to_the_next_because_it_was_never_sent(string version)
+    {
+        using X509Certificate2 stranger = TestCertificate.Create();
+        await using RegionServer a = await RegionServer.StartAsync("a", stranger);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        await using FailoverClient client = Client(a.BaseUri, b.BaseUri, Version.Parse(version), _ => { });
+
+        using HttpResponseMessage response = await client.Http.PostAsync("pay", new StringContent("{}"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Version.Parse(version), response.Version);
+        Assert.Equal("b", response.Headers.GetValues("X-Region").Single());
+        Assert.Equal(0, a.Count);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task A_post_to_a_region_whose_tls_handshake_never_ends_goes_on_to_the_next_at_the_connect_timeout(string version)
+    {
+        await using var hole = new BlackHole();
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        var a = new UriBuilder(hole.BaseUri) { Scheme = Uri.UriSchemeHttps }.Uri;
+        await using var client = new FailoverClient(
+            o =>
+            {
+                o.Regions.Add(new Region("a", a));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.AttemptTimeout = TimeSpan.FromSeconds(5);
+            },
+            client: builder => builder
+                .ConfigurePrimaryHttpMessageHandler(() =>
+                {
+                    SocketsHttpHandler handler = TestCertificate.TrustingHandler(_certificate);
+                    handler.ConnectTimeout = TimeSpan.FromMilliseconds(500);
+                    return handler;
+                })
+                .ConfigureHttpClient(http =>
+                {
+                    http.DefaultRequestVersion = Version.Parse(version);
+                    http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+                }));
+
+        using HttpResponseMessage response = await client.Http.PostAsync("pay", new StringContent("{}"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("b", response.Headers.GetValues("X-Region").Single());
+        Assert.Equal(1, hole.Accepted);
+    }
+
+    private static bool Accepts(Uri uri)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            socket.Connect(IPAddress.Loopback, uri.Port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 }

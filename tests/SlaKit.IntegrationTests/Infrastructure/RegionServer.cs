@@ -165,6 +165,9 @@ public sealed class RegionServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Shuts the region down gracefully: no new connection is taken, and requests in flight get until <paramref name="cancellationToken"/> to finish.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         // A request still held by a slow behaviour must not hold the test up for the host's whole shutdown timeout.
