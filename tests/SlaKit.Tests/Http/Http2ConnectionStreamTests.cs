@@ -43,4 +43,21 @@ public sealed class Http2ConnectionStreamTests
 
         Assert.False(inner.CanRead);
     }
+
+    [Fact]
+    public async Task A_connection_opened_after_the_attempt_began_on_which_nothing_has_come_in_is_closed()
+    {
+        long attemptStarted = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        using var inner = new MemoryStream();
+        using var connection = new Http2ConnectionStream(inner, _time, [_lane]);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        // The handler's first read waits for the server's SETTINGS, and nothing comes (here, the end of the stream).
+        Assert.Equal(0, await connection.ReadAsync(new byte[16], TestContext.Current.CancellationToken));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _lane.AbortSilentConnections(attemptStarted);
+
+        Assert.False(inner.CanRead);
+    }
 }

@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace SlaKit.Http;
 
 /// <summary>
 /// The plaintext stream of one HTTP/2 connection to a region, as <see cref="SocketsHttpHandler"/> reads and writes its
-/// frames: passed through untouched, except that it notes when a read last began, and that the failover can abort it.
+/// frames: passed through untouched, except that it notes when a read last brought something in, and that the failover
+/// can abort it.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -14,10 +17,11 @@ namespace SlaKit.Http;
 /// connection when an attempt times out on it without a byte having come in since that attempt began.
 /// </para>
 /// <para>
-/// The handler's read loop begins its next read as soon as it has taken in what the last one brought, so the time a
-/// read last began is the time data last came in. A live connection whose requests are merely slow still answers
-/// something (its other streams, a SETTINGS or WINDOW_UPDATE frame) or, when it answers nothing at all for an attempt
-/// timeout, has attempts timing out on it anyway. Reading the clock once per read is all it costs.
+/// The time noted is when a read returned data, not when one began: a connection opened after the attempt began (often
+/// the very one that attempt opened) on which nothing at all has come in, not even the server's SETTINGS, is as silent
+/// as an old one, though its handler's first read began after the attempt did. A live connection whose requests are
+/// merely slow still answers something (its other streams, a SETTINGS or WINDOW_UPDATE frame) or, when it answers
+/// nothing at all for an attempt timeout, has attempts timing out on it anyway. Reading the clock once per read that brings something is all it costs.
 /// </para>
 /// </remarks>
 internal sealed class Http2ConnectionStream : Stream
@@ -25,7 +29,7 @@ internal sealed class Http2ConnectionStream : Stream
     private readonly Stream _inner;
     private readonly TimeProvider _time;
     private readonly RegionLane[] _lanes;
-    private long _lastRead;
+    private long _lastReceived = long.MinValue;
     private int _closed;
 
     /// <summary>Wraps <paramref name="inner"/>, a connection to the regions of <paramref name="lanes"/>, and lists it with each.</summary>
@@ -34,15 +38,17 @@ internal sealed class Http2ConnectionStream : Stream
         _inner = inner;
         _time = time;
         _lanes = lanes;
-        _lastRead = time.GetTimestamp();
         foreach (RegionLane lane in lanes)
         {
             lane.AddConnection(this);
         }
     }
 
-    /// <summary>When a read last began, as a timestamp of the client's <see cref="TimeProvider"/>.</summary>
-    public long LastRead => Volatile.Read(ref _lastRead);
+    /// <summary>
+    /// When a read last brought something in, as a timestamp of the client's <see cref="TimeProvider"/>;
+    /// <see cref="long.MinValue"/> while nothing has.
+    /// </summary>
+    public long LastReceived => Volatile.Read(ref _lastReceived);
 
     /// <summary>Closes the connection under the handler: its read loop fails, every stream on it fails, and the pool drops it.</summary>
     public void Abort() => Dispose();
@@ -63,28 +69,17 @@ internal sealed class Http2ConnectionStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        Volatile.Write(ref _lastRead, _time.GetTimestamp());
-        return _inner.Read(buffer, offset, count);
-    }
+    public override int Read(byte[] buffer, int offset, int count) => Received(_inner.Read(buffer, offset, count));
 
-    public override int Read(Span<byte> buffer)
-    {
-        Volatile.Write(ref _lastRead, _time.GetTimestamp());
-        return _inner.Read(buffer);
-    }
+    public override int Read(Span<byte> buffer) => Received(_inner.Read(buffer));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        Volatile.Write(ref _lastRead, _time.GetTimestamp());
-        return _inner.ReadAsync(buffer, offset, count, cancellationToken);
-    }
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        Volatile.Write(ref _lastRead, _time.GetTimestamp());
-        return _inner.ReadAsync(buffer, cancellationToken);
+        ValueTask<int> read = _inner.ReadAsync(buffer, cancellationToken);
+        return read.IsCompletedSuccessfully ? new ValueTask<int>(Received(read.Result)) : ReceivedAsync(read);
     }
 
     public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
@@ -115,6 +110,22 @@ internal sealed class Http2ConnectionStream : Stream
 
         base.Dispose(disposing);
     }
+
+    /// <summary>Notes the time when <paramref name="read"/> bytes, something, came in.</summary>
+    private int Received(int read)
+    {
+        if (read > 0)
+        {
+            Volatile.Write(ref _lastReceived, _time.GetTimestamp());
+        }
+
+        return read;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReceivedAsync(ValueTask<int> read) =>
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        Received(await read.ConfigureAwait(false));
 
     private void Unlist()
     {

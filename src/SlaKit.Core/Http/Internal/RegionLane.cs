@@ -83,7 +83,7 @@ internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> breaker
 
         foreach (Http2ConnectionStream connection in open)
         {
-            if (connection.LastRead <= since)
+            if (connection.LastReceived <= since)
             {
                 connection.Abort();
             }
