@@ -60,4 +60,29 @@ public sealed class Http2ConnectionStreamTests
 
         Assert.False(inner.CanRead);
     }
+
+    [Fact]
+    public void A_connection_whose_stream_fails_to_close_neither_fails_the_attempt_nor_keeps_the_others_open()
+    {
+        // An application's own filter may wrap the connection in a stream that writes what it buffered when closed.
+        using var failing = new Http2ConnectionStream(new FailingToClose(), _time, [_lane]);
+        using var inner = new MemoryStream();
+        using var other = new Http2ConnectionStream(inner, _time, [_lane]);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        long attemptStarted = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        _lane.AbortSilentConnections(attemptStarted);
+
+        Assert.False(inner.CanRead);
+    }
+
+    private sealed class FailingToClose : MemoryStream
+    {
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            throw new IOException("Broken pipe");
+        }
+    }
 }

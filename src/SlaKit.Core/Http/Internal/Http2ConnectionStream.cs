@@ -51,7 +51,24 @@ internal sealed class Http2ConnectionStream : Stream
     public long LastReceived => Volatile.Read(ref _lastReceived);
 
     /// <summary>Closes the connection under the handler: its read loop fails, every stream on it fails, and the pool drops it.</summary>
-    public void Abort() => Dispose();
+    /// <remarks>
+    /// It never throws: it runs as a timed-out attempt is recorded, which must not fail for it, and before the region's
+    /// other silent connections are closed. The stream under this one may be an application filter's, whose closing
+    /// can fail (one that writes out what it buffered, on a connection that is gone); the connection is off the lists
+    /// by then, and the handler's read loop, failing, drops it all the same.
+    /// </remarks>
+    public void Abort()
+    {
+        try
+        {
+            Dispose();
+        }
+#pragma warning disable CA1031 // Closing a connection being given up on; what its stream throws on the way changes nothing.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     public override bool CanRead => _inner.CanRead;
 
