@@ -70,9 +70,7 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
                 if (_options.Version is { } version)
                 {
                     request.Version = version;
-
-                    // HTTP/2 and up are required rather than offered: over cleartext, HTTP/2 is spoken only by prior knowledge (RFC 9113 §3.3).
-                    request.VersionPolicy = version.Major >= 2 ? HttpVersionPolicy.RequestVersionOrHigher : HttpVersionPolicy.RequestVersionOrLower;
+                    request.VersionPolicy = HttpVersions.PolicyFor(version);
                 }
 
                 using HttpResponseMessage response = await _invoker.SendAsync(request, linked.Token).ConfigureAwait(false);

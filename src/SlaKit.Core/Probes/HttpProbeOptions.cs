@@ -45,7 +45,7 @@ public sealed class HttpProbeOptions
             yield return (nameof(DegradedLatency), slow, "must be positive: every answer would be Degraded");
         }
 
-        if (Version is { } version && version is not { Major: 1, Minor: 1 } and not { Major: 2 or 3, Minor: 0 })
+        if (Version is { } version && !HttpVersions.IsSupported(version))
         {
             yield return (nameof(Version), version, "must be 1.1, 2.0 or 3.0");
         }

@@ -3,6 +3,7 @@ using System.Net;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using SlaKit.Probes;
 using SlaKit.Regions;
 
 namespace SlaKit.Http;
@@ -200,9 +201,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
         using var request = new HttpRequestMessage(HttpMethod.Head, AttemptRequestFactory.RegionUri(region.Region.Endpoint, new Uri(path, UriKind.Relative)))
         {
             Version = version,
-
-            // HTTP/2 and up are required rather than offered: over cleartext, HTTP/2 is spoken only by prior knowledge.
-            VersionPolicy = version.Major >= 2 ? HttpVersionPolicy.RequestVersionOrHigher : HttpVersionPolicy.RequestVersionOrLower,
+            VersionPolicy = HttpVersions.PolicyFor(version),
         };
         long started = time.GetTimestamp();
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.

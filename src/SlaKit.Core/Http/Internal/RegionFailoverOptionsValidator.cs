@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using SlaKit.Probes;
 using SlaKit.Regions;
 using static SlaKit.Regions.RegionSetRules;
 
@@ -26,7 +27,7 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         Positive(failures, client, nameof(options.HedgingDelay), options.HedgingDelay);
         Positive(failures, client, nameof(options.ColdStartAllowance), options.ColdStartAllowance);
         Positive(failures, client, nameof(options.WarmUpTimeout), options.WarmUpTimeout);
-        if (options.WarmUpVersion is not { Major: 1, Minor: 1 } and not { Major: 2 or 3, Minor: 0 })
+        if (!HttpVersions.IsSupported(options.WarmUpVersion))
         {
             failures.Add($"{client}: WarmUpVersion ({options.WarmUpVersion?.ToString() ?? "null"}) must be 1.1, 2.0 or 3.0.");
         }
