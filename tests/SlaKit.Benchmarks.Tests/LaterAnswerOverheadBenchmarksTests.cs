@@ -19,6 +19,8 @@ public sealed class LaterAnswerOverheadBenchmarksTests : IDisposable
         Assert.Equal(200, await _benchmarks.PlainInvoker());
         Assert.Equal(200, await _benchmarks.SlaKitBothRegionsHealthy());
         Assert.Equal(200, await _benchmarks.SlaKitOneRegionLeft());
+        Assert.Equal(200, await _benchmarks.SlaKitPostWithoutCallersToken());
+        Assert.Equal(200, await _benchmarks.SlaKitPostWithCallersToken());
         Assert.Equal(200, await _benchmarks.StandardResilienceHandler());
         Assert.Equal(200, await _benchmarks.StandardHedgingHandler());
     }

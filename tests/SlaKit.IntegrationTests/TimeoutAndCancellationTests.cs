@@ -161,7 +161,7 @@ public sealed class TimeoutAndCancellationTests
     }
 
     [Fact]
-    public async Task Cancelling_a_post_waiting_on_a_slow_primary_stops_it_and_tries_no_other_region()
+    public async Task Cancelling_a_post_within_its_regions_usual_latency_stops_it_and_tries_no_other_region()
     {
         await using RegionServer a = await RegionServer.StartAsync("a");
         await using RegionServer b = await RegionServer.StartAsync("b");
@@ -171,6 +171,9 @@ public sealed class TimeoutAndCancellationTests
             o.Regions.Add(new Region("a", a.BaseUri));
             o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
             o.AttemptTimeout = TimeSpan.FromSeconds(5);
+
+            // a has no latency of its own yet: the hedging delay is all it is judged by, and the caller gives up well within it.
+            o.HedgingDelay = TimeSpan.FromSeconds(5);
         });
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -197,6 +200,7 @@ public sealed class TimeoutAndCancellationTests
             o.Regions.Add(new Region("a", a.BaseUri));
             o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
             o.Hedging = HedgingMode.Off;
+            o.HedgingDelay = TimeSpan.FromSeconds(5);
             o.FailuresToMarkDown = 1;
         });
 
@@ -206,9 +210,41 @@ public sealed class TimeoutAndCancellationTests
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Http.GetAsync("pay", cancel.Token));
         }
 
+        Assert.True(await Eventually.TrueAsync(() => a.Aborted == 1, TimeSpan.FromSeconds(3), Ct), "a's attempt kept running after the caller cancelled");
+        Assert.Equal(RegionHealth.Healthy, client.Monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
+
         a.Behaviour = RegionServer.Healthy;
         using HttpResponseMessage response = await client.Http.GetAsync("pay", Ct);
         Assert.Equal("a", response.Headers.GetValues("X-Region").Single());
         Assert.Equal(0, b.Count);
+    }
+
+    [Fact]
+    public async Task A_post_cancelled_past_its_regions_usual_latency_runs_on_to_its_attempt_timeout_which_counts()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        await using RegionServer b = await RegionServer.StartAsync("b");
+        a.Behaviour = RegionServer.Slow(TimeSpan.FromSeconds(10));
+        await using var client = new FailoverClient(o =>
+        {
+            o.Regions.Add(new Region("a", a.BaseUri));
+            o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+        });
+
+        using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Http.PostAsync("pay", new StringContent("impatient", Encoding.UTF8), cancel.Token));
+        }
+
+        // The caller has its cancellation at once; the attempt runs on (not aborted at the server) until its own timeout,
+        // a failure of a's. Nothing is sent to b.
+        Assert.Equal(0, a.Aborted);
+        Assert.True(await Eventually.TrueAsync(() => a.Aborted == 1, TimeSpan.FromSeconds(5), Ct), "a's attempt never timed out");
+        Assert.True(
+            await Eventually.TrueAsync(() => client.Monitor.GetStatus().Single(s => s.Region.Name == "a").Health == RegionHealth.Degraded, TimeSpan.FromSeconds(5), Ct),
+            "a's timeout was not held against it");
+        Assert.Equal((1, 0), (a.Count, b.Count));
     }
 }

@@ -26,6 +26,13 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     public RegionSelectionMode Selection { get; set; } = RegionSelectionMode.PriorityWeighted;
 
     /// <summary>How long one attempt against one region may take before it counts as failed; positive. 5 seconds by default.</summary>
+    /// <remarks>
+    /// A caller who gives up sooner (its own token, <see cref="HttpClient.Timeout"/>, a gRPC deadline) gets its cancellation
+    /// at once. An attempt made one after another (a request not safe to repeat, or with hedging off) that its caller gives
+    /// up on after its region's usual latency (3 × its p99, at least <see cref="HedgingDelay"/>) still runs on to this
+    /// timeout (within <see cref="MaxLateAttempts"/>), so a region that has gone silent is found out even when every caller
+    /// is more impatient than this; sooner than that, the attempt is cancelled, at the server too, and counts for nothing.
+    /// </remarks>
     public TimeSpan AttemptTimeout { get; set; } = DefaultAttemptTimeout;
 
     /// <summary>How long a request may take over all its attempts; positive and at least <see cref="AttemptTimeout"/>. 15 seconds by default.</summary>
@@ -57,10 +64,11 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     public const double MaximumAdaptiveHedgingMultiplier = 1000;
 
     /// <summary>
-    /// The most attempts per region that lost a hedge race and are left to finish within their attempt timeout, so that
-    /// their answer teaches the region's latency and only a real failure counts against it; at least 1. A loser beyond
-    /// this is cancelled and counts neither way, except a request's first attempt, which shares the request's own
-    /// cancellation and so runs on unwatched: its outcome counts, its lateness does not. 4 by default.
+    /// The most attempts per region that lost a hedge race, or that their caller gave up on (see <see cref="AttemptTimeout"/>),
+    /// left to finish within their attempt timeout, so that their answer teaches the region's latency and only a real
+    /// failure counts against it; at least 1. A loser beyond this is cancelled and counts neither way, except a request's
+    /// first attempt in a race, which shares the request's own cancellation and so runs on unwatched: its outcome counts,
+    /// its lateness does not. 4 by default.
     /// </summary>
     public int MaxLateAttempts { get; set; } = DefaultMaxLateAttempts;
 

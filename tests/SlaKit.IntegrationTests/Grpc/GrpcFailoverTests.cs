@@ -158,6 +158,39 @@ public sealed class GrpcFailoverTests
         Assert.Equal(0, b.Calls);
     }
 
+    /// <summary>
+    /// Every caller gives up before the attempt timeout. Each attempt its caller left past the region's usual latency runs
+    /// on to that timeout, so the silent region is still found out; before, every such call failed at its deadline for good.
+    /// </summary>
+    [Fact]
+    public async Task A_black_holed_first_region_is_marked_down_even_when_every_callers_deadline_is_shorter_than_the_attempt_timeout()
+    {
+        await using var hole = new BlackHole();
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        await using ServiceProvider provider = Client(hole.BaseUri, b.BaseUri, o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
+        RegionHealth A() => monitor.GetStatus().Single(s => s.Region.Name == "a").Health;
+
+        for (int i = 0; i < 2; i++)
+        {
+            var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () =>
+                await client.ChargeAsync(new ChargeRequest { Id = $"{i}" }, deadline: DateTime.UtcNow.AddMilliseconds(300), cancellationToken: Ct));
+            Assert.Equal(global::Grpc.Core.StatusCode.DeadlineExceeded, error.StatusCode);
+        }
+
+        // Both attempts run on to their 2 s timeout: two failures of a's own.
+        for (int waited = 0; A() != RegionHealth.Unhealthy && waited < 100; waited++)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, A());
+        ChargeReply reply = await client.ChargeAsync(new ChargeRequest { Id = "2" }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: Ct);
+        Assert.Equal("b", reply.Region);
+        Assert.Equal(1, b.Calls);
+    }
+
     [Fact]
     public async Task Unavailable_in_the_trailers_after_headers_moves_a_call_declared_idempotent_to_the_next_region()
     {

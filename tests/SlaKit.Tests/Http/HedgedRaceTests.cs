@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -424,91 +423,5 @@ public sealed class HedgedRaceTests : IDisposable
         Assert.Equal(["a", "b"], failed.Outcomes.Select(static o => o.Region.Name).Order());
         Assert.Contains("did not succeed within the total timeout of 5s", failed.Message, StringComparison.Ordinal);
         Until(() => _terminal.BWaiting == 0, "b's attempt was cancelled");
-    }
-
-    /// <summary>A request to region a, held until the test answers it.</summary>
-    private sealed record Held(TaskCompletionSource<HttpResponseMessage> Pending, CancellationToken Token)
-    {
-        public void Answer(HttpStatusCode status) => Pending.TrySetResult(new HttpResponseMessage(status));
-    }
-
-    /// <summary>Holds region a's requests for the test; answers region b's at once, or after <see cref="BDelay"/> of fake time.</summary>
-    private sealed class HeldTerminal : HttpMessageHandler
-    {
-        private readonly System.Threading.Channels.Channel<Held> _held = System.Threading.Channels.Channel.CreateUnbounded<Held>();
-        private readonly ConcurrentBag<Held> _all = [];
-
-        private int _bWaiting;
-        private int _bRequests;
-
-        /// <summary>What region c, when a test has one, fails with: an exception no attempt catches.</summary>
-        public const string CFailure = "A handler below failed.";
-
-        public TimeSpan BDelay { get; set; }
-
-        /// <summary>What region b answers.</summary>
-        public HttpStatusCode BStatus { get; set; } = HttpStatusCode.OK;
-
-        /// <summary>Whether region a's requests ignore their cancellation, as a careless handler might.</summary>
-        public bool IgnoreCancellation { get; set; }
-
-        /// <summary>Region b's requests so far.</summary>
-        public int BRequests => Volatile.Read(ref _bRequests);
-
-        /// <summary>Region b's requests waiting out <see cref="BDelay"/> now.</summary>
-        public int BWaiting => Volatile.Read(ref _bWaiting);
-
-        public FakeTimeProvider? Time { get; set; }
-
-        public ValueTask<Held> NextHeldAsync() => _held.Reader.ReadAsync(TestContext.Current.CancellationToken);
-
-        public void ReleaseAll()
-        {
-            foreach (Held held in _all)
-            {
-                held.Pending.TrySetCanceled();
-            }
-        }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (request.RequestUri!.Host == "c.invalid")
-            {
-                return Task.FromException<HttpResponseMessage>(new InvalidOperationException(CFailure));
-            }
-
-            if (request.RequestUri!.Host == "b.invalid")
-            {
-                Interlocked.Increment(ref _bRequests);
-                return BDelay == TimeSpan.Zero
-                    ? Task.FromResult(new HttpResponseMessage(BStatus))
-                    : AnswerLaterAsync(cancellationToken);
-            }
-
-            var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!IgnoreCancellation)
-            {
-                cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
-            }
-
-            var held = new Held(pending, cancellationToken);
-            _all.Add(held);
-            _held.Writer.TryWrite(held);
-            return pending.Task;
-        }
-
-        private async Task<HttpResponseMessage> AnswerLaterAsync(CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _bWaiting);
-            try
-            {
-                await Task.Delay(BDelay, Time!, cancellationToken);
-                return new HttpResponseMessage(BStatus);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _bWaiting);
-            }
-        }
     }
 }

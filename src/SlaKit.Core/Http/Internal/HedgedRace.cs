@@ -134,7 +134,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             foreach (RunningAttempt attempt in running)
             {
                 attempt.Cancel?.Cancel();
-                DisposeWhenDone(attempt, LendCallersRequest(run, attempt));
+                attempt.DisposeWhenDone(run.LendTo(attempt.Index));
             }
         }
     }
@@ -190,7 +190,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             // A trial finishes on its own; an attempt that has just ended has recorded its own outcome already.
             if (run.IsTrialAttempt(attempt.Index) || attempt.Task.IsCompleted)
             {
-                DisposeWhenDone(attempt);
+                attempt.DisposeWhenDone();
                 continue;
             }
 
@@ -201,7 +201,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                 // the rest with it; its outcome is recorded as any attempt's is, but nobody judges its lateness. Running
                 // on, it may still be sending the caller's own request: the caller gets its URI back when it ends.
                 attempt.Cancel?.Cancel();
-                DisposeWhenDone(attempt, LendCallersRequest(run, attempt));
+                attempt.DisposeWhenDone(run.LendTo(attempt.Index));
                 continue;
             }
 
@@ -211,52 +211,10 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                 overdueIn = _client.OverdueBound(region) - time.GetElapsedTime(attempt.Started, answeredAt);
             }
 
-            new LateAttempt(_client, attempt, winner.Region.Region.Name, LendCallersRequest(run, attempt)).Watch(overdueIn, now);
+            new LateAttempt(_client, attempt, winner.Region.Region.Name, run.LendTo(attempt.Index)).Watch(overdueIn, now);
         }
 
         running.Clear();
-    }
-
-    /// <summary>
-    /// The factory whose caller's request <paramref name="attempt"/> sends when it is the first attempt and sends the
-    /// caller's own request, marked on loan: the caller gets its URI back only when that attempt has ended, since a
-    /// socket handler reads it again to retry on a fresh connection. <see langword="null"/> for any other attempt.
-    /// </summary>
-    private static AttemptRequestFactory? LendCallersRequest(RequestRun run, RunningAttempt attempt)
-    {
-        if (attempt.Index != 0 || !run.LendsCallersRequest)
-        {
-            return null;
-        }
-
-        run.CallersRequestOnLoan = true;
-        return run.Factory;
-    }
-
-    /// <summary>Disposes what <paramref name="attempt"/> leaves when it ends, and gives the caller's URI back when <paramref name="lent"/> is given.</summary>
-    private static void DisposeWhenDone(RunningAttempt attempt, AttemptRequestFactory? lent = null)
-    {
-        _ = attempt.Task.ContinueWith(
-            static (task, state) =>
-            {
-                (CancellationTokenSource? cancel, AttemptRequestFactory? lent) = ((CancellationTokenSource?, AttemptRequestFactory?))state!;
-                if (task.IsCompletedSuccessfully)
-                {
-                    task.Result.Response?.Dispose();
-                }
-                else
-                {
-                    // Observed here: nobody awaits an abandoned attempt, and its failure is already moot.
-                    _ = task.Exception;
-                }
-
-                cancel?.Dispose();
-                lent?.TryRestore();
-            },
-            (attempt.Cancel, lent),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
     }
 
     /// <summary>

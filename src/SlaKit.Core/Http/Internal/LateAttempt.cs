@@ -3,7 +3,8 @@ using SlaKit.Regions;
 namespace SlaKit.Http;
 
 /// <summary>
-/// An attempt that lost a hedge race and is left to finish within its attempt timeout. Slower is not dead: the attempt
+/// An attempt that lost a hedge race, or that its caller gave up on, left to finish within its attempt timeout.
+/// Slower is not dead: the attempt
 /// itself records its answer (a latency sample and a success) or its real failure, exactly as a winner would. This
 /// watches the lateness: if the attempt is still running once it is past its region's overdue bound
 /// (<see cref="HttpRegionSet.OverdueBound"/>), the region is overdue until it ends
@@ -22,7 +23,7 @@ internal sealed class LateAttempt
     private readonly Lock _gate = new();
     private readonly HttpRegionSet _client;
     private readonly RunningAttempt _attempt;
-    private readonly string _winner;
+    private readonly string? _winner;
     private readonly AttemptRequestFactory? _lent;
     private ITimer? _overdueTimer;
     private ITimer? _giveUpTimer;
@@ -30,11 +31,11 @@ internal sealed class LateAttempt
     private bool _ended;
 
     /// <summary>
-    /// A loser of a race that <paramref name="winner"/> won; its place among its region's late attempts is already
-    /// claimed. <paramref name="lent"/>, when given, is the factory whose caller's request this attempt sends: its URI
+    /// A loser of a race that <paramref name="winner"/> won, or with <see langword="null"/> an attempt its caller gave up
+    /// on; its place among its region's late attempts is already claimed. <paramref name="lent"/>, when given, is the factory whose caller's request this attempt sends: its URI
     /// is put back when the attempt ends.
     /// </summary>
-    public LateAttempt(HttpRegionSet client, RunningAttempt attempt, string winner, AttemptRequestFactory? lent)
+    public LateAttempt(HttpRegionSet client, RunningAttempt attempt, string? winner, AttemptRequestFactory? lent)
     {
         _client = client;
         _attempt = attempt;
@@ -44,7 +45,7 @@ internal sealed class LateAttempt
 
     /// <summary>
     /// Starts watching. <paramref name="overdueIn"/> is how long until the attempt is overdue (zero or less: already),
-    /// or <see langword="null"/> when the race judges nobody (the winner was slow too).
+    /// or <see langword="null"/> when nobody is judged (the winner was slow too, or there was no winner).
     /// </summary>
     public void Watch(TimeSpan? overdueIn, DateTimeOffset now)
     {

@@ -117,8 +117,11 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         // Nothing else shares the run's token, so it carries that timeout itself (one timer on a pooled source) and
         // the attempt needs no Polly timeout of its own. This is every request while the other regions are down.
         bool oneAttempt = !stream && !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
+        // Attempts made one after another outlive a caller who gives up on them, so that a region that has gone silent is
+        // still found out when every caller's own timeout is shorter than the attempt timeout (see LeaveRunning).
+        bool outlivesCaller = !stream && !hedged && !oneAttempt && cancellationToken.CanBeCanceled;
         RequestRun run = _client.Runs.Rent();
-        run.Begin(request, plan, replayable, content, now, started, cancellationToken);
+        run.Begin(request, plan, replayable, content, now, started, cancellationToken, linkCaller: !outlivesCaller);
         run.LendsCallersRequest = !(hedged && content is not null);
         run.Untimed = stream;
 
@@ -256,10 +259,40 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         for (int i = 0; i < run.Plan.Order.Count; i++)
         {
             TrackedRegion region = run.Plan.Order[i];
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            AttemptResult result = i == 0 && first is { } started
-                ? await started.ConfigureAwait(false)
-                : await _attempts.AttemptAsync(run, i, region, run.Linked).ConfigureAwait(false);
+            long started = run.Started;
+            ValueTask<AttemptResult> attempt;
+            if (i == 0 && first is { } made)
+            {
+                attempt = made;
+            }
+            else
+            {
+                // A caller who gave up after the last attempt ended is not linked to the next one's token.
+                run.CallerToken.ThrowIfCancellationRequested();
+                started = _client.Time.GetTimestamp();
+                attempt = _attempts.AttemptAsync(run, i, region, started, run.Linked);
+            }
+
+            AttemptResult result;
+            if (run.CallerLinked || attempt.IsCompleted)
+            {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                result = await attempt.ConfigureAwait(false);
+            }
+            else
+            {
+                Task<AttemptResult> running = attempt.AsTask();
+                try
+                {
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                    result = await running.WaitAsync(run.CallerToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (run.CallerToken.IsCancellationRequested)
+                {
+                    LeaveRunning(run, new RunningAttempt(running, Cancel: null, region, i, started));
+                    throw;
+                }
+            }
             if (result.Kind == RegionAttemptOutcomeKind.Success)
             {
                 return run.Serve(_client, result, i);
@@ -289,6 +322,30 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         }
 
         throw run.Fail(_client, outcomes ?? []);
+    }
+
+    /// <summary>
+    /// The caller gave up on <paramref name="run"/> while <paramref name="attempt"/> was still waiting for its region. Past
+    /// the region's usual latency (what its adaptive hedging delay would be: 3 × its p99, at least the hedging delay) the
+    /// attempt runs on, within its attempt timeout and the region's <see cref="RegionFailoverOptions.MaxLateAttempts"/>, so
+    /// that its real outcome is recorded: its answer is a latency sample, its timeout a failure. A region that has gone
+    /// silent is then found out even when every caller gives up sooner than the attempt timeout (a gRPC deadline, an
+    /// <see cref="HttpClient.Timeout"/>), and a slow one is only learnt. An attempt given up on sooner than that, or beyond
+    /// the limit, is cancelled (at the server too) and counts for nothing: the caller may simply have moved on.
+    /// </summary>
+    private void LeaveRunning(RequestRun run, RunningAttempt attempt)
+    {
+        RegionFailoverOptions options = _client.Options;
+        TrackedRegion region = attempt.Region;
+        TimeSpan usual = region.UsualLatencyBound(options.HedgingDelay, options.AdaptiveHedgingMultiplier) ?? options.HedgingDelay;
+        if (!attempt.Task.IsCompleted && _client.Time.GetElapsedTime(attempt.Started) >= usual && region.TryBeginLinger(options.MaxLateAttempts))
+        {
+            new LateAttempt(_client, attempt, winner: null, run.LendTo(attempt.Index)).Watch(overdueIn: null, _client.Time.GetUtcNow());
+            return;
+        }
+
+        run.Cancel();
+        attempt.DisposeWhenDone(run.LendTo(attempt.Index));
     }
 
     /// <summary>One warm-up request straight to <paramref name="region"/>; see <see cref="RegionAttempts.WarmUpAsync"/>.</summary>

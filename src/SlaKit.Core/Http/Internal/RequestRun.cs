@@ -87,10 +87,18 @@ internal sealed class RequestRun : IDisposable
     /// <summary>Whether each attempt reads a gRPC reply whole, so that a failing status in its trailers is judged before the call moves on.</summary>
     public bool ReadsWholeReply { get; set; }
 
+    /// <summary>Whether the caller's cancellation cancels <see cref="Linked"/> itself (see <see cref="Begin"/>).</summary>
+    public bool CallerLinked { get; private set; } = true;
+
     /// <summary>The inner handler's own task for the first attempt, handed back to the caller when it already holds the answer.</summary>
     public Task<HttpResponseMessage>? FirstInnerTask { get; set; }
 
-    public void Begin(HttpRequestMessage request, RegionPlan plan, bool replayable, ReplayableContent? content, DateTimeOffset startedAt, long started, CancellationToken callerToken)
+    /// <summary>
+    /// Starts the run for <paramref name="request"/>. With <paramref name="linkCaller"/> the caller's cancellation cancels
+    /// <see cref="Linked"/>, and with it every attempt; without it, the request's attempts outlive the caller's giving up
+    /// until the handler decides otherwise, and a caller already cancelled cancels at once.
+    /// </summary>
+    public void Begin(HttpRequestMessage request, RegionPlan plan, bool replayable, ReplayableContent? content, DateTimeOffset startedAt, long started, CancellationToken callerToken, bool linkCaller = true)
     {
         StartedAt = startedAt;
         Request = request;
@@ -101,7 +109,15 @@ internal sealed class RequestRun : IDisposable
         Factory.Begin(request, content, moreThanOneAttempt: plan.Order.Count > 1 || plan.IsTrial);
 
         // One registration rather than a linked source: the source itself is pooled, the caller's token is not.
-        if (callerToken.CanBeCanceled)
+        CallerLinked = linkCaller;
+        if (!linkCaller)
+        {
+            if (callerToken.IsCancellationRequested)
+            {
+                _cancel.Cancel();
+            }
+        }
+        else if (callerToken.CanBeCanceled)
         {
             _callerLink = callerToken.UnsafeRegister(CancelRun, _cancel);
         }
@@ -169,6 +185,23 @@ internal sealed class RequestRun : IDisposable
 
         // Also stops the attempt timeout's timer, if it has not fired.
         return !timerMayFire && _cancel.TryReset();
+    }
+
+    /// <summary>
+    /// The factory whose caller's request the attempt at <paramref name="index"/> sends, when that is the first attempt
+    /// and it sends the caller's own request, marked on loan: the caller gets its URI back only when that attempt has
+    /// ended (see <see cref="RunningAttempt.DisposeWhenDone"/>), since a socket handler reads it again to retry on a
+    /// fresh connection. <see langword="null"/> for any other attempt.
+    /// </summary>
+    public AttemptRequestFactory? LendTo(int index)
+    {
+        if (index != 0 || !LendsCallersRequest)
+        {
+            return null;
+        }
+
+        CallersRequestOnLoan = true;
+        return Factory;
     }
 
     /// <summary>Whether the attempt at <paramref name="index"/> of the plan is a trial of a region that was down.</summary>

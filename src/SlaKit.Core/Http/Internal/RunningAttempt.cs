@@ -3,7 +3,37 @@ using SlaKit.Regions;
 namespace SlaKit.Http;
 
 /// <summary>
-/// An attempt of a hedged request under way, started at the <see cref="TimeProvider"/> timestamp <see cref="Started"/>;
+/// An attempt under way, started at the <see cref="TimeProvider"/> timestamp <see cref="Started"/>;
 /// <see cref="Cancel"/> is <see langword="null"/> for a first attempt that uses the run's own token.
 /// </summary>
-internal sealed record RunningAttempt(Task<AttemptResult> Task, CancellationTokenSource? Cancel, TrackedRegion Region, int Index, long Started);
+internal sealed record RunningAttempt(Task<AttemptResult> Task, CancellationTokenSource? Cancel, TrackedRegion Region, int Index, long Started)
+{
+    /// <summary>
+    /// Lets the attempt go: when it ends, its answer is disposed, its own source too, and the caller's URI given back when
+    /// <paramref name="lent"/> is given (<see cref="RequestRun.LendTo"/>). Its outcome was recorded by the attempt itself.
+    /// </summary>
+    public void DisposeWhenDone(AttemptRequestFactory? lent = null)
+    {
+        _ = Task.ContinueWith(
+            static (task, state) =>
+            {
+                (CancellationTokenSource? cancel, AttemptRequestFactory? lent) = ((CancellationTokenSource?, AttemptRequestFactory?))state!;
+                if (task.IsCompletedSuccessfully)
+                {
+                    task.Result.Response?.Dispose();
+                }
+                else
+                {
+                    // Observed here: nobody awaits an abandoned attempt, and its failure is already moot.
+                    _ = task.Exception;
+                }
+
+                cancel?.Dispose();
+                lent?.TryRestore();
+            },
+            (Cancel, lent),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+}
