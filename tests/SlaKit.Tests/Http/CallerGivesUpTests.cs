@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using SlaKit.Http;
 using SlaKit.Regions;
 
@@ -12,50 +10,24 @@ namespace SlaKit.Tests.Http;
 /// the attempt timeout, on the fake clock: region a's answers come when the test says, region b answers at once. Past
 /// its region's usual latency the attempt runs on, so a silent region is still found out when every caller is impatient.
 /// </summary>
-public sealed class CallerGivesUpTests : IDisposable
+public sealed class CallerGivesUpTests : HeldRegionTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    public CallerGivesUpTests() => Learn();
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
-    private readonly FailoverTelemetry _telemetry = new(null);
-    private readonly HeldTerminal _terminal = new();
-    private readonly List<(string Region, RegionHealth To, string Reason)> _changes = [];
-    private HttpRegionSet _client = null!;
-    private HttpMessageInvoker _invoker = null!;
-
-    public CallerGivesUpTests()
+    /// <summary>Makes the client anew; with <paramref name="history"/>, a's latency history as <see cref="Learn"/> gives it.</summary>
+    private void Restart(Action<RegionFailoverOptions>? configure = null, bool history = true)
     {
-        _terminal.Time = _time;
-        Start();
-    }
-
-    public void Dispose()
-    {
-        _terminal.ReleaseAll();
-        _invoker.Dispose();
-        _telemetry.Dispose();
-    }
-
-    private TrackedRegion A => _client.Regions[0];
-
-    private void Start(Action<RegionFailoverOptions>? configure = null, bool history = true)
-    {
-        var options = new RegionFailoverOptions();
-        options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
-        options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
-        configure?.Invoke(options);
-        _client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
-        _client.Core.HealthChanged += (_, e) =>
+        Start(configure);
+        if (history)
         {
-            lock (_changes)
-            {
-                _changes.Add((e.Region.Name, e.Current, e.Reason));
-            }
-        };
-        _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = _terminal });
+            Learn();
+        }
+    }
 
-        // a usually answers within 10 ms: its usual bound is the 100 ms hedging floor.
-        for (int i = 0; history && i < 3; i++)
+    /// <summary>a usually answers within 10 ms: its usual bound is the 100 ms hedging floor.</summary>
+    private void Learn()
+    {
+        for (int i = 0; i < 3; i++)
         {
             A.Latency.Record(TimeSpan.FromMilliseconds(10));
         }
@@ -64,17 +36,14 @@ public sealed class CallerGivesUpTests : IDisposable
     private static HttpRequestMessage Post(string path = "pay") =>
         new(HttpMethod.Post, $"http://payments.invalid/{path}") { Content = new StringContent("{}") };
 
-    private static void Until(Func<bool> condition, string what) =>
-        Assert.True(SpinWait.SpinUntil(condition, Wait), $"timed out waiting until {what}");
-
     /// <summary>Sends a POST that region a holds, and gives up on it after <paramref name="waited"/>.</summary>
     private async Task<Held> GiveUpAfterAsync(TimeSpan waited, HttpRequestMessage? request = null)
     {
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         request ??= Post();
-        Task<HttpResponseMessage> sending = _invoker.SendAsync(request, caller.Token);
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(waited);
+        Task<HttpResponseMessage> sending = Invoker.SendAsync(request, caller.Token);
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(waited);
         await caller.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
         return a;
@@ -88,27 +57,27 @@ public sealed class CallerGivesUpTests : IDisposable
         // The caller has its cancellation; the attempt runs on, and nothing is held against a yet.
         Assert.False(first.Token.IsCancellationRequested);
         Assert.Equal(1, A.Lingering);
-        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
-        Assert.Equal(0, _terminal.BRequests);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(0, Terminal.BRequests);
 
         // The next caller, as impatient, still goes to a: waiting is not failing.
         Held second = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(300));
         Assert.Equal(2, A.Lingering);
 
         // Each attempt's timeout (5 s from its start) ends it: a failure of a's own, twice, and a is down.
-        _time.Advance(TimeSpan.FromMilliseconds(4_400));
+        Time.Advance(TimeSpan.FromMilliseconds(4_400));
         Until(() => A.Lingering == 1, "the first attempt left running timed out");
         Assert.True(first.Token.IsCancellationRequested);
-        Assert.Equal(("a", RegionHealth.Degraded, "it did not answer within the attempt timeout"), Assert.Single(_changes));
-        _time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(("a", RegionHealth.Degraded, "it did not answer within the attempt timeout"), Assert.Single(Changes));
+        Time.Advance(TimeSpan.FromMilliseconds(300));
         Until(() => A.Lingering == 0, "the second attempt left running timed out");
         Assert.True(second.Token.IsCancellationRequested);
-        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(Time.GetUtcNow()));
 
         // So the next POST goes to b.
-        using HttpResponseMessage response = await _invoker.SendAsync(Post(), TestContext.Current.CancellationToken).WaitAsync(Wait, TestContext.Current.CancellationToken);
+        using HttpResponseMessage response = await Invoker.SendAsync(Post(), TestContext.Current.CancellationToken).WaitAsync(Wait, TestContext.Current.CancellationToken);
         Assert.Equal("b", response.RequestMessage!.GetServedRegion());
-        Assert.Equal(2, _terminal.ARequests);
+        Assert.Equal(2, Terminal.ARequests);
     }
 
     [Fact]
@@ -120,13 +89,13 @@ public sealed class CallerGivesUpTests : IDisposable
         // Still the attempt's: a socket handler reads it again to retry on a fresh connection.
         Assert.Equal(new Uri("http://a.invalid/slow"), request.RequestUri);
 
-        _time.Advance(TimeSpan.FromMilliseconds(1_700));
+        Time.Advance(TimeSpan.FromMilliseconds(1_700));
         a.Answer(HttpStatusCode.OK);
 
         Until(() => A.Lingering == 0, "the attempt left running answered");
         Assert.Equal(2_000, A.Latency.P99Milliseconds);
-        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
-        Assert.Empty(_changes);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Empty(Changes);
         Until(() => request.RequestUri!.AbsoluteUri == "http://payments.invalid/slow", "the caller's URI was given back");
     }
 
@@ -138,15 +107,14 @@ public sealed class CallerGivesUpTests : IDisposable
         Until(() => a.Token.IsCancellationRequested, "the attempt was cancelled");
         Assert.Equal(0, A.Lingering);
         Assert.Equal(10, A.Latency.P99Milliseconds);
-        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
-        Assert.Empty(_changes);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Empty(Changes);
     }
 
     [Fact]
     public async Task A_region_without_history_is_given_the_hedging_floor_before_an_attempt_its_caller_gives_up_on_runs_on()
     {
-        _invoker.Dispose();
-        Start(history: false);
+        Restart(history: false);
 
         Held early = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(99));
         Held late = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(100));
@@ -162,8 +130,7 @@ public sealed class CallerGivesUpTests : IDisposable
     [Fact]
     public async Task Beyond_max_late_attempts_an_attempt_whose_caller_gives_up_is_cancelled()
     {
-        _invoker.Dispose();
-        Start(o => o.MaxLateAttempts = 1);
+        Restart(o => o.MaxLateAttempts = 1);
 
         Held first = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(300));
         Held second = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(300));
@@ -173,7 +140,7 @@ public sealed class CallerGivesUpTests : IDisposable
         Assert.Equal(1, A.Lingering);
         first.Answer(HttpStatusCode.OK);
         Until(() => A.Lingering == 0, "the attempt left running answered");
-        Assert.Empty(_changes);
+        Assert.Empty(Changes);
     }
 
     [Fact]
@@ -184,22 +151,22 @@ public sealed class CallerGivesUpTests : IDisposable
         a.Pending.TrySetException(new HttpRequestException(HttpRequestError.Unknown, "The response ended prematurely.", new IOException("reset", new SocketException((int)SocketError.ConnectionReset))));
 
         Until(() => A.Lingering == 0, "the attempt left running failed");
-        Assert.Equal(("a", RegionHealth.Degraded, "a transport error: The response ended prematurely."), Assert.Single(_changes));
+        Assert.Equal(("a", RegionHealth.Degraded, "a transport error: The response ended prematurely."), Assert.Single(Changes));
     }
 
     [Fact]
     public async Task A_caller_who_gives_up_as_an_attempt_fails_over_gets_its_cancellation_and_no_next_region_is_asked()
     {
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        Task<HttpResponseMessage> sending = _invoker.SendAsync(Post(), caller.Token);
-        Held a = await _terminal.NextHeldAsync();
+        Task<HttpResponseMessage> sending = Invoker.SendAsync(Post(), caller.Token);
+        Held a = await Terminal.NextHeldAsync();
 
         // a refuses (never sent, so the POST may move on) just as the caller gives up.
         await caller.CancelAsync();
         a.Pending.TrySetException(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused)));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
-        Assert.Equal(0, _terminal.BRequests);
+        Assert.Equal(0, Terminal.BRequests);
     }
 
     [Fact]
@@ -208,27 +175,26 @@ public sealed class CallerGivesUpTests : IDisposable
         using var caller = new CancellationTokenSource();
         await caller.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _invoker.SendAsync(Post(), caller.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Invoker.SendAsync(Post(), caller.Token));
 
-        Assert.Equal((0, 0), (_terminal.ARequests, _terminal.BRequests));
+        Assert.Equal((0, 0), (Terminal.ARequests, Terminal.BRequests));
     }
 
     [Fact]
     public async Task A_get_without_hedging_is_left_running_too()
     {
-        _invoker.Dispose();
-        Start(o => o.Hedging = HedgingMode.Off);
+        Restart(o => o.Hedging = HedgingMode.Off);
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        Task<HttpResponseMessage> sending = _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), caller.Token);
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(300));
+        Task<HttpResponseMessage> sending = Invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), caller.Token);
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(300));
         await caller.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
 
         Assert.False(a.Token.IsCancellationRequested);
         Assert.Equal(1, A.Lingering);
-        _time.Advance(TimeSpan.FromMilliseconds(4_700));
+        Time.Advance(TimeSpan.FromMilliseconds(4_700));
         Until(() => A.Lingering == 0, "the attempt left running timed out");
-        Assert.Equal(RegionHealth.Degraded, A.HealthAt(_time.GetUtcNow()));
+        Assert.Equal(RegionHealth.Degraded, A.HealthAt(Time.GetUtcNow()));
     }
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using SlaKit.Http;
 using SlaKit.Regions;
 
@@ -11,54 +9,10 @@ namespace SlaKit.Tests.Http;
 /// not dead: a loser runs on and its own outcome is what counts; lateness far past a region's own usual latency only
 /// makes it overdue until that outcome is known.
 /// </summary>
-public sealed class HedgedRaceTests : IDisposable
+public sealed class HedgedRaceTests : HeldRegionTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
-
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
-    private readonly FailoverTelemetry _telemetry = new(null);
-    private readonly HeldTerminal _terminal = new();
-    private readonly List<(string Region, RegionHealth To, string Reason)> _changes = [];
-    private HttpRegionSet _client = null!;
-    private HttpMessageInvoker _invoker = null!;
-
-    public HedgedRaceTests()
-    {
-        _terminal.Time = _time;
-        Start();
-    }
-
-    public void Dispose()
-    {
-        _terminal.ReleaseAll();
-        _invoker.Dispose();
-        _telemetry.Dispose();
-    }
-
-    private TrackedRegion A => _client.Regions[0];
-
-    private void Start(Action<RegionFailoverOptions>? configure = null)
-    {
-        var options = new RegionFailoverOptions();
-        options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
-        options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
-        configure?.Invoke(options);
-        _client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
-        _client.Core.HealthChanged += (_, e) =>
-        {
-            lock (_changes)
-            {
-                _changes.Add((e.Region.Name, e.Current, e.Reason));
-            }
-        };
-        _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = _terminal });
-    }
-
     private Task<HttpResponseMessage> Get() =>
-        _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
-
-    private static void Until(Func<bool> condition, string what) =>
-        Assert.True(SpinWait.SpinUntil(condition, Wait), $"timed out waiting until {what}");
+        Invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
 
     /// <summary>Gives region a a latency history: <paramref name="count"/> requests it answers after <paramref name="latency"/>.</summary>
     private async Task LearnAsync(int count, TimeSpan latency)
@@ -66,8 +20,8 @@ public sealed class HedgedRaceTests : IDisposable
         for (int i = 0; i < count; i++)
         {
             Task<HttpResponseMessage> sending = Get();
-            Held held = await _terminal.NextHeldAsync();
-            _time.Advance(latency);
+            Held held = await Terminal.NextHeldAsync();
+            Time.Advance(latency);
             held.Answer(HttpStatusCode.OK);
             using HttpResponseMessage response = await sending;
             Assert.Equal("a", response.RequestMessage!.GetServedRegion());
@@ -78,9 +32,9 @@ public sealed class HedgedRaceTests : IDisposable
     public async Task A_loser_without_history_runs_on_and_its_late_answer_is_learnt_not_counted()
     {
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
+        Held a = await Terminal.NextHeldAsync();
 
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         using (HttpResponseMessage response = await sending)
         {
             Assert.Equal("b", response.RequestMessage!.GetServedRegion());
@@ -89,13 +43,13 @@ public sealed class HedgedRaceTests : IDisposable
         Assert.False(a.Token.IsCancellationRequested);
         Assert.Equal(1, A.Lingering);
 
-        _time.Advance(TimeSpan.FromMilliseconds(150));
+        Time.Advance(TimeSpan.FromMilliseconds(150));
         a.Answer(HttpStatusCode.OK);
 
         Until(() => A.Lingering == 0, "the late attempt ended");
         Assert.Equal(250, A.Latency.FirstMilliseconds);
-        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
-        Assert.Empty(_changes);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Empty(Changes);
     }
 
     [Fact]
@@ -103,27 +57,27 @@ public sealed class HedgedRaceTests : IDisposable
     {
         // The first request: a has nothing to go by, so it is hedged at the floor; its answer comes late, 1 s in.
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         (await sending).Dispose();
-        _time.Advance(TimeSpan.FromMilliseconds(900));
+        Time.Advance(TimeSpan.FromMilliseconds(900));
         a.Answer(HttpStatusCode.OK);
         Until(() => A.Lingering == 0, "the late attempt ended");
-        Assert.Equal(1, _terminal.BRequests);
+        Assert.Equal(1, Terminal.BRequests);
 
         // The next request waits 3 × 1 s, capped at the 2 s allowance, before asking b: not at the 100 ms floor, and not
         // at 3 s either.
         sending = Get();
-        a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(1_999));
-        Assert.Equal(1, _terminal.BRequests);
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(1_999));
+        Assert.Equal(1, Terminal.BRequests);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
         using (HttpResponseMessage response = await sending.WaitAsync(Wait, TestContext.Current.CancellationToken))
         {
             Assert.Equal("b", response.RequestMessage!.GetServedRegion());
         }
 
-        Assert.Equal(2, _terminal.BRequests);
+        Assert.Equal(2, Terminal.BRequests);
         a.Answer(HttpStatusCode.OK);
         Until(() => A.Lingering == 0, "the late attempt ended");
     }
@@ -132,26 +86,26 @@ public sealed class HedgedRaceTests : IDisposable
     public async Task A_region_that_never_answered_is_overdue_only_after_the_cold_start_allowance_and_down_when_its_attempt_times_out()
     {
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         (await sending).Dispose();
 
-        _time.Advance(TimeSpan.FromMilliseconds(1_800));
-        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
-        Assert.Equal(["a", "b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+        Time.Advance(TimeSpan.FromMilliseconds(1_800));
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(["a", "b"], Client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
 
         // 2 s after the attempt began: the cold-start allowance is spent.
-        _time.Advance(TimeSpan.FromMilliseconds(200));
-        Until(() => A.ViewAt(_time.GetUtcNow()).IsOverdue, "a was overdue");
-        Assert.Equal(RegionHealth.Degraded, A.HealthAt(_time.GetUtcNow()));
-        Assert.Equal(["b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+        Time.Advance(TimeSpan.FromMilliseconds(200));
+        Until(() => A.ViewAt(Time.GetUtcNow()).IsOverdue, "a was overdue");
+        Assert.Equal(RegionHealth.Degraded, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(["b"], Client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
 
         // The attempt timeout (5 s) ends it: a failure of its own, and the lateness with it.
-        _time.Advance(TimeSpan.FromSeconds(3));
+        Time.Advance(TimeSpan.FromSeconds(3));
         Until(() => A.Lingering == 0, "the late attempt timed out");
         Assert.True(a.Token.IsCancellationRequested);
-        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(_time.GetUtcNow()));
-        Assert.Equal(("a", RegionHealth.Unhealthy, "it fell far behind its usual latency and then failed"), _changes[^1]);
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(("a", RegionHealth.Unhealthy, "it fell far behind its usual latency and then failed"), Changes[^1]);
     }
 
     [Fact]
@@ -160,21 +114,21 @@ public sealed class HedgedRaceTests : IDisposable
         await LearnAsync(3, TimeSpan.FromMilliseconds(10));
 
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         (await sending).Dispose();
 
-        Assert.True(A.ViewAt(_time.GetUtcNow()).IsOverdue);
-        Assert.Equal(RegionHealth.Degraded, A.HealthAt(_time.GetUtcNow()));
-        Assert.Equal(["b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
-        Assert.StartsWith("it has not answered within 0.1s", _changes[^1].Reason, StringComparison.Ordinal);
+        Assert.True(A.ViewAt(Time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Degraded, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(["b"], Client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+        Assert.StartsWith("it has not answered within 0.1s", Changes[^1].Reason, StringComparison.Ordinal);
 
         // It was slow, not dead: its answer clears it and is learnt.
-        _time.Advance(TimeSpan.FromMilliseconds(400));
+        Time.Advance(TimeSpan.FromMilliseconds(400));
         a.Answer(HttpStatusCode.OK);
         Until(() => A.Lingering == 0, "the late attempt ended");
-        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
-        Assert.Equal(["a", "b"], _client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(["a", "b"], Client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
         Assert.Equal(500, A.Latency.P99Milliseconds);
     }
 
@@ -186,42 +140,41 @@ public sealed class HedgedRaceTests : IDisposable
         // Without answers of its own b is judged by the cold-start allowance; with them (10 ms each) by its p99 as it
         // stood before this answer, although once learnt the 2.5 s answer is that p99 itself.
         await LearnAsync(3, TimeSpan.FromMilliseconds(10));
-        TrackedRegion b = _client.Regions[1];
+        TrackedRegion b = Client.Regions[1];
         for (int i = 0; i < bAnswersBefore; i++)
         {
             b.Latency.Record(TimeSpan.FromMilliseconds(10));
         }
 
-        _terminal.BDelay = TimeSpan.FromMilliseconds(2_500);
+        Terminal.BDelay = TimeSpan.FromMilliseconds(2_500);
 
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
-        Until(() => _terminal.BWaiting == 1, "the hedge reached b");
-        _time.Advance(TimeSpan.FromMilliseconds(2_500));
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
+        Until(() => Terminal.BWaiting == 1, "the hedge reached b");
+        Time.Advance(TimeSpan.FromMilliseconds(2_500));
         (await sending).Dispose();
 
         // The request is slow everywhere, and a is not blamed.
         Assert.Equal(bAnswersBefore == 0 ? double.NaN : 2_500, b.Latency.P99Milliseconds);
-        Assert.False(A.ViewAt(_time.GetUtcNow()).IsOverdue);
-        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.False(A.ViewAt(Time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
         a.Answer(HttpStatusCode.OK);
         Until(() => A.Lingering == 0, "the late attempt ended");
-        Assert.Empty(_changes);
+        Assert.Empty(Changes);
     }
 
     [Fact]
     public async Task Beyond_max_late_attempts_a_first_attempt_runs_on_unwatched_its_lateness_not_judged()
     {
-        _invoker.Dispose();
         Start(o => o.MaxLateAttempts = 1);
         await LearnAsync(3, TimeSpan.FromMilliseconds(10));
         Task<HttpResponseMessage> first = Get();
-        Held a1 = await _terminal.NextHeldAsync();
+        Held a1 = await Terminal.NextHeldAsync();
         Task<HttpResponseMessage> second = Get();
-        Held a2 = await _terminal.NextHeldAsync();
+        Held a2 = await Terminal.NextHeldAsync();
 
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         (await first).Dispose();
         (await second).Dispose();
 
@@ -233,37 +186,37 @@ public sealed class HedgedRaceTests : IDisposable
         a1.Answer(HttpStatusCode.OK);
         a2.Answer(HttpStatusCode.OK);
         Until(() => A.Lingering == 0, "the late attempt ended");
-        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
     }
 
     [Fact]
     public async Task A_listener_that_throws_changes_nothing_for_the_request_or_the_verdict()
     {
-        _client.Core.HealthChanged += (_, _) => throw new InvalidOperationException("a careless listener");
+        Client.Core.HealthChanged += (_, _) => throw new InvalidOperationException("a careless listener");
         await LearnAsync(3, TimeSpan.FromMilliseconds(10));
 
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         using (HttpResponseMessage response = await sending)
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.True(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        Assert.True(A.ViewAt(Time.GetUtcNow()).IsOverdue);
         a.Answer(HttpStatusCode.OK);
         Until(() => A.Lingering == 0, "the late attempt ended");
-        Assert.False(A.ViewAt(_time.GetUtcNow()).IsOverdue);
-        Assert.Equal(RegionHealth.Healthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.False(A.ViewAt(Time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
     }
 
     [Fact]
     public async Task The_callers_request_gets_its_uri_back_when_a_late_first_attempt_that_sends_it_ends()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x");
-        Task<HttpResponseMessage> sending = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Task<HttpResponseMessage> sending = Invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         (await sending).Dispose();
 
         // Still the late attempt's: a socket handler reads it again to retry on a fresh connection.
@@ -279,40 +232,40 @@ public sealed class HedgedRaceTests : IDisposable
     {
         await LearnAsync(3, TimeSpan.FromMilliseconds(10));
         var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x");
-        Task<HttpResponseMessage> sending = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Task<HttpResponseMessage> sending = Invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         (await sending).Dispose();
         request.Dispose();
-        Assert.True(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        Assert.True(A.ViewAt(Time.GetUtcNow()).IsOverdue);
 
         // Its attempt timeout ends it: the region is resolved (and down), not left overdue for ever.
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Time.Advance(TimeSpan.FromSeconds(5));
         Until(() => A.Lingering == 0, "the late attempt ended");
-        Assert.False(A.ViewAt(_time.GetUtcNow()).IsOverdue);
-        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.False(A.ViewAt(Time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(Time.GetUtcNow()));
         Assert.True(a.Token.IsCancellationRequested);
     }
 
     [Fact]
     public async Task A_late_attempt_that_ignores_its_timeout_is_given_up_a_second_later_and_its_region_counts_it_failed()
     {
-        _terminal.IgnoreCancellation = true;
+        Terminal.IgnoreCancellation = true;
         await LearnAsync(3, TimeSpan.FromMilliseconds(10));
 
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         (await sending).Dispose();
-        Assert.True(A.ViewAt(_time.GetUtcNow()).IsOverdue);
+        Assert.True(A.ViewAt(Time.GetUtcNow()).IsOverdue);
 
         // The attempt timeout (5 s) passes unheeded; a second later the watch gives up on it.
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(1, A.Lingering);
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         Until(() => A.Lingering == 0, "the late attempt was given up on");
-        Assert.False(A.ViewAt(_time.GetUtcNow()).IsOverdue);
-        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(_time.GetUtcNow()));
+        Assert.False(A.ViewAt(Time.GetUtcNow()).IsOverdue);
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(Time.GetUtcNow()));
 
         // When it does end at last, nothing is counted twice.
         a.Answer(HttpStatusCode.OK);
@@ -323,22 +276,22 @@ public sealed class HedgedRaceTests : IDisposable
     public async Task A_region_that_fails_before_the_hedge_hands_over_at_once()
     {
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
+        Held a = await Terminal.NextHeldAsync();
 
         a.Answer(HttpStatusCode.ServiceUnavailable);
         using HttpResponseMessage response = await sending.WaitAsync(Wait, TestContext.Current.CancellationToken);
 
         Assert.Equal("b", response.RequestMessage!.GetServedRegion());
-        Assert.Equal(1, _terminal.BRequests);
-        Assert.Equal(("a", RegionHealth.Degraded, "it answered 503 ServiceUnavailable"), Assert.Single(_changes));
+        Assert.Equal(1, Terminal.BRequests);
+        Assert.Equal(("a", RegionHealth.Degraded, "it answered 503 ServiceUnavailable"), Assert.Single(Changes));
     }
 
     [Fact]
     public async Task When_every_region_in_a_race_fails_each_outcome_is_reported()
     {
-        _terminal.BStatus = HttpStatusCode.BadGateway;
+        Terminal.BStatus = HttpStatusCode.BadGateway;
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
+        Held a = await Terminal.NextHeldAsync();
 
         a.Answer(HttpStatusCode.ServiceUnavailable);
         RegionFailoverException failed = await Assert.ThrowsAsync<RegionFailoverException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
@@ -352,18 +305,17 @@ public sealed class HedgedRaceTests : IDisposable
     [Fact]
     public async Task A_first_attempt_beyond_max_late_attempts_keeps_the_callers_request_until_it_ends()
     {
-        _invoker.Dispose();
         Start(o => o.MaxLateAttempts = 1);
         Task<HttpResponseMessage> first = Get();
-        Held a1 = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Held a1 = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         (await first).Dispose();
         Assert.Equal(1, A.Lingering);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/y");
-        Task<HttpResponseMessage> second = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
-        Held a2 = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Task<HttpResponseMessage> second = Invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        Held a2 = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         using (HttpResponseMessage response = await second)
         {
             Assert.Equal("b", response.RequestMessage!.GetServedRegion());
@@ -382,20 +334,19 @@ public sealed class HedgedRaceTests : IDisposable
     [Fact]
     public async Task A_race_ended_by_an_exception_no_attempt_catches_cancels_the_hedges_still_running()
     {
-        _invoker.Dispose();
         Start(o => o.Regions.Add(new Region("c", new Uri("http://c.invalid/")) { Priority = 2 }));
-        _terminal.BDelay = TimeSpan.FromMinutes(1);
+        Terminal.BDelay = TimeSpan.FromMinutes(1);
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/z");
-        Task<HttpResponseMessage> sending = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
-        Held a = await _terminal.NextHeldAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(100));
-        Until(() => _terminal.BWaiting == 1, "b was asked");
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Task<HttpResponseMessage> sending = Invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
+        Until(() => Terminal.BWaiting == 1, "b was asked");
+        Time.Advance(TimeSpan.FromMilliseconds(100));
 
         InvalidOperationException thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
 
         Assert.Equal(HeldTerminal.CFailure, thrown.Message);
-        Until(() => _terminal.BWaiting == 0, "b's attempt was cancelled");
+        Until(() => Terminal.BWaiting == 0, "b's attempt was cancelled");
 
         // The first attempt, on the request's own token, ends on its own, and only then gives the caller its URI back.
         Assert.False(a.Token.IsCancellationRequested);
@@ -407,21 +358,20 @@ public sealed class HedgedRaceTests : IDisposable
     [Fact]
     public async Task A_race_out_of_time_stops_every_attempt_and_reports_each()
     {
-        _invoker.Dispose();
         Start(o => o.TotalTimeout = o.AttemptTimeout);
-        _terminal.BDelay = TimeSpan.FromMinutes(1);
+        Terminal.BDelay = TimeSpan.FromMinutes(1);
         Task<HttpResponseMessage> sending = Get();
-        Held a = await _terminal.NextHeldAsync();
+        Held a = await Terminal.NextHeldAsync();
 
         // The hedge starts b; then the total timeout ends both.
-        _time.Advance(TimeSpan.FromMilliseconds(100));
-        Until(() => _terminal.BWaiting == 1, "b was asked");
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Time.Advance(TimeSpan.FromMilliseconds(100));
+        Until(() => Terminal.BWaiting == 1, "b was asked");
+        Time.Advance(TimeSpan.FromSeconds(5));
 
         RegionFailoverException failed = await Assert.ThrowsAsync<RegionFailoverException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
         Assert.True(a.Token.IsCancellationRequested);
         Assert.Equal(["a", "b"], failed.Outcomes.Select(static o => o.Region.Name).Order());
         Assert.Contains("did not succeed within the total timeout of 5s", failed.Message, StringComparison.Ordinal);
-        Until(() => _terminal.BWaiting == 0, "b's attempt was cancelled");
+        Until(() => Terminal.BWaiting == 0, "b's attempt was cancelled");
     }
 }

@@ -5,13 +5,13 @@ using Microsoft.Extensions.Time.Testing;
 namespace SlaKit.Tests.Http;
 
 /// <summary>A request to region a, held until the test answers it.</summary>
-internal sealed record Held(TaskCompletionSource<HttpResponseMessage> Pending, HttpRequestMessage Request, CancellationToken Token)
+public sealed record Held(TaskCompletionSource<HttpResponseMessage> Pending, HttpRequestMessage Request, CancellationToken Token)
 {
     public void Answer(HttpStatusCode status) => Pending.TrySetResult(new HttpResponseMessage(status));
 }
 
 /// <summary>Holds region a's requests for the test; answers region b's at once, or after <see cref="BDelay"/> of fake time.</summary>
-internal sealed class HeldTerminal : HttpMessageHandler
+public sealed class HeldTerminal : HttpMessageHandler
 {
     private readonly System.Threading.Channels.Channel<Held> _held = System.Threading.Channels.Channel.CreateUnbounded<Held>();
     private readonly ConcurrentBag<Held> _all = [];
