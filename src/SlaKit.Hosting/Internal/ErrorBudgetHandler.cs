@@ -35,7 +35,7 @@ internal sealed class ErrorBudgetHandler(ErrorBudgetTracker tracker, TimeProvide
         if (GrpcStatus.ComesInTrailers(response))
         {
             TimeSpan latency = _time.GetElapsedTime(started);
-            response.Content = new TrailerStatusContent(response, succeeded => Record(latency, succeeded), cancellationToken);
+            response.Content = new TrailerStatusContent(response, status => Record(latency, status is { } code && !GrpcStatus.IsServerFault(code)), cancellationToken);
             return response;
         }
 

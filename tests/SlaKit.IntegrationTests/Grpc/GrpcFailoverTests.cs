@@ -222,6 +222,34 @@ public sealed class GrpcFailoverTests
         Assert.NotEqual(RegionHealth.Healthy, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
     }
 
+    /// <summary>
+    /// A call not safe to repeat streams its answer to the caller as it comes, so its region is judged by the status in the
+    /// trailers once the caller has read them: UNAVAILABLE there is the region's failure, NOT_FOUND the service's answer.
+    /// </summary>
+    [Theory]
+    [InlineData(global::Grpc.Core.StatusCode.Unavailable, RegionHealth.Unhealthy, "b")]
+    [InlineData(global::Grpc.Core.StatusCode.NotFound, RegionHealth.Healthy, "a")]
+    public async Task A_status_in_the_trailers_of_calls_not_safe_to_repeat_judges_their_region(global::Grpc.Core.StatusCode code, RegionHealth health, string next)
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        (a.FailWith, a.FailAfterHeaders) = (new global::Grpc.Core.Status(code, "as the test says"), true);
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri);
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
+
+        for (int i = 0; i < 2; i++)
+        {
+            var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.ChargeAsync(new ChargeRequest { Id = $"{i}" }, cancellationToken: Ct));
+            Assert.Equal(code, error.StatusCode);
+        }
+
+        Assert.Equal(health, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
+        a.FailWith = null;
+        ChargeReply reply = await client.ChargeAsync(new ChargeRequest { Id = "2" }, cancellationToken: Ct);
+        Assert.Equal(next, reply.Region);
+    }
+
     [Fact]
     public async Task Unavailable_in_the_trailers_after_headers_goes_to_the_caller_unchanged_for_a_call_not_safe_to_repeat()
     {

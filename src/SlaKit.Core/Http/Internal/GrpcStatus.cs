@@ -84,7 +84,11 @@ internal static class GrpcStatus
 
     /// <summary>Whether an answer's gRPC status is one of those in <paramref name="failureMask"/> (see <see cref="FailureMask"/>).</summary>
     public static bool IsRegionFailure(HttpResponseMessage response, int failureMask) =>
-        Of(response) is { } status && status is >= 0 and < 32 && (failureMask & (1 << status)) != 0;
+        Of(response) is { } status && IsRegionFailure(status, failureMask);
+
+    /// <summary>Whether the gRPC status <paramref name="status"/> is one of <paramref name="failureMask"/>'s (see <see cref="FailureMask"/>).</summary>
+    public static bool IsRegionFailure(int status, int failureMask) =>
+        status is >= 0 and < 32 && (failureMask & (1 << status)) != 0;
 
     /// <summary>
     /// How long the server asks the client not to call again: <c>grpc-retry-pushback-ms</c> (gRFC A6), beside the status.

@@ -115,6 +115,9 @@ internal sealed class HttpRegionSet
     public bool IsRegionFailure(HttpResponseMessage response) =>
         IsTransient(response.StatusCode) || GrpcStatus.IsRegionFailure(response, _grpcFailures);
 
+    /// <summary>Whether a gRPC status read after the answer's headers (in its trailers) is a failure of its region; see <see cref="IsRegionFailure(HttpResponseMessage)"/>.</summary>
+    public bool IsRegionFailure(int grpcStatus) => GrpcStatus.IsRegionFailure(grpcStatus, _grpcFailures);
+
     private static string OutcomeTag(RegionAttemptOutcomeKind outcome) => outcome switch
     {
         RegionAttemptOutcomeKind.Success => AttemptOutcomes.Success,

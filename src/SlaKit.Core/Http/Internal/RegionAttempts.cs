@@ -137,7 +137,18 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         region.Latency.Record(elapsed);
                     }
 
-                    region.RecordSuccess(now);
+                    if (!run.Untimed && GrpcStatus.ComesInTrailers(response!))
+                    {
+                        // A unary gRPC answer that goes to the caller as it comes: its status follows its body, in the
+                        // trailers (PROTOCOL-HTTP2.md), so the region is judged when the caller has read it, not at its
+                        // headers. A success now and a failure then would never make FailuresToMarkDown in a row.
+                        response!.Content = new TrailerStatusContent(response, status => JudgeTrailers(region, status), run.CallerToken);
+                    }
+                    else
+                    {
+                        region.RecordSuccess(now);
+                    }
+
                     break;
                 case RegionAttemptOutcomeKind.TransientStatus:
                     HttpResponseMessage failed = response!;
@@ -186,6 +197,28 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             {
                 region.EndTrial();
             }
+        }
+    }
+
+    /// <summary>
+    /// Judges <paramref name="region"/> by the gRPC status that came in an answer's trailers (see <see cref="TrailerStatusContent"/>):
+    /// a status of <see cref="RegionFailoverOptions.GrpcFailoverStatuses"/>, or none at all (the answer broke off), is a
+    /// failure of the region; any other, the service's own answer, a success.
+    /// </summary>
+    private void JudgeTrailers(TrackedRegion region, int? status)
+    {
+        DateTimeOffset now = _client.Time.GetUtcNow();
+        if (status is not { } code)
+        {
+            region.RecordFailure(now, "its gRPC answer ended without a status");
+        }
+        else if (_client.IsRegionFailure(code))
+        {
+            region.RecordFailure(now, $"it answered gRPC status {code} after its headers");
+        }
+        else
+        {
+            region.RecordSuccess(now);
         }
     }
 

@@ -9,24 +9,25 @@ namespace SlaKit.Http;
 /// call is judged once, when it is known how it ended:
 /// <list type="bullet">
 /// <item>the body read to its end: by the <c>grpc-status</c> in the trailers, which .NET has then received (a body that
-/// ends without one was cut short, and is bad);</item>
-/// <item>a read that fails (a stream reset, a connection lost): bad, unless the caller had cancelled the call;</item>
-/// <item>the body disposed before its end, or a read the caller cancelled: the caller gave up, and nothing is counted.</item>
+/// ends without one was cut short: no status);</item>
+/// <item>a read that fails (a stream reset, a connection lost): no status, unless the caller had cancelled the call;</item>
+/// <item>the body disposed before its end, or a read the caller cancelled: the caller gave up, and nothing is judged.</item>
 /// </list>
+/// The error budget (<c>AddErrorBudget</c>) and the region's health (<see cref="RegionAttempts"/>) judge calls so.
 /// </summary>
 internal sealed class TrailerStatusContent : HttpContent
 {
     private readonly HttpResponseMessage _response;
     private readonly HttpContent _body;
     private readonly CancellationToken _callCancellation;
-    private readonly Action<bool> _judge;
+    private readonly Action<int?> _judge;
     private int _settled;
 
     /// <summary>Takes over <paramref name="response"/>'s content; put it back as the response's content.</summary>
     /// <param name="response">The answer, whose trailers hold the status once its body has ended.</param>
-    /// <param name="judge">Given, at most once, whether the call succeeded.</param>
+    /// <param name="judge">Given, at most once, the call's <c>grpc-status</c>, or <see langword="null"/> when it ended without one.</param>
     /// <param name="callCancellation">The token the call was sent with: once it is cancelled, a failed read is the caller's doing.</param>
-    public TrailerStatusContent(HttpResponseMessage response, Action<bool> judge, CancellationToken callCancellation)
+    public TrailerStatusContent(HttpResponseMessage response, Action<int?> judge, CancellationToken callCancellation)
     {
         _response = response;
         _body = response.Content;
@@ -86,7 +87,7 @@ internal sealed class TrailerStatusContent : HttpContent
     {
         if (Interlocked.Exchange(ref _settled, 1) == 0)
         {
-            _judge(GrpcHeaders.Status(_response.TrailingHeaders) is { } status && !GrpcStatus.IsServerFault(status));
+            _judge(GrpcHeaders.Status(_response.TrailingHeaders));
         }
     }
 
@@ -95,7 +96,7 @@ internal sealed class TrailerStatusContent : HttpContent
     {
         if (!_callCancellation.IsCancellationRequested && Interlocked.Exchange(ref _settled, 1) == 0)
         {
-            _judge(false);
+            _judge(null);
         }
     }
 
