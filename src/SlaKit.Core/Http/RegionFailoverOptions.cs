@@ -28,10 +28,12 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// <summary>How long one attempt against one region may take before it counts as failed; positive. 5 seconds by default.</summary>
     /// <remarks>
     /// A caller who gives up sooner (its own token, <see cref="HttpClient.Timeout"/>, a gRPC deadline) gets its cancellation
-    /// at once. An attempt made one after another (a request not safe to repeat, or with hedging off) that its caller gives
-    /// up on after its region's usual latency (3 × its p99, at least <see cref="HedgingDelay"/>) still runs on to this
-    /// timeout (within <see cref="MaxLateAttempts"/>), so a region that has gone silent is found out even when every caller
-    /// is more impatient than this; sooner than that, the attempt is cancelled, at the server too, and counts for nothing.
+    /// at once. An attempt made one after another (a request not safe to repeat, or with hedging off, with another region
+    /// to go to) that its caller gives up on after its region's usual latency (3 × its p99, at least
+    /// <see cref="HedgingDelay"/>) still runs on to this timeout (within <see cref="MaxLateAttempts"/>), so a region that has
+    /// gone silent is found out even when every caller is more impatient than this; such a request with a buffered body
+    /// sends a copy of it. Sooner than that, or with a body longer than <see cref="ReplayBufferLimit"/> (the caller's own to
+    /// dispose), the attempt is cancelled with the caller, at the server too, and counts for nothing.
     /// </remarks>
     public TimeSpan AttemptTimeout { get; set; } = DefaultAttemptTimeout;
 

@@ -81,13 +81,9 @@ public sealed class CallerGivesUpTests : HeldRegionTests
     }
 
     [Fact]
-    public async Task A_slow_region_whose_caller_gives_up_has_its_late_answer_learnt_and_the_caller_gets_its_uri_back()
+    public async Task A_slow_region_whose_caller_gives_up_has_its_late_answer_learnt()
     {
-        using HttpRequestMessage request = Post("slow");
-        Held a = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(300), request);
-
-        // Still the attempt's: a socket handler reads it again to retry on a fresh connection.
-        Assert.Equal(new Uri("http://a.invalid/slow"), request.RequestUri);
+        Held a = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(300));
 
         Time.Advance(TimeSpan.FromMilliseconds(1_700));
         a.Answer(HttpStatusCode.OK);
@@ -96,7 +92,52 @@ public sealed class CallerGivesUpTests : HeldRegionTests
         Assert.Equal(2_000, A.Latency.P99Milliseconds);
         Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
         Assert.Empty(Changes);
-        Until(() => request.RequestUri!.AbsoluteUri == "http://payments.invalid/slow", "the caller's URI was given back");
+    }
+
+    [Fact]
+    public async Task A_buffered_body_goes_out_as_a_copy_so_the_caller_may_dispose_its_own_once_it_gives_up()
+    {
+        HttpRequestMessage request = Post("copied");
+        Held a = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(300), request);
+        request.Dispose();
+
+        Assert.NotSame(request, a.Request);
+        Assert.Equal(new Uri("http://payments.invalid/copied"), request.RequestUri);
+        Assert.Equal("{}", await a.Request.Content!.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "the attempt left running answered");
+    }
+
+    [Fact]
+    public async Task A_body_too_long_to_buffer_is_the_callers_and_its_attempt_ends_with_the_caller()
+    {
+        // Of unknown length: sent once, never read ahead.
+        var request = new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/upload") { Content = new StreamContent(new UnknownLength()) };
+        Held a = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(300), request);
+
+        Until(() => a.Token.IsCancellationRequested, "the attempt was cancelled");
+        Assert.Equal(0, A.Lingering);
+        Assert.Same(request, a.Request);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_grpc_body_disposed_before_it_was_written_is_no_evidence_against_a_region_but_a_closed_connection_is(bool bodyDisposed)
+    {
+        var body = new GrpcUnaryBody();
+        var request = new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/slakit.tests.Payments/Charge") { Content = body };
+        Held a = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(300), request);
+        Assert.Equal(1, A.Lingering);
+        request.Dispose();
+
+        // What a socket handler throws when it finds the body disposed as it starts to write it, against a connection's
+        // stream closed under the request.
+        string disposed = bodyDisposed ? body.GetType().ToString() : "System.Net.Security.SslStream";
+        a.Pending.TrySetException(new HttpRequestException("An error occurred while sending the request.", new ObjectDisposedException(disposed)));
+
+        Until(() => A.Lingering == 0, "the attempt left running failed");
+        Assert.Equal(bodyDisposed ? RegionHealth.Healthy : RegionHealth.Degraded, A.HealthAt(Time.GetUtcNow()));
     }
 
     [Fact]
@@ -193,8 +234,38 @@ public sealed class CallerGivesUpTests : HeldRegionTests
 
         Assert.False(a.Token.IsCancellationRequested);
         Assert.Equal(1, A.Lingering);
+
+        // It sends the caller's own request: a socket handler reads its URI again to retry on a fresh connection, so the
+        // caller gets it back only when the attempt ends.
+        Assert.Equal(new Uri("http://a.invalid/x"), a.Request.RequestUri);
         Time.Advance(TimeSpan.FromMilliseconds(4_700));
         Until(() => A.Lingering == 0, "the attempt left running timed out");
         Assert.Equal(RegionHealth.Degraded, A.HealthAt(Time.GetUtcNow()));
+        Until(() => a.Request.RequestUri!.AbsoluteUri == "http://payments.invalid/x", "the caller's URI was given back");
+    }
+
+    /// <summary>A stream whose length is not known, so its body is never buffered.</summary>
+    private sealed class UnknownLength : MemoryStream
+    {
+        public UnknownLength()
+            : base([1, 2, 3])
+        {
+        }
+
+        public override bool CanSeek => false;
+    }
+
+    /// <summary>A unary gRPC call's body as Grpc.Net.Client makes it: one message, of no length known before it is written.</summary>
+    private sealed class GrpcUnaryBody : HttpContent
+    {
+        public GrpcUnaryBody() => Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(new byte[5]).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

@@ -102,6 +102,30 @@ internal sealed class AttemptRequestFactory
         return copy;
     }
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> comes of the caller's own body having been disposed before it was written:
+    /// <see cref="HttpContent"/> names its own type in the <see cref="ObjectDisposedException"/> it throws then, which
+    /// tells it from a connection's stream closed under the request.
+    /// </summary>
+    public bool IsBodyDisposedIn(Exception exception)
+    {
+        if (_content?.Original is not { } body)
+        {
+            return false;
+        }
+
+        string name = body.GetType().ToString();
+        for (Exception? cause = exception.InnerException; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is ObjectDisposedException disposed && disposed.ObjectName == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Puts the caller's URI back.</summary>
     public void Restore() => _request.RequestUri = _originalUri;
 

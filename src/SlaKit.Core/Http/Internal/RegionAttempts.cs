@@ -98,6 +98,12 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             {
                 (kind, error) = (RegionAttemptOutcomeKind.Timeout, exception);
             }
+            catch (HttpRequestException exception) when (run.CallerToken.IsCancellationRequested && run.Factory.IsBodyDisposedIn(exception))
+            {
+                // Left running after its caller gave up, it found the caller's body disposed before writing it: that
+                // says nothing of the region.
+                (kind, error) = (RegionAttemptOutcomeKind.Cancelled, exception);
+            }
             catch (HttpRequestException exception)
             {
                 (kind, error) = (RegionAttemptOutcomeKind.TransportError, exception);

@@ -118,11 +118,17 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         // the attempt needs no Polly timeout of its own. This is every request while the other regions are down.
         bool oneAttempt = !stream && !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
         // Attempts made one after another outlive a caller who gives up on them, so that a region that has gone silent is
-        // still found out when every caller's own timeout is shorter than the attempt timeout (see LeaveRunning).
-        bool outlivesCaller = !stream && !hedged && !oneAttempt && cancellationToken.CanBeCanceled;
+        // still found out when every caller's own timeout is shorter than the attempt timeout (see LeaveRunning). The
+        // caller may dispose its body once it has its cancellation, so only an attempt with a body of its own may outlive
+        // it: none, a copy of a buffered one, or a unary gRPC call's (one message, whose disposal before it is written
+        // is no evidence; see RegionAttempts). A longer body is the caller's alone, and its attempt ends with the caller.
+        bool outlivesCaller = !stream && !hedged && !oneAttempt && cancellationToken.CanBeCanceled &&
+            (content is null || content.CanReplay || call == GrpcCall.Unary);
         RequestRun run = _client.Runs.Rent();
         run.Begin(request, plan, replayable, content, now, started, cancellationToken, linkCaller: !outlivesCaller);
-        run.LendsCallersRequest = !(hedged && content is not null);
+
+        // An attempt that may finish after the caller has its answer, or its cancellation, sends a copy of a buffered body.
+        run.LendsCallersRequest = !((hedged || outlivesCaller) && content is { CanReplay: true });
         run.Untimed = stream;
 
         // A unary gRPC call that may move on is judged by its whole answer: a failing status may come in the trailers.

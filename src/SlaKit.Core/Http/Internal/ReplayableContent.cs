@@ -16,6 +16,9 @@ internal sealed class ReplayableContent
         _buffer = buffer;
     }
 
+    /// <summary>The caller's own content.</summary>
+    public HttpContent Original => _original;
+
     /// <summary>Whether the body can be sent to more than one region.</summary>
     public bool CanReplay => _buffer is not null;
 

@@ -48,7 +48,8 @@ internal sealed class RequestRun : IDisposable
     public CancellationToken Total { get; private set; }
 
     /// <summary>
-    /// Fires when the caller cancels or the total timeout elapses; every attempt listens to it. The first attempt of a
+    /// Fires when the caller cancels (unless the run's attempts outlive the caller; see <see cref="Begin"/>) or the total
+    /// timeout elapses; every attempt listens to it. The first attempt of a
     /// plan without a trial uses it as its own token, so cancelling that attempt cancels this.
     /// </summary>
     public CancellationToken Linked => _cancel.Token;

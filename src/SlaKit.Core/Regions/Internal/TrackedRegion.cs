@@ -81,7 +81,7 @@ internal sealed class TrackedRegion
     /// <summary>The region's recent latency.</summary>
     public LatencyWindow Latency { get; } = new();
 
-    /// <summary>Attempts of this region that lost a hedge race and were left to finish; see <see cref="TryBeginLinger"/>.</summary>
+    /// <summary>Attempts of this region that lost a hedge race, or that their caller gave up on, left to finish; see <see cref="TryBeginLinger"/>.</summary>
     public int Lingering => Volatile.Read(ref _lingering);
 
     /// <summary>
@@ -105,9 +105,9 @@ internal sealed class TrackedRegion
     }
 
     /// <summary>
-    /// Claims a place for an attempt that lost a hedge race and is left to finish, so that its answer (or its real
-    /// failure) is recorded; false when <paramref name="limit"/> such attempts already run, and the loser is to be
-    /// cancelled. The caller calls <see cref="EndLinger"/> when the attempt ends.
+    /// Claims a place for an attempt that lost a hedge race (or that its caller gave up on) and is left to finish, so that
+    /// its answer (or its real failure) is recorded; false when <paramref name="limit"/> such attempts already run, and the
+    /// attempt is to be cancelled. The caller calls <see cref="EndLinger"/> when the attempt ends.
     /// </summary>
     public bool TryBeginLinger(int limit)
     {
