@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using SlaKit.Http;
 using SlaKit.Regions;
 
@@ -45,30 +46,35 @@ public sealed class GrpcTrailerHealthTests : HeldRegionTests
     }
 
     [Theory]
-    [InlineData("14", RegionHealth.Unhealthy, "it answered gRPC status 14 after its headers")]
-    [InlineData("8", RegionHealth.Unhealthy, "it answered gRPC status 8 after its headers")]
-    [InlineData(null, RegionHealth.Unhealthy, "its gRPC answer ended without a status")]
-    [InlineData("0", RegionHealth.Healthy, "it answered")]
-    [InlineData("5", RegionHealth.Healthy, "it answered")]
-    public async Task The_status_in_the_trailers_judges_the_region_once_the_body_is_read(string? status, RegionHealth health, string reason)
+    [InlineData("14", RegionHealth.Unhealthy, "it answered gRPC status 14 after its headers", "transient_status")]
+    [InlineData("8", RegionHealth.Unhealthy, "it answered gRPC status 8 after its headers", "transient_status")]
+    [InlineData(null, RegionHealth.Unhealthy, "its gRPC answer ended without a status", "transport_error")]
+    [InlineData("0", RegionHealth.Healthy, "it answered", "success")]
+    [InlineData("5", RegionHealth.Healthy, "it answered", "success")]
+    public async Task The_status_in_the_trailers_judges_the_region_and_counts_the_attempt_once_the_body_is_read(string? status, RegionHealth health, string reason, string outcome)
     {
+        using var attempts = new MetricCollector<long>(Telemetry.Attempts);
         using HttpResponseMessage response = await SendAsync(status);
 
-        // Nothing is judged at the headers.
+        // Nothing is judged, or counted, at the headers.
         Assert.Equal(RegionHealth.Degraded, A.HealthAt(Time.GetUtcNow()));
+        Assert.Empty(attempts.GetMeasurementSnapshot());
         Assert.Equal(5, (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length);
 
         Assert.Equal(("a", health, reason), Changes[^1]);
+        Assert.Equal(("a", outcome), attempts.GetMeasurementSnapshot().Select(static m => (m.Tags["region"], m.Tags["outcome"])).Single());
     }
 
     [Fact]
-    public async Task An_answer_the_caller_leaves_before_its_end_judges_nothing_and_its_latency_is_learnt()
+    public async Task An_answer_the_caller_leaves_before_its_end_judges_nothing_counts_as_answered_and_its_latency_is_learnt()
     {
+        using var attempts = new MetricCollector<long>(Telemetry.Attempts);
         HttpResponseMessage response = await SendAsync("14");
         response.Dispose();
 
         Assert.Equal(RegionHealth.Degraded, A.HealthAt(Time.GetUtcNow()));
         Assert.Equal(0, A.Latency.FirstMilliseconds);
         Assert.Equal(("a", RegionHealth.Degraded, "down once before the test"), Assert.Single(Changes));
+        Assert.Equal("success", Assert.Single(attempts.GetMeasurementSnapshot()).Tags["outcome"]);
     }
 }

@@ -34,6 +34,9 @@ public abstract class HeldRegionTests : IDisposable
 
     internal TrackedRegion A => Client.Regions[0];
 
+    /// <summary>The client's telemetry, on a meter of its own.</summary>
+    internal FailoverTelemetry Telemetry => _telemetry;
+
     public void Dispose()
     {
         Terminal.ReleaseAll();

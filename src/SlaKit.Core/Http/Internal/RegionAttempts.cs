@@ -132,6 +132,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             TimeSpan elapsed = time.GetElapsedTime(started, ended);
             DateTimeOffset now = run.StartedAt + time.GetElapsedTime(run.Started, ended);
             bool onTime = false;
+            bool counted = false;
             switch (kind)
             {
                 case RegionAttemptOutcomeKind.Success:
@@ -146,9 +147,12 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     if (!run.Untimed && GrpcStatus.ComesInTrailers(response!))
                     {
                         // A unary gRPC answer that goes to the caller as it comes: its status follows its body, in the
-                        // trailers (PROTOCOL-HTTP2.md), so the region is judged when the caller has read it, not at its
-                        // headers. A success now and a failure then would never make FailuresToMarkDown in a row.
-                        response!.Content = new TrailerStatusContent(response, status => JudgeTrailers(region, status), run.CallerToken);
+                        // trailers (PROTOCOL-HTTP2.md), so the region is judged, and the attempt counted, when the caller
+                        // has read it, not at its headers. A success now and a failure then would never make
+                        // FailuresToMarkDown in a row. An answer the caller leaves before its end counts as a success.
+                        response!.Content = new TrailerStatusContent(
+                            response, status => JudgeTrailers(region, status), run.CallerToken, () => _client.CountAttempt(region, RegionAttemptOutcomeKind.Success));
+                        counted = true;
                     }
                     else
                     {
@@ -182,7 +186,11 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     break;
             }
 
-            _client.CountAttempt(region, kind);
+            if (!counted)
+            {
+                _client.CountAttempt(region, kind);
+            }
+
             activity?.SetTag("slakit.outcome", kind.ToString());
             if (response is not null)
             {
@@ -216,14 +224,17 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
         DateTimeOffset now = _client.Time.GetUtcNow();
         if (status is not { } code)
         {
+            _client.CountAttempt(region, RegionAttemptOutcomeKind.TransportError);
             region.RecordFailure(now, "its gRPC answer ended without a status");
         }
         else if (_client.IsRegionFailure(code))
         {
+            _client.CountAttempt(region, RegionAttemptOutcomeKind.TransientStatus);
             region.RecordFailure(now, $"it answered gRPC status {code} after its headers");
         }
         else
         {
+            _client.CountAttempt(region, RegionAttemptOutcomeKind.Success);
             region.RecordSuccess(now);
         }
     }

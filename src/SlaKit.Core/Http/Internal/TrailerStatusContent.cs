@@ -21,14 +21,17 @@ internal sealed class TrailerStatusContent : HttpContent
     private readonly HttpContent _body;
     private readonly CancellationToken _callCancellation;
     private readonly Action<int?> _judge;
+    private readonly Action? _gaveUp;
     private int _settled;
 
     /// <summary>Takes over <paramref name="response"/>'s content; put it back as the response's content.</summary>
     /// <param name="response">The answer, whose trailers hold the status once its body has ended.</param>
     /// <param name="judge">Given, at most once, the call's <c>grpc-status</c>, or <see langword="null"/> when it ended without one.</param>
     /// <param name="callCancellation">The token the call was sent with: once it is cancelled, a failed read is the caller's doing.</param>
-    public TrailerStatusContent(HttpResponseMessage response, Action<int?> judge, CancellationToken callCancellation)
+    /// <param name="gaveUp">Called instead of <paramref name="judge"/> when the caller gives up before the body ends, if given.</param>
+    public TrailerStatusContent(HttpResponseMessage response, Action<int?> judge, CancellationToken callCancellation, Action? gaveUp = null)
     {
+        _gaveUp = gaveUp;
         _response = response;
         _body = response.Content;
         _callCancellation = callCancellation;
@@ -94,13 +97,23 @@ internal sealed class TrailerStatusContent : HttpContent
     /// <summary>A read failed: the service's failure, unless the caller had given up on the call.</summary>
     private void Failed()
     {
-        if (!_callCancellation.IsCancellationRequested && Interlocked.Exchange(ref _settled, 1) == 0)
+        if (_callCancellation.IsCancellationRequested)
+        {
+            GiveUp();
+        }
+        else if (Interlocked.Exchange(ref _settled, 1) == 0)
         {
             _judge(null);
         }
     }
 
-    private void GiveUp() => Interlocked.Exchange(ref _settled, 1);
+    private void GiveUp()
+    {
+        if (Interlocked.Exchange(ref _settled, 1) == 0)
+        {
+            _gaveUp?.Invoke();
+        }
+    }
 
     /// <summary>The body's stream, telling its content when it ends or fails.</summary>
     private sealed class Watched(TrailerStatusContent content, Stream body) : Stream
