@@ -36,7 +36,7 @@ public sealed class CallerGivesUpTests : HeldRegionTests
     private static HttpRequestMessage Post(string path = "pay") =>
         new(HttpMethod.Post, $"http://payments.invalid/{path}") { Content = new StringContent("{}") };
 
-    /// <summary>Sends a POST that region a holds, and gives up on it after <paramref name="waited"/>.</summary>
+    /// <summary>Sends <paramref name="request"/> (a POST unless given) that region a holds, and gives up on it after <paramref name="waited"/>.</summary>
     private async Task<Held> GiveUpAfterAsync(TimeSpan waited, HttpRequestMessage? request = null)
     {
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -225,12 +225,7 @@ public sealed class CallerGivesUpTests : HeldRegionTests
     public async Task A_get_without_hedging_is_left_running_too()
     {
         Restart(o => o.Hedging = HedgingMode.Off);
-        using var caller = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        Task<HttpResponseMessage> sending = Invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), caller.Token);
-        Held a = await Terminal.NextHeldAsync();
-        Time.Advance(TimeSpan.FromMilliseconds(300));
-        await caller.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(Wait, TestContext.Current.CancellationToken));
+        Held a = await GiveUpAfterAsync(TimeSpan.FromMilliseconds(300), new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"));
 
         Assert.False(a.Token.IsCancellationRequested);
         Assert.Equal(1, A.Lingering);
