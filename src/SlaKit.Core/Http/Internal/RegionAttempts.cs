@@ -144,7 +144,8 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         region.Latency.Record(elapsed);
                     }
 
-                    if (!run.Untimed && GrpcStatus.ComesInTrailers(response!))
+                    // Read off the run first: any other request's answer is spared the look at its headers.
+                    if (run.GrpcUnary && GrpcStatus.ComesInTrailers(response!))
                     {
                         // A unary gRPC answer that goes to the caller as it comes: its status follows its body, in the
                         // trailers (PROTOCOL-HTTP2.md), so the region is judged, and the attempt counted, when the caller

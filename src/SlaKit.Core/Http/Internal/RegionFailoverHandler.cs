@@ -130,6 +130,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         // An attempt that may finish after the caller has its answer, or its cancellation, sends a copy of a buffered body.
         run.LendsCallersRequest = !((hedged || outlivesCaller) && content is { CanReplay: true });
         run.Untimed = stream;
+        run.GrpcUnary = call is GrpcCall.Unary or GrpcCall.DeclaredIdempotent;
 
         // A unary gRPC call that may move on is judged by its whole answer: a failing status may come in the trailers.
         // With one region to try there is nowhere to move on to, and the answer streams to the caller as it comes.

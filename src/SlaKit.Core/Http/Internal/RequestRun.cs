@@ -85,6 +85,9 @@ internal sealed class RequestRun : IDisposable
     /// </summary>
     public bool Untimed { get; set; }
 
+    /// <summary>Whether the request is a unary gRPC call, whose status may come in the trailers after its answer's headers.</summary>
+    public bool GrpcUnary { get; set; }
+
     /// <summary>Whether each attempt reads a gRPC reply whole, so that a failing status in its trailers is judged before the call moves on.</summary>
     public bool ReadsWholeReply { get; set; }
 
@@ -183,6 +186,7 @@ internal sealed class RequestRun : IDisposable
         OwnAttemptTimeout = null;
         Untimed = false;
         ReadsWholeReply = false;
+        GrpcUnary = false;
 
         // Also stops the attempt timeout's timer, if it has not fired.
         return !timerMayFire && _cancel.TryReset();
