@@ -18,6 +18,10 @@ public enum RegionAttemptOutcomeKind
     /// <summary>The region's circuit breaker is open: the attempt was not sent.</summary>
     CircuitOpen = 4,
 
-    /// <summary>Another region answered first, or the total timeout ended the request, so this attempt was cancelled.</summary>
+    /// <summary>
+    /// The request gave up on this attempt: another region answered first, or the total timeout ended the request. It was
+    /// cancelled, or runs on in the background so that its region is judged by its own outcome (see
+    /// <see cref="RegionFailoverOptions.MaxLateAttempts"/>).
+    /// </summary>
     Cancelled = 5,
 }

@@ -38,6 +38,13 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     public TimeSpan AttemptTimeout { get; set; } = DefaultAttemptTimeout;
 
     /// <summary>How long a request may take over all its attempts; positive and at least <see cref="AttemptTimeout"/>. 15 seconds by default.</summary>
+    /// <remarks>
+    /// When it ends the request, the attempts still running are given up on as when a caller gives up (see
+    /// <see cref="AttemptTimeout"/>), and being cut short is never held against a region: an attempt past its region's
+    /// usual latency runs on to its own attempt timeout (within <see cref="MaxLateAttempts"/>; a hedged race's too) and is
+    /// judged by its own outcome; any other is cancelled and counts for nothing. An attempt sending a body longer than
+    /// <see cref="ReplayBufferLimit"/> is always cancelled: that body is the caller's.
+    /// </remarks>
     public TimeSpan TotalTimeout { get; set; } = DefaultTotalTimeout;
 
     /// <summary>
@@ -66,8 +73,8 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     public const double MaximumAdaptiveHedgingMultiplier = 1000;
 
     /// <summary>
-    /// The most attempts per region that lost a hedge race, or that their caller gave up on (see <see cref="AttemptTimeout"/>),
-    /// left to finish within their attempt timeout, so that their answer teaches the region's latency and only a real
+    /// The most attempts per region that lost a hedge race, or that their caller or the total timeout gave up on (see
+    /// <see cref="AttemptTimeout"/>, <see cref="TotalTimeout"/>), left to finish within their attempt timeout, so that their answer teaches the region's latency and only a real
     /// failure counts against it; at least 1. A loser beyond this is cancelled and counts neither way, except a request's
     /// first attempt in a race, which shares the request's own cancellation and so runs on unwatched: its outcome counts,
     /// its lateness does not. 4 by default.

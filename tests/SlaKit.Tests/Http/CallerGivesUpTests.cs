@@ -239,17 +239,6 @@ public sealed class CallerGivesUpTests : HeldRegionTests
         Until(() => a.Request.RequestUri!.AbsoluteUri == "http://payments.invalid/x", "the caller's URI was given back");
     }
 
-    /// <summary>A stream whose length is not known, so its body is never buffered.</summary>
-    private sealed class UnknownLength : MemoryStream
-    {
-        public UnknownLength()
-            : base([1, 2, 3])
-        {
-        }
-
-        public override bool CanSeek => false;
-    }
-
     /// <summary>A unary gRPC call's body as Grpc.Net.Client makes it: one message, of no length known before it is written.</summary>
     private sealed class GrpcUnaryBody : HttpContent
     {

@@ -34,6 +34,8 @@ public abstract class HeldRegionTests : IDisposable
 
     internal TrackedRegion A => Client.Regions[0];
 
+    internal TrackedRegion B => Client.Regions[1];
+
     /// <summary>The client's telemetry, on a meter of its own.</summary>
     internal FailoverTelemetry Telemetry => _telemetry;
 
@@ -66,4 +68,15 @@ public abstract class HeldRegionTests : IDisposable
 
     protected static void Until(Func<bool> condition, string what) =>
         Assert.True(SpinWait.SpinUntil(condition, Wait), $"timed out waiting until {what}");
+
+    /// <summary>A stream whose length is not known, so a body read from it is never buffered.</summary>
+    protected sealed class UnknownLength : MemoryStream
+    {
+        public UnknownLength()
+            : base([1, 2, 3])
+        {
+        }
+
+        public override bool CanSeek => false;
+    }
 }

@@ -396,25 +396,6 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_region_still_waited_on_when_the_total_timeout_ends_is_recorded_so()
-    {
-        _hanging.Add("a.invalid");
-        using HttpMessageInvoker invoker = Invoker(o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromSeconds(5);
-            o.TotalTimeout = TimeSpan.FromSeconds(2);
-        });
-        var reasons = new List<string>();
-        _client!.Core.HealthChanged += (_, e) => reasons.Add(e.Reason);
-
-        Task<HttpResponseMessage> sending = invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), TestContext.Current.CancellationToken);
-        _time.Advance(TimeSpan.FromSeconds(2));
-
-        await Assert.ThrowsAsync<RegionFailoverException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
-        Assert.Equal(["it did not answer within the total timeout"], reasons);
-    }
-
-    [Fact]
     public async Task A_declared_idempotent_grpc_call_is_buffered_failed_over_and_when_every_region_fails_answered_unavailable()
     {
         _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);

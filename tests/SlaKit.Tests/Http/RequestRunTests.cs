@@ -76,7 +76,7 @@ public sealed class RequestRunTests : IDisposable
     }
 
     [Fact]
-    public void An_attempt_timeout_not_yet_fired_and_a_total_timeout_are_not_attempt_timeouts()
+    public void An_attempt_timeout_not_yet_fired_is_no_attempt_timeout_and_a_total_timeout_ends_the_waiting_not_the_attempts()
     {
         Assert.False(_run.AttemptTimedOut);
 
@@ -86,7 +86,8 @@ public sealed class RequestRunTests : IDisposable
         using CancellationTokenSource total = run.StartTotalTimeout(TimeSpan.FromSeconds(1), _time);
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.True(run.Linked.IsCancellationRequested);
+        Assert.True(run.Total.IsCancellationRequested);
+        Assert.False(run.Linked.IsCancellationRequested);
         Assert.False(run.AttemptTimedOut);
     }
 

@@ -38,6 +38,8 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             StartNext(run, order, running, ref next);
         }
 
+        // The total timeout stops the waiting, not the attempts: they are given up on when it comes (see GiveUpAsync).
+        Task? outOfTime = run.Total.CanBeCanceled ? Task.Delay(Timeout.InfiniteTimeSpan, _client.Time, run.Total) : null;
         try
         {
             while (running.Count > 0)
@@ -49,8 +51,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                     hedge = Task.Delay(delay, _client.Time, hedgeCancel.Token);
                 }
 
-                // Every attempt is linked to the total timeout, so waiting on them alone still ends in time.
-                var waits = new Task[running.Count + (hedge is null ? 0 : 1)];
+                var waits = new Task[running.Count + (hedge is null ? 0 : 1) + (outOfTime is null ? 0 : 1)];
                 for (int i = 0; i < running.Count; i++)
                 {
                     waits[i] = running[i].Task;
@@ -58,7 +59,12 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
 
                 if (hedge is not null)
                 {
-                    waits[^1] = hedge;
+                    waits[running.Count] = hedge;
+                }
+
+                if (outOfTime is not null)
+                {
+                    waits[^1] = outOfTime;
                 }
 
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
@@ -106,23 +112,9 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                 }
             }
 
-            // Out of regions or out of time: stop what still runs and report every attempt.
-            foreach (RunningAttempt attempt in running)
-            {
-                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                await CancelAsync(run, attempt).ConfigureAwait(false);
-            }
-
-            foreach (RunningAttempt attempt in running)
-            {
-                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                AttemptResult result = await attempt.Task.ConfigureAwait(false);
-                result.Response?.Dispose();
-                outcomes.Add(result.ToOutcome());
-                attempt.Cancel?.Dispose();
-            }
-
-            running.Clear();
+            // Out of regions, or out of time with attempts still running: those are given up on, and every attempt reported.
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            await GiveUpAsync(run, running, outcomes).ConfigureAwait(false);
             throw run.Fail(_client, outcomes);
         }
         finally
@@ -164,6 +156,78 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
 
     private static Task CancelAsync(RequestRun run, RunningAttempt attempt) =>
         attempt.Cancel is { } own ? own.CancelAsync() : run.CancelAsync();
+
+    /// <summary>
+    /// The total timeout ended the race while <paramref name="running"/> still waited for their regions. Being cut short
+    /// by it is no evidence against a region, so each is given up on as a caller's giving up is: a trial finishes on its
+    /// own; an attempt past its region's usual latency runs on (<see cref="LateAttempt.TryRunOn"/>); any other is cancelled
+    /// and waited for, and counts for nothing. Every other attempt listens to the run's own token, so a first attempt on
+    /// it is cancelled only when nothing runs on; otherwise it ends on its own timeout, unwatched, as a loser beyond the
+    /// limit does. Each attempt's outcome is added to <paramref name="outcomes"/>.
+    /// </summary>
+    private async Task GiveUpAsync(RequestRun run, List<RunningAttempt> running, List<RegionAttemptOutcome> outcomes)
+    {
+        var stopped = new List<RunningAttempt>(running.Count);
+        RunningAttempt? onRunsToken = null;
+        bool runsOn = false;
+        foreach (RunningAttempt attempt in running)
+        {
+            if (run.IsTrialAttempt(attempt.Index) && !attempt.Task.IsCompleted)
+            {
+                attempt.DisposeWhenDone();
+            }
+            else if (!LateAttempt.TryRunOn(_client, run, attempt))
+            {
+                if (attempt.Cancel is null)
+                {
+                    onRunsToken = attempt;
+                }
+                else
+                {
+                    stopped.Add(attempt);
+                }
+
+                continue;
+            }
+
+            runsOn = true;
+            outcomes.Add(RunningAttempt.GivenUp(_client, attempt));
+        }
+
+        // Handled from here on: the race's own clean-up must not stop them again.
+        running.Clear();
+        if (onRunsToken is { } first)
+        {
+            if (runsOn && !first.Task.IsCompleted)
+            {
+                first.DisposeWhenDone(run.LendTo(first.Index));
+                outcomes.Add(RunningAttempt.GivenUp(_client, first));
+            }
+            else
+            {
+                stopped.Add(first);
+            }
+        }
+
+        foreach (RunningAttempt attempt in stopped)
+        {
+            // One that has ended needs no cancelling: on the run's own token, that would stop those running on.
+            if (!attempt.Task.IsCompleted)
+            {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                await CancelAsync(run, attempt).ConfigureAwait(false);
+            }
+        }
+
+        foreach (RunningAttempt attempt in stopped)
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            AttemptResult result = await attempt.Task.ConfigureAwait(false);
+            result.Response?.Dispose();
+            outcomes.Add(result.ToOutcome());
+            attempt.Cancel?.Dispose();
+        }
+    }
 
     /// <summary>
     /// Settles the attempts still running once <paramref name="winner"/> has answered. Slower is not dead: each loser is

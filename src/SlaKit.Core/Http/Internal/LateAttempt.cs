@@ -3,7 +3,8 @@ using SlaKit.Regions;
 namespace SlaKit.Http;
 
 /// <summary>
-/// An attempt that lost a hedge race, or that its caller gave up on, left to finish within its attempt timeout.
+/// An attempt that lost a hedge race, or that its request gave up on (its caller, or the total timeout), left to finish
+/// within its attempt timeout.
 /// Slower is not dead: the attempt
 /// itself records its answer (a latency sample and a success) or its real failure, exactly as a winner would. This
 /// watches the lateness: if the attempt is still running once it is past its region's overdue bound
@@ -31,7 +32,7 @@ internal sealed class LateAttempt
     private bool _ended;
 
     /// <summary>
-    /// A loser of a race that <paramref name="winner"/> won, or with <see langword="null"/> an attempt its caller gave up
+    /// A loser of a race that <paramref name="winner"/> won, or with <see langword="null"/> an attempt its request gave up
     /// on; its place among its region's late attempts is already claimed. <paramref name="lent"/>, when given, is the factory whose caller's request this attempt sends: its URI
     /// is put back when the attempt ends.
     /// </summary>
@@ -41,6 +42,32 @@ internal sealed class LateAttempt
         _attempt = attempt;
         _winner = winner;
         _lent = lent;
+    }
+
+    /// <summary>
+    /// Lets <paramref name="attempt"/> of <paramref name="run"/> run on, watched, after the request gave up on it (its
+    /// caller did, or the total timeout ended it), when it has already waited past its region's usual latency (what its
+    /// adaptive hedging delay would be: 3 × its p99, at least the hedging delay) and the region has a late place left
+    /// (<see cref="RegionFailoverOptions.MaxLateAttempts"/>). Its real outcome is then recorded, within its attempt timeout:
+    /// its answer is a latency sample, its timeout a failure. So a region that has gone silent is found out even when every
+    /// request gives up sooner than the attempt timeout, and a slow one is only learnt.
+    /// </summary>
+    /// <returns>
+    /// Whether the attempt runs on; if not (it was given up on sooner, or the region has no late place left), it has not
+    /// been touched, and whoever gave up on it cancels it: it may simply have been moved on from, and counts for nothing.
+    /// </returns>
+    public static bool TryRunOn(HttpRegionSet client, RequestRun run, RunningAttempt attempt)
+    {
+        RegionFailoverOptions options = client.Options;
+        TrackedRegion region = attempt.Region;
+        TimeSpan usual = region.UsualLatencyBound(options.HedgingDelay, options.AdaptiveHedgingMultiplier) ?? options.HedgingDelay;
+        if (attempt.Task.IsCompleted || client.Time.GetElapsedTime(attempt.Started) < usual || !region.TryBeginLinger(options.MaxLateAttempts))
+        {
+            return false;
+        }
+
+        new LateAttempt(client, attempt, winner: null, run.LendTo(attempt.Index)).Watch(overdueIn: null, client.Time.GetUtcNow());
+        return true;
     }
 
     /// <summary>

@@ -98,10 +98,10 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             {
                 (kind, error) = (RegionAttemptOutcomeKind.Timeout, exception);
             }
-            catch (HttpRequestException exception) when (run.CallerToken.IsCancellationRequested && run.Factory.IsBodyDisposedIn(exception))
+            catch (HttpRequestException exception) when ((run.CallerToken.IsCancellationRequested || run.Total.IsCancellationRequested) && run.Factory.IsBodyDisposedIn(exception))
             {
-                // Left running after its caller gave up, it found the caller's body disposed before writing it: that
-                // says nothing of the region.
+                // Left running after its request gave up on it, it found the caller's body disposed before writing it:
+                // that says nothing of the region.
                 (kind, error) = (RegionAttemptOutcomeKind.Cancelled, exception);
             }
             catch (HttpRequestException exception)
@@ -181,9 +181,6 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     // Over HTTP/1.1 the timed-out request's connection is closed with it; over HTTP/2 it is shared and
                     // stays: closed here if nothing at all came in on it while this attempt waited (RFC 9113 §9.1).
                     _client.LaneFor(region).AbortSilentConnections(started);
-                    break;
-                case RegionAttemptOutcomeKind.Cancelled when run.Total.IsCancellationRequested:
-                    region.RecordFailure(now, "it did not answer within the total timeout");
                     break;
             }
 

@@ -117,18 +117,22 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         // Nothing else shares the run's token, so it carries that timeout itself (one timer on a pooled source) and
         // the attempt needs no Polly timeout of its own. This is every request while the other regions are down.
         bool oneAttempt = !stream && !hedged && !plan.IsTrial && plan.Order.Count == 1 && options.AttemptTimeout <= options.TotalTimeout;
-        // Attempts made one after another outlive a caller who gives up on them, so that a region that has gone silent is
-        // still found out when every caller's own timeout is shorter than the attempt timeout (see LeaveRunning). The
-        // caller may dispose its body once it has its cancellation, so only an attempt with a body of its own may outlive
-        // it: none, a copy of a buffered one, or a unary gRPC call's (one message, whose disposal before it is written
-        // is no evidence; see RegionAttempts). A longer body is the caller's alone, and its attempt ends with the caller.
-        bool outlivesCaller = !stream && !hedged && !oneAttempt && cancellationToken.CanBeCanceled &&
-            (content is null || content.CanReplay || call == GrpcCall.Unary);
+        // An attempt the request gives up on (its caller did, or the total timeout ended it) may run on, so that being cut
+        // short is never held against its region, and a region that has gone silent is still found out when every
+        // caller's own timeout is shorter than the attempt timeout (see LateAttempt.TryRunOn). The caller may dispose its
+        // body once it has its answer or its cancellation, so only an attempt with a body of its own may outlive it:
+        // none, a copy of a buffered one, or a unary gRPC call's (one message, whose disposal before it is written is no
+        // evidence; see RegionAttempts). A longer body is the caller's alone, and its attempt ends with the request.
+        bool mayOutlive = !stream && !oneAttempt && (content is null || content.CanReplay || call == GrpcCall.Unary);
+        // A hedged race's attempts stay linked to the caller: the race starts its next attempt at once after a failure,
+        // so a caller's giving up on it ends it all. Attempts made one after another each outlive the caller's giving up.
+        bool outlivesCaller = mayOutlive && !hedged && cancellationToken.CanBeCanceled;
         RequestRun run = _client.Runs.Rent();
         run.Begin(request, plan, replayable, content, now, started, cancellationToken, linkCaller: !outlivesCaller);
+        run.MayOutlive = mayOutlive;
 
         // An attempt that may finish after the caller has its answer, or its cancellation, sends a copy of a buffered body.
-        run.LendsCallersRequest = !((hedged || outlivesCaller) && content is { CanReplay: true });
+        run.LendsCallersRequest = !(mayOutlive && content is { CanReplay: true });
         run.Untimed = stream;
         run.GrpcUnary = call is GrpcCall.Unary or GrpcCall.DeclaredIdempotent;
 
@@ -263,96 +267,136 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     private async Task<HttpResponseMessage> SequentialAsync(RequestRun run, ValueTask<AttemptResult>? first)
     {
         List<RegionAttemptOutcome>? outcomes = null;
-        for (int i = 0; i < run.Plan.Order.Count; i++)
+        // What stops the waiting on an attempt: the total timeout, and the caller when its giving up does not cancel the
+        // attempt itself. Made when an attempt is first waited on.
+        CancellationTokenSource? callerOrTotal = null;
+        try
         {
-            TrackedRegion region = run.Plan.Order[i];
-            long started = run.Started;
-            ValueTask<AttemptResult> attempt;
-            if (i == 0 && first is { } made)
+            for (int i = 0; i < run.Plan.Order.Count; i++)
             {
-                attempt = made;
-            }
-            else
-            {
-                // A caller who gave up after the last attempt ended is not linked to the next one's token.
-                run.CallerToken.ThrowIfCancellationRequested();
-                started = _client.Time.GetTimestamp();
-                attempt = _attempts.AttemptAsync(run, i, region, started, run.Linked);
-            }
+                TrackedRegion region = run.Plan.Order[i];
+                long started = run.Started;
+                ValueTask<AttemptResult> attempt;
+                if (i == 0 && first is { } made)
+                {
+                    attempt = made;
+                }
+                else
+                {
+                    // A caller who gave up after the last attempt ended is not linked to the next one's token.
+                    run.CallerToken.ThrowIfCancellationRequested();
+                    started = _client.Time.GetTimestamp();
+                    attempt = _attempts.AttemptAsync(run, i, region, started, run.Linked);
+                }
 
-            AttemptResult result;
-            if (run.CallerLinked || attempt.IsCompleted)
-            {
-                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                result = await attempt.ConfigureAwait(false);
-            }
-            else
-            {
-                Task<AttemptResult> running = attempt.AsTask();
-                try
+                AttemptResult result;
+                if (attempt.IsCompleted || (run.CallerLinked && !run.Total.CanBeCanceled))
                 {
                     // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                    result = await running.WaitAsync(run.CallerToken).ConfigureAwait(false);
+                    result = await attempt.ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (run.CallerToken.IsCancellationRequested)
+                else
                 {
-                    LeaveRunning(run, new RunningAttempt(running, Cancel: null, region, i, started));
-                    throw;
+                    CancellationToken stop = run.CallerLinked
+                        ? run.Total
+                        : (callerOrTotal ??= CancellationTokenSource.CreateLinkedTokenSource(run.CallerToken, run.Total)).Token;
+                    Task<AttemptResult> running = attempt.AsTask();
+                    try
+                    {
+                        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                        result = await running.WaitAsync(stop).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    {
+                        var given = new RunningAttempt(running, Cancel: null, region, i, started);
+                        if (run.CallerToken.IsCancellationRequested)
+                        {
+                            LeaveRunning(run, given);
+                            throw;
+                        }
+
+                        if (!running.IsCompleted)
+                        {
+                            // Out of time: the attempt is given up on, not failed.
+                            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                            (outcomes ??= new List<RegionAttemptOutcome>(run.Plan.Order.Count)).Add(await GiveUpAsync(run, given).ConfigureAwait(false));
+                            break;
+                        }
+
+                        // It ended as the time ran out: its own outcome stands.
+                        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                        result = await running.ConfigureAwait(false);
+                    }
                 }
-            }
-            if (result.Kind == RegionAttemptOutcomeKind.Success)
-            {
-                return run.Serve(_client, result, i);
-            }
 
-            (outcomes ??= new List<RegionAttemptOutcome>(run.Plan.Order.Count)).Add(result.ToOutcome());
-
-            if (run.Total.IsCancellationRequested)
-            {
-                result.Response?.Dispose();
-                break;
-            }
-
-            // A request that is not safe to repeat goes on only if this attempt certainly never reached a server;
-            // otherwise the caller gets the region's own answer, or the failure.
-            if (!run.Replayable && !result.CertainlyNotSent)
-            {
-                if (result.Response is not null)
+                if (result.Kind == RegionAttemptOutcomeKind.Success)
                 {
                     return run.Serve(_client, result, i);
                 }
 
-                break;
-            }
+                (outcomes ??= new List<RegionAttemptOutcome>(run.Plan.Order.Count)).Add(result.ToOutcome());
 
-            result.Response?.Dispose();
+                if (run.Total.IsCancellationRequested)
+                {
+                    result.Response?.Dispose();
+                    break;
+                }
+
+                // A request that is not safe to repeat goes on only if this attempt certainly never reached a server;
+                // otherwise the caller gets the region's own answer, or the failure.
+                if (!run.Replayable && !result.CertainlyNotSent)
+                {
+                    if (result.Response is not null)
+                    {
+                        return run.Serve(_client, result, i);
+                    }
+
+                    break;
+                }
+
+                result.Response?.Dispose();
+            }
+        }
+        finally
+        {
+            callerOrTotal?.Dispose();
         }
 
         throw run.Fail(_client, outcomes ?? []);
     }
 
     /// <summary>
-    /// The caller gave up on <paramref name="run"/> while <paramref name="attempt"/> was still waiting for its region. Past
-    /// the region's usual latency (what its adaptive hedging delay would be: 3 × its p99, at least the hedging delay) the
-    /// attempt runs on, within its attempt timeout and the region's <see cref="RegionFailoverOptions.MaxLateAttempts"/>, so
-    /// that its real outcome is recorded: its answer is a latency sample, its timeout a failure. A region that has gone
-    /// silent is then found out even when every caller gives up sooner than the attempt timeout (a gRPC deadline, an
-    /// <see cref="HttpClient.Timeout"/>), and a slow one is only learnt. An attempt given up on sooner than that, or beyond
-    /// the limit, is cancelled (at the server too) and counts for nothing: the caller may simply have moved on.
+    /// The caller gave up on <paramref name="run"/> while <paramref name="attempt"/> was still waiting for its region: past
+    /// its region's usual latency it runs on (<see cref="LateAttempt.TryRunOn"/>), otherwise it is cancelled (at the server
+    /// too) and counts for nothing.
     /// </summary>
     private void LeaveRunning(RequestRun run, RunningAttempt attempt)
     {
-        RegionFailoverOptions options = _client.Options;
-        TrackedRegion region = attempt.Region;
-        TimeSpan usual = region.UsualLatencyBound(options.HedgingDelay, options.AdaptiveHedgingMultiplier) ?? options.HedgingDelay;
-        if (!attempt.Task.IsCompleted && _client.Time.GetElapsedTime(attempt.Started) >= usual && region.TryBeginLinger(options.MaxLateAttempts))
+        if (!LateAttempt.TryRunOn(_client, run, attempt))
         {
-            new LateAttempt(_client, attempt, winner: null, run.LendTo(attempt.Index)).Watch(overdueIn: null, _client.Time.GetUtcNow());
-            return;
+            run.Cancel();
+            attempt.DisposeWhenDone(run.LendTo(attempt.Index));
+        }
+    }
+
+    /// <summary>
+    /// The total timeout ended <paramref name="run"/> while <paramref name="attempt"/>, its only one, was still waiting for
+    /// its region: it runs on if it may (<see cref="RequestRun.MayOutlive"/>, <see cref="LateAttempt.TryRunOn"/>), and
+    /// otherwise is cancelled and waited for, so that it counts for nothing and no longer sends the caller's body.
+    /// </summary>
+    /// <returns>The attempt's outcome as the request reports it.</returns>
+    private async Task<RegionAttemptOutcome> GiveUpAsync(RequestRun run, RunningAttempt attempt)
+    {
+        if (run.MayOutlive && LateAttempt.TryRunOn(_client, run, attempt))
+        {
+            return RunningAttempt.GivenUp(_client, attempt);
         }
 
         run.Cancel();
-        attempt.DisposeWhenDone(run.LendTo(attempt.Index));
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        AttemptResult ended = await attempt.Task.ConfigureAwait(false);
+        ended.Response?.Dispose();
+        return ended.ToOutcome();
     }
 
     /// <summary>One warm-up request straight to <paramref name="region"/>; see <see cref="RegionAttempts.WarmUpAsync"/>.</summary>

@@ -17,7 +17,6 @@ internal sealed class RequestRun : IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _cancel;
     private CancellationTokenRegistration _callerLink;
-    private CancellationTokenRegistration _totalLink;
 
     /// <summary>A run whose timers (the one-attempt timeout, the total timeout) run on <paramref name="time"/>.</summary>
     public RequestRun(TimeProvider time)
@@ -44,12 +43,16 @@ internal sealed class RequestRun : IDisposable
 
     public AttemptRequestFactory Factory { get; } = new();
 
-    /// <summary>Fires when the total timeout has elapsed; <see cref="CancellationToken.None"/> until <see cref="StartTotalTimeout"/>.</summary>
+    /// <summary>
+    /// Fires when the total timeout has elapsed; <see cref="CancellationToken.None"/> until <see cref="StartTotalTimeout"/>.
+    /// It stops the request's waiting, not its attempts: each attempt still running is given up on as a caller's giving up
+    /// is (see <see cref="LateAttempt.TryRunOn"/>), so that being cut short by it is never held against a region.
+    /// </summary>
     public CancellationToken Total { get; private set; }
 
     /// <summary>
-    /// Fires when the caller cancels (unless the run's attempts outlive the caller; see <see cref="Begin"/>) or the total
-    /// timeout elapses; every attempt listens to it. The first attempt of a
+    /// Fires when the caller cancels (unless the run's attempts outlive the caller; see <see cref="Begin"/>) or the request
+    /// cancels its attempts; every attempt listens to it. The first attempt of a
     /// plan without a trial uses it as its own token, so cancelling that attempt cancels this.
     /// </summary>
     public CancellationToken Linked => _cancel.Token;
@@ -91,6 +94,13 @@ internal sealed class RequestRun : IDisposable
     /// <summary>Whether each attempt reads a gRPC reply whole, so that a failing status in its trailers is judged before the call moves on.</summary>
     public bool ReadsWholeReply { get; set; }
 
+    /// <summary>
+    /// Whether the request's attempts may run on after the request has given up on them (see <see cref="LateAttempt.TryRunOn"/>):
+    /// they send no body, a copy of a buffered one, or a unary gRPC call's. An attempt sending a body that is the caller's
+    /// alone ends with the request.
+    /// </summary>
+    public bool MayOutlive { get; set; }
+
     /// <summary>Whether the caller's cancellation cancels <see cref="Linked"/> itself (see <see cref="Begin"/>).</summary>
     public bool CallerLinked { get; private set; } = true;
 
@@ -129,7 +139,8 @@ internal sealed class RequestRun : IDisposable
 
     /// <summary>
     /// Starts the total timeout for a request that needs more than a first attempt that finished at once; it
-    /// counts from <see cref="Started"/>, so it ends when it would have if started with the request.
+    /// counts from <see cref="Started"/>, so it ends when it would have if started with the request. It cancels
+    /// <see cref="Total"/> alone: whoever waits on the attempts listens to it.
     /// </summary>
     /// <returns>The timeout's source, for the caller to dispose when the request ends.</returns>
     public CancellationTokenSource StartTotalTimeout(TimeSpan totalTimeout, TimeProvider time)
@@ -137,7 +148,6 @@ internal sealed class RequestRun : IDisposable
         TimeSpan remaining = totalTimeout - time.GetElapsedTime(Started);
         var total = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
         Total = total.Token;
-        _totalLink = total.Token.UnsafeRegister(CancelRun, _cancel);
         return total;
     }
 
@@ -157,13 +167,11 @@ internal sealed class RequestRun : IDisposable
     /// <summary>Cancels every attempt that uses <see cref="Linked"/>.</summary>
     public void Cancel() => _cancel.Cancel();
 
-    /// <summary>Stops listening to the caller and the total timeout; waits for a cancellation already under way to finish.</summary>
+    /// <summary>Stops listening to the caller; waits for a cancellation already under way to finish.</summary>
     public void Unlink()
     {
         _callerLink.Dispose();
         _callerLink = default;
-        _totalLink.Dispose();
-        _totalLink = default;
     }
 
     /// <summary>Forgets the request, ready for the next one; false when the run cannot be reused: its token was cancelled, or its attempt timeout was close enough to be firing.</summary>
@@ -187,6 +195,7 @@ internal sealed class RequestRun : IDisposable
         Untimed = false;
         ReadsWholeReply = false;
         GrpcUnary = false;
+        MayOutlive = false;
 
         // Also stops the attempt timeout's timer, if it has not fired.
         return !timerMayFire && _cancel.TryReset();

@@ -9,6 +9,13 @@ namespace SlaKit.Http;
 internal sealed record RunningAttempt(Task<AttemptResult> Task, CancellationTokenSource? Cancel, TrackedRegion Region, int Index, long Started)
 {
     /// <summary>
+    /// The outcome the request reports for <paramref name="attempt"/> when it gave up on it still running (it may run on
+    /// in the background): cancelled, after the time it had run.
+    /// </summary>
+    public static RegionAttemptOutcome GivenUp(HttpRegionSet client, RunningAttempt attempt) =>
+        new(attempt.Region.Region, RegionAttemptOutcomeKind.Cancelled, StatusCode: null, Exception: null, client.Time.GetElapsedTime(attempt.Started));
+
+    /// <summary>
     /// Lets the attempt go: when it ends, its answer is disposed, its own source too, and the caller's URI given back when
     /// <paramref name="lent"/> is given (<see cref="RequestRun.LendTo"/>). Its outcome was recorded by the attempt itself.
     /// </summary>
