@@ -4,13 +4,16 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace SlaKit.Tests.Http;
 
-/// <summary>A request to region a, held until the test answers it.</summary>
+/// <summary>A request to region a (or b), held until the test answers it.</summary>
 public sealed record Held(TaskCompletionSource<HttpResponseMessage> Pending, HttpRequestMessage Request, CancellationToken Token)
 {
     public void Answer(HttpStatusCode status) => Pending.TrySetResult(new HttpResponseMessage(status));
 }
 
-/// <summary>Holds region a's requests for the test; answers region b's at once, or after <see cref="BDelay"/> of fake time.</summary>
+/// <summary>
+/// Holds region a's requests for the test (and region b's with <see cref="HoldB"/>); answers region b's at once, or after
+/// <see cref="BDelay"/> of fake time.
+/// </summary>
 public sealed class HeldTerminal : HttpMessageHandler
 {
     private readonly System.Threading.Channels.Channel<Held> _held = System.Threading.Channels.Channel.CreateUnbounded<Held>();
@@ -27,6 +30,9 @@ public sealed class HeldTerminal : HttpMessageHandler
 
     /// <summary>What region b answers.</summary>
     public HttpStatusCode BStatus { get; set; } = HttpStatusCode.OK;
+
+    /// <summary>Whether region b's requests are held as region a's are, rather than answered.</summary>
+    public bool HoldB { get; set; }
 
     /// <summary>Whether region a's requests ignore their cancellation, as a careless handler might.</summary>
     public bool IgnoreCancellation { get; set; }
@@ -62,12 +68,18 @@ public sealed class HeldTerminal : HttpMessageHandler
         if (request.RequestUri!.Host == "b.invalid")
         {
             Interlocked.Increment(ref _bRequests);
-            return BDelay == TimeSpan.Zero
-                ? Task.FromResult(new HttpResponseMessage(BStatus))
-                : AnswerLaterAsync(cancellationToken);
+            if (!HoldB)
+            {
+                return BDelay == TimeSpan.Zero
+                    ? Task.FromResult(new HttpResponseMessage(BStatus))
+                    : AnswerLaterAsync(cancellationToken);
+            }
+        }
+        else
+        {
+            Interlocked.Increment(ref _aRequests);
         }
 
-        Interlocked.Increment(ref _aRequests);
         var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!IgnoreCancellation)
         {

@@ -38,41 +38,35 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             StartNext(run, order, running, ref next);
         }
 
-        // The total timeout stops the waiting, not the attempts: they are given up on when it comes (see GiveUpAsync).
-        Task? outOfTime = run.Total.CanBeCanceled ? Task.Delay(Timeout.InfiniteTimeSpan, _client.Time, run.Total) : null;
         try
         {
             while (running.Count > 0)
             {
-                Task? hedge = null;
-                using var hedgeCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked);
-                if (next < order.Count && HedgingDelay(run, running[^1]) is { } delay)
-                {
-                    hedge = Task.Delay(delay, _client.Time, hedgeCancel.Token);
-                }
+                // The wake-up: at the hedge, if another region is to be asked, and at the total timeout, which stops the
+                // waiting, not the attempts: they are given up on when it comes (see GiveUpAsync).
+                using var wakeCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Linked, run.Total);
+                TimeSpan? delay = next < order.Count ? HedgingDelay(run, running[^1]) : null;
+                Task? wake = delay is null && !run.Total.CanBeCanceled
+                    ? null
+                    : Task.Delay(delay ?? Timeout.InfiniteTimeSpan, _client.Time, wakeCancel.Token);
 
-                var waits = new Task[running.Count + (hedge is null ? 0 : 1) + (outOfTime is null ? 0 : 1)];
+                var waits = new Task[running.Count + (wake is null ? 0 : 1)];
                 for (int i = 0; i < running.Count; i++)
                 {
                     waits[i] = running[i].Task;
                 }
 
-                if (hedge is not null)
+                if (wake is not null)
                 {
-                    waits[running.Count] = hedge;
-                }
-
-                if (outOfTime is not null)
-                {
-                    waits[^1] = outOfTime;
+                    waits[^1] = wake;
                 }
 
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 Task completed = await Task.WhenAny(waits).ConfigureAwait(false);
 
-                // Synchronously: the only thing to stop is the hedge's timer, and CancelAsync would queue that to the
+                // Synchronously: the only thing to stop is the wake-up's timer, and CancelAsync would queue that to the
                 // thread pool and make every request wait for a thread-pool hop.
-                hedgeCancel.Cancel();
+                wakeCancel.Cancel();
                 run.CallerToken.ThrowIfCancellationRequested();
 
                 int doneAt = IndexOf(running, completed);

@@ -120,9 +120,9 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         // An attempt the request gives up on (its caller did, or the total timeout ended it) may run on, so that being cut
         // short is never held against its region, and a region that has gone silent is still found out when every
         // caller's own timeout is shorter than the attempt timeout (see LateAttempt.TryRunOn). The caller may dispose its
-        // body once it has its answer or its cancellation, so only an attempt with a body of its own may outlive it:
-        // none, a copy of a buffered one, or a unary gRPC call's (one message, whose disposal before it is written is no
-        // evidence; see RegionAttempts). A longer body is the caller's alone, and its attempt ends with the request.
+        // body once it has its answer or its cancellation, so only an attempt with a body it may lose may outlive it:
+        // none, a buffered one, or a unary gRPC call's (one message), whose disposal before it is written is no evidence
+        // (see RegionAttempts). A longer body is the caller's alone, and its attempt ends with the request.
         bool mayOutlive = !stream && !oneAttempt && (content is null || content.CanReplay || call == GrpcCall.Unary);
         // A hedged race's attempts stay linked to the caller: the race starts its next attempt at once after a failure,
         // so a caller's giving up on it ends it all. Attempts made one after another each outlive the caller's giving up.
@@ -132,7 +132,9 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         run.MayOutlive = mayOutlive;
 
         // An attempt that may finish after the caller has its answer, or its cancellation, sends a copy of a buffered body.
-        run.LendsCallersRequest = !(mayOutlive && content is { CanReplay: true });
+        // Otherwise the first attempt sends the caller's own: it ends by its own timeout, before the total timeout could
+        // give up on it, and every later attempt sends a copy.
+        run.LendsCallersRequest = !((hedged || outlivesCaller) && content is { CanReplay: true });
         run.Untimed = stream;
         run.GrpcUnary = call is GrpcCall.Unary or GrpcCall.DeclaredIdempotent;
 
@@ -267,8 +269,8 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     private async Task<HttpResponseMessage> SequentialAsync(RequestRun run, ValueTask<AttemptResult>? first)
     {
         List<RegionAttemptOutcome>? outcomes = null;
-        // What stops the waiting on an attempt: the total timeout, and the caller when its giving up does not cancel the
-        // attempt itself. Made when an attempt is first waited on.
+        // What stops the waiting on an attempt that may outlast the total timeout: that timeout, and the caller when its
+        // giving up does not cancel the attempt itself. Made when such an attempt is first waited on.
         CancellationTokenSource? callerOrTotal = null;
         try
         {
@@ -289,16 +291,20 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                     attempt = _attempts.AttemptAsync(run, i, region, started, run.Linked);
                 }
 
+                // An attempt ends by its own timeout; only one that started late enough can outlast the total timeout
+                // (never the first: AttemptTimeout is at most TotalTimeout).
+                bool mayOutlastTotal = run.Total.CanBeCanceled &&
+                    _client.Time.GetElapsedTime(run.Started, started) + _client.Options.AttemptTimeout > _client.Options.TotalTimeout;
                 AttemptResult result;
-                if (attempt.IsCompleted || (run.CallerLinked && !run.Total.CanBeCanceled))
+                if (attempt.IsCompleted || (run.CallerLinked && !mayOutlastTotal))
                 {
                     // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                     result = await attempt.ConfigureAwait(false);
                 }
                 else
                 {
-                    CancellationToken stop = run.CallerLinked
-                        ? run.Total
+                    CancellationToken stop = !mayOutlastTotal ? run.CallerToken
+                        : run.CallerLinked ? run.Total
                         : (callerOrTotal ??= CancellationTokenSource.CreateLinkedTokenSource(run.CallerToken, run.Total)).Token;
                     Task<AttemptResult> running = attempt.AsTask();
                     try

@@ -96,8 +96,8 @@ internal sealed class RequestRun : IDisposable
 
     /// <summary>
     /// Whether the request's attempts may run on after the request has given up on them (see <see cref="LateAttempt.TryRunOn"/>):
-    /// they send no body, a copy of a buffered one, or a unary gRPC call's. An attempt sending a body that is the caller's
-    /// alone ends with the request.
+    /// they send no body, a copy of a buffered one, or a unary gRPC call's (whose disposal before it is written is no
+    /// evidence). An attempt sending a body too long to buffer, the caller's alone, ends with the request.
     /// </summary>
     public bool MayOutlive { get; set; }
 
