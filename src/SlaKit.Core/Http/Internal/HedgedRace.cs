@@ -108,7 +108,11 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
 
             // Out of regions, or out of time with attempts still running: those are given up on, and every attempt reported.
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            await GiveUpAsync(run, running, outcomes).ConfigureAwait(false);
+            if (await GiveUpAsync(run, running, outcomes).ConfigureAwait(false) is { } answered)
+            {
+                return run.Serve(_client, answered.Result, answered.Attempt.Index);
+            }
+
             throw run.Fail(_client, outcomes);
         }
         finally
@@ -159,7 +163,8 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
     /// it is cancelled only when nothing runs on; otherwise it ends on its own timeout, unwatched, as a loser beyond the
     /// limit does. Each attempt's outcome is added to <paramref name="outcomes"/>.
     /// </summary>
-    private async Task GiveUpAsync(RequestRun run, List<RunningAttempt> running, List<RegionAttemptOutcome> outcomes)
+    /// <returns>An attempt that answered as the time ran out, which still serves; <see langword="null"/> if none did.</returns>
+    private async Task<(RunningAttempt Attempt, AttemptResult Result)?> GiveUpAsync(RequestRun run, List<RunningAttempt> running, List<RegionAttemptOutcome> outcomes)
     {
         var stopped = new List<RunningAttempt>(running.Count);
         RunningAttempt? onRunsToken = null;
@@ -188,8 +193,6 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             outcomes.Add(RunningAttempt.GivenUp(_client, attempt));
         }
 
-        // Handled from here on: the race's own clean-up must not stop them again.
-        running.Clear();
         if (onRunsToken is { } first)
         {
             if (runsOn && !first.Task.IsCompleted)
@@ -203,6 +206,10 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             }
         }
 
+        // Only those to stop stay on the list, each until it has ended: should the caller give up meanwhile, the race's
+        // own clean-up still lets go of the rest.
+        running.Clear();
+        running.AddRange(stopped);
         foreach (RunningAttempt attempt in stopped)
         {
             // One that has ended needs no cancelling: on the run's own token, that would stop those running on.
@@ -213,14 +220,34 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             }
         }
 
-        foreach (RunningAttempt attempt in stopped)
+        (RunningAttempt, AttemptResult)? answered = null;
+        try
         {
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            AttemptResult result = await attempt.Task.ConfigureAwait(false);
-            result.Response?.Dispose();
-            outcomes.Add(result.ToOutcome());
-            attempt.Cancel?.Dispose();
+            while (running.Count > 0)
+            {
+                RunningAttempt attempt = running[0];
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                AttemptResult result = await attempt.Task.ConfigureAwait(false);
+                running.RemoveAt(0);
+                attempt.Cancel?.Dispose();
+                outcomes.Add(result.ToOutcome());
+                if (result.Kind == RegionAttemptOutcomeKind.Success && answered is null)
+                {
+                    answered = (attempt, result);
+                }
+                else
+                {
+                    result.Response?.Dispose();
+                }
+            }
         }
+        catch
+        {
+            answered?.Item2.Response?.Dispose();
+            throw;
+        }
+
+        return answered;
     }
 
     /// <summary>

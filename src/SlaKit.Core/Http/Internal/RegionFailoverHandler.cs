@@ -133,7 +133,8 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
         // An attempt that may finish after the caller has its answer, or its cancellation, sends a copy of a buffered body.
         // Otherwise the first attempt sends the caller's own: it ends by its own timeout, before the total timeout could
-        // give up on it, and every later attempt sends a copy.
+        // give up on it. A later attempt sends a copy of a buffered body; a unary gRPC call's body, the caller's own, may
+        // run on with it, and its disposal before it is written is no evidence.
         run.LendsCallersRequest = !((hedged || outlivesCaller) && content is { CanReplay: true });
         run.Untimed = stream;
         run.GrpcUnary = call is GrpcCall.Unary or GrpcCall.DeclaredIdempotent;
@@ -254,7 +255,8 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             }
 
             // After hedging or a trial an attempt may still hold the run's token (a loser running on, a trial
-            // finishing on its own), so the run is not reused. Attempts made one after another have all ended.
+            // finishing on its own), so the run is not reused. A request served by attempts made one after another has
+            // none left running.
             if (reusable)
             {
                 _client.Runs.Return(run);
@@ -285,8 +287,14 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 }
                 else
                 {
-                    // A caller who gave up after the last attempt ended is not linked to the next one's token.
+                    // A caller who gave up after the last attempt ended is not linked to the next one's token, nor is the
+                    // total timeout: nothing more is sent once either has come.
                     run.CallerToken.ThrowIfCancellationRequested();
+                    if (run.Total.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
                     started = _client.Time.GetTimestamp();
                     attempt = _attempts.AttemptAsync(run, i, region, started, run.Linked);
                 }
@@ -321,15 +329,16 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                             throw;
                         }
 
-                        if (!running.IsCompleted)
+                        // Out of time: the attempt is given up on, not failed. It runs on if it may; otherwise it is cancelled
+                        // and waited for, so that it counts for nothing and no longer sends the caller's body. One that
+                        // answered as the time ran out still serves.
+                        if (run.MayOutlive && LateAttempt.TryRunOn(_client, run, given))
                         {
-                            // Out of time: the attempt is given up on, not failed.
-                            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                            (outcomes ??= new List<RegionAttemptOutcome>(run.Plan.Order.Count)).Add(await GiveUpAsync(run, given).ConfigureAwait(false));
+                            (outcomes ??= new List<RegionAttemptOutcome>(run.Plan.Order.Count)).Add(RunningAttempt.GivenUp(_client, given));
                             break;
                         }
 
-                        // It ended as the time ran out: its own outcome stands.
+                        run.Cancel();
                         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                         result = await running.ConfigureAwait(false);
                     }
@@ -383,26 +392,6 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             run.Cancel();
             attempt.DisposeWhenDone(run.LendTo(attempt.Index));
         }
-    }
-
-    /// <summary>
-    /// The total timeout ended <paramref name="run"/> while <paramref name="attempt"/>, its only one, was still waiting for
-    /// its region: it runs on if it may (<see cref="RequestRun.MayOutlive"/>, <see cref="LateAttempt.TryRunOn"/>), and
-    /// otherwise is cancelled and waited for, so that it counts for nothing and no longer sends the caller's body.
-    /// </summary>
-    /// <returns>The attempt's outcome as the request reports it.</returns>
-    private async Task<RegionAttemptOutcome> GiveUpAsync(RequestRun run, RunningAttempt attempt)
-    {
-        if (run.MayOutlive && LateAttempt.TryRunOn(_client, run, attempt))
-        {
-            return RunningAttempt.GivenUp(_client, attempt);
-        }
-
-        run.Cancel();
-        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        AttemptResult ended = await attempt.Task.ConfigureAwait(false);
-        ended.Response?.Dispose();
-        return ended.ToOutcome();
     }
 
     /// <summary>One warm-up request straight to <paramref name="region"/>; see <see cref="RegionAttempts.WarmUpAsync"/>.</summary>
