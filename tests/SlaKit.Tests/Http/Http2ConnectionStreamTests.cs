@@ -85,4 +85,43 @@ public sealed class Http2ConnectionStreamTests
             throw new IOException("Broken pipe");
         }
     }
+
+    [Fact]
+    public async Task Once_the_failover_has_closed_a_connection_its_writes_and_reads_fail_saying_so_and_when()
+    {
+        using var inner = new MemoryStream([1, 2, 3]);
+        using var connection = new Http2ConnectionStream(inner, _time, [_lane]);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        long closedAt = _time.GetTimestamp();
+
+        connection.Abort();
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        // Nothing is written after the closing; the read loop's wait for more ends as the closing, not as the server's.
+        FailoverClosedConnectionException write = await Assert.ThrowsAsync<FailoverClosedConnectionException>(
+            () => connection.WriteAsync(new byte[] { 1 }, TestContext.Current.CancellationToken).AsTask());
+        Assert.Equal(closedAt, write.ClosedAt);
+        FailoverClosedConnectionException read = await Assert.ThrowsAsync<FailoverClosedConnectionException>(
+            () => connection.ReadAsync(Memory<byte>.Empty, TestContext.Current.CancellationToken).AsTask());
+        Assert.Equal(closedAt, read.ClosedAt);
+        Assert.IsType<ObjectDisposedException>(read.InnerException);
+
+        // A request whose attempt began after the closing never left; one already on its way may have.
+        var failed = new HttpRequestException("An error occurred while sending the request.", new IOException("The request was aborted.", write));
+        Assert.True(FailoverClosedConnectionException.ClosedBefore(failed, closedAt + 1));
+        Assert.False(FailoverClosedConnectionException.ClosedBefore(failed, closedAt));
+        Assert.False(FailoverClosedConnectionException.ClosedBefore(new HttpRequestException("An error occurred while sending the request.", new IOException("The request was aborted.")), closedAt + 1));
+    }
+
+    [Fact]
+    public async Task A_connection_the_handler_closes_itself_ends_its_reads_as_it_always_did()
+    {
+        using var inner = new MemoryStream();
+        var connection = new Http2ConnectionStream(inner, _time, [_lane]);
+
+        Assert.Equal(0, await connection.ReadAsync(new byte[4], TestContext.Current.CancellationToken));
+        await connection.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => connection.WriteAsync(new byte[] { 1 }, TestContext.Current.CancellationToken).AsTask());
+    }
 }

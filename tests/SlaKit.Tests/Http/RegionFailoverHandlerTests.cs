@@ -150,6 +150,51 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         Assert.Equal(["a.invalid", "b.invalid"], _calls.Select(static c => c.Host));
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public async Task A_post_put_on_an_http2_connection_the_failover_had_closed_before_it_began_goes_again_to_the_same_region(bool closedBefore, bool oneRegion)
+    {
+        // What .NET's handler throws for a request it put on a connection that has been closed under it (Http2Connection).
+        long closedAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var closed = new FailoverClosedConnectionException(closedBefore ? closedAt : _time.GetTimestamp() + 1);
+        int sent = 0;
+        _regions["a.invalid"] = _ => Interlocked.Increment(ref sent) == 1
+            ? throw new HttpRequestException("An error occurred while sending the request.", new IOException("The request was aborted.", closed))
+            : new HttpResponseMessage(HttpStatusCode.Created);
+        using HttpMessageInvoker invoker = Invoker(o =>
+        {
+            if (oneRegion)
+            {
+                o.Regions.RemoveAt(1);
+            }
+        });
+        var reasons = new List<string>();
+        _client!.Core.HealthChanged += (_, e) => reasons.Add(e.Reason);
+
+        Task<HttpResponseMessage> sending = invoker.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/pay") { Content = new StringContent("{}") },
+            TestContext.Current.CancellationToken);
+
+        if (closedBefore)
+        {
+            // It never left, and the region had no say: sent again on a new connection, nothing held against a.
+            using HttpResponseMessage response = await sending;
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal(["a.invalid", "a.invalid"], _calls.Select(static c => c.Host));
+            Assert.Empty(reasons);
+        }
+        else
+        {
+            // Already on its way when the connection was closed: it may have reached the server, so it is not sent again.
+            await Assert.ThrowsAsync<RegionFailoverException>(() => sending);
+            Assert.Equal(["a.invalid"], _calls.Select(static c => c.Host));
+            Assert.Equal([$"a transport error: An error occurred while sending the request."], reasons);
+        }
+    }
+
     [Fact]
     public async Task A_post_a_handler_of_the_application_timed_out_on_its_own_counts_against_the_region_and_is_not_sent_again()
     {

@@ -30,6 +30,7 @@ internal sealed class Http2ConnectionStream : Stream
     private readonly TimeProvider _time;
     private readonly RegionLane[] _lanes;
     private long _lastReceived = long.MinValue;
+    private long _abortedAt = long.MaxValue;
     private int _closed;
 
     /// <summary>Wraps <paramref name="inner"/>, a connection to the regions of <paramref name="lanes"/>, and lists it with each.</summary>
@@ -59,6 +60,8 @@ internal sealed class Http2ConnectionStream : Stream
     /// </remarks>
     public void Abort()
     {
+        // Before the closing: a read or write that fails from here on says so (FailoverClosedConnectionException).
+        Volatile.Write(ref _abortedAt, _time.GetTimestamp());
         try
         {
             Dispose();
@@ -95,8 +98,26 @@ internal sealed class Http2ConnectionStream : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ValueTask<int> read = _inner.ReadAsync(buffer, cancellationToken);
-        return read.IsCompletedSuccessfully ? new ValueTask<int>(Received(read.Result)) : ReceivedAsync(read);
+        ValueTask<int> read;
+        try
+        {
+            read = _inner.ReadAsync(buffer, cancellationToken);
+        }
+        catch (Exception exception) when (Aborted)
+        {
+            // A socket's stream refuses a read at once once it is closed.
+            return ValueTask.FromException<int>(new FailoverClosedConnectionException(_abortedAt, exception));
+        }
+
+        if (!read.IsCompletedSuccessfully)
+        {
+            return ReceivedAsync(read);
+        }
+
+        int count = read.Result;
+        return count == 0 && Aborted
+            ? ValueTask.FromException<int>(new FailoverClosedConnectionException(_abortedAt))
+            : new ValueTask<int>(Received(count));
     }
 
     public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
@@ -106,8 +127,12 @@ internal sealed class Http2ConnectionStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         _inner.WriteAsync(buffer, offset, count, cancellationToken);
 
+    /// <remarks>
+    /// Once the failover has closed the connection, nothing is written: the write fails at once with
+    /// <see cref="FailoverClosedConnectionException"/>, and with it the request whose frames it carried, which never left.
+    /// </remarks>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _inner.WriteAsync(buffer, cancellationToken);
+        Aborted ? ValueTask.FromException(new FailoverClosedConnectionException(_abortedAt)) : _inner.WriteAsync(buffer, cancellationToken);
 
     public override void Flush() => _inner.Flush();
 
@@ -139,10 +164,35 @@ internal sealed class Http2ConnectionStream : Stream
         return read;
     }
 
+    /// <summary>Whether the failover has closed the connection (<see cref="Abort"/>).</summary>
+    private bool Aborted => Volatile.Read(ref _abortedAt) != long.MaxValue;
+
+    /// <summary>
+    /// A read still to complete; once the failover has closed the connection, its end (nothing more, or the error of a
+    /// closed stream) is <see cref="FailoverClosedConnectionException"/>, which the handler's read loop aborts the
+    /// connection with, and every request it still gets fails with.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReceivedAsync(ValueTask<int> read) =>
-        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        Received(await read.ConfigureAwait(false));
+    private async ValueTask<int> ReceivedAsync(ValueTask<int> read)
+    {
+        int count;
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            count = await read.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Aborted)
+        {
+            throw new FailoverClosedConnectionException(_abortedAt, exception);
+        }
+
+        if (count == 0 && Aborted)
+        {
+            throw new FailoverClosedConnectionException(_abortedAt);
+        }
+
+        return Received(count);
+    }
 
     private void Unlist()
     {

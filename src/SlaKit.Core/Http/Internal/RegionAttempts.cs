@@ -57,35 +57,46 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                 // An attempt whose token carries its own timeout (the request's only one) goes through the circuit
                 // breaker alone, which reads the run from the context to tell that timeout from the caller's cancellation.
                 bool ownTimeout = run.OwnAttemptTimeout is not null;
-                ResilienceContext context = ResilienceContextPool.Shared.Get(token);
-                try
+                for (bool first = true; ; first = false)
                 {
-                    if (ownTimeout)
+                    ResilienceContext context = ResilienceContextPool.Shared.Get(token);
+                    try
                     {
-                        context.Properties.Set(HttpRegionSet.RunKey, run);
-                    }
-
-                    // A stream has no attempt timeout: it goes through the circuit breaker alone.
-                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                    response = await (ownTimeout || run.Untimed ? lane.Breaker : lane.Pipeline).ExecuteAsync(
-                        static (context, state) =>
+                        if (ownTimeout)
                         {
-                            Task<HttpResponseMessage> sent = state.Send(state.Attempt, context.CancellationToken);
-                            if (state.Capture is { } run)
-                            {
-                                run.FirstInnerTask = sent;
-                            }
+                            context.Properties.Set(HttpRegionSet.RunKey, run);
+                        }
 
-                            return state.ReadWhole
-                                ? GrpcStatus.ReadWholeAsync(sent, context.CancellationToken)
-                                : new ValueTask<HttpResponseMessage>(sent);
-                        },
-                        context,
-                        (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null, ReadWhole: run.ReadsWholeReply)).ConfigureAwait(false);
-                }
-                finally
-                {
-                    ResilienceContextPool.Shared.Return(context);
+                        // A stream has no attempt timeout: it goes through the circuit breaker alone.
+                        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                        response = await (ownTimeout || run.Untimed ? lane.Breaker : lane.Pipeline).ExecuteAsync(
+                            static (context, state) =>
+                            {
+                                Task<HttpResponseMessage> sent = state.Send(state.Attempt, context.CancellationToken);
+                                if (state.Capture is { } run)
+                                {
+                                    run.FirstInnerTask = sent;
+                                }
+
+                                return state.ReadWhole
+                                    ? GrpcStatus.ReadWholeAsync(sent, context.CancellationToken)
+                                    : new ValueTask<HttpResponseMessage>(sent);
+                            },
+                            context,
+                            (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null, ReadWhole: run.ReadsWholeReply)).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (HttpRequestException exception) when (first && FailoverClosedConnectionException.ClosedBefore(exception, started))
+                    {
+                        // .NET's handler gave the request an HTTP/2 connection this failover had closed before the attempt
+                        // began (silent; see Http2ConnectionStream) and had not yet dropped: nothing of it left, and the
+                        // region had no say. It goes once more, on a new connection, as the handler itself retries a
+                        // request refused by a connection shutting down (RFC 9113 §8.7).
+                    }
+                    finally
+                    {
+                        ResilienceContextPool.Shared.Return(context);
+                    }
                 }
 
                 kind = _client.IsRegionFailure(response) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
