@@ -124,4 +124,35 @@ public sealed class Http2ConnectionStreamTests
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => connection.WriteAsync(new byte[] { 1 }, TestContext.Current.CancellationToken).AsTask());
     }
+
+    [Fact]
+    public async Task A_write_under_way_when_the_failover_closes_the_connection_fails_saying_so()
+    {
+        using var inner = new PendingWrites();
+        using var connection = new Http2ConnectionStream(inner, _time, [_lane]);
+        ValueTask write = connection.WriteAsync(new byte[] { 1 }, TestContext.Current.CancellationToken);
+        Assert.False(write.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        long closedAt = _time.GetTimestamp();
+
+        connection.Abort();
+
+        FailoverClosedConnectionException failed = await Assert.ThrowsAsync<FailoverClosedConnectionException>(() => write.AsTask());
+        Assert.Equal(closedAt, failed.ClosedAt);
+        Assert.IsType<ObjectDisposedException>(failed.InnerException);
+    }
+
+    /// <summary>A stream whose writes wait until it is closed, and then fail as a socket's do.</summary>
+    private sealed class PendingWrites : MemoryStream
+    {
+        private readonly TaskCompletionSource _pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => new(_pending.Task);
+
+        protected override void Dispose(bool disposing)
+        {
+            _pending.TrySetException(new ObjectDisposedException(nameof(PendingWrites)));
+            base.Dispose(disposing);
+        }
+    }
 }

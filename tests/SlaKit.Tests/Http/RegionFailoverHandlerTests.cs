@@ -196,6 +196,33 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_body_not_buffered_is_not_sent_again_after_a_closed_connection_since_some_of_it_may_have_been_read()
+    {
+        long closedAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        _regions["a.invalid"] = _ => throw new HttpRequestException(
+            "An error occurred while sending the request.", new IOException("The request was aborted.", new FailoverClosedConnectionException(closedAt)));
+        using HttpMessageInvoker invoker = Invoker();
+
+        await Assert.ThrowsAsync<RegionFailoverException>(() => invoker.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "http://payments.invalid/upload") { Content = new StreamContent(new UnknownLengthStream()) },
+            TestContext.Current.CancellationToken));
+
+        Assert.Equal(["a.invalid"], _calls.Select(static c => c.Host));
+    }
+
+    /// <summary>A stream whose length is not known, so a body read from it is never buffered.</summary>
+    private sealed class UnknownLengthStream : MemoryStream
+    {
+        public UnknownLengthStream()
+            : base([1, 2, 3])
+        {
+        }
+
+        public override bool CanSeek => false;
+    }
+
+    [Fact]
     public async Task A_post_a_handler_of_the_application_timed_out_on_its_own_counts_against_the_region_and_is_not_sent_again()
     {
         // The shape SocketsHttpHandler gives a connect timeout, thrown by another handler: it may have sent the request.

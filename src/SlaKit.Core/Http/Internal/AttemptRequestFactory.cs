@@ -126,6 +126,17 @@ internal sealed class AttemptRequestFactory
         return false;
     }
 
+    /// <summary>Whether the request's body, if it has one, can be sent again: it was buffered.</summary>
+    public bool BodyReplays => _content is null || _content.CanReplay;
+
+    /// <summary>
+    /// The request to send again after <paramref name="sent"/> never left: a copy made from the headers taken before
+    /// anything was sent, when they were (another attempt was possible), so that handlers below do not add theirs twice;
+    /// otherwise <paramref name="sent"/> itself.
+    /// </summary>
+    public HttpRequestMessage Again(HttpRequestMessage sent) =>
+        _headers is null ? sent : Create(sent.RequestUri!, useCallersRequest: false);
+
     /// <summary>Puts the caller's URI back.</summary>
     public void Restore() => _request.RequestUri = _originalUri;
 

@@ -30,6 +30,7 @@ internal sealed class Http2ConnectionStream : Stream
     private readonly TimeProvider _time;
     private readonly RegionLane[] _lanes;
     private long _lastReceived = long.MinValue;
+    private int _aborting;
     private long _abortedAt = long.MaxValue;
     private int _closed;
 
@@ -60,8 +61,14 @@ internal sealed class Http2ConnectionStream : Stream
     /// </remarks>
     public void Abort()
     {
-        // Before the closing: a read or write that fails from here on says so (FailoverClosedConnectionException).
-        Volatile.Write(ref _abortedAt, _time.GetTimestamp());
+        // Before the closing, a read or write that fails from here on says so (FailoverClosedConnectionException), and
+        // before the clock is read: a write let through before this line began before that time, so only requests begun
+        // before it can have left. One refused before the time is set carries none, and is never taken for unsent.
+        if (Interlocked.Exchange(ref _aborting, 1) == 0)
+        {
+            Interlocked.CompareExchange(ref _abortedAt, _time.GetTimestamp(), long.MaxValue);
+        }
+
         try
         {
             Dispose();
@@ -106,7 +113,7 @@ internal sealed class Http2ConnectionStream : Stream
         catch (Exception exception) when (Aborted)
         {
             // A socket's stream refuses a read at once once it is closed.
-            return ValueTask.FromException<int>(new FailoverClosedConnectionException(_abortedAt, exception));
+            return ValueTask.FromException<int>(new FailoverClosedConnectionException(AbortedAt, exception));
         }
 
         if (!read.IsCompletedSuccessfully)
@@ -116,7 +123,7 @@ internal sealed class Http2ConnectionStream : Stream
 
         int count = read.Result;
         return count == 0 && Aborted
-            ? ValueTask.FromException<int>(new FailoverClosedConnectionException(_abortedAt))
+            ? ValueTask.FromException<int>(new FailoverClosedConnectionException(AbortedAt))
             : new ValueTask<int>(Received(count));
     }
 
@@ -125,14 +132,33 @@ internal sealed class Http2ConnectionStream : Stream
     public override void Write(ReadOnlySpan<byte> buffer) => _inner.Write(buffer);
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _inner.WriteAsync(buffer, offset, count, cancellationToken);
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <remarks>
     /// Once the failover has closed the connection, nothing is written: the write fails at once with
     /// <see cref="FailoverClosedConnectionException"/>, and with it the request whose frames it carried, which never left.
+    /// A write under way when it was closed fails with it too, so that the handler's connection ends with it whichever
+    /// comes first.
     /// </remarks>
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Aborted ? ValueTask.FromException(new FailoverClosedConnectionException(_abortedAt)) : _inner.WriteAsync(buffer, cancellationToken);
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (Aborted)
+        {
+            return ValueTask.FromException(new FailoverClosedConnectionException(AbortedAt));
+        }
+
+        ValueTask write;
+        try
+        {
+            write = _inner.WriteAsync(buffer, cancellationToken);
+        }
+        catch (Exception exception) when (Aborted)
+        {
+            return ValueTask.FromException(new FailoverClosedConnectionException(AbortedAt, exception));
+        }
+
+        return write.IsCompletedSuccessfully ? write : WrittenAsync(write);
+    }
 
     public override void Flush() => _inner.Flush();
 
@@ -164,8 +190,26 @@ internal sealed class Http2ConnectionStream : Stream
         return read;
     }
 
-    /// <summary>Whether the failover has closed the connection (<see cref="Abort"/>).</summary>
-    private bool Aborted => Volatile.Read(ref _abortedAt) != long.MaxValue;
+    /// <summary>Whether the failover has closed the connection, or is closing it (<see cref="Abort"/>).</summary>
+    private bool Aborted => Volatile.Read(ref _aborting) != 0;
+
+    /// <summary>When the failover closed the connection; <see cref="long.MaxValue"/> (never taken for earlier than a request) until that time is set.</summary>
+    private long AbortedAt => Interlocked.Read(ref _abortedAt);
+
+    /// <summary>A write still to complete; if it fails once the failover has closed the connection, it says so.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WrittenAsync(ValueTask write)
+    {
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Aborted)
+        {
+            throw new FailoverClosedConnectionException(AbortedAt, exception);
+        }
+    }
 
     /// <summary>
     /// A read still to complete; once the failover has closed the connection, its end (nothing more, or the error of a
@@ -183,12 +227,12 @@ internal sealed class Http2ConnectionStream : Stream
         }
         catch (Exception exception) when (Aborted)
         {
-            throw new FailoverClosedConnectionException(_abortedAt, exception);
+            throw new FailoverClosedConnectionException(AbortedAt, exception);
         }
 
         if (count == 0 && Aborted)
         {
-            throw new FailoverClosedConnectionException(_abortedAt);
+            throw new FailoverClosedConnectionException(AbortedAt);
         }
 
         return Received(count);

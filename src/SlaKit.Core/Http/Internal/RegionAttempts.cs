@@ -86,12 +86,14 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                             (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null, ReadWhole: run.ReadsWholeReply)).ConfigureAwait(false);
                         break;
                     }
-                    catch (HttpRequestException exception) when (first && FailoverClosedConnectionException.ClosedBefore(exception, started))
+                    catch (HttpRequestException exception) when (first && run.Factory.BodyReplays && FailoverClosedConnectionException.ClosedBefore(exception, started))
                     {
                         // .NET's handler gave the request an HTTP/2 connection this failover had closed before the attempt
                         // began (silent; see Http2ConnectionStream) and had not yet dropped: nothing of it left, and the
                         // region had no say. It goes once more, on a new connection, as the handler itself retries a
-                        // request refused by a connection shutting down (RFC 9113 §8.7).
+                        // request refused by a connection shutting down (RFC 9113 §8.7); a body not buffered may have
+                        // been read already, and is not. Polly's breaker has counted the first try as a failure.
+                        attempt = run.Factory.Again(attempt);
                     }
                     finally
                     {

@@ -338,7 +338,11 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                             break;
                         }
 
-                        run.Cancel();
+                        if (!running.IsCompleted)
+                        {
+                            run.Cancel();
+                        }
+
                         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                         result = await running.ConfigureAwait(false);
                     }
