@@ -91,11 +91,8 @@ public sealed class TotalTimeoutTests : HeldRegionTests
     [Fact]
     public async Task An_attempt_cut_short_before_its_usual_latency_is_cancelled_and_not_held_against_its_region()
     {
-        // b usually answers within 500 ms, so it is not overdue before 1.5 s; it is asked 1 s before the total timeout.
-        for (int i = 0; i < 3; i++)
-        {
-            B.Latency.Record(TimeSpan.FromMilliseconds(500));
-        }
+        // It is asked 1 s before the total timeout.
+        LearnBUsually500Ms();
 
         (Task<HttpResponseMessage> sending, Held b) = await SecondAttemptAsync(TimeSpan.FromMilliseconds(1_500));
 
@@ -144,41 +141,26 @@ public sealed class TotalTimeoutTests : HeldRegionTests
         Assert.Equal(0, Terminal.BRequests);
     }
 
-    [Fact]
-    public async Task A_hedged_attempt_past_its_usual_latency_when_time_runs_out_runs_on_and_is_judged_by_its_own_attempt_timeout()
+    /// <summary>b usually answers within 500 ms, so it is not overdue before 1.5 s.</summary>
+    private void LearnBUsually500Ms()
     {
-        // The hedge asks b at 100 ms; a times out at 1 s; the total timeout comes at 1.05 s, b's attempt timeout at 1.1 s.
-        StartRace(static o => (o.AttemptTimeout, o.TotalTimeout) = (TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(1_050)));
-        Terminal.BDelay = TimeSpan.FromMinutes(1);
-        Task<HttpResponseMessage> sending = Send();
-        await Terminal.NextHeldAsync();
-        Time.Advance(TimeSpan.FromMilliseconds(100));
-        Until(() => Terminal.BWaiting == 1, "b was asked");
-        Time.Advance(TimeSpan.FromMilliseconds(900));
-        Until(() => Changes.Count == 1, "a's attempt timed out");
-
-        Time.Advance(TimeSpan.FromMilliseconds(50));
-
-        RegionFailoverException failed = await OutOfTimeAsync(sending, "1.05s");
-        Assert.Equal([("a", RegionAttemptOutcomeKind.Timeout), ("b", RegionAttemptOutcomeKind.Cancelled)], Kinds(failed));
-        Assert.Equal(1, Terminal.BWaiting);
-        Assert.Equal(1, B.Lingering);
-        Assert.Equal(RegionHealth.Healthy, B.HealthAt(Time.GetUtcNow()));
-
-        Time.Advance(TimeSpan.FromMilliseconds(50));
-        Until(() => B.Lingering == 0, "b's attempt left running timed out");
-        Assert.Equal(("b", RegionHealth.Degraded, "it did not answer within the attempt timeout"), Changes[^1]);
-    }
-
-    [Fact]
-    public async Task A_hedged_attempt_cut_short_before_its_usual_latency_is_cancelled_and_not_held_against_its_region()
-    {
-        StartRace(static o => (o.AttemptTimeout, o.TotalTimeout) = (TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(1_050)));
-
-        // b usually answers within 500 ms, so it is not overdue before 1.5 s.
         for (int i = 0; i < 3; i++)
         {
             B.Latency.Record(TimeSpan.FromMilliseconds(500));
+        }
+    }
+
+    /// <summary>
+    /// A race out of time: the hedge asks b at 100 ms (b answers only after a minute), a times out at 1 s, and the total
+    /// timeout comes at 1.05 s, before b's attempt timeout at 1.1 s. With <paramref name="bUsuallySlow"/>, b's 950 ms are
+    /// within its usual latency (<see cref="LearnBUsually500Ms"/>); without, past it.
+    /// </summary>
+    private async Task RaceOutOfTimeAsync(bool bUsuallySlow)
+    {
+        StartRace(static o => (o.AttemptTimeout, o.TotalTimeout) = (TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(1_050)));
+        if (bUsuallySlow)
+        {
+            LearnBUsually500Ms();
         }
 
         Terminal.BDelay = TimeSpan.FromMinutes(1);
@@ -193,6 +175,27 @@ public sealed class TotalTimeoutTests : HeldRegionTests
 
         RegionFailoverException failed = await OutOfTimeAsync(sending, "1.05s");
         Assert.Equal([("a", RegionAttemptOutcomeKind.Timeout), ("b", RegionAttemptOutcomeKind.Cancelled)], Kinds(failed));
+    }
+
+    [Fact]
+    public async Task A_hedged_attempt_past_its_usual_latency_when_time_runs_out_runs_on_and_is_judged_by_its_own_attempt_timeout()
+    {
+        await RaceOutOfTimeAsync(bUsuallySlow: false);
+
+        Assert.Equal(1, Terminal.BWaiting);
+        Assert.Equal(1, B.Lingering);
+        Assert.Equal(RegionHealth.Healthy, B.HealthAt(Time.GetUtcNow()));
+
+        Time.Advance(TimeSpan.FromMilliseconds(50));
+        Until(() => B.Lingering == 0, "b's attempt left running timed out");
+        Assert.Equal(("b", RegionHealth.Degraded, "it did not answer within the attempt timeout"), Changes[^1]);
+    }
+
+    [Fact]
+    public async Task A_hedged_attempt_cut_short_before_its_usual_latency_is_cancelled_and_not_held_against_its_region()
+    {
+        await RaceOutOfTimeAsync(bUsuallySlow: true);
+
         Until(() => Terminal.BWaiting == 0, "b's attempt was cancelled");
         Assert.Equal(0, B.Lingering);
         Assert.Equal(("a", RegionHealth.Degraded, "it did not answer within the attempt timeout"), Assert.Single(Changes));
