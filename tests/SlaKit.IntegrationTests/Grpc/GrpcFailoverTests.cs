@@ -46,9 +46,14 @@ public sealed class GrpcFailoverTests
             var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () => await client.ChargeAsync(new ChargeRequest { Id = $"{i}" }, cancellationToken: Ct));
             Assert.Equal(global::Grpc.Core.StatusCode.Unavailable, error.StatusCode);
             // The first waits out a's attempt timeout, which also closes the silent HTTP/2 connection. The second waits so
-            // on a new connection: if .NET's handler first gave it the one being closed, it never left on it, and went again.
-            Assert.StartsWith("POST /slakit.tests.Payments/Charge via client 'PaymentsClient' failed in every region tried: a: no answer within the attempt timeout", error.Status.Detail, StringComparison.Ordinal);
+            // on a new connection, or fails at once if .NET's handler gave it the one being closed: a unary call's body is
+            // not buffered, so it is not sent again (a buffered one would be). A failure of a's either way.
+            Assert.StartsWith("POST /slakit.tests.Payments/Charge via client 'PaymentsClient' failed in every region tried: a: ", error.Status.Detail, StringComparison.Ordinal);
             Assert.DoesNotContain("b: ", error.Status.Detail, StringComparison.Ordinal);
+            if (i == 0)
+            {
+                Assert.Contains("a: no answer within the attempt timeout", error.Status.Detail, StringComparison.Ordinal);
+            }
         }
 
         ChargeReply reply = await client.ChargeAsync(new ChargeRequest { Id = "2" }, cancellationToken: Ct);
