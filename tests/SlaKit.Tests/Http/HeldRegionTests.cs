@@ -68,15 +68,4 @@ public abstract class HeldRegionTests : IDisposable
 
     protected static void Until(Func<bool> condition, string what) =>
         Assert.True(SpinWait.SpinUntil(condition, Wait), $"timed out waiting until {what}");
-
-    /// <summary>A stream whose length is not known, so a body read from it is never buffered.</summary>
-    protected sealed class UnknownLength : MemoryStream
-    {
-        public UnknownLength()
-            : base([1, 2, 3])
-        {
-        }
-
-        public override bool CanSeek => false;
-    }
 }
