@@ -193,7 +193,11 @@ public sealed partial class PrometheusSli
             return allowMissing ? $"({sum} or vector(0))" : sum;
         }
 
-        return $"({Substitute(query, window)})";
+        // A templated query is an expression over counters, and its series may be gone as a selector's may: the
+        // good requests of a process that answers nothing but errors since its restart, or the failures of one that
+        // has not failed. Absent, it is no events at all, or the whole ratio would be absent and no alert could fire.
+        string expression = $"({Substitute(query, window)})";
+        return allowMissing ? $"({expression} or vector(0))" : expression;
     }
 
     private static string Substitute(string query, string window) => Placeholder().Replace(query, window);

@@ -133,7 +133,7 @@ public sealed partial class PrometheusRulesTests
             """(sum(increase(http_requests_total{job="payments"}[5m])) - (sum(increase(http_requests_total{job="payments",code!~"5.."}[5m])) or vector(0))) / sum(increase(http_requests_total{job="payments"}[5m]))""",
             rules.Record("slakit:slo_errors:ratio_rate5m", "payments").Expr);
         Assert.Equal(
-            """(sum(rate(http_requests_total{code=~"5.."}[6h]))) / (sum(rate(http_requests_total[6h])))""",
+            """((sum(rate(http_requests_total{code=~"5.."}[6h]))) or vector(0)) / (sum(rate(http_requests_total[6h])))""",
             rules.Record("slakit:slo_errors:ratio_rate6h", "orders").Expr);
 
         // A templated query is a per-second rate: the events of an hour are it times 3600.

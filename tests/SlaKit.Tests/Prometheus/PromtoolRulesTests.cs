@@ -211,6 +211,67 @@ public sealed class PromtoolRulesTests : IDisposable
         await RunScenario(scenario, openSlo);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Templated_queries_page_when_the_good_requests_are_gone_and_read_zero_errors_when_the_failures_never_were(bool badAndTotal)
+    {
+        // A process served well for an hour, then restarted and answered nothing but 503: its 200 series went stale,
+        // so a query of good requests returns nothing at all. Another fleet never failed: a query of its failures
+        // returns nothing either. Neither may leave the error ratio absent.
+        Promtool.Require();
+        PrometheusSli outage = badAndTotal
+            ? PrometheusSli.FromBadAndTotal("sum(rate(http_requests_total{job=\"api\",code=~\"5..\"}[{{.window}}]))", "sum(rate(http_requests_total{job=\"api\"}[{{.window}}]))")
+            : PrometheusSli.FromGoodAndTotal("sum(rate(http_requests_total{job=\"api\",code!~\"5..\"}[{{.window}}]))", "sum(rate(http_requests_total{job=\"api\"}[{{.window}}]))");
+        PrometheusSli healthy = PrometheusSli.FromBadAndTotal(
+            "sum(rate(http_requests_total{job=\"web\",code=~\"5..\"}[{{.window}}]))", "sum(rate(http_requests_total{job=\"web\"}[{{.window}}]))");
+        string rules = PrometheusRules.Generate(
+        [
+            new PrometheusSlo(new Slo("api", Availability.FromPercent(99.9), SloWindow.Rolling(TimeSpan.FromDays(30))), outage),
+            new PrometheusSlo(new Slo("web", Availability.FromPercent(99.9), SloWindow.Rolling(TimeSpan.FromDays(30))), healthy),
+        ]);
+        await File.WriteAllTextAsync(Path.Combine(_directory, "rules.yml"), rules, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(_directory, "test.yml"), """
+            rule_files:
+              - rules.yml
+            evaluation_interval: 1m
+            tests:
+              - interval: 1m
+                input_series:
+                  - series: 'http_requests_total{job="api",code="200"}'
+                    values: '0+100x60 stale'
+                  - series: 'http_requests_total{job="api",code="503"}'
+                    values: '_x61 0+100x120'
+                  - series: 'http_requests_total{job="web",code="200"}'
+                    values: '0+100x180'
+                promql_expr_test:
+                  - expr: slakit:slo_errors:ratio_rate5m
+                    eval_time: 150m
+                    exp_samples:
+                      - labels: 'slakit:slo_errors:ratio_rate5m{slo="api"}'
+                        value: 1
+                      - labels: 'slakit:slo_errors:ratio_rate5m{slo="web"}'
+                        value: 0
+                  - expr: count by (long_window) (ALERTS{alertname="SlaKitErrorBudgetBurn",alertstate="firing",slo="api",severity="page"})
+                    eval_time: 150m
+                    exp_samples:
+                      - labels: '{long_window="1h"}'
+                        value: 1
+                      - labels: '{long_window="6h"}'
+                        value: 1
+                  - expr: count(ALERTS{alertname="SlaKitErrorBudgetBurn",slo="web"}) or vector(0)
+                    eval_time: 150m
+                    exp_samples:
+                      - labels: '{}'
+                        value: 0
+            """, TestContext.Current.CancellationToken);
+
+        (int exitCode, string output) = await Promtool.RunAsync(_directory, "test", "rules", "test.yml");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("SUCCESS", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_time_slice_slo_pages_on_bad_slices_and_not_on_a_good_one_however_many_failures_it_held()
     {
