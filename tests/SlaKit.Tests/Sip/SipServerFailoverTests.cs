@@ -121,6 +121,38 @@ public sealed class SipServerFailoverTests : IAsyncDisposable
         Assert.Equal("a.test, b.test", string.Join(", ", opened.Order()));
     }
 
+    [Theory]
+    [InlineData(SipTransportProtocol.Tls, "127.0.0.43:5061")]
+    [InlineData(SipTransportProtocol.Tcp, "127.0.0.42:5062")]
+    public async Task A_client_set_to_tls_or_tcp_uses_only_that_transports_servers_however_dns_ranks_udp(SipTransportProtocol transport, string expected)
+    {
+        // The carrier publishes all three transports, UDP first; a client told to use TLS must not send a call in clear.
+        _dns.Add(
+            DnsTestRecord.Naptr("all.test", 10, 0, "s", "SIP+D2U", "_sip._udp.all.test"),
+            DnsTestRecord.Naptr("all.test", 20, 0, "s", "SIP+D2T", "_sip._tcp.all.test"),
+            DnsTestRecord.Naptr("all.test", 30, 0, "s", "SIPS+D2T", "_sips._tcp.all.test"),
+            DnsTestRecord.Srv("_sip._udp.all.test", 10, 0, 5060, "udp.all.test"),
+            DnsTestRecord.Srv("_sip._tcp.all.test", 10, 0, 5062, "tcp.all.test"),
+            DnsTestRecord.Srv("_sips._tcp.all.test", 10, 0, 5061, "tls.all.test"),
+            DnsTestRecord.A("udp.all.test", "127.0.0.41"),
+            DnsTestRecord.A("tcp.all.test", "127.0.0.42"),
+            DnsTestRecord.A("tls.all.test", "127.0.0.43"));
+        var used = new ConcurrentBag<string>();
+        var options = new SipFailoverOptions { Transport = transport };
+        options.Regions.Add(new Region("primary", new Uri("sip:all.test")));
+        options.DnsServers.Add(_dns.EndPoint.ToString());
+        SipFailoverClient client = _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, t =>
+        {
+            used.Add($"{t.Host}:{t.Port} {t.Transport}");
+            return new InMemorySipConnection(t, reliable: true) { Responder = static r => ResponseTo(r, 200, "OK") };
+        }, new Random(1));
+
+        SipResponse answer = await client.SendAsync(new SipRequest("OPTIONS", "sip:all.test"), Ct);
+
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Equal([$"{expected} {transport}"], used);
+    }
+
     private static RegionHealth Primary(SipFailoverClient client) => client.GetStatus().Single(static s => s.Region.Name == "primary").Health;
 
     private static SipRequest Options() => new("OPTIONS", "sip:" + Domain);

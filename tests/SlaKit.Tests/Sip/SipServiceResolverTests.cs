@@ -121,6 +121,28 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
         Assert.DoesNotContain(_dns.Queries, q => q.Type == QueryType.NAPTR || q.Name.StartsWith("_sip._udp.", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(SipTransportProtocol.Tcp, "_sip._tcp.", "127.0.0.53", 5062)]
+    [InlineData(SipTransportProtocol.Tls, "_sips._tcp.", "127.0.0.54", 5061)]
+    public async Task A_client_transport_of_tcp_or_tls_skips_NAPTR_and_asks_SRV_for_that_transport_alone(SipTransportProtocol transport, string prefix, string host, int port)
+    {
+        _dns.Add(
+            DnsTestRecord.Naptr(Domain, 10, 0, "s", "SIP+D2U", "_sip._udp." + Domain),
+            DnsTestRecord.Srv("_sip._udp." + Domain, 0, 0, 5090, "udp." + Domain),
+            DnsTestRecord.Srv("_sip._tcp." + Domain, 0, 0, 5062, "tcp." + Domain),
+            DnsTestRecord.Srv("_sips._tcp." + Domain, 0, 0, 5061, "tls." + Domain),
+            DnsTestRecord.A("udp." + Domain, "127.0.0.51"),
+            DnsTestRecord.A("tcp." + Domain, "127.0.0.53"),
+            DnsTestRecord.A("tls." + Domain, "127.0.0.54"));
+        Assert.True(SipTarget.TryParse("sip:" + Domain, transport, out SipTarget? target, out string? error), error);
+
+        SipTarget only = Assert.Single(await _resolver.ResolveAsync(target, Ct));
+
+        Assert.Equal((host, port, transport), (only.Host, only.Port, only.Transport));
+        Assert.Equal((prefix + Domain, QueryType.SRV), _dns.Queries[0]);
+        Assert.DoesNotContain(_dns.Queries, q => q.Type == QueryType.NAPTR || q.Name.StartsWith("_sip._udp.", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_sips_URI_takes_only_TLS_from_NAPTR_and_SRV()
     {
@@ -199,6 +221,32 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
         _dns.Fail(srv, QueryType.SRV, 0);
         SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
         Assert.Equal(("127.0.0.62", 5070), (only.Host, only.Port));
+    }
+
+    [Fact]
+    public async Task A_second_DNS_server_answers_for_one_that_fails_whichever_of_the_two_is_asked_first()
+    {
+        // The client starts from a server of its own choosing; a SERVFAIL from one must not fail a lookup the other answers.
+        await using var broken = new LoopbackDnsServer();
+        foreach ((string name, QueryType type) in new[]
+        {
+            (Domain, QueryType.NAPTR), ("_sip._udp." + Domain, QueryType.SRV), ("pbx." + Domain, QueryType.A), ("pbx." + Domain, QueryType.AAAA),
+        })
+        {
+            broken.Fail(name, type, 2);
+        }
+
+        _dns.Add(DnsTestRecord.Srv("_sip._udp." + Domain, 10, 0, 5070, "pbx." + Domain), DnsTestRecord.A("pbx." + Domain, "127.0.0.64"));
+        var answered = new List<string>();
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var resolver = new SipServiceResolver([broken.EndPoint, _dns.EndPoint], _time, new Random(seed));
+            SipTarget only = Assert.Single(await resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
+            answered.Add($"{only.Host}:{only.Port}");
+        }
+
+        Assert.All(answered, a => Assert.Equal("127.0.0.64:5070", a));
+        Assert.NotEmpty(broken.Queries);
     }
 
     [Theory]

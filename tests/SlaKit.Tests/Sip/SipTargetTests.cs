@@ -99,10 +99,13 @@ public class SipTargetTests
         Assert.Equal(message, Assert.Throws<FormatException>(() => SipTarget.Parse(text)).Message);
 
     [Theory]
-    [InlineData("sip:pbx.example", SipTransportProtocol.Tcp, true, false, SipTransportProtocol.Tcp)]
-    [InlineData("sip:pbx.example:5060", SipTransportProtocol.Tcp, false, false, SipTransportProtocol.Tcp)]
-    [InlineData("sip:10.0.0.5", SipTransportProtocol.Tcp, false, false, SipTransportProtocol.Tcp)]
-    [InlineData("sip:[2001:db8::1]", SipTransportProtocol.Tcp, false, false, SipTransportProtocol.Tcp)]
+    [InlineData("sip:pbx.example", SipTransportProtocol.Udp, true, false, SipTransportProtocol.Udp)]
+    [InlineData("sip:pbx.example", SipTransportProtocol.Tcp, true, true, SipTransportProtocol.Tcp)]
+    [InlineData("sip:pbx.example", SipTransportProtocol.Tls, true, true, SipTransportProtocol.Tls)]
+    [InlineData("sip:pbx.example:5060", SipTransportProtocol.Tcp, false, true, SipTransportProtocol.Tcp)]
+    [InlineData("sip:10.0.0.5", SipTransportProtocol.Tcp, false, true, SipTransportProtocol.Tcp)]
+    [InlineData("sip:[2001:db8::1]", SipTransportProtocol.Tcp, false, true, SipTransportProtocol.Tcp)]
+    [InlineData("sips:pbx.example", SipTransportProtocol.Tcp, true, false, SipTransportProtocol.Tls)]
     [InlineData("sip:pbx.example;transport=udp", SipTransportProtocol.Tcp, true, true, SipTransportProtocol.Udp)]
     [InlineData("sip:pbx.example;transport=tcp", SipTransportProtocol.Udp, true, true, SipTransportProtocol.Tcp)]
     [InlineData("sip:pbx.example;transport=tcp;transport=udp", SipTransportProtocol.Tls, true, true, SipTransportProtocol.Udp)]

@@ -23,6 +23,12 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// The transport for regions whose URI has no <c>transport</c> parameter. <see cref="SipTransportProtocol.Udp"/> by
     /// default, as RFC 3263 §4.1 chooses for a <c>sip:</c> URI.
     /// </summary>
+    /// <remarks>
+    /// For a region named in DNS (a host and no port), <see cref="SipTransportProtocol.Udp"/> lets NAPTR and SRV records
+    /// choose the transport; <see cref="SipTransportProtocol.Tcp"/> or <see cref="SipTransportProtocol.Tls"/> is held
+    /// to: only that transport's SRV records are asked (<c>_sip._tcp</c>, <c>_sips._tcp</c>), then the host's own
+    /// addresses on its default port, so a client set to TLS never falls back to a server DNS lists for UDP.
+    /// </remarks>
     public SipTransportProtocol Transport { get; set; } = SipTransportProtocol.Udp;
 
     /// <summary>

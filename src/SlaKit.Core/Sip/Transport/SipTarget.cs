@@ -132,7 +132,10 @@ public sealed class SipTarget : IEquatable<SipTarget>
     /// </summary>
     internal bool NeedsServiceLookup { get; private init; }
 
-    /// <summary>Whether the URI it was read from named its transport (so NAPTR is skipped, RFC 3263 §4.1).</summary>
+    /// <summary>
+    /// Whether the URI it was read from named its transport, or it was read with a default of TCP or TLS (a client's
+    /// configured transport): NAPTR is skipped, and SRV asked for that transport alone (RFC 3263 §4.1).
+    /// </summary>
     internal bool TransportGiven { get; private init; }
 
     /// <summary>Whether it was read from a <c>sips:</c> URI, which DNS may resolve to TLS servers only (RFC 3263 §4.1).</summary>
@@ -247,7 +250,9 @@ public sealed class SipTarget : IEquatable<SipTarget>
         target = new SipTarget(host.ToString(), port > 0 ? port : DefaultPortOf(transport), transport)
         {
             NeedsServiceLookup = portStart <= 0 && !numeric,
-            TransportGiven = semicolon >= 0,
+            // A default other than UDP is a configured choice (SipFailoverOptions.Transport): DNS may not overrule
+            // it, or a client set to TLS would follow a NAPTR or SRV record for UDP and send its calls in clear.
+            TransportGiven = semicolon >= 0 || (!secure && defaultTransport != SipTransportProtocol.Udp),
             IsSecure = secure,
         };
         error = null;

@@ -39,7 +39,9 @@ internal sealed class SipServiceResolver
         options.Timeout = TimeSpan.FromSeconds(2);
         options.Retries = 1;
         options.ThrowDnsErrors = false;
-        options.ContinueOnDnsError = false;
+        // An error from one server (SERVFAIL, or a name it does not know) sends the query to the next, so a second server
+        // covers for a first that fails; only the last server's error reaches QueryAsync below.
+        options.ContinueOnDnsError = true;
         options.ContinueOnEmptyResponse = false;
         _dns = new LookupClient(options);
         _time = time;
