@@ -133,6 +133,55 @@ public sealed class HedgedRaceTests : HeldRegionTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_far_region_on_a_new_connection_is_allowed_its_set_up_and_is_overdue_only_once_that_is_spent(bool silent)
+    {
+        // a is 150 ms away: its first answer paid TCP, TLS and the request (600 ms), the rest take one round trip. b is
+        // 20 ms away. a's pooled connection has since been closed (idle, or the factory rotated its handler), so this
+        // request pays the set-up again: hedged at 3 × 150 ms, b wins, and a's answer comes at 600 ms, not evidence of
+        // anything. Its bound is 3 × p99 plus the set-up its first answer showed: 450 + 450 ms.
+        A.Latency.Record(TimeSpan.FromMilliseconds(600));
+        for (int i = 0; i < 20; i++)
+        {
+            A.Latency.Record(TimeSpan.FromMilliseconds(150));
+            B.Latency.Record(TimeSpan.FromMilliseconds(20));
+        }
+
+        Terminal.BDelay = TimeSpan.FromMilliseconds(20);
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(450));
+        Until(() => Terminal.BWaiting == 1, "b was asked at 3 × a's p99");
+        Time.Advance(TimeSpan.FromMilliseconds(20));
+        using (HttpResponseMessage response = await sending)
+        {
+            Assert.Equal("b", response.RequestMessage!.GetServedRegion());
+        }
+
+        Assert.False(A.ViewAt(Time.GetUtcNow()).IsOverdue);
+        Time.Advance(TimeSpan.FromMilliseconds(130));
+        if (!silent)
+        {
+            a.Answer(HttpStatusCode.OK);
+            Until(() => A.Lingering == 0, "a's late answer was learnt");
+            Assert.Empty(Changes);
+            Assert.Equal(["a", "b"], Client.Plan(allowTrial: false).Order.Select(static r => r.Region.Name));
+            return;
+        }
+
+        // Silent past the set-up allowance too: now it is overdue, and out of selection until it answers or times out.
+        Time.Advance(TimeSpan.FromMilliseconds(299));
+        Assert.False(A.ViewAt(Time.GetUtcNow()).IsOverdue);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        Until(() => A.ViewAt(Time.GetUtcNow()).IsOverdue, "a was overdue 900 ms in");
+        Assert.Equal(("a", RegionHealth.Degraded), (Changes[^1].Region, Changes[^1].To));
+        Assert.StartsWith("it has not answered within 0.9s", Changes[^1].Reason, StringComparison.Ordinal);
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Lingering == 0, "a's late answer was learnt");
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(4)]
     public async Task A_race_won_by_an_answer_slow_for_its_own_region_judges_nobody(int bAnswersBefore)
