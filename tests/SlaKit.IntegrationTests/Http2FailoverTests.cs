@@ -121,6 +121,48 @@ public sealed class Http2FailoverTests : IDisposable
     }
 
     [Fact]
+    public async Task A_quiet_stream_on_an_http2_connection_outlives_another_requests_attempt_timeout_on_it()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        await using FailoverClient client = Client(a.BaseUri, b.BaseUri, HttpVersion.Version20, o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
+        await Requests.WarmUpAsync(client, 5, Ct);
+
+        // An event stream (server-sent events, a gRPC server stream): one event, then nothing for 4 s, then another.
+        a.Behaviour = async context =>
+        {
+            if (context.Request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) != true)
+            {
+                await RegionServer.Slow(TimeSpan.FromSeconds(30))(context);
+                return;
+            }
+
+            await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.WriteAsync("x"u8.ToArray(), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(TimeSpan.FromSeconds(4), context.RequestAborted);
+            await context.Response.Body.WriteAsync("y"u8.ToArray(), context.RequestAborted);
+        };
+        using HttpResponseMessage events = await client.Http.GetAsync("events", HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal("a", events.Headers.GetValues("X-Region").Single());
+        Stream stream = await events.Content.ReadAsStreamAsync(Ct);
+        byte[] first = new byte[1];
+        Assert.Equal(1, await stream.ReadAsync(first, Ct));
+
+        // A request a does not answer: b serves it, and a's attempt times out at 2 s on the connection the stream is on,
+        // which carried no frame of its own meanwhile but the acknowledgements of the handler's keep-alive PINGs.
+        using (HttpResponseMessage hedged = await client.Http.GetAsync("pay", Ct))
+        {
+            Assert.Equal("b", hedged.Headers.GetValues("X-Region").Single());
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => a.Aborted >= 1, TimeSpan.FromSeconds(10), Ct), "a's late attempt never ended");
+        using var rest = new MemoryStream();
+        await stream.CopyToAsync(rest, Ct);
+        Assert.Equal("y", System.Text.Encoding.ASCII.GetString(rest.ToArray()));
+    }
+
+    [Fact]
     public async Task A_post_sent_while_an_http2_region_shuts_down_gracefully_is_processed_once_and_the_request_in_flight_finishes()
     {
         await using RegionServer a = await RegionServer.StartAsync("a", _certificate);

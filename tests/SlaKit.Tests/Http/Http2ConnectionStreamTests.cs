@@ -8,6 +8,8 @@ namespace SlaKit.Tests.Http;
 public sealed class Http2ConnectionStreamTests
 {
     private readonly FakeTimeProvider _time = new();
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
+
     private readonly RegionLane _lane = new(ResiliencePipeline<HttpResponseMessage>.Empty, ResiliencePipeline<HttpResponseMessage>.Empty);
 
     [Fact]
@@ -23,7 +25,7 @@ public sealed class Http2ConnectionStreamTests
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, await live.ReadAsync(new byte[1], TestContext.Current.CancellationToken));
         _time.Advance(TimeSpan.FromSeconds(3));
-        _lane.AbortSilentConnections(attemptStarted);
+        _lane.AbortSilentConnections(attemptStarted, Grace);
 
         Assert.False(silentInner.CanRead);
         Assert.True(liveInner.CanRead);
@@ -39,7 +41,7 @@ public sealed class Http2ConnectionStreamTests
         long attemptStarted = _time.GetTimestamp();
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        _lane.AbortSilentConnections(attemptStarted);
+        _lane.AbortSilentConnections(attemptStarted, Grace);
 
         Assert.False(inner.CanRead);
     }
@@ -56,9 +58,39 @@ public sealed class Http2ConnectionStreamTests
         // The handler's first read waits for the server's SETTINGS, and nothing comes (here, the end of the stream).
         Assert.Equal(0, await connection.ReadAsync(new byte[16], TestContext.Current.CancellationToken));
         _time.Advance(TimeSpan.FromSeconds(2));
-        _lane.AbortSilentConnections(attemptStarted);
+        _lane.AbortSilentConnections(attemptStarted, Grace);
 
         Assert.False(inner.CanRead);
+    }
+
+    [Fact]
+    public async Task A_connection_opened_moments_ago_with_its_first_frames_still_on_the_way_is_left_open_until_its_grace_is_spent()
+    {
+        // The attempt's own connection keeps delivering other requests' answers: the attempt is merely slow.
+        using var liveInner = new MemoryStream(new byte[100]);
+        using var live = new Http2ConnectionStream(liveInner, _time, [_lane]);
+        long attemptStarted = _time.GetTimestamp();
+        for (int i = 0; i < 49; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            Assert.Equal(1, await live.ReadAsync(new byte[1], TestContext.Current.CancellationToken));
+        }
+
+        // 80 ms before the attempt times out another connection is opened; over a 150 ms link its server's SETTINGS are
+        // still on their way when the attempt times out.
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        using var freshInner = new MemoryStream();
+        using var fresh = new Http2ConnectionStream(freshInner, _time, [_lane]);
+        _time.Advance(TimeSpan.FromMilliseconds(80));
+        _lane.AbortSilentConnections(attemptStarted, Grace);
+        Assert.True(liveInner.CanRead);
+        Assert.True(freshInner.CanRead);
+
+        // Still nothing once the grace is spent: silent after all.
+        _time.Advance(Grace);
+        _lane.AbortSilentConnections(attemptStarted, Grace);
+        Assert.True(liveInner.CanRead);
+        Assert.False(freshInner.CanRead);
     }
 
     [Fact]
@@ -72,7 +104,7 @@ public sealed class Http2ConnectionStreamTests
         long attemptStarted = _time.GetTimestamp();
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        _lane.AbortSilentConnections(attemptStarted);
+        _lane.AbortSilentConnections(attemptStarted, Grace);
 
         Assert.False(inner.CanRead);
     }

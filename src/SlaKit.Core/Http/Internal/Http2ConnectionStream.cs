@@ -19,9 +19,12 @@ namespace SlaKit.Http;
 /// <para>
 /// The time noted is when a read returned data, not when one began: a connection opened after the attempt began (often
 /// the very one that attempt opened) on which nothing at all has come in, not even the server's SETTINGS, is as silent
-/// as an old one, though its handler's first read began after the attempt did. A live connection whose requests are
-/// merely slow still answers something (its other streams, a SETTINGS or WINDOW_UPDATE frame) or, when it answers
-/// nothing at all for an attempt timeout, has attempts timing out on it anyway. Reading the clock once per read that brings something is all it costs.
+/// as an old one, though its handler's first read began after the attempt did, once its region's usual latency has
+/// passed since it was opened (<see cref="IsSilentSince"/>). A live connection whose requests are merely slow still
+/// answers something: its other streams, a SETTINGS or WINDOW_UPDATE frame, or the acknowledgement of a keep-alive
+/// PING (RFC 9113 §6.7), which the failover client's handler sends after half an attempt timeout without a frame, so
+/// that a connection carrying only a quiet stream (server-sent events, a gRPC server stream between messages) is
+/// never taken for silent. Reading the clock once per read that brings something is all it costs.
 /// </para>
 /// </remarks>
 internal sealed class Http2ConnectionStream : Stream
@@ -29,6 +32,7 @@ internal sealed class Http2ConnectionStream : Stream
     private readonly Stream _inner;
     private readonly TimeProvider _time;
     private readonly RegionLane[] _lanes;
+    private readonly long _opened;
     private long _lastReceived = long.MinValue;
     private int _aborting;
     private long _abortedAt = long.MaxValue;
@@ -40,6 +44,7 @@ internal sealed class Http2ConnectionStream : Stream
         _inner = inner;
         _time = time;
         _lanes = lanes;
+        _opened = time.GetTimestamp();
         foreach (RegionLane lane in lanes)
         {
             lane.AddConnection(this);
@@ -51,6 +56,15 @@ internal sealed class Http2ConnectionStream : Stream
     /// <see cref="long.MinValue"/> while nothing has.
     /// </summary>
     public long LastReceived => Volatile.Read(ref _lastReceived);
+
+    /// <summary>
+    /// Whether nothing has come in on the connection since <paramref name="since"/> (a <see cref="TimeProvider"/>
+    /// timestamp), when an attempt that began then timed out: it is silent, unless it was opened after that and less than
+    /// <paramref name="grace"/> ago, with nothing in yet. Such a connection is new, not silent: its server's first frames
+    /// are a round trip away, a few microseconds on loopback and 150 ms on a link across a continent.
+    /// </summary>
+    public bool IsSilentSince(long since, TimeSpan grace) =>
+        LastReceived <= since && !(LastReceived == long.MinValue && _opened > since && _time.GetElapsedTime(_opened) < grace);
 
     /// <summary>Closes the connection under the handler: its read loop fails, every stream on it fails, and the pool drops it.</summary>
     /// <remarks>

@@ -192,8 +192,10 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     region.RecordFailure(now, "it did not answer within the attempt timeout");
 
                     // Over HTTP/1.1 the timed-out request's connection is closed with it; over HTTP/2 it is shared and
-                    // stays: closed here if nothing at all came in on it while this attempt waited (RFC 9113 §9.1).
-                    _client.LaneFor(region).AbortSilentConnections(started);
+                    // stays: closed here if nothing at all came in on it while this attempt waited (RFC 9113 §9.1). A
+                    // connection opened since, with its server's first frames still on the way, is given the region's
+                    // usual latency to show them.
+                    _client.LaneFor(region).AbortSilentConnections(started, _client.OverdueBound(region));
                     break;
             }
 

@@ -66,9 +66,11 @@ internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> breaker
     /// <summary>
     /// Closes every HTTP/2 connection to the region on which nothing has come in since <paramref name="since"/> (a
     /// <see cref="TimeProvider"/> timestamp): called when an attempt that began then has timed out, so that the next
-    /// attempt opens a new connection, as it would over HTTP/1.1, instead of waiting on one that has gone silent.
+    /// attempt opens a new connection, as it would over HTTP/1.1, instead of waiting on one that has gone silent. A
+    /// connection opened after <paramref name="since"/> with nothing in yet is left open while it is younger than
+    /// <paramref name="grace"/> (see <see cref="Http2ConnectionStream.IsSilentSince"/>).
     /// </summary>
-    public void AbortSilentConnections(long since)
+    public void AbortSilentConnections(long since, TimeSpan grace)
     {
         Http2ConnectionStream[] open;
         lock (_connections)
@@ -83,7 +85,7 @@ internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> breaker
 
         foreach (Http2ConnectionStream connection in open)
         {
-            if (connection.LastReceived <= since)
+            if (connection.IsSilentSince(since, grace))
             {
                 connection.Abort();
             }
