@@ -182,6 +182,46 @@ public sealed class HedgedRaceTests : HeldRegionTests
     }
 
     [Theory]
+    [InlineData(150, 0)]
+    [InlineData(10, 60)]
+    public async Task A_trial_is_hedged_at_once_when_its_region_usually_takes_longer_than_the_fallback_would(int aMs, int hedgeMs)
+    {
+        // b answers in 20 ms, so a trial of a is hedged at 3 × 20 ms. A far a (150 ms) could not answer by then: the copy
+        // goes to b at once, and the caller does not wait 60 ms for nothing. A near a (10 ms) is given the 60 ms.
+        for (int i = 0; i < 20; i++)
+        {
+            A.Latency.Record(TimeSpan.FromMilliseconds(aMs));
+            B.Latency.Record(TimeSpan.FromMilliseconds(20));
+        }
+
+        A.RecordFailure(Time.GetUtcNow(), "it failed");
+        A.RecordFailure(Time.GetUtcNow(), "it failed");
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(Time.GetUtcNow()));
+        Time.Advance(Client.Options.BreakDuration);
+
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await Terminal.NextHeldAsync();
+        if (hedgeMs > 0)
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(hedgeMs - 1));
+            Assert.Equal(0, Terminal.BRequests);
+            Time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        using (HttpResponseMessage response = await sending.WaitAsync(Wait, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal("b", response.RequestMessage!.GetServedRegion());
+        }
+
+        Assert.Equal(1, Terminal.BRequests);
+
+        // The trial finishes on its own, and its answer is learnt.
+        Assert.False(a.Token.IsCancellationRequested);
+        a.Answer(HttpStatusCode.OK);
+        Until(() => A.Latency.AverageMilliseconds != aMs, "the trial's answer was learnt");
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(4)]
     public async Task A_race_won_by_an_answer_slow_for_its_own_region_judges_nobody(int bAnswersBefore)

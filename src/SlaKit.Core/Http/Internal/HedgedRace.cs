@@ -305,7 +305,8 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
     /// <summary>
     /// How long to wait on <paramref name="waitedOn"/> before the next region is also asked; <see langword="null"/> not to hedge.
     /// A trial is hedged as soon as the next region would usually have answered (k × its p99, at most the hedging delay),
-    /// so a trial costs the caller next to nothing even when the region is still dead.
+    /// so a trial costs the caller next to nothing even when the region is still dead; and at once when the region on
+    /// trial usually takes longer than that itself (a far region), since it could not answer in time anyway.
     /// </summary>
     private TimeSpan? HedgingDelay(RequestRun run, RunningAttempt waitedOn)
     {
@@ -313,13 +314,14 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         if (run.IsTrialAttempt(waitedOn.Index))
         {
             double fallbackP99 = run.Plan.Order[1].Latency.P99Milliseconds;
-            if (double.IsNaN(fallbackP99))
-            {
-                return options.HedgingDelay;
-            }
+            TimeSpan trialDelay = double.IsNaN(fallbackP99)
+                ? options.HedgingDelay
+                : TimeSpan.FromMilliseconds(Math.Min(Math.Max(1, fallbackP99 * options.AdaptiveHedgingMultiplier), options.HedgingDelay.TotalMilliseconds));
 
-            var quick = TimeSpan.FromMilliseconds(Math.Max(1, fallbackP99 * options.AdaptiveHedgingMultiplier));
-            return quick < options.HedgingDelay ? quick : options.HedgingDelay;
+            // What the region on trial took before it went down: its p99, or its first answer if that is all it gave.
+            LatencyWindow trialLatency = waitedOn.Region.Latency;
+            double took = double.IsNaN(trialLatency.P99Milliseconds) ? trialLatency.FirstMilliseconds : trialLatency.P99Milliseconds;
+            return took > trialDelay.TotalMilliseconds ? TimeSpan.Zero : trialDelay;
         }
 
         switch (options.Hedging)
