@@ -181,6 +181,26 @@ public sealed class HedgedRaceTests : HeldRegionTests
         Until(() => A.Lingering == 0, "a's late answer was learnt");
     }
 
+    [Fact]
+    public async Task A_loser_that_throws_what_no_attempt_expects_is_logged_and_its_region_not_judged_by_it()
+    {
+        Task<HttpResponseMessage> sending = Get();
+        Held a = await Terminal.NextHeldAsync();
+        Time.Advance(TimeSpan.FromMilliseconds(100));
+        (await sending).Dispose();
+
+        // A handler below a's attempt fails in a way no attempt catches, after the request has moved on.
+        a.Pending.SetException(new InvalidOperationException("refused a copy"));
+        Until(() => A.Lingering == 0, "the late attempt ended");
+
+        Microsoft.Extensions.Logging.Testing.FakeLogRecord record = Assert.Single(Logs.Collector.GetSnapshot(), r => r.Id.Id == 1010);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, record.Level);
+        Assert.Equal("refused a copy", record.Exception?.Message);
+        Assert.Contains("region a", record.Message, StringComparison.Ordinal);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Empty(Changes);
+    }
+
     [Theory]
     [InlineData(150, 0)]
     [InlineData(10, 60)]

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Http;
 using SlaKit.Regions;
@@ -28,6 +28,9 @@ public abstract class HeldRegionTests : IDisposable
 
     protected List<(string Region, RegionHealth To, string Reason)> Changes { get; } = [];
 
+    /// <summary>What the client logged.</summary>
+    protected FakeLogger Logs { get; } = new();
+
     internal HttpRegionSet Client { get; private set; } = null!;
 
     protected HttpMessageInvoker Invoker { get; private set; } = null!;
@@ -55,7 +58,7 @@ public abstract class HeldRegionTests : IDisposable
         options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
         options.Regions.Add(new Region("b", new Uri("http://b.invalid/")) { Priority = 1 });
         configure?.Invoke(options);
-        Client = new HttpRegionSet("payments", options, Time, NullLogger.Instance, _telemetry);
+        Client = new HttpRegionSet("payments", options, Time, Logs, _telemetry);
         Client.Core.HealthChanged += (_, e) =>
         {
             lock (Changes)

@@ -124,7 +124,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             foreach (RunningAttempt attempt in running)
             {
                 attempt.Cancel?.Cancel();
-                attempt.DisposeWhenDone(run.LendTo(attempt.Index));
+                attempt.DisposeWhenDone(_client, run.LendTo(attempt.Index));
             }
         }
     }
@@ -173,7 +173,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         {
             if (run.IsTrialAttempt(attempt.Index) && !attempt.Task.IsCompleted)
             {
-                attempt.DisposeWhenDone();
+                attempt.DisposeWhenDone(_client);
             }
             else if (!LateAttempt.TryRunOn(_client, run, attempt))
             {
@@ -197,7 +197,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         {
             if (runsOn && !first.Task.IsCompleted)
             {
-                first.DisposeWhenDone(run.LendTo(first.Index));
+                first.DisposeWhenDone(_client, run.LendTo(first.Index));
                 outcomes.Add(RunningAttempt.GivenUp(_client, first));
             }
             else
@@ -275,7 +275,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             // A trial finishes on its own; an attempt that has just ended has recorded its own outcome already.
             if (run.IsTrialAttempt(attempt.Index) || attempt.Task.IsCompleted)
             {
-                attempt.DisposeWhenDone();
+                attempt.DisposeWhenDone(_client);
                 continue;
             }
 
@@ -286,7 +286,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                 // the rest with it; its outcome is recorded as any attempt's is, but nobody judges its lateness. Running
                 // on, it may still be sending the caller's own request: the caller gets its URI back when it ends.
                 attempt.Cancel?.Cancel();
-                attempt.DisposeWhenDone(run.LendTo(attempt.Index));
+                attempt.DisposeWhenDone(_client, run.LendTo(attempt.Index));
                 continue;
             }
 

@@ -121,6 +121,19 @@ internal sealed class HttpRegionSet
         return usual + (allowance < Options.ColdStartAllowance ? allowance : Options.ColdStartAllowance);
     }
 
+    /// <summary>
+    /// Observes the failure of <paramref name="attempt"/>, an attempt against <paramref name="region"/> that nobody awaits
+    /// any more (a loser, or one its request gave up on). An attempt throws only for a cancellation, which is expected
+    /// here; anything else is a handler below throwing what no attempt catches, logged, since nothing else would show it.
+    /// </summary>
+    public void ObserveAbandoned(Task attempt, TrackedRegion region)
+    {
+        if (attempt.Exception?.InnerException is { } error and not OperationCanceledException)
+        {
+            FailoverLog.AbandonedAttemptThrew(Logger, ClientName, region.Region.Name, error);
+        }
+    }
+
     /// <summary>The <see cref="ResilienceContext"/> property through which the circuit breaker learns whether a cancelled attempt timed out.</summary>
     public static readonly ResiliencePropertyKey<RequestRun> RunKey = new("slakit.run");
 

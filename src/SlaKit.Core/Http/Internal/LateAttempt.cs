@@ -133,7 +133,7 @@ internal sealed class LateAttempt
         else if (task is not null)
         {
             // Observed here: nobody else awaits a late attempt. An unexpected error is no evidence either way.
-            _ = task.Exception;
+            _client.ObserveAbandoned(task, _attempt.Region);
         }
 
         lock (_gate)

@@ -394,7 +394,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         if (!LateAttempt.TryRunOn(_client, run, attempt))
         {
             run.Cancel();
-            attempt.DisposeWhenDone(run.LendTo(attempt.Index));
+            attempt.DisposeWhenDone(_client, run.LendTo(attempt.Index));
         }
     }
 

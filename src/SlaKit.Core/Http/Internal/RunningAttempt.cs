@@ -19,12 +19,13 @@ internal sealed record RunningAttempt(Task<AttemptResult> Task, CancellationToke
     /// Lets the attempt go: when it ends, its answer is disposed, its own source too, and the caller's URI given back when
     /// <paramref name="lent"/> is given (<see cref="RequestRun.LendTo"/>). Its outcome was recorded by the attempt itself.
     /// </summary>
-    public void DisposeWhenDone(AttemptRequestFactory? lent = null)
+    public void DisposeWhenDone(HttpRegionSet client, AttemptRequestFactory? lent = null)
     {
         _ = Task.ContinueWith(
             static (task, state) =>
             {
-                (CancellationTokenSource? cancel, AttemptRequestFactory? lent) = ((CancellationTokenSource?, AttemptRequestFactory?))state!;
+                (HttpRegionSet client, TrackedRegion region, CancellationTokenSource? cancel, AttemptRequestFactory? lent) =
+                    ((HttpRegionSet, TrackedRegion, CancellationTokenSource?, AttemptRequestFactory?))state!;
                 if (task.IsCompletedSuccessfully)
                 {
                     task.Result.Response?.Dispose();
@@ -32,13 +33,13 @@ internal sealed record RunningAttempt(Task<AttemptResult> Task, CancellationToke
                 else
                 {
                     // Observed here: nobody awaits an abandoned attempt, and its failure is already moot.
-                    _ = task.Exception;
+                    client.ObserveAbandoned(task, region);
                 }
 
                 cancel?.Dispose();
                 lent?.TryRestore();
             },
-            (Cancel, lent),
+            (client, Region, Cancel, lent),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);

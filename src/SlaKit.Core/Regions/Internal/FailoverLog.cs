@@ -37,6 +37,10 @@ internal static partial class FailoverLog
         Message = "Client {Client}: a HealthChanged listener threw on a change of region {Region}; the change stands.")]
     public static partial void HealthListenerThrew(ILogger logger, string client, string region, Exception exception);
 
+    [LoggerMessage(EventId = 1010, EventName = "AbandonedAttemptThrew", Level = LogLevel.Warning,
+        Message = "Client {Client}: an attempt on region {Region} that its request no longer waited for threw what no attempt expects; the region is not judged by it.")]
+    public static partial void AbandonedAttemptThrew(ILogger logger, string client, string region, Exception exception);
+
     [LoggerMessage(EventId = 1009, EventName = "ProbeListenerThrew", Level = LogLevel.Error,
         Message = "Client {Client}: a ProbeCompleted handler threw on a probe of region {Region}; probing goes on.")]
     public static partial void ProbeListenerThrew(ILogger logger, string client, string region, Exception exception);
