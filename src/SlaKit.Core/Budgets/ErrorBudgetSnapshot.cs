@@ -16,6 +16,10 @@ public sealed class ErrorBudgetSnapshot
     private readonly long _pendingGood;
     private readonly long _pendingBad;
 
+    // An event-based budget over a calendar month is (1 − target) × the events of the month so far: it grows as
+    // events come in, instead of covering a window that is already full.
+    private readonly bool _budgetGrowsWithTraffic;
+
     internal ErrorBudgetSnapshot(Slo slo, DateTimeOffset timestamp, BucketHistory history, long pendingGood, long pendingBad)
     {
         Slo = slo;
@@ -41,6 +45,7 @@ public sealed class ErrorBudgetSnapshot
 
         WindowLength = WindowEnd - WindowStart;
         SloBudgetingMethod method = slo.BudgetingMethod;
+        _budgetGrowsWithTraffic = window.IsCalendarMonth && !method.IsTimeSlices;
         Budget = method.IsTimeSlices
             ? ErrorBudget.FromSlices(slo.Target, WindowLength.Ticks / method.SliceLength.Ticks, counts.Total, counts.Bad)
             : ErrorBudget.FromEvents(slo.Target, counts.Total, counts.Bad);
@@ -97,33 +102,62 @@ public sealed class ErrorBudgetSnapshot
     public double BurnRate(TimeSpan window) => CountsOver(window).BurnRate(Slo.Target);
 
     /// <summary>
-    /// When the budget runs out if it keeps burning at the rate measured over <paramref name="burnRateWindow"/>:
-    /// a burn rate of 1 spends a whole budget in the SLO's window, so what is left lasts
-    /// remaining fraction × window ÷ burn rate. For a calendar month the window is the month's real length,
-    /// and the projection may lie past the month's end, when the budget starts afresh.
+    /// When the budget runs out if events keep coming as they did over <paramref name="burnRateWindow"/>.
+    /// For a rolling window, and for a time-slice SLO, the budget is taken to stay the size it is: a burn rate of 1
+    /// spends a whole budget in the SLO's window, so what is left lasts remaining fraction × window ÷ burn rate
+    /// (for a calendar month, the month's real length). For an event-based SLO over a calendar month the budget is
+    /// (1 − target) × the events of the month so far, so it grows with traffic: what is left lasts
+    /// remaining bad events ÷ (bad-event rate − (1 − target) × event rate), both rates measured over
+    /// <paramref name="burnRateWindow"/>, and it never runs out while that difference is zero or less (a burn
+    /// rate of 1 or below). The projection may lie past the month's end, when the budget starts afresh.
     /// </summary>
     /// <param name="burnRateWindow">The window the burn rate is measured over; positive, at most 366 days.</param>
     /// <returns>
     /// The projected instant; <see cref="Timestamp"/> when the budget is already spent; <see langword="null"/>
-    /// when nothing is burning.
+    /// when nothing is burning, or, for an event-based SLO over a calendar month, when the budget grows at least
+    /// as fast as it is spent.
     /// </returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="burnRateWindow"/> is out of range.</exception>
     public DateTimeOffset? ProjectedExhaustion(TimeSpan burnRateWindow)
     {
-        double burnRate = BurnRate(burnRateWindow);
-        if (burnRate <= 0)
+        SloEventCounts counts = CountsOver(burnRateWindow);
+        double ticks;
+        if (_budgetGrowsWithTraffic)
         {
-            return null;
+            // The bad events of the burn window beyond what its own events add to the budget.
+            decimal excess = counts.Bad - (Slo.Target.UnavailabilityExact * counts.Total);
+            if (excess <= 0)
+            {
+                return null;
+            }
+
+            double remainingEvents = Budget.RemainingEvents;
+            // Stryker disable once Equality : equivalent; a budget exactly spent projects zero ticks ahead, which is Timestamp too.
+            if (remainingEvents <= 0)
+            {
+                return Timestamp;
+            }
+
+            ticks = remainingEvents * burnRateWindow.Ticks / (double)excess;
+        }
+        else
+        {
+            double burnRate = counts.BurnRate(Slo.Target);
+            if (burnRate <= 0)
+            {
+                return null;
+            }
+
+            double remaining = Budget.RemainingFraction;
+            // Stryker disable once Equality : equivalent; a budget exactly spent projects zero ticks ahead, which is Timestamp too.
+            if (remaining <= 0)
+            {
+                return Timestamp;
+            }
+
+            ticks = remaining * WindowLength.Ticks / burnRate;
         }
 
-        double remaining = Budget.RemainingFraction;
-        // Stryker disable once Equality : equivalent; a budget exactly spent projects zero ticks ahead, which is Timestamp too.
-        if (remaining <= 0)
-        {
-            return Timestamp;
-        }
-
-        double ticks = remaining * WindowLength.Ticks / burnRate;
         long room = DateTimeOffset.MaxValue.UtcTicks - Timestamp.UtcTicks;
         // Stryker disable once Equality : equivalent; at equality Timestamp plus the room is DateTimeOffset.MaxValue itself.
         return ticks >= room ? DateTimeOffset.MaxValue : Timestamp + TimeSpan.FromTicks((long)ticks);

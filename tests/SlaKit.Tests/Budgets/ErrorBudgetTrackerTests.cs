@@ -127,6 +127,75 @@ public class ErrorBudgetTrackerTests
     }
 
     [Fact]
+    public void A_calendar_month_budget_that_grows_with_traffic_runs_out_when_projected()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99.9, SloWindow.CalendarMonth()), time);
+
+        // Three clean days at 1000 a minute, then an hour at 14x: 840 of a 4380-event budget spent.
+        Traffic.Run(time, tracker, minutes: 3 * 1440, perMinute: 1000, badPerMinute: 0);
+        Traffic.Run(time, tracker, minutes: 60, perMinute: 1000, badPerMinute: 14);
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+        Assert.Equal(3540, snapshot.Budget.RemainingEvents, 9);
+
+        // Each minute spends 14 and adds 1 to the budget: 3540 left last 3540 / 13 minutes, about four and a half hours.
+        DateTimeOffset projected = Assert.IsType<DateTimeOffset>(snapshot.ProjectedExhaustionAtOneHourBurnRate);
+        Assert.Equal(snapshot.Timestamp + TimeSpan.FromMinutes(3540.0 / 13), projected, TimeSpan.FromSeconds(1));
+
+        // And so it does.
+        Traffic.Run(time, tracker, minutes: 272, perMinute: 1000, badPerMinute: 14);
+        Assert.True(tracker.GetSnapshot().Budget.RemainingEvents > 0);
+        Traffic.Run(time, tracker, minutes: 1, perMinute: 1000, badPerMinute: 14);
+        Assert.True(tracker.GetSnapshot().Budget.RemainingEvents <= 0);
+    }
+
+    [Fact]
+    public void A_calendar_month_budget_burning_at_most_1x_never_runs_out()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99.0, SloWindow.CalendarMonth()), time);
+
+        // At 0.5x each minute adds 10 to the budget and spends 5 of it; at 1x it spends what it adds.
+        Traffic.Run(time, tracker, minutes: 60, perMinute: 1000, badPerMinute: 5);
+        Assert.Null(tracker.GetSnapshot().ProjectedExhaustionAtOneHourBurnRate);
+        Traffic.Run(time, tracker, minutes: 360, perMinute: 1000, badPerMinute: 10);
+        Assert.Null(tracker.GetSnapshot().ProjectedExhaustionAtSixHourBurnRate);
+    }
+
+    [Fact]
+    public void A_spent_calendar_month_budget_still_burning_is_exhausted_now()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99.0, SloWindow.CalendarMonth()), time);
+
+        Traffic.Run(time, tracker, minutes: 60, perMinute: 1000, badPerMinute: 20);
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+
+        Assert.Equal(snapshot.Timestamp, snapshot.ProjectedExhaustionAtOneHourBurnRate);
+    }
+
+    [Fact]
+    public void A_calendar_month_of_time_slices_keeps_a_budget_of_the_whole_month()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        var slo = new Slo("slices", Availability.FromPercent(99.9), SloWindow.CalendarMonth(), SloBudgetingMethod.TimeSlices(TimeSpan.FromMinutes(1), Availability.FromPercent(95)));
+        using var tracker = new ErrorBudgetTracker(slo, time);
+
+        // March has 44,640 minutes, 44.64 of which may be bad; an hour with every tenth minute bad spends 6.
+        for (int minute = 0; minute < 60; minute++)
+        {
+            Traffic.Run(time, tracker, minutes: 1, perMinute: 100, badPerMinute: minute % 10 == 9 ? 50 : 0);
+        }
+
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+        Assert.Equal(38.64, snapshot.Budget.RemainingEvents, 9);
+
+        // Six bad minutes an hour: 38.64 left last 6.44 hours.
+        DateTimeOffset projected = Assert.IsType<DateTimeOffset>(snapshot.ProjectedExhaustionAtOneHourBurnRate);
+        Assert.Equal(snapshot.Timestamp + TimeSpan.FromHours(6.44), projected, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public void A_burn_too_slow_to_end_before_the_last_instant_there_is_projects_that_instant()
     {
         using var tracker = new ErrorBudgetTracker(Traffic.Slo(99.0), _time);
