@@ -30,6 +30,21 @@ internal static class CliInput
         return Availability.FromPercentExact(percent);
     }
 
+    /// <summary>
+    /// A target such as <c>99.9</c>: a percentage as <see cref="Percent(string, string, bool)"/> reads it, where a value
+    /// below 1 is refused, as a ratio (<c>0.999</c>) written where a percentage belongs.
+    /// </summary>
+    public static Availability Target(string text, string what, bool below100)
+    {
+        Availability target = Percent(text, what, below100);
+        if (target.PercentExact < NumberText.MinimumTargetPercent)
+        {
+            throw new CliUsageException($"{what} {NumberText.RatioNotPercent(text, target.PercentExact)}.");
+        }
+
+        return target;
+    }
+
     /// <summary>A number in [0, <paramref name="max"/>], exact.</summary>
     public static decimal Number(string text, string what, decimal max)
     {

@@ -14,12 +14,12 @@ namespace SlaKit.Prometheus;
 /// version: 1
 /// slos:
 ///   - name: checkout            # labels the SLO's metrics and alerts
-///     target: 99.9              # percent, above 0 and below 100
+///     target: 99.9              # percent, from 1 to below 100 (0.999 is refused as a ratio)
 ///     window: 30d               # a rolling window (1h to 366d), or calendar-month
 ///     timeZone: Europe/Berlin   # calendar-month only; UTC when absent
 ///     budgeting: events         # or time-slices
 ///     sliceLength: 1m           # time-slices: whole minutes, 1m to 60m
-///     sliceTarget: 95           # time-slices: percent of good events that makes a slice good
+///     sliceTarget: 95           # time-slices: percent (1 to 100) of good events that makes a slice good
 ///     latencyThreshold: 300ms   # optional: a request is good when faster than this
 ///     metric: slakit_slo_events_total   # optional: the counter's name as scraped
 /// </code>

@@ -12,7 +12,7 @@ internal static class BudgetCommand
 {
     public static Command Create()
     {
-        var target = new Option<string>("--target") { Description = "The SLO, a percentage in (0, 100), such as 99.9.", Required = true };
+        var target = new Option<string>("--target") { Description = "The SLO, a percentage in [1, 100) such as 99.9 (not the ratio 0.999).", Required = true };
         var window = new Option<string>("--window")
         {
             Description = "The SLO's window, a duration such as 30d (the default) or 7d; a burn rate of 1 spends the budget over it.",
@@ -61,7 +61,7 @@ internal static class BudgetCommand
     }
 
     // Below 100: a 100% objective allows no failure, so it has no budget to spend or burn.
-    private static Availability Target(string text) => CliInput.Percent(text, "--target", below100: true);
+    private static Availability Target(string text) => CliInput.Target(text, "--target", below100: true);
 
     private static TimeSpan WindowLength(string text)
     {

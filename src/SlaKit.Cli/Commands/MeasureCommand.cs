@@ -9,14 +9,14 @@ internal static class MeasureCommand
     {
         var incidents = new Option<string>("--incidents") { Description = "CSV of incidents, start,end[,weight] in ISO 8601 with offsets; a header row is allowed.", Required = true };
         var month = new Option<string>("--month") { Description = "The calendar month (UTC) to measure, YYYY-MM.", Required = true };
-        var sla = new Option<string>("--sla") { Description = "The SLA's availability target in (0, 100]." };
+        var sla = new Option<string>("--sla") { Description = "The SLA's availability target, a percentage in [1, 100] such as 99.9 (not the ratio 0.999)." };
         Option<string> tiers = CreditCommand.TiersOption(required: false);
         var wholeMinutes = new Option<bool>("--whole-minutes") { Description = "Count only whole minutes of each outage, as cloud SLAs do." };
         var command = new Command("measure", "The availability a calendar month achieved, from a CSV of incidents.") { incidents, month, sla, tiers, wholeMinutes };
         command.SetAnswer(parse =>
         {
             SlaPeriod period = CliInput.Month(parse.GetValue(month)!);
-            Availability? target = parse.GetValue(sla) is { } slaText ? CliInput.Percent(slaText, "--sla") : null;
+            Availability? target = parse.GetValue(sla) is { } slaText ? CliInput.Target(slaText, "--sla", below100: false) : null;
             CreditSchedule? schedule = parse.GetValue(tiers) is { } tiersText ? CliInput.Tiers(tiersText) : null;
             IReadOnlyList<Incident> read = ReadIncidents(parse.GetValue(incidents)!);
 

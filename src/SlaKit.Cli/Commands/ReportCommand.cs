@@ -23,7 +23,7 @@ internal static class ReportCommand
         var timeZone = new Option<string>("--time-zone") { Description = "With --slo: the SLO's time zone (IANA, such as Europe/Berlin); its calendar months start at local midnight. UTC when absent." };
         var sloFile = new Option<string>("--slo-file") { Description = "With --slo: the SLO file (the one the rules were generated from) that defines it; its time zone and budgeting method (events or time slices) then come from there." };
         var tokenFile = new Option<string>("--bearer-token-file") { Description = "With --prometheus: a file holding the bearer token to send." };
-        var sla = new Option<string>("--sla") { Description = "The SLA's availability target per calendar month, in (0, 100].", Required = true };
+        var sla = new Option<string>("--sla") { Description = "The SLA's availability target per calendar month, a percentage in [1, 100] such as 99.9 (not the ratio 0.999).", Required = true };
         Option<string> tiers = CreditCommand.TiersOption(required: false);
         var from = new Option<string>("--from") { Description = "The first calendar month (UTC), YYYY-MM.", Required = true };
         var to = new Option<string>("--to") { Description = "The last calendar month (UTC), YYYY-MM; the same as --from when absent." };
@@ -53,7 +53,7 @@ internal static class ReportCommand
                     chosen = SlaReportFormat.Json;
                 }
 
-                Availability target = CliInput.Percent(parse.GetValue(sla)!, "--sla");
+                Availability target = CliInput.Target(parse.GetValue(sla)!, "--sla", below100: false);
                 SlaPeriod first = Month(parse.GetValue(from)!, "--from");
                 SlaPeriod last = parse.GetValue(to) is { } toText ? Month(toText, "--to") : first;
                 if (last.Start < first.Start)

@@ -36,6 +36,13 @@ internal static class NumberText
     public static string TooManyDigits(string? text, string limit = "28 significant digits, 26 decimal places for a percentage") =>
         $"'{text}' has more digits than SlaKit counts with ({limit})";
 
+    /// <summary>The lowest target SlaKit reads as a percentage: below it, a target is taken for a ratio written by mistake.</summary>
+    public const decimal MinimumTargetPercent = 1m;
+
+    /// <summary>Why a target below <see cref="MinimumTargetPercent"/> is refused: it reads as a ratio; the message suggests the percentage.</summary>
+    public static string RatioNotPercent(string? text, decimal ratio) =>
+        $"'{text?.Trim()}' is a ratio; write the target as a percent, e.g. {(ratio * 100m).ToString("0.##########################", System.Globalization.CultureInfo.InvariantCulture)}";
+
     /// <summary>
     /// A non-negative finite double written with the fewest digits that read back as it, never with an exponent:
     /// <c>1E-05</c> is written <c>0.00001</c>.

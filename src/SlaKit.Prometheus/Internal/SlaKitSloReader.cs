@@ -156,6 +156,12 @@ internal static class SlaKitSloReader
             throw fields.Error(name, NumberText.TooManyDigits(fields.String(name)));
         }
 
+        // No one means a target below 1%: 0.999 is a ratio written where the file wants a percentage.
+        if (percent < NumberText.MinimumTargetPercent)
+        {
+            throw fields.Error(name, NumberText.RatioNotPercent(fields.String(name), percent));
+        }
+
         return availability;
     }
 

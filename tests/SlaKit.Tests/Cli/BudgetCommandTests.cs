@@ -103,6 +103,14 @@ public class BudgetCommandTests
         CliRun.Of("budget", "--target", target, "--total", total, "--failed", failed).AssertBadInput(named);
 
     [Theory]
+    [InlineData("0.999", "99.9")]
+    [InlineData("0.9995", "99.95")]
+    [InlineData(" 0.99 ", "99")]
+    public void A_target_written_as_a_ratio_is_bad_input_suggesting_the_percentage(string target, string percent) =>
+        CliRun.Of("budget", "--target", target, "--total", "1000", "--failed", "500")
+            .AssertBadInput($"--target '{target.Trim()}' is a ratio; write the target as a percent, e.g. {percent}.");
+
+    [Theory]
     [InlineData("30 days", "--window '30 days'")]
     [InlineData("0", "--window '0'")]
     public void A_bad_window_is_bad_input(string window, string named) =>

@@ -152,11 +152,18 @@ public sealed class HostileNumberCliTests : IDisposable
     }
 
     [Fact]
-    public void A_tiny_budget_target_spends_its_budget_without_dividing_by_zero()
+    public void The_lowest_budget_target_spends_its_budget_without_dividing_by_zero()
     {
-        var json = CliRun.Json("budget", "--target", "0.0000000001", "--total", "100", "--failed", "100");
+        var json = CliRun.Json("budget", "--target", "1", "--total", "100", "--failed", "100");
 
-        Assert.True(json.GetProperty("burnRate").GetDouble() is > 1 and < 1.0001);
+        Assert.Equal(100 / 99.0, json.GetProperty("burnRate").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void A_tiny_budget_target_is_refused_as_a_ratio()
+    {
+        CliRun.Of("budget", "--target", "0.0000000001", "--total", "100", "--failed", "100")
+            .AssertBadInput("--target '0.0000000001' is a ratio; write the target as a percent, e.g. 0.00000001");
     }
 
     [Theory]

@@ -139,4 +139,13 @@ public sealed class MeasureCommandTests : IDisposable
 
         CliRun.Of("measure", "--incidents", path, "--month", "2026-02", "--sla", "0").AssertBadInput("--sla '0'");
     }
+
+    [Fact]
+    public void An_sla_written_as_a_ratio_is_bad_input_suggesting_the_percentage()
+    {
+        string path = Csv("start,end");
+
+        CliRun.Of("measure", "--incidents", path, "--month", "2026-02", "--sla", "0.995")
+            .AssertBadInput("--sla '0.995' is a ratio; write the target as a percent, e.g. 99.5.");
+    }
 }

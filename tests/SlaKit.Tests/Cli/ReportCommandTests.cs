@@ -84,6 +84,7 @@ public sealed class ReportCommandTests : IDisposable
     [InlineData("--to", "2036-02", "--from '2026-01' to --to '2036-02' is 122 months; a report covers at most 120")]
     [InlineData("--format", "pdf", "--format 'pdf' is not md, html or json")]
     [InlineData("--sla", "101", "--sla '101'")]
+    [InlineData("--sla", "0.999", "--sla '0.999' is a ratio; write the target as a percent, e.g. 99.9.")]
     [InlineData("--tiers", "99:x", "--tiers")]
     public void Bad_input_exits_2_naming_the_value(string option, string value, string named)
     {

@@ -106,6 +106,19 @@ public sealed class SloDocumentTests
     }
 
     [Theory]
+    [InlineData("target: 0.999", "slos[0].target", "'0.999' is a ratio; write the target as a percent, e.g. 99.9")]
+    [InlineData("target: \"0.5\"", "slos[0].target", "'0.5' is a ratio; write the target as a percent, e.g. 50")]
+    [InlineData("target: 99.9\n    budgeting: time-slices\n    sliceLength: 1m\n    sliceTarget: 0.95", "slos[0].sliceTarget", "'0.95' is a ratio; write the target as a percent, e.g. 95")]
+    public void A_target_written_as_a_ratio_is_refused_with_the_percentage_it_means(string target, string field, string problem)
+    {
+        SloDocumentException error = Fails($"version: 1\nslos:\n  - name: a\n    window: 30d\n    {target}\n");
+
+        Assert.Equal(field, error.Field);
+        Assert.Equal($"slo.yaml:{error.Line}: {field}: {problem}", error.Message);
+        Assert.Equal(field.EndsWith("sliceTarget", StringComparison.Ordinal) ? 8 : 5, error.Line);
+    }
+
+    [Theory]
     [InlineData("", "holds no SLO")]
     [InlineData("name: checkout\n", "is neither a SlaKit SLO file")]
     [InlineData("version: 1\nslos: [\n", "is not valid YAML or JSON")]
