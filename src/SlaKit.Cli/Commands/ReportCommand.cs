@@ -21,7 +21,7 @@ internal static class ReportCommand
         var slo = new Option<string>("--slo") { Description = "With --prometheus, instead of --probe: the SLO whose events SlaKit's trackers export; each month's availability is good ÷ all events." };
         var slices = new Option<bool>("--slices") { Description = "With --slo: a time-slice SLO; each month's availability is its good slices ÷ all, as the generated rules judged them." };
         var timeZone = new Option<string>("--time-zone") { Description = "With --slo: the SLO's time zone (IANA, such as Europe/Berlin); its calendar months start at local midnight. UTC when absent." };
-        var sloFile = new Option<string>("--slo-file") { Description = "With --slo: the SLO file (the one the rules were generated from) that defines it; its time zone and budgeting method (events or time slices) then come from there." };
+        var sloFile = new Option<string>("--slo-file") { Description = "With --slo: the SLO file (the one the rules were generated from) that defines it; its time zone, budgeting method (events or time slices) and events counter then come from there." };
         var tokenFile = new Option<string>("--bearer-token-file") { Description = "With --prometheus: a file holding the bearer token to send." };
         var sla = new Option<string>("--sla") { Description = "The SLA's availability target per calendar month, a percentage in [1, 100] such as 99.9 (not the ratio 0.999).", Required = true };
         Option<string> tiers = CreditCommand.TiersOption(required: false);
@@ -89,9 +89,10 @@ internal static class ReportCommand
 
                 TimeZoneInfo? zone = parse.GetValue(timeZone) is { } zoneId ? Zone(zoneId) : null;
                 bool sliced = parse.GetValue(slices);
+                string metric = PrometheusSli.SlaKitEventsMetric;
                 if (parse.GetValue(sloFile) is { } sloPath)
                 {
-                    (zone, sliced) = FromSloFile(sloPath, parse.GetValue(slo)!, zone, parse.GetResult(timeZone) is { Implicit: false }, sliced);
+                    (zone, sliced, metric) = FromSloFile(sloPath, parse.GetValue(slo)!, zone, parse.GetResult(timeZone) is { Implicit: false }, sliced);
                 }
 
                 var options = new SlaReportOptions
@@ -102,7 +103,7 @@ internal static class ReportCommand
                     Measurement = new MeasurementOptions { WholeMinutesOnly = parse.GetValue(wholeMinutes) },
                 };
                 SlaReport report = parse.GetValue(prometheus) is { } server
-                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(slo), sliced, parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
+                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(slo), sliced, metric, parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
                     : SlaReport.Create(
                         MeasureCommand.ReadIncidents(parse.GetValue(incidents) ?? throw new CliUsageException("Give --incidents, or --prometheus with --probe.")),
                         target, first, last, options);
@@ -143,7 +144,7 @@ internal static class ReportCommand
 
     /// <summary>The report of a probe series' downtime minutes, or of an SLO's events, on a Prometheus server.</summary>
     private static async Task<SlaReport> FromPrometheusAsync(
-        string server, string? probe, string? slo, bool slices, string? tokenFile, string? incidents, Availability target, SlaPeriod first, SlaPeriod last, SlaReportOptions options,
+        string server, string? probe, string? slo, bool slices, string metric, string? tokenFile, string? incidents, Availability target, SlaPeriod first, SlaPeriod last, SlaReportOptions options,
         CancellationToken cancellationToken)
     {
         if (incidents is not null)
@@ -184,16 +185,17 @@ internal static class ReportCommand
         return slo is not null
             ? slices
                 ? await reader.CreateSliceReportAsync(slo, target, first, last, options, cancellationToken).ConfigureAwait(false)
-                : await reader.CreateSloReportAsync(slo, target, first, last, options, cancellationToken).ConfigureAwait(false)
+                : await reader.CreateSloReportAsync(slo, target, first, last, options, metric, cancellationToken).ConfigureAwait(false)
             : await reader.CreateProbeReportAsync(probe!, target, first, last, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The time zone and budgeting method of the SLO named <paramref name="name"/> in the SLO file at <paramref name="path"/>:
-    /// a calendar-month window's zone, and whether its budget counts time slices. A <c>--time-zone</c> or <c>--slices</c>
-    /// given as well must agree with the file.
+    /// The time zone, budgeting method and events counter of the SLO named <paramref name="name"/> in the SLO file at
+    /// <paramref name="path"/>: a calendar-month window's zone, whether its budget counts time slices, and the name of
+    /// the SlaKit counter its events are read from. A <c>--time-zone</c> or <c>--slices</c> given as well must agree with
+    /// the file. An event-based SLO measured by queries of its own is refused: a report reads events from SlaKit's counter.
     /// </summary>
-    private static (TimeZoneInfo? Zone, bool Slices) FromSloFile(string path, string name, TimeZoneInfo? zone, bool zoneGiven, bool slices)
+    private static (TimeZoneInfo? Zone, bool Slices, string Metric) FromSloFile(string path, string name, TimeZoneInfo? zone, bool zoneGiven, bool slices)
     {
         IReadOnlyList<PrometheusSlo> slos = CliInput.ReadFile(path, "--slo-file", static file =>
         {
@@ -207,8 +209,9 @@ internal static class ReportCommand
             }
         });
 
-        Slo slo = slos.FirstOrDefault(s => s.Slo.Name == name)?.Slo
+        PrometheusSlo definition = slos.FirstOrDefault(s => s.Slo.Name == name)
             ?? throw new CliUsageException($"--slo '{name}' is not in {path}, which defines {string.Join(", ", slos.Select(static s => s.Slo.Name))}.");
+        Slo slo = definition.Slo;
         // A calendar-month window has its zone (UTC when the file names none); a rolling window has none, and the report's
         // months are then UTC's or --time-zone's.
         TimeZoneInfo? fileZone = slo.Window.IsCalendarMonth ? slo.Window.TimeZone : null;
@@ -222,7 +225,16 @@ internal static class ReportCommand
             throw new CliUsageException($"--slices contradicts {path}, where {name} counts events, not time slices.");
         }
 
-        return (fileZone ?? zone, slo.BudgetingMethod.IsTimeSlices);
+        // A time-slice report reads the slices the generated rules judged, whatever the SLI; an event report reads the
+        // SLO's events from SlaKit's counter, which an SLI of its own queries does not have.
+        string? metric = definition.Sli.SlaKitMetric;
+        if (metric is null && !slo.BudgetingMethod.IsTimeSlices)
+        {
+            throw new CliUsageException(
+                $"--slo '{name}' in {path} measures its events with queries of its own (good, bad or total), not SlaKit's events counter; a report of an SLO's events reads only that counter.");
+        }
+
+        return (fileZone ?? zone, slo.BudgetingMethod.IsTimeSlices, metric ?? PrometheusSli.SlaKitEventsMetric);
     }
 
     private static SlaReportFormat Format(string text, bool conflictsWithJson)

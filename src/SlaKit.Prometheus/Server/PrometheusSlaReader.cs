@@ -147,8 +147,8 @@ public sealed class PrometheusSlaReader
 
     /// <summary>
     /// The good and bad events of the SLO named <paramref name="slo"/> in each calendar month, counted from the
-    /// <c>slakit_slo_events_total</c> series SlaKit's trackers export (every instance's, summed): the events the
-    /// generated rules use. Each series' increase over the month is read from its raw samples, from its last sample
+    /// <c>slakit_slo_events_total</c> series SlaKit's trackers export (every instance's, summed), or from the counter named
+    /// <paramref name="metricName"/>: the events the generated rules use. Each series' increase over the month is read from its raw samples, from its last sample
     /// before the month (up to 31 days earlier) to its last in the month, with a counter reset (a restarted process)
     /// counted as a new start: exact, where <c>increase()</c> would extrapolate at the month's edges.
     /// </summary>
@@ -156,15 +156,23 @@ public sealed class PrometheusSlaReader
     /// <param name="firstMonth">The first calendar month.</param>
     /// <param name="lastMonth">The last calendar month.</param>
     /// <param name="timeZone">The time zone whose calendar months count, each from local midnight on the first, as a calendar-month SLO's window says; <see langword="null"/> is UTC.</param>
+    /// <param name="metricName">
+    /// The counter's name as the server stores it, the SLO's <see cref="PrometheusSli.SlaKitMetric"/>;
+    /// <see cref="PrometheusSli.SlaKitEventsMetric"/> by default.
+    /// </param>
     /// <param name="cancellationToken">Stops the queries.</param>
     /// <returns>Each month's events and availability, in order.</returns>
-    /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="slo"/> is empty or holds a quote or a backslash, <paramref name="metricName"/> is not a Prometheus
+    /// metric name, or a bound is not a calendar month.
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
     /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no event of the SLO.</exception>
     public async Task<IReadOnlyList<SloEventMonth>> ReadSloEventsAsync(
-        string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default)
+        string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, TimeZoneInfo? timeZone = null, string metricName = PrometheusSli.SlaKitEventsMetric,
+        CancellationToken cancellationToken = default)
     {
-        string selector = $"slakit_slo_events_total{{slo=\"{CheckedSloName(slo)}\"}}";
+        string selector = $"{CheckedMetricName(metricName)}{{slo=\"{CheckedSloName(slo)}\"}}";
         List<SlaPeriod> months = Months(firstMonth, lastMonth);
         var read = new List<SloEventMonth>(months.Count);
         foreach (SlaPeriod month in months)
@@ -230,15 +238,23 @@ public sealed class PrometheusSlaReader
     /// <param name="firstMonth">The first calendar month (UTC).</param>
     /// <param name="lastMonth">The last calendar month (UTC).</param>
     /// <param name="options">Title, credits and the SLO's time zone (<see cref="SlaReportOptions.TimeZone"/>); <see cref="SlaReportOptions.Default"/> when <see langword="null"/>.</param>
+    /// <param name="metricName">
+    /// The counter's name as the server stores it, the SLO's <see cref="PrometheusSli.SlaKitMetric"/>;
+    /// <see cref="PrometheusSli.SlaKitEventsMetric"/> by default.
+    /// </param>
     /// <param name="cancellationToken">Stops the queries.</param>
     /// <returns>The report.</returns>
-    /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="slo"/> is empty or holds a quote or a backslash, <paramref name="metricName"/> is not a Prometheus
+    /// metric name, or a bound is not a calendar month.
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
     /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no event of the SLO.</exception>
     public async Task<SlaReport> CreateSloReportAsync(
-        string slo, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, CancellationToken cancellationToken = default)
+        string slo, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, string metricName = PrometheusSli.SlaKitEventsMetric,
+        CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<SloEventMonth> months = await ReadSloEventsAsync(slo, firstMonth, lastMonth, options?.TimeZone, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SloEventMonth> months = await ReadSloEventsAsync(slo, firstMonth, lastMonth, options?.TimeZone, metricName, cancellationToken).ConfigureAwait(false);
         return SlaReport.CreateFromEvents(months.Select(static month => new MonthEvents(month.Month, month.Events.Good, month.Events.Bad)), target, options);
     }
 
@@ -333,6 +349,9 @@ public sealed class PrometheusSlaReader
 
         return slo;
     }
+
+    /// <summary><paramref name="metricName"/>, checked to be a metric name that a selector can start with as it is.</summary>
+    private static string CheckedMetricName(string metricName) => PrometheusSli.SlaKitEvents(metricName).SlaKitMetric!;
 
     private static List<SlaPeriod> Months(SlaPeriod firstMonth, SlaPeriod lastMonth)
     {

@@ -136,7 +136,7 @@ public sealed class SloEventReportTests : IAsyncLifetime
         using var http = new HttpClient();
         var options = new SlaReportOptions { Credits = CreditSchedule.Parse("99.9:10,99:25") };
 
-        SlaReport report = await Reader(http).CreateSloReportAsync("checkout", Availability.FromPercent(99.9), September, November, options, Ct);
+        SlaReport report = await Reader(http).CreateSloReportAsync("checkout", Availability.FromPercent(99.9), September, November, options, cancellationToken: Ct);
 
         Assert.True(report.CountsEvents);
         Assert.Equal([1L, 450L, 1L], report.Months.Select(m => m.BadEvents!.Value));
@@ -166,13 +166,13 @@ public sealed class SloEventReportTests : IAsyncLifetime
         using var http = new HttpClient();
         TimeZoneInfo tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
-        IReadOnlyList<SloEventMonth> local = await Reader(http).ReadSloEventsAsync("checkout", September, September, tokyo, Ct);
+        IReadOnlyList<SloEventMonth> local = await Reader(http).ReadSloEventsAsync("checkout", September, September, tokyo, cancellationToken: Ct);
 
         // August 31 from 20:00 UTC is September 1 from 05:00 in Tokyo: its 20 failures are September's there.
         Assert.Equal(new SloEventCounts(1999, 21), Assert.Single(local).Events);
 
         var options = new SlaReportOptions { TimeZone = tokyo };
-        SlaReport report = await Reader(http).CreateSloReportAsync("checkout", Availability.FromPercent(99.9), September, September, options, Ct);
+        SlaReport report = await Reader(http).CreateSloReportAsync("checkout", Availability.FromPercent(99.9), September, September, options, cancellationToken: Ct);
         Assert.Equal(21, report.BadEvents);
         Assert.Contains("per calendar month (Asia/Tokyo)", report.Render(SlaReportFormat.Markdown), StringComparison.Ordinal);
         Assert.Equal(new DateTimeOffset(2026, 8, 31, 15, 0, 0, TimeSpan.Zero), report.Months[0].Measurement.WindowStart);

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using SlaKit.Tests.Reports;
 
@@ -108,5 +111,115 @@ public sealed class ReportCommandTests : IDisposable
         File.WriteAllText(bad, "start,end\n2026-01-02T00:00:00Z,yesterday\n");
 
         CliRun.Of("report", "--incidents", bad, "--sla", "99.9", "--from", "2026-01").AssertBadInput("line 2");
+    }
+
+    [Fact]
+    public async Task A_report_of_an_slo_from_its_file_reads_the_counter_the_file_names()
+    {
+        string slo = Path.Combine(_directory, "slo.yaml");
+        File.WriteAllText(slo, "version: 1\nslos:\n  - name: checkout\n    target: 99.9\n    window: 30d\n    metric: slakit_slo_events\n");
+        using var prometheus = new EmptyPrometheus();
+
+        CliRun run = await Task.Run(() => CliRun.Of("report", "--prometheus", prometheus.Url, "--slo", "checkout", "--slo-file", slo, "--sla", "99.9", "--from", "2026-01"), TestContext.Current.CancellationToken);
+
+        // The empty server has no series of it, and says which series it looked for.
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("slakit_slo_events{slo=\"checkout\"} has no series in 2026-01", run.Error, StringComparison.Ordinal);
+        Assert.All(prometheus.Queries, static query => Assert.StartsWith("slakit_slo_events{", query.Replace("last_over_time(", "", StringComparison.Ordinal), StringComparison.Ordinal));
+        Assert.NotEmpty(prometheus.Queries);
+    }
+
+    [Fact]
+    public void A_report_of_an_event_slo_measured_by_queries_of_its_own_is_refused()
+    {
+        string slo = Path.Combine(_directory, "openslo.yaml");
+        File.WriteAllText(slo, """
+            apiVersion: openslo/v1
+            kind: SLO
+            metadata:
+              name: checkout
+            spec:
+              service: shop
+              indicator:
+                metadata:
+                  name: requests
+                spec:
+                  ratioMetric:
+                    counter: true
+                    good:
+                      metricSource:
+                        type: Prometheus
+                        spec:
+                          query: http_requests_total{code!~"5.."}
+                    total:
+                      metricSource:
+                        type: Prometheus
+                        spec:
+                          query: http_requests_total
+              timeWindow:
+                - duration: 28d
+                  isRolling: true
+              budgetingMethod: Occurrences
+              objectives:
+                - target: 0.999
+            """);
+
+        CliRun.Of("report", "--prometheus", "http://127.0.0.1:9/", "--slo", "checkout", "--slo-file", slo, "--sla", "99.9", "--from", "2026-01")
+            .AssertBadInput($"--slo 'checkout' in {slo} measures its events with queries of its own (good, bad or total), not SlaKit's events counter");
+    }
+
+    /// <summary>A Prometheus query API on loopback that answers every query with no series, and keeps the queries.</summary>
+    private sealed class EmptyPrometheus : IDisposable
+    {
+        private const string NoSeries = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}";
+        private readonly HttpListener _listener = new();
+        private readonly Task _serving;
+
+        public EmptyPrometheus()
+        {
+            using var free = new TcpListener(IPAddress.Loopback, 0);
+            free.Start();
+            Url = $"http://127.0.0.1:{((IPEndPoint)free.LocalEndpoint).Port}/";
+            free.Stop();
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _serving = Task.Run(ServeAsync);
+        }
+
+        public string Url { get; }
+
+        public List<string> Queries { get; } = [];
+
+        public void Dispose()
+        {
+            _listener.Close();
+            _serving.Wait(TimeSpan.FromSeconds(10));
+        }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                lock (Queries)
+                {
+                    Queries.Add(context.Request.QueryString["query"] ?? "");
+                }
+
+                byte[] body = Encoding.UTF8.GetBytes(NoSeries);
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+        }
     }
 }

@@ -147,6 +147,36 @@ public sealed class PrometheusSlaReaderReadTests
     }
 
     [Fact]
+    public async Task Slo_events_are_read_from_the_counter_the_slo_names()
+    {
+        DateTimeOffset start = February.Start!.Value;
+        var server = new FakePrometheus
+        {
+            Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
+                ? Matrix()
+                : Matrix(("good", "a", [(start.AddDays(1), "999")]), ("bad", "a", [(start.AddDays(1), "1")])),
+        };
+
+        SloEventMonth read = Assert.Single(await Reader(server).ReadSloEventsAsync("checkout", February, February, metricName: "slakit_slo_events", cancellationToken: Ct));
+        SlaReport report = await Reader(server).CreateSloReportAsync("checkout", Availability.FromPercent(99.9), February, February, metricName: "slakit_slo_events", cancellationToken: Ct);
+
+        Assert.Equal((999L, 1L), (read.Events.Good, read.Events.Bad));
+        Assert.Equal((999L, 1L), (Assert.Single(report.Months).GoodEvents, Assert.Single(report.Months).BadEvents));
+        Assert.Equal(4, server.Requests.Count);
+        Assert.All(server.Requests, static r =>
+        {
+            string query = HttpUtility.ParseQueryString(r.RequestUri!.Query)["query"]!;
+            Assert.Contains("slakit_slo_events{slo=\"checkout\"}[", query, StringComparison.Ordinal);
+            Assert.DoesNotContain("slakit_slo_events_total", query, StringComparison.Ordinal);
+        });
+
+        var empty = new FakePrometheus { Instant = static (_, _) => Matrix() };
+        PrometheusQueryException missing = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => Reader(empty).ReadSloEventsAsync("checkout", February, February, metricName: "slakit_slo_events", cancellationToken: Ct));
+        Assert.StartsWith("slakit_slo_events{slo=\"checkout\"} has no series in 2026-02", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Slices_count_bad_from_one_half_leave_out_gaps_and_the_slice_judged_at_the_months_first_instant()
     {
         DateTimeOffset start = February.Start!.Value;
@@ -209,6 +239,9 @@ public sealed class PrometheusSlaReaderReadTests
         Assert.Contains($"at most {SlaReport.MaximumMonths} months", tooMany.Message, StringComparison.Ordinal);
         Assert.Equal("slo", (await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadSloEventsAsync("check\"out", February, February, cancellationToken: Ct))).ParamName);
         Assert.Equal("slo", (await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadSloSlicesAsync("check\\out", February, February, cancellationToken: Ct))).ParamName);
+        Assert.Equal("metricName", (await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadSloEventsAsync("checkout", February, February, metricName: "up or vector(1)", cancellationToken: Ct))).ParamName);
+        Assert.Equal("metricName", (await Assert.ThrowsAsync<ArgumentException>(
+            () => reader.CreateSloReportAsync("checkout", Availability.FromPercent(99.9), February, February, metricName: "slakit.slo.events", cancellationToken: Ct))).ParamName);
         Assert.Empty(server.Requests);
     }
 
