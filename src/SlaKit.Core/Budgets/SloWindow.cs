@@ -108,22 +108,12 @@ public sealed class SloWindow
         return MonthStart(previous.Year, previous.Month);
     }
 
-    /// <summary>Local midnight on the first of the month, as a UTC instant.</summary>
-    private DateTimeOffset MonthStart(int year, int month)
-    {
-        TimeZoneInfo zone = _timeZone!;
-        var local = new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Unspecified);
-
-        // Where a daylight-saving change skips midnight, the month starts at the first local time that exists.
-        while (zone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(1);
-        }
-
-        // Where midnight happens twice, the month starts at the first of them (the larger offset).
-        TimeSpan offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset).ToUniversalTime();
-    }
+    /// <summary>
+    /// Local midnight on the first of the month, as a UTC instant: where a clock change skips midnight, the first local
+    /// time that exists; where midnight happens twice, the first of them.
+    /// </summary>
+    private DateTimeOffset MonthStart(int year, int month) =>
+        LocalTime.FirstInstant(new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Unspecified), _timeZone!);
 
     /// <summary>The window as people write it: <c>30d</c>, or <c>calendar month (UTC)</c>.</summary>
     /// <returns>The window's description.</returns>

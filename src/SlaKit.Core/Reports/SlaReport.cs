@@ -211,7 +211,9 @@ public sealed class SlaReport
 
     /// <summary>
     /// Where the calendar month <paramref name="month"/> (named as in UTC) starts and ends in <paramref name="timeZone"/>:
-    /// local midnight on its first and on the next month's first; UTC's own bounds when there is no zone.
+    /// local midnight on its first and on the next month's first (where a clock change skips midnight, the first local time
+    /// after it; where midnight happens twice, the first of the two, as an SLO's calendar-month window takes it); UTC's own
+    /// bounds when there is no zone.
     /// </summary>
     /// <param name="month">A calendar month, such as <c>SlaPeriod.CalendarMonth(2026, 10)</c>.</param>
     /// <param name="timeZone">The time zone; <see langword="null"/> is UTC.</param>
@@ -231,18 +233,7 @@ public sealed class SlaReport
 
         DateTime first = month.Start!.Value.UtcDateTime;
         DateTime local = new(first.Year, first.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
-        return (Midnight(local, timeZone), Midnight(local.AddMonths(1), timeZone));
-    }
-
-    /// <summary>Local midnight as an instant; a midnight skipped by a clock change is the first instant after it.</summary>
-    private static DateTimeOffset Midnight(DateTime local, TimeZoneInfo timeZone)
-    {
-        while (timeZone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(30);
-        }
-
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, timeZone), TimeSpan.Zero);
+        return (LocalTime.FirstInstant(local, timeZone), LocalTime.FirstInstant(local.AddMonths(1), timeZone));
     }
 
     /// <summary>A window whose availability is good ÷ all events: its downtime is the bad share of its length, without outages.</summary>

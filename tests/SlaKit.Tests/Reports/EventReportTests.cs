@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SlaKit.Budgets;
 using SlaKit.Reports;
 
 namespace SlaKit.Tests.Reports;
@@ -106,6 +107,29 @@ public sealed class EventReportTests
         Assert.Equal("options", Assert.Throws<ArgumentException>(
             () => SlaReport.Create([], Availability.FromPercent(99.9), September, September, new SlaReportOptions { TimeZone = berlin })).ParamName);
         Assert.Equal("UTC", SlaReport.Create([], Availability.FromPercent(99.9), September, September, new SlaReportOptions { TimeZone = TimeZoneInfo.Utc }).TimeZone.Id);
+    }
+
+    [Theory]
+    [InlineData(2020)]
+    [InlineData(2026)]
+    public void A_month_whose_first_midnight_happens_twice_starts_at_the_first_in_the_report_and_the_slo_window_alike(int year)
+    {
+        // Havana goes back from 01:00 summer time (UTC−4) to 00:00 standard time (UTC−5) on the first Sunday of November,
+        // which in 2020 and 2026 is 1 November: its midnight happens at 04:00 UTC and again at 05:00 UTC.
+        TimeZoneInfo havana = TimeZoneInfo.FindSystemTimeZoneById("America/Havana");
+        var first = new DateTimeOffset(year, 11, 1, 4, 0, 0, TimeSpan.Zero);
+        SlaReport report = SlaReport.CreateFromEvents(
+            [new MonthEvents(SlaPeriod.CalendarMonth(year, 10), 10, 0), new MonthEvents(SlaPeriod.CalendarMonth(year, 11), 10, 0)],
+            Availability.FromPercent(99.9),
+            new SlaReportOptions { TimeZone = havana });
+        SloWindow window = SloWindow.CalendarMonth(havana);
+
+        Assert.Equal(first, report.Months[0].Measurement.WindowEnd);
+        Assert.Equal(first, report.Months[1].Measurement.WindowStart);
+        Assert.Equal((first, new DateTimeOffset(year, 12, 1, 5, 0, 0, TimeSpan.Zero)), SlaReport.LocalMonth(SlaPeriod.CalendarMonth(year, 11), havana));
+        Assert.Equal(first, window.StartAt(first.AddMinutes(30)));
+        Assert.Equal(first, window.StartAt(first.AddMinutes(90)));
+        Assert.Equal(first, window.EndAt(first.AddTicks(-1)));
     }
 
     [Theory]
