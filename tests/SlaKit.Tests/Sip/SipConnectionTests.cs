@@ -63,6 +63,63 @@ public sealed class SipConnectionTests
     }
 
     [Fact]
+    public async Task Tcp_closes_a_connection_only_when_nothing_arrived_on_it_since_the_mark()
+    {
+        using var listener = Listen();
+        var sink = new Sink();
+        SipTarget target = TargetOf(listener, SipTransportProtocol.Tcp);
+        await using var connection = new TcpSipConnection(target, new LogCollector()) { Sink = sink };
+        await connection.OpenAsync(Ct);
+        using Socket peer = await listener.AcceptSocketAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+        long before = connection.Received;
+        await peer.SendAsync(SipTestMessages.Bytes(SipTestMessages.Ok), Ct);
+        await sink.Messages.Reader.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+
+        connection.CloseIfSilentSince(before, TimeSpan.FromSeconds(2));
+        await connection.SendAsync(SipTestMessages.Bytes(SipTestMessages.Options), Ct);
+        Assert.StartsWith("OPTIONS ", await ReceiveTextAsync(peer), StringComparison.Ordinal);
+        Assert.Equal(0, sink.Errors.Reader.Count);
+
+        connection.CloseIfSilentSince(connection.Received, TimeSpan.FromSeconds(2));
+        SipTransportException error = await sink.Errors.Reader.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+        await Assert.ThrowsAsync<SipTransportException>(async () => await connection.SendAsync(SipTestMessages.Bytes(SipTestMessages.Options), Ct));
+        await connection.OpenAsync(Ct);
+        using Socket second = await listener.AcceptSocketAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+
+        Assert.Equal(
+            $"nothing came back on the TCP connection to 127.0.0.1:{target.Port} within 2s of a request; it was closed, and the next request opens a new one",
+            error.Message);
+    }
+
+    [Fact]
+    public void Tcp_sockets_check_an_idle_peer_after_30_seconds_and_every_10_seconds_after_that()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+        TcpSipConnection.KeepAlive(socket);
+
+        Assert.NotEqual(0, (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
+        Assert.Equal(30, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!);
+        Assert.Equal(10, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval)!);
+    }
+
+    [Fact]
+    public async Task Udp_ignores_a_request_to_close_when_silent()
+    {
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var sink = new Sink();
+        await using var connection = new UdpSipConnection(new SipTarget("127.0.0.1", ((IPEndPoint)peer.LocalEndPoint!).Port, SipTransportProtocol.Udp), new LogCollector()) { Sink = sink };
+        await connection.OpenAsync(Ct);
+
+        connection.CloseIfSilentSince(connection.Received, TimeSpan.FromSeconds(32));
+        await connection.SendAsync(SipTestMessages.Bytes(SipTestMessages.Options), Ct);
+
+        Assert.StartsWith("OPTIONS ", await ReceiveTextAsync(peer), StringComparison.Ordinal);
+        Assert.Equal(0, sink.Errors.Reader.Count);
+    }
+
+    [Fact]
     public async Task Tcp_drops_a_connection_whose_framing_is_lost_and_logs_why()
     {
         using var listener = Listen();

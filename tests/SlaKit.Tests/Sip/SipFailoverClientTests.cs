@@ -201,6 +201,68 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
         Assert.Equal(200, (await pending).StatusCode);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(500)]
+    public async Task A_tcp_connection_that_brought_nothing_back_before_a_request_timed_out_is_closed_and_the_next_request_opens_a_new_one(int? attemptTimeoutMs)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var options = new SipFailoverOptions { AttemptTimeout = attemptTimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null };
+        options.Regions.Add(new Region("primary", new Uri($"sip:127.0.0.1:{port};transport=tcp")));
+        SipFailoverClient client = _client = new SipFailoverClient(
+            "carrier", options, _time, null, null, ownsTelemetry: false, t => new TcpSipConnection(t, new LogCollector()), new Random(1));
+
+        Task<SipResponse> first = client.SendAsync(Options(), Token);
+        using Socket stale = await listener.AcceptSocketAsync(Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Token);
+        var staleFramer = new SipStreamFramer();
+        await AnswerAsync(stale, await ReceiveRequestAsync(stale, staleFramer, Token));
+        Assert.Equal(200, (await first.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+
+        // A NAT on the way forgets the flow: the server still hears requests, and nothing reaches the client any more.
+        Task<SipResponse> second = client.SendAsync(Options(), Token);
+        await ReceiveRequestAsync(stale, staleFramer, Token);
+        _time.Advance(options.AttemptTimeout ?? options.Timers.TimerF);
+        var timedOut = await Assert.ThrowsAsync<SipFailoverException>(() => second.WaitAsync(TimeSpan.FromSeconds(10), Token));
+
+        Task<SipResponse> third = client.SendAsync(Options(), Token);
+        using Socket fresh = await listener.AcceptSocketAsync(Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Token);
+        await AnswerAsync(fresh, await ReceiveRequestAsync(fresh, new SipStreamFramer(), Token));
+
+        Assert.Equal(200, (await third.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        Assert.Equal(SipAttemptOutcomeKind.Timeout, Assert.Single(timedOut.Outcomes).Kind); // the region still counts it
+        Assert.Equal(RegionHealth.Healthy, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task A_tcp_connection_that_answered_another_request_while_one_timed_out_is_kept()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var options = new SipFailoverOptions { AttemptTimeout = TimeSpan.FromMilliseconds(500) };
+        options.Regions.Add(new Region("primary", new Uri($"sip:127.0.0.1:{port};transport=tcp")));
+        SipFailoverClient client = _client = new SipFailoverClient(
+            "carrier", options, _time, null, null, ownsTelemetry: false, t => new TcpSipConnection(t, new LogCollector()), new Random(1));
+
+        // The server is slow with one request and answers another: the connection is alive, and stays.
+        Task<SipResponse> slow = client.SendAsync(Options(), Token);
+        using Socket peer = await listener.AcceptSocketAsync(Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Token);
+        var framer = new SipStreamFramer();
+        await ReceiveRequestAsync(peer, framer, Token);
+        Task<SipResponse> quick = client.SendAsync(Options(), Token);
+        await AnswerAsync(peer, await ReceiveRequestAsync(peer, framer, Token));
+        Assert.Equal(200, (await quick.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAsync<SipFailoverException>(() => slow.WaitAsync(TimeSpan.FromSeconds(10), Token));
+
+        Task<SipResponse> next = client.SendAsync(Options(), Token);
+        await AnswerAsync(peer, await ReceiveRequestAsync(peer, framer, Token));
+
+        Assert.Equal(200, (await next.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+    }
+
     [Fact]
     public async Task Other_final_answers_are_the_answer()
     {
@@ -345,6 +407,9 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
     }
 
     private static SipRequest Options() => new("OPTIONS", "sip:carrier.example");
+
+    private static async Task AnswerAsync(Socket peer, SipRequest request) =>
+        await peer.SendAsync(ResponseTo(request, 200, "OK").ToBytes(), SocketFlags.None, Token);
 
     private SipFailoverClient Client(Action<SipFailoverOptions>? configure = null, ILoggerFactory? loggerFactory = null)
     {

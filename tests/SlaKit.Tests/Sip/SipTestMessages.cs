@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using SlaKit.Sip;
 
@@ -50,6 +51,23 @@ internal static class SipTestMessages
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// The next request a server reads from its TCP stream through <paramref name="peer"/>; the test fails when the
+    /// stream ends, or after ten seconds without one.
+    /// </summary>
+    public static async Task<SipRequest> ReceiveRequestAsync(Socket peer, SipStreamFramer framer, CancellationToken cancellationToken)
+    {
+        SipMessage? message;
+        while (!framer.TryReadMessage(out message))
+        {
+            int read = await peer.ReceiveAsync(framer.GetWriteBuffer(), SocketFlags.None, cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            Assert.NotEqual(0, read);
+            framer.Advance(read);
+        }
+
+        return Assert.IsType<SipRequest>(message);
     }
 
     /// <summary>The branch of a request's topmost Via.</summary>

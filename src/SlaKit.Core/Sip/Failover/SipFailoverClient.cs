@@ -23,7 +23,8 @@ namespace SlaKit.Sip;
 /// second) and a silent region leaves the rotation within a few seconds, before requests wait on it.</para>
 /// <para>Without probe results, an Unhealthy region is sent one OPTIONS in the background after
 /// <see cref="RegionSetOptions.BreakDuration"/>; no request waits on it.</para>
-/// The client keeps one UDP socket or TCP connection per region; dispose it to close them. Thread-safe.
+/// The client keeps one UDP socket or TCP connection per server; dispose it to close them. A TCP or TLS connection that
+/// brought nothing back while a request on it timed out is closed, and the next request opens a new one. Thread-safe.
 /// </remarks>
 public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, IDisposable
 {
@@ -434,6 +435,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         using CancellationTokenSource? timeout = _attemptTimeout is { } limit ? new CancellationTokenSource(limit, Time) : null;
         using CancellationTokenSource? linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         SipAttemptOutcome outcome;
+        long heard = layer.Connection.Received;
         try
         {
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
@@ -443,6 +445,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan waited = Time.GetElapsedTime(started);
+            // The region still counts the timeout; a connection that brought nothing back is not used again.
+            layer.Connection.CloseIfSilentSince(heard, waited);
             outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({SipDurations.Format(waited)})", waited) { Target = address };
         }
 

@@ -291,9 +291,17 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         _transactions[transaction.Key] = transaction;
         using CancellationTokenRegistration registration = cancellationToken.Register(
             static (state, token) => ((IClientTransaction)state!).Abandon(token), transaction);
+        long heard = Connection.Received;
         start();
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        return await completion.ConfigureAwait(false);
+        SipTransactionResult result = await completion.ConfigureAwait(false);
+        if (result.Outcome == SipTransactionOutcome.Timeout)
+        {
+            // Timer F or B fired: a connection that brought nothing back since the request went is not used again.
+            Connection.CloseIfSilentSince(heard, result.Elapsed);
+        }
+
+        return result;
     }
 
     public void OnResponse(SipResponse response)

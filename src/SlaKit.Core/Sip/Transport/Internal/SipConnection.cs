@@ -8,6 +8,8 @@ namespace SlaKit.Sip;
 /// </summary>
 internal abstract class SipConnection : IAsyncDisposable
 {
+    private long _received;
+
     protected SipConnection(SipTarget target)
     {
         Target = target;
@@ -27,6 +29,12 @@ internal abstract class SipConnection : IAsyncDisposable
         _ => "UDP",
     };
 
+    /// <summary>
+    /// How many times bytes have arrived on the connection, over all its openings: read before a request goes, and
+    /// compared after it timed out, it says whether anything at all came back in between.
+    /// </summary>
+    public long Received => Interlocked.Read(ref _received);
+
     /// <summary>Receives responses and transport errors; set before the connection is opened.</summary>
     public ISipResponseSink? Sink { get; set; }
 
@@ -39,6 +47,16 @@ internal abstract class SipConnection : IAsyncDisposable
     public abstract ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>
+    /// Called when a request timed out after <paramref name="waited"/>: a reliable connection on which nothing arrived
+    /// since <see cref="Received"/> read <paramref name="mark"/> is closed, so that the next request opens a new one; a
+    /// flow a NAT or firewall dropped without a word would otherwise take every later request with it. Requests still
+    /// waiting on it end with a transport error. A connection without a connection to lose (UDP) ignores it.
+    /// </summary>
+    public virtual void CloseIfSilentSince(long mark, TimeSpan waited)
+    {
+    }
 
     /// <summary>
     /// Runs <paramref name="open"/>, an opening that the connection's disposal stops through <paramref name="closing"/>
@@ -58,6 +76,9 @@ internal abstract class SipConnection : IAsyncDisposable
             throw new ObjectDisposedException($"The {ViaTransport} connection to {Target.Host}:{Target.Port} was disposed while it opened.", e);
         }
     }
+
+    /// <summary>Notes that bytes arrived, whatever they turn out to be.</summary>
+    protected void NoteReceived() => Interlocked.Increment(ref _received);
 
     /// <summary>Hands a received message up: a response to its transaction, a request to the dialog it belongs to.</summary>
     protected void Deliver(SipMessage message)

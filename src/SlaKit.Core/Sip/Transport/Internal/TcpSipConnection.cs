@@ -13,6 +13,12 @@ namespace SlaKit.Sip;
 /// </summary>
 internal sealed class TcpSipConnection : SipConnection
 {
+    /// <summary>How long a connection may sit idle before TCP checks that its peer is still there, in seconds.</summary>
+    internal const int KeepAliveIdleSeconds = 30;
+
+    /// <summary>How long TCP waits between its checks of an idle connection whose peer has not answered, in seconds.</summary>
+    internal const int KeepAliveIntervalSeconds = 10;
+
     private readonly ILogger _logger;
     private readonly SipTlsOptions? _tls;
     private readonly SemaphoreSlim _openGate = new(1, 1);
@@ -75,6 +81,7 @@ internal sealed class TcpSipConnection : SipConnection
             var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
+                KeepAlive(socket);
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 await socket.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
             }
@@ -187,6 +194,30 @@ internal sealed class TcpSipConnection : SipConnection
         _closing.Dispose();
     }
 
+    public override void CloseIfSilentSince(long mark, TimeSpan waited)
+    {
+        // Over TCP the answer comes back on the connection the request went on (RFC 3261 §18.2.2), so one that brought
+        // nothing back, not even an answer to another request, is taken for dead and closed.
+        if (Volatile.Read(ref _session) is { IsOpen: true } session && Received == mark)
+        {
+            Close(session, new SipTransportException(
+                $"nothing came back on the {ViaTransport} connection to {Target.Host}:{Target.Port} within {SipDurations.Format(waited)} of a request; it was closed, and the next request opens a new one"));
+        }
+    }
+
+    /// <summary>
+    /// Turns on TCP keep-alive: after <see cref="KeepAliveIdleSeconds"/> without traffic the kernel checks the peer every
+    /// <see cref="KeepAliveIntervalSeconds"/>, which keeps a NAT's or firewall's binding of an idle connection alive and
+    /// finds a peer that is gone, where the system's default waits two hours. RFC 5626 §4.4.1 keeps SIP flows alive with
+    /// CRLF pings the server must answer; TCP's own probes need nothing from the server.
+    /// </summary>
+    internal static void KeepAlive(Socket socket)
+    {
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, KeepAliveIdleSeconds);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, KeepAliveIntervalSeconds);
+    }
+
     /// <summary>Why a connection could not be made, in one line.</summary>
     internal string DescribeConnectFailure(SocketException e) => SipEndpoints.IsRefused(e)
         ? $"{Target.Host}:{Target.Port} refused the {ViaTransport} connection: nothing listens there"
@@ -225,6 +256,7 @@ internal sealed class TcpSipConnection : SipConnection
                 return;
             }
 
+            NoteReceived();
             framer.Advance(received);
             try
             {
