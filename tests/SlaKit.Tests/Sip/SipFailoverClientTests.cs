@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using SlaKit.Probes;
 using SlaKit.Regions;
 using SlaKit.Sip;
 using SlaKit.Tests.Infrastructure;
@@ -352,6 +353,31 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_down_region_gets_its_background_options_again_once_its_probe_scheduler_stops()
+    {
+        _a.OpenFailure = "refused";
+        SipFailoverClient client = Client();
+        await client.SendAsync(Options(), Token);
+        await client.SendAsync(Options(), Token);
+        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scheduler = new RegionProbeScheduler(
+            client, "primary", new DelegateProbe(static _ => ValueTask.FromResult(HealthProbeResult.Unhealthy(TimeSpan.Zero, "no answer"))),
+            new ProbeScheduleOptions { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(400), Jitter = 0 }, _time);
+        scheduler.ProbeCompleted += (_, _) => reported.TrySetResult();
+        scheduler.Start();
+        await reported.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        await scheduler.DisposeAsync();
+
+        _a.OpenFailure = null;
+        _a.Responder = r => ResponseTo(r, 200, "OK");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await client.SendAsync(Options(), Token);
+
+        Assert.True(SpinWait.SpinUntil(() => _a.Sent.Count == 1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
     public async Task Probes_created_by_the_client_probe_its_regions()
     {
         _a.Responder = r => ResponseTo(r, 200, "OK");
@@ -359,7 +385,7 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
         await using SipOptionsProbe probe = client.CreateProbe("primary");
 
         Assert.Equal(new SipTarget("10.0.0.1"), probe.Target);
-        Assert.Equal(SlaKit.Probes.ProbeStatus.Healthy, (await probe.ProbeAsync(Token)).Status);
+        Assert.Equal(ProbeStatus.Healthy, (await probe.ProbeAsync(Token)).Status);
         Assert.Equal("OPTIONS", Assert.Single(_a.Sent).Method);
         Assert.Throws<ArgumentException>("regionName", () => client.CreateProbe("elsewhere"));
     }

@@ -232,6 +232,54 @@ public class SipRegionSelectorTests
     }
 
     [Fact]
+    public async Task A_region_a_probe_scheduler_watched_gets_its_trial_again_once_the_scheduler_stops()
+    {
+        SipRegionSelector selector = Selector(_primary, _secondary);
+        selector.ReportTimeout(_primary);
+        selector.ReportTimeout(_primary);
+        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var scheduler = new RegionProbeScheduler(
+            selector, "primary", new DelegateProbe(static _ => ValueTask.FromResult(HealthProbeResult.Unhealthy(TimeSpan.Zero, "no answer"))), EverySecond, _time);
+        scheduler.ProbeCompleted += (_, _) => reported.TrySetResult();
+        scheduler.Start();
+        await reported.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // While the scheduler runs its probes decide; its stopping leaves the region to trials again.
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(["secondary"], selector.SelectRegions().Select(static r => r.Name));
+        await scheduler.StopAsync();
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["primary", "secondary"], selector.SelectRegions().Select(static r => r.Name));
+    }
+
+    [Fact]
+    public async Task Two_schedulers_of_one_region_leave_it_to_probes_until_both_stop_and_results_reported_by_hand_for_good()
+    {
+        SipRegionSelector selector = Selector(_primary, _secondary);
+        var probe = new DelegateProbe(static _ => ValueTask.FromResult(HealthProbeResult.Unhealthy(TimeSpan.Zero, "no answer")));
+        var first = new RegionProbeScheduler(selector, "primary", probe, EverySecond, _time);
+        var second = new RegionProbeScheduler(selector, "PRIMARY", probe, EverySecond, _time);
+        first.Start();
+        second.Start();
+        selector.ReportTimeout(_primary);
+        selector.ReportTimeout(_primary);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        await first.DisposeAsync();
+        Assert.Equal(["secondary"], selector.SelectRegions().Select(static r => r.Name));
+        await second.DisposeAsync();
+        _time.Advance(TimeSpan.FromMinutes(1));
+        IReadOnlyList<Region> trial = selector.SelectRegions();
+        selector.ReportTimeout(_primary);
+        selector.ReportProbeResult("primary", RegionHealth.Unhealthy, "no answer");
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["primary", "secondary"], trial.Select(static r => r.Name));
+        Assert.Equal(["secondary"], selector.SelectRegions().Select(static r => r.Name));
+    }
+
+    [Fact]
     public void Health_changes_are_raised_with_their_reason()
     {
         SipRegionSelector selector = Selector(_primary, _secondary);
@@ -335,6 +383,8 @@ public class SipRegionSelectorTests
         // The 503 asked for no rest, so it counted as the failure it is.
         Assert.Equal(RegionHealth.Degraded, selector.GetStatus()[0].Health);
     }
+
+    private static ProbeScheduleOptions EverySecond => new() { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(400), Jitter = 0 };
 
     private SipRegionSelector Selector(params Region[] regions) => Selector(new Random(1), regions);
 

@@ -175,7 +175,7 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
 
     /// <summary>The index in <see cref="Regions"/> of the region named <paramref name="regionName"/> (case-insensitively).</summary>
     /// <exception cref="ArgumentException">The client has no region of that name.</exception>
-    private int IndexOf(string regionName)
+    public int IndexOf(string regionName)
     {
         int index = Array.FindIndex(_regions, r => string.Equals(r.Region.Name, regionName, StringComparison.OrdinalIgnoreCase));
         return index >= 0

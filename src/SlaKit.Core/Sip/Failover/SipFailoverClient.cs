@@ -22,11 +22,12 @@ namespace SlaKit.Sip;
 /// (<see cref="ReportProbeResult(string, HealthProbeResult)"/>, for example from <see cref="CreateProbe"/> run every
 /// second) and a silent region leaves the rotation within a few seconds, before requests wait on it.</para>
 /// <para>Without probe results, an Unhealthy region is sent one OPTIONS in the background after
-/// <see cref="RegionSetOptions.BreakDuration"/>; no request waits on it.</para>
+/// <see cref="RegionSetOptions.BreakDuration"/>; no request waits on it. A region a <see cref="RegionProbeScheduler"/>
+/// watches gets none while the scheduler runs, and gets them again once it stops.</para>
 /// The client keeps one UDP socket or TCP connection per server; dispose it to close them. A TCP or TLS connection that
 /// brought nothing back while a request on it timed out is closed, and the next request opens a new one. Thread-safe.
 /// </remarks>
-public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, IDisposable
+public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, IAsyncDisposable, IDisposable
 {
     private readonly SipRegionSelector _selector;
     private readonly SipTimerSettings _timers;
@@ -173,6 +174,10 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IAsyncDisposable, 
     /// <exception cref="ArgumentException">The client has no region of that name.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The result's status is unknown.</exception>
     public void ReportProbeResult(string regionName, HealthProbeResult result) => _selector.ReportProbeResult(regionName, result);
+
+    void IActivelyProbed.ProbeStarted(string regionName) => ((IActivelyProbed)_selector).ProbeStarted(regionName);
+
+    void IActivelyProbed.ProbeStopped(string regionName) => ((IActivelyProbed)_selector).ProbeStopped(regionName);
 
     /// <summary>
     /// Creates an OPTIONS probe of one region's server, with the client's T1 and T2 unless <paramref name="options"/>

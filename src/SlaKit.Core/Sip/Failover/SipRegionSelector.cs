@@ -20,11 +20,13 @@ namespace SlaKit.Sip;
 /// <c>Retry-After</c> still keeps the region out for its delay.
 /// <see cref="RegionSetOptions.FailuresToMarkDown"/> failures in a row mark the region Unhealthy.</para>
 /// <para>Without probes, an Unhealthy region is offered first again after <see cref="RegionSetOptions.BreakDuration"/>, to
-/// one request at a time, until that attempt is reported (or Timer F passes). Once probe results are reported with
-/// <see cref="ReportProbeResult(string, HealthProbeResult)"/>, only probes bring regions back.</para>
+/// one request at a time, until that attempt is reported (or Timer F passes). While a <see cref="RegionProbeScheduler"/>
+/// watches a region, only its probes bring the region back; once the scheduler stops, the region gets its trials again.
+/// Once probe results are reported by hand with <see cref="ReportProbeResult(string, HealthProbeResult)"/>, only probes
+/// bring that region back.</para>
 /// Thread-safe.
 /// </remarks>
-public sealed class SipRegionSelector : IRegionHealthMonitor
+public sealed class SipRegionSelector : IRegionHealthMonitor, IActivelyProbed
 {
     private readonly RegionSet _core;
     private readonly IReadOnlyList<TrackedRegion> _regions;
@@ -36,6 +38,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     private readonly TimeSpan _trialHold;
     private readonly RegionHealthPolicy _policy;
     private readonly int[] _probed;
+    private readonly int[] _schedulers;
 
     /// <summary>Creates a selector.</summary>
     /// <param name="name">The name of the client or trunk, for logs and events.</param>
@@ -65,6 +68,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
         _targets = new SipTarget[_configured.Length];
         _trialUntil = new DateTimeOffset?[_configured.Length];
         _probed = new int[_configured.Length];
+        _schedulers = new int[_configured.Length];
         for (int i = 0; i < _configured.Length; i++)
         {
             SipTarget.TryParse(_configured[i].Endpoint.OriginalString, options.Transport, out SipTarget? target, out _);
@@ -182,11 +186,28 @@ public sealed class SipRegionSelector : IRegionHealthMonitor
     {
         _core.ReportProbeResult(regionName, observed, detail);
         int index = _core.IndexForProbe(regionName, observed);
-        if (Interlocked.Exchange(ref _probed[index], 1) == 0)
+        if (Volatile.Read(ref _schedulers[index]) == 0 && Interlocked.Exchange(ref _probed[index], 1) == 0)
         {
-            // From its first probe result on, probes alone bring this region back: no request is a trial of it.
+            // Results reported by hand, with no scheduler that says when probing stops: from the first on, probes alone
+            // bring this region back, and no request is a trial of it. A scheduler's own results claim nothing for good.
             _regions[index].ProbeStarted();
         }
+    }
+
+    /// <summary>A probe scheduler starts to watch a region: while it runs, its probes alone bring the region back.</summary>
+    void IActivelyProbed.ProbeStarted(string regionName)
+    {
+        int index = _core.IndexOf(regionName);
+        Interlocked.Increment(ref _schedulers[index]);
+        _regions[index].ProbeStarted();
+    }
+
+    /// <summary>A probe scheduler has stopped: once none watches it, the region gets trials again when it is down.</summary>
+    void IActivelyProbed.ProbeStopped(string regionName)
+    {
+        int index = _core.IndexOf(regionName);
+        _regions[index].ProbeStopped();
+        Interlocked.Decrement(ref _schedulers[index]);
     }
 
     /// <summary>Feeds a probe's result, such as a <see cref="SipOptionsProbe"/>'s, into a region's health.</summary>
