@@ -153,18 +153,118 @@ public sealed class SipServerFailoverTests : IAsyncDisposable
         Assert.Equal([$"{expected} {transport}"], used);
     }
 
+    [Fact]
+    public async Task A_server_dns_no_longer_lists_loses_its_connection_and_its_standing()
+    {
+        List(First, Second);
+        var made = new ConcurrentDictionary<string, int>();
+        SipFailoverClient client = Client(made);
+        Connection(First).Responder = static r => ResponseTo(r, 503, "Service Unavailable", ("Retry-After", "120"));
+        Connection(Second).Responder = static r => ResponseTo(r, 200, "OK");
+        await client.SendAsync(Options(), Ct);
+
+        // Past the answers' TTL, and past the time the first server's transaction keeps absorbing its answer (Timer K).
+        List(Second);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await client.SendAsync(Options(), Ct);
+        Assert.True(await client.DrainAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(Connection(First).Disposed);
+
+        // Listed again while its Retry-After would still run, it is a server DNS gave afresh: first in line, on a new connection.
+        Connection(First).Responder = static r => ResponseTo(r, 200, "OK");
+        List(First, Second);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await client.SendAsync(Options(), Ct);
+
+        Assert.Equal(2, Connection(First).Sent.Count);
+        Assert.Equal(2, made[First]);
+        Assert.Equal(1, made[Second]);
+        Assert.False(Connection(Second).Disposed);
+    }
+
+    [Fact]
+    public async Task A_server_dns_no_longer_lists_keeps_its_connection_until_the_request_waiting_on_it_is_over()
+    {
+        List(First, Second);
+        SipFailoverClient client = Client();
+        Connection(Second).Responder = static r => ResponseTo(r, 200, "OK");
+        Task<SipResponse> waiting = client.SendAsync(Options(), Ct);
+        Connection(First).WaitForSent("OPTIONS");
+
+        List(Second);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await client.SendAsync(Options(), Ct);
+        Assert.True(await client.DrainAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(Connection(First).Disposed);
+
+        // Timer F: the waiting request leaves the silent server for the second; the next request finds the first unused.
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(200, (await waiting.WaitAsync(TimeSpan.FromSeconds(10), Ct)).StatusCode);
+        await client.SendAsync(Options(), Ct);
+        Assert.True(await client.DrainAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.True(Connection(First).Disposed);
+        Assert.False(Connection(OtherRegion).Disposed);
+    }
+
+    [Fact]
+    public async Task A_server_dns_no_longer_lists_keeps_its_socket_while_a_call_on_it_is_up()
+    {
+        List(First, Second);
+        SipFailoverClient client = Client();
+        Connection(First).Responder = static r => r.Method switch
+        {
+            "INVITE" => ResponseTo(r, 200, "OK", ("Contact", $"<sip:callee@{First}:5060>")),
+            "BYE" => ResponseTo(r, 200, "OK"),
+            _ => null,
+        };
+        Connection(Second).Responder = static r => ResponseTo(r, 200, "OK");
+        SipCall call = await client.InviteAsync(new SipRequest("INVITE", "sip:+4930123456@" + Domain), Ct);
+
+        // Past the answers' TTL and the INVITE transaction's Timer M: only the call's dialog still uses the first server.
+        List(Second);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await client.SendAsync(Options(), Ct);
+        Assert.True(await client.DrainAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(Connection(First).Disposed);
+
+        await call.ByeAsync(Ct);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await client.SendAsync(Options(), Ct);
+        Assert.True(await client.DrainAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.True(Connection(First).Disposed);
+    }
+
     private static RegionHealth Primary(SipFailoverClient client) => client.GetStatus().Single(static s => s.Region.Name == "primary").Health;
 
     private static SipRequest Options() => new("OPTIONS", "sip:" + Domain);
 
     private InMemorySipConnection Connection(string host) => _connections.GetOrAdd(new SipTarget(host), static t => new InMemorySipConnection(t));
 
-    private SipFailoverClient Client()
+    /// <summary>Has DNS list <paramref name="addresses"/> as the primary's servers, in that order of priority, for a second.</summary>
+    private void List(params string[] addresses)
+    {
+        _dns.Clear();
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            _dns.Add(
+                DnsTestRecord.Srv("_sip._udp." + Domain, (ushort)(10 * (i + 1)), 0, 5060, $"s{i + 1}." + Domain, ttl: 1),
+                DnsTestRecord.A($"s{i + 1}." + Domain, addresses[i], ttl: 1));
+        }
+    }
+
+    /// <param name="made">When given, counts the connections made to each host.</param>
+    private SipFailoverClient Client(ConcurrentDictionary<string, int>? made = null)
     {
         var options = new SipFailoverOptions();
         options.Regions.Add(new Region("primary", new Uri("sip:" + Domain)));
         options.Regions.Add(new Region("secondary", new Uri($"sip:{OtherRegion}:5060")) { Priority = 1 });
         options.DnsServers.Add(_dns.EndPoint.ToString());
-        return _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, target => Connection(target.Host), new Random(1));
+        return _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, target =>
+        {
+            made?.AddOrUpdate(target.Host, 1, static (_, n) => n + 1);
+            return Connection(target.Host);
+        }, new Random(1));
     }
 }

@@ -25,7 +25,8 @@ namespace SlaKit.Sip;
 /// <see cref="RegionSetOptions.BreakDuration"/>; no request waits on it. A region a <see cref="RegionProbeScheduler"/>
 /// watches gets none while the scheduler runs, and gets them again once it stops.</para>
 /// The client keeps one UDP socket or TCP connection per server; dispose it to close them. A TCP or TLS connection that
-/// brought nothing back while a request on it timed out is closed, and the next request opens a new one. Thread-safe.
+/// brought nothing back while a request on it timed out is closed, and the next request opens a new one; the socket or
+/// connection of a server DNS no longer lists is closed once nothing uses it. Thread-safe.
 /// </remarks>
 public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, IAsyncDisposable, IDisposable
 {
@@ -37,6 +38,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     private readonly Dictionary<ServerKey, SipTransactionLayer> _layers = [];
     private readonly SipServiceResolver _resolver;
     private readonly ConcurrentDictionary<ServerKey, DateTimeOffset> _addressesOut = new();
+    private readonly IReadOnlyList<SipTarget>?[] _listed;
     private readonly RegionHealthPolicy _policy;
     private readonly HashSet<Task> _background = [];
     private readonly SipTrunk[] _trunks;
@@ -46,6 +48,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     private readonly FailoverTelemetry _telemetry;
     private readonly bool _ownsTelemetry;
     private bool _disposed;
+    private bool _unlistedBusy;
 
     /// <summary>Creates a client.</summary>
     /// <param name="name">The client's name, for logs, metrics and events.</param>
@@ -88,6 +91,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes), options.AttemptTimeout);
         var rules = new SipTrunkRules(options.NerWindow, options.NerMaxAge, options.MinimumNer);
         _trunks = new SipTrunk[_selector.States.Count];
+        _listed = new IReadOnlyList<SipTarget>?[_selector.States.Count];
         foreach (TrackedRegion region in _selector.States)
         {
             _trunks[region.Position] = new SipTrunk(region, options.MaxConcurrentCalls.TryGetValue(region.Region.Name, out int limit) ? limit : null, rules);
@@ -454,6 +458,10 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             layer.Connection.CloseIfSilentSince(heard, waited);
             outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({SipDurations.Format(waited)})", waited) { Target = address };
         }
+        finally
+        {
+            layer.Leave();
+        }
 
         EndAttempt(region, request.Method, outcome, activity);
         return outcome;
@@ -481,7 +489,11 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         }
         finally
         {
-            RunInBackground(attempt.CleanUp);
+            // The layer is held until the abandoned attempt's clean-up is over too.
+            Task cleanUp = attempt.CleanUp;
+            RunInBackground(cleanUp);
+            _ = cleanUp.ContinueWith(
+                static (_, held) => ((SipTransactionLayer)held!).Leave(), layer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         var outcome = new SipAttemptOutcome(region.Region, result.Kind, result.Response, result.Error, result.Elapsed)
@@ -621,6 +633,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         _ => new SipAttemptOutcome(region, SipAttemptOutcomeKind.TransportError, null, result.Error?.Message, result.Elapsed),
     };
 
+    /// <summary>The layer of a server, held for the caller until it calls <see cref="SipTransactionLayer.Leave"/>.</summary>
     private SipTransactionLayer LayerFor(SipTarget address)
     {
         lock (_gate)
@@ -633,7 +646,68 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
                 _layers[key] = layer;
             }
 
+            layer.Enter();
             return layer;
+        }
+    }
+
+    /// <summary>
+    /// Notes the servers DNS now lists for <paramref name="region"/>. When that changed, or a server no longer listed was
+    /// still in use when last looked at, the servers no region lists any more lose their standing, and their sockets and
+    /// connections are closed once nothing uses them: no attempt, no transaction, no call.
+    /// </summary>
+    private void NoteListed(TrackedRegion region, IReadOnlyList<SipTarget> found)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<SipTarget>? before = _listed[region.Position];
+            bool changed = before is null || before.Count != found.Count || !found.All(before.Contains);
+            _listed[region.Position] = found;
+            if (_disposed || (!changed && !_unlistedBusy))
+            {
+                return;
+            }
+
+            var listed = new HashSet<ServerKey>();
+            foreach (TrackedRegion state in _selector.States)
+            {
+                SipTarget configured = _selector.TargetOf(state);
+                if (!configured.NeedsServiceLookup)
+                {
+                    listed.Add(new ServerKey(configured));
+                }
+                else if (_listed[state.Position] is { } servers)
+                {
+                    listed.UnionWith(servers.Select(static s => new ServerKey(s)));
+                }
+            }
+
+            _unlistedBusy = false;
+            List<SipTransactionLayer>? unlisted = null;
+            foreach (ServerKey key in _layers.Keys.Where(k => !listed.Contains(k)).ToList())
+            {
+                SipTransactionLayer layer = _layers[key];
+                if (layer.IsIdle)
+                {
+                    _layers.Remove(key);
+                    (unlisted ??= []).Add(layer);
+                }
+                else
+                {
+                    _unlistedBusy = true;
+                }
+            }
+
+            foreach (ServerKey key in _addressesOut.Keys.Where(k => !listed.Contains(k)))
+            {
+                _addressesOut.TryRemove(key, out _);
+            }
+
+            foreach (SipTransactionLayer layer in unlisted ?? [])
+            {
+                // Closed off this lock, and waited for by the client's disposal.
+                RunInBackground(Task.Run(() => layer.DisposeAsync().AsTask(), CancellationToken.None));
+            }
         }
     }
 
@@ -665,6 +739,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             return ([], unresolved);
         }
 
+        NoteListed(region, found);
         DateTimeOffset now = Time.GetUtcNow();
         bool IsOut(SipTarget address) => _addressesOut.TryGetValue(new ServerKey(address), out DateTimeOffset until) && now < until;
         return ([.. found.Where(a => !IsOut(a)), .. found.Where(IsOut)], null);

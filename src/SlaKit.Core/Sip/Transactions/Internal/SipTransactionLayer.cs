@@ -17,6 +17,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     private readonly TimeSpan? _connectTimeout;
     private readonly TimeProvider _time;
     private readonly Action<IClientTransaction> _terminated;
+    private int _users;
 
     public SipTransactionLayer(SipConnection connection, SipTimerSettings timers, TimeProvider time, TimeSpan? connectTimeout = null)
     {
@@ -32,6 +33,18 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 
     /// <summary>How many transactions are running or absorbing retransmitted responses.</summary>
     public int ActiveTransactions => _transactions.Count;
+
+    /// <summary>
+    /// Whether nothing uses the layer: no attempt holds it (<see cref="Enter"/>), no transaction runs or absorbs
+    /// retransmitted responses, and no call's dialog takes requests through it.
+    /// </summary>
+    public bool IsIdle => Volatile.Read(ref _users) == 0 && _transactions.IsEmpty && _dialogs.IsEmpty;
+
+    /// <summary>Holds the layer for an attempt, from before its connection opens until <see cref="Leave"/>.</summary>
+    public void Enter() => Interlocked.Increment(ref _users);
+
+    /// <summary>Lets go of the layer an attempt held with <see cref="Enter"/>.</summary>
+    public void Leave() => Interlocked.Decrement(ref _users);
 
     /// <summary>
     /// Runs one non-INVITE client transaction for <paramref name="request"/>, which is left unchanged: the copy sent
