@@ -133,6 +133,22 @@ public sealed class HedgedRaceTests : HeldRegionTests
     }
 
     [Theory]
+    [InlineData(600, 150, 900)]     // far: 3 × 150 ms, and the 450 ms its first answer spent opening the connection
+    [InlineData(300, 2, 100)]       // near, its first answer slowed by JIT: at most 3 × 2 ms more, under the 100 ms floor
+    [InlineData(150, 150, 450)]     // no set-up seen: 3 × p99 alone
+    [InlineData(5_000, 1_000, 5_000)] // a set-up of 4 s is allowed the 2 s cold-start allowance at most
+    public void The_overdue_bound_allows_one_connection_set_up_of_at_most_three_p99s_never_under_the_floor(int firstMs, int p99Ms, int boundMs)
+    {
+        A.Latency.Record(TimeSpan.FromMilliseconds(firstMs));
+        for (int i = 0; i < 20; i++)
+        {
+            A.Latency.Record(TimeSpan.FromMilliseconds(p99Ms));
+        }
+
+        Assert.Equal(TimeSpan.FromMilliseconds(boundMs), Client.OverdueBound(A));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task A_far_region_on_a_new_connection_is_allowed_its_set_up_and_is_overdue_only_once_that_is_spent(bool silent)

@@ -92,16 +92,17 @@ internal sealed class HttpRegionSet
     /// <summary>
     /// How long an attempt against <paramref name="region"/> may run before it is overdue, when another region has
     /// answered within its own bound: <see cref="RegionFailoverOptions.AdaptiveHedgingMultiplier"/> × the region's recent
-    /// p99, at least <see cref="RegionFailoverOptions.HedgingDelay"/>; and <see cref="RegionFailoverOptions.ColdStartAllowance"/>
-    /// while the region has no p99 yet, since its first answers pay for the connection, TLS and JIT. Once it has a p99,
-    /// the bound also allows for one more connection set-up: what the region's first answer took beyond that p99, at
-    /// most the cold-start allowance.
+    /// p99, plus one connection set-up, at least <see cref="RegionFailoverOptions.HedgingDelay"/>; and
+    /// <see cref="RegionFailoverOptions.ColdStartAllowance"/> while the region has no p99 yet, since its first answers pay
+    /// for the connection, TLS and JIT.
     /// </summary>
     /// <remarks>
     /// Connections keep being opened after the first: the pool closes idle ones, the client factory rotates its
     /// handlers, a burst needs more. Each costs TCP, TLS and the request, three or four round trips where the usual
-    /// answer takes one: 450–600 ms against a p99 of 150 ms for a region far away, well past 3 × p99. Loopback hides
-    /// this (a millisecond), a distant region does not, and a request on a new connection is not evidence of anything.
+    /// answer takes one: 450–600 ms against a p99 of 150 ms for a region far away, well past 3 × p99, and no evidence of
+    /// anything. The set-up is what the region's first answer took beyond its p99, and at most k × p99 more (a few round
+    /// trips, each no longer than the p99): a first answer slowed by the process's JIT does not stretch the bound of a
+    /// near region, whose set-up the hedging delay's floor covers anyway.
     /// </remarks>
     public TimeSpan OverdueBound(TrackedRegion region)
     {
@@ -111,14 +112,16 @@ internal sealed class HttpRegionSet
         }
 
         LatencyWindow latency = region.Latency;
-        double setUp = latency.FirstMilliseconds - latency.P99Milliseconds;
+        double p99 = latency.P99Milliseconds;
+        double roundTrips = p99 * Options.AdaptiveHedgingMultiplier;
+        double setUp = Math.Min(latency.FirstMilliseconds - p99, Math.Min(roundTrips, Options.ColdStartAllowance.TotalMilliseconds));
         if (!(setUp > 0))
         {
             return usual;
         }
 
-        var allowance = TimeSpan.FromMilliseconds(setUp);
-        return usual + (allowance < Options.ColdStartAllowance ? allowance : Options.ColdStartAllowance);
+        var withSetUp = TimeSpan.FromMilliseconds(roundTrips + setUp);
+        return withSetUp > usual ? withSetUp : usual;
     }
 
     /// <summary>
