@@ -121,14 +121,35 @@ public sealed class Http2FailoverTests : IDisposable
     }
 
     [Fact]
-    public async Task A_quiet_stream_on_an_http2_connection_outlives_another_requests_attempt_timeout_on_it()
+    public async Task A_quiet_stream_on_an_http2_connection_whose_handler_pings_outlives_another_requests_attempt_timeout_on_it()
     {
         await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
         await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
-        await using FailoverClient client = Client(a.BaseUri, b.BaseUri, HttpVersion.Version20, o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
+
+        // The application's own keep-alive PINGs, which SlaKit leaves to it: one after a second without a frame.
+        await using var client = new FailoverClient(
+            o =>
+            {
+                o.Regions.Add(new Region("a", a.BaseUri));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.AttemptTimeout = TimeSpan.FromSeconds(3);
+            },
+            client: builder => builder
+                .ConfigurePrimaryHttpMessageHandler(() =>
+                {
+                    SocketsHttpHandler handler = TestCertificate.TrustingHandler(_certificate);
+                    handler.KeepAlivePingDelay = TimeSpan.FromSeconds(1);
+                    handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests;
+                    return handler;
+                })
+                .ConfigureHttpClient(http =>
+                {
+                    http.DefaultRequestVersion = HttpVersion.Version20;
+                    http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+                }));
         await Requests.WarmUpAsync(client, 5, Ct);
 
-        // An event stream (server-sent events, a gRPC server stream): one event, then nothing for 4 s, then another.
+        // An event stream (server-sent events, a gRPC server stream): one event, then nothing for 5 s, then another.
         a.Behaviour = async context =>
         {
             if (context.Request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) != true)
@@ -140,7 +161,7 @@ public sealed class Http2FailoverTests : IDisposable
             await context.Response.StartAsync(context.RequestAborted);
             await context.Response.Body.WriteAsync("x"u8.ToArray(), context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
-            await Task.Delay(TimeSpan.FromSeconds(4), context.RequestAborted);
+            await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
             await context.Response.Body.WriteAsync("y"u8.ToArray(), context.RequestAborted);
         };
         using HttpResponseMessage events = await client.Http.GetAsync("events", HttpCompletionOption.ResponseHeadersRead, Ct);
@@ -149,8 +170,8 @@ public sealed class Http2FailoverTests : IDisposable
         byte[] first = new byte[1];
         Assert.Equal(1, await stream.ReadAsync(first, Ct));
 
-        // A request a does not answer: b serves it, and a's attempt times out at 2 s on the connection the stream is on,
-        // which carried no frame of its own meanwhile but the acknowledgements of the handler's keep-alive PINGs.
+        // A request a does not answer: b serves it, and a's attempt times out at 3 s on the connection the stream is on,
+        // which carried no frame of its own meanwhile but the acknowledgements of the handler's PINGs.
         using (HttpResponseMessage hedged = await client.Http.GetAsync("pay", Ct))
         {
             Assert.Equal("b", hedged.Headers.GetValues("X-Region").Single());

@@ -15,8 +15,9 @@ namespace SlaKit.Http;
 /// to a plain <see cref="HttpClient"/>.</item>
 /// <item>Its HTTP/2 connections are watched (<see cref="Http2ConnectionStream"/>, through
 /// <see cref="SocketsHttpHandler.PlaintextStreamFilter"/>, after the application's own filter if it has one), so that a
-/// connection that has gone silent is closed when an attempt times out on it, as an HTTP/1.1 connection would be; and,
-/// unless the application chose its own, they send keep-alive PINGs when quiet, so that a live one is never taken for silent.</item>
+/// connection that has gone silent is closed when an attempt times out on it, as an HTTP/1.1 connection would be.
+/// Keep-alive PINGs are left to the application (<see cref="SocketsHttpHandler.KeepAlivePingDelay"/>): many gRPC
+/// servers allow one every five minutes and close a connection that pings more often (GOAWAY ENHANCE_YOUR_CALM).</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -64,9 +65,7 @@ internal sealed class RegionPrimaryHandlerFilter : IHttpMessageHandlerBuilderFil
                     sockets.Properties[GrpcLoadBalancingDisabled] = true;
                     if (sockets.Properties.TryAdd(ConnectionsWatched, true))
                     {
-                        HttpRegionSet client = _clients.GetClient(name);
-                        WatchConnections(sockets, client);
-                        PingQuietConnections(sockets, client.Options.AttemptTimeout);
+                        WatchConnections(sockets, _clients.GetClient(name));
                     }
 
                     break;
@@ -76,27 +75,6 @@ internal sealed class RegionPrimaryHandlerFilter : IHttpMessageHandlerBuilderFil
             }
         };
     }
-
-    /// <summary>
-    /// Unless the application set its own, has the handler send an HTTP/2 keep-alive PING (RFC 9113 §6.7) on a connection
-    /// with requests open that has taken in no frame for half an attempt timeout (at least the second .NET allows). A live
-    /// connection acknowledges it, so one that carries only a quiet stream is not taken for silent when another request's
-    /// attempt times out on it (see <see cref="Http2ConnectionStream"/>); a dead one does not, and is closed as before.
-    /// </summary>
-    internal static void PingQuietConnections(SocketsHttpHandler sockets, TimeSpan attemptTimeout)
-    {
-        if (sockets.KeepAlivePingDelay != Timeout.InfiniteTimeSpan)
-        {
-            return;
-        }
-
-        TimeSpan half = attemptTimeout / 2;
-        sockets.KeepAlivePingDelay = half > MinimumPingDelay ? half : MinimumPingDelay;
-        sockets.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests;
-    }
-
-    /// <summary>The shortest <see cref="SocketsHttpHandler.KeepAlivePingDelay"/> .NET accepts.</summary>
-    private static readonly TimeSpan MinimumPingDelay = TimeSpan.FromSeconds(1);
 
     private static void WatchConnections(SocketsHttpHandler sockets, HttpRegionSet client)
     {

@@ -22,9 +22,10 @@ namespace SlaKit.Http;
 /// as an old one, though its handler's first read began after the attempt did, once its region's usual latency has
 /// passed since it was opened (<see cref="IsSilentSince"/>). A live connection whose requests are merely slow still
 /// answers something: its other streams, a SETTINGS or WINDOW_UPDATE frame, or the acknowledgement of a keep-alive
-/// PING (RFC 9113 §6.7), which the failover client's handler sends after half an attempt timeout without a frame, so
-/// that a connection carrying only a quiet stream (server-sent events, a gRPC server stream between messages) is
-/// never taken for silent. Reading the clock once per read that brings something is all it costs.
+/// PING (RFC 9113 §6.7) when the application has its handler send them (<see cref="SocketsHttpHandler.KeepAlivePingDelay"/>).
+/// Without those, a connection whose only other stream stayed quiet (server-sent events, a gRPC server stream between
+/// messages) for a whole attempt timeout is taken for silent with it. Reading the clock once per read that brings
+/// something is all it costs.
 /// </para>
 /// </remarks>
 internal sealed class Http2ConnectionStream : Stream
