@@ -120,6 +120,11 @@ internal sealed class InMemorySipConnection : SipConnection
         }
     }
 
+    /// <summary>How many times the connection was asked to close if nothing came back on it (see <see cref="CloseIfSilentSince"/>).</summary>
+    public int SilentCloses { get; private set; }
+
+    public override void CloseIfSilentSince(long mark, TimeSpan waited) => SilentCloses++;
+
     /// <summary>Reports a transport error as if the socket had.</summary>
     public void BreakTransport(string message) => Fail(new SipTransportException(message));
 

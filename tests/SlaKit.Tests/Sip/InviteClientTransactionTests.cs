@@ -371,6 +371,35 @@ public sealed class InviteClientTransactionTests : IAsyncDisposable
         Assert.DoesNotContain(_connection.Sent, static r => r.Method == "CANCEL");
     }
 
+    [Fact]
+    public async Task A_connection_is_not_closed_as_silent_while_a_call_rings_on_it_or_its_dialog_lives()
+    {
+        // A request on this connection timed out with nothing back; a ringing call on it would fail with a transport
+        // error and no CANCEL, and could then ring the callee again elsewhere.
+        _connection = new InMemorySipConnection(new SipTarget("10.0.0.9", 5060, SipTransportProtocol.Tcp), reliable: true)
+        {
+            Responder = static r => r.Method == "INVITE" ? ResponseTo(r, 180, "Ringing") : null,
+        };
+        Task<SipTransactionResult> ringing = Invite();
+        Assert.True(SpinWait.SpinUntil(() => _passedUp.Count == 1, TimeSpan.FromSeconds(10)), "the 180 never came up");
+
+        Layer.CloseIfSilentSince(_connection.Received, TimeSpan.FromSeconds(2));
+        Assert.Equal(0, _connection.SilentCloses);
+
+        // The call is declined: no INVITE runs any more, but its dialog (here, one that went on) still takes requests.
+        _connection.Receive(ResponseTo(_connection.WaitForSent("INVITE"), 486, "Busy Here"));
+        Assert.Equal(486, (await ringing).Response!.StatusCode);
+        _time.Advance(TimeSpan.FromSeconds(33));
+        Assert.True(SpinWait.SpinUntil(() => Layer.ActiveTransactions == 0, TimeSpan.FromSeconds(10)), "the INVITE transaction never ended");
+        Layer.Listen("a-call", static _ => (200, "OK"));
+        Layer.CloseIfSilentSince(_connection.Received, TimeSpan.FromSeconds(2));
+        Assert.Equal(0, _connection.SilentCloses);
+
+        Layer.Forget("a-call");
+        Layer.CloseIfSilentSince(_connection.Received, TimeSpan.FromSeconds(2));
+        Assert.Equal(1, _connection.SilentCloses);
+    }
+
     private Task<SipTransactionResult> Invite(string? route = null) => Layer.InviteAsync(InviteRequest(route), _passedUp.Add, Ct);
 
     private static SipRequest InviteRequest(string? route = null)

@@ -92,6 +92,25 @@ public sealed class SipConnectionTests
     }
 
     [Fact]
+    public async Task Tcp_keeps_a_connection_opened_after_the_mark_as_new_not_silent()
+    {
+        // The request waited while the connection (and, over TLS, its handshake) was made, and timed out just after it
+        // went: the peer answered the opening, so the connection is not taken for silent.
+        using var listener = Listen();
+        var sink = new Sink();
+        await using var connection = new TcpSipConnection(TargetOf(listener, SipTransportProtocol.Tcp), new LogCollector()) { Sink = sink };
+        long before = connection.Received;
+        await connection.OpenAsync(Ct);
+        using Socket peer = await listener.AcceptSocketAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+
+        connection.CloseIfSilentSince(before, TimeSpan.FromSeconds(2));
+
+        await connection.SendAsync(SipTestMessages.Bytes(SipTestMessages.Options), Ct);
+        Assert.StartsWith("OPTIONS ", await ReceiveTextAsync(peer), StringComparison.Ordinal);
+        Assert.Equal(0, sink.Errors.Reader.Count);
+    }
+
+    [Fact]
     public void Tcp_sockets_check_an_idle_peer_after_30_seconds_and_every_10_seconds_after_that()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

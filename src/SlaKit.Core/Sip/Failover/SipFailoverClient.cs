@@ -455,7 +455,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         {
             TimeSpan waited = Time.GetElapsedTime(started);
             // The region still counts the timeout; a connection that brought nothing back is not used again.
-            layer.Connection.CloseIfSilentSince(heard, waited);
+            layer.CloseIfSilentSince(heard, waited);
             outcome = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.Timeout, null, $"no answer within the attempt timeout ({SipDurations.Format(waited)})", waited) { Target = address };
         }
         finally
@@ -474,7 +474,18 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         SipTransactionLayer layer = LayerFor(address);
         using Activity? activity = StartAttempt(region, "INVITE");
 
-        var attempt = new SipCallAttempt(layer, invite, _callTimers, Time, dialog => LateAnswerEnded(region, dialog));
+        SipCallAttempt attempt;
+        try
+        {
+            attempt = new SipCallAttempt(layer, invite, _callTimers, Time, dialog => LateAnswerEnded(region, dialog));
+        }
+        catch
+        {
+            // No attempt to hold the layer for: let go of it now, or it would never count as unused.
+            layer.Leave();
+            throw;
+        }
+
         SipCallAttemptResult result;
         try
         {
@@ -644,6 +655,10 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             {
                 layer = new SipTransactionLayer(_connectionFactory(address), _timers, Time, _connectTimeout);
                 _layers[key] = layer;
+
+                // DNS may have stopped listing this server since it was resolved for this request: the next look at the
+                // servers listed checks it (see NoteListed), rather than only when the list changes again.
+                _unlistedBusy = true;
             }
 
             layer.Enter();

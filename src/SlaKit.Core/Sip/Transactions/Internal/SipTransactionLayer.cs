@@ -311,10 +311,35 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         if (result.Outcome == SipTransactionOutcome.Timeout)
         {
             // Timer F or B fired: a connection that brought nothing back since the request went is not used again.
-            Connection.CloseIfSilentSince(heard, result.Elapsed);
+            CloseIfSilentSince(heard, result.Elapsed, transaction.Key);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// After a request timed out (<paramref name="waited"/>), closes the connection if nothing came back on it since
+    /// <see cref="SipConnection.Received"/> read <paramref name="mark"/> (see <see cref="SipConnection.CloseIfSilentSince"/>),
+    /// unless a call still depends on it: an INVITE other than <paramref name="except"/> still running (ringing, say) or a
+    /// dialog. Closing would fail that INVITE with a transport error, with no CANCEL sent, and a call could ring twice;
+    /// and the dialog's requests from the far end would have nowhere to arrive.
+    /// </summary>
+    public void CloseIfSilentSince(long mark, TimeSpan waited, string? except = null)
+    {
+        if (!_dialogs.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (string key in _transactions.Keys)
+        {
+            if (key != except && key.EndsWith(" INVITE", StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        Connection.CloseIfSilentSince(mark, waited);
     }
 
     public void OnResponse(SipResponse response)

@@ -30,8 +30,8 @@ internal abstract class SipConnection : IAsyncDisposable
     };
 
     /// <summary>
-    /// How many times bytes have arrived on the connection, over all its openings: read before a request goes, and
-    /// compared after it timed out, it says whether anything at all came back in between.
+    /// How many times bytes have arrived on the connection, over all its openings, each opening counted too: read before a
+    /// request goes, and compared after it timed out, it says whether anything at all came back in between.
     /// </summary>
     public long Received => Interlocked.Read(ref _received);
 

@@ -106,6 +106,10 @@ internal sealed class TcpSipConnection : SipConnection
             var session = new Session(socket, stream);
             session.Receiving = Task.Run(() => ReceiveAsync(session), CancellationToken.None);
             Volatile.Write(ref _session, session);
+
+            // The peer answered the connection (and the handshake): a connection opened while a request waited is new,
+            // not silent, however little time that request had left on it.
+            NoteReceived();
             return session.Local;
         }
         finally
