@@ -113,14 +113,21 @@ public sealed class ErrorBudgetSnapshot
     /// </summary>
     /// <param name="burnRateWindow">The window the burn rate is measured over; positive, at most 366 days.</param>
     /// <returns>
-    /// The projected instant; <see cref="Timestamp"/> when the budget is already spent; <see langword="null"/>
-    /// when nothing is burning, or, for an event-based SLO over a calendar month, when the budget grows at least
+    /// The projected instant; <see cref="Timestamp"/> when the budget is already spent, whatever burns now;
+    /// <see langword="null"/> when nothing is burning, or, for an event-based SLO over a calendar month, when the budget grows at least
     /// as fast as it is spent.
     /// </returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="burnRateWindow"/> is out of range.</exception>
     public DateTimeOffset? ProjectedExhaustion(TimeSpan burnRateWindow)
     {
         SloEventCounts counts = CountsOver(burnRateWindow);
+
+        // Spent already, whatever burns now (with no bad event at all, nothing is spent, even of an empty budget).
+        if (Budget.BadEvents > 0 && Budget.RemainingFraction <= 0)
+        {
+            return Timestamp;
+        }
+
         double ticks;
         if (_budgetGrowsWithTraffic)
         {
@@ -131,14 +138,7 @@ public sealed class ErrorBudgetSnapshot
                 return null;
             }
 
-            double remainingEvents = Budget.RemainingEvents;
-            // Stryker disable once Equality : equivalent; a budget exactly spent projects zero ticks ahead, which is Timestamp too.
-            if (remainingEvents <= 0)
-            {
-                return Timestamp;
-            }
-
-            ticks = remainingEvents * burnRateWindow.Ticks / (double)excess;
+            ticks = Budget.RemainingEvents * burnRateWindow.Ticks / (double)excess;
         }
         else
         {
@@ -148,14 +148,7 @@ public sealed class ErrorBudgetSnapshot
                 return null;
             }
 
-            double remaining = Budget.RemainingFraction;
-            // Stryker disable once Equality : equivalent; a budget exactly spent projects zero ticks ahead, which is Timestamp too.
-            if (remaining <= 0)
-            {
-                return Timestamp;
-            }
-
-            ticks = remaining * WindowLength.Ticks / burnRate;
+            ticks = Budget.RemainingFraction * WindowLength.Ticks / burnRate;
         }
 
         long room = DateTimeOffset.MaxValue.UtcTicks - Timestamp.UtcTicks;

@@ -174,6 +174,27 @@ public class ErrorBudgetTrackerTests
         Assert.Equal(snapshot.Timestamp, snapshot.ProjectedExhaustionAtOneHourBurnRate);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_budget_overspent_and_now_burning_slowly_or_not_at_all_is_exhausted_now_not_never(bool calendarMonth)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99.0, calendarMonth ? SloWindow.CalendarMonth() : SloWindow.Rolling(TimeSpan.FromDays(30))), time);
+
+        // An hour at 2x overspends the budget; the next hour burns at 0.5x, then an hour passes without events.
+        Traffic.Run(time, tracker, minutes: 60, perMinute: 1000, badPerMinute: 20);
+        Traffic.Run(time, tracker, minutes: 60, perMinute: 1000, badPerMinute: 5);
+        ErrorBudgetSnapshot slow = tracker.GetSnapshot();
+        Assert.True(slow.Budget.RemainingEvents < 0);
+        Assert.Equal(slow.Timestamp, slow.ProjectedExhaustionAtOneHourBurnRate);
+
+        Traffic.Idle(time, TimeSpan.FromHours(1));
+        ErrorBudgetSnapshot idle = tracker.GetSnapshot();
+        Assert.True(idle.Budget.RemainingEvents < 0);
+        Assert.Equal(idle.Timestamp, idle.ProjectedExhaustionAtOneHourBurnRate);
+    }
+
     [Fact]
     public void A_calendar_month_of_time_slices_keeps_a_budget_of_the_whole_month()
     {
