@@ -102,7 +102,8 @@ public sealed class ErrorBudgetSnapshot
     public double BurnRate(TimeSpan window) => CountsOver(window).BurnRate(Slo.Target);
 
     /// <summary>
-    /// When the budget runs out if events keep coming as they did over <paramref name="burnRateWindow"/>.
+    /// When the budget runs out if events keep coming as they did over <paramref name="burnRateWindow"/>; now, if it is
+    /// spent already.
     /// For a rolling window, and for a time-slice SLO, the budget is taken to stay the size it is: a burn rate of 1
     /// spends a whole budget in the SLO's window, so what is left lasts remaining fraction × window ÷ burn rate
     /// (for a calendar month, the month's real length). For an event-based SLO over a calendar month the budget is

@@ -196,6 +196,21 @@ public class ErrorBudgetTrackerTests
     }
 
     [Fact]
+    public void A_budget_spent_to_the_last_event_and_idle_since_is_exhausted_now()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99.0, SloWindow.Rolling(TimeSpan.FromDays(30))), time);
+
+        // 1% of 1000 events may fail, and 10 did: nothing left, and nothing burning over the last hour.
+        Traffic.Run(time, tracker, minutes: 1, perMinute: 1000, badPerMinute: 10);
+        Traffic.Idle(time, TimeSpan.FromHours(2));
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+
+        Assert.Equal(0, snapshot.Budget.RemainingEvents);
+        Assert.Equal(snapshot.Timestamp, snapshot.ProjectedExhaustionAtOneHourBurnRate);
+    }
+
+    [Fact]
     public void A_calendar_month_of_time_slices_keeps_a_budget_of_the_whole_month()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
