@@ -400,6 +400,22 @@ public sealed class InviteClientTransactionTests : IAsyncDisposable
         Assert.Equal(1, _connection.SilentCloses);
     }
 
+    [Fact]
+    public async Task An_invite_already_answered_does_not_keep_its_connection_from_being_closed_as_silent()
+    {
+        _connection = new InMemorySipConnection(new SipTarget("10.0.0.9", 5060, SipTransportProtocol.Tcp), reliable: true)
+        {
+            Responder = static r => r.Method == "INVITE" ? ResponseTo(r, 200, "OK") : null,
+        };
+
+        Assert.Equal(200, (await Invite()).Response!.StatusCode);
+
+        // Accepted (RFC 6026): it only absorbs retransmitted 2xx for Timer M; no call waits on it.
+        Assert.Equal(1, Layer.ActiveTransactions);
+        Layer.CloseIfSilentSince(_connection.Received, TimeSpan.FromSeconds(2));
+        Assert.Equal(1, _connection.SilentCloses);
+    }
+
     private Task<SipTransactionResult> Invite(string? route = null) => Layer.InviteAsync(InviteRequest(route), _passedUp.Add, Ct);
 
     private static SipRequest InviteRequest(string? route = null)

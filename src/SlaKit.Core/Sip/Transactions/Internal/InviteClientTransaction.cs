@@ -57,6 +57,9 @@ internal sealed class InviteClientTransaction : ClientTransaction
 
     protected override bool AwaitsFinal => State is TransactionState.Calling or TransactionState.Proceeding;
 
+    /// <summary>Whether the INVITE has not had its final answer yet (it is being sent, or it rings).</summary>
+    public bool AwaitsFinalAnswer => State is TransactionState.Created or TransactionState.Calling or TransactionState.Proceeding;
+
     protected override bool IsTerminated => State == TransactionState.Terminated;
 
     /// <summary>Completes when the first response of any kind arrives, or the transaction ends without one.</summary>

@@ -320,8 +320,8 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// <summary>
     /// After a request timed out (<paramref name="waited"/>), closes the connection if nothing came back on it since
     /// <see cref="SipConnection.Received"/> read <paramref name="mark"/> (see <see cref="SipConnection.CloseIfSilentSince"/>),
-    /// unless a call still depends on it: an INVITE other than <paramref name="except"/> still running (ringing, say) or a
-    /// dialog. Closing would fail that INVITE with a transport error, with no CANCEL sent, and a call could ring twice;
+    /// unless a call still depends on it: an INVITE other than <paramref name="except"/> still waiting for its final answer
+    /// (ringing, say) or a dialog. Closing would fail that INVITE with a transport error, with no CANCEL sent, and a call could ring twice;
     /// and the dialog's requests from the far end would have nowhere to arrive.
     /// </summary>
     public void CloseIfSilentSince(long mark, TimeSpan waited, string? except = null)
@@ -331,9 +331,10 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             return;
         }
 
-        foreach (string key in _transactions.Keys)
+        foreach (IClientTransaction transaction in _transactions.Values)
         {
-            if (key != except && key.EndsWith(" INVITE", StringComparison.Ordinal))
+            // One still waiting for its final answer; an answered one (Accepted, absorbing retransmitted 2xx) needs nothing more.
+            if (transaction.Key != except && transaction is InviteClientTransaction { AwaitsFinalAnswer: true })
             {
                 return;
             }
