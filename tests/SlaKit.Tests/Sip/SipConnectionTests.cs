@@ -123,6 +123,19 @@ public sealed class SipConnectionTests
     }
 
     [Fact]
+    public void Tcp_sockets_on_linux_end_a_connection_whose_data_went_unacknowledged_for_32_seconds()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "TCP_USER_TIMEOUT is a Linux socket option.");
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+        TcpSipConnection.KeepAlive(socket);
+
+        byte[] value = new byte[sizeof(uint)];
+        Assert.Equal(sizeof(uint), socket.GetRawSocketOption(6, 18, value));
+        Assert.Equal(32_000u, BitConverter.ToUInt32(value));
+    }
+
+    [Fact]
     public async Task Udp_ignores_a_request_to_close_when_silent()
     {
         using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

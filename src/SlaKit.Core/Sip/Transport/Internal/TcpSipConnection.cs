@@ -215,12 +215,38 @@ internal sealed class TcpSipConnection : SipConnection
     /// finds a peer that is gone, where the system's default waits two hours. RFC 5626 §4.4.1 keeps SIP flows alive with
     /// CRLF pings the server must answer; TCP's own probes need nothing from the server.
     /// </summary>
+    /// <remarks>
+    /// Keep-alive probes only run while nothing is in flight. On Linux the connection is also given a
+    /// <c>TCP_USER_TIMEOUT</c> of <see cref="UnacknowledgedMilliseconds"/>: data the peer's kernel has not acknowledged
+    /// by then ends the connection. A live peer's kernel acknowledges at once, however slow its SIP stack; a flow a NAT
+    /// dropped never does. So a connection that a call keeps from being closed as silent (see
+    /// <see cref="SipTransactionLayer.CloseIfSilentSince"/>) still fails within Timer F's default instead of the
+    /// kernel's quarter of an hour of retransmissions, and the next request opens a new one.
+    /// </remarks>
     internal static void KeepAlive(Socket socket)
     {
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, KeepAliveIdleSeconds);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, KeepAliveIntervalSeconds);
+        if (OperatingSystem.IsLinux())
+        {
+            Span<byte> value = stackalloc byte[sizeof(uint)];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(value, UnacknowledgedMilliseconds);
+            socket.SetRawSocketOption(IpProtocolTcp, TcpUserTimeout, value);
+        }
     }
+
+    /// <summary>
+    /// How long sent data may go unacknowledged before the kernel ends the connection, on Linux: Timer F's default,
+    /// 64 × T1 = 32 s (RFC 3261 §17.1.2.2).
+    /// </summary>
+    internal const uint UnacknowledgedMilliseconds = 32_000;
+
+    /// <summary>IPPROTO_TCP, the level of <see cref="TcpUserTimeout"/>.</summary>
+    private const int IpProtocolTcp = 6;
+
+    /// <summary>Linux's TCP_USER_TIMEOUT option (RFC 5482's user timeout, as the kernel applies it locally).</summary>
+    private const int TcpUserTimeout = 18;
 
     /// <summary>Why a connection could not be made, in one line.</summary>
     internal string DescribeConnectFailure(SocketException e) => SipEndpoints.IsRefused(e)
