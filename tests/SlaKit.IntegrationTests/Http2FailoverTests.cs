@@ -86,14 +86,8 @@ public sealed class Http2FailoverTests : IDisposable
         await Requests.WarmUpAsync(client, 5, Ct);
 
         // A download that keeps coming in, a chunk every 100 ms, for longer than the attempt timeout.
-        a.Behaviour = async context =>
+        a.Behaviour = RegionServer.StreamAt("/download", async context =>
         {
-            if (context.Request.Path.Value?.EndsWith("/download", StringComparison.Ordinal) != true)
-            {
-                await RegionServer.Slow(TimeSpan.FromSeconds(30))(context);
-                return;
-            }
-
             await context.Response.StartAsync(context.RequestAborted);
             for (int i = 0; i < Chunks; i++)
             {
@@ -101,7 +95,7 @@ public sealed class Http2FailoverTests : IDisposable
                 await context.Response.Body.FlushAsync(context.RequestAborted);
                 await Task.Delay(TimeSpan.FromMilliseconds(100), context.RequestAborted);
             }
-        };
+        });
         using HttpResponseMessage download = await client.Http.GetAsync("download", HttpCompletionOption.ResponseHeadersRead, Ct);
         Assert.Equal("a", download.Headers.GetValues("X-Region").Single());
         Task<byte[]> body = download.Content.ReadAsByteArrayAsync(Ct);
@@ -150,20 +144,14 @@ public sealed class Http2FailoverTests : IDisposable
         await Requests.WarmUpAsync(client, 5, Ct);
 
         // An event stream (server-sent events, a gRPC server stream): one event, then nothing for 5 s, then another.
-        a.Behaviour = async context =>
+        a.Behaviour = RegionServer.StreamAt("/events", async context =>
         {
-            if (context.Request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) != true)
-            {
-                await RegionServer.Slow(TimeSpan.FromSeconds(30))(context);
-                return;
-            }
-
             await context.Response.StartAsync(context.RequestAborted);
             await context.Response.Body.WriteAsync("x"u8.ToArray(), context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
             await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
             await context.Response.Body.WriteAsync("y"u8.ToArray(), context.RequestAborted);
-        };
+        });
         using HttpResponseMessage events = await client.Http.GetAsync("events", HttpCompletionOption.ResponseHeadersRead, Ct);
         Assert.Equal("a", events.Headers.GetValues("X-Region").Single());
         Stream stream = await events.Content.ReadAsStreamAsync(Ct);

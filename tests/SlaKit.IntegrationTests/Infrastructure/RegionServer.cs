@@ -105,6 +105,13 @@ public sealed class RegionServer : IAsyncDisposable
     public static Func<HttpContext, Task> SlowPath(TimeSpan delay) => context =>
         context.Request.Path.Value?.EndsWith("/slow", StringComparison.Ordinal) == true ? Slow(delay)(context) : Healthy(context);
 
+    /// <summary>
+    /// Serves requests whose path ends with <paramref name="path"/> with <paramref name="stream"/> and answers any other
+    /// after 30 s: a region whose streams flow while its other requests hang, on the same connection over HTTP/2.
+    /// </summary>
+    public static Func<HttpContext, Task> StreamAt(string path, Func<HttpContext, Task> stream) => context =>
+        context.Request.Path.Value?.EndsWith(path, StringComparison.Ordinal) == true ? stream(context) : Slow(TimeSpan.FromSeconds(30))(context);
+
     /// <summary>Reads the request, then drops the connection without answering: the request reached the server, no answer comes back.</summary>
     public static Task Drop(HttpContext context)
     {
