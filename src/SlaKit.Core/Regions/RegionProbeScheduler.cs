@@ -148,6 +148,24 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
         while (!stopping.IsCancellationRequested)
         {
             long started = _time.GetTimestamp();
+            if (hung is { IsCompleted: false })
+            {
+                // The probe given up on at its timeout is still unwinding from its token (it usually returns moments
+                // later), or it ignores the token. With a timeout as long as the interval the loop is back here at once:
+                // the probe gets until the next interval to return, so one timeout is one failure, not two.
+                await WaitForHungAsync(hung, stopping).ConfigureAwait(false);
+                if (stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                if (hung.IsCompleted)
+                {
+                    // A new probe starts now, and the next one an interval after it.
+                    started = _time.GetTimestamp();
+                }
+            }
+
             HealthProbeResult result;
             if (hung is { IsCompleted: false })
             {
@@ -187,6 +205,18 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Waits until <paramref name="hung"/> returns, the next interval ends, or the scheduler stops, whichever comes first.</summary>
+    private async Task WaitForHungAsync(Task<HealthProbeResult> hung, CancellationToken stopping)
+    {
+        using var interval = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        Task delay = Task.Delay(NextInterval(), _time, interval.Token);
+        await Task.WhenAny(hung, delay).ConfigureAwait(false);
+
+        // Ends the delay's timer when the probe returned first; what either task holds (a cancellation, the probe's
+        // fault, already observed in ProbeOnceAsync) is not read.
+        await interval.CancelAsync().ConfigureAwait(false);
     }
 
     private async Task<(HealthProbeResult Result, Task<HealthProbeResult>? Hung)> ProbeOnceAsync(CancellationToken stopping)

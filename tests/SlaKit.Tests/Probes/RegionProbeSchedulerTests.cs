@@ -171,6 +171,47 @@ public sealed class RegionProbeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_probe_still_unwinding_from_its_timeout_counts_once_when_the_timeout_is_as_long_as_the_interval()
+    {
+        // Interval and timeout both 1 s: after the timeout there is nothing left to wait before the next probe.
+        int started = 0;
+        var unwound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slowToUnwind = new DelegateProbe(async token =>
+        {
+            if (Interlocked.Increment(ref started) > 1)
+            {
+                return HealthProbeResult.Healthy(TimeSpan.FromMilliseconds(1), "200");
+            }
+
+            // Honours its token, but returns only moments after it fires, as a socket's cancellation does.
+            var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (token.Register(() => cancelled.TrySetResult()))
+            {
+                await cancelled.Task;
+            }
+
+            await unwound.Task;
+            throw new OperationCanceledException(token);
+        });
+        var options = new ProbeScheduleOptions { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromSeconds(1), Jitter = 0 };
+        await using var scheduler = new RegionProbeScheduler(_client.Core, "a", slowToUnwind, options, _clock);
+        List<HealthProbeResult> results = Results(scheduler);
+        scheduler.Start();
+
+        await AdvanceAsync(TimeSpan.FromSeconds(1), settle: false);
+        Assert.True(await Until(() => _clock.IsWaiting && Volatile.Read(ref started) == 1));
+
+        // One timeout, one failure: FailuresToMarkDown (2) is not reached by it alone.
+        Assert.Equal((ProbeStatus.Unhealthy, "no answer within 1s"), (Assert.Single(results).Status, results[0].Detail));
+        Assert.Equal(RegionHealth.Degraded, A.Health);
+
+        unwound.SetResult();
+        Assert.True(await Until(() => results.Count == 2));
+        Assert.Equal(ProbeStatus.Healthy, results[1].Status);
+        Assert.Equal(RegionHealth.Healthy, A.Health);
+    }
+
+    [Fact]
     public async Task A_probe_that_throws_counts_as_unhealthy_and_probing_goes_on()
     {
         var throwing = new DelegateProbe(_ => throw new InvalidOperationException("bug"));
