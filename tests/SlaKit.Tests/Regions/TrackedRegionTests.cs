@@ -241,6 +241,27 @@ public class TrackedRegionTests
     }
 
     [Fact]
+    public void A_down_region_whose_probes_answer_degraded_comes_back_degraded()
+    {
+        _state.ProbeStarted();
+        _state.RecordProbe(Now, RegionHealth.Unhealthy, "timeout");
+        _state.RecordProbe(Now, RegionHealth.Unhealthy, "timeout");
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+
+        // It answers again, slower than DegradedLatency: evidence that it is up, if not at its best.
+        _state.RecordProbe(Now, RegionHealth.Degraded, "answered in 900 ms");
+        _state.RecordProbe(Now, RegionHealth.Degraded, "answered in 900 ms");
+        Assert.True(_state.ViewAt(Now).IsStandby);
+
+        _time.Advance(Policy.FailbackDelay);
+        _state.RecordProbe(Now, RegionHealth.Degraded, "answered in 900 ms");
+        Assert.Equal(new SelectionView(RegionHealth.Degraded, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
+
+        _state.RecordProbe(Now, RegionHealth.Healthy, "answered in 20 ms");
+        Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+    }
+
+    [Fact]
     public void Mark_down_takes_it_out_at_once()
     {
         _state.MarkDown(Now, "its circuit breaker opened");

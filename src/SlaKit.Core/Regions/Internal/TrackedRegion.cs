@@ -325,7 +325,11 @@ internal sealed class TrackedRegion
         Report();
     }
 
-    /// <summary>Records an active probe's verdict: Healthy and Unhealthy count as a success and a failure, Degraded marks the region Degraded.</summary>
+    /// <summary>
+    /// Records an active probe's verdict: Healthy and Unhealthy count as a success and a failure. Degraded marks the
+    /// region Degraded and counts as a success too: the region answered, slowly or with poor voice quality, so a region
+    /// that was down comes back on it (behind the Healthy regions of its priority) instead of staying out until it is fast.
+    /// </summary>
     public void RecordProbe(DateTimeOffset now, RegionHealth observed, string detail)
     {
         switch (observed)
@@ -336,6 +340,7 @@ internal sealed class TrackedRegion
                 break;
             case RegionHealth.Degraded:
                 SetProbeDegraded(now, true, detail);
+                RecordSuccess(now);
                 break;
             default:
                 RecordFailure(now, $"a probe failed: {detail}");
