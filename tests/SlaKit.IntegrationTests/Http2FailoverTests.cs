@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Regions;
@@ -74,6 +76,66 @@ public sealed class Http2FailoverTests : IDisposable
         int connections = a.Connections;
         bool back = await Eventually.TrueAsync(async () => await SendAsync() == "a", TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(20), Ct);
         Assert.True(back, $"a never served again; it is {HealthOf(client, "a")}, and {a.Connections - connections} new connections were made to it");
+    }
+
+    [Fact]
+    public async Task A_standby_region_reached_only_by_its_probes_gets_a_new_connection_when_its_http2_connection_goes_silent()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer server = await RegionServer.StartAsync("b", _certificate);
+        await using var b = new FreezingProxy(server.BaseUri);
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddHttpClient(FailoverClient.Name, c => c.BaseAddress = new Uri("http://payments.invalid/"))
+            .AddRegionFailover(o =>
+            {
+                o.Regions.Add(new Region("a", a.BaseUri));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.WarmUpVersion = HttpVersion.Version20; // the probes' version too
+                o.FailbackDelay = TimeSpan.Zero;
+            })
+            .AddRegionProbes(p =>
+            {
+                p.Interval = TimeSpan.FromMilliseconds(200);
+                p.Timeout = TimeSpan.FromMilliseconds(500);
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => TestCertificate.TrustingHandler(_certificate))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan); // no rotation of the handler to drop a dead connection
+        using IHost host = builder.Build();
+        IRegionHealthMonitor monitor = host.Services.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor(FailoverClient.Name);
+        var changes = new List<RegionHealth>();
+        monitor.HealthChanged += (_, e) =>
+        {
+            if (e.Region.Name == "b")
+            {
+                lock (changes)
+                {
+                    changes.Add(e.Current);
+                }
+            }
+        };
+        RegionHealth[] ChangesOfB()
+        {
+            lock (changes)
+            {
+                return [.. changes];
+            }
+        }
+
+        await host.StartAsync(Ct);
+
+        // Nothing but the probes (and the warm-up) ever reaches b, over one HTTP/2 connection.
+        Assert.True(await Eventually.TrueAsync(() => b.Connections == 1 && server.Received.Count >= 3, TimeSpan.FromSeconds(10), Ct));
+        b.FreezeExisting();
+
+        // A probe that gets no answer closes the connection it waited on, and the next one reaches b over a new one.
+        bool back = await Eventually.TrueAsync(
+            () => ChangesOfB() is [.., RegionHealth.Degraded or RegionHealth.Unhealthy, RegionHealth.Healthy],
+            TimeSpan.FromSeconds(10),
+            Ct);
+        Assert.True(back, $"b went {string.Join(", ", ChangesOfB())} over {b.Connections} connections");
+        Assert.True(b.Connections > 1);
+        await host.StopAsync(Ct);
     }
 
     [Fact]

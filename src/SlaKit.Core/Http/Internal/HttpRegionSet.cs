@@ -65,16 +65,49 @@ internal sealed class HttpRegionSet
         List<RegionLane>? lanes = null;
         foreach (TrackedRegion region in Regions)
         {
-            Uri endpoint = region.Region.Endpoint;
-            if (endpoint.Port == uri.Port &&
-                string.Equals(endpoint.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase) &&
-                string.Equals(endpoint.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase))
+            if (SharesConnections(region, uri))
             {
                 (lanes ??= []).Add(_lanes[region.Position]);
             }
         }
 
         return lanes is null ? plaintext : new Http2ConnectionStream(plaintext, Time, [.. lanes]);
+    }
+
+    /// <summary>
+    /// A probe of the region at <paramref name="uri"/>, sent at <paramref name="started"/> (a <see cref="TimeProvider"/>
+    /// timestamp) over this client's connections, was given up on (its timeout): the region's HTTP/2 connections on which
+    /// nothing came in since are closed, as they are when an attempt times out (see
+    /// <see cref="RegionLane.AbortSilentConnections"/>). Otherwise a region only probed (a standby that gets no traffic)
+    /// would be probed on its dead connection again and again, and held down until the client's handler rotation, or TCP
+    /// itself, dropped it. A probe given up on sooner than the region's usual answer (its p99 × the hedging multiplier, or
+    /// the hedging delay while it has none: a host stopping) says nothing of its connections.
+    /// </summary>
+    public void ProbeGotNoAnswer(Uri? uri, long started)
+    {
+        if (uri is not { IsAbsoluteUri: true })
+        {
+            return;
+        }
+
+        TimeSpan waited = Time.GetElapsedTime(started);
+        foreach (TrackedRegion region in Regions)
+        {
+            if (SharesConnections(region, uri) &&
+                waited > (region.UsualLatencyBound(Options.HedgingDelay, Options.AdaptiveHedgingMultiplier) ?? Options.HedgingDelay))
+            {
+                _lanes[region.Position].AbortSilentConnections(started, OverdueBound(region));
+            }
+        }
+    }
+
+    /// <summary>Whether requests to <paramref name="uri"/> share the connection pool of <paramref name="region"/>: the same scheme, host and port.</summary>
+    private static bool SharesConnections(TrackedRegion region, Uri uri)
+    {
+        Uri endpoint = region.Region.Endpoint;
+        return endpoint.Port == uri.Port &&
+            string.Equals(endpoint.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase) &&
+            string.Equals(endpoint.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Pooled per-request state, reused by requests that ended with nothing left running.</summary>

@@ -404,10 +404,24 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
     /// <summary>
     /// Sends <paramref name="request"/>, already addressed to a region, through the handlers below this one as they are,
-    /// with no failover: the client's own connections, TLS settings and handlers (a probe's request).
+    /// with no failover: the client's own connections, TLS settings and handlers (a probe's request). A probe that gets
+    /// no answer before its token ends (its timeout) leaves the region's silent HTTP/2 connections closed behind it
+    /// (<see cref="HttpRegionSet.ProbeGotNoAnswer"/>), so that the next probe finds out over a new one.
     /// </summary>
-    internal Task<HttpResponseMessage> SendBelowAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
+    internal async Task<HttpResponseMessage> SendBelowAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        long started = _client.Time.GetTimestamp();
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _client.ProbeGotNoAnswer(request.RequestUri, started);
+            throw;
+        }
+    }
 
     private Task<HttpResponseMessage> SendToRegionAsync(HttpRequestMessage attempt, CancellationToken cancellationToken) =>
         base.SendAsync(attempt, cancellationToken);
