@@ -223,6 +223,27 @@ public sealed class GrpcFailoverTests
         Assert.NotEqual(RegionHealth.Healthy, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
     }
 
+    [Fact]
+    public async Task A_reply_that_ends_without_a_grpc_status_moves_a_call_declared_idempotent_to_the_next_region()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        a.DropStatus = true;
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o =>
+        {
+            o.IdempotentMethods.Add("slakit.tests.Payments/Lookup");
+            o.Hedging = HedgingMode.Off;
+        });
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        IRegionHealthMonitor monitor = provider.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("PaymentsClient");
+
+        ChargeReply reply = await client.LookupAsync(new ChargeRequest { Id = "1" }, cancellationToken: Ct);
+
+        Assert.Equal("b", reply.Region);
+        Assert.Equal((1, 1), (a.Calls, b.Calls));
+        Assert.NotEqual(RegionHealth.Healthy, monitor.GetStatus().Single(s => s.Region.Name == "a").Health);
+    }
+
     /// <summary>
     /// A call not safe to repeat streams its answer to the caller as it comes, so its region is judged by the status in the
     /// trailers once the caller has read them: UNAVAILABLE there is the region's failure, NOT_FOUND the service's answer.

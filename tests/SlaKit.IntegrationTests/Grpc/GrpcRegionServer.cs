@@ -41,6 +41,16 @@ public sealed class GrpcRegionServer : IAsyncDisposable
     /// <summary>How many calls reached the service.</summary>
     public int Calls => Volatile.Read(ref _region.Calls);
 
+    /// <summary>
+    /// Whether unary calls are answered as through a proxy that drops trailers: a 200 <c>application/grpc</c> reply with the
+    /// message and no <c>grpc-status</c> at all.
+    /// </summary>
+    public bool DropStatus
+    {
+        get => _region.DropStatus;
+        set => _region.DropStatus = value;
+    }
+
     /// <summary>How many bidirectional calls (<c>Talk</c>) the service saw cancelled by their client while it read or wrote.</summary>
     public int CancelledTalks => Volatile.Read(ref _region.CancelledTalks);
 
@@ -98,6 +108,15 @@ public sealed class GrpcRegionServer : IAsyncDisposable
                 region.Heads.Enqueue(context.Request.Protocol);
             }
 
+            if (region.DropStatus && context.Request.Path.StartsWithSegments("/slakit.tests.Payments", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref region.Calls);
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                context.Response.ContentType = "application/grpc";
+                await context.Response.Body.WriteAsync(Framed(new ChargeReply { Region = region.Name }), context.RequestAborted);
+                return;
+            }
+
             await next(context);
         });
         app.MapGrpcService<PaymentsService>();
@@ -109,6 +128,16 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new GrpcRegionServer(app, region) { BaseUri = new Uri(address.EndsWith('/') ? address : address + "/") };
+    }
+
+    /// <summary>A gRPC message as it travels: uncompressed (0), its length in four bytes, big-endian, then its bytes.</summary>
+    private static byte[] Framed(ChargeReply reply)
+    {
+        byte[] message = global::Google.Protobuf.MessageExtensions.ToByteArray(reply);
+        byte[] framed = new byte[5 + message.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(framed.AsSpan(1), message.Length);
+        message.CopyTo(framed, 5);
+        return framed;
     }
 
     public async ValueTask DisposeAsync()
@@ -125,6 +154,7 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         public int CancelledTalks;
         public volatile StrongBox<Status>? Failure;
         public volatile bool FailAfterHeaders;
+        public volatile bool DropStatus;
         public readonly System.Collections.Concurrent.ConcurrentQueue<string> Heads = new();
         public TimeSpan StreamDelay;
 

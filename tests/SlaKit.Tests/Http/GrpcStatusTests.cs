@@ -96,6 +96,33 @@ public sealed class GrpcStatusTests
         Assert.Equal([0, 0, 0, 0, 1, 42], await whole.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData("application/grpc", true)]
+    [InlineData("application/grpc+proto", true)]
+    [InlineData("application/grpc-web", false)]
+    [InlineData(null, false)]
+    public async Task A_grpc_answer_read_whole_without_a_status_in_its_trailers_fails_as_a_transport_error_and_is_disposed(string? media, bool fails)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Version = HttpVersion.Version20, Content = new ByteArrayContent([0, 0, 0, 0, 0]) };
+        if (media is not null)
+        {
+            response.Content.Headers.ContentType = new MediaTypeHeaderValue(media);
+        }
+
+        if (fails)
+        {
+            HttpRequestException thrown = await Assert.ThrowsAsync<HttpRequestException>(async () => await GrpcStatus.ReadWholeAsync(Task.FromResult(response), TestContext.Current.CancellationToken));
+            Assert.Equal(HttpRequestError.InvalidResponse, thrown.HttpRequestError);
+            Assert.Throws<ObjectDisposedException>(() => response.Content.ReadAsStream(TestContext.Current.CancellationToken));
+        }
+        else
+        {
+            using HttpResponseMessage whole = await GrpcStatus.ReadWholeAsync(Task.FromResult(response), TestContext.Current.CancellationToken);
+            Assert.Null(GrpcStatus.Of(whole));
+            Assert.False(GrpcStatus.IsRegionFailure(whole, Defaults));
+        }
+    }
+
     [Fact]
     public async Task A_trailers_only_or_failing_http_answer_is_not_read()
     {

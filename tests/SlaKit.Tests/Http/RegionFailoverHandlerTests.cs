@@ -475,6 +475,29 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reply_declared_idempotent_that_ends_without_a_grpc_status_is_a_failure_of_its_region_and_the_call_moves_on()
+    {
+        // A proxy that drops trailers: HTTP/2 200, application/grpc, a message, and no grpc-status anywhere.
+        _regions["a.invalid"] = static _ => GrpcReply(trailerStatus: null);
+        _regions["b.invalid"] = static _ => GrpcReply(trailerStatus: "0");
+        using var attempts = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.attempts");
+        using HttpMessageInvoker invoker = Invoker(o => o.IdempotentMethods.Add("shop.Orders/Get"));
+        var reasons = new List<(string, string)>();
+        _client!.Core.HealthChanged += (_, e) => reasons.Add((e.Region.Name, e.Reason));
+        using HttpRequestMessage request = GrpcCall("shop.Orders/Get");
+
+        using HttpResponseMessage response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["a.invalid", "b.invalid"], _calls.Select(static c => c.Host));
+        Assert.Equal("b", request.GetServedRegion());
+        Assert.Equal("0", Assert.Single(response.TrailingHeaders.GetValues("grpc-status")));
+        Assert.Equal([("a", "a transport error: The gRPC answer ended without a grpc-status in its trailers.")], reasons);
+        Assert.Equal(
+            [("a", "transport_error"), ("b", "success")],
+            attempts.GetMeasurementSnapshot().Select(static m => (m.Tags["region"], m.Tags["outcome"])).ToList<(object?, object?)>());
+    }
+
+    [Fact]
     public async Task A_grpc_call_not_declared_idempotent_is_not_sent_twice_once_it_reached_a_server()
     {
         _regions["a.invalid"] = _ => Status(HttpStatusCode.ServiceUnavailable);
@@ -576,6 +599,19 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Version = HttpVersion.Version20, Content = new ByteArrayContent([]) };
         response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
         response.Headers.TryAddWithoutValidation("grpc-status", status);
+        return response;
+    }
+
+    /// <summary>A gRPC answer over HTTP/2 with one message and, once its body is read, <paramref name="trailerStatus"/> in its trailers.</summary>
+    private static HttpResponseMessage GrpcReply(string? trailerStatus)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Version = HttpVersion.Version20, Content = new ByteArrayContent([0, 0, 0, 0, 0]) };
+        response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        if (trailerStatus is not null)
+        {
+            response.TrailingHeaders.TryAddWithoutValidation("grpc-status", trailerStatus);
+        }
+
         return response;
     }
 

@@ -111,7 +111,10 @@ internal static class GrpcStatus
     /// trailers-only answer, or one that is not a 200, is returned as it is. The body is kept in memory for the caller,
     /// with the trailers still on the response, where a gRPC client reads them after the message.
     /// </summary>
-    /// <exception cref="HttpRequestException">The body could not be read: the stream was reset or the connection lost.</exception>
+    /// <exception cref="HttpRequestException">
+    /// The body could not be read (the stream was reset or the connection lost), or an HTTP/2 gRPC answer ended without a
+    /// <c>grpc-status</c> in its trailers (see <see cref="EndedWithoutStatus"/>).
+    /// </exception>
     public static async ValueTask<HttpResponseMessage> ReadWholeAsync(Task<HttpResponseMessage> sent, CancellationToken cancellationToken)
     {
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
@@ -134,6 +137,13 @@ internal static class GrpcStatus
 
             response.Content = whole;
             original.Dispose();
+            if (EndedWithoutStatus(response))
+            {
+                // As a call whose answer streams to its caller is judged (TrailerStatusContent): no status at all is the
+                // answer broken off, not the service's success, and the call moves on as if the body had not been read.
+                throw new HttpRequestException(HttpRequestError.InvalidResponse, "The gRPC answer ended without a grpc-status in its trailers.");
+            }
+
             return response;
         }
         catch
@@ -142,6 +152,16 @@ internal static class GrpcStatus
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether an answer read whole by <see cref="ReadWholeAsync"/> is an HTTP/2 gRPC answer (<c>application/grpc</c>) that
+    /// ended with no <c>grpc-status</c> in its trailers, as when a proxy drops them. PROTOCOL-HTTP2.md makes Status
+    /// mandatory in Trailers, so such an answer says nothing of how the call ended. A gRPC-Web answer, whose status is in
+    /// its body, and an answer of any other type (a plain stand-in for a region) are not looked at.
+    /// </summary>
+    private static bool EndedWithoutStatus(HttpResponseMessage response) =>
+        response.Version.Major >= 2 && GrpcHeaders.Status(response.TrailingHeaders) is null &&
+        IsHttp2Grpc(response.Content.Headers.ContentType?.MediaType);
 
     /// <summary>Where an answer's status is: its trailers once <see cref="ReadWholeAsync"/> has read it, else its headers.</summary>
     /// <remarks>
