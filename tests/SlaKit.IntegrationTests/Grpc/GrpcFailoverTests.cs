@@ -245,6 +245,30 @@ public sealed class GrpcFailoverTests
     }
 
     /// <summary>
+    /// The copy sent to b three seconds after the call began, a hedge past a silent region, tells b what remains of the
+    /// caller's deadline: b's deadline is the caller's, not three seconds past it. The time the copy takes to reach b's
+    /// service (a first connection, code not yet compiled) still adds to it, so the bound above is loose.
+    /// </summary>
+    [Fact]
+    public async Task A_hedged_copy_gives_the_next_region_what_remains_of_the_callers_deadline()
+    {
+        await using var hole = new BlackHole();
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        await using ServiceProvider provider = Client(hole.BaseUri, b.BaseUri, o =>
+        {
+            o.IdempotentMethods.Add("slakit.tests.Payments/Lookup");
+            (o.Hedging, o.HedgingDelay) = (HedgingMode.Fixed, TimeSpan.FromSeconds(3));
+        });
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
+
+        ChargeReply reply = await client.LookupAsync(new ChargeRequest { Id = "1" }, deadline: deadline, cancellationToken: Ct);
+
+        Assert.Equal("b", reply.Region);
+        Assert.InRange(Assert.Single(b.Deadlines), deadline - TimeSpan.FromMilliseconds(250), deadline + TimeSpan.FromSeconds(1.5));
+    }
+
+    /// <summary>
     /// A call not safe to repeat streams its answer to the caller as it comes, so its region is judged by the status in the
     /// trailers once the caller has read them: UNAVAILABLE there is the region's failure, NOT_FOUND the service's answer.
     /// </summary>

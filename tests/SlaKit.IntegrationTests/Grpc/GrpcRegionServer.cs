@@ -41,6 +41,9 @@ public sealed class GrpcRegionServer : IAsyncDisposable
     /// <summary>How many calls reached the service.</summary>
     public int Calls => Volatile.Read(ref _region.Calls);
 
+    /// <summary>The deadline of each unary call the service answered, as its <c>grpc-timeout</c> set it (<see cref="DateTime.MaxValue"/> for none).</summary>
+    public IReadOnlyList<DateTime> Deadlines => [.. _region.Deadlines];
+
     /// <summary>
     /// Whether unary calls are answered as through a proxy that drops trailers: a 200 <c>application/grpc</c> reply with the
     /// message and no <c>grpc-status</c> at all.
@@ -155,6 +158,7 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         public volatile StrongBox<Status>? Failure;
         public volatile bool FailAfterHeaders;
         public volatile bool DropStatus;
+        public readonly System.Collections.Concurrent.ConcurrentQueue<DateTime> Deadlines = new();
         public readonly System.Collections.Concurrent.ConcurrentQueue<string> Heads = new();
         public TimeSpan StreamDelay;
 
@@ -170,6 +174,7 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         public override async Task<ChargeReply> Charge(ChargeRequest request, ServerCallContext context)
         {
             Interlocked.Increment(ref region.Calls);
+            region.Deadlines.Enqueue(context.Deadline);
             await FailIfAskedAsync(context);
             return new ChargeReply { Region = region.Name };
         }

@@ -6,7 +6,8 @@ namespace SlaKit.Http;
 /// <summary>
 /// Makes the request each attempt sends: the caller's own request (its URI pointed at the region) for the
 /// first, and for the others a copy taken before anything was sent, so handlers further down that add
-/// headers to the first attempt do not leak them into the rest.
+/// headers to the first attempt do not leak them into the rest. A copy of a gRPC call carries what remains of the
+/// caller's <c>grpc-timeout</c>, not the whole of it.
 /// </summary>
 internal sealed class AttemptRequestFactory
 {
@@ -15,6 +16,13 @@ internal sealed class AttemptRequestFactory
     private ReplayableContent? _content;
     private KeyValuePair<string, string[]>[]? _headers;
     private KeyValuePair<string, object?>[]? _options;
+
+    // A gRPC call's grpc-timeout as the caller wrote it, its place among the headers, and the clock and timestamp its
+    // time counts from; no timeout for any other request.
+    private TimeSpan? _grpcTimeout;
+    private int _grpcTimeoutAt;
+    private TimeProvider? _time;
+    private long _started;
 
     /// <summary>A factory to be started with <see cref="Begin"/>, as a pooled request reuses it.</summary>
     public AttemptRequestFactory()
@@ -28,16 +36,31 @@ internal sealed class AttemptRequestFactory
     public Uri? OriginalUri => _originalUri;
 
     /// <summary>Takes the caller's request; when another attempt may follow, copies its headers and options now, before anything is sent.</summary>
-    public void Begin(HttpRequestMessage request, ReplayableContent? content, bool moreThanOneAttempt)
+    /// <param name="request">The caller's request.</param>
+    /// <param name="content">Its body, made replayable, if it has one.</param>
+    /// <param name="moreThanOneAttempt">Whether an attempt may send a copy.</param>
+    /// <param name="grpcTime">
+    /// For a gRPC call, the client's clock: a copy's <c>grpc-timeout</c> is then the caller's less the time since
+    /// <paramref name="started"/>. <see langword="null"/> for any other request, whose headers are not looked at.
+    /// </param>
+    /// <param name="started">The timestamp of <paramref name="grpcTime"/> at which the request began.</param>
+    public void Begin(HttpRequestMessage request, ReplayableContent? content, bool moreThanOneAttempt, TimeProvider? grpcTime = null, long started = 0)
     {
         _request = request;
         _originalUri = request.RequestUri;
         _content = content;
         _headers = null;
         _options = null;
+        _grpcTimeout = null;
+        _time = null;
         if (moreThanOneAttempt)
         {
             _headers = Snapshot(request.Headers);
+            if (grpcTime is not null)
+            {
+                TakeGrpcTimeout(grpcTime, started);
+            }
+
             ICollection<KeyValuePair<string, object?>> options = request.Options;
             if (options.Count == 0)
             {
@@ -59,6 +82,8 @@ internal sealed class AttemptRequestFactory
         _content = null;
         _headers = null;
         _options = null;
+        _grpcTimeout = null;
+        _time = null;
     }
 
     /// <summary>
@@ -88,9 +113,16 @@ internal sealed class AttemptRequestFactory
             VersionPolicy = _request.VersionPolicy,
             Content = _content?.ForAttempt(first: false),
         };
-        foreach (KeyValuePair<string, string[]> header in _headers!)
+        if (_grpcTimeout is { } timeout)
         {
-            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            CopyHeadersWithRemainingTime(copy, timeout);
+        }
+        else
+        {
+            foreach (KeyValuePair<string, string[]> header in _headers!)
+            {
+                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
         }
 
         IDictionary<string, object?> options = copy.Options;
@@ -100,6 +132,50 @@ internal sealed class AttemptRequestFactory
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// Finds the gRPC call's <c>grpc-timeout</c> among the headers taken; one the spec's grammar does not read, or given
+    /// more than once, is copied as the caller wrote it.
+    /// </summary>
+    private void TakeGrpcTimeout(TimeProvider time, long started)
+    {
+        KeyValuePair<string, string[]>[] headers = _headers!;
+        for (int i = 0; i < headers.Length; i++)
+        {
+            if (string.Equals(headers[i].Key, GrpcTimeout.Header, StringComparison.OrdinalIgnoreCase))
+            {
+                if (headers[i].Value is [string value] && GrpcTimeout.TryParse(value, out TimeSpan timeout))
+                {
+                    (_grpcTimeout, _grpcTimeoutAt, _time, _started) = (timeout, i, time, started);
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies the headers taken, with what remains of the caller's <c>grpc-timeout</c> in its place. PROTOCOL-HTTP2.md
+    /// carries the deadline as a relative Timeout, counted from when the call is sent, so a copy sent later (a hedge, or
+    /// the attempt after a region's attempt timeout) that repeated the caller's would give the next region the whole
+    /// budget again, time the caller no longer waits for; Grpc.Net.Client recomputes it likewise for each of its own
+    /// retries. The header keeps its place: the spec asks that Timeout come straight after the reserved headers.
+    /// </summary>
+    private void CopyHeadersWithRemainingTime(HttpRequestMessage copy, TimeSpan timeout)
+    {
+        KeyValuePair<string, string[]>[] headers = _headers!;
+        for (int i = 0; i < headers.Length; i++)
+        {
+            if (i == _grpcTimeoutAt)
+            {
+                copy.Headers.TryAddWithoutValidation(headers[i].Key, GrpcTimeout.Format(timeout - _time!.GetElapsedTime(_started)));
+            }
+            else
+            {
+                copy.Headers.TryAddWithoutValidation(headers[i].Key, headers[i].Value);
+            }
+        }
     }
 
     /// <summary>

@@ -128,7 +128,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         // so a caller's giving up on it ends it all. Attempts made one after another each outlive the caller's giving up.
         bool outlivesCaller = mayOutlive && !hedged && cancellationToken.CanBeCanceled;
         RequestRun run = _client.Runs.Rent();
-        run.Begin(request, plan, replayable, content, now, started, cancellationToken, linkCaller: !outlivesCaller);
+        run.Begin(request, plan, replayable, content, now, started, cancellationToken, linkCaller: !outlivesCaller, grpc: call != GrpcCall.None);
         run.MayOutlive = mayOutlive;
 
         // An attempt that may finish after the caller has its answer, or its cancellation, sends a copy of a buffered body.

@@ -110,9 +110,10 @@ internal sealed class RequestRun : IDisposable
     /// <summary>
     /// Starts the run for <paramref name="request"/>. With <paramref name="linkCaller"/> the caller's cancellation cancels
     /// <see cref="Linked"/>, and with it every attempt; without it, the request's attempts outlive the caller's giving up
-    /// until the handler decides otherwise, and a caller already cancelled cancels at once.
+    /// until the handler decides otherwise, and a caller already cancelled cancels at once. A <paramref name="grpc"/> call's
+    /// copies carry what remains of its <c>grpc-timeout</c> (see <see cref="AttemptRequestFactory"/>).
     /// </summary>
-    public void Begin(HttpRequestMessage request, RegionPlan plan, bool replayable, ReplayableContent? content, DateTimeOffset startedAt, long started, CancellationToken callerToken, bool linkCaller = true)
+    public void Begin(HttpRequestMessage request, RegionPlan plan, bool replayable, ReplayableContent? content, DateTimeOffset startedAt, long started, CancellationToken callerToken, bool linkCaller = true, bool grpc = false)
     {
         StartedAt = startedAt;
         Request = request;
@@ -120,7 +121,7 @@ internal sealed class RequestRun : IDisposable
         Replayable = replayable;
         CallerToken = callerToken;
         Started = started;
-        Factory.Begin(request, content, moreThanOneAttempt: plan.Order.Count > 1 || plan.IsTrial);
+        Factory.Begin(request, content, moreThanOneAttempt: plan.Order.Count > 1 || plan.IsTrial, grpc ? _time : null, started);
 
         // One registration rather than a linked source: the source itself is pooled, the caller's token is not.
         CallerLinked = linkCaller;
