@@ -20,7 +20,8 @@ public sealed class RegionProbeOptions : ProbeScheduleOptions
     /// sent through the client's own handlers below its failover (its connections, TLS settings and proxy).
     /// Use it for a TCP, SIP, voice-quality or <see cref="DelegateProbe"/> probe. A probe it makes belongs to the
     /// probing service, which disposes it (<see cref="IAsyncDisposable"/> or <see cref="IDisposable"/>) when the host is
-    /// disposed: make a new one for each region, not one the container or another probe also holds.
+    /// disposed: make a new one for each region, not one the container or another probe also holds. A wrapping probe
+    /// passes that on: a <see cref="VoiceQualityProbe"/> disposes the probe it wraps, so wrap a new one too.
     /// </summary>
     public Func<IServiceProvider, Region, IHealthProbe>? ProbeFactory { get; set; }
 }

@@ -6,9 +6,16 @@ namespace SlaKit.Probes;
 /// recent — from an inner probe's round trips: half the RTT as one-way latency and the RFC 3550 §6.4.1
 /// interarrival-jitter estimator over successive round trips.
 /// </summary>
-public sealed class VoiceQualityProbe : IHealthProbe
+/// <remarks>
+/// The probe owns its inner probe unless told otherwise: disposing it disposes the inner one
+/// (<see cref="IAsyncDisposable"/> or <see cref="IDisposable"/>), so an <see cref="HttpProbe"/> wrapped in a
+/// <c>RegionProbeOptions.ProbeFactory</c> closes its connections with the host. Pass <c>disposeInner: false</c> for an
+/// inner probe that is also held elsewhere (one the container or another probe owns).
+/// </remarks>
+public sealed class VoiceQualityProbe : IHealthProbe, IAsyncDisposable, IDisposable
 {
     private readonly IHealthProbe? _inner;
+    private readonly bool _disposeInner;
     private readonly double _degradedMos;
     private readonly TimeSpan _sampleLifetime;
     private readonly TimeProvider _time;
@@ -16,14 +23,16 @@ public sealed class VoiceQualityProbe : IHealthProbe
     private (TimeSpan Latency, TimeSpan Jitter, double Loss, DateTimeOffset At)? _sample;
     private TimeSpan? _lastRoundTrip;
     private double _jitterMilliseconds;
+    private int _disposed;
 
     /// <summary>Creates the probe.</summary>
     /// <param name="inner">A network probe whose round trips estimate latency and jitter when no RTP statistics are recent; may be <see langword="null"/>.</param>
     /// <param name="degradedMos">The MOS under which the line is Degraded, in [1, 4.5]; 3.6 by default.</param>
     /// <param name="sampleLifetime">How long a reported sample stays current; positive. 30 seconds when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="disposeInner">Whether disposing this probe disposes <paramref name="inner"/>; <see langword="true"/> by default.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="degradedMos"/> or <paramref name="sampleLifetime"/> is out of range.</exception>
-    public VoiceQualityProbe(IHealthProbe? inner, double degradedMos = VoiceQuality.DefaultDegradedMos, TimeSpan? sampleLifetime = null, TimeProvider? timeProvider = null)
+    public VoiceQualityProbe(IHealthProbe? inner, double degradedMos = VoiceQuality.DefaultDegradedMos, TimeSpan? sampleLifetime = null, TimeProvider? timeProvider = null, bool disposeInner = true)
     {
         if (double.IsNaN(degradedMos) || degradedMos < 1 || degradedMos > 4.5)
         {
@@ -37,6 +46,7 @@ public sealed class VoiceQualityProbe : IHealthProbe
         }
 
         _inner = inner;
+        _disposeInner = disposeInner;
         _degradedMos = degradedMos;
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -103,6 +113,32 @@ public sealed class VoiceQualityProbe : IHealthProbe
             0);
         HealthProbeResult judged = Judge(estimate, network.Latency, "probe round trips");
         return network.Status == ProbeStatus.Degraded && judged.Status == ProbeStatus.Healthy ? network : judged;
+    }
+
+    /// <summary>Disposes the inner probe when this probe owns it; nothing else is held.</summary>
+    /// <returns>A task that completes when the inner probe is disposed.</returns>
+    public ValueTask DisposeAsync() =>
+        Interlocked.Exchange(ref _disposed, 1) == 0 && _disposeInner && _inner is not null
+            ? ProbeDisposal.DisposeAsync(_inner)
+            : default;
+
+    /// <summary>Disposes the inner probe when this probe owns it; nothing else is held.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || !_disposeInner)
+        {
+            return;
+        }
+
+        switch (_inner)
+        {
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+            case IAsyncDisposable asynchronous:
+                asynchronous.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                break;
+        }
     }
 
     private HealthProbeResult Judge(VoiceQualityEstimate estimate, TimeSpan latency, string source)

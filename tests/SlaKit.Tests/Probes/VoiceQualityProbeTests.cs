@@ -71,4 +71,72 @@ public class VoiceQualityProbeTests
         var probe = new VoiceQualityProbe(null);
         Assert.Equal("lossPercent", Assert.Throws<ArgumentOutOfRangeException>(() => probe.ReportSample(TimeSpan.Zero, TimeSpan.Zero, 101)).ParamName);
     }
+
+    [Fact]
+    public async Task Disposing_the_probe_closes_the_http_probe_it_wraps()
+    {
+        // As a ProbeFactory makes it: the host disposes the voice probe alone, and the HTTP probe's connection pool must go with it.
+        var inner = new HttpProbe(new Uri("http://127.0.0.1:9/health"));
+        var probe = new VoiceQualityProbe(inner, timeProvider: _time);
+
+        await probe.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await inner.ProbeAsync(Ct));
+    }
+
+    [Fact]
+    public async Task The_inner_probe_is_disposed_once_whichever_way_either_is_disposed()
+    {
+        var asynchronous = new AsynchronouslyDisposed();
+        var synchronous = new SynchronouslyDisposed();
+        var first = new VoiceQualityProbe(asynchronous, timeProvider: _time);
+        var second = new VoiceQualityProbe(synchronous, timeProvider: _time);
+
+        first.Dispose();
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+        second.Dispose();
+
+        Assert.Equal(1, asynchronous.Disposals);
+        Assert.Equal(1, synchronous.Disposals);
+    }
+
+    [Fact]
+    public async Task An_inner_probe_held_elsewhere_is_left_open_when_asked()
+    {
+        var inner = new SynchronouslyDisposed();
+        var probe = new VoiceQualityProbe(inner, timeProvider: _time, disposeInner: false);
+
+        await probe.DisposeAsync();
+        probe.Dispose();
+
+        Assert.Equal(0, inner.Disposals);
+        Assert.Equal(ProbeStatus.Healthy, (await probe.ProbeAsync(Ct)).Status);
+    }
+
+    /// <summary>A probe that can be disposed only asynchronously, as a custom probe may be; counts its disposals.</summary>
+    private sealed class AsynchronouslyDisposed : IHealthProbe, IAsyncDisposable
+    {
+        public int Disposals { get; private set; }
+
+        public ValueTask<HealthProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.FromMilliseconds(20), "200 OK"));
+
+        public ValueTask DisposeAsync()
+        {
+            Disposals++;
+            return default;
+        }
+    }
+
+    /// <summary>A probe that can be disposed only synchronously, as <see cref="HttpProbe"/> is; counts its disposals.</summary>
+    private sealed class SynchronouslyDisposed : IHealthProbe, IDisposable
+    {
+        public int Disposals { get; private set; }
+
+        public ValueTask<HealthProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.FromMilliseconds(20), "200 OK"));
+
+        public void Dispose() => Disposals++;
+    }
 }
