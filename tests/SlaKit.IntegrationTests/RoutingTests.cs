@@ -157,4 +157,28 @@ public sealed class RoutingTests
 
         Assert.Equal(1, elsewhere.Count);
     }
+
+    [Fact]
+    public async Task Redirects_stay_off_when_the_primary_handler_wraps_the_sockets_handler()
+    {
+        // As ConfigurePrimaryHttpMessageHandler(() => new GrpcWebHandler(new SocketsHttpHandler())) makes it: the handler
+        // that follows redirects is the one underneath.
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        await using RegionServer elsewhere = await RegionServer.StartAsync("elsewhere");
+        a.Behaviour = RedirectTo(new Uri(elsewhere.BaseUri, "collect"));
+        var services = new ServiceCollection();
+        services.AddHttpClient("payments", c => c.BaseAddress = new Uri("http://payments.invalid/"))
+            .AddRegionFailover(o => o.Regions.Add(new Region("a", a.BaseUri)))
+            .ConfigurePrimaryHttpMessageHandler(() => new PassThrough(new SocketsHttpHandler { AllowAutoRedirect = true }));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        using HttpResponseMessage response = await provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments").GetAsync("pay", Ct);
+
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
+        Assert.Equal(1, a.Count);
+        Assert.Equal(0, elsewhere.Count);
+    }
+
+    /// <summary>A primary handler made of another, as a <c>GrpcWebHandler</c> is.</summary>
+    private sealed class PassThrough(HttpMessageHandler inner) : DelegatingHandler(inner);
 }

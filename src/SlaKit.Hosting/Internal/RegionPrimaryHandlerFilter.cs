@@ -21,8 +21,11 @@ namespace SlaKit.Http;
 /// </list>
 /// </summary>
 /// <remarks>
-/// A filter rather than a builder action: it runs after every action, so it also sees a primary handler set by
-/// <c>ConfigurePrimaryHttpMessageHandler</c> after <c>AddRegionFailover</c> (as <c>AddGrpcClient</c> sets one).
+/// <para>The handler adjusted is the one at the bottom of the primary handler: a primary handler that is a
+/// <see cref="DelegatingHandler"/> (a <c>GrpcWebHandler</c> around a <see cref="SocketsHttpHandler"/>) is walked down
+/// through <see cref="DelegatingHandler.InnerHandler"/>, as gRPC walks it.</para>
+/// <para>A filter rather than a builder action: it runs after every action, so it also sees a primary handler set by
+/// <c>ConfigurePrimaryHttpMessageHandler</c> after <c>AddRegionFailover</c> (as <c>AddGrpcClient</c> sets one).</para>
 /// </remarks>
 internal sealed class RegionPrimaryHandlerFilter : IHttpMessageHandlerBuilderFilter
 {
@@ -54,7 +57,7 @@ internal sealed class RegionPrimaryHandlerFilter : IHttpMessageHandlerBuilderFil
 
             // Only set when not yet set: a primary handler instance reused across handler rotations has already sent
             // requests, and setting a property then throws.
-            switch (builder.PrimaryHandler)
+            switch (Innermost(builder.PrimaryHandler))
             {
                 case SocketsHttpHandler sockets:
                     if (sockets.AllowAutoRedirect)
@@ -74,6 +77,21 @@ internal sealed class RegionPrimaryHandlerFilter : IHttpMessageHandlerBuilderFil
                     break;
             }
         };
+    }
+
+    /// <summary>
+    /// The handler that makes the connections: the primary handler itself, or the one at the bottom of the delegating
+    /// handlers it is made of (a <c>GrpcWebHandler</c>, a logging or metering handler). That is where gRPC looks for a
+    /// <see cref="SocketsHttpHandler"/> to balance over, and the one whose redirects and connections matter.
+    /// </summary>
+    private static HttpMessageHandler? Innermost(HttpMessageHandler? handler)
+    {
+        while (handler is DelegatingHandler { InnerHandler: { } inner })
+        {
+            handler = inner;
+        }
+
+        return handler;
     }
 
     private static void WatchConnections(SocketsHttpHandler sockets, HttpRegionSet client)
