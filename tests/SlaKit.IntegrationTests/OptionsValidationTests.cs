@@ -44,6 +44,7 @@ public sealed class OptionsValidationTests
         { "short break", "BreakDuration (00:00:00.1000000) must be at least 0.5 s" },
         { "zero failures to mark down", "FailuresToMarkDown (0) must be at least 1" },
         { "zero weight", "has weight 0" },
+        { "http/3 to cleartext regions", "WarmUpVersion (3.0) cannot be spoken to region 'a' at 'http://127.0.0.1:1/'; HTTP/3 runs only over QUIC" },
     };
 
     private static void Apply(string problem, RegionFailoverOptions o)
@@ -83,6 +84,7 @@ public sealed class OptionsValidationTests
                     case "zero hedging delay": o.HedgingDelay = TimeSpan.Zero; break;
                     case "short break": o.BreakDuration = TimeSpan.FromMilliseconds(100); break;
                     case "zero failures to mark down": o.FailuresToMarkDown = 0; break;
+                    case "http/3 to cleartext regions": o.WarmUpVersion = System.Net.HttpVersion.Version30; break;
                     default: throw new ArgumentOutOfRangeException(nameof(problem), problem, "Unknown problem.");
                 }
 
@@ -129,6 +131,22 @@ public sealed class OptionsValidationTests
         IRegionHealthMonitor monitor = host.Services.GetRequiredService<IRegionHealthMonitorRegistry>().GetMonitor("payments");
         Assert.Equal(["a", "b"], monitor.GetStatus().Select(s => s.Region.Name));
         await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Http3_probes_of_cleartext_regions_fail_start_up_naming_the_client_and_the_option()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddHttpClient("payments").AddRegionFailover(TwoRegions).AddRegionProbes(p => p.Http.Version = System.Net.HttpVersion.Version30);
+        using IHost host = builder.Build();
+
+        OptionsValidationException failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
+
+        Assert.Equal("payments", failure.OptionsName);
+        Assert.Equal(typeof(RegionProbeOptions), failure.OptionsType);
+        Assert.Contains(failure.Failures, f => f.StartsWith("Probes of client 'payments': Http.Version (3.0) cannot be spoken to region 'a'", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.StartsWith("Probes of client 'payments': Http.Version (3.0) cannot be spoken to region 'b'", StringComparison.Ordinal));
     }
 
     [Fact]

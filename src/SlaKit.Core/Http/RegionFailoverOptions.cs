@@ -112,7 +112,9 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// <summary>
     /// The HTTP version of the warm-up requests: 1.1 (the default), 2.0 or 3.0. From 2.0 the version is required, not
     /// negotiated down, so that the connection the warm-up opens is the one the client's calls use: a gRPC client's regions
-    /// speak HTTP/2 only, over cleartext by prior knowledge (SlaKit.Grpc's <c>AddGrpcService</c> sets 2.0).
+    /// speak HTTP/2 only, over cleartext by prior knowledge (SlaKit.Grpc's <c>AddGrpcService</c> sets 2.0). 3.0 needs
+    /// every region at an <c>https</c> endpoint (HTTP/3 runs over QUIC, which is always encrypted), and is refused at
+    /// start-up otherwise; on a machine without QUIC (no libmsquic) it falls back to what the TLS handshake agrees.
     /// </summary>
     public Version WarmUpVersion { get; set; } = System.Net.HttpVersion.Version11;
 

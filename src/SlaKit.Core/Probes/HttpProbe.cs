@@ -15,7 +15,7 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
     /// <param name="target">The absolute http or https URI to GET, such as <c>https://eu.example/health</c>.</param>
     /// <param name="options">How to check; the defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for latency; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="target"/> is not an absolute http or https URI, or an option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is not an absolute http or https URI, an option is out of range, or the version is 3.0 for an http target.</exception>
     public HttpProbe(Uri target, HttpProbeOptions? options = null, TimeProvider? timeProvider = null)
         : this(target, OwnHandler(), disposeHandler: true, options, timeProvider)
     {
@@ -30,7 +30,7 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
     /// <param name="disposeHandler">Whether disposing the probe disposes <paramref name="handler"/>.</param>
     /// <param name="options">How to check; the defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for latency; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="target"/> is not an absolute http or https URI, or an option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is not an absolute http or https URI, an option is out of range, or the version is 3.0 for an http target.</exception>
     public HttpProbe(Uri target, HttpMessageHandler handler, bool disposeHandler, HttpProbeOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -44,6 +44,11 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         if (_options.Problems().FirstOrDefault() is { Property: not null } problem)
         {
             throw new ArgumentException($"{problem.Property} ({problem.Value}) {problem.Message}.", nameof(options));
+        }
+
+        if (HttpVersions.ProblemWith(_options.Version, target) is { } versionProblem)
+        {
+            throw new ArgumentException($"Version ({_options.Version}) cannot be spoken to '{target}'; {versionProblem}.", nameof(options));
         }
 
         Target = target;

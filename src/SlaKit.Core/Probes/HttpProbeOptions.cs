@@ -20,7 +20,9 @@ public sealed class HttpProbeOptions
 
     /// <summary>
     /// The HTTP version of the probe's GET: 1.1, 2.0 or 3.0. From 2.0 the version is required, not negotiated down, as
-    /// a region that speaks HTTP/2 alone needs (over cleartext HTTP/2 is spoken only by prior knowledge).
+    /// a region that speaks HTTP/2 alone needs (over cleartext HTTP/2 is spoken only by prior knowledge). 3.0 needs an
+    /// <c>https</c> target (HTTP/3 runs over QUIC, which is always encrypted); on a machine without QUIC (no libmsquic) it
+    /// falls back to what the TLS handshake agrees.
     /// <see langword="null"/> (the default) is 1.1 for an <see cref="HttpProbe"/> made directly, and for the probe of a
     /// failover client's region the version its warm-up speaks (<c>RegionFailoverOptions.WarmUpVersion</c>), the version
     /// its regions are known to speak.

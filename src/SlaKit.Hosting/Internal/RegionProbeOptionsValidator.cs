@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Options;
+using SlaKit.Probes;
+using SlaKit.Regions;
 
 namespace SlaKit.Http;
 
 /// <summary>Checks <see cref="RegionProbeOptions"/> when the application starts.</summary>
-internal sealed class RegionProbeOptionsValidator : IValidateOptions<RegionProbeOptions>
+/// <param name="failover">The failover clients' options: the regions the default HTTP probe is sent to.</param>
+internal sealed class RegionProbeOptionsValidator(IOptionsMonitor<RegionFailoverOptions> failover) : IValidateOptions<RegionProbeOptions>
 {
     public ValidateOptionsResult Validate(string? name, RegionProbeOptions options)
     {
@@ -23,6 +26,19 @@ internal sealed class RegionProbeOptionsValidator : IValidateOptions<RegionProbe
         foreach ((string property, object value, string message) in options.Http.Problems())
         {
             failures.Add($"Probes of {client}: Http.{property} ({value}) {message}.");
+        }
+
+        // A version of the default probe's own (without one it speaks the warm-up's, checked with the client's options)
+        // that a region can never answer would hold that region down.
+        if (options.ProbeFactory is null && options.Http.Version is { } version && HttpVersions.IsSupported(version))
+        {
+            foreach (Region? region in failover.Get(name).Regions)
+            {
+                if (region is not null && HttpVersions.ProblemWith(version, region.Endpoint) is { } problem)
+                {
+                    failures.Add($"Probes of {client}: Http.Version ({version}) cannot be spoken to region '{region.Name}' at '{region.Endpoint}'; {problem}.");
+                }
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Probes;
 
@@ -112,6 +113,22 @@ public sealed class HttpProbeTests
     {
         Assert.Equal("target", Assert.Throws<ArgumentException>(() => new HttpProbe(new Uri("ftp://127.0.0.1/"))).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => new HttpProbe(new Uri("http://127.0.0.1/"), new HttpProbeOptions { Timeout = TimeSpan.Zero })).ParamName);
+    }
+
+    [Fact]
+    public async Task Where_quic_is_missing_an_http3_probe_of_an_https_region_speaks_what_tls_agrees()
+    {
+        // Required, HTTP/3 would fail every probe on a machine without libmsquic and hold a healthy region down.
+        Assert.SkipWhen(HttpVersions.QuicAvailable, "QUIC is available here: HTTP/3 is required, and this region does not speak it.");
+        using X509Certificate2 certificate = TestCertificate.Create();
+        await using RegionServer server = await RegionServer.StartAsync("a", certificate);
+        using var probe = new HttpProbe(
+            new Uri(server.BaseUri, "health"), TestCertificate.TrustingHandler(certificate), disposeHandler: true, new HttpProbeOptions { Version = HttpVersion.Version30 });
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct);
+
+        Assert.Equal((ProbeStatus.Healthy, "200 OK"), Pair(result));
+        Assert.Equal(1, server.Count);
     }
 
     private static (ProbeStatus, string) Pair(HealthProbeResult result) => (result.Status, result.Detail);

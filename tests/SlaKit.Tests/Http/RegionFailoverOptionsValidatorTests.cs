@@ -87,6 +87,7 @@ public class RegionFailoverOptionsValidatorTests
         { "streaming-method", "StreamingMethods entry 'Watch' is not a gRPC method written package.Service/Method" },
         { "streaming-and-idempotent", "'pkg.Svc/Watch' is in both IdempotentMethods and StreamingMethods" },
         { "warm-up-version", "WarmUpVersion (1.0) must be 1.1, 2.0 or 3.0" },
+        { "http3-to-cleartext", "client 'payments': WarmUpVersion (3.0) cannot be spoken to region 'c' at 'http://c.example/'; HTTP/3 runs only over QUIC, which is always encrypted, so it needs an https endpoint (2.0 speaks HTTP/2 in cleartext)." },
         { "grpc-status-ok", "GrpcFailoverStatuses entry 0 is not a gRPC failure status" },
         { "grpc-status-17", "GrpcFailoverStatuses entry 17 is not a gRPC failure status" },
         { "grpc-status-negative", "GrpcFailoverStatuses entry -1 is not a gRPC failure status" },
@@ -137,6 +138,7 @@ public class RegionFailoverOptionsValidatorTests
             case "streaming-method": options.StreamingMethods.Add("Watch"); break;
             case "streaming-and-idempotent": options.StreamingMethods.Add("pkg.Svc/Watch"); options.IdempotentMethods.Add("pkg.Svc/Watch"); break;
             case "warm-up-version": options.WarmUpVersion = System.Net.HttpVersion.Version10; break;
+            case "http3-to-cleartext": options.Regions.Add(new Region("c", new Uri("http://c.example/")) { Priority = 2 }); options.WarmUpVersion = System.Net.HttpVersion.Version30; break;
             case "grpc-status-ok": options.GrpcFailoverStatuses.Add(0); break;
             case "grpc-status-17": options.GrpcFailoverStatuses.Add(17); break;
             case "grpc-status-negative": options.GrpcFailoverStatuses.Add(-1); break;
@@ -208,7 +210,7 @@ public class RegionFailoverOptionsValidatorTests
         options.GrpcFailoverStatuses.Clear();
         options.GrpcFailoverStatuses.Add(1);
         options.GrpcFailoverStatuses.Add(16);
-        options.WarmUpVersion = new Version(3, 0);
+        options.WarmUpVersion = new Version(3, 0); // every region is https, as HTTP/3 needs
 
         ValidateOptionsResult result = Validate(options);
 
@@ -265,5 +267,25 @@ public class RegionFailoverOptionsValidatorTests
         Assert.Equal(
             "Region 'c' of client 'payments' has endpoint 'https://c.example/#x' with a query or fragment; give a base URI.",
             Assert.Single(Validate(options).Failures!));
+    }
+
+    [Fact]
+    public void Http3_is_refused_once_for_each_cleartext_region_and_http2_is_not()
+    {
+        RegionFailoverOptions options = Valid();
+        options.Regions.Clear();
+        options.Regions.Add(new Region("a", new Uri("http://a.example/")));
+        options.Regions.Add(new Region("b", new Uri("https://b.example/")) { Priority = 1 });
+        options.Regions.Add(new Region("c", new Uri("http://c.example/")) { Priority = 2 });
+        options.WarmUpVersion = System.Net.HttpVersion.Version30;
+
+        string[] failures = [.. Validate(options).Failures!];
+
+        Assert.Equal(2, failures.Length);
+        Assert.Contains("region 'a' at 'http://a.example/'", failures[0], StringComparison.Ordinal);
+        Assert.Contains("region 'c' at 'http://c.example/'", failures[1], StringComparison.Ordinal);
+
+        options.WarmUpVersion = System.Net.HttpVersion.Version20;
+        Assert.True(Validate(options).Succeeded, Validate(options).FailureMessage);
     }
 }

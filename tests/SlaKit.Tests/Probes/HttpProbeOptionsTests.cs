@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SlaKit.Http;
 using SlaKit.Probes;
+using SlaKit.Regions;
 
 namespace SlaKit.Tests.Probes;
 
@@ -36,7 +38,7 @@ public class HttpProbeOptionsTests
         var options = new RegionProbeOptions();
         Configure(options.Http, problem);
 
-        ValidateOptionsResult result = new RegionProbeOptionsValidator().Validate("payments", options);
+        ValidateOptionsResult result = Validator().Validate("payments", options);
 
         Assert.True(result.Failed);
         Assert.Equal([$"Probes of client 'payments': Http.{expected}."], result.Failures);
@@ -52,9 +54,60 @@ public class HttpProbeOptionsTests
         options.Http.DegradedLatency = TimeSpan.FromMilliseconds(1);
         options.Http.Version = System.Net.HttpVersion.Version20;
 
-        Assert.True(new RegionProbeOptionsValidator().Validate("payments", options).Succeeded);
+        Assert.True(Validator().Validate("payments", options).Succeeded);
         using var probe = new HttpProbe(new Uri("http://127.0.0.1/"), options.Http);
         Assert.Equal(new Uri("http://127.0.0.1/"), probe.Target);
+    }
+
+    [Fact]
+    public void A_probe_refuses_http3_to_a_cleartext_target_and_takes_it_to_an_https_one()
+    {
+        var options = new HttpProbeOptions { Version = new Version(3, 0) };
+
+        ArgumentException refused = Assert.Throws<ArgumentException>(() => new HttpProbe(new Uri("http://127.0.0.1/health"), options));
+
+        Assert.Equal("options", refused.ParamName);
+        Assert.StartsWith(
+            "Version (3.0) cannot be spoken to 'http://127.0.0.1/health'; HTTP/3 runs only over QUIC, which is always encrypted, so it needs an https endpoint",
+            refused.Message,
+            StringComparison.Ordinal);
+        using var secure = new HttpProbe(new Uri("https://127.0.0.1/health"), options);
+    }
+
+    [Fact]
+    public void Host_start_refuses_http3_probes_of_a_cleartext_region_naming_the_client_and_the_region()
+    {
+        var options = new RegionProbeOptions();
+        options.Http.Version = new Version(3, 0);
+        RegionProbeOptionsValidator validator = Validator(new Region("eu", new Uri("https://eu.example/")), new Region("us", new Uri("http://us.example/")));
+
+        ValidateOptionsResult result = validator.Validate("payments", options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+            ["Probes of client 'payments': Http.Version (3.0) cannot be spoken to region 'us' at 'http://us.example/'; HTTP/3 runs only over QUIC, which is always encrypted, so it needs an https endpoint (2.0 speaks HTTP/2 in cleartext)."],
+            result.Failures);
+
+        // HTTP/2 over cleartext is spoken by prior knowledge; a probe the factory makes does not use these options.
+        options.Http.Version = new Version(2, 0);
+        Assert.True(validator.Validate("payments", options).Succeeded);
+        options.Http.Version = new Version(3, 0);
+        options.ProbeFactory = (_, _) => new DelegateProbe(_ => ValueTask.FromResult(HealthProbeResult.Healthy(TimeSpan.Zero, "up")));
+        Assert.True(validator.Validate("payments", options).Succeeded);
+    }
+
+    /// <summary>The validator as the host makes it, for a failover client "payments" with <paramref name="regions"/>.</summary>
+    private static RegionProbeOptionsValidator Validator(params Region[] regions)
+    {
+        var services = new ServiceCollection();
+        services.AddOptions<RegionFailoverOptions>("payments").Configure(o =>
+        {
+            foreach (Region region in regions)
+            {
+                o.Regions.Add(region);
+            }
+        });
+        return new RegionProbeOptionsValidator(services.BuildServiceProvider().GetRequiredService<IOptionsMonitor<RegionFailoverOptions>>());
     }
 
     private static HttpProbeOptions Broken(string problem)

@@ -31,6 +31,18 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         {
             failures.Add($"{client}: WarmUpVersion ({options.WarmUpVersion?.ToString() ?? "null"}) must be 1.1, 2.0 or 3.0.");
         }
+        else
+        {
+            // The version the regions are known to speak, and so also their probes' by default: one an http:// region
+            // can never answer would hold it down.
+            foreach (Region? region in options.Regions)
+            {
+                if (region is not null && HttpVersions.ProblemWith(options.WarmUpVersion, region.Endpoint) is { } problem)
+                {
+                    failures.Add($"{client}: WarmUpVersion ({options.WarmUpVersion}) cannot be spoken to region '{region.Name}' at '{region.Endpoint}'; {problem}.");
+                }
+            }
+        }
 
         if (options.WarmUpPath is null || !Uri.TryCreate(options.WarmUpPath, UriKind.Relative, out _))
         {
