@@ -24,4 +24,7 @@ public sealed class RegionFailoverException : HttpRequestException
 
     /// <summary>How each attempt ended, in the order they were made.</summary>
     public IReadOnlyList<RegionAttemptOutcome> Outcomes { get; }
+
+    /// <summary>Whether the client's total timeout, not the caller, ended the request.</summary>
+    internal bool TotalTimeoutElapsed { get; init; }
 }

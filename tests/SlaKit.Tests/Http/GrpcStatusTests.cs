@@ -21,6 +21,30 @@ public sealed class GrpcStatusTests
     }
 
     [Theory]
+    [InlineData(new[] { RegionAttemptOutcomeKind.Timeout }, false, 4)]
+    [InlineData(new[] { RegionAttemptOutcomeKind.TransportError, RegionAttemptOutcomeKind.Timeout }, false, 4)]
+    [InlineData(new[] { RegionAttemptOutcomeKind.Timeout, RegionAttemptOutcomeKind.TransientStatus }, false, 4)]
+    [InlineData(new RegionAttemptOutcomeKind[0], true, 4)]
+    [InlineData(new[] { RegionAttemptOutcomeKind.CircuitOpen, RegionAttemptOutcomeKind.Cancelled }, true, 4)]
+    [InlineData(new[] { RegionAttemptOutcomeKind.TransportError }, false, 14)]
+    [InlineData(new[] { RegionAttemptOutcomeKind.CircuitOpen, RegionAttemptOutcomeKind.TransientStatus }, false, 14)]
+    public void A_call_that_fails_everywhere_is_deadline_exceeded_when_a_timeout_ended_it_somewhere_and_unavailable_otherwise(
+        RegionAttemptOutcomeKind[] outcomes, bool totalTimeout, int expected)
+    {
+        var region = new SlaKit.Regions.Region("a", new Uri("http://127.0.0.1:1/"));
+        var failure = new RegionFailoverException(
+            "payments",
+            "failed",
+            [.. outcomes.Select(kind => new RegionAttemptOutcome(region, kind, null, kind == RegionAttemptOutcomeKind.Cancelled ? new OperationCanceledException() : null, TimeSpan.FromSeconds(1)))],
+            null)
+        {
+            TotalTimeoutElapsed = totalTimeout,
+        };
+
+        Assert.Equal(expected, GrpcStatus.ForFailover(failure));
+    }
+
+    [Theory]
     [InlineData("14", true)]
     [InlineData("8", true)]
     [InlineData("5", false)]

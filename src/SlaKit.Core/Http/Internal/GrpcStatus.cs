@@ -13,6 +13,9 @@ internal static class GrpcStatus
     /// <summary>UNAVAILABLE: the service cannot take the call now; the gRPC code for "try elsewhere".</summary>
     public const int Unavailable = 14;
 
+    /// <summary>DEADLINE_EXCEEDED: the call ran out of time, and may have completed all the same.</summary>
+    public const int DeadlineExceeded = 4;
+
     /// <summary>RESOURCE_EXHAUSTED: out of quota or capacity, the gRPC answer to overload.</summary>
     public const int ResourceExhausted = 8;
 
@@ -32,6 +35,32 @@ internal static class GrpcStatus
         response.Headers.TryAddWithoutValidation("grpc-status", status.ToString(CultureInfo.InvariantCulture));
         response.Headers.TryAddWithoutValidation("grpc-message", Uri.EscapeDataString(message));
         return response;
+    }
+
+    /// <summary>
+    /// The status a gRPC call gets when every region it tried failed (<paramref name="failure"/>). A call that an attempt
+    /// timeout or the total timeout ended somewhere gets DEADLINE_EXCEEDED: the region may have carried it out, and
+    /// doc/statuscodes.md says of that status that a call which changes state may have completed. UNAVAILABLE ("try
+    /// again") would ask the caller's retry policy to send it once more, charging twice. Any other failure (refused,
+    /// reset, a failing status in every region, an open circuit) gets UNAVAILABLE, the status a gRPC client gives a
+    /// transport failure itself.
+    /// </summary>
+    public static int ForFailover(RegionFailoverException failure)
+    {
+        if (failure.TotalTimeoutElapsed)
+        {
+            return DeadlineExceeded;
+        }
+
+        foreach (RegionAttemptOutcome outcome in failure.Outcomes)
+        {
+            if (outcome.Kind == RegionAttemptOutcomeKind.Timeout)
+            {
+                return DeadlineExceeded;
+            }
+        }
+
+        return Unavailable;
     }
 
     /// <summary>

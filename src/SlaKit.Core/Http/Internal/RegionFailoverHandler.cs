@@ -88,8 +88,9 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         catch (RegionFailoverException exception) when (call != GrpcCall.None)
         {
             // A gRPC client reads an exception from below as INTERNAL unless a socket or IO error is inside it; every
-            // region failing is UNAVAILABLE, the status that tells the caller to try again (gRPC status codes, doc/statuscodes.md).
-            return GrpcStatus.Answer(request, GrpcStatus.Unavailable, exception.Message);
+            // region failing is UNAVAILABLE, the status that tells the caller to try again, or DEADLINE_EXCEEDED when the
+            // call ran out of time where it may have been carried out (see GrpcStatus.ForFailover).
+            return GrpcStatus.Answer(request, GrpcStatus.ForFailover(exception), exception.Message);
         }
     }
 

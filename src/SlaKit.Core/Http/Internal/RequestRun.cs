@@ -239,7 +239,8 @@ internal sealed class RequestRun : IDisposable
     /// <summary>The exception that ends the request when no region succeeded, its outcomes logged.</summary>
     public RegionFailoverException Fail(HttpRegionSet client, List<RegionAttemptOutcome> outcomes)
     {
-        string what = Total.IsCancellationRequested && !CallerToken.IsCancellationRequested
+        bool totalTimeout = Total.IsCancellationRequested && !CallerToken.IsCancellationRequested;
+        string what = totalTimeout
             ? $"did not succeed within the total timeout of {DurationText.Format(client.Options.TotalTimeout)}"
             : "failed in every region tried";
         string list = outcomes.Count == 0 ? "no attempt completed" : string.Join("; ", outcomes);
@@ -253,7 +254,10 @@ internal sealed class RequestRun : IDisposable
             0 => Total.IsCancellationRequested ? new TimeoutException($"The total timeout of {DurationText.Format(client.Options.TotalTimeout)} elapsed.") : null,
             _ => new AggregateException(errors),
         };
-        return new RegionFailoverException(client.ClientName, $"{Request.Method} {path} via client '{client.ClientName}' {what}: {list}.", outcomes, inner);
+        return new RegionFailoverException(client.ClientName, $"{Request.Method} {path} via client '{client.ClientName}' {what}: {list}.", outcomes, inner)
+        {
+            TotalTimeoutElapsed = totalTimeout,
+        };
     }
 
     public void Dispose()
