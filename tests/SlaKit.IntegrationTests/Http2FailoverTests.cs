@@ -93,6 +93,7 @@ public sealed class Http2FailoverTests : IDisposable
                 o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
                 o.WarmUpVersion = HttpVersion.Version20; // the probes' version too
                 o.FailbackDelay = TimeSpan.Zero;
+                o.AttemptTimeout = TimeSpan.FromSeconds(1); // the silence that closes a connection
             })
             .AddRegionProbes(p =>
             {
@@ -128,7 +129,8 @@ public sealed class Http2FailoverTests : IDisposable
         Assert.True(await Eventually.TrueAsync(() => b.Connections == 1 && server.Received.Count >= 3, TimeSpan.FromSeconds(10), Ct));
         b.FreezeExisting();
 
-        // A probe that gets no answer closes the connection it waited on, and the next one reaches b over a new one.
+        // Once probes have had no answer on it for an attempt timeout, the connection is closed, and the next probe reaches
+        // b over a new one.
         bool back = await Eventually.TrueAsync(
             () => ChangesOfB() is [.., RegionHealth.Degraded or RegionHealth.Unhealthy, RegionHealth.Healthy],
             TimeSpan.FromSeconds(10),

@@ -4,7 +4,8 @@ namespace SlaKit.Probes;
 /// Marks a line Degraded when its estimated voice quality (MOS) falls below a threshold, before callers complain.
 /// Quality comes from RTP statistics the application reports (<see cref="ReportSample"/>), or — when none is
 /// recent — from an inner probe's round trips: half the RTT as one-way latency and the RFC 3550 §6.4.1
-/// interarrival-jitter estimator over successive round trips.
+/// interarrival-jitter estimator over successive round trips. Whether the line answers at all is always the inner
+/// probe's to say: with recent statistics it is still probed, and its failure is the verdict.
 /// </summary>
 /// <remarks>
 /// The probe owns its inner probe unless told otherwise: disposing it disposes the inner one
@@ -77,6 +78,18 @@ public sealed class VoiceQualityProbe : IHealthProbe, IAsyncDisposable, IDisposa
 
         if (sample is { } s && now - s.At <= _sampleLifetime)
         {
+            // The statistics say how the line sounds, not that it still answers: a line lost since its last report would
+            // otherwise be judged by that report until it ages out, each verdict an answer that never came. The inner
+            // probe, when there is one, still has to reach it.
+            if (_inner is not null)
+            {
+                HealthProbeResult reached = await _inner.ProbeAsync(cancellationToken).ConfigureAwait(false);
+                if (reached.Status == ProbeStatus.Unhealthy)
+                {
+                    return reached;
+                }
+            }
+
             return Judge(VoiceQuality.Estimate(s.Latency, s.Jitter, s.Loss), s.Latency * 2, "RTP statistics");
         }
 

@@ -23,7 +23,8 @@ public interface IRegionHealthMonitor
 
     /// <summary>
     /// Feeds an active probe's verdict into a region's health, with the same hysteresis as request outcomes:
-    /// Healthy counts as a success, Unhealthy as a failure, Degraded marks the region Degraded until a Healthy verdict.
+    /// Healthy counts as a success, Unhealthy as a failure. Degraded counts as a success too (the region answered) and
+    /// marks the region Degraded until a Healthy verdict.
     /// </summary>
     /// <param name="regionName">The region probed.</param>
     /// <param name="observed">What the probe saw.</param>

@@ -211,7 +211,7 @@ public sealed class RegionProbeScheduler : IAsyncDisposable
     private async Task WaitForHungAsync(Task<HealthProbeResult> hung, CancellationToken stopping)
     {
         using var interval = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        Task delay = Task.Delay(NextInterval(), _time, interval.Token);
+        Task delay = Task.Delay(TimerDuration.Clamp(NextInterval()), _time, interval.Token);
         await Task.WhenAny(hung, delay).ConfigureAwait(false);
 
         // Ends the delay's timer when the probe returned first; what either task holds (a cancellation, the probe's

@@ -52,6 +52,29 @@ public class VoiceQualityProbeTests
     }
 
     [Fact]
+    public async Task Recent_statistics_judge_the_sound_but_the_inner_probe_still_has_to_reach_the_line()
+    {
+        bool reachable = true;
+        int probed = 0;
+        var inner = new DelegateProbe(_ =>
+        {
+            probed++;
+            return ValueTask.FromResult(reachable ? HealthProbeResult.Healthy(TimeSpan.FromMilliseconds(40), "200 OK") : HealthProbeResult.Unhealthy(TimeSpan.Zero, "refused"));
+        });
+        var probe = new VoiceQualityProbe(inner, timeProvider: _time);
+        probe.ReportSample(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(60), 5);
+
+        HealthProbeResult sounds = await probe.ProbeAsync(Ct);
+        Assert.Equal(ProbeStatus.Degraded, sounds.Status);
+        Assert.Contains("RTP statistics", sounds.Detail, StringComparison.Ordinal);
+
+        // The line is lost; its last report is still recent, and says nothing of that.
+        reachable = false;
+        Assert.Equal((ProbeStatus.Unhealthy, "refused"), ((await probe.ProbeAsync(Ct)).Status, (await probe.ProbeAsync(Ct)).Detail));
+        Assert.Equal(3, probed);
+    }
+
+    [Fact]
     public async Task An_unhealthy_inner_probe_stays_unhealthy()
     {
         var inner = new DelegateProbe(_ => ValueTask.FromResult(HealthProbeResult.Unhealthy(TimeSpan.Zero, "refused")));

@@ -77,11 +77,13 @@ internal sealed class HttpRegionSet
     /// <summary>
     /// A probe of the region at <paramref name="uri"/>, sent at <paramref name="started"/> (a <see cref="TimeProvider"/>
     /// timestamp) over this client's connections, was given up on (its timeout): the region's HTTP/2 connections on which
-    /// nothing came in since are closed, as they are when an attempt times out (see
-    /// <see cref="RegionLane.AbortSilentConnections"/>). Otherwise a region only probed (a standby that gets no traffic)
-    /// would be probed on its dead connection again and again, and held down until the client's handler rotation, or TCP
-    /// itself, dropped it. A probe given up on sooner than the region's usual answer (its p99 × the hedging multiplier, or
-    /// the hedging delay while it has none: a host stopping) says nothing of its connections.
+    /// nothing has come in for an attempt timeout, the silence that closes them when an attempt times out (see
+    /// <see cref="RegionLane.AbortSilentConnections"/>), are closed. Otherwise a region only probed (a standby that gets no
+    /// traffic) would be probed on its dead connection again and again, and held down until the client's handler rotation,
+    /// or TCP itself, dropped it. The probe's own timeout, a second by default, is no such evidence: a quiet stream on a
+    /// live connection (server-sent events, a gRPC server stream between messages) easily outlasts it, as a slow health
+    /// endpoint does. A probe given up on sooner than the region's usual answer (its p99 × the hedging multiplier, or the
+    /// hedging delay while it has none: a host stopping) says nothing of its connections.
     /// </summary>
     public void ProbeGotNoAnswer(Uri? uri, long started)
     {
@@ -90,13 +92,15 @@ internal sealed class HttpRegionSet
             return;
         }
 
-        TimeSpan waited = Time.GetElapsedTime(started);
+        long now = Time.GetTimestamp();
+        TimeSpan waited = Time.GetElapsedTime(started, now);
+        long silentSince = Math.Min(started, now - (long)(Options.AttemptTimeout.TotalSeconds * Time.TimestampFrequency));
         foreach (TrackedRegion region in Regions)
         {
             if (SharesConnections(region, uri) &&
                 waited > (region.UsualLatencyBound(Options.HedgingDelay, Options.AdaptiveHedgingMultiplier) ?? Options.HedgingDelay))
             {
-                _lanes[region.Position].AbortSilentConnections(started, OverdueBound(region));
+                _lanes[region.Position].AbortSilentConnections(silentSince, OverdueBound(region));
             }
         }
     }

@@ -406,8 +406,8 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
     /// <summary>
     /// Sends <paramref name="request"/>, already addressed to a region, through the handlers below this one as they are,
     /// with no failover: the client's own connections, TLS settings and handlers (a probe's request). A probe that gets
-    /// no answer before its token ends (its timeout) leaves the region's silent HTTP/2 connections closed behind it
-    /// (<see cref="HttpRegionSet.ProbeGotNoAnswer"/>), so that the next probe finds out over a new one.
+    /// no answer before its token ends (its timeout) closes the region's HTTP/2 connections that have been silent for an
+    /// attempt timeout (<see cref="HttpRegionSet.ProbeGotNoAnswer"/>), so that a later probe finds out over a new one.
     /// </summary>
     internal async Task<HttpResponseMessage> SendBelowAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
