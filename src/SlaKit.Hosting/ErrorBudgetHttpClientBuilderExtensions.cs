@@ -15,13 +15,15 @@ public static class ErrorBudgetHttpClientBuilderExtensions
     /// registered as a keyed singleton under the client's name: resolve it with
     /// <c>GetRequiredKeyedService&lt;ErrorBudgetTracker&gt;(name)</c>, for example for
     /// <c>AddErrorBudgetHealthCheck</c>. A request is bad when it throws (every region failed, a timeout) or the answer is
-    /// a 5xx; a 4xx is the caller's own mistake and counts as good. A gRPC call is judged by its status: UNKNOWN,
+    /// a 5xx; a 4xx is the caller's own mistake and counts as good. Any other answer is counted when its body has been
+    /// read: bad if the body breaks off (a reset, a connection lost mid-body), good once it ends or when the caller leaves
+    /// it before its end. A gRPC call is judged by its status: UNKNOWN,
     /// DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE and DATA_LOSS are bad, the caller's own errors good. A call that fails
     /// before sending a message has its status in the answer's headers, and is judged at once; any other call has it in
     /// the trailers after the messages, and is judged when the caller has read the answer to its end (a stream broken
     /// before its end is bad; one the caller leaves before its end is not counted). With
-    /// <see cref="Slo.LatencyThreshold"/> set, a good answer slower than it is bad too (a gRPC call's latency runs to its
-    /// answer's headers). A request the caller cancels is not counted.
+    /// <see cref="Slo.LatencyThreshold"/> set, a good answer slower than it is bad too (latency runs to the answer's
+    /// headers). A request the caller cancels is not counted.
     /// </summary>
     /// <param name="builder">The client's builder.</param>
     /// <param name="slo">The objective the client's requests are judged against.</param>

@@ -1,5 +1,6 @@
 using System.Net;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SlaKit.Budgets;
@@ -47,6 +48,52 @@ public sealed class ErrorBudgetClientTests
         Assert.Equal(4, snapshot.Budget.TotalEvents);
         Assert.Equal(1, snapshot.Budget.BadEvents);
         Assert.Same(Payments, tracker.Slo);
+    }
+
+    [Fact]
+    public async Task A_good_answer_whose_body_breaks_off_is_bad_and_one_read_to_its_end_or_left_early_is_good()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a");
+        var services = new ServiceCollection();
+        services.AddHttpClient("payments")
+            .AddErrorBudget(Payments)
+            .AddRegionFailover(o =>
+            {
+                o.Regions.Add(new Region("a", a.BaseUri));
+                o.WarmUp = false;
+            });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
+        ErrorBudgetTracker tracker = provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments");
+
+        // 200 and a body promised 100 bytes long, of which 7 come before the region is lost: lost once the caller has the
+        // headers, so that it is the body that breaks off.
+        var headersArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.Behaviour = async context =>
+        {
+            context.Response.ContentLength = 100;
+            await context.Response.WriteAsync("partial", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await headersArrived.Task.WaitAsync(context.RequestAborted);
+            context.Abort();
+        };
+        using (HttpResponseMessage cut = await http.GetAsync("pay", HttpCompletionOption.ResponseHeadersRead, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, cut.StatusCode);
+            headersArrived.SetResult();
+            Exception? broken = await Record.ExceptionAsync(() => cut.Content.ReadAsStringAsync(Ct));
+            Assert.True(broken is HttpRequestException or IOException, $"the caller got {broken}");
+        }
+
+        a.Behaviour = RegionServer.Healthy;
+        Assert.Equal("ok", await http.GetStringAsync("pay", Ct));
+        using (HttpResponseMessage left = await http.GetAsync("pay", HttpCompletionOption.ResponseHeadersRead, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, left.StatusCode); // its body never read
+        }
+
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+        Assert.Equal((3L, 1L), (snapshot.Budget.TotalEvents, snapshot.Budget.BadEvents));
     }
 
     [Fact]
@@ -209,7 +256,7 @@ public sealed class ErrorBudgetClientTests
     }
 
     [Fact]
-    public async Task A_grpc_web_answer_is_judged_at_its_headers_since_its_trailers_travel_in_its_body()
+    public async Task A_grpc_web_answer_is_judged_as_an_http_answer_since_its_trailers_travel_in_its_body()
     {
         var services = new ServiceCollection();
         services.AddHttpClient("payments")
@@ -224,8 +271,11 @@ public sealed class ErrorBudgetClientTests
         HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
 
         using HttpResponseMessage response = await http.SendAsync(Call(), HttpCompletionOption.ResponseHeadersRead, Ct);
+        _ = await response.Content.ReadAsByteArrayAsync(Ct);
 
-        Assert.Equal(1, provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments").GetSnapshot().Budget.TotalEvents);
+        // Its body read to the end is a good answer: no grpc-status in trailers is looked for, which would make it bad.
+        ErrorBudget budget = provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments").GetSnapshot().Budget;
+        Assert.Equal((1L, 0L), (budget.TotalEvents, budget.BadEvents));
     }
 
     private static HttpRequestMessage Call()

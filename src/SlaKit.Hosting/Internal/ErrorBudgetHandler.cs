@@ -40,7 +40,29 @@ internal sealed class ErrorBudgetHandler(ErrorBudgetTracker tracker, TimeProvide
         }
 
         bool succeeded = response.StatusCode < HttpStatusCode.InternalServerError && !(GrpcStatus.Of(response) is { } grpc && GrpcStatus.IsServerFault(grpc));
-        Record(started, succeeded);
+        if (!succeeded)
+        {
+            Record(started, succeeded: false);
+            return response;
+        }
+
+        // A good answer's body may still break off (a region that crashes mid-body, a stream reset, a Content-Length cut
+        // short): HttpClient then throws to its caller, and the request is bad. It is judged when its body ends or
+        // fails; one its caller disposes before the end is good, unless the caller cancelled it (not counted, as a
+        // request cancelled before its answer is not). Its latency is to the headers either way.
+        TimeSpan toHeaders = _timed ? _time.GetElapsedTime(started) : default;
+        response.Content = new TrailerStatusContent(
+            response,
+            status => Record(toHeaders, status is not null),
+            cancellationToken,
+            gaveUp: () =>
+            {
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    Record(toHeaders, succeeded: true);
+                }
+            },
+            statusInTrailers: false);
         return response;
     }
 

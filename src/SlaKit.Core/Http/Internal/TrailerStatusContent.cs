@@ -13,7 +13,9 @@ namespace SlaKit.Http;
 /// <item>a read that fails (a stream reset, a connection lost): no status, unless the caller had cancelled the call;</item>
 /// <item>the body disposed before its end, or a read the caller cancelled: the caller gave up, and nothing is judged.</item>
 /// </list>
-/// The error budget (<c>AddErrorBudget</c>) and the region's health (<see cref="RegionAttempts"/>) judge calls so.
+/// The error budget (<c>AddErrorBudget</c>) and the region's health (<see cref="RegionAttempts"/>) judge calls so. The
+/// error budget also watches the body of any other answer it counts as good this way, made with no status to read: the
+/// body read to its end is judged OK (status 0), and a read that fails is judged with no status.
 /// </summary>
 internal sealed class TrailerStatusContent : HttpContent
 {
@@ -22,6 +24,7 @@ internal sealed class TrailerStatusContent : HttpContent
     private readonly CancellationToken _callCancellation;
     private readonly Action<int?> _judge;
     private readonly Action? _gaveUp;
+    private readonly bool _statusInTrailers;
     private int _settled;
 
     /// <summary>Takes over <paramref name="response"/>'s content; put it back as the response's content.</summary>
@@ -29,9 +32,14 @@ internal sealed class TrailerStatusContent : HttpContent
     /// <param name="judge">Given, at most once, the call's <c>grpc-status</c>, or <see langword="null"/> when it ended without one.</param>
     /// <param name="callCancellation">The token the call was sent with: once it is cancelled, a failed read is the caller's doing.</param>
     /// <param name="gaveUp">Called instead of <paramref name="judge"/> when the caller gives up before the body ends, if given.</param>
-    public TrailerStatusContent(HttpResponseMessage response, Action<int?> judge, CancellationToken callCancellation, Action? gaveUp = null)
+    /// <param name="statusInTrailers">
+    /// Whether the answer's status is in its trailers (a gRPC answer); <see langword="false"/> for any other answer, whose
+    /// body read to its end is judged OK (0).
+    /// </param>
+    public TrailerStatusContent(HttpResponseMessage response, Action<int?> judge, CancellationToken callCancellation, Action? gaveUp = null, bool statusInTrailers = true)
     {
         _gaveUp = gaveUp;
+        _statusInTrailers = statusInTrailers;
         _response = response;
         _body = response.Content;
         _callCancellation = callCancellation;
@@ -85,12 +93,12 @@ internal sealed class TrailerStatusContent : HttpContent
         base.Dispose(disposing);
     }
 
-    /// <summary>The body has ended: the call is judged by the status in the trailers.</summary>
+    /// <summary>The body has ended: the call is judged by the status in the trailers, or as OK when it has none to read.</summary>
     private void Ended()
     {
         if (Interlocked.Exchange(ref _settled, 1) == 0)
         {
-            _judge(GrpcHeaders.Status(_response.TrailingHeaders));
+            _judge(_statusInTrailers ? GrpcHeaders.Status(_response.TrailingHeaders) : 0);
         }
     }
 
