@@ -74,49 +74,38 @@ public sealed class GrpcRemainingTimeTests : HeldRegionTests
     [Fact]
     public async Task A_copy_sent_when_none_of_the_callers_time_remains_gives_its_region_one_millisecond()
     {
-        StartHedged();
         using HttpRequestMessage call = Call("300m");
 
-        Task<HttpResponseMessage> sending = Invoker.SendAsync(call, TestContext.Current.CancellationToken);
-        _ = await Terminal.NextHeldAsync();
-        Time.Advance(TimeSpan.FromMilliseconds(500));
-        Held b = await Terminal.NextHeldAsync();
-        b.Answer(HttpStatusCode.OK);
-        (await sending.WaitAsync(Wait, TestContext.Current.CancellationToken)).Dispose();
-
-        Assert.Equal("1m", Timeout(b));
+        Assert.Equal("1m", await HedgedCopysTimeoutAsync(call));
     }
 
     [Fact]
     public async Task A_timeout_the_spec_does_not_read_is_copied_as_the_caller_wrote_it()
     {
-        StartHedged();
         using HttpRequestMessage call = Call("3 seconds");
 
-        Task<HttpResponseMessage> sending = Invoker.SendAsync(call, TestContext.Current.CancellationToken);
-        _ = await Terminal.NextHeldAsync();
-        Time.Advance(TimeSpan.FromMilliseconds(500));
-        Held b = await Terminal.NextHeldAsync();
-        b.Answer(HttpStatusCode.OK);
-        (await sending.WaitAsync(Wait, TestContext.Current.CancellationToken)).Dispose();
-
-        Assert.Equal("3 seconds", Timeout(b));
+        Assert.Equal("3 seconds", await HedgedCopysTimeoutAsync(call));
     }
 
     [Fact]
     public async Task A_request_that_is_not_a_grpc_call_has_its_headers_copied_as_they_are()
     {
-        StartHedged();
         using var get = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/orders/7");
         get.Headers.TryAddWithoutValidation("grpc-timeout", "3S");
 
-        Task<HttpResponseMessage> sending = Invoker.SendAsync(get, TestContext.Current.CancellationToken);
+        Assert.Equal("3S", await HedgedCopysTimeoutAsync(get));
+    }
+
+    /// <summary>Sends <paramref name="request"/> hedged, lets the hedging delay pass, and gives back the timeout b's copy carried.</summary>
+    private async Task<string> HedgedCopysTimeoutAsync(HttpRequestMessage request)
+    {
+        StartHedged();
+        Task<HttpResponseMessage> sending = Invoker.SendAsync(request, TestContext.Current.CancellationToken);
         _ = await Terminal.NextHeldAsync();
         Time.Advance(TimeSpan.FromMilliseconds(500));
         Held b = await Terminal.NextHeldAsync();
         b.Answer(HttpStatusCode.OK);
         (await sending.WaitAsync(Wait, TestContext.Current.CancellationToken)).Dispose();
-
-        Assert.Equal("3S", Timeout(b));
+        return Timeout(b);
     }
 }
