@@ -68,7 +68,9 @@ internal sealed class RegionPrimaryHandlerFilter : IHttpMessageHandlerBuilderFil
                     sockets.Properties[GrpcLoadBalancingDisabled] = true;
                     if (sockets.Properties.TryAdd(ConnectionsWatched, true))
                     {
-                        WatchConnections(sockets, _clients.GetClient(name));
+                        HttpRegionSet client = _clients.GetClient(name);
+                        WatchConnections(sockets, client);
+                        BoundConnect(sockets, client.Options);
                     }
 
                     break;
@@ -77,6 +79,24 @@ internal sealed class RegionPrimaryHandlerFilter : IHttpMessageHandlerBuilderFil
                     break;
             }
         };
+    }
+
+    /// <summary>
+    /// Gives a handler left with no <see cref="SocketsHttpHandler.ConnectTimeout"/> (infinite, .NET's default) the
+    /// client's <see cref="RegionFailoverOptions.ColdStartAllowance"/>, at most its
+    /// <see cref="RegionFailoverOptions.AttemptTimeout"/>: the longest a first answer, connection and TLS included, is
+    /// expected to take. A region whose address drops the SYN (a route black-holed, a firewall) or whose TLS handshake
+    /// never ends otherwise holds a connection attempt for the kernel's two minutes of SYN retries, or for ever; a
+    /// request not safe to repeat then times out where it was never sent, instead of going on to the next region as a
+    /// connection that failed lets it, and a gRPC stream, which has no attempt timeout, waits on it until its deadline.
+    /// A timeout the application set is kept.
+    /// </summary>
+    private static void BoundConnect(SocketsHttpHandler sockets, RegionFailoverOptions options)
+    {
+        if (sockets.ConnectTimeout == Timeout.InfiniteTimeSpan)
+        {
+            sockets.ConnectTimeout = options.ColdStartAllowance < options.AttemptTimeout ? options.ColdStartAllowance : options.AttemptTimeout;
+        }
     }
 
     /// <summary>

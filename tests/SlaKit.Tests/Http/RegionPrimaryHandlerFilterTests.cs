@@ -27,6 +27,24 @@ public sealed class RegionPrimaryHandlerFilterTests
         Assert.NotNull(sockets.PlaintextStreamFilter);
     }
 
+    [Theory]
+    [InlineData(null, 2000)]   // .NET's default, no timeout at all: the cold-start allowance (2 s), under the attempt timeout (5 s)
+    [InlineData(10_000, 10_000)] // the application's own is kept
+    public async Task A_sockets_handler_without_a_connect_timeout_gets_the_cold_start_allowance_and_one_with_its_own_keeps_it(int? ownMs, int expectedMs)
+    {
+        var sockets = new SocketsHttpHandler();
+        if (ownMs is { } own)
+        {
+            sockets.ConnectTimeout = TimeSpan.FromMilliseconds(own);
+        }
+
+        await using ServiceProvider provider = Container(builder => builder.ConfigurePrimaryHttpMessageHandler(() => sockets));
+
+        using HttpMessageHandler handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("payments");
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), sockets.ConnectTimeout);
+    }
+
     [Fact]
     public async Task An_http_client_handler_under_a_delegating_primary_handler_stops_following_redirects()
     {
