@@ -61,7 +61,12 @@ public static class ErrorBudgetHttpClientBuilderExtensions
         builder.Services.TryAddKeyedSingleton(name, (sp, _) => new ErrorBudgetTracker(
             slo,
             sp.GetService<TimeProvider>(),
-            new ErrorBudgetTrackerOptions { MeterFactory = sp.GetService<IMeterFactory>(), LoggerFactory = sp.GetService<ILoggerFactory>() }));
+            new ErrorBudgetTrackerOptions
+            {
+                MeterFactory = sp.GetService<IMeterFactory>(),
+                LoggerFactory = sp.GetService<ILoggerFactory>(),
+                MetricTags = [new("client", name)],
+            }));
         return builder.AddHttpMessageHandler(sp => new ErrorBudgetHandler(sp.GetRequiredKeyedService<ErrorBudgetTracker>(name), sp.GetService<TimeProvider>() ?? TimeProvider.System));
     }
 }

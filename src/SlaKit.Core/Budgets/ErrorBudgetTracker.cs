@@ -50,9 +50,18 @@ public sealed class ErrorBudgetTracker : IDisposable
     /// <param name="timeProvider">The clock and timers; <see langword="null"/> (the default) is <see cref="TimeProvider.System"/>.</param>
     /// <param name="options">Options; <see langword="null"/> (the default) takes every default of <see cref="ErrorBudgetTrackerOptions"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="slo"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="ErrorBudgetTrackerOptions.MetricTags"/> names <c>slo</c>, <c>outcome</c> or <c>window</c>, or has a tag without a name.</exception>
     public ErrorBudgetTracker(Slo slo, TimeProvider? timeProvider = null, ErrorBudgetTrackerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(slo);
+        foreach (KeyValuePair<string, object?> tag in options?.MetricTags ?? [])
+        {
+            if (string.IsNullOrEmpty(tag.Key) || tag.Key is "slo" or "outcome" or "window")
+            {
+                throw new ArgumentException($"A metric tag may not be named '{tag.Key}': slo, outcome and window are the tracker's own, and a tag needs a name.", nameof(options));
+            }
+        }
+
         Slo = slo;
         _timeProvider = timeProvider ?? TimeProvider.System;
         AlertPolicy = options?.AlertPolicy ?? BurnRateAlertPolicy.ForSlo(slo);
@@ -62,7 +71,7 @@ public sealed class ErrorBudgetTracker : IDisposable
         DateTimeOffset now = _timeProvider.GetUtcNow();
         TimeSpan span = slo.Window.LongestLength > AlertPolicy.LongestWindow ? slo.Window.LongestLength : AlertPolicy.LongestWindow;
         _history = new BucketHistory(slo, span, BucketHistory.MinuteOf(now));
-        _instruments = new ErrorBudgetInstruments(this, AlertPolicy.Windows, options?.MeterFactory);
+        _instruments = new ErrorBudgetInstruments(this, AlertPolicy.Windows, options?.MeterFactory, options?.MetricTags);
         ILogger logger = (options?.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlaKit.Budgets.ErrorBudgetTracker");
         _logger = logger;
         _alerts = new BurnRateAlertNotifier(AlertPolicy.Rules.Count, logger, _instruments.CountAlertHandlerFailure);

@@ -26,4 +26,12 @@ public sealed class ErrorBudgetTrackerOptions
     /// such failures are still counted in <c>slakit.error_budget.alert_handler_failures</c>.
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Tags added to every measurement of the tracker's metrics, beside its own (<c>slo</c>, and <c>outcome</c> or
+    /// <c>window</c>): what tells two trackers of one SLO apart, such as the <c>client</c> that <c>AddErrorBudget</c> adds
+    /// for each client. Two trackers that report the same tags on one meter make one series, the one hiding the other.
+    /// <see langword="null"/> (the default) adds none. Those three names are the tracker's own and are refused.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, object?>>? MetricTags { get; set; }
 }

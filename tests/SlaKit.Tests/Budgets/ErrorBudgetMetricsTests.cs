@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Budgets;
 
@@ -72,6 +73,48 @@ public sealed class ErrorBudgetMetricsTests : IDisposable
         Assert.Equal(4, Assert.Single(events, static m => Equals(m.Tags["outcome"], "bad")).Value);
         Assert.IsType<ObservableCounter<long>>(events[0].Instrument);
         Assert.Equal("{event}", events[0].Instrument.Unit);
+    }
+
+    [Fact]
+    public void Two_trackers_of_one_slo_are_told_apart_by_their_metric_tags()
+    {
+        using var eu = new ErrorBudgetTracker(_slo, _time, new ErrorBudgetTrackerOptions { MetricTags = [new("client", "eu")] });
+        using var us = new ErrorBudgetTracker(_slo, _time, new ErrorBudgetTrackerOptions { MetricTags = [new("client", "us")] });
+        eu.Record(good: 97, total: 100);
+        us.Record(good: 10, total: 10);
+        _time.Advance(TimeSpan.FromMinutes(2));
+
+        List<(Instrument Instrument, double Value, Dictionary<string, object?> Tags)> measured = Collect();
+
+        Assert.Equal(3, measured.Single(m => m.Instrument.Name == "slakit.slo.events" && Equals(m.Tags["client"], "eu") && Equals(m.Tags["outcome"], "bad")).Value);
+        Assert.Equal(0, measured.Single(m => m.Instrument.Name == "slakit.slo.events" && Equals(m.Tags["client"], "us") && Equals(m.Tags["outcome"], "bad")).Value);
+        Assert.All(measured, static m => Assert.Contains(m.Tags["client"], new object?[] { "eu", "us" }));
+        Assert.Equal(2, measured.Count(static m => m.Instrument.Name == "slakit.error_budget.remaining"));
+        Assert.Equal(10, measured.Count(static m => m.Instrument.Name == "slakit.error_budget.burn_rate"));
+    }
+
+    [Fact]
+    public void A_clients_error_budget_is_tagged_with_the_clients_name()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddHttpClient("payments").AddErrorBudget(_slo);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments").RecordFailure();
+
+        Assert.All(Collect(), static m => Assert.Equal("payments", m.Tags["client"]));
+    }
+
+    [Theory]
+    [InlineData("slo")]
+    [InlineData("outcome")]
+    [InlineData("window")]
+    [InlineData("")]
+    public void A_metric_tag_named_as_the_trackers_own_is_refused(string name)
+    {
+        var options = new ErrorBudgetTrackerOptions { MetricTags = [new(name, "x")] };
+
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => new ErrorBudgetTracker(_slo, _time, options)).ParamName);
     }
 
     [Fact]

@@ -20,17 +20,24 @@ internal sealed class ErrorBudgetInstruments : IDisposable
     private volatile ErrorBudgetTracker? _tracker;
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
-    private readonly KeyValuePair<string, object?> _sloTag;
+    private readonly KeyValuePair<string, object?>[] _tags;
+    private readonly KeyValuePair<string, object?>[] _goodTags;
+    private readonly KeyValuePair<string, object?>[] _badTags;
+    private readonly KeyValuePair<string, object?>[][] _windowTags;
     private readonly TimeSpan[] _windows;
-    private readonly string[] _windowNames;
     private readonly Counter<long> _alertHandlerFailures;
 
-    public ErrorBudgetInstruments(ErrorBudgetTracker tracker, IReadOnlyList<TimeSpan> windows, IMeterFactory? meterFactory)
+    /// <remarks><paramref name="extraTags"/> were checked by the tracker: none is named as the instruments' own.</remarks>
+    public ErrorBudgetInstruments(ErrorBudgetTracker tracker, IReadOnlyList<TimeSpan> windows, IMeterFactory? meterFactory, IReadOnlyList<KeyValuePair<string, object?>>? extraTags)
     {
         _tracker = tracker;
-        _sloTag = new("slo", tracker.Slo.Name);
+        _tags = [new("slo", tracker.Slo.Name), .. extraTags ?? []];
+
+        // Made once: every collection reports the same tags.
+        _goodTags = [.. _tags, new("outcome", "good")];
+        _badTags = [.. _tags, new("outcome", "bad")];
         _windows = [.. windows];
-        _windowNames = Array.ConvertAll(_windows, BurnRateAlertRule.WindowName);
+        _windowTags = Array.ConvertAll(_windows, window => (KeyValuePair<string, object?>[])[.. _tags, new("window", BurnRateAlertRule.WindowName(window))]);
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(new MeterOptions(SlaKitInstrumentation.MeterName)) ?? new Meter(SlaKitInstrumentation.MeterName);
 
@@ -43,7 +50,7 @@ internal sealed class ErrorBudgetInstruments : IDisposable
     }
 
     /// <summary>Counts an alert handler that threw on the tracker's timer.</summary>
-    public void CountAlertHandlerFailure() => _alertHandlerFailures.Add(1, _sloTag);
+    public void CountAlertHandlerFailure() => _alertHandlerFailures.Add(1, _tags);
 
     public void Dispose()
     {
@@ -64,8 +71,8 @@ internal sealed class ErrorBudgetInstruments : IDisposable
         (long good, long bad) = tracker.RecordedTotals();
         return
         [
-            new Measurement<long>(good, _sloTag, new KeyValuePair<string, object?>("outcome", "good")),
-            new Measurement<long>(bad, _sloTag, new KeyValuePair<string, object?>("outcome", "bad")),
+            new Measurement<long>(good, _goodTags),
+            new Measurement<long>(bad, _badTags),
         ];
     }
 
@@ -76,7 +83,7 @@ internal sealed class ErrorBudgetInstruments : IDisposable
             return [];
         }
 
-        return [new Measurement<double>(tracker.RemainingFraction(), _sloTag)];
+        return [new Measurement<double>(tracker.RemainingFraction(), _tags)];
     }
 
     private IEnumerable<Measurement<double>> ObserveBurnRates()
@@ -90,7 +97,7 @@ internal sealed class ErrorBudgetInstruments : IDisposable
         var measurements = new Measurement<double>[rates.Length];
         for (int i = 0; i < rates.Length; i++)
         {
-            measurements[i] = new Measurement<double>(rates[i], _sloTag, new KeyValuePair<string, object?>("window", _windowNames[i]));
+            measurements[i] = new Measurement<double>(rates[i], _windowTags[i]);
         }
 
         return measurements;
