@@ -56,7 +56,7 @@ public sealed class ErrorBudgetTracker : IDisposable
         ArgumentNullException.ThrowIfNull(slo);
         foreach (KeyValuePair<string, object?> tag in options?.MetricTags ?? [])
         {
-            if (string.IsNullOrEmpty(tag.Key) || tag.Key is "slo" or "outcome" or "window")
+            if (string.IsNullOrEmpty(tag.Key) || ErrorBudgetInstruments.IsOwnTag(tag.Key))
             {
                 throw new ArgumentException($"A metric tag may not be named '{tag.Key}': slo, outcome and window are the tracker's own, and a tag needs a name.", nameof(options));
             }

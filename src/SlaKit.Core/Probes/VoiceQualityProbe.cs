@@ -138,19 +138,9 @@ public sealed class VoiceQualityProbe : IHealthProbe, IAsyncDisposable, IDisposa
     /// <summary>Disposes the inner probe when this probe owns it; nothing else is held.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0 || !_disposeInner)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _disposeInner && _inner is not null)
         {
-            return;
-        }
-
-        switch (_inner)
-        {
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-            case IAsyncDisposable asynchronous:
-                asynchronous.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                break;
+            ProbeDisposal.Dispose(_inner);
         }
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using SlaKit.Probes;
-using SlaKit.Regions;
 
 namespace SlaKit.Http;
 
@@ -32,12 +31,9 @@ internal sealed class RegionProbeOptionsValidator(IOptionsMonitor<RegionFailover
         // that a region can never answer would hold that region down.
         if (options.ProbeFactory is null && options.Http.Version is { } version && HttpVersions.IsSupported(version))
         {
-            foreach (Region? region in failover.Get(name).Regions)
+            foreach (string problem in RegionFailoverOptionsValidator.VersionProblems(version, failover.Get(name).Regions))
             {
-                if (region is not null && HttpVersions.ProblemWith(version, region.Endpoint) is { } problem)
-                {
-                    failures.Add($"Probes of {client}: Http.Version ({version}) cannot be spoken to region '{region.Name}' at '{region.Endpoint}'; {problem}.");
-                }
+                failures.Add($"Probes of {client}: Http.Version ({version}) {problem}.");
             }
         }
 

@@ -15,6 +15,10 @@ internal sealed class ErrorBudgetInstruments : IDisposable
     public const string BurnRateName = "slakit.error_budget.burn_rate";
     public const string AlertHandlerFailuresName = "slakit.error_budget.alert_handler_failures";
 
+    private const string SloTag = "slo";
+    private const string OutcomeTag = "outcome";
+    private const string WindowTag = "window";
+
     // Let go at Dispose: a meter from an IMeterFactory is shared and lives as long as the container, and a meter cannot
     // drop an instrument, so these callbacks outlive the tracker; they must not keep it (and its history) alive.
     private volatile ErrorBudgetTracker? _tracker;
@@ -31,13 +35,13 @@ internal sealed class ErrorBudgetInstruments : IDisposable
     public ErrorBudgetInstruments(ErrorBudgetTracker tracker, IReadOnlyList<TimeSpan> windows, IMeterFactory? meterFactory, IReadOnlyList<KeyValuePair<string, object?>>? extraTags)
     {
         _tracker = tracker;
-        _tags = [new("slo", tracker.Slo.Name), .. extraTags ?? []];
+        _tags = [new(SloTag, tracker.Slo.Name), .. extraTags ?? []];
 
         // Made once: every collection reports the same tags.
-        _goodTags = [.. _tags, new("outcome", "good")];
-        _badTags = [.. _tags, new("outcome", "bad")];
+        _goodTags = [.. _tags, new(OutcomeTag, "good")];
+        _badTags = [.. _tags, new(OutcomeTag, "bad")];
         _windows = [.. windows];
-        _windowTags = Array.ConvertAll(_windows, window => (KeyValuePair<string, object?>[])[.. _tags, new("window", BurnRateAlertRule.WindowName(window))]);
+        _windowTags = Array.ConvertAll(_windows, window => (KeyValuePair<string, object?>[])[.. _tags, new(WindowTag, BurnRateAlertRule.WindowName(window))]);
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(new MeterOptions(SlaKitInstrumentation.MeterName)) ?? new Meter(SlaKitInstrumentation.MeterName);
 
@@ -48,6 +52,9 @@ internal sealed class ErrorBudgetInstruments : IDisposable
         _meter.CreateObservableGauge(BurnRateName, ObserveBurnRates, "1", "The rate the error budget is being spent at over each alerting window; 1 spends it exactly over the SLO's window.");
         _alertHandlerFailures = _meter.CreateCounter<long>(AlertHandlerFailuresName, "{failure}", "Alert handlers that threw during the tracker's once-a-minute evaluation.");
     }
+
+    /// <summary>Whether <paramref name="name"/> is one of the instruments' own tags (<c>slo</c>, <c>outcome</c>, <c>window</c>), which extra tags may not be named.</summary>
+    public static bool IsOwnTag(string name) => name is SloTag or OutcomeTag or WindowTag;
 
     /// <summary>Counts an alert handler that threw on the tracker's timer.</summary>
     public void CountAlertHandlerFailure() => _alertHandlerFailures.Add(1, _tags);

@@ -35,12 +35,9 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         {
             // The version the regions are known to speak, and so also their probes' by default: one an http:// region
             // can never answer would hold it down.
-            foreach (Region? region in options.Regions)
+            foreach (string problem in VersionProblems(options.WarmUpVersion, options.Regions))
             {
-                if (region is not null && HttpVersions.ProblemWith(options.WarmUpVersion, region.Endpoint) is { } problem)
-                {
-                    failures.Add($"{client}: WarmUpVersion ({options.WarmUpVersion}) cannot be spoken to region '{region.Name}' at '{region.Endpoint}'; {problem}.");
-                }
+                failures.Add($"{client}: WarmUpVersion ({options.WarmUpVersion}) {problem}.");
             }
         }
 
@@ -137,6 +134,22 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
         if (value > TimeSpan.FromDays(1))
         {
             failures.Add($"{client}: {property} ({value}) must be at most 1 day.");
+        }
+    }
+
+    /// <summary>
+    /// For each of <paramref name="regions"/> that can never answer <paramref name="version"/> (see
+    /// <see cref="HttpVersions.ProblemWith"/>), why, naming the region: what a validator reports after the option and its
+    /// value. The warm-up's version is checked here, the probes' own in SlaKit.Hosting.
+    /// </summary>
+    internal static IEnumerable<string> VersionProblems(Version version, IEnumerable<Region?> regions)
+    {
+        foreach (Region? region in regions)
+        {
+            if (region is not null && HttpVersions.ProblemWith(version, region.Endpoint) is { } problem)
+            {
+                yield return $"cannot be spoken to region '{region.Name}' at '{region.Endpoint}'; {problem}";
+            }
         }
     }
 

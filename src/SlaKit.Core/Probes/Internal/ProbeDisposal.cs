@@ -17,4 +17,18 @@ internal static class ProbeDisposal
                 return default;
         }
     }
+
+    /// <summary>Disposes <paramref name="probe"/> synchronously when it can be, else by waiting for its asynchronous disposal; a probe that holds nothing is left as it is.</summary>
+    public static void Dispose(IHealthProbe probe)
+    {
+        switch (probe)
+        {
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+            case IAsyncDisposable asynchronous:
+                asynchronous.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                break;
+        }
+    }
 }
