@@ -23,18 +23,8 @@ public sealed class ErrorBudgetClientTests
     {
         await using RegionServer a = await RegionServer.StartAsync("a");
         await using RegionServer b = await RegionServer.StartAsync("b");
-        var services = new ServiceCollection();
-        services.AddHttpClient("payments")
-            .AddErrorBudget(Payments)
-            .AddRegionFailover(o =>
-            {
-                o.Regions.Add(new Region("a", a.BaseUri));
-                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
-                o.WarmUp = false;
-            });
-        await using ServiceProvider provider = services.BuildServiceProvider();
-        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
-        ErrorBudgetTracker tracker = provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments");
+        await using ServiceProvider provider = BudgetedFailover(new Region("a", a.BaseUri), new Region("b", b.BaseUri) { Priority = 1 });
+        (HttpClient http, ErrorBudgetTracker tracker) = ClientAndTracker(provider);
 
         (await http.GetAsync("pay", Ct)).Dispose();                          // a answers: good
         a.Behaviour = RegionServer.Status(HttpStatusCode.ServiceUnavailable);
@@ -54,17 +44,8 @@ public sealed class ErrorBudgetClientTests
     public async Task A_good_answer_whose_body_breaks_off_is_bad_and_one_read_to_its_end_or_left_early_is_good()
     {
         await using RegionServer a = await RegionServer.StartAsync("a");
-        var services = new ServiceCollection();
-        services.AddHttpClient("payments")
-            .AddErrorBudget(Payments)
-            .AddRegionFailover(o =>
-            {
-                o.Regions.Add(new Region("a", a.BaseUri));
-                o.WarmUp = false;
-            });
-        await using ServiceProvider provider = services.BuildServiceProvider();
-        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
-        ErrorBudgetTracker tracker = provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments");
+        await using ServiceProvider provider = BudgetedFailover(new Region("a", a.BaseUri));
+        (HttpClient http, ErrorBudgetTracker tracker) = ClientAndTracker(provider);
 
         // 200 and a body promised 100 bytes long, of which 7 come before the region is lost: lost once the caller has the
         // headers, so that it is the body that breaks off.
@@ -99,17 +80,8 @@ public sealed class ErrorBudgetClientTests
     [Fact]
     public async Task A_request_that_throws_is_bad_and_one_the_caller_cancels_is_not_counted()
     {
-        var services = new ServiceCollection();
-        services.AddHttpClient("payments")
-            .AddErrorBudget(Payments)
-            .AddRegionFailover(o =>
-            {
-                o.Regions.Add(new Region("gone", new Uri("http://127.0.0.1:1/")));
-                o.WarmUp = false;
-            });
-        await using ServiceProvider provider = services.BuildServiceProvider();
-        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
-        ErrorBudgetTracker tracker = provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments");
+        await using ServiceProvider provider = BudgetedFailover(new Region("gone", new Uri("http://127.0.0.1:1/")));
+        (HttpClient http, ErrorBudgetTracker tracker) = ClientAndTracker(provider);
 
         await Assert.ThrowsAsync<RegionFailoverException>(() => http.GetAsync("pay", Ct));
         using var cancelled = new CancellationTokenSource();
@@ -277,6 +249,27 @@ public sealed class ErrorBudgetClientTests
         ErrorBudget budget = provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments").GetSnapshot().Budget;
         Assert.Equal((1L, 0L), (budget.TotalEvents, budget.BadEvents));
     }
+
+    /// <summary>The client "payments", its requests counted against <see cref="Payments"/> after failover over <paramref name="regions"/>, with no warm-up.</summary>
+    private static ServiceProvider BudgetedFailover(params Region[] regions)
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("payments")
+            .AddErrorBudget(Payments)
+            .AddRegionFailover(o =>
+            {
+                foreach (Region region in regions)
+                {
+                    o.Regions.Add(region);
+                }
+
+                o.WarmUp = false;
+            });
+        return services.BuildServiceProvider();
+    }
+
+    private static (HttpClient Http, ErrorBudgetTracker Tracker) ClientAndTracker(ServiceProvider provider) =>
+        (provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments"), provider.GetRequiredKeyedService<ErrorBudgetTracker>("payments"));
 
     private static HttpRequestMessage Call()
     {
