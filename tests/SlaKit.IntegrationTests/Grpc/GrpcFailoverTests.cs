@@ -235,6 +235,30 @@ public sealed class GrpcFailoverTests
     }
 
     /// <summary>
+    /// A call that moves on after a's UNAVAILABLE tells b it is the second attempt (gRFC A6's grpc-previous-rpc-attempts),
+    /// as Grpc.Net.Client's own retries do; the first attempt says nothing.
+    /// </summary>
+    [Fact]
+    public async Task The_attempt_after_a_failed_one_tells_its_service_how_many_went_before_it()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        a.FailWith = new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "draining");
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o =>
+        {
+            o.IdempotentMethods.Add("slakit.tests.Payments/Lookup");
+            o.Hedging = HedgingMode.Off;
+        });
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        ChargeReply reply = await client.LookupAsync(new ChargeRequest { Id = "1" }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: Ct);
+
+        Assert.Equal("b", reply.Region);
+        Assert.Equal([null], a.PreviousAttempts);
+        Assert.Equal(["1"], b.PreviousAttempts);
+    }
+
+    /// <summary>
     /// The copy sent to b three seconds after the call began, a hedge past a silent region, tells b what remains of the
     /// caller's deadline: b's deadline is the caller's, not three seconds past it. The time the copy takes to reach b's
     /// service (a first connection, code not yet compiled) still adds to it, so the bound above is loose.

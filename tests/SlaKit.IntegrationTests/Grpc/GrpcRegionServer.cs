@@ -44,6 +44,9 @@ public sealed class GrpcRegionServer : IAsyncDisposable
     /// <summary>The deadline of each unary call the service answered, as its <c>grpc-timeout</c> set it (<see cref="DateTime.MaxValue"/> for none).</summary>
     public IReadOnlyList<DateTime> Deadlines => [.. _region.Deadlines];
 
+    /// <summary>The <c>grpc-previous-rpc-attempts</c> of each unary call the service got (<see langword="null"/> for none).</summary>
+    public IReadOnlyList<string?> PreviousAttempts => [.. _region.PreviousAttempts];
+
     /// <summary>
     /// Whether unary calls are answered as through a proxy that drops trailers: a 200 <c>application/grpc</c> reply with the
     /// message and no <c>grpc-status</c> at all.
@@ -159,6 +162,7 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         public volatile bool FailAfterHeaders;
         public volatile bool DropStatus;
         public readonly System.Collections.Concurrent.ConcurrentQueue<DateTime> Deadlines = new();
+        public readonly System.Collections.Concurrent.ConcurrentQueue<string?> PreviousAttempts = new();
         public readonly System.Collections.Concurrent.ConcurrentQueue<string> Heads = new();
         public TimeSpan StreamDelay;
 
@@ -175,6 +179,7 @@ public sealed class GrpcRegionServer : IAsyncDisposable
         {
             Interlocked.Increment(ref region.Calls);
             region.Deadlines.Enqueue(context.Deadline);
+            region.PreviousAttempts.Enqueue(context.RequestHeaders.GetValue("grpc-previous-rpc-attempts"));
             await FailIfAskedAsync(context);
             return new ChargeReply { Region = region.Name };
         }

@@ -46,7 +46,7 @@ public sealed class GrpcRemainingTimeTests : HeldRegionTests
 
         Assert.Equal("b", response.RequestMessage!.GetServedRegion());
         Assert.Equal(("3000000u", "2500000u"), (Timeout(a), Timeout(b)));
-        Assert.Equal(["grpc-timeout", "x-trace"], b.Request.Headers.NonValidated.Select(static h => h.Key));
+        Assert.Equal(["grpc-timeout", "x-trace", "grpc-previous-rpc-attempts"], b.Request.Headers.NonValidated.Select(static h => h.Key));
         Assert.Equal("3S", Assert.Single(call.Headers.GetValues("grpc-timeout")));
     }
 

@@ -7,10 +7,13 @@ namespace SlaKit.Http;
 /// Makes the request each attempt sends: the caller's own request (its URI pointed at the region) for the
 /// first, and for the others a copy taken before anything was sent, so handlers further down that add
 /// headers to the first attempt do not leak them into the rest. A copy of a gRPC call carries what remains of the
-/// caller's <c>grpc-timeout</c>, not the whole of it.
+/// caller's <c>grpc-timeout</c>, not the whole of it, and says how many attempts of the call went before it.
 /// </summary>
 internal sealed class AttemptRequestFactory
 {
+    /// <summary>The header in which a retried or hedged gRPC attempt says how many attempts went before it (gRFC A6).</summary>
+    internal const string PreviousAttemptsHeader = "grpc-previous-rpc-attempts";
+
     private HttpRequestMessage _request = null!;
     private Uri? _originalUri;
     private ReplayableContent? _content;
@@ -23,6 +26,11 @@ internal sealed class AttemptRequestFactory
     private int _grpcTimeoutAt;
     private TimeProvider? _time;
     private long _started;
+
+    // Whether the request is a gRPC call, and how many attempts of it the caller's own grpc-previous-rpc-attempts says
+    // went before (a retry of Grpc.Net.Client's own, below which this failover sits).
+    private bool _grpc;
+    private int _callersPreviousAttempts;
 
     /// <summary>A factory to be started with <see cref="Begin"/>, as a pooled request reuses it.</summary>
     public AttemptRequestFactory()
@@ -41,7 +49,8 @@ internal sealed class AttemptRequestFactory
     /// <param name="moreThanOneAttempt">Whether an attempt may send a copy.</param>
     /// <param name="grpcTime">
     /// For a gRPC call, the client's clock: a copy's <c>grpc-timeout</c> is then the caller's less the time since
-    /// <paramref name="started"/>. <see langword="null"/> for any other request, whose headers are not looked at.
+    /// <paramref name="started"/>, and a copy says how many attempts went before it. <see langword="null"/> for any other
+    /// request, whose headers are not looked at.
     /// </param>
     /// <param name="started">The timestamp of <paramref name="grpcTime"/> at which the request began.</param>
     public void Begin(HttpRequestMessage request, ReplayableContent? content, bool moreThanOneAttempt, TimeProvider? grpcTime = null, long started = 0)
@@ -53,12 +62,15 @@ internal sealed class AttemptRequestFactory
         _options = null;
         _grpcTimeout = null;
         _time = null;
+        _grpc = false;
+        _callersPreviousAttempts = 0;
         if (moreThanOneAttempt)
         {
             _headers = Snapshot(request.Headers);
             if (grpcTime is not null)
             {
-                TakeGrpcTimeout(grpcTime, started);
+                _grpc = true;
+                TakeGrpcHeaders(grpcTime, started);
             }
 
             ICollection<KeyValuePair<string, object?>> options = request.Options;
@@ -84,6 +96,7 @@ internal sealed class AttemptRequestFactory
         _options = null;
         _grpcTimeout = null;
         _time = null;
+        _grpc = false;
     }
 
     /// <summary>
@@ -93,8 +106,12 @@ internal sealed class AttemptRequestFactory
     public HttpRequestMessage Create(Region region, bool useCallersRequest) =>
         Create(RegionUri(region.Endpoint, _originalUri), useCallersRequest);
 
-    /// <summary>The request for an attempt sent to <paramref name="target"/>, the region's URI for this request.</summary>
-    public HttpRequestMessage Create(Uri target, bool useCallersRequest)
+    /// <summary>
+    /// The request for an attempt sent to <paramref name="target"/>, the region's URI for this request: the caller's own
+    /// when <paramref name="useCallersRequest"/>, otherwise a copy. A copy of a gRPC call made after
+    /// <paramref name="previousAttempts"/> other attempts of it says so in <c>grpc-previous-rpc-attempts</c>.
+    /// </summary>
+    public HttpRequestMessage Create(Uri target, bool useCallersRequest, int previousAttempts = 0)
     {
         if (useCallersRequest)
         {
@@ -113,9 +130,9 @@ internal sealed class AttemptRequestFactory
             VersionPolicy = _request.VersionPolicy,
             Content = _content?.ForAttempt(first: false),
         };
-        if (_grpcTimeout is { } timeout)
+        if (_grpc)
         {
-            CopyHeadersWithRemainingTime(copy, timeout);
+            CopyGrpcHeaders(copy, previousAttempts);
         }
         else
         {
@@ -135,46 +152,68 @@ internal sealed class AttemptRequestFactory
     }
 
     /// <summary>
-    /// Finds the gRPC call's <c>grpc-timeout</c> among the headers taken; one the spec's grammar does not read, or given
-    /// more than once, is copied as the caller wrote it.
+    /// Finds the gRPC call's <c>grpc-timeout</c> and <c>grpc-previous-rpc-attempts</c> among the headers taken. A timeout
+    /// the spec's grammar does not read, or given more than once, is copied as the caller wrote it; a count that is not
+    /// one whole number counts as none.
     /// </summary>
-    private void TakeGrpcTimeout(TimeProvider time, long started)
+    private void TakeGrpcHeaders(TimeProvider time, long started)
     {
         KeyValuePair<string, string[]>[] headers = _headers!;
+        bool timeoutSeen = false;
         for (int i = 0; i < headers.Length; i++)
         {
             if (string.Equals(headers[i].Key, GrpcTimeout.Header, StringComparison.OrdinalIgnoreCase))
             {
-                if (headers[i].Value is [string value] && GrpcTimeout.TryParse(value, out TimeSpan timeout))
+                if (!timeoutSeen && headers[i].Value is [string value] && GrpcTimeout.TryParse(value, out TimeSpan timeout))
                 {
                     (_grpcTimeout, _grpcTimeoutAt, _time, _started) = (timeout, i, time, started);
                 }
 
-                return;
+                timeoutSeen = true;
+            }
+            else if (string.Equals(headers[i].Key, PreviousAttemptsHeader, StringComparison.OrdinalIgnoreCase) &&
+                headers[i].Value is [string count] &&
+                int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int previous))
+            {
+                _callersPreviousAttempts = previous;
             }
         }
     }
 
     /// <summary>
-    /// Copies the headers taken, with what remains of the caller's <c>grpc-timeout</c> in its place. PROTOCOL-HTTP2.md
-    /// carries the deadline as a relative Timeout, counted from when the call is sent, so a copy sent later (a hedge, or
-    /// the attempt after a region's attempt timeout) that repeated the caller's would give the next region the whole
-    /// budget again, time the caller no longer waits for; Grpc.Net.Client recomputes it likewise for each of its own
-    /// retries. The header keeps its place: the spec asks that Timeout come straight after the reserved headers.
+    /// Copies the headers taken for a gRPC call's copy. What remains of the caller's <c>grpc-timeout</c> takes its place:
+    /// PROTOCOL-HTTP2.md carries the deadline as a relative Timeout, counted from when the call is sent, so a copy sent
+    /// later (a hedge, or the attempt after a region's attempt timeout) that repeated the caller's would give the next
+    /// region the whole budget again, time the caller no longer waits for; Grpc.Net.Client recomputes it likewise for
+    /// each of its own retries. The header keeps its place: the spec asks that Timeout come straight after the reserved
+    /// headers. After them comes <c>grpc-previous-rpc-attempts</c>, the number of attempts of the call made before this
+    /// one, which gRFC A6 has a client send with every retried or hedged attempt (and never with the first), so that a
+    /// service can tell a repeat from a new call: the caller's own count, from a retry of its own, plus this failover's.
     /// </summary>
-    private void CopyHeadersWithRemainingTime(HttpRequestMessage copy, TimeSpan timeout)
+    private void CopyGrpcHeaders(HttpRequestMessage copy, int previousAttempts)
     {
         KeyValuePair<string, string[]>[] headers = _headers!;
         for (int i = 0; i < headers.Length; i++)
         {
-            if (i == _grpcTimeoutAt)
+            if (_grpcTimeout is { } timeout && i == _grpcTimeoutAt)
             {
                 copy.Headers.TryAddWithoutValidation(headers[i].Key, GrpcTimeout.Format(timeout - _time!.GetElapsedTime(_started)));
             }
-            else
+            else if (!string.Equals(headers[i].Key, PreviousAttemptsHeader, StringComparison.OrdinalIgnoreCase))
             {
                 copy.Headers.TryAddWithoutValidation(headers[i].Key, headers[i].Value);
             }
+        }
+
+        int before = _callersPreviousAttempts + previousAttempts;
+        if (before > 0)
+        {
+            copy.Headers.TryAddWithoutValidation(PreviousAttemptsHeader, before.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else if (Array.FindIndex(headers, static h => string.Equals(h.Key, PreviousAttemptsHeader, StringComparison.OrdinalIgnoreCase)) is int at and >= 0)
+        {
+            // A count this failover could not read goes on as the caller wrote it.
+            copy.Headers.TryAddWithoutValidation(headers[at].Key, headers[at].Value);
         }
     }
 
@@ -208,10 +247,11 @@ internal sealed class AttemptRequestFactory
     /// <summary>
     /// The request to send again after <paramref name="sent"/> never left: a copy made from the headers taken before
     /// anything was sent, when they were (another attempt was possible), so that handlers below do not add theirs twice;
-    /// otherwise <paramref name="sent"/> itself.
+    /// otherwise <paramref name="sent"/> itself. The copy is the same attempt sent again: it counts the
+    /// <paramref name="previousAttempts"/> that <paramref name="sent"/> counted.
     /// </summary>
-    public HttpRequestMessage Again(HttpRequestMessage sent) =>
-        _headers is null ? sent : Create(sent.RequestUri!, useCallersRequest: false);
+    public HttpRequestMessage Again(HttpRequestMessage sent, int previousAttempts) =>
+        _headers is null ? sent : Create(sent.RequestUri!, useCallersRequest: false, previousAttempts);
 
     /// <summary>Puts the caller's URI back.</summary>
     public void Restore() => _request.RequestUri = _originalUri;

@@ -50,7 +50,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             {
                 // A trial may outlive the request, so it never sends the caller's own request object.
                 RegionLane lane = _client.LaneFor(region);
-                HttpRequestMessage attempt = run.Factory.Create(lane.RegionUri(region.Region.Endpoint, run.Factory.OriginalUri), useCallersRequest: !trial && index == 0 && run.LendsCallersRequest);
+                HttpRequestMessage attempt = run.Factory.Create(lane.RegionUri(region.Region.Endpoint, run.Factory.OriginalUri), useCallersRequest: !trial && index == 0 && run.LendsCallersRequest, previousAttempts: index);
                 activity?.SetTag("slakit.client", _client.ClientName);
                 activity?.SetTag("slakit.region", region.Region.Name);
                 activity?.SetTag("http.request.method", attempt.Method.Method);
@@ -93,7 +93,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         // region had no say. It goes once more, on a new connection, as the handler itself retries a
                         // request refused by a connection shutting down (RFC 9113 §8.7); a body not buffered may have
                         // been read already, and is not. Polly's breaker has counted the first try as a failure.
-                        attempt = run.Factory.Again(attempt);
+                        attempt = run.Factory.Again(attempt, index);
                     }
                     finally
                     {
