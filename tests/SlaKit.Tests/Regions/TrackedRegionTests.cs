@@ -247,11 +247,12 @@ public class TrackedRegionTests
         _state.RecordProbe(Now, RegionHealth.Unhealthy, "timeout");
         _state.RecordProbe(Now, RegionHealth.Unhealthy, "timeout");
         Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+        int down = _changes.Count;
 
         // It answers again, slower than DegradedLatency: evidence that it is up, if not at its best.
         _state.RecordProbe(Now, RegionHealth.Degraded, "answered in 900 ms");
         _state.RecordProbe(Now, RegionHealth.Degraded, "answered in 900 ms");
-        Assert.True(_state.ViewAt(Now).IsStandby);
+        Assert.Equal(new SelectionView(RegionHealth.Degraded, IsStandby: true, CanTrial: false), _state.ViewAt(Now));
 
         _time.Advance(Policy.FailbackDelay);
         _state.RecordProbe(Now, RegionHealth.Degraded, "answered in 900 ms");
@@ -259,6 +260,11 @@ public class TrackedRegionTests
 
         _state.RecordProbe(Now, RegionHealth.Healthy, "answered in 20 ms");
         Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+
+        // Reported as it was: never Healthy while its probes said Degraded.
+        Assert.Equal(
+            [(RegionHealth.Unhealthy, RegionHealth.Degraded), (RegionHealth.Degraded, RegionHealth.Healthy)],
+            _changes.Skip(down).Select(static c => (c.From, c.To)));
     }
 
     [Fact]

@@ -394,7 +394,10 @@ internal sealed class TrackedRegion
         {
             _ when out503 => RegionHealth.Unhealthy,
             Phase.Down or Phase.Recovering => RegionHealth.Unhealthy,
-            Phase.FailbackPending => RegionHealth.Healthy,
+            // On standby a region has answered SuccessesToMarkUp times in a row, so it has no failure to count; a probe that
+            // says it answers slowly (or its calls sound poor) still says so, rather than Healthy now and Degraded when
+            // the standby ends. Selection ranks a standby region by its standby alone.
+            Phase.FailbackPending => _probeDegraded || _qualityDegraded ? RegionHealth.Degraded : RegionHealth.Healthy,
             _ when _consecutiveFailures > 0 || _probeDegraded || _qualityDegraded || _overdue > 0 => RegionHealth.Degraded,
             _ => RegionHealth.Healthy,
         };
