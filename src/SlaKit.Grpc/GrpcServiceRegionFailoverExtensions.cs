@@ -12,7 +12,9 @@ public static class GrpcServiceRegionFailoverExtensions
     /// <c>option idempotency_level = NO_SIDE_EFFECTS</c> or <c>IDEMPOTENT</c> goes into
     /// <see cref="RegionFailoverOptions.IdempotentMethods"/>, so that its calls are hedged and move to another region on
     /// UNAVAILABLE; a client, server or bidirectional stream goes into <see cref="RegionFailoverOptions.StreamingMethods"/>,
-    /// sent once and never timed out by the failover. Every other method is left as it is: a unary call not safe to repeat.
+    /// never timed out by the failover, and a server stream declared so goes into both, so that it moves to another region
+    /// when its region fails it before its answer's headers. Every other method is left as it is: a unary call not safe
+    /// to repeat.
     /// The warm-up is made over HTTP/2 (<see cref="RegionFailoverOptions.WarmUpVersion"/>), as the calls are.
     /// </summary>
     /// <param name="options">The failover client's options.</param>
@@ -34,10 +36,19 @@ public static class GrpcServiceRegionFailoverExtensions
         foreach (MethodDescriptor method in service.Methods)
         {
             string name = $"{service.FullName}/{method.Name}";
-            if (method.IsClientStreaming || method.IsServerStreaming)
+            if (method.IsClientStreaming)
             {
+                // Its messages are written as the call runs: never sent twice, whatever the proto declares.
                 options.IdempotentMethods.Remove(name);
                 options.StreamingMethods.Add(name);
+            }
+            else if (method.IsServerStreaming)
+            {
+                options.StreamingMethods.Add(name);
+                if (IsSafeToRepeat(method))
+                {
+                    options.IdempotentMethods.Add(name);
+                }
             }
             else if (IsSafeToRepeat(method))
             {

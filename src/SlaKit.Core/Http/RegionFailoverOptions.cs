@@ -145,8 +145,9 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// <c>slakit.payments.Payments/GetCharge</c>). gRPC carries no HTTP verb to say so, and a call's body has no known
     /// length, so by default a call goes to one region unless it certainly never reached it. A call to a method listed
     /// here has its body buffered (within <see cref="ReplayBufferLimit"/>) and is hedged and retried like a GET.
-    /// List unary methods only: a server stream listed here would be read whole before its caller saw a message (list it
-    /// in <see cref="StreamingMethods"/>); client and bidirectional streams are recognised and never replayed.
+    /// A server stream listed here and in <see cref="StreamingMethods"/> is a stream safe to repeat (see there); one
+    /// listed here alone would be read whole before its caller saw a message. Client and bidirectional streams are
+    /// recognised and never replayed.
     /// </summary>
     /// <remarks>
     /// The answer to such a call is read whole before the call may move on, so that an UNAVAILABLE in its trailers (sent
@@ -161,6 +162,13 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// without being listed; a server stream looks like a unary call on the wire and must be listed here (or added with
     /// SlaKit.Grpc's <c>AddGrpcService</c>, from the proto), or it is timed like a unary call.
     /// </summary>
+    /// <remarks>
+    /// A server stream listed in <see cref="IdempotentMethods"/> too (one whose proto declares <c>NO_SIDE_EFFECTS</c> or
+    /// <c>IDEMPOTENT</c>) has its request message buffered (within <see cref="ReplayBufferLimit"/>) and moves to the next
+    /// region while its region fails it before the answer's headers: a failing status in a trailers-only answer (see
+    /// <see cref="GrpcFailoverStatuses"/>), a transport error, or an open circuit. Once the headers have come the stream is
+    /// the caller's, as gRFC A6 has a call committed then, and a failure after them reaches the caller. It is never hedged.
+    /// </remarks>
     public ISet<string> StreamingMethods { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>

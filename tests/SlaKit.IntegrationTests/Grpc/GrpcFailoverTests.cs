@@ -1,6 +1,7 @@
 using Grpc.Core;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
+using SlaKit.Grpc;
 using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Regions;
@@ -394,6 +395,30 @@ public sealed class GrpcFailoverTests
         Assert.Equal(["a"], replies);
         Assert.Equal(global::Grpc.Core.StatusCode.Unavailable, error.StatusCode);
         Assert.Equal((1, 0), (a.Calls, b.Calls));
+    }
+
+    /// <summary>
+    /// A server stream the proto declares free of side effects (AddGrpcService lists it in both lists) moves to b when a
+    /// fails it before its first message, a trailers-only UNAVAILABLE, as a draining region answers new calls.
+    /// </summary>
+    [Fact]
+    public async Task A_server_stream_declared_safe_to_repeat_moves_on_when_its_region_fails_it_before_its_first_message()
+    {
+        await using GrpcRegionServer a = await GrpcRegionServer.StartAsync("a");
+        await using GrpcRegionServer b = await GrpcRegionServer.StartAsync("b");
+        a.FailWith = new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "draining");
+        await using ServiceProvider provider = Client(a.BaseUri, b.BaseUri, o => o.AddGrpcService(Payments.Descriptor));
+        Payments.PaymentsClient client = provider.GetRequiredService<Payments.PaymentsClient>();
+
+        using var call = client.Watch(new ChargeRequest { Id = "1" }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: Ct);
+        var replies = new List<string>();
+        await foreach (ChargeReply reply in call.ResponseStream.ReadAllAsync(Ct))
+        {
+            replies.Add(reply.Region);
+        }
+
+        Assert.Equal(["b", "b"], replies);
+        Assert.Equal((1, 1), (a.Calls, b.Calls));
     }
 
     [Fact]

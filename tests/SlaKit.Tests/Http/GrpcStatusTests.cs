@@ -191,15 +191,17 @@ public sealed class GrpcStatusTests
     }
 
     [Theory]
-    [InlineData("pkg.Svc/Get", "Streaming")]
-    [InlineData("/pkg.Svc/Get", "Streaming")]
-    [InlineData("pkg.Svc/Other", "DeclaredIdempotent")]
-    public void A_method_listed_as_streaming_is_a_stream(string listed, string expected)
+    [InlineData("pkg.Svc/Get", "pkg.Svc/Other", "Streaming")]
+    [InlineData("/pkg.Svc/Get", "pkg.Svc/Other", "Streaming")]
+    [InlineData("pkg.Svc/Get", "pkg.Svc/Get", "DeclaredIdempotentStream")]
+    [InlineData("/pkg.Svc/Get", "/pkg.Svc/Get", "DeclaredIdempotentStream")]
+    [InlineData("pkg.Svc/Other", "pkg.Svc/Get", "DeclaredIdempotent")]
+    public void A_method_listed_as_streaming_is_a_stream_and_one_declared_safe_too_a_stream_safe_to_repeat(string streaming, string idempotent, string expected)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "http://a.example/pkg.Svc/Get") { Content = new ByteArrayContent([]) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
 
-        Assert.Equal(Enum.Parse<GrpcCall>(expected), GrpcMethod.Classify(request, new HashSet<string> { "pkg.Svc/Get" }, new HashSet<string> { listed }));
+        Assert.Equal(Enum.Parse<GrpcCall>(expected), GrpcMethod.Classify(request, new HashSet<string> { idempotent }, new HashSet<string> { streaming }));
     }
 
     private sealed class BrokenStream : Stream

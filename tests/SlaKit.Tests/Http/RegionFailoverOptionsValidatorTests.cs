@@ -24,6 +24,16 @@ public class RegionFailoverOptionsValidatorTests
     }
 
     [Fact]
+    public void A_server_stream_declared_safe_to_repeat_is_listed_in_both_method_lists()
+    {
+        RegionFailoverOptions options = Valid();
+        options.StreamingMethods.Add("pkg.Svc/Watch");
+        options.IdempotentMethods.Add("pkg.Svc/Watch");
+
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Fact]
     public void Documented_defaults_hold()
     {
         var options = new RegionFailoverOptions();
@@ -85,7 +95,6 @@ public class RegionFailoverOptionsValidatorTests
         { "warm-up-timeout-of-100-days", "WarmUpTimeout (100.00:00:00) is longer than a timer accepts" },
         { "idempotent-method", "IdempotentMethods entry 'Charge' is not a gRPC method written package.Service/Method" },
         { "streaming-method", "StreamingMethods entry 'Watch' is not a gRPC method written package.Service/Method" },
-        { "streaming-and-idempotent", "'pkg.Svc/Watch' is in both IdempotentMethods and StreamingMethods" },
         { "warm-up-version", "WarmUpVersion (1.0) must be 1.1, 2.0 or 3.0" },
         { "http3-to-cleartext", "client 'payments': WarmUpVersion (3.0) cannot be spoken to region 'c' at 'http://c.example/'; HTTP/3 runs only over QUIC, which is always encrypted, so it needs an https endpoint (2.0 speaks HTTP/2 in cleartext)." },
         { "grpc-status-ok", "GrpcFailoverStatuses entry 0 is not a gRPC failure status" },
@@ -136,7 +145,6 @@ public class RegionFailoverOptionsValidatorTests
             case "warm-up-timeout-of-100-days": options.WarmUpTimeout = TimeSpan.FromDays(100); break;
             case "idempotent-method": options.IdempotentMethods.Add("Charge"); break;
             case "streaming-method": options.StreamingMethods.Add("Watch"); break;
-            case "streaming-and-idempotent": options.StreamingMethods.Add("pkg.Svc/Watch"); options.IdempotentMethods.Add("pkg.Svc/Watch"); break;
             case "warm-up-version": options.WarmUpVersion = System.Net.HttpVersion.Version10; break;
             case "http3-to-cleartext": options.Regions.Add(new Region("c", new Uri("http://c.example/")) { Priority = 2 }); options.WarmUpVersion = System.Net.HttpVersion.Version30; break;
             case "grpc-status-ok": options.GrpcFailoverStatuses.Add(0); break;

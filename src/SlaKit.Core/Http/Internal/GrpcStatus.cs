@@ -218,8 +218,9 @@ internal static class GrpcMethod
     }
 
     /// <summary>
-    /// What kind of gRPC call <paramref name="request"/> is, if any: a stream (a method of <paramref name="streaming"/>, or
-    /// a body Grpc.Net.Client writes as the call runs), a unary call to one of <paramref name="idempotent"/> (its path is
+    /// What kind of gRPC call <paramref name="request"/> is, if any: a client or bidirectional stream (a body
+    /// Grpc.Net.Client writes as the call runs), a server stream (a method of <paramref name="streaming"/>) that is or is
+    /// not also one of <paramref name="idempotent"/>, a unary call to one of <paramref name="idempotent"/> (its path is
     /// <c>/package.Service/Method</c>), or another unary call.
     /// </summary>
     public static GrpcCall Classify(HttpRequestMessage request, ISet<string> idempotent, ISet<string> streaming)
@@ -229,10 +230,15 @@ internal static class GrpcMethod
             return GrpcCall.None;
         }
 
-        // Stryker disable once Equality : equivalent; an empty list lists nothing, the count only spares the look-up.
-        if (IsClientStream(request.Content!) || (streaming.Count > 0 && IsListed(request, streaming)))
+        if (IsClientStream(request.Content!))
         {
             return GrpcCall.Streaming;
+        }
+
+        // Stryker disable once Equality : equivalent; an empty list lists nothing, the count only spares the look-up.
+        if (streaming.Count > 0 && IsListed(request, streaming))
+        {
+            return idempotent.Count > 0 && IsListed(request, idempotent) ? GrpcCall.DeclaredIdempotentStream : GrpcCall.Streaming;
         }
 
         // Stryker disable once Equality : equivalent; as above.
@@ -278,6 +284,12 @@ internal enum GrpcCall
     /// <summary>A unary call to a method in <see cref="RegionFailoverOptions.IdempotentMethods"/>.</summary>
     DeclaredIdempotent,
 
-    /// <summary>A client, server or bidirectional stream.</summary>
+    /// <summary>A client, server or bidirectional stream, sent once.</summary>
     Streaming,
+
+    /// <summary>
+    /// A server stream whose method is in <see cref="RegionFailoverOptions.IdempotentMethods"/> too: sent to one region at
+    /// a time, and to the next while its region fails it before its answer's headers (see <see cref="RegionFailoverOptions.StreamingMethods"/>).
+    /// </summary>
+    DeclaredIdempotentStream,
 }

@@ -11,8 +11,10 @@ namespace SlaKit.Http;
 /// <c>Idempotency-Key</c> header or <see cref="RegionFailoverRequestOptions.Idempotent"/>, and its body (if any)
 /// fits the replay buffer. Any other request goes to a second region only when the first attempt certainly never
 /// reached a server: the connection was refused, the name did not resolve, TLS failed, or the circuit was open.
-/// A gRPC call is safe to repeat when its method is in <see cref="RegionFailoverOptions.IdempotentMethods"/>; a gRPC
-/// stream never is, and has no attempt or total timeout: the caller's deadline bounds it.
+/// A gRPC call is safe to repeat when its method is in <see cref="RegionFailoverOptions.IdempotentMethods"/>. A gRPC
+/// stream has no attempt or total timeout: the caller's deadline bounds it. It is never hedged, and goes to a second region
+/// only when it certainly never reached the first, or when it is a server stream declared safe to repeat whose region
+/// failed it before its answer's headers.
 /// </remarks>
 internal sealed class RegionFailoverHandler : DelegatingHandler
 {
@@ -45,23 +47,28 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         ReplayableContent content;
         try
         {
-            if (call == GrpcCall.DeclaredIdempotent)
+            bool buffered = false;
+            if (call is GrpcCall.DeclaredIdempotent or GrpcCall.DeclaredIdempotentStream)
             {
                 // Planned first: with one region to try and no trial, the call has nowhere else to go and needs no copy.
-                planned = _client.Plan(allowTrial: true);
+                // A stream is never a trial: a trial is hedged, and a stream goes to one region at a time.
+                planned = _client.Plan(allowTrial: call == GrpcCall.DeclaredIdempotent);
                 if (planned.Order.Count > 1 || planned.IsTrial)
                 {
                     // A gRPC call's body has no length until it is serialized. The call will be serialized anyway; doing it
                     // once here gives it a length, so that copies can go to other regions, and marks the call safe to repeat.
+                    // A server stream's body is its one request message, written the same way.
                     // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                     await request.Content!.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
                     request.Options.Set(RegionFailoverRequestOptions.Idempotent, true);
+                    buffered = true;
                 }
             }
 
-            // A stream's body is written while the call runs: it is never read ahead (its length is unknown in any case).
+            // A stream's body is written while the call runs: it is never read ahead (its length is unknown in any case),
+            // unless it is a server stream's one message, buffered above to go to the next region.
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            content = call == GrpcCall.Streaming
+            content = call == GrpcCall.Streaming || (call == GrpcCall.DeclaredIdempotentStream && !buffered)
                 ? ReplayableContent.OneShot(request.Content!)
                 : await ReplayableContent.CreateAsync(request.Content!, _client.Options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
         }
@@ -104,15 +111,19 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         HttpRequestMessage request, ReplayableContent? content, GrpcCall call, CancellationToken cancellationToken, RegionPlan? planned = null)
     {
         RegionFailoverOptions options = _client.Options;
-        bool stream = call == GrpcCall.Streaming;
-        bool replayable = !stream && IsIdempotent(request) && (content is null || content.CanReplay);
+        bool stream = call is GrpcCall.Streaming or GrpcCall.DeclaredIdempotentStream;
+
+        // A server stream declared safe to repeat goes to the next region while its region fails it before its answer's
+        // headers: nothing of it has reached the caller yet (gRFC A6 calls the call committed only once they come). It
+        // is never hedged: it goes to one region at a time.
+        bool replayable = (!stream || call == GrpcCall.DeclaredIdempotentStream) && IsIdempotent(request) && (content is null || content.CanReplay);
         TimeProvider time = _client.Time;
         DateTimeOffset now = time.GetUtcNow();
         long started = time.GetTimestamp();
-        RegionPlan plan = planned ?? _client.Plan(now, allowTrial: replayable);
+        RegionPlan plan = planned ?? _client.Plan(now, allowTrial: replayable && !stream);
 
         // A trial is always hedged, whatever the hedging mode: the caller must never wait on a region that was down.
-        bool hedged = replayable && (plan.IsTrial || (options.Hedging != HedgingMode.Off && plan.Order.Count > 1));
+        bool hedged = replayable && !stream && (plan.IsTrial || (options.Hedging != HedgingMode.Off && plan.Order.Count > 1));
 
         // One region and no hedging make one attempt, which its own timeout already bounds: no total-timeout timer.
         // Nothing else shares the run's token, so it carries that timeout itself (one timer on a pooled source) and
@@ -142,7 +153,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
         // A unary gRPC call that may move on is judged by its whole answer: a failing status may come in the trailers.
         // With one region to try there is nowhere to move on to, and the answer streams to the caller as it comes.
-        run.ReadsWholeReply = replayable && call != GrpcCall.None && (plan.Order.Count > 1 || plan.IsTrial);
+        run.ReadsWholeReply = replayable && !stream && call != GrpcCall.None && (plan.Order.Count > 1 || plan.IsTrial);
         if (oneAttempt)
         {
             run.StartAttemptTimeout(options.AttemptTimeout);

@@ -95,10 +95,6 @@ internal sealed class RegionFailoverOptionsValidator : IValidateOptions<RegionFa
             {
                 failures.Add($"{client}: StreamingMethods entry '{method}' is not a gRPC method written package.Service/Method.");
             }
-            else if (options.IdempotentMethods.Contains(method))
-            {
-                failures.Add($"{client}: '{method}' is in both IdempotentMethods and StreamingMethods; a stream is never replayed, so list it in StreamingMethods only.");
-            }
         }
 
         foreach (int status in options.GrpcFailoverStatuses)
