@@ -7,7 +7,7 @@ using SlaKit.Regions;
 [assembly: SlaTarget(99.999)]
 
 // Each registration below trips one of SlaKit's build-time rules. They show up as warnings when the project builds:
-//   dotnet build samples/AnalyzerDemo
+//   dotnet build samples/AnalyzerDemo --no-incremental
 IConfiguration configuration = new ConfigurationBuilder()
     .SetBasePath(AppContext.BaseDirectory)
     .AddJsonFile("appsettings.json")
@@ -51,6 +51,6 @@ services.AddHttpClient("refunds")
 
 using ServiceProvider provider = services.BuildServiceProvider();
 Console.WriteLine("Registered the orders, payments, stock, shipping, billing and refunds clients.");
-Console.WriteLine("SlaKit's analyzer reports on them at build time: run `dotnet build samples/AnalyzerDemo` and read its warnings,");
+Console.WriteLine("SlaKit's analyzer reports on them at build time: run `dotnet build samples/AnalyzerDemo --no-incremental` and read its warnings,");
 Console.WriteLine("or see docs/rules/SLA0001.md to SLA0006.md.");
 Console.WriteLine($"The billing regions compose to {Availability.Parallel(Availability.FromPercent(99.95), Availability.FromPercent(95))}.");

@@ -35,7 +35,7 @@ internal static class ReportCommand
         var output = new Option<string>("--output") { Description = "Write the report to this file instead of stdout." };
         var title = new Option<string>("--title") { Description = $"The report's title; \"{SlaReport.DefaultTitle}\" when absent." };
         var wholeMinutes = new Option<bool>("--whole-minutes") { Description = "Count only whole minutes of each outage, as cloud SLAs do." };
-        var command = new Command("report", "An SLA report over calendar months: availability, downtime, incidents, MTTR, SLA met and credits per month, totals, and charts.")
+        var command = new Command("report", "An SLA report over calendar months: availability, downtime, incidents, MTTR, SLA met and credits per month, totals, and charts. Exit 0 when made, 1 when the Prometheus server could not answer, 2 on malformed input, 130 when interrupted.")
         {
             incidents, prometheus, probe, slo, slices, timeZone, sloFile, tokenFile, sla, tiers, from, to, format, output, title, wholeMinutes,
         };
@@ -137,6 +137,12 @@ internal static class ReportCommand
             {
                 stderr.WriteLine($"slakit: {exception.Message}");
                 return SlaKitCli.Failure;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C while the server was being read: nothing was written, and 1 would say the server did not answer.
+                stderr.WriteLine("slakit: interrupted before the report was made.");
+                return SlaKitCli.Interrupted;
             }
         });
         return command;

@@ -10,7 +10,7 @@ using SlaKit.Sip;
 namespace SlaKit.IntegrationTests.Cli;
 
 /// <summary>
-/// <c>slakit probe</c> and <c>slakit call</c> interrupted as by Ctrl+C (the token the command line cancels on SIGINT), against
+/// <c>slakit probe</c>, <c>slakit call</c> and <c>slakit report</c> interrupted as by Ctrl+C (the token the command line cancels on SIGINT), against
 /// a Kestrel server and SIPp on loopback: what was done until then is printed, a call under way is hung up, and the exit
 /// code is 130.
 /// </summary>
@@ -59,6 +59,27 @@ public sealed class CliInterruptTests
         Assert.True(json.RootElement.GetProperty("interrupted").GetBoolean());
         Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
         Assert.InRange(json.RootElement.GetProperty("probes").GetInt32(), 1, server.Count);
+    }
+
+    [Fact]
+    public async Task A_report_interrupted_while_the_prometheus_server_is_silent_says_so_and_exits_130()
+    {
+        // A server that takes the connection and never answers: the report waits on its first query.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Task<int> run = SlaKitCli.RunAsync(["report", "--prometheus", $"http://127.0.0.1:{port}/", "--probe", "up", "--sla", "99.9", "--from", "2026-01"], output, error, ctrlC.Token);
+        using Socket accepted = await silent.AcceptSocketAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await ctrlC.CancelAsync();
+        int exit = await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.True(exit == 130, $"exit {exit}: {output}{error}");
+        Assert.Equal("", output.ToString());
+        Assert.Equal("slakit: interrupted before the report was made.", error.ToString().Trim());
     }
 
     [Fact]
