@@ -108,18 +108,23 @@ public sealed class SippCallFailoverTests
     }
 
     [Fact]
-    public async Task A_trunk_that_answers_100_and_then_nothing_is_cancelled_at_the_ring_timeout()
+    public async Task A_trunk_that_answers_100_and_then_nothing_is_cancelled_at_the_progress_timeout_and_the_backup_takes_the_call()
     {
         await using SippServer primary = await SippServer.StartAsync(SippScenario.TryingThenSilence, SipTransportProtocol.Udp, Ct, calls: 1);
         await using SippServer backup = await SippServer.StartAsync(SippScenario.AnswerThenHangUp, SipTransportProtocol.Udp, Ct, calls: 1);
-        await using SipFailoverClient client = Client(primary, backup, o => o.RingTimeout = TimeSpan.FromSeconds(2));
+        await using SipFailoverClient client = Client(primary, backup, o => o.ProgressTimeout = TimeSpan.FromSeconds(2));
 
-        SipCallDeclinedException unanswered = await Assert.ThrowsAsync<SipCallDeclinedException>(() => client.InviteAsync(Invite(), Ct));
+        SipCall call = await client.InviteAsync(Invite(), Ct);
 
-        Assert.Equal(SipAttemptOutcomeKind.NoAnswer, Assert.Single(unanswered.Outcomes).Kind);
+        Assert.Equal("backup", call.Trunk.Name);
+        SipAttemptOutcome stuck = call.Attempts[0];
+        Assert.Equal(("primary", SipAttemptOutcomeKind.Timeout), (stuck.Region.Name, stuck.Kind));
+        Assert.InRange(stuck.Duration, TimeSpan.FromSeconds(1.95), TimeSpan.FromSeconds(3));
 
         // SIPp ends its call only once the CANCEL came and its 487 was ACKed.
         Assert.Equal(0, await primary.WaitForExitAsync(Finish, Ct));
+        await call.ByeAsync(Ct);
+        Assert.Equal(0, await backup.WaitForExitAsync(Finish, Ct));
     }
 
     [Fact]

@@ -446,8 +446,10 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref late) == 1, TimeSpan.FromSeconds(10)));
     }
 
-    [Fact]
-    public async Task A_trunk_that_sent_100_trying_is_kept_until_the_ring_timeout_which_cancels_the_call()
+    [Theory]
+    [InlineData(180)]
+    [InlineData(183)]
+    public async Task A_trunk_that_shows_the_callee_is_kept_until_the_ring_timeout_which_cancels_the_call(int progress)
     {
         _a.Responder = r => r.Method switch
         {
@@ -455,8 +457,10 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
             "CANCEL" => ResponseTo(r, 200, "OK"),
             _ => null,
         };
-        Task<SipCall> placing = Client(o => o.RingTimeout = TimeSpan.FromSeconds(20)).InviteAsync(Invite(), Ct);
-        for (int i = 0; i < 199; i++)
+        Task<SipCall> placing = Client(o => o.RingTimeout = TimeSpan.FromSeconds(40)).InviteAsync(Invite(), Ct);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        _a.Receive(ResponseTo(_a.Sent[0], progress, "Progress"));
+        for (int i = 0; i < 249; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(100));
         }
@@ -470,6 +474,58 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         await SentAsync(_a, "CANCEL");
         Assert.Empty(_b.Sent);
         Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+    }
+
+    [Fact]
+    public async Task A_trunk_that_sends_only_100_trying_is_cancelled_at_the_progress_timeout_and_the_call_goes_to_the_next()
+    {
+        _a.Responder = r => r.Method switch
+        {
+            "INVITE" => ResponseTo(r, 100, "Trying"),
+            "CANCEL" => ResponseTo(r, 200, "OK"),
+            _ => null,
+        };
+        SipFailoverClient client = Client();
+        Task<SipCall> placing = client.InviteAsync(Invite(), Ct);
+        for (int i = 0; i < 199; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.False(placing.IsCompleted);
+        Assert.Empty(_b.Sent);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        SipCall call = await placing;
+        Assert.Equal(_secondary, call.Trunk);
+        SipAttemptOutcome first = call.Attempts[0];
+        Assert.Equal((_primary, SipAttemptOutcomeKind.Timeout), (first.Region, first.Kind));
+        Assert.Contains("progress timeout (20s)", first.Error, StringComparison.Ordinal);
+        await SentAsync(_a, "CANCEL");
+        Assert.Equal(1, client.GetTrunkStatus()[0].NetworkFailures);
+    }
+
+    [Fact]
+    public async Task Without_a_progress_timeout_a_trunk_that_sent_100_trying_is_kept_until_the_ring_timeout_as_not_answered()
+    {
+        _a.Responder = r => r.Method switch
+        {
+            "INVITE" => ResponseTo(r, 100, "Trying"),
+            "CANCEL" => ResponseTo(r, 200, "OK"),
+            _ => null,
+        };
+        Task<SipCall> placing = Client(o => (o.RingTimeout, o.ProgressTimeout) = (TimeSpan.FromSeconds(30), null)).InviteAsync(Invite(), Ct);
+        for (int i = 0; i < 299; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.False(placing.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        SipCallDeclinedException unanswered = await Assert.ThrowsAsync<SipCallDeclinedException>(() => placing);
+        Assert.Equal(SipAttemptOutcomeKind.NoAnswer, Assert.Single(unanswered.Outcomes).Kind);
+        Assert.Empty(_b.Sent);
     }
 
     [Fact]

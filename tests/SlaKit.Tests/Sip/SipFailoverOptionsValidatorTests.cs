@@ -20,6 +20,7 @@ public class SipFailoverOptionsValidatorTests
         Assert.Null(options.AttemptTimeout);
         Assert.Equal(SipTransportProtocol.Udp, options.Transport);
         Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60)), (options.ProvisionalTimeout, options.RingTimeout));
+        Assert.Equal(TimeSpan.FromSeconds(20), options.ProgressTimeout);
         Assert.Empty(options.CallFailoverStatusCodes);
         Assert.Empty(options.MaxConcurrentCalls);
     }
@@ -58,6 +59,8 @@ public class SipFailoverOptionsValidatorTests
         { "ProvisionalTimeout", o => o.ProvisionalTimeout = TimeSpan.FromSeconds(33) },
         { "RingTimeout", o => o.RingTimeout = TimeSpan.FromMilliseconds(500) },
         { "RingTimeout", o => o.RingTimeout = TimeSpan.FromHours(2) },
+        { "ProgressTimeout", o => o.ProgressTimeout = TimeSpan.Zero },
+        { "ProgressTimeout", o => o.ProgressTimeout = TimeSpan.FromHours(1) + TimeSpan.FromTicks(1) },
         { "holds 486, the callee's own answer", o => o.CallFailoverStatusCodes.Add(486) },
         { "holds 603, the callee's own answer", o => o.CallFailoverStatusCodes.Add(603) },
         { "holds 404, the callee's own answer", o => o.CallFailoverStatusCodes.Add(404) },
@@ -101,6 +104,8 @@ public class SipFailoverOptionsValidatorTests
         { "ProvisionalTimeout of Timer B", o => o.ProvisionalTimeout = TimeSpan.FromSeconds(32) },
         { "RingTimeout equal to ProvisionalTimeout", o => o.RingTimeout = o.ProvisionalTimeout },
         { "RingTimeout of one hour", o => o.RingTimeout = TimeSpan.FromHours(1) },
+        { "no ProgressTimeout", o => o.ProgressTimeout = null },
+        { "ProgressTimeout of one hour, past the RingTimeout", o => o.ProgressTimeout = TimeSpan.FromHours(1) },
         { "failover codes 300 and 699", o => { o.CallFailoverStatusCodes.Add(300); o.CallFailoverStatusCodes.Add(699); } },
         { "NerWindow of 1", o => o.NerWindow = 1 },
         { "NerWindow of 10000", o => o.NerWindow = 10_000 },

@@ -31,8 +31,9 @@ public enum SipAttemptOutcomeKind
     FailureStatus = 5,
 
     /// <summary>
-    /// A call rang (a provisional response came) but was not answered within <see cref="SipFailoverOptions.RingTimeout"/>,
-    /// so it was cancelled. The call ends there; the trunk itself worked.
+    /// A call rang (a provisional response came: 180, 183 or another above 100, or only 100 Trying when
+    /// <see cref="SipFailoverOptions.ProgressTimeout"/> is <see langword="null"/>) but was not answered within
+    /// <see cref="SipFailoverOptions.RingTimeout"/>, so it was cancelled. The call ends there; the trunk itself worked.
     /// </summary>
     NoAnswer = 6,
 

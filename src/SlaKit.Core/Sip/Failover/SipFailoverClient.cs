@@ -88,7 +88,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         _resolver = new SipServiceResolver(SipFailoverOptionsValidator.DnsServers(options), Time, random);
         _policy = options.HealthPolicy;
         _connectTimeout = options.ConnectTimeout;
-        _callTimers = new SipCallTimers(options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes), options.AttemptTimeout);
+        _callTimers = new SipCallTimers(
+            options.ProvisionalTimeout, options.RingTimeout, _timers.TimerB, new HashSet<int>(options.CallFailoverStatusCodes), options.AttemptTimeout, options.ProgressTimeout);
         var rules = new SipTrunkRules(options.NerWindow, options.NerMaxAge, options.MinimumNer);
         _trunks = new SipTrunk[_selector.States.Count];
         _listed = new IReadOnlyList<SipTarget>?[_selector.States.Count];
@@ -271,11 +272,12 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     /// <returns>The established call; end it with <see cref="SipCall.ByeAsync"/>.</returns>
     /// <remarks>
     /// <para>A trunk is left for the next on a transport error, on no response at all within
-    /// <see cref="SipFailoverOptions.ProvisionalTimeout"/>, on 408, 503 (with <c>Retry-After</c> it stays out that long),
+    /// <see cref="SipFailoverOptions.ProvisionalTimeout"/>, on 100 Trying and no sign of the callee within
+    /// <see cref="SipFailoverOptions.ProgressTimeout"/> (the INVITE is then cancelled), on 408, 503 (with <c>Retry-After</c> it stays out that long),
     /// any other 5xx, or one of <see cref="SipFailoverOptions.CallFailoverStatusCodes"/>; these count against its health,
     /// but for a 503 whose <c>Retry-After</c> is at least <see cref="RegionSetOptions.BreakDuration"/>, which only keeps it out.
     /// A trunk whose <see cref="SipFailoverOptions.MaxConcurrentCalls"/> are in use is skipped.</para>
-    /// <para>Any other final response (486, 603, 404, …) is the callee's answer, and so is ringing beyond
+    /// <para>Any other final response (486, 603, 404, …) is the callee's answer, and so is ringing (180, 183) beyond
     /// <see cref="SipFailoverOptions.RingTimeout"/> (the call is then cancelled): the call ends with
     /// <see cref="SipCallDeclinedException"/>, since another trunk would ring the same person.</para>
     /// </remarks>

@@ -88,6 +88,21 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// </summary>
     public TimeSpan RingTimeout { get; set; } = DefaultRingTimeout;
 
+    /// <summary>The default of <see cref="ProgressTimeout"/>: 20 seconds.</summary>
+    public static readonly TimeSpan DefaultProgressTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long a call's INVITE may wait, from its sending, for a sign of the callee (180 Ringing, 183 Session Progress,
+    /// any other provisional above 100, or a final response) from a trunk that has sent only 100 Trying; then it is
+    /// cancelled (RFC 3261 §9.1) and the call moves on to the next trunk, the attempt counted as the trunk's failure.
+    /// 100 Trying says only that the next hop has the INVITE (§21.1.1): a trunk whose route onward is dead sends it and
+    /// nothing more, and waiting out <see cref="RingTimeout"/> on it would count as a callee who did not answer. A
+    /// <see cref="RingTimeout"/> shorter than this ends the wait instead, as the same failure. Positive, at most one hour;
+    /// <see langword="null"/> waits for <see cref="RingTimeout"/> and counts it as not answered. 20 seconds by default, past
+    /// the post-dial delay of a call across the world.
+    /// </summary>
+    public TimeSpan? ProgressTimeout { get; set; } = DefaultProgressTimeout;
+
     /// <summary>
     /// Final responses to a call's INVITE, besides 408 and every 5xx, on which the call moves on to the next trunk: for
     /// example 403 when a carrier refuses a trunk it has blocked. Codes 300–699; never 404, 486, 600 or 603, which are the

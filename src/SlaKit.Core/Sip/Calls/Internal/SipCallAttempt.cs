@@ -19,8 +19,12 @@ internal readonly record struct SipCallAttemptResult(
 /// A bound on the trunk's connection opening, before the INVITE is sent, when shorter than the layer's connect timeout
 /// and Timer B (RFC 3261 §17.1.1.2, the same as <paramref name="CancelWait"/>).
 /// </param>
+/// <param name="ProgressTimeout">
+/// How long, from the INVITE, a trunk that sent only 100 Trying may take to show the callee's progress (a provisional
+/// above 100, or a final) before the attempt is cancelled as the trunk's failure; <see langword="null"/> never to.
+/// </param>
 internal sealed record SipCallTimers(
-    TimeSpan ProvisionalTimeout, TimeSpan RingTimeout, TimeSpan CancelWait, IReadOnlySet<int> FailoverCodes, TimeSpan? AttemptTimeout = null);
+    TimeSpan ProvisionalTimeout, TimeSpan RingTimeout, TimeSpan CancelWait, IReadOnlySet<int> FailoverCodes, TimeSpan? AttemptTimeout = null, TimeSpan? ProgressTimeout = null);
 
 /// <summary>
 /// One attempt of a call on one trunk, as the UAC's transaction user (RFC 3261 §13.2.2): the INVITE transaction, the
@@ -45,6 +49,9 @@ internal sealed class SipCallAttempt
     private readonly TimeProvider _time;
     private readonly Action<SipDialog> _ended;
     private readonly TaskCompletionSource _firstResponse = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // A provisional above 100, or the end of the transaction: the callee's side has been reached (RFC 3261 §21.1).
+    private readonly TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _sentOrEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, byte[]?> _acked = new(StringComparer.Ordinal);
     private Task<SipTransactionResult>? _completion;
@@ -98,6 +105,7 @@ internal sealed class SipCallAttempt
             {
                 var attempt = (SipCallAttempt)state!;
                 attempt._firstResponse.TrySetResult();
+                attempt._progress.TrySetResult();
                 attempt._sentOrEnded.TrySetResult();
             },
             this,
@@ -116,6 +124,20 @@ internal sealed class SipCallAttempt
                 {
                     Abandon(completion, beforeStart, cleanUpToken);
                     return Result(SipAttemptOutcomeKind.Timeout, null, $"no response within the provisional timeout ({SipDurations.Format(_timers.ProvisionalTimeout)})");
+                }
+
+                // 100 Trying says only that the next hop has the INVITE (RFC 3261 §21.1.1); a trunk whose route onward is
+                // dead sends it and nothing more. Without a sign of the callee (180, 183, any other provisional or a final)
+                // within the progress timeout, or the ring timeout when that is shorter, the trunk failed the call.
+                if (_timers.ProgressTimeout is { } progress)
+                {
+                    TimeSpan limit = progress < _timers.RingTimeout ? progress : _timers.RingTimeout;
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                    if (!await WaitAsync(_progress.Task, limit, cancellationToken).ConfigureAwait(false))
+                    {
+                        Abandon(completion, beforeStart, cleanUpToken);
+                        return Result(SipAttemptOutcomeKind.Timeout, null, $"only 100 Trying within the progress timeout ({SipDurations.Format(limit)}), no sign of the callee; cancelled");
+                    }
                 }
 
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
@@ -154,7 +176,9 @@ internal sealed class SipCallAttempt
         }
         catch (TimeoutException)
         {
-            return false;
+            // What was awaited may have come just before the time ran out, its continuation still on its way to this wait:
+            // it came in time.
+            return task.IsCompleted;
         }
         catch (Exception) when (task.IsCompleted)
         {
@@ -253,6 +277,11 @@ internal sealed class SipCallAttempt
             }
 
             _firstResponse.TrySetResult();
+            if (response.StatusCode > 100)
+            {
+                _progress.TrySetResult();
+            }
+
             provisional?.Invoke(response);
             return;
         }

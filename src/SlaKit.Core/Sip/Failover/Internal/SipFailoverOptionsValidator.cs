@@ -93,6 +93,11 @@ internal sealed class SipFailoverOptionsValidator : IValidateOptions<SipFailover
             failures.Add($"{client}: RingTimeout ({options.RingTimeout}) must be at least ProvisionalTimeout ({options.ProvisionalTimeout}) and at most one hour.");
         }
 
+        if (options.ProgressTimeout is { } progress && (progress <= TimeSpan.Zero || progress > TimeSpan.FromHours(1)))
+        {
+            failures.Add($"{client}: ProgressTimeout ({progress}) must be positive and at most one hour, or null to wait for RingTimeout.");
+        }
+
         foreach (int code in options.CallFailoverStatusCodes)
         {
             if (code is < 300 or > 699)
