@@ -157,6 +157,21 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         return request;
     }
 
+    [Theory]
+    [InlineData(401, "Unauthorized")]
+    [InlineData(407, "Proxy Authentication Required")]
+    public async Task A_challenge_for_credentials_moves_the_call_to_the_next_trunk_as_the_trunks_failure(int statusCode, string reason)
+    {
+        _a.Responder = Callee(_a, r => ResponseTo(r, statusCode, reason));
+        SipFailoverClient client = Client();
+
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+
+        Assert.Equal(_secondary, call.Trunk);
+        Assert.Equal([SipAttemptOutcomeKind.FailureStatus, SipAttemptOutcomeKind.Answered], call.Attempts.Select(static a => a.Kind));
+        Assert.Equal(1, client.GetTrunkStatus()[0].NetworkFailures);
+    }
+
     [Fact]
     public async Task A_503_with_retry_after_moves_the_call_to_the_next_trunk_with_the_next_cseq_and_keeps_the_trunk_out()
     {

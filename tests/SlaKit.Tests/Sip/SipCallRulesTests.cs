@@ -12,6 +12,10 @@ public class SipCallRulesTests
     [InlineData(200, SipAttemptOutcomeKind.Answered)]
     [InlineData(299, SipAttemptOutcomeKind.Answered)]
     [InlineData(300, SipAttemptOutcomeKind.Declined)]
+    [InlineData(302, SipAttemptOutcomeKind.Declined)]
+    [InlineData(401, SipAttemptOutcomeKind.FailureStatus)]
+    [InlineData(403, SipAttemptOutcomeKind.Declined)]
+    [InlineData(407, SipAttemptOutcomeKind.FailureStatus)]
     [InlineData(408, SipAttemptOutcomeKind.FailureStatus)]
     [InlineData(480, SipAttemptOutcomeKind.Declined)]
     [InlineData(500, SipAttemptOutcomeKind.FailureStatus)]
@@ -30,6 +34,7 @@ public class SipCallRulesTests
     [InlineData(SipAttemptOutcomeKind.Declined, 603, "declined")]
     [InlineData(SipAttemptOutcomeKind.Declined, 404, "declined")]
     [InlineData(SipAttemptOutcomeKind.FailureStatus, 502, "network_failure")]
+    [InlineData(SipAttemptOutcomeKind.FailureStatus, 407, "network_failure")]
     [InlineData(SipAttemptOutcomeKind.Timeout, null, "network_failure")]
     public void Each_attempt_falls_in_one_e411_class_tagged_for_metrics(SipAttemptOutcomeKind kind, int? statusCode, string tag)
     {

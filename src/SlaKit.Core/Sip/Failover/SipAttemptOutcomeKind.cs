@@ -25,8 +25,9 @@ public enum SipAttemptOutcomeKind
     Declined = 4,
 
     /// <summary>
-    /// A call's INVITE got a final response that fails the trunk: 408, a 5xx other than 503, or one of
-    /// <see cref="SipFailoverOptions.CallFailoverStatusCodes"/>. The next trunk is tried.
+    /// A call's INVITE got a final response that fails the trunk: 401 or 407 (a challenge for credentials this client does
+    /// not send), 408, a 5xx other than 503, or one of <see cref="SipFailoverOptions.CallFailoverStatusCodes"/>. The next
+    /// trunk is tried.
     /// </summary>
     FailureStatus = 5,
 

@@ -273,7 +273,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     /// <remarks>
     /// <para>A trunk is left for the next on a transport error, on no response at all within
     /// <see cref="SipFailoverOptions.ProvisionalTimeout"/>, on 100 Trying and no sign of the callee within
-    /// <see cref="SipFailoverOptions.ProgressTimeout"/> (the INVITE is then cancelled), on 408, 503 (with <c>Retry-After</c> it stays out that long),
+    /// <see cref="SipFailoverOptions.ProgressTimeout"/> (the INVITE is then cancelled), on 401 or 407 (a challenge for
+    /// credentials, which this client does not send), on 408, 503 (with <c>Retry-After</c> it stays out that long),
     /// any other 5xx, or one of <see cref="SipFailoverOptions.CallFailoverStatusCodes"/>; these count against its health,
     /// but for a 503 whose <c>Retry-After</c> is at least <see cref="RegionSetOptions.BreakDuration"/>, which only keeps it out.
     /// A trunk whose <see cref="SipFailoverOptions.MaxConcurrentCalls"/> are in use is skipped.</para>

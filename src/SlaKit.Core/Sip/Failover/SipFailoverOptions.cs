@@ -104,8 +104,9 @@ public sealed class SipFailoverOptions : RegionSetOptions
     public TimeSpan? ProgressTimeout { get; set; } = DefaultProgressTimeout;
 
     /// <summary>
-    /// Final responses to a call's INVITE, besides 408 and every 5xx, on which the call moves on to the next trunk: for
-    /// example 403 when a carrier refuses a trunk it has blocked. Codes 300–699; never 404, 486, 600 or 603, which are the
+    /// Final responses to a call's INVITE, besides 401, 407, 408 and every 5xx, on which the call moves on to the next
+    /// trunk: for example 403 when a carrier refuses a trunk it has blocked, or 302 from a trunk that redirects (redirects
+    /// are not followed: only configured trunks are contacted). Codes 300–699; never 404, 486, 600 or 603, which are the
     /// callee's own answer (another trunk would ring the same person). Empty by default.
     /// </summary>
     public IList<int> CallFailoverStatusCodes { get; } = [];

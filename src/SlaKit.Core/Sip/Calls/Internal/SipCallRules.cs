@@ -11,13 +11,17 @@ internal static class SipCallRules
 
     /// <summary>
     /// What a final response makes of a call's attempt on one trunk: a 2xx establishes it; 503 (RFC 3263 §4.3), 408, any
-    /// other 5xx and the configured codes move it to the next trunk; every other code is the callee's answer.
+    /// other 5xx, 401 and 407, and the configured codes move it to the next trunk; every other code is the callee's answer.
     /// </summary>
+    /// <remarks>
+    /// 401 and 407 challenge the caller for credentials (RFC 3261 §22.2, §22.3), which this client does not send: the
+    /// trunk cannot carry any call, whoever the callee, and another trunk may.
+    /// </remarks>
     public static SipAttemptOutcomeKind Classify(int statusCode, IReadOnlySet<int> failoverCodes) => statusCode switch
     {
         < 300 => SipAttemptOutcomeKind.Answered,
         503 => SipAttemptOutcomeKind.ServiceUnavailable,
-        408 or (>= 500 and < 600) => SipAttemptOutcomeKind.FailureStatus,
+        401 or 407 or 408 or (>= 500 and < 600) => SipAttemptOutcomeKind.FailureStatus,
         _ when !IsCalleeAnswer(statusCode) && failoverCodes.Contains(statusCode) => SipAttemptOutcomeKind.FailureStatus,
         _ => SipAttemptOutcomeKind.Declined,
     };
