@@ -426,6 +426,37 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_trunk_left_for_silence_that_answers_late_was_slow_not_dead_and_is_not_marked_down()
+    {
+        _a.Responder = r => r.Method == "CANCEL" ? ResponseTo(r, 200, "OK") : null;
+        SipFailoverClient client = Client();
+
+        for (int call = 0; call < 2; call++)
+        {
+            SipCall answered = await Leave(client);
+            Assert.Equal(_secondary, answered.Trunk);
+
+            // Its 100 Trying comes after the call has left it: the INVITE's first copies were lost, or its route is long.
+            SipRequest invite = _a.Sent.Last(static r => r.Method == "INVITE");
+            _a.Receive(ResponseTo(invite, 100, "Trying"));
+            int cancels = call + 1;
+            Assert.True(SpinWait.SpinUntil(() => _a.Sent.Count(static r => r.Method == "CANCEL") == cancels, TimeSpan.FromSeconds(10)), "the late INVITE was not cancelled");
+            Assert.True(SpinWait.SpinUntil(() => client.GetStatus()[0].Health == RegionHealth.Healthy, TimeSpan.FromSeconds(10)), $"after call {call + 1}: {client.GetStatus()[0].Health}");
+        }
+    }
+
+    [Fact]
+    public async Task A_trunk_left_for_silence_that_never_answers_is_marked_down_after_two_calls()
+    {
+        SipFailoverClient client = Client();
+
+        await Leave(client);
+        await Leave(client);
+
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
     public async Task A_late_2xx_from_an_abandoned_trunk_is_acked_and_ended_with_a_bye_so_the_call_is_not_established_twice()
     {
         _a.Responder = r => r.Method == "BYE" ? ResponseTo(r, 200, "OK") : null;

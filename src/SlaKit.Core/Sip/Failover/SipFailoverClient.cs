@@ -333,9 +333,11 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
                     SipRequest attempt = first ? prepared : SipRequests.WithCSeq(prepared, ++cseq);
                     first = false;
                     // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                    (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, addresses[i], attempt, cancellationToken).ConfigureAwait(false);
+                    var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, addresses[i], attempt, recorded.Task, cancellationToken).ConfigureAwait(false);
                     outcomes.Add(outcome);
                     RecordAttempt(region, addresses, i, outcome);
+                    recorded.TrySetResult();
                     RecordCallFigures(channels, outcome);
                     switch (outcome.Kind)
                     {
@@ -470,9 +472,13 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         return outcome;
     }
 
-    /// <summary>One trunk's attempt at a call; an abandoned attempt's clean-up runs on in the background until disposal.</summary>
+    /// <summary>
+    /// One trunk's attempt at a call; an abandoned attempt's clean-up runs on in the background until disposal. A trunk
+    /// left for not answering at all that answers later is credited with that answer once <paramref name="recorded"/> (the
+    /// attempt's own outcome recorded) has completed, so that the credit comes after the failure it answers.
+    /// </summary>
     private async Task<(SipAttemptOutcome Outcome, SipDialog? Dialog, SipTransactionLayer Layer)> CallAttemptAsync(
-        TrackedRegion region, SipTarget address, SipRequest invite, CancellationToken cancellationToken)
+        TrackedRegion region, SipTarget address, SipRequest invite, Task recorded, CancellationToken cancellationToken)
     {
         SipTransactionLayer layer = LayerFor(address);
         using Activity? activity = StartAttempt(region, "INVITE");
@@ -480,7 +486,22 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         SipCallAttempt attempt;
         try
         {
-            attempt = new SipCallAttempt(layer, invite, _callTimers, Time, dialog => LateAnswerEnded(region, dialog));
+            attempt = new SipCallAttempt(
+                layer,
+                invite,
+                _callTimers,
+                Time,
+                dialog => LateAnswerEnded(region, dialog),
+                () => recorded.ContinueWith(
+                    static (_, state) =>
+                    {
+                        (SipFailoverClient client, TrackedRegion late) = ((SipFailoverClient, TrackedRegion))state!;
+                        client.AnsweredLate(late);
+                    },
+                    (this, region),
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default));
         }
         catch
         {
@@ -564,6 +585,22 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     {
         SipLog.LateAnswerEnded(_selector.Logger, ClientName, region.Region.Name, dialog.CallId);
         _telemetry.SipLateAnswers.Add(1, new("client", ClientName), new("region", region.Region.Name));
+    }
+
+    /// <summary>
+    /// A trunk left for not answering a call's INVITE within the provisional timeout answered it after all: a success for
+    /// its health, as a late answer is for an HTTP region, so that INVITEs lost on the way (UDP) or a long route do not
+    /// mark a working trunk down. The call itself has moved on, and the late answer is cancelled or ended.
+    /// </summary>
+    private void AnsweredLate(TrackedRegion region)
+    {
+        if (Volatile.Read(ref _disposed))
+        {
+            return;
+        }
+
+        region.RecordSuccess(Time.GetUtcNow());
+        SipLog.TrunkAnsweredLate(_selector.Logger, ClientName, region.Region.Name);
     }
 
     /// <summary>Keeps <paramref name="task"/> until it ends, so that disposal waits for it.</summary>

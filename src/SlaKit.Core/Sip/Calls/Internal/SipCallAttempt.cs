@@ -57,6 +57,11 @@ internal sealed class SipCallAttempt
     private Task<SipTransactionResult>? _completion;
     private InviteClientTransaction? _transaction;
     private bool _abandoned;
+    private readonly Action? _answeredLate;
+
+    // Whether the attempt was left before any response came (the provisional timeout), and whether one has come since.
+    private bool _silentWhenLeft;
+    private int _heardLate;
     private long _started;
     private TimeSpan? _postDialDelay;
 
@@ -65,13 +70,18 @@ internal sealed class SipCallAttempt
     /// <param name="timers">The provisional and ring timeouts and the failover codes.</param>
     /// <param name="time">The clock.</param>
     /// <param name="endedUnwanted">Told of each answer that was ACKed and ended with a BYE because the call no longer wanted it.</param>
-    public SipCallAttempt(SipTransactionLayer layer, SipRequest invite, SipCallTimers timers, TimeProvider time, Action<SipDialog> endedUnwanted)
+    /// <param name="answeredLate">
+    /// Told once when the trunk answers (any response) an attempt that was left because it had not answered at all: it
+    /// was slow, not dead, as its INVITE or first answers were lost or its route was long.
+    /// </param>
+    public SipCallAttempt(SipTransactionLayer layer, SipRequest invite, SipCallTimers timers, TimeProvider time, Action<SipDialog> endedUnwanted, Action? answeredLate = null)
     {
         _layer = layer;
         _invite = invite;
         _timers = timers;
         _time = time;
         _ended = endedUnwanted;
+        _answeredLate = answeredLate;
     }
 
     /// <summary>What the attempt leaves running in the background once abandoned: a CANCEL, or the end of a late answer.</summary>
@@ -266,6 +276,17 @@ internal sealed class SipCallAttempt
     /// <summary>A provisional, or a 2xx after the first: a retransmission to ACK again, or another dialog's answer to end.</summary>
     private void OnPassUp(SipResponse response, Action<SipResponse>? provisional)
     {
+        bool late;
+        lock (_gate)
+        {
+            late = _abandoned;
+        }
+
+        if (late)
+        {
+            NoteLateAnswer();
+        }
+
         if (response.StatusCode < 200)
         {
             lock (_gate)
@@ -374,6 +395,21 @@ internal sealed class SipCallAttempt
         _ended(dialog);
     }
 
+    /// <summary>Tells <see cref="_answeredLate"/>, once, of a response to an attempt left with none.</summary>
+    private void NoteLateAnswer()
+    {
+        bool silent;
+        lock (_gate)
+        {
+            silent = _silentWhenLeft;
+        }
+
+        if (silent && Interlocked.Exchange(ref _heardLate, 1) == 0)
+        {
+            _answeredLate?.Invoke();
+        }
+    }
+
     /// <summary>Leaves the attempt: its INVITE is not sent again, and what comes late is cancelled or ended in the background.</summary>
     private void Abandon(Task<SipTransactionResult> completion, CancellationTokenSource beforeStart, CancellationToken cleanUpToken)
     {
@@ -381,6 +417,7 @@ internal sealed class SipCallAttempt
         lock (_gate)
         {
             _abandoned = true;
+            _silentWhenLeft = !_firstResponse.Task.IsCompleted;
             transaction = _transaction;
         }
 
@@ -423,6 +460,12 @@ internal sealed class SipCallAttempt
             catch (TimeoutException)
             {
                 transaction.Abandon(CancellationToken.None);
+            }
+
+            if (completion is { IsCompletedSuccessfully: true, Result.Response: not null })
+            {
+                // A final response with no provisional before it comes up here alone.
+                NoteLateAnswer();
             }
 
             if (completion is { IsCompletedSuccessfully: true, Result.Response: { StatusCode: >= 200 and < 300 } late })

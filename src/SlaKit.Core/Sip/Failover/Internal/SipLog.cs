@@ -24,4 +24,8 @@ internal static partial class SipLog
     [LoggerMessage(EventId = 1105, EventName = "SipCallCompletedHandlerThrew", Level = LogLevel.Error,
         Message = "Client {Client}: a CallCompleted handler threw for call {CallId}; the call goes on.")]
     public static partial void CallCompletedHandlerThrew(ILogger logger, string client, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 1110, EventName = "SipTrunkAnsweredLate", Level = LogLevel.Information,
+        Message = "Client {Client}: trunk {Region} answered a call it had been left for not answering; it was slow, not dead, and counts as having answered.")]
+    public static partial void TrunkAnsweredLate(ILogger logger, string client, string region);
 }
