@@ -18,9 +18,12 @@ using SlaKit.Analyzers.Rules;
 namespace SlaKit.Analyzers.CodeFixes;
 
 /// <summary>
-/// Fixes SLA0002 by appending <c>.AddRegionFailover(…)</c> to the client's registration: the fixed address becomes
-/// the primary region, and a fallback region with a placeholder endpoint (in the reserved <c>.invalid</c> domain,
-/// RFC 2606 §2) and a lower priority is left to fill in.
+/// Fixes SLA0002 by appending <c>.AddRegionFailover(…)</c> to the client's registration: the fixed address's scheme,
+/// host and port become the primary region, and a fallback region with a placeholder endpoint (in the reserved
+/// <c>.invalid</c> domain, RFC 2606 §2) and a lower priority is left to fill in. The address's path stays on the
+/// client's <c>BaseAddress</c> alone: HttpClient joins it to each request before the failover sees the request, and
+/// the failover puts a region's own path in front of the request's, so a region carrying it too would send
+/// <c>GET charges</c> on <c>https://x/v1/</c> to <c>/v1/v1/charges</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddRegionFailoverCodeFixProvider))]
 public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
@@ -220,7 +223,7 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
             .Append(".AddRegionFailover(").Append(options).Append(" =>").Append(newLine)
             .Append(indent).Append('{').Append(newLine)
             .Append(body).Append(options).Append(".Regions.Add(new ").Append(region).Append("(\"primary\", new ").Append(uri)
-            .Append('(').Append(Literal(address)).Append(")));").Append(newLine)
+            .Append('(').Append(Literal(RegionAddress(address))).Append(")));").Append(newLine)
             .Append(body).Append("// Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).").Append(newLine)
             .Append(body).Append(options).Append(".Regions.Add(new ").Append(region).Append("(\"fallback\", new ").Append(uri)
             .Append('(').Append(Literal(FallbackAddress(address))).Append(")) { Priority = 1 });").Append(newLine)
@@ -276,10 +279,17 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
         return new TextChange(new TextSpan(start, 0), directive + newLine + newLine);
     }
 
-    /// <summary>The primary's scheme and base path on a reserved host that can never resolve.</summary>
+    /// <summary>
+    /// The primary region's endpoint: the client's address without its path (<c>https://x/</c> for
+    /// <c>https://x/v1/</c>), since the request reaches the failover with the address's path already in it.
+    /// </summary>
+    private static string RegionAddress(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out Uri? primary) ? primary.GetLeftPart(UriPartial.Authority) + "/" : address;
+
+    /// <summary>The primary's scheme on a reserved host that can never resolve, without a path for the same reason.</summary>
     private static string FallbackAddress(string address) =>
         Uri.TryCreate(address, UriKind.Absolute, out Uri? primary)
-            ? primary.Scheme + "://fallback.invalid" + primary.AbsolutePath
+            ? primary.Scheme + "://fallback.invalid/"
             : "https://fallback.invalid/";
 
     private static string Literal(string value) =>

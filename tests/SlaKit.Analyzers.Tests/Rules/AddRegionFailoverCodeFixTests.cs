@@ -1,8 +1,13 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using SlaKit.Analyzers.CodeFixes;
 using SlaKit.Analyzers.Rules;
 using SlaKit.Analyzers.Tests.Infrastructure;
+using SlaKit.Regions;
 
 namespace SlaKit.Analyzers.Tests.Rules;
 
@@ -16,7 +21,7 @@ public sealed class AddRegionFailoverCodeFixTests
             .RunAsync(TestContext.Current.CancellationToken);
 
     [Fact]
-    public Task The_fix_adds_the_address_as_primary_and_a_marked_fallback_and_imports_SlaKit_Regions() => VerifyFix(
+    public Task The_fix_adds_the_address_without_its_path_as_primary_and_a_marked_fallback_and_imports_SlaKit_Regions() => VerifyFix(
         """
         using System;
         using Microsoft.Extensions.DependencyInjection;
@@ -41,14 +46,88 @@ public sealed class AddRegionFailoverCodeFixTests
                 services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/v1/"))
                     .AddRegionFailover(options =>
                     {
-                        options.Regions.Add(new Region("primary", new Uri("https://payments.example/v1/")));
+                        options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
                         // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
-                        options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/v1/")) { Priority = 1 });
+                        options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
                     });
             }
         }
         """,
         Expected(0, "'payments'", "https://payments.example/v1/"));
+
+    [Fact]
+    public async Task The_fixed_client_sends_a_relative_request_to_the_same_path_as_before()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        string address = $"http://127.0.0.1:{port}/v1/";
+        string primary = $"http://127.0.0.1:{port}/";
+        await VerifyFix(
+            $$"""
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+            using SlaKit.Regions;
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("{{address}}"));
+                }
+            }
+            """,
+            $$"""
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+            using SlaKit.Regions;
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.AddHttpClient("payments", c => c.BaseAddress = new Uri("{{address}}"))
+                        .AddRegionFailover(options =>
+                        {
+                            options.Regions.Add(new Region("primary", new Uri("{{primary}}")));
+                            // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                            options.Regions.Add(new Region("fallback", new Uri("http://fallback.invalid/")) { Priority = 1 });
+                        });
+                }
+            }
+            """,
+            Expected(0, "'payments'", address));
+
+        // The registration the fixed source makes, run against a listener that records the request line it receives.
+        Task<string> requestLine = ReadRequestLineAsync(listener);
+        var services = new ServiceCollection();
+        services.AddHttpClient("payments", c => c.BaseAddress = new Uri(address))
+            .AddRegionFailover(options =>
+            {
+                options.Regions.Add(new Region("primary", new Uri(primary)));
+                options.Regions.Add(new Region("fallback", new Uri("http://fallback.invalid/")) { Priority = 1 });
+            });
+        using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("payments");
+        using HttpResponseMessage response = await http.GetAsync(new Uri("charges?id=1", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal("GET /v1/charges?id=1 HTTP/1.1", await requestLine);
+    }
+
+    /// <summary>Accepts one connection, answers its request with an empty 200 and returns the request's first line.</summary>
+    private static async Task<string> ReadRequestLineAsync(TcpListener listener)
+    {
+        using TcpClient peer = await listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
+        NetworkStream stream = peer.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+        string line = await reader.ReadLineAsync(TestContext.Current.CancellationToken) ?? "";
+        while (!string.IsNullOrEmpty(await reader.ReadLineAsync(TestContext.Current.CancellationToken)))
+        {
+        }
+
+        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        return line;
+    }
 
     [Fact]
     public Task The_fix_goes_after_the_last_link_and_avoids_a_taken_parameter_name() => VerifyFix(
