@@ -47,27 +47,37 @@ internal sealed class FailoverCompilation
             start.RegisterOperationAction(
                 operationContext =>
                 {
-                    foreach (ResolvedEntryPoint entryPoint in types.EntryPoints)
+                    if (ReadCall(operationContext.Operation, types) is { } call)
                     {
-                        FailoverCall? call = operationContext.Operation switch
-                        {
-                            IInvocationOperation invocation when entryPoint.Matches(invocation) =>
-                                FailoverCallReader.Read(invocation, invocation.Arguments, invocation.TargetMethod, entryPoint, types),
-                            IObjectCreationOperation { Constructor: { } constructor } creation when entryPoint.Matches(creation) =>
-                                FailoverCallReader.Read(creation, creation.Arguments, constructor, entryPoint, types),
-                            _ => null,
-                        };
-
-                        if (call is not null)
-                        {
-                            onCall(operationContext, call, compilation);
-                            return;
-                        }
+                        onCall(operationContext, call, compilation);
                     }
                 },
                 OperationKind.Invocation,
                 OperationKind.ObjectCreation);
         });
+    }
+
+    /// <summary>The failover an invocation or object creation sets up, or <see langword="null"/> when it sets up none.</summary>
+    public static FailoverCall? ReadCall(IOperation operation, KnownTypes types)
+    {
+        foreach (ResolvedEntryPoint entryPoint in types.EntryPoints)
+        {
+            FailoverCall? call = operation switch
+            {
+                IInvocationOperation invocation when entryPoint.Matches(invocation) =>
+                    FailoverCallReader.Read(invocation, invocation.Arguments, invocation.TargetMethod, entryPoint, types),
+                IObjectCreationOperation { Constructor: { } constructor } creation when entryPoint.Matches(creation) =>
+                    FailoverCallReader.Read(creation, creation.Arguments, constructor, entryPoint, types),
+                _ => null,
+            };
+
+            if (call is not null)
+            {
+                return call;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The unavailability a <c>[SlaTarget(percent)]</c> on <paramref name="symbol"/> allows, if it has a valid one.</summary>

@@ -1,4 +1,6 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using SlaKit.Analyzers.Rules;
 using SlaKit.Analyzers.Tests.Infrastructure;
 
@@ -128,6 +130,55 @@ public sealed class RegionCountAnalyzerTests
         services.AddHttpClient("orders").AddRegionFailover();
         services.AddHttpClient("stock").AddRegionFailover(configuration.GetSection("Stock"), o => o.AttemptTimeout = TimeSpan.FromSeconds(1));
         """);
+
+    [Fact]
+    public Task Regions_bound_to_the_clients_named_options_elsewhere_leave_the_count_unknown()
+    {
+        var test = AnalyzerTest.For<RegionCountAnalyzer>(AnalyzerTest.InStartup(
+            """
+            services.Configure<RegionFailoverOptions>("payments", configuration.GetSection("Payments"));
+            services.AddHttpClient("payments").AddRegionFailover(o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
+            """));
+        test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(OptionsConfigurationServiceCollectionExtensions).Assembly.Location));
+        test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Configuration.BinderOptions).Assembly.Location));
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Theory]
+    [InlineData("""services.AddOptions<RegionFailoverOptions>("payments").Configure(o => o.Regions.Add(new Region("eu-central", new Uri("https://eu-central.example/"))));""")]
+    [InlineData("""services.ConfigureAll<RegionFailoverOptions>(o => o.Regions.Add(new Region("eu-central", new Uri("https://eu-central.example/"))));""")]
+    [InlineData("""services.PostConfigure<RegionFailoverOptions>("payments", o => o.Regions.Add(new Region("eu-central", new Uri("https://eu-central.example/"))));""")]
+    [InlineData("""services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<RegionFailoverOptions>>(new Microsoft.Extensions.Options.ConfigureNamedOptions<RegionFailoverOptions>("payments", o => { }));""")]
+    public Task Regions_added_through_the_options_pattern_elsewhere_leave_the_count_unknown(string elsewhere) => Verify(
+        elsewhere + "\n" +
+        """services.AddHttpClient("payments").AddRegionFailover(o => o.Regions.Add(new Region("eu-west", new Uri("https://eu-west.example/"))));""");
+
+    [Fact]
+    public Task A_class_of_the_project_configuring_the_options_leaves_the_count_unknown() => AnalyzerTest.RunAsync<RegionCountAnalyzer>(AnalyzerTest.InStartup(
+        """services.AddHttpClient("payments").AddRegionFailover(o => o.Regions.Add(new Region("eu-west", new Uri("https://eu-west.example/"))));""",
+        """
+        public sealed class PaymentsRegions : Microsoft.Extensions.Options.IConfigureNamedOptions<RegionFailoverOptions>
+        {
+            public void Configure(RegionFailoverOptions options) { }
+
+            public void Configure(string? name, RegionFailoverOptions options) =>
+                options.Regions.Add(new Region("eu-central", new Uri("https://eu-central.example/")));
+        }
+        """));
+
+    [Fact]
+    public Task Other_options_configured_elsewhere_leave_the_count_known() => AnalyzerTest.RunAsync<RegionCountAnalyzer>(AnalyzerTest.InStartup(
+        """
+        services.Configure<PaymentsSettings>("payments", o => o.Retries = 2);
+        services.AddHttpClient("payments").{|#0:AddRegionFailover|}(o => o.Regions.Add(new Region("eu-west", new Uri("https://eu-west.example/"))));
+        """,
+        """
+        public sealed class PaymentsSettings
+        {
+            public int Retries { get; set; }
+        }
+        """),
+        Expected(0, "AddRegionFailover", "1 region"));
 
     [Fact]
     public Task A_user_method_named_like_a_SIP_entry_point_is_ignored_when_SlaKit_has_no_SIP_API() =>
