@@ -23,6 +23,70 @@ internal static class HttpClientChain
         Root(builder, types) is IInvocationOperation invocation && IsAddHttpClient(invocation, types) ? Identify(invocation) : null;
 
     /// <summary>
+    /// The client a builder expression belongs to, as <see cref="FindClient"/> finds it, except that a builder kept in
+    /// a local of the method (<c>IHttpClientBuilder payments = services.AddHttpClient("payments");</c>) is followed
+    /// back to the local's initializer, when nothing assigns the local again. <see langword="null"/> when the builder
+    /// comes from anywhere else (a parameter, a field, a method's result).
+    /// </summary>
+    public static HttpClientIdentity? FindClientThroughLocals(IOperation builder, KnownTypes types)
+    {
+        for (int hop = 0; hop < MaxLinks; hop++)
+        {
+            IOperation? root = Root(builder, types);
+            if (root is IInvocationOperation invocation && IsAddHttpClient(invocation, types))
+            {
+                return Identify(invocation);
+            }
+
+            if (root is not ILocalReferenceOperation reference || Initializer(reference) is not { } initializer)
+            {
+                return null;
+            }
+
+            builder = initializer;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The value a local is declared with, found in the method body around <paramref name="reference"/>;
+    /// <see langword="null"/> when it has none, or when anything else is assigned to it or it is passed by reference.
+    /// </summary>
+    private static IOperation? Initializer(ILocalReferenceOperation reference)
+    {
+        IOperation body = reference;
+        while (body.Parent is { } parent)
+        {
+            body = parent;
+        }
+
+        IOperation? initializer = null;
+        foreach (IOperation operation in body.Descendants())
+        {
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local))
+            {
+                initializer = declarator.GetVariableInitializer()?.Value;
+            }
+            else if (operation is ILocalReferenceOperation other && SymbolEqualityComparer.Default.Equals(other.Local, reference.Local) && IsWritten(other))
+            {
+                return null;
+            }
+        }
+
+        return initializer;
+    }
+
+    /// <summary>Whether a reference to a local may change it: an assignment's target, a <c>ref</c> or <c>out</c> argument, part of a deconstruction.</summary>
+    private static bool IsWritten(ILocalReferenceOperation reference) => reference.Parent switch
+    {
+        IAssignmentOperation assignment => assignment.Target == reference,
+        IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
+        ITupleOperation or IDeclarationExpressionOperation or IAddressOfOperation => true,
+        _ => reference.IsDeclaration,
+    };
+
+    /// <summary>
     /// Where a builder expression's chain starts: the operation below its last link that is an extension of
     /// <c>IHttpClientBuilder</c> (an <c>AddHttpClient</c> call, another registration, a variable, a parameter);
     /// <see langword="null"/> for a chain longer than any hand-written registration.

@@ -82,7 +82,7 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
         {
             if (invocation.TargetMethod.Name == "AddRegionFailover" && _types.RegionFailoverExtensions.Contains(invocation.TargetMethod.ContainingType))
             {
-                HttpClientIdentity? client = invocation.Arguments.Length > 0 ? HttpClientChain.FindClient(invocation.Arguments[0].Value, _types) : null;
+                HttpClientIdentity? client = invocation.Arguments.Length > 0 ? HttpClientChain.FindClientThroughLocals(invocation.Arguments[0].Value, _types) : null;
                 lock (_gate)
                 {
                     if (client?.Name is { } name)

@@ -100,6 +100,47 @@ public sealed class HttpClientWithoutFailoverAnalyzerTests
         """);
 
     [Fact]
+    public Task A_failover_on_a_builder_kept_in_a_local_does_not_hide_other_clients() => Verify(
+        """
+        IHttpClientBuilder payments = services.AddHttpClient("payments");
+        payments.AddRegionFailover(configuration.GetSection("Payments"));
+        services.{|#0:AddHttpClient|}("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
+        """,
+        Expected(0, "'catalog'", "https://catalog.example/"));
+
+    [Fact]
+    public Task A_failover_on_a_local_counts_for_the_client_the_local_was_made_from() => Verify(
+        """
+        var payments = services.AddHttpClient("payments").SetHandlerLifetime(TimeSpan.FromMinutes(5));
+        var same = payments;
+        same.AddRegionFailover(configuration.GetSection("Payments"));
+        services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+        """);
+
+    [Fact]
+    public Task A_failover_on_a_local_assigned_again_could_be_any_clients() => Verify(
+        """
+        var builder = services.AddHttpClient("payments");
+        if (configuration["Area"] == "eu")
+        {
+            builder = services.AddHttpClient("catalog");
+        }
+
+        builder.AddRegionFailover(configuration.GetSection("Failover"));
+        services.AddHttpClient("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
+        """);
+
+    [Fact]
+    public Task A_failover_on_a_builder_from_elsewhere_could_be_any_clients() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(AnalyzerTest.InStartup(
+        """
+        Payments(services).AddRegionFailover(configuration.GetSection("Payments"));
+        services.AddHttpClient("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
+        """,
+        startupMembers: """
+            private static IHttpClientBuilder Payments(IServiceCollection services) => services.AddHttpClient("payments");
+            """));
+
+    [Fact]
     public Task A_chain_through_the_project_own_extension_may_add_the_failover_inside() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
         AnalyzerTest.InStartup(
             """services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/")).AddCompanyDefaults();""",
