@@ -153,7 +153,7 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 
                 if (parent is IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation next } && next.TargetMethod.IsExtensionMethod)
                 {
-                    if (next.TargetMethod.Name == "AddRegionFailover" || next.TargetMethod.IsDeclaredIn(_project))
+                    if (next.TargetMethod.Name == "AddRegionFailover" || next.TargetMethod.IsDeclaredIn(_project) || MayRouteElsewhere(next))
                     {
                         return null;
                     }
@@ -177,6 +177,51 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 
             return ReadBaseAddress(configureLambdas, ConstructorAssignments(registration));
         }
+
+        /// <summary>
+        /// Whether a link is .NET's standard hedging handler given a routing strategy
+        /// (<c>.AddStandardHedgingHandler(routing => routing.ConfigureOrderedGroups(…))</c>, <c>ConfigureWeightedGroups</c>,
+        /// <c>ConfigureRoutingStrategy</c>), which sends the requests, and their hedges, to the endpoints it is given
+        /// rather than to the base address: failover of .NET's own. A routing configuration passed as a method group or
+        /// a delegate variable may do the same.
+        /// </summary>
+        private static bool MayRouteElsewhere(IInvocationOperation link)
+        {
+            if (link.TargetMethod.Name != "AddStandardHedgingHandler")
+            {
+                return false;
+            }
+
+            foreach (IArgumentOperation argument in link.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue ||
+                    argument.Parameter?.Type is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke } ||
+                    !invoke.Parameters.Any(static p => IsRoutingStrategyBuilder(p.Type)))
+                {
+                    continue;
+                }
+
+                if (argument.Value.WalkDownConversion() is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
+                {
+                    return true;
+                }
+
+                foreach (IOperation operation in lambda.Body.Descendants())
+                {
+                    if (operation is IInvocationOperation call &&
+                        (IsRoutingStrategyBuilder(call.Instance?.Type) ||
+                         (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && IsRoutingStrategyBuilder(call.Arguments[0].Parameter?.Type))))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsRoutingStrategyBuilder(ITypeSymbol? type) =>
+            type is { Name: "IRoutingStrategyBuilder" } && type.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.Http.Resilience";
 
         /// <summary>
         /// The <c>BaseAddress</c> assignments in the constructors of a typed client declared in the project

@@ -151,6 +151,38 @@ public sealed class HttpClientWithoutFailoverAnalyzerTests
             }
             """));
 
+    /// <summary>A registration beside .NET's resilience handlers, whose types the source names (<c>UriEndpointGroup</c>).</summary>
+    private static Task VerifyWithResilience(string body, params DiagnosticResult[] expected)
+    {
+        var test = AnalyzerTest.For<HttpClientWithoutFailoverAnalyzer>(
+            "using Microsoft.Extensions.Http.Resilience;\n" + AnalyzerTest.InStartup(body, PaymentsClient), expected);
+        test.TestState.AdditionalReferences.AddRange(AnalyzerTest.ResilienceReferences);
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public Task Standard_hedging_routed_to_ordered_or_weighted_groups_is_not_one_fixed_address() => VerifyWithResilience(
+        """
+        services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://eu-west.payments.example/"))
+            .AddStandardHedgingHandler(routing => routing.ConfigureOrderedGroups(groups =>
+            {
+                groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = new Uri("https://eu-west.payments.example/") } } });
+                groups.Groups.Add(new UriEndpointGroup { Endpoints = { new WeightedUriEndpoint { Uri = new Uri("https://eu-central.payments.example/") } } });
+            }));
+        services.AddHttpClient("orders", c => c.BaseAddress = new Uri("https://eu-west.orders.example/"))
+            .AddStandardHedgingHandler(routing => routing.ConfigureWeightedGroups(configuration.GetSection("Orders:Routing")))
+            .Configure(o => o.Hedging.MaxHedgedAttempts = 2);
+        """);
+
+    [Fact]
+    public Task Standard_hedging_without_routing_still_sends_every_request_to_the_one_address() => VerifyWithResilience(
+        """
+        services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/")).AddStandardHedgingHandler();
+        services.{|#1:AddHttpClient|}("orders", c => c.BaseAddress = new Uri("https://orders.example/")).AddStandardHedgingHandler(routing => { });
+        """,
+        Expected(0, "'payments'", "https://payments.example/"),
+        Expected(1, "'orders'", "https://orders.example/"));
+
     [Theory]
     [InlineData("http://webhooks-api")]
     [InlineData("http://basket-api:8080/")]
