@@ -226,7 +226,8 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
         /// <summary>
         /// The <c>BaseAddress</c> assignments in the constructors of a typed client declared in the project
         /// (<c>AddHttpClient&lt;PaymentsClient&gt;()</c> with <c>http.BaseAddress = new Uri("…")</c> inside
-        /// <c>PaymentsClient</c>): the address of each, or <see langword="null"/> for one that is not a literal URI.
+        /// <c>PaymentsClient</c>, or on the field the constructor keeps the client in: <c>_http = http;
+        /// _http.BaseAddress = …</c>): the address of each, or <see langword="null"/> for one that is not a literal URI.
         /// Read from the syntax, since the constructor is another method than the one analysed.
         /// </summary>
         private List<string?> ConstructorAssignments(IInvocationOperation registration)
@@ -256,10 +257,25 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
                         }
                     }
 
-                    foreach (AssignmentExpressionSyntax assignment in declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                    List<AssignmentExpressionSyntax> assignments = declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>().ToList();
+
+                    // The members the client is kept in (_http = http; this._http = http ?? throw …), which may be given the address instead.
+                    var members = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (AssignmentExpressionSyntax assignment in assignments)
                     {
-                        if (assignment.Left is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "BaseAddress", Expression: IdentifierNameSyntax target } &&
-                            clients.Contains(target.Identifier.ValueText))
+                        if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
+                            WithoutThrow(assignment.Right) is IdentifierNameSyntax source && clients.Contains(source.Identifier.ValueText) &&
+                            MemberName(assignment.Left) is { } member)
+                        {
+                            members.Add(member);
+                        }
+                    }
+
+                    foreach (AssignmentExpressionSyntax assignment in assignments)
+                    {
+                        if (assignment.Left is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "BaseAddress", Expression: { } target } &&
+                            ((target is IdentifierNameSyntax parameter && clients.Contains(parameter.Identifier.ValueText)) ||
+                             (MemberName(target) is { } member && members.Contains(member))))
                         {
                             found.Add(Fixed(LiteralUri(assignment.Right)));
                         }
@@ -269,6 +285,18 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 
             return found;
         }
+
+        /// <summary>The name of a field or property written as <c>_http</c> or <c>this._http</c>; <see langword="null"/> for anything else.</summary>
+        private static string? MemberName(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax name => name.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax name } => name.Identifier.ValueText,
+            _ => null,
+        };
+
+        /// <summary>The value of <c>value ?? throw …</c>, or the expression itself.</summary>
+        private static ExpressionSyntax WithoutThrow(ExpressionSyntax expression) =>
+            expression is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression, Right: ThrowExpressionSyntax } coalesce ? coalesce.Left : expression;
 
         /// <summary>
         /// A client registration: <c>AddHttpClient</c>, or a library's extension of <c>IServiceCollection</c> that returns

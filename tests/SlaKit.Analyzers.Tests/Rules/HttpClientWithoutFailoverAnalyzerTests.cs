@@ -312,6 +312,38 @@ public sealed class HttpClientWithoutFailoverAnalyzerTests
         Expected(0, "'CatalogClient'", "https://catalog.example/"));
 
     [Fact]
+    public Task An_address_set_on_the_field_a_typed_client_keeps_its_HttpClient_in_is_fixed() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(AnalyzerTest.InStartup(
+        """
+        services.{|#0:AddHttpClient<GitHubService>|}();
+        services.{|#1:AddHttpClient<CatalogClient>|}();
+        """,
+        """
+        public sealed class GitHubService
+        {
+            private readonly HttpClient _httpClient;
+
+            public GitHubService(HttpClient httpClient)
+            {
+                _httpClient = httpClient;
+                _httpClient.BaseAddress = new Uri("https://api.github.com/");
+            }
+        }
+
+        public sealed class CatalogClient
+        {
+            private readonly HttpClient _http;
+
+            public CatalogClient(HttpClient http)
+            {
+                this._http = http ?? throw new ArgumentNullException(nameof(http));
+                this._http.BaseAddress = new Uri("https://catalog.example/");
+            }
+        }
+        """),
+        Expected(0, "'GitHubService'", "https://api.github.com/"),
+        Expected(1, "'CatalogClient'", "https://catalog.example/"));
+
+    [Fact]
     public Task A_typed_client_whose_constructor_sets_no_fixed_address_is_not_reported() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(AnalyzerTest.InStartup(
         """
         services.AddHttpClient<CatalogClient>();
