@@ -38,8 +38,14 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.HttpClientWithoutFailover);
 
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    /// <summary>
+    /// Fixes all of a document's diagnostics one after another, top to bottom, each planned on the document the fixes
+    /// before it left, rather than each on the original document and merged: a split then sees the locals earlier
+    /// splits declared and takes another name (two unnamed clients get <c>builder</c> and <c>clientBuilder</c>, not
+    /// <c>builder</c> twice), and only the first fix adds the import.
+    /// </summary>
+    /// <returns>The fix-all provider.</returns>
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
 
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -69,6 +75,61 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
                 CodeAction.Create(Title, cancellationToken => AddFailoverAsync(document, plan, address, cancellationToken), equivalenceKey: Title),
                 diagnostic);
         }
+    }
+
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    {
+        CancellationToken cancellationToken = context.CancellationToken;
+        var applied = new List<ImmutableArray<TextChange>>();
+        foreach (Diagnostic diagnostic in diagnostics.Where(static d => d.Location.IsInSource).OrderBy(static d => d.Location.SourceSpan.Start))
+        {
+            if (!diagnostic.Properties.TryGetValue(HttpClientWithoutFailoverAnalyzer.BaseAddressProperty, out string? address) || address is null ||
+                Track(diagnostic.Location.SourceSpan, applied) is not { } span)
+            {
+                continue;
+            }
+
+            SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || Plan(root.FindNode(span, getInnermostNodeForTie: true), model, cancellationToken) is not { } plan)
+            {
+                continue;
+            }
+
+            ImmutableArray<TextChange> changes = await ChangesAsync(document, plan, address, cancellationToken).ConfigureAwait(false);
+            SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            document = document.WithText(text.WithChanges(changes));
+            applied.Add(changes);
+        }
+
+        return document;
+    }
+
+    /// <summary>
+    /// Where a span of the original document is after the fixes applied so far, each a set of changes to the text
+    /// the fixes before it left; <see langword="null"/> when a fix rewrote the span itself.
+    /// </summary>
+    private static TextSpan? Track(TextSpan span, List<ImmutableArray<TextChange>> applied)
+    {
+        foreach (ImmutableArray<TextChange> changes in applied)
+        {
+            int shift = 0;
+            foreach (TextChange change in changes)
+            {
+                if (change.Span.End <= span.Start)
+                {
+                    shift += (change.NewText?.Length ?? 0) - change.Span.Length;
+                }
+                else if (change.Span.Start < span.End)
+                {
+                    return null;
+                }
+            }
+
+            span = new TextSpan(span.Start + shift, span.Length);
+        }
+
+        return span;
     }
 
     /// <summary>
@@ -162,12 +223,20 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
 
     private static async Task<Document> AddFailoverAsync(Document document, FixPlan plan, string address, CancellationToken cancellationToken)
     {
+        ImmutableArray<TextChange> changes = await ChangesAsync(document, plan, address, cancellationToken).ConfigureAwait(false);
+        SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+        return changes.IsEmpty ? document : document.WithText(text.WithChanges(changes));
+    }
+
+    /// <summary>The changes that add the failover <paramref name="plan"/> places, and the import it needs, to the document's text.</summary>
+    private static async Task<ImmutableArray<TextChange>> ChangesAsync(Document document, FixPlan plan, string address, CancellationToken cancellationToken)
+    {
         SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
         SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (model is null || root is not CompilationUnitSyntax unit)
         {
-            return document;
+            return ImmutableArray<TextChange>.Empty;
         }
 
         InvocationExpressionSyntax lastBuilder = plan.LastBuilder;
@@ -212,7 +281,7 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
             changes.Add(new TextChange(new TextSpan(lastBuilder.Span.End, 0), appended.ToString()));
         }
 
-        return document.WithText(text.WithChanges(changes));
+        return changes.ToImmutable();
     }
 
     /// <summary><c>.AddRegionFailover(options => { … })</c>, its braces on lines indented by <paramref name="indent"/>.</summary>

@@ -418,6 +418,149 @@ public sealed class AddRegionFailoverCodeFixTests
         []);
 
     [Fact]
+    public async Task Two_unnamed_chains_fixed_together_get_different_locals()
+    {
+        const string source = """
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+            using SlaKit.Regions;
+
+            public static class Names
+            {
+                public static readonly string Payments = "payments";
+                public static readonly string Search = "search";
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    services.{|#0:AddHttpClient|}(Names.Payments, c => c.BaseAddress = new Uri("https://payments.example/")).AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                    services.{|#1:AddHttpClient|}(Names.Search, c => c.BaseAddress = new Uri("https://search.example/")).AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                }
+            }
+            """;
+
+        const string oneFixed = """
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+            using SlaKit.Regions;
+
+            public static class Names
+            {
+                public static readonly string Payments = "payments";
+                public static readonly string Search = "search";
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    var builder = services.AddHttpClient(Names.Payments, c => c.BaseAddress = new Uri("https://payments.example/"));
+                    builder.AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                    builder.AddRegionFailover(options =>
+                    {
+                        options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+                        // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                        options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                    });
+                    services.AddHttpClient(Names.Search, c => c.BaseAddress = new Uri("https://search.example/")).AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                }
+            }
+            """;
+
+        const string allFixed = """
+            using System;
+            using Microsoft.Extensions.DependencyInjection;
+            using SlaKit.Regions;
+
+            public static class Names
+            {
+                public static readonly string Payments = "payments";
+                public static readonly string Search = "search";
+            }
+
+            public static class Startup
+            {
+                public static void Configure(IServiceCollection services)
+                {
+                    var builder = services.AddHttpClient(Names.Payments, c => c.BaseAddress = new Uri("https://payments.example/"));
+                    builder.AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                    builder.AddRegionFailover(options =>
+                    {
+                        options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+                        // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                        options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                    });
+                    var clientBuilder = services.AddHttpClient(Names.Search, c => c.BaseAddress = new Uri("https://search.example/"));
+                    clientBuilder.AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 1);
+                    clientBuilder.AddRegionFailover(options =>
+                    {
+                        options.Regions.Add(new Region("primary", new Uri("https://search.example/")));
+                        // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                        options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                    });
+                }
+            }
+            """;
+
+        // A failover on a client whose name is not a constant could be any client's, so one fix silences SLA0002 for the
+        // rest of the method: only fixing all at once fixes both.
+        var test = AnalyzerTest.ForFix<HttpClientWithoutFailoverAnalyzer, AddRegionFailoverCodeFixProvider>(
+            source, oneFixed, Expected(0, "(unnamed)", "https://payments.example/"), Expected(1, "(unnamed)", "https://search.example/"));
+        test.BatchFixedCode = allFixed;
+        test.NumberOfIncrementalIterations = 1;
+        test.NumberOfFixAllIterations = 1;
+        test.TestState.AdditionalReferences.AddRange(AnalyzerTest.ResilienceReferences);
+        test.FixedState.AdditionalReferences.AddRange(AnalyzerTest.ResilienceReferences);
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public Task Two_registrations_fixed_together_in_a_file_without_the_import_add_it_once() => VerifyFix(
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+                services.{|#1:AddHttpClient|}("search", c => c.BaseAddress = new Uri("https://search.example/"));
+            }
+        }
+        """,
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"))
+                    .AddRegionFailover(options =>
+                    {
+                        options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+                        // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                        options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                    });
+                services.AddHttpClient("search", c => c.BaseAddress = new Uri("https://search.example/"))
+                    .AddRegionFailover(options =>
+                    {
+                        options.Regions.Add(new Region("primary", new Uri("https://search.example/")));
+                        // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                        options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                    });
+            }
+        }
+        """,
+        Expected(0, "'payments'", "https://payments.example/"),
+        Expected(1, "'search'", "https://search.example/"));
+
+    [Fact]
     public Task An_expression_bodied_registration_ending_in_a_resilience_handler_gets_no_fix()
     {
         const string source = """
