@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
+using SlaKit.Probes;
 using SlaKit.Regions;
 using SlaKit.Sip;
 using static SlaKit.Tests.Sip.SipTestMessages;
@@ -234,6 +235,74 @@ public sealed class SipServerFailoverTests : IAsyncDisposable
         Assert.True(await client.DrainAsync(TimeSpan.FromSeconds(10)));
 
         Assert.True(Connection(First).Disposed);
+    }
+
+    [Fact]
+    public async Task A_probe_of_a_region_dns_names_asks_the_servers_dns_lists_for_it()
+    {
+        _dns.Add(
+            DnsTestRecord.Naptr("tcp.test", 10, 0, "s", "SIP+D2T", "_sip._tcp.tcp.test"),
+            DnsTestRecord.Srv("_sip._tcp.tcp.test", 10, 0, 5080, "sbc1.tcp.test"),
+            DnsTestRecord.A("sbc1.tcp.test", "127.0.0.51"));
+        var opened = new ConcurrentBag<SipTarget>();
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("primary", new Uri("sip:tcp.test")));
+        options.DnsServers.Add(_dns.EndPoint.ToString());
+        SipFailoverClient client = _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, t =>
+        {
+            opened.Add(t);
+            return new InMemorySipConnection(t, reliable: true) { Responder = static r => ResponseTo(r, 200, "OK") };
+        }, new Random(1));
+        await using SipOptionsProbe probe = client.CreateProbe("primary");
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        // The NAPTR record's transport and the SRV record's server and port, not the name itself on 5060 over UDP.
+        Assert.Equal(ProbeStatus.Healthy, result.Status);
+        Assert.Equal("200 OK from sip:127.0.0.51:5080;transport=tcp", result.Detail);
+        Assert.Equal([new SipTarget("127.0.0.51", 5080, SipTransportProtocol.Tcp)], opened);
+    }
+
+    [Fact]
+    public async Task A_probe_of_a_region_dns_names_finds_it_up_while_one_of_its_servers_answers_and_follows_dns()
+    {
+        List(First, Second);
+        SipFailoverClient client = Client();
+        await using SipOptionsProbe probe = client.CreateProbe("primary");
+        Connection(First).OpenFailure = "refused";
+        Connection(Second).Responder = static r => ResponseTo(r, 200, "OK");
+
+        HealthProbeResult second = await probe.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(ProbeStatus.Healthy, second.Status);
+        Assert.Equal($"200 OK from sip:{Second}:5060;transport=udp", second.Detail);
+
+        // Past the answers' TTL (and Timer K) DNS lists the first server alone, which is still down: the region is down,
+        // and the socket of the server no longer listed is closed.
+        List(First);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        HealthProbeResult down = await probe.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(ProbeStatus.Unhealthy, down.Status);
+        Assert.Equal($"sip:{First}:5060;transport=udp: transport error: refused", down.Detail);
+        Assert.True(Connection(Second).Disposed);
+        Assert.Single(Connection(Second).Sent);
+    }
+
+    [Fact]
+    public async Task A_probe_of_a_region_dns_cannot_resolve_is_unhealthy_and_says_why()
+    {
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("primary", new Uri("sip:nowhere.test")));
+        options.DnsServers.Add(_dns.EndPoint.ToString());
+        SipFailoverClient client = _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, t => Connection(t.Host), new Random(1));
+        await using SipOptionsProbe probe = client.CreateProbe("primary");
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(ProbeStatus.Unhealthy, result.Status);
+        Assert.Contains("nowhere.test", result.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(_connections.Keys, static t => t.Host == "nowhere.test");
     }
 
     private static RegionHealth Primary(SipFailoverClient client) => client.GetStatus().Single(static s => s.Region.Name == "primary").Health;

@@ -188,6 +188,12 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     /// Creates an OPTIONS probe of one region's server, with the client's T1 and T2 unless <paramref name="options"/>
     /// say otherwise. Run it on a schedule and pass its results to <see cref="ReportProbeResult(string, HealthProbeResult)"/>.
     /// </summary>
+    /// <remarks>
+    /// A region named by a host without a port is probed as requests reach it: before each probe the client's resolver
+    /// finds its servers (RFC 3263: NAPTR, SRV, A and AAAA records, from <see cref="SipFailoverOptions.DnsServers"/>), and
+    /// each server listed is sent an OPTIONS; the region is up when one of them answers, as a request sent there is
+    /// carried when one of them answers it (RFC 3263 §4.3).
+    /// </remarks>
     /// <param name="regionName">The region to probe.</param>
     /// <param name="options">The probe's options; when <see langword="null"/>, the defaults with the client's T1 and T2.</param>
     /// <returns>The probe, with a socket of its own; the caller disposes it.</returns>
@@ -198,7 +204,10 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         Region region = _selector.Regions.FirstOrDefault(r => string.Equals(r.Name, regionName, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"SIP client '{ClientName}' has no region named '{regionName}'.", nameof(regionName));
         options ??= new SipOptionsProbeOptions { T1 = _timers.T1, T2 = _timers.T2 };
-        return new SipOptionsProbe(_selector.GetTarget(region), options, Time, _connectionFactory);
+        SipTarget target = _selector.GetTarget(region);
+        return target.NeedsServiceLookup
+            ? new SipOptionsProbe(target, options, Time, _connectionFactory, cancellationToken => _resolver.ResolveAsync(target, cancellationToken))
+            : new SipOptionsProbe(target, options, Time, _connectionFactory);
     }
 
     /// <summary>

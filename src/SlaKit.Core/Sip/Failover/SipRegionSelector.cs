@@ -119,7 +119,11 @@ public sealed class SipRegionSelector : IRegionHealthMonitor, IActivelyProbed
 
     /// <summary>The server a region's endpoint names.</summary>
     /// <param name="region">One of <see cref="Regions"/>.</param>
-    /// <returns>Its host, port and transport.</returns>
+    /// <returns>
+    /// Its host, port and transport. For an endpoint naming a host and no port, the port and transport are defaults: DNS
+    /// chooses the servers, ports and transport (RFC 3263 §4), as <see cref="SipFailoverClient"/> and its
+    /// <see cref="SipFailoverClient.CreateProbe"/> ask it.
+    /// </returns>
     /// <exception cref="ArgumentException">The region is not one of this selector's.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="region"/> is <see langword="null"/>.</exception>
     public SipTarget GetTarget(Region region) => _targets[IndexOf(region)];

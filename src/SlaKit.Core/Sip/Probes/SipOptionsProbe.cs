@@ -12,7 +12,8 @@ namespace SlaKit.Sip;
 /// the opening of the connection when the probe had to open it (the probe keeps it open for the next ones).
 /// </summary>
 /// <remarks>
-/// The probe keeps one socket (UDP) or connection (TCP) to its server and reuses it; dispose the probe to close it.
+/// The probe keeps one socket (UDP) or connection (TCP) to its server and reuses it; dispose the probe to close it. A
+/// probe of a name DNS resolves keeps one per server listed, and closes those of servers DNS no longer lists.
 /// Each probe is a new transaction with a new Call-ID, From tag and Via branch.
 /// </remarks>
 public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposable
@@ -20,7 +21,11 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
     private readonly SipOptionsProbeOptions _options;
     private readonly HashSet<int> _accepted;
     private readonly TimeProvider _time;
-    private readonly SipTransactionLayer _layer;
+    private readonly SipTimerSettings _timers;
+    private readonly Func<SipTarget, SipConnection> _connectionFactory;
+    private readonly Func<CancellationToken, Task<IReadOnlyList<SipTarget>>>? _resolve;
+    private readonly Dictionary<SipTarget, SipTransactionLayer> _layers = [];
+    private readonly Lock _gate = new();
     private int _disposed;
 
     /// <summary>Creates a probe of one server.</summary>
@@ -36,6 +41,20 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
     }
 
     internal SipOptionsProbe(SipTarget target, SipOptionsProbeOptions? options, TimeProvider? timeProvider, Func<SipTarget, SipConnection> connectionFactory)
+        : this(target, options, timeProvider, connectionFactory, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a probe of the servers <paramref name="resolve"/> finds for <paramref name="target"/> before each probe
+    /// (RFC 3263 for a region named by DNS), or of <paramref name="target"/> itself when it is <see langword="null"/>.
+    /// </summary>
+    internal SipOptionsProbe(
+        SipTarget target,
+        SipOptionsProbeOptions? options,
+        TimeProvider? timeProvider,
+        Func<SipTarget, SipConnection> connectionFactory,
+        Func<CancellationToken, Task<IReadOnlyList<SipTarget>>>? resolve)
     {
         ArgumentNullException.ThrowIfNull(target);
         options ??= new SipOptionsProbeOptions();
@@ -49,10 +68,20 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
         _options = options;
         _accepted = [.. options.AcceptedStatusCodes];
         _time = timeProvider ?? TimeProvider.System;
-        _layer = new SipTransactionLayer(connectionFactory(target), new SipTimerSettings(options.T1, options.T2, SipTimerSettings.Default.T4), _time);
+        _timers = new SipTimerSettings(options.T1, options.T2, SipTimerSettings.Default.T4);
+        _connectionFactory = connectionFactory;
+        _resolve = resolve;
+        if (resolve is null)
+        {
+            _layers[target] = new SipTransactionLayer(connectionFactory(target), _timers, _time);
+        }
     }
 
-    /// <summary>The server probed.</summary>
+    /// <summary>
+    /// The server probed. For a probe that <see cref="SipFailoverClient.CreateProbe"/> made of a region named by a host
+    /// without a port, the name whose servers DNS lists (RFC 3263), found again before each probe; its port and transport
+    /// are then defaults that DNS overrules.
+    /// </summary>
     public SipTarget Target { get; }
 
     /// <summary>
@@ -78,22 +107,153 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
         }
     }
 
-    /// <summary>Sends one OPTIONS and waits for the final response, at most <see cref="SipOptionsProbeOptions.Timeout"/>.</summary>
+    /// <summary>
+    /// Sends one OPTIONS and waits for the final response, at most <see cref="SipOptionsProbeOptions.Timeout"/>. A probe
+    /// of a name DNS resolves asks DNS for its servers first, within the same timeout, and sends each server listed an
+    /// OPTIONS at once: the name is up when one of them answers with an accepted code, as a request is carried when one
+    /// of them answers it (RFC 3263 §4.3).
+    /// </summary>
     /// <param name="cancellationToken">Stops waiting; the result is then Unhealthy, saying how long it waited.</param>
-    /// <returns>Healthy with the latency when an accepted code came back; otherwise Unhealthy, with the reason in its detail.</returns>
+    /// <returns>
+    /// Healthy with the latency when an accepted code came back; otherwise Unhealthy, with the reason in its detail. The
+    /// detail of a probe of a name DNS resolves says which server answered, or how each failed.
+    /// </returns>
     /// <exception cref="ObjectDisposedException">The probe was disposed.</exception>
     public async ValueTask<HealthProbeResult> ProbeAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        SipRequest request = BuildRequest();
         long started = _time.GetTimestamp();
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        if (_resolve is null)
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            return await ProbeServerAsync(_layers[Target], BuildRequest(), started, linked.Token).ConfigureAwait(false);
+        }
+
+        IReadOnlyList<SipTarget> servers;
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            servers = await _resolve(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            TimeSpan waited = _time.GetElapsedTime(started);
+            return HealthProbeResult.Unhealthy(waited, $"DNS gave no answer for {Target.Host} within {SipDurations.Format(waited)}");
+        }
+        catch (SipTransportException e)
+        {
+            return HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), e.Message);
+        }
+
+        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+        return await ProbeServersAsync(servers, started, linked.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Probes every server in <paramref name="servers"/> at once: Healthy with the first accepted answer (the others are
+    /// then abandoned), Unhealthy with each server's reason when none gave one.
+    /// </summary>
+    private async Task<HealthProbeResult> ProbeServersAsync(IReadOnlyList<SipTarget> servers, long started, CancellationToken cancellationToken)
+    {
+        if (servers.Count == 0)
+        {
+            return HealthProbeResult.Unhealthy(_time.GetElapsedTime(started), $"DNS lists no server for {Target.Host}");
+        }
+
+        Dictionary<SipTarget, SipTransactionLayer> layers = Hold(servers);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            var probes = new List<(SipTarget Server, Task<HealthProbeResult> Result)>(layers.Count);
+            foreach (SipTarget server in servers.Distinct())
+            {
+                probes.Add((server, ProbeServerAsync(layers[server], SipRequests.Options(server, _options.UserAgent), started, done.Token)));
+            }
+
+            var pending = probes.Select(static p => p.Result).ToList();
+            while (pending.Count > 0)
+            {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                Task<HealthProbeResult> first = await Task.WhenAny(pending).ConfigureAwait(false);
+                HealthProbeResult result = first.Result;
+                if (result.Status == ProbeStatus.Healthy)
+                {
+                    // The others are abandoned; each ends at once, as a cancelled probe does.
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                    await done.CancelAsync().ConfigureAwait(false);
+                    // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                    await Task.WhenAll(pending).ConfigureAwait(false);
+                    return result with { Detail = $"{result.Detail} from {probes.First(p => p.Result == first).Server}" };
+                }
+
+                pending.Remove(first);
+            }
+
+            return HealthProbeResult.Unhealthy(
+                _time.GetElapsedTime(started), string.Join("; ", probes.Select(static p => $"{p.Server}: {p.Result.Result.Detail}")));
+        }
+        finally
+        {
+            foreach (SipTransactionLayer layer in layers.Values)
+            {
+                layer.Leave();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The layers of <paramref name="servers"/>, each held until <see cref="SipTransactionLayer.Leave"/>, made for the
+    /// servers new to the list; those of servers DNS no longer lists are closed once nothing uses them.
+    /// </summary>
+    private Dictionary<SipTarget, SipTransactionLayer> Hold(IReadOnlyList<SipTarget> servers)
+    {
+        var held = new Dictionary<SipTarget, SipTransactionLayer>();
+        List<SipTransactionLayer>? unlisted = null;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            foreach (SipTarget gone in _layers.Keys.Where(k => !servers.Contains(k)).ToList())
+            {
+                if (_layers[gone].IsIdle)
+                {
+                    (unlisted ??= []).Add(_layers[gone]);
+                    _layers.Remove(gone);
+                }
+            }
+
+            foreach (SipTarget server in servers)
+            {
+                if (!_layers.TryGetValue(server, out SipTransactionLayer? layer))
+                {
+                    layer = new SipTransactionLayer(_connectionFactory(server), _timers, _time);
+                    _layers[server] = layer;
+                }
+
+                if (held.TryAdd(server, layer))
+                {
+                    layer.Enter();
+                }
+            }
+        }
+
+        foreach (SipTransactionLayer layer in unlisted ?? [])
+        {
+            _ = layer.DisposeAsync().AsTask();
+        }
+
+        return held;
+    }
+
+    /// <summary>One OPTIONS to one server, as <see cref="ProbeAsync"/> reports it.</summary>
+    private async Task<HealthProbeResult> ProbeServerAsync(SipTransactionLayer layer, SipRequest request, long started, CancellationToken cancellationToken)
+    {
         SipTransactionResult result;
         try
         {
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            result = await _layer.SendAsync(request, linked.Token).ConfigureAwait(false);
+            result = await layer.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -110,8 +270,17 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            await _layer.DisposeAsync().ConfigureAwait(false);
+            SipTransactionLayer[] layers;
+            lock (_gate)
+            {
+                layers = [.. _layers.Values];
+            }
+
+            foreach (SipTransactionLayer layer in layers)
+            {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                await layer.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
