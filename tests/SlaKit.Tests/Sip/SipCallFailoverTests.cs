@@ -95,6 +95,52 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_bye_the_callee_sends_again_over_udp_gets_the_same_200_until_timer_j_and_is_a_new_request_after()
+    {
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client(o => o.T1 = TimeSpan.FromMilliseconds(200));
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        SipRequest invite = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+
+        _a.Receive(FromCallee("BYE", invite, call));
+        await call.Ended.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        // Our 200 was lost: the callee sends the same BYE (same branch) again, within Timer J = 64·T1 = 12.8 s.
+        _time.Advance(TimeSpan.FromSeconds(12));
+        _a.Receive(FromCallee("BYE", invite, call));
+        Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 2, TimeSpan.FromSeconds(10)));
+        Assert.Equal([200, 200], _a.Answers.Select(static r => r.StatusCode));
+        Assert.Equal(_a.Answers[0].ToBytes(), _a.Answers[1].ToBytes());
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _a.Receive(FromCallee("BYE", invite, call));
+
+        Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 3, TimeSpan.FromSeconds(10)));
+        Assert.Equal([200, 200, 481], _a.Answers.Select(static r => r.StatusCode));
+        Assert.True(call.EndedByCallee);
+    }
+
+    [Fact]
+    public async Task A_bye_the_callee_sends_again_over_tcp_is_a_new_request_at_once()
+    {
+        var tcp = new InMemorySipConnection(new SipTarget("10.0.0.1", 5060, SipTransportProtocol.Tcp), reliable: true);
+        tcp.Responder = Callee(tcp, r => Ok(r));
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("carrier-a", new Uri("sip:10.0.0.1:5060;transport=tcp")));
+        SipFailoverClient client = _client = new SipFailoverClient(_name, options, _time, null, null, ownsTelemetry: false, _ => tcp, new Random(1));
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        SipRequest invite = Assert.Single(tcp.Sent, static r => r.Method == "INVITE");
+
+        // RFC 3261 §17.2.2: Timer J is zero over a reliable transport, so the same BYE again finds no dialog.
+        tcp.Receive(FromCallee("BYE", invite, call));
+        await call.Ended.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        tcp.Receive(FromCallee("BYE", invite, call));
+
+        Assert.True(SpinWait.SpinUntil(() => tcp.Answers.Count == 2, TimeSpan.FromSeconds(10)));
+        Assert.Equal([200, 481], tcp.Answers.Select(static r => r.StatusCode));
+    }
+
+    [Fact]
     public async Task Requests_within_the_dialog_are_answered_as_rfc_3261_12_2_2_says_until_the_call_ends()
     {
         _a.Responder = Callee(_a, r => Ok(r));
@@ -110,7 +156,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         _a.Receive(FromCallee("UPDATE", invite, call));
         _a.Receive(stranger);
         await call.ByeAsync(Ct);
-        _a.Receive(FromCallee("INFO", invite, call));
+        _a.Receive(FromCallee("INFO", invite, call, cseq: 3));
 
         Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 5, TimeSpan.FromSeconds(10)));
         Assert.Equal(
@@ -146,14 +192,15 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     /// <summary>A request the callee sends within the call's dialog: its From is the 2xx's To, its To the INVITE's From.</summary>
-    private static SipRequest FromCallee(string method, SipRequest invite, SipCall call, string? toTag = null)
+    /// <summary>A request from the callee within the call's dialog; another <paramref name="cseq"/> makes it a new request, with a branch of its own.</summary>
+    private static SipRequest FromCallee(string method, SipRequest invite, SipCall call, string? toTag = null, int cseq = 2)
     {
         var request = new SipRequest(method, "sip:slakit@127.0.0.1:5099");
-        request.Headers.Add("Via", $"SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK{method.ToLowerInvariant()}");
+        request.Headers.Add("Via", $"SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK{method.ToLowerInvariant()}{(cseq == 2 ? "" : cseq)}");
         request.Headers.Add("From", $"<sip:callee@10.0.0.60:5060>;tag={call.RemoteTag}");
         request.Headers.Add("To", toTag is null ? invite.Headers["From"]! : $"<sip:agent@callcentre.example>;tag={toTag}");
         request.Headers.Add("Call-ID", call.CallId);
-        request.Headers.Add("CSeq", $"2 {method}");
+        request.Headers.Add("CSeq", $"{cseq} {method}");
         return request;
     }
 

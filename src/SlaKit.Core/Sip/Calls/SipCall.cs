@@ -12,7 +12,9 @@ namespace SlaKit.Sip;
 /// holds one of its trunk's <see cref="SipFailoverOptions.MaxConcurrentCalls"/> channels until it ends.</para>
 /// <para>Requests the callee sends within the dialog are answered (§12.2.2): a BYE with 200, which ends the call
 /// (<see cref="Ended"/> completes, <see cref="EndedByCallee"/> is true); an OPTIONS or INFO with 200; any other method,
-/// such as a re-INVITE, with 501 Not Implemented. Thread-safe.</para>
+/// such as a re-INVITE, with 501 Not Implemented. Over UDP, a request the callee sends again because our answer was lost
+/// gets the same answer until Timer J (64·T1, §17.2.2) has passed, also once the call has ended: a BYE sent again gets
+/// its 200, not a 481. Thread-safe.</para>
 /// </remarks>
 public sealed class SipCall : IAsyncDisposable
 {

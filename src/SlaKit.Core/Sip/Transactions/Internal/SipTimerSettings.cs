@@ -24,6 +24,12 @@ internal sealed record SipTimerSettings(TimeSpan T1, TimeSpan T2, TimeSpan T4)
     // Stryker disable once Equality : equivalent; when the two are equal either is the answer.
     public TimeSpan TimerD => TimerB > MinimumTimerD ? TimerB : MinimumTimerD;
 
+    /// <summary>
+    /// Timer J, how long a non-INVITE server transaction absorbs retransmitted requests over UDP, answering each with its
+    /// final response again: 64·T1 (RFC 3261 §17.2.2), 32 s by default; zero over a reliable transport.
+    /// </summary>
+    public TimeSpan TimerJ => T1 * 64;
+
     /// <summary>Timer M, how long an INVITE transaction passes retransmitted 2xx up after the first: 64·T1 (RFC 6026 §8.4).</summary>
     public TimeSpan TimerM => T1 * 64;
 }

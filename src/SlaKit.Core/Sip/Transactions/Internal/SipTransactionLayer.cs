@@ -13,6 +13,8 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, IClientTransaction> _transactions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<SipRequest, (int Status, string Reason)>> _dialogs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (byte[] Response, long AnsweredAt)> _answered = new(StringComparer.Ordinal);
+    private readonly Lock _answeredGate = new();
     private readonly SipTimerSettings _timers;
     private readonly TimeSpan? _connectTimeout;
     private readonly TimeProvider _time;
@@ -36,9 +38,10 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 
     /// <summary>
     /// Whether nothing uses the layer: no attempt holds it (<see cref="Enter"/>), no transaction runs or absorbs
-    /// retransmitted responses, and no call's dialog takes requests through it.
+    /// retransmitted responses, no call's dialog takes requests through it, and no request the server sent is still
+    /// within Timer J, when a retransmission of it is answered again.
     /// </summary>
-    public bool IsIdle => Volatile.Read(ref _users) == 0 && _transactions.IsEmpty && _dialogs.IsEmpty;
+    public bool IsIdle => Volatile.Read(ref _users) == 0 && _transactions.IsEmpty && _dialogs.IsEmpty && !AbsorbsRequests();
 
     /// <summary>Holds the layer for an attempt, from before its connection opens until <see cref="Leave"/>.</summary>
     public void Enter() => Interlocked.Increment(ref _users);
@@ -372,6 +375,13 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// A request from the server, answered as a UAS answers within a dialog (RFC 3261 §12.2.2): by the dialog it
     /// belongs to, or 481 Call/Transaction Does Not Exist when none. An ACK gets no response (§17.1.1.3).
     /// </summary>
+    /// <remarks>
+    /// Each request answered is a non-INVITE server transaction (§17.2.2): over UDP, where the server sends its request
+    /// again when our answer is lost, a retransmission (the same top Via, so the same branch and sent-by, §17.2.3, and
+    /// the same Call-ID and CSeq) gets the same final response again until Timer J (64·T1) has passed, and is not
+    /// handed to its dialog a second time; a callee's BYE whose 200 was lost gets that 200, not a 481 from a dialog its
+    /// first copy ended. Over a reliable transport Timer J is zero, and nothing is kept.
+    /// </remarks>
     public void OnRequest(SipRequest request)
     {
         if (request.Method == "ACK")
@@ -379,20 +389,91 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             return;
         }
 
+        byte[] answer;
+        lock (_answeredGate)
+        {
+            ForgetAnsweredBefore(_time.GetTimestamp());
+            string? key = ServerTransactionKey(request);
+            if (key is not null && _answered.TryGetValue(key, out (byte[] Response, long AnsweredAt) earlier))
+            {
+                answer = earlier.Response;
+            }
+            else
+            {
+                answer = Answer(request).ToBytes();
+                if (key is not null && !Connection.IsReliable)
+                {
+                    _answered[key] = (answer, _time.GetTimestamp());
+                }
+            }
+        }
+
+        _ = SendQuietlyAsync(answer);
+    }
+
+    /// <summary>The final response to a request from the server, once: what its dialog says, or what §11.2 and §12.2.2 do.</summary>
+    private SipResponse Answer(SipRequest request)
+    {
         if (request.Method == "OPTIONS" && !(request.Headers[SipHeaderNames.To] is { } to && SipHeaderValues.HasTag(to)))
         {
             // An OPTIONS outside any dialog (no To tag) asks what this UA can do, as a server's keep-alive does over the
             // connection it shares with us: RFC 3261 §11.2 answers it 200 with Allow, as the UA would answer an INVITE.
             SipResponse capabilities = SipResponses.To(request, 200, "OK");
             capabilities.Headers.Add(SipHeaderNames.Allow, "INVITE, ACK, CANCEL, BYE, OPTIONS");
-            _ = SendQuietlyAsync(capabilities.ToBytes());
-            return;
+            return capabilities;
         }
 
         (int status, string reason) = request.Headers[SipHeaderNames.CallId] is { } callId && _dialogs.TryGetValue(callId, out var answer)
             ? answer(request)
             : (481, "Call/Transaction Does Not Exist");
-        _ = SendQuietlyAsync(SipResponses.To(request, status, reason).ToBytes());
+        return SipResponses.To(request, status, reason);
+    }
+
+    /// <summary>
+    /// What makes a request from the server the same request sent again: its top Via, which holds the branch and sent-by
+    /// RFC 3261 §17.2.3 matches on, with what a retransmission carries unchanged besides and §17.2.3 matched on before
+    /// branches were unique (RFC 2543): the Call-ID, the CSeq (number and method) and the From and To tags.
+    /// <see langword="null"/> without a Via.
+    /// </summary>
+    private static string? ServerTransactionKey(SipRequest request)
+    {
+        SipHeaders headers = request.Headers;
+        return headers[SipHeaderNames.Via] is { } via
+            ? string.Join(
+                '\n',
+                SipHeaderValues.FirstElement(via).Trim().ToString(),
+                headers[SipHeaderNames.CallId],
+                headers[SipHeaderNames.CSeq],
+                SipHeaderValues.Tag(headers[SipHeaderNames.From] ?? ""),
+                SipHeaderValues.Tag(headers[SipHeaderNames.To] ?? ""))
+            : null;
+    }
+
+    /// <summary>Drops the answers whose Timer J (§17.2.2) has passed by <paramref name="now"/>.</summary>
+    private void ForgetAnsweredBefore(long now)
+    {
+        if (_answered.Count == 0)
+        {
+            return;
+        }
+
+        foreach ((string key, (_, long answeredAt)) in _answered.ToList())
+        {
+            if (_time.GetElapsedTime(answeredAt, now) >= _timers.TimerJ)
+            {
+                _answered.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Whether a request from the server is still within its Timer J, when its retransmission is answered again.</summary>
+    private bool AbsorbsRequests()
+    {
+        lock (_answeredGate)
+        {
+            ForgetAnsweredBefore(_time.GetTimestamp());
+            return _answered.Count > 0;
+        }
     }
 
     public void OnTransportError(SipTransportException error)
