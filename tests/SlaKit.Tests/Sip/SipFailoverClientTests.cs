@@ -434,6 +434,84 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
 
     private static SipRequest Options() => new("OPTIONS", "sip:carrier.example");
 
+    [Fact]
+    public async Task A_request_over_1300_bytes_goes_to_a_udp_region_over_tcp_and_a_smaller_one_over_udp()
+    {
+        var opened = new List<SipTarget>();
+        SipFailoverClient client = Carriers(opened, "sip:10.0.0.1:5060");
+
+        // RFC 3261 §18.1.1: over 1300 bytes with its Via, the path MTU unknown, a request goes over TCP.
+        await client.SendAsync(Message(1300 - 400), Token);
+        await client.SendAsync(Message(1500), Token);
+        SipCall call = await client.InviteAsync(Invite(1500), Token);
+
+        Assert.Equal([new SipTarget("10.0.0.1"), new SipTarget("10.0.0.1", 5060, SipTransportProtocol.Tcp)], opened);
+        Assert.Equal("carrier-a", call.Trunk.Name);
+        Assert.All(client.GetStatus(), static s => Assert.Equal(RegionHealth.Healthy, s.Health));
+    }
+
+    [Fact]
+    public async Task A_request_over_1300_bytes_passes_over_a_region_configured_with_transport_udp_whose_health_stays()
+    {
+        var opened = new List<SipTarget>();
+        SipFailoverClient client = Carriers(opened, "sip:10.0.0.1:5060;transport=udp", "sip:10.0.0.2:5060");
+
+        for (int i = 0; i < 3; i++)
+        {
+            await client.SendAsync(Message(1500), Token);
+        }
+
+        await client.InviteAsync(Invite(1500), Token);
+
+        Assert.Equal([new SipTarget("10.0.0.2", 5060, SipTransportProtocol.Tcp)], opened);
+        Assert.All(client.GetStatus(), static s => Assert.Equal(RegionHealth.Healthy, s.Health));
+        Assert.Equal(0L, client.GetTrunkStatus()[0].Attempts);
+    }
+
+    [Fact]
+    public async Task A_request_over_1300_bytes_is_refused_when_every_region_is_configured_with_transport_udp()
+    {
+        var opened = new List<SipTarget>();
+        SipFailoverClient client = Carriers(opened, "sip:10.0.0.1:5060;transport=udp");
+
+        ArgumentException message = await Assert.ThrowsAsync<ArgumentException>("request", () => client.SendAsync(Message(1500), Token));
+        ArgumentException invite = await Assert.ThrowsAsync<ArgumentException>("invite", () => client.InviteAsync(Invite(1500), Token));
+
+        Assert.Contains("RFC 3261 §18.1.1", message.Message, StringComparison.Ordinal);
+        Assert.Contains("transport=udp", invite.Message, StringComparison.Ordinal);
+        Assert.Empty(opened);
+        Assert.Equal(RegionHealth.Healthy, client.GetStatus()[0].Health);
+    }
+
+    /// <summary>A MESSAGE with a body of <paramref name="bodySize"/> bytes.</summary>
+    private static SipRequest Message(int bodySize) => new("MESSAGE", "sip:agent@carrier.example") { Body = new byte[bodySize] };
+
+    /// <summary>An INVITE with an offer of <paramref name="bodySize"/> bytes.</summary>
+    private static SipRequest Invite(int bodySize) => new("INVITE", "sip:+4930123456@carrier.example") { Body = new byte[bodySize] };
+
+    /// <summary>A client of one region per endpoint, by priority, whose servers answer everything 200; <paramref name="opened"/> gets each connection made.</summary>
+    private SipFailoverClient Carriers(List<SipTarget> opened, params string[] endpoints)
+    {
+        var options = new SipFailoverOptions();
+        for (int i = 0; i < endpoints.Length; i++)
+        {
+            options.Regions.Add(new Region($"carrier-{(char)('a' + i)}", new Uri(endpoints[i])) { Priority = i });
+        }
+
+        return _client = new SipFailoverClient("carriers", options, _time, null, null, ownsTelemetry: false, target =>
+        {
+            lock (opened)
+            {
+                opened.Add(target);
+            }
+
+            return new InMemorySipConnection(target, reliable: target.Transport != SipTransportProtocol.Udp)
+            {
+                Responder = static r => r.Method == "INVITE" ? ResponseTo(r, 200, "OK", ("Contact", "<sip:callee@10.0.0.60:5060>")) : ResponseTo(r, 200, "OK"),
+            };
+        }, new Random(1));
+    }
+
     private static async Task AnswerAsync(Socket peer, SipRequest request) =>
         await peer.SendAsync(ResponseTo(request, 200, "OK").ToBytes(), SocketFlags.None, Token);
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlaKit.Budgets;
@@ -221,7 +222,10 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     /// <param name="cancellationToken">Stops waiting at once; the transaction in flight is abandoned.</param>
     /// <returns>The first final response other than 503.</returns>
     /// <exception cref="SipFailoverException">Every region tried failed; its outcomes say how.</exception>
-    /// <exception cref="ArgumentException">The request is an INVITE or ACK, carries a Via, or has a CSeq for another method.</exception>
+    /// <exception cref="ArgumentException">
+    /// The request is an INVITE or ACK, carries a Via, or has a CSeq for another method; or it is over 1300 bytes and
+    /// every region is configured with <c>transport=udp</c> (see <see cref="InviteAsync"/>); nothing was sent.
+    /// </exception>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
@@ -230,12 +234,19 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
         SipRequest prepared = SipRequests.Complete(request, nameof(request));
+        int? large = TooLargeForUdp(prepared, nameof(request));
         StartBackgroundTrials();
 
         IReadOnlyList<TrackedRegion> order = _selector.Plan(allowTrial: false);
         var outcomes = new List<SipAttemptOutcome>(order.Count);
         foreach (TrackedRegion region in order)
         {
+            if (large is { } size && !CanLeaveUdp(region))
+            {
+                SkipUdpOnly(region, request.Method, size);
+                continue;
+            }
+
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             (IReadOnlyList<SipTarget> addresses, SipAttemptOutcome? unresolved) = await AddressesAsync(region, request.Method, cancellationToken).ConfigureAwait(false);
             if (unresolved is not null)
@@ -247,7 +258,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             for (int i = 0; i < addresses.Count; i++)
             {
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                SipAttemptOutcome outcome = await AttemptAsync(region, addresses[i], prepared, cancellationToken).ConfigureAwait(false);
+                SipAttemptOutcome outcome = await AttemptAsync(region, Carrier(addresses[i], large), prepared, cancellationToken).ConfigureAwait(false);
                 outcomes.Add(outcome);
                 RecordAttempt(region, addresses, i, outcome);
                 if (outcome.Kind == SipAttemptOutcomeKind.Answered)
@@ -259,7 +270,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             }
         }
 
-        string summary = string.Join("; ", outcomes);
+        string summary = Summary(outcomes, large);
         FailoverLog.AllRegionsFailed(_selector.Logger, ClientName, request.Method, request.RequestUri, summary);
         throw new SipFailoverException(ClientName, $"{request.Method} failed in every region of SIP client '{ClientName}': {summary}.", outcomes);
     }
@@ -287,13 +298,20 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     /// any other 5xx, or one of <see cref="SipFailoverOptions.CallFailoverStatusCodes"/>; these count against its health,
     /// but for a 503 whose <c>Retry-After</c> is at least <see cref="RegionSetOptions.BreakDuration"/>, which only keeps it out.
     /// A trunk whose <see cref="SipFailoverOptions.MaxConcurrentCalls"/> are in use is skipped.</para>
+    /// <para>A request over 1300 bytes (a large SDP offer, say) is sent over TCP to the same host and port where a trunk's
+    /// transport is UDP, as RFC 3261 §18.1.1 asks, since its UDP fragments are often dropped on the way; a trunk configured
+    /// with <c>transport=udp</c> is passed over for it, with its health unchanged. The same holds for
+    /// <see cref="SendAsync"/>.</para>
     /// <para>Any other final response (486, 603, 404, …) is the callee's answer, and so is ringing (180, 183) beyond
     /// <see cref="SipFailoverOptions.RingTimeout"/> (the call is then cancelled): the call ends with
     /// <see cref="SipCallDeclinedException"/>, since another trunk would ring the same person.</para>
     /// </remarks>
     /// <exception cref="SipCallDeclinedException">The callee was reached and did not take the call.</exception>
     /// <exception cref="SipFailoverException">No trunk could carry the call; its outcomes say how each attempt ended.</exception>
-    /// <exception cref="ArgumentException">The request is not an INVITE, carries a Via, has a CSeq for another method, or is too large to send.</exception>
+    /// <exception cref="ArgumentException">
+    /// The request is not an INVITE, carries a Via, has a CSeq for another method, or is too large to send; or it is over
+    /// 1300 bytes and every trunk is configured with <c>transport=udp</c>. Nothing was sent, and no trunk's health changed.
+    /// </exception>
     /// <exception cref="ArgumentNullException"><paramref name="invite"/> is <see langword="null"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
@@ -305,6 +323,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         // CompleteInvite has checked the CSeq, or set one.
         long cseq = SipHeaderValues.TryParseCSeq(prepared.Headers[SipHeaderNames.CSeq]!, out long number, out _) ? number : 1;
         string callId = prepared.Headers[SipHeaderNames.CallId]!;
+        int? large = TooLargeForUdp(prepared, nameof(invite));
         StartBackgroundTrials();
 
         DateTimeOffset now = Time.GetUtcNow();
@@ -319,6 +338,12 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         bool first = true;
         foreach (TrackedRegion region in order)
         {
+            if (large is { } size && !CanLeaveUdp(region))
+            {
+                SkipUdpOnly(region, "INVITE", size);
+                continue;
+            }
+
             SipTrunk channels = _trunks[region.Position];
             if (!channels.TryTake())
             {
@@ -343,7 +368,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
                     first = false;
                     // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                     var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, addresses[i], attempt, recorded.Task, cancellationToken).ConfigureAwait(false);
+                    (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, Carrier(addresses[i], large), attempt, recorded.Task, cancellationToken).ConfigureAwait(false);
                     outcomes.Add(outcome);
                     RecordAttempt(region, addresses, i, outcome);
                     recorded.TrySetResult();
@@ -375,7 +400,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             }
         }
 
-        string summary = string.Join("; ", outcomes);
+        string summary = Summary(outcomes, large);
         FailoverLog.AllRegionsFailed(_selector.Logger, ClientName, "INVITE", invite.RequestUri, summary);
         OnCallCompleted(callId, null, outcomes);
         throw new SipFailoverException(ClientName, $"INVITE failed on every trunk of SIP client '{ClientName}': {summary}.", outcomes);
@@ -440,6 +465,67 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
 
     /// <summary>Closes every socket and connection and stops background trials.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The size of <paramref name="request"/> when it is too large for UDP (RFC 3261 §18.1.1: over 1300 bytes, the path
+    /// MTU being unknown), so that it must go over TCP; <see langword="null"/> when UDP may carry it.
+    /// </summary>
+    /// <exception cref="ArgumentException">It is too large for UDP, and every region is configured <c>transport=udp</c>.</exception>
+    private int? TooLargeForUdp(SipRequest request, string paramName)
+    {
+        int size = SipTransactionLayer.UdpWireSizeAtMost(request);
+        if (size <= SipTransactionLayer.MaxUdpRequestSize)
+        {
+            return null;
+        }
+
+        if (!_selector.States.Any(CanLeaveUdp))
+        {
+            throw new ArgumentException(
+                $"The {request.Method} is up to {size} bytes with its Via: over {SipTransactionLayer.MaxUdpRequestSize}, RFC 3261 §18.1.1 sends it over TCP, " +
+                $"and every region of SIP client '{ClientName}' is configured with transport=udp. Nothing was sent.",
+                paramName);
+        }
+
+        return size;
+    }
+
+    /// <summary>
+    /// Whether a region may be sent a request over TCP although UDP is its transport: unless its endpoint says
+    /// <c>transport=udp</c>. A server that supports UDP supports TCP too (RFC 3261 §18), on the same port by default (§19.1.2).
+    /// </summary>
+    private bool CanLeaveUdp(TrackedRegion region) =>
+        _selector.TargetOf(region) is not { Transport: SipTransportProtocol.Udp, TransportGiven: true };
+
+    /// <summary>
+    /// Notes that a region configured <c>transport=udp</c> was passed over for a request too large for UDP: nothing is
+    /// sent, and its health is unchanged, as the request says nothing of the region.
+    /// </summary>
+    private void SkipUdpOnly(TrackedRegion region, string method, int size)
+    {
+        string described = string.Create(
+            CultureInfo.InvariantCulture, $"the request is up to {size} bytes, over the {SipTransactionLayer.MaxUdpRequestSize} RFC 3261 §18.1.1 allows over UDP, and the region is configured with transport=udp");
+        LogAttemptFailed(region, method, described);
+    }
+
+    /// <summary>
+    /// The server an attempt goes to: <paramref name="address"/>, or, for a request too large for UDP, the same host and
+    /// port over TCP (RFC 3261 §18.1.1).
+    /// </summary>
+    private static SipTarget Carrier(SipTarget address, int? large) =>
+        large is null || address.Transport != SipTransportProtocol.Udp ? address : OverTcp(address);
+
+    /// <summary>A UDP server's host and port over TCP, checked for the same TLS name (unused for TCP).</summary>
+    private static SipTarget OverTcp(SipTarget address) =>
+        new(address.Host, address.Port, SipTransportProtocol.Tcp) { TlsName = address.TlsName };
+
+    /// <summary>The outcomes in words; when there are none, because only regions that keep to UDP were left, why.</summary>
+    private static string Summary(List<SipAttemptOutcome> outcomes, int? large) =>
+        outcomes.Count == 0 && large is { } size
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"it is up to {size} bytes, over the {SipTransactionLayer.MaxUdpRequestSize} RFC 3261 §18.1.1 allows over UDP, and only regions configured with transport=udp were available; nothing was sent")
+            : string.Join("; ", outcomes);
 
     private static string? Reason(SipAttemptOutcome outcome) => outcome.Kind switch
     {
@@ -663,13 +749,15 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     /// <summary>Logs an attempt that sent the request on to the next address or region.</summary>
     private void LogAttemptFailed(TrackedRegion region, string method, SipAttemptOutcome outcome)
     {
-        ILogger logger = _selector.Logger;
-        if (logger.IsEnabled(LogLevel.Information))
+        if (_selector.Logger.IsEnabled(LogLevel.Information))
         {
-            string described = outcome.ToString();
-            SipLog.AttemptFailed(logger, ClientName, method, region.Region.Name, described);
+            LogAttemptFailed(region, method, outcome.ToString());
         }
     }
+
+    /// <summary>Logs why the request went on to the next address or region.</summary>
+    private void LogAttemptFailed(TrackedRegion region, string method, string described) =>
+        SipLog.AttemptFailed(_selector.Logger, ClientName, method, region.Region.Name, described);
 
     /// <summary>An outcome as <c>slakit.failover.attempts</c> tags it, in the words every protocol uses.</summary>
     private static string OutcomeTag(SipAttemptOutcomeKind kind) => kind switch
@@ -739,10 +827,13 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
                 if (!configured.NeedsServiceLookup)
                 {
                     listed.Add(new ServerKey(configured));
+                    listed.Add(new ServerKey(Carrier(configured, 0)));
                 }
                 else if (_listed[state.Position] is { } servers)
                 {
+                    // Each server, and the same over TCP for requests too large for UDP.
                     listed.UnionWith(servers.Select(static s => new ServerKey(s)));
+                    listed.UnionWith(servers.Select(static s => new ServerKey(Carrier(s, 0))));
                 }
             }
 

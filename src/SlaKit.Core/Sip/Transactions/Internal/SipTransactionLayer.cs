@@ -274,15 +274,44 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             (route is not null && (route.StartsWith("<sips:", StringComparison.OrdinalIgnoreCase) || route.StartsWith("sips:", StringComparison.OrdinalIgnoreCase)));
     }
 
+    /// <summary>
+    /// The largest a request may be, on the wire, to go over UDP when the path MTU is unknown: 1300 bytes. RFC 3261
+    /// §18.1.1 sends a larger one over a congestion-controlled transport such as TCP, since its UDP fragments are often lost.
+    /// </summary>
+    public const int MaxUdpRequestSize = 1300;
+
+    /// <summary>
+    /// How large <paramref name="request"/> is at most once stamped for UDP: with our Via and, for an INVITE without one,
+    /// our Contact, from the longest local address there is. Compared with <see cref="MaxUdpRequestSize"/> before a
+    /// connection is chosen.
+    /// </summary>
+    public static int UdpWireSizeAtMost(SipRequest request)
+    {
+        var longest = new IPEndPoint(IPAddress.Parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), IPEndPoint.MaxPort);
+        return Stamp(request, "UDP", longest, SipIds.NewBranch()).Bytes.Length;
+    }
+
     /// <summary>A copy of <paramref name="request"/> with our Via on top and a new branch, and its wire form.</summary>
     /// <exception cref="ArgumentException">The request is too large to send.</exception>
     private (SipRequest Copy, string Branch, byte[] Bytes) Stamp(SipRequest request, EndPoint local, string paramName)
     {
         string branch = SipIds.NewBranch();
+        (SipRequest copy, byte[] bytes) = Stamp(request, Connection.ViaTransport, local, branch);
+        if (bytes.Length > SipMessage.MaxMessageSize)
+        {
+            throw new ArgumentException($"The request is {bytes.Length} bytes; at most {SipMessage.MaxMessageSize} can be sent.", paramName);
+        }
+
+        return (copy, branch, bytes);
+    }
+
+    /// <summary>A copy of <paramref name="request"/> stamped with our Via for <paramref name="transport"/>, and its wire form.</summary>
+    private static (SipRequest Copy, byte[] Bytes) Stamp(SipRequest request, string transport, EndPoint local, string branch)
+    {
         SipRequest copy = request.Clone();
 
         // RFC 3261 §8.1.1.7 and RFC 3581: our Via on top, asking the server to answer to the port the request came from.
-        copy.Headers.InsertFirst(SipHeaderNames.Via, $"SIP/2.0/{Connection.ViaTransport} {SipEndpoints.SentBy(local)};branch={branch};rport");
+        copy.Headers.InsertFirst(SipHeaderNames.Via, $"SIP/2.0/{transport} {SipEndpoints.SentBy(local)};branch={branch};rport");
         if (copy.Method == "INVITE" && !copy.Headers.Contains(SipHeaderNames.Contact))
         {
             // §8.1.1.8: an INVITE must carry a Contact, where the dialog's requests reach us: the address it is sent from;
@@ -290,16 +319,10 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             // which RFC 5630 §3.1.3 deprecates with sips).
             copy.Headers.Add(SipHeaderNames.Contact, IsSips(copy)
                 ? $"<sips:slakit@{SipEndpoints.SentBy(local)}>"
-                : $"<sip:slakit@{SipEndpoints.SentBy(local)};transport={Connection.ViaTransport.ToLowerInvariant()}>");
+                : $"<sip:slakit@{SipEndpoints.SentBy(local)};transport={transport.ToLowerInvariant()}>");
         }
 
-        byte[] bytes = copy.ToBytes();
-        if (bytes.Length > SipMessage.MaxMessageSize)
-        {
-            throw new ArgumentException($"The request is {bytes.Length} bytes; at most {SipMessage.MaxMessageSize} can be sent.", paramName);
-        }
-
-        return (copy, branch, bytes);
+        return (copy, copy.ToBytes());
     }
 
     private async Task<SipTransactionResult> RunAsync(IClientTransaction transaction, Action start, Task<SipTransactionResult> completion, CancellationToken cancellationToken)
