@@ -483,6 +483,32 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
         Assert.Equal(RegionHealth.Healthy, client.GetStatus()[0].Health);
     }
 
+    [Fact]
+    public async Task One_request_timing_out_on_a_silent_tcp_connection_leaves_it_to_a_later_request_still_within_its_own_time()
+    {
+        var tcp = new InMemorySipConnection(new SipTarget("10.0.0.1", 5060, SipTransportProtocol.Tcp), reliable: true);
+        var options = new SipFailoverOptions { AttemptTimeout = TimeSpan.FromSeconds(1) };
+        options.Regions.Add(new Region("primary", new Uri("sip:10.0.0.1:5060;transport=tcp")));
+        SipFailoverClient client = _client = new SipFailoverClient("tcp", options, _time, null, null, ownsTelemetry: false, _ => tcp, new Random(1));
+
+        Task<SipResponse> first = client.SendAsync(Options(), Token);
+        Assert.True(SpinWait.SpinUntil(() => tcp.Sent.Count == 1, TimeSpan.FromSeconds(10)));
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        Task<SipResponse> second = client.SendAsync(Options(), Token);
+        Assert.True(SpinWait.SpinUntil(() => tcp.Sent.Count == 2, TimeSpan.FromSeconds(10)));
+
+        // The first request's attempt timeout: the connection stays, as the second still has 500 ms of its own.
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAsync<SipFailoverException>(() => first.WaitAsync(TimeSpan.FromSeconds(10), Token));
+        Assert.Equal(0, tcp.SilentCloses);
+        Assert.False(second.IsCompleted);
+
+        // The second times out with nothing back either: the last request out closes the silent connection.
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAsync<SipFailoverException>(() => second.WaitAsync(TimeSpan.FromSeconds(10), Token));
+        Assert.Equal(1, tcp.SilentCloses);
+    }
+
     /// <summary>A MESSAGE with a body of <paramref name="bodySize"/> bytes.</summary>
     private static SipRequest Message(int bodySize) => new("MESSAGE", "sip:agent@carrier.example") { Body = new byte[bodySize] };
 

@@ -26,7 +26,8 @@ namespace SlaKit.Sip;
 /// <see cref="RegionSetOptions.BreakDuration"/>; no request waits on it. A region a <see cref="RegionProbeScheduler"/>
 /// watches gets none while the scheduler runs, and gets them again once it stops.</para>
 /// The client keeps one UDP socket or TCP connection per server; dispose it to close them. A TCP or TLS connection that
-/// brought nothing back while a request on it timed out is closed, and the next request opens a new one; the socket or
+/// brought nothing back while a request on it timed out is closed, and the next request opens a new one, once no other
+/// request on it is still within its own time (slower is not dead: those are not failed for it); the socket or
 /// connection of a server DNS no longer lists is closed once nothing uses it. Thread-safe.
 /// </remarks>
 public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, IAsyncDisposable, IDisposable

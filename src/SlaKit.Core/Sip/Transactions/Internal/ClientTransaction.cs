@@ -57,6 +57,9 @@ internal abstract class ClientTransaction : IClientTransaction
     protected abstract bool IsTerminated { get; }
 
     /// <inheritdoc/>
+    public abstract bool AwaitsFinalAnswer { get; }
+
+    /// <inheritdoc/>
     public abstract void OnResponse(SipResponse response);
 
     /// <inheritdoc/>

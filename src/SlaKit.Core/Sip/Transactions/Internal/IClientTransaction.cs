@@ -6,6 +6,9 @@ internal interface IClientTransaction
     /// <summary>The branch and method that responses are matched by (RFC 3261 §17.1.3).</summary>
     string Key { get; }
 
+    /// <summary>Whether the request has not had its final answer yet: it has not been sent, or it waits for one.</summary>
+    bool AwaitsFinalAnswer { get; }
+
     /// <summary>A response whose branch and method match this transaction arrived.</summary>
     void OnResponse(SipResponse response);
 

@@ -58,7 +58,7 @@ internal sealed class InviteClientTransaction : ClientTransaction
     protected override bool AwaitsFinal => State is TransactionState.Calling or TransactionState.Proceeding;
 
     /// <summary>Whether the INVITE has not had its final answer yet: <see cref="AwaitsFinal"/>, or not yet sent.</summary>
-    public bool AwaitsFinalAnswer => State == TransactionState.Created || AwaitsFinal;
+    public override bool AwaitsFinalAnswer => State == TransactionState.Created || AwaitsFinal;
 
     protected override bool IsTerminated => State == TransactionState.Terminated;
 

@@ -32,6 +32,9 @@ internal sealed class NonInviteClientTransaction : ClientTransaction
 
     protected override bool AwaitsFinal => State is TransactionState.Trying or TransactionState.Proceeding;
 
+    /// <summary>Whether the request has not had its final answer yet: <see cref="AwaitsFinal"/>, or not yet sent.</summary>
+    public override bool AwaitsFinalAnswer => State == TransactionState.Created || AwaitsFinal;
+
     protected override bool IsTerminated => State == TransactionState.Terminated;
 
     /// <summary>

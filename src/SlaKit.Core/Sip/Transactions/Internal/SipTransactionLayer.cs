@@ -346,9 +346,14 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// <summary>
     /// After a request timed out (<paramref name="waited"/>), closes the connection if nothing came back on it since
     /// <see cref="SipConnection.Received"/> read <paramref name="mark"/> (see <see cref="SipConnection.CloseIfSilentSince"/>),
-    /// unless a call still depends on it: an INVITE other than <paramref name="except"/> still waiting for its final answer
-    /// (ringing, say) or a dialog. Closing would fail that INVITE with a transport error, with no CANCEL sent, and a call could ring twice;
-    /// and the dialog's requests from the far end would have nowhere to arrive.
+    /// unless something else still depends on it: a dialog, or a request other than <paramref name="except"/> still
+    /// within its own time, waiting for its final answer (an INVITE ringing, say, or a request sent after the one that
+    /// timed out). Slower is not dead: closing would fail each of them at once with a transport error, counted against
+    /// their region although each had time left, a ringing INVITE with no CANCEL sent (so a call could ring twice), and
+    /// the dialog's requests from the far end would have nowhere to arrive. A connection that is in fact dead is closed by
+    /// the last of its requests to time out, each having had its whole time; by then its region is out of rotation, and
+    /// the connection is closed within Timer F's default all the same when data sent on it goes unacknowledged (see
+    /// <see cref="TcpSipConnection.KeepAlive"/>).
     /// </summary>
     public void CloseIfSilentSince(long mark, TimeSpan waited, string? except = null)
     {
@@ -359,8 +364,9 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 
         foreach (IClientTransaction transaction in _transactions.Values)
         {
-            // One still waiting for its final answer; an answered one (Accepted, absorbing retransmitted 2xx) needs nothing more.
-            if (transaction.Key != except && transaction is InviteClientTransaction { AwaitsFinalAnswer: true })
+            // One still waiting for its final answer; an answered one (Completed, Accepted: absorbing retransmitted
+            // answers) needs nothing more.
+            if (transaction.Key != except && transaction.AwaitsFinalAnswer)
             {
                 return;
             }
