@@ -152,6 +152,13 @@ public sealed class PrometheusSlaReader
     /// before the month (up to 31 days earlier) to its last in the month, with a counter reset (a restarted process)
     /// counted as a new start: exact, where <c>increase()</c> would extrapolate at the month's edges.
     /// </summary>
+    /// <remarks>
+    /// A series with no sample in the 31 days before the month (a process started in it, or a target first scraped in
+    /// it) counts from its first sample in the month, as <c>increase()</c> does: the value its counter held then, however
+    /// long the process ran before it was scraped, is not the month's, and a new process's events before its first
+    /// scrape are not seen. A month before which the server holds no data at all (its retention no longer reaches the
+    /// month's start) is an error, not the part of the month that is left.
+    /// </remarks>
     /// <param name="slo">The SLO's name, the <c>slo</c> label of its series.</param>
     /// <param name="firstMonth">The first calendar month.</param>
     /// <param name="lastMonth">The last calendar month.</param>
@@ -167,7 +174,10 @@ public sealed class PrometheusSlaReader
     /// metric name, or a bound is not a calendar month.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
-    /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no event of the SLO.</exception>
+    /// <exception cref="PrometheusQueryException">
+    /// The server did not answer or refused a query, a month holds no event of the SLO, or the server holds no data from
+    /// before a month that the SLO's counters have no sample before.
+    /// </exception>
     public async Task<IReadOnlyList<SloEventMonth>> ReadSloEventsAsync(
         string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, TimeZoneInfo? timeZone = null, string metricName = PrometheusSli.SlaKitEventsMetric,
         CancellationToken cancellationToken = default)
@@ -190,7 +200,10 @@ public sealed class PrometheusSlaReader
             var samples = await QueryAsync($"{selector}[{seconds}s]", end, cancellationToken).ConfigureAwait(false);
             foreach ((string series, string outcome, List<(DateTimeOffset At, double Value)> points) in samples)
             {
-                double previous = bases.GetValueOrDefault(series);
+                // A series with no sample in the 31 days before the month (a process started in it, or a target first
+                // scraped in it) counts from its first sample in the month, as increase() does: what its counter held
+                // then, however long the process ran unscraped, is not this month's.
+                double? previous = bases.TryGetValue(series, out double known) ? known : null;
                 double increase = 0;
                 foreach ((DateTimeOffset at, double value) in points)
                 {
@@ -199,8 +212,12 @@ public sealed class PrometheusSlaReader
                         continue;
                     }
 
-                    // A counter that went down was restarted: it counts from zero again (as Prometheus's increase() takes it).
-                    increase += value >= previous ? value - previous : value;
+                    if (previous is { } before)
+                    {
+                        // A counter that went down was restarted: it counts from zero again (as Prometheus's increase() takes it).
+                        increase += value >= before ? value - before : value;
+                    }
+
                     previous = value;
                 }
 
@@ -215,11 +232,25 @@ public sealed class PrometheusSlaReader
                 }
             }
 
+            if (samples.Count == 0 && bases.Count == 0)
+            {
+                throw new PrometheusQueryException(
+                    $"{selector} has no series in {month} on {_server}: is the SLO's name right, and does the server keep data that old? (A month with no data is not reported as 100%.)");
+            }
+
+            // No series has a sample before the month: either the SLO's counters began in it, or the server's retention
+            // no longer reaches its start, and then the month's first days are gone and what is left would be reported
+            // as the whole month. Retention drops whole blocks of every series, oldest first, so a server that holds
+            // any series at all in the 31 days before the month still holds its start.
+            if (bases.Count == 0 && !await HoldsDataAsync(start.AddDays(-31), start, cancellationToken).ConfigureAwait(false))
+            {
+                throw new PrometheusQueryException(
+                    $"{_server} holds no data from the 31 days before {month}: it no longer keeps the month's start (its retention), so the month's events cannot be counted (a part of a month is not reported as the month).");
+            }
+
             if (good + bad == 0)
             {
-                throw new PrometheusQueryException(samples.Count == 0 && bases.Count == 0
-                    ? $"{selector} has no series in {month} on {_server}: is the SLO's name right, and does the server keep data that old? (A month with no data is not reported as 100%.)"
-                    : $"{selector} counted no event in {month} on {_server} (a month with no data is not reported as 100%).");
+                throw new PrometheusQueryException($"{selector} counted no event in {month} on {_server} (a month with no data is not reported as 100%).");
             }
 
             read.Add(new SloEventMonth(month, new SloEventCounts(good, bad)));
@@ -249,7 +280,10 @@ public sealed class PrometheusSlaReader
     /// metric name, or a bound is not a calendar month.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
-    /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no event of the SLO.</exception>
+    /// <exception cref="PrometheusQueryException">
+    /// The server did not answer or refused a query, a month holds no event of the SLO, or the server holds no data from
+    /// before a month that the SLO's counters have no sample before.
+    /// </exception>
     public async Task<SlaReport> CreateSloReportAsync(
         string slo, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, string metricName = PrometheusSli.SlaKitEventsMetric,
         CancellationToken cancellationToken = default)
@@ -389,7 +423,7 @@ public sealed class PrometheusSlaReader
     {
         string path = string.Create(CultureInfo.InvariantCulture,
             $"api/v1/query_range?query={Uri.EscapeDataString(query)}&start={Seconds(start)}&end={Seconds(end)}&step={StepSeconds}");
-        return [.. (await GetAsync(path, query, cancellationToken).ConfigureAwait(false)).SelectMany(static series => series.Points)];
+        return [.. (await GetAsync(path, query, Series, cancellationToken).ConfigureAwait(false)).SelectMany(static series => series.Points)];
     }
 
     /// <summary>
@@ -398,10 +432,21 @@ public sealed class PrometheusSlaReader
     /// </summary>
     private Task<List<(string Series, string Outcome, List<(DateTimeOffset At, double Value)> Points)>> QueryAsync(
         string query, DateTimeOffset at, CancellationToken cancellationToken) =>
-        GetAsync(string.Create(CultureInfo.InvariantCulture, $"api/v1/query?query={Uri.EscapeDataString(query)}&time={Seconds(at)}"), query, cancellationToken);
+        GetAsync(string.Create(CultureInfo.InvariantCulture, $"api/v1/query?query={Uri.EscapeDataString(query)}&time={Seconds(at)}"), query, Series, cancellationToken);
 
-    /// <summary>Sends one query to the API; each series of its result (its labels but the metric name, as one key) with its points.</summary>
-    private async Task<List<(string Series, string Outcome, List<(DateTimeOffset At, double Value)> Points)>> GetAsync(string path, string query, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the server holds any series from <paramref name="start"/> to <paramref name="end"/>: the label names
+    /// API (<c>/api/v1/labels</c>) names none when no block of its storage reaches into that time.
+    /// </summary>
+    private Task<bool> HoldsDataAsync(DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken) =>
+        GetAsync(
+            string.Create(CultureInfo.InvariantCulture, $"api/v1/labels?start={Seconds(start)}&end={Seconds(end)}"),
+            $"label names from {Iso(start)} to {Iso(end)}",
+            static root => root.GetProperty("data").GetArrayLength() > 0,
+            cancellationToken);
+
+    /// <summary>Sends one request to the API; <paramref name="read"/> reads what a successful answer holds.</summary>
+    private async Task<T> GetAsync<T>(string path, string query, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_server, path));
         if (_options.BearerToken is { } token)
@@ -469,7 +514,7 @@ public sealed class PrometheusSlaReader
 
                 try
                 {
-                    return Series(root);
+                    return read(root);
                 }
                 catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException or OverflowException or ArgumentOutOfRangeException)
                 {
@@ -520,6 +565,8 @@ public sealed class PrometheusSlaReader
         "-Inf" => double.NegativeInfinity,
         _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
     };
+
+    private static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Seconds(DateTimeOffset instant) =>
         (instant.ToUnixTimeMilliseconds() / 1000m).ToString("0.###", CultureInfo.InvariantCulture);

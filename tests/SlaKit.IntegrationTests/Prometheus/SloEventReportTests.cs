@@ -23,15 +23,19 @@ public sealed class SloEventReportTests : IAsyncLifetime
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>
-    /// One instance's cumulative counters, a sample a minute in a stretch of each month. August 31 from 20:00 UTC: 20
-    /// failures, which are September's in Tokyo (UTC+9). September: 1,999 good and 1 bad. October 14: 1,000 good in the
+    /// One instance's cumulative counters, a sample a minute in a stretch of each month. August 31 at 10:00 UTC: both at
+    /// 0; from 20:00 UTC: 20 failures, which are September's in Tokyo (UTC+9). September: 1,999 good and 1 bad. October 14: 1,000 good in the
     /// first hour, then from 03:00 no success for 45 minutes while 450 requests fail. November 20: 500 good, then the
-    /// process restarts and counts from zero: 300 good and 1 bad more.
+    /// process restarts and counts from zero: 300 good and 1 bad more. And the SLO <c>legacy</c>, whose process ran long
+    /// before it was scraped: first on July 20 (the server holds nothing earlier), then again from September 20 with
+    /// its counters at 5,000,000 good and 1,000 bad, 100 good more in the hour after.
     /// </summary>
     internal static string KnownCounters()
     {
         var good = new List<(DateTimeOffset, long)>();
         var bad = new List<(DateTimeOffset, long)>();
+        good.Add((new DateTimeOffset(2026, 8, 31, 10, 0, 0, TimeSpan.Zero), 0));
+        bad.Add((new DateTimeOffset(2026, 8, 31, 10, 0, 0, TimeSpan.Zero), 0));
         var august = new DateTimeOffset(2026, 8, 31, 20, 0, 0, TimeSpan.Zero);
         for (int i = 0; i < 20; i++)
         {
@@ -59,12 +63,23 @@ public sealed class SloEventReportTests : IAsyncLifetime
             bad.Add((november.AddMinutes(i), i < 30 ? 471 : i < 45 ? 0 : 1));
         }
 
+        var legacyGood = new List<(DateTimeOffset, long)>();
+        var legacyBad = new List<(DateTimeOffset, long)>();
+        foreach ((DateTimeOffset from, long count) in new[] { (new DateTimeOffset(2026, 7, 20, 0, 0, 0, TimeSpan.Zero), 4_000_000L), (new DateTimeOffset(2026, 9, 20, 0, 0, 0, TimeSpan.Zero), 5_000_000L) })
+        {
+            for (int i = 0; i <= 60; i++)
+            {
+                legacyGood.Add((from.AddMinutes(i), count + (long)Math.Round(100.0 * i / 60)));
+                legacyBad.Add((from.AddMinutes(i), count / 5_000));
+            }
+        }
+
         var text = new StringBuilder("# TYPE slakit_slo_events counter\n");
-        foreach ((string outcome, List<(DateTimeOffset, long)> samples) in new[] { ("good", good), ("bad", bad) })
+        foreach ((string slo, string outcome, List<(DateTimeOffset, long)> samples) in new[] { ("checkout", "good", good), ("checkout", "bad", bad), ("legacy", "good", legacyGood), ("legacy", "bad", legacyBad) })
         {
             foreach ((DateTimeOffset at, long value) in samples)
             {
-                text.Append(CultureInfo.InvariantCulture, $"slakit_slo_events_total{{slo=\"checkout\",outcome=\"{outcome}\",instance=\"checkout-a\"}} {value} {at.ToUnixTimeSeconds()}\n");
+                text.Append(CultureInfo.InvariantCulture, $"slakit_slo_events_total{{slo=\"{slo}\",outcome=\"{outcome}\",instance=\"{slo}-a\"}} {value} {at.ToUnixTimeSeconds()}\n");
             }
         }
 
@@ -118,6 +133,22 @@ public sealed class SloEventReportTests : IAsyncLifetime
         PrometheusQueryException quiet = await Assert.ThrowsAsync<PrometheusQueryException>(
             () => Reader(http).ReadSloEventsAsync("checkout", SlaPeriod.CalendarMonth(2026, 12), SlaPeriod.CalendarMonth(2026, 12), cancellationToken: Ct));
         Assert.Contains("counted no event in 2026-12", quiet.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_process_first_scraped_within_the_month_counts_from_its_first_sample_and_a_month_the_server_no_longer_holds_is_an_error()
+    {
+        using var http = new HttpClient();
+
+        // September: the server holds August 31 (the checkout SLO's samples), so legacy's counters began to be scraped on
+        // the 20th and count from there: 100 good, not 5,000,100.
+        SloEventMonth september = Assert.Single(await Reader(http).ReadSloEventsAsync("legacy", September, September, cancellationToken: Ct));
+        Assert.Equal(new SloEventCounts(100, 0), september.Events);
+
+        // July: the server holds nothing before July 20, as one whose retention has dropped the month's start.
+        PrometheusQueryException july = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => Reader(http).ReadSloEventsAsync("legacy", SlaPeriod.CalendarMonth(2026, 7), SlaPeriod.CalendarMonth(2026, 7), cancellationToken: Ct));
+        Assert.Contains("holds no data from the 31 days before 2026-07", july.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -96,14 +96,14 @@ public sealed class PrometheusSlaReaderReadTests
                 ? Vector(at, ("good", "a", "100"), ("bad", "a", "4"))
                 : Matrix(
                     ("good", "a", [(start, "100"), (start.AddDays(1), "160"), (start.AddDays(2), "10"), (start.AddDays(3), "30")]),
-                    ("good", "b", [(start.AddDays(1), "25.4")]),
+                    ("good", "b", [(start.AddDays(1), "7"), (start.AddDays(2), "32.4")]),
                     ("bad", "a", [(start.AddDays(1), "5"), (start.AddDays(2), "7")]),
                     ("other", "a", [(start.AddDays(1), "1000")])),
         };
 
         SloEventMonth read = Assert.Single(await Reader(server).ReadSloEventsAsync("checkout", February, February, cancellationToken: Ct));
 
-        // good: a rose 60, restarted to 10, rose 20; b (new) counted 25; bad: 1 + 2.
+        // good: a rose 60, restarted to 10, rose 20; b (no sample before the month) from its first sample: 25; bad: 1 + 2.
         Assert.Equal((60 + 10 + 20 + 25, 3), (read.Events.Good, read.Events.Bad));
         Assert.Contains("query=last_over_time%28slakit_slo_events_total%7Bslo%3D%22checkout%22%7D%5B31d%5D%29", server.Requests[0].RequestUri!.Query, StringComparison.Ordinal);
         Assert.Contains("slakit_slo_events_total%7Bslo%3D%22checkout%22%7D%5B2419200s%5D", server.Requests[1].RequestUri!.Query, StringComparison.Ordinal);
@@ -129,13 +129,60 @@ public sealed class PrometheusSlaReaderReadTests
     }
 
     [Fact]
+    public async Task A_series_without_a_sample_before_the_month_counts_from_its_first_sample_not_its_whole_history()
+    {
+        // A process up since long before, first scraped on the 20th: its counters then held 5,000,000 good and 1,000 bad.
+        DateTimeOffset first = new(2026, 2, 20, 0, 0, 0, TimeSpan.Zero);
+        var server = new FakePrometheus
+        {
+            Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
+                ? Vector(at)
+                : Matrix(
+                    ("good", "a", [(first, "5000000"), (first.AddDays(8).AddMinutes(-1), "5000100")]),
+                    ("bad", "a", [(first, "1000"), (first.AddDays(8).AddMinutes(-1), "1000")])),
+        };
+
+        SloEventMonth read = Assert.Single(await Reader(server).ReadSloEventsAsync("checkout", February, February, cancellationToken: Ct));
+
+        Assert.Equal((100L, 0L), (read.Events.Good, read.Events.Bad));
+
+        // No series had a sample before the month, so the server was asked whether it holds the 31 days before it at all.
+        HttpRequestMessage labels = server.Requests[2];
+        Assert.EndsWith("/api/v1/labels", labels.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+        System.Collections.Specialized.NameValueCollection range = HttpUtility.ParseQueryString(labels.RequestUri.Query);
+        Assert.Equal((February.Start!.Value.AddDays(-31), February.Start!.Value), (FakePrometheus.Time(range["start"]!), FakePrometheus.Time(range["end"]!)));
+    }
+
+    [Fact]
+    public async Task A_month_whose_start_the_server_no_longer_keeps_is_an_error_not_the_part_that_is_left()
+    {
+        // Retention has dropped everything before the 20th: no series has a sample before the month, and the server
+        // names no label in the 31 days before it.
+        DateTimeOffset first = new(2026, 2, 20, 0, 0, 0, TimeSpan.Zero);
+        var server = new FakePrometheus
+        {
+            Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
+                ? Vector(at)
+                : Matrix(
+                    ("good", "a", [(first, "5000000"), (first.AddDays(8).AddMinutes(-1), "5000100")]),
+                    ("bad", "a", [(first, "1000"), (first.AddDays(8).AddMinutes(-1), "1000")])),
+            Labels = static (_, _) => "{\"status\":\"success\",\"data\":[]}",
+        };
+
+        PrometheusQueryException error = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => Reader(server).ReadSloEventsAsync("checkout", February, February, cancellationToken: Ct));
+
+        Assert.StartsWith("http://127.0.0.1:9090/prom/ holds no data from the 31 days before 2026-02: it no longer keeps the month's start", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_slo_report_reads_the_events_of_each_month()
     {
         DateTimeOffset start = February.Start!.Value;
         var server = new FakePrometheus
         {
             Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
-                ? Matrix()
+                ? Vector(at, ("good", "a", "0"), ("bad", "a", "0"))
                 : Matrix(("good", "a", [(start.AddDays(1), "999")]), ("bad", "a", [(start.AddDays(1), "1")])),
         };
 
@@ -153,7 +200,7 @@ public sealed class PrometheusSlaReaderReadTests
         var server = new FakePrometheus
         {
             Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
-                ? Matrix()
+                ? Vector(at, ("good", "a", "0"), ("bad", "a", "0"))
                 : Matrix(("good", "a", [(start.AddDays(1), "999")]), ("bad", "a", [(start.AddDays(1), "1")])),
         };
 
@@ -287,6 +334,9 @@ public sealed class PrometheusSlaReaderReadTests
 
         public Func<string, DateTimeOffset, string>? Instant { get; init; }
 
+        /// <summary>The label names held from a start to an end; by default the server holds some.</summary>
+        public Func<DateTimeOffset, DateTimeOffset, string> Labels { get; init; } = static (_, _) => "{\"status\":\"success\",\"data\":[\"__name__\",\"instance\"]}";
+
         public bool Hang { get; init; }
 
         public List<HttpRequestMessage> Requests { get; } = [];
@@ -300,13 +350,14 @@ public sealed class PrometheusSlaReaderReadTests
             }
 
             System.Collections.Specialized.NameValueCollection query = HttpUtility.ParseQueryString(request.RequestUri!.Query);
-            string body = request.RequestUri.AbsolutePath.EndsWith("/query_range", StringComparison.Ordinal)
-                ? Range!(query["query"]!, Time(query["start"]!), Time(query["end"]!))
+            string path = request.RequestUri.AbsolutePath;
+            string body = path.EndsWith("/query_range", StringComparison.Ordinal) ? Range!(query["query"]!, Time(query["start"]!), Time(query["end"]!))
+                : path.EndsWith("/labels", StringComparison.Ordinal) ? Labels(Time(query["start"]!), Time(query["end"]!))
                 : Instant!(query["query"]!, Time(query["time"]!));
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         }
 
-        private static DateTimeOffset Time(string seconds) =>
+        public static DateTimeOffset Time(string seconds) =>
             DateTimeOffset.FromUnixTimeMilliseconds((long)(decimal.Parse(seconds, CultureInfo.InvariantCulture) * 1000));
     }
 }
