@@ -2,7 +2,8 @@ namespace SlaKit.Prometheus.Server;
 
 /// <summary>
 /// The downtime a probe series shows, minute by minute, over calendar months: each minute in which the probe reported
-/// a failure (a value of 0) is down, the way a provider's monthly SLA counts downtime minutes.
+/// a failure (a value of 0), or in which it was not scraped and its last sample was a failure, is down, the way a
+/// provider's monthly SLA counts downtime minutes.
 /// </summary>
 public sealed class ProbeDowntime
 {
@@ -36,9 +37,12 @@ public sealed class ProbeDowntimeMonth
     /// <summary>The month (UTC).</summary>
     public SlaPeriod Month { get; }
 
-    /// <summary>Minutes in which the probe reported a failure.</summary>
+    /// <summary>Minutes in which the probe reported a failure, or had no sample and its last one, within the server's lookback delta, was a failure.</summary>
     public int MinutesDown { get; }
 
-    /// <summary>Minutes with no probe sample at all (not yet come, or not scraped); they are not counted as down.</summary>
+    /// <summary>
+    /// Minutes for which the probe has no value: no sample in the minute nor within the server's lookback delta (5
+    /// minutes by default) before its end (not yet come, or not scraped); they are not counted as down.
+    /// </summary>
     public int MinutesWithoutData { get; }
 }

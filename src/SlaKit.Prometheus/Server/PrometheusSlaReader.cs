@@ -45,8 +45,16 @@ public sealed class PrometheusSlaReader
 
     /// <summary>
     /// The downtime minutes of <paramref name="probe"/> in each calendar month from <paramref name="firstMonth"/> to
-    /// <paramref name="lastMonth"/>: a minute is down when any series the selector matches reported 0 in it.
+    /// <paramref name="lastMonth"/>: a minute is down when any series the selector matches reported 0 in it, or has no
+    /// sample in it and reported 0 last, within the server's lookback delta.
     /// </summary>
+    /// <remarks>
+    /// A series' minute without a sample takes the value Prometheus itself gives the series at the minute's end: its
+    /// latest sample, if that is within the server's lookback delta (<c>--query.lookback-delta</c>, 5 minutes by default)
+    /// and the series was not marked stale. So a probe scraped every 2 minutes that fails for an hour is down for 60
+    /// minutes in one outage, not 30 minutes in 30 outages. A minute no series has a value for, in a gap of data longer
+    /// than the lookback, is not counted as down: it is counted in <see cref="ProbeDowntimeMonth.MinutesWithoutData"/>.
+    /// </remarks>
     /// <param name="probe">A series selector, such as <c>probe_success{job="checkout"}</c>.</param>
     /// <param name="firstMonth">The first calendar month (UTC).</param>
     /// <param name="lastMonth">The last calendar month (UTC).</param>
@@ -61,8 +69,13 @@ public sealed class PrometheusSlaReader
         List<SlaPeriod> months = Months(firstMonth, lastMonth);
 
         // Evaluated at each minute's last millisecond over a 60 s range, so that a minute's samples are counted in
-        // it and in no other minute, whether the server's ranges include their start (2.x) or not (3.x).
-        string query = $"min(min_over_time({probe.Trim()}[{StepSeconds}s]))";
+        // it and in no other minute, whether the server's ranges include their start (2.x) or not (3.x). A series with
+        // no sample in the minute (a probe scraped every 2 minutes has none in every other one) takes the value the
+        // plain selector gives at the minute's end: its latest sample within the server's lookback delta, 5 minutes by
+        // default, unless the series was marked stale (https://prometheus.io/docs/prometheus/latest/querying/basics/#staleness).
+        // `or` matches series on their labels but the metric name, which min_over_time drops.
+        string selector = probe.Trim();
+        string query = $"min(min_over_time({selector}[{StepSeconds}s]) or {selector})";
         var outages = new List<Incident>();
         var read = new List<ProbeDowntimeMonth>(months.Count);
         DateTimeOffset? outageStart = null;
@@ -95,7 +108,7 @@ public sealed class PrometheusSlaReader
             if (withData == 0)
             {
                 throw new PrometheusQueryException(
-                    $"{probe.Trim()} has no sample in {month} on {_server}: check the series' name and labels, and that the server keeps data that old (a month with no data is not reported as 100%).");
+                    $"{selector} has no sample in {month} on {_server}: check the series' name and labels, and that the server keeps data that old (a month with no data is not reported as 100%).");
             }
 
             foreach (DateTimeOffset minute in down)
@@ -121,7 +134,7 @@ public sealed class PrometheusSlaReader
             outages.Add(new Incident(last, previousDown.AddSeconds(StepSeconds)));
         }
 
-        return new ProbeDowntime(probe.Trim(), outages, read);
+        return new ProbeDowntime(selector, outages, read);
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ namespace SlaKit.IntegrationTests.Prometheus;
 public sealed class ProbeReportTests : IAsyncLifetime
 {
     private const string Probe = "probe_success{job=\"checkout\"}";
+    private const string SearchProbe = "probe_success{job=\"search\"}";
     private static readonly SlaPeriod September = SlaPeriod.CalendarMonth(2026, 9);
     private static readonly SlaPeriod November = SlaPeriod.CalendarMonth(2026, 11);
 
@@ -27,7 +28,9 @@ public sealed class ProbeReportTests : IAsyncLifetime
     /// <summary>
     /// Known samples, a minute apart at each minute's 30th second, in a two-hour stretch of each month:
     /// September all up; October 14 down from 03:00 to 03:45 (45 minutes); November 20 up but for one failure at
-    /// 10:00:45 among successes, which makes the minute 10:00 down.
+    /// 10:00:45 among successes, which makes the minute 10:00 down. And <c>probe_success{job="search"}</c>, scraped
+    /// every 2 minutes on September 10 from 00:00 to 04:00: down from 01:00 to 02:00, and down at 03:00:30 just before a
+    /// gap with no sample until 03:40:30.
     /// </summary>
     internal static string KnownSamples()
     {
@@ -49,6 +52,16 @@ public sealed class ProbeReportTests : IAsyncLifetime
         var outageStart = new DateTimeOffset(2026, 10, 14, 3, 0, 0, TimeSpan.Zero);
         Minutes(new DateTimeOffset(2026, 10, 14, 2, 0, 0, TimeSpan.Zero), 120, at => at >= outageStart && at < outageStart.AddMinutes(45) ? 0 : 1);
         Minutes(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero), 60, _ => 1);
+        var search = new DateTimeOffset(2026, 9, 10, 0, 0, 0, TimeSpan.Zero);
+        for (DateTimeOffset at = search.AddSeconds(30); at < search.AddHours(4); at = at.AddMinutes(2))
+        {
+            if (at < search.AddHours(3).AddMinutes(2) || at > search.AddHours(3).AddMinutes(39))
+            {
+                int value = (at >= search.AddHours(1) && at < search.AddHours(2)) || at == search.AddHours(3).AddSeconds(30) ? 0 : 1;
+                text.Append(CultureInfo.InvariantCulture, $"{SearchProbe} {value} {at.ToUnixTimeSeconds()}\n");
+            }
+        }
+
         return text.Append("# EOF\n").ToString();
     }
 
@@ -99,7 +112,34 @@ public sealed class ProbeReportTests : IAsyncLifetime
             ],
             downtime.Outages);
         Assert.Equal([0, 45, 1], downtime.Months.Select(m => m.MinutesDown));
-        Assert.Equal([(30 * 24 * 60) - 120, (31 * 24 * 60) - 120, (30 * 24 * 60) - 60], downtime.Months.Select(m => m.MinutesWithoutData));
+
+        // Each stretch's last sample, at a minute's 30th second, holds its value for the 4 minutes that end within the
+        // server's 5-minute lookback after it.
+        Assert.Equal([(30 * 24 * 60) - 124, (31 * 24 * 60) - 124, (30 * 24 * 60) - 64], downtime.Months.Select(m => m.MinutesWithoutData));
+    }
+
+    [Fact]
+    public async Task A_probe_scraped_every_two_minutes_is_down_for_the_whole_hour_it_failed_and_a_gap_is_held_only_within_the_lookback()
+    {
+        using var http = new HttpClient();
+        var search = new DateTimeOffset(2026, 9, 10, 0, 0, 0, TimeSpan.Zero);
+
+        ProbeDowntime downtime = await Reader(http).ReadProbeDowntimeAsync(SearchProbe, September, September, Ct);
+
+        // The hour down is one outage of 60 minutes, not 30 one-minute outages between minutes without a sample. The
+        // failure at 03:00:30 holds for the minutes that end within 5 minutes of it; the rest of the gap, 03:05 to
+        // 03:40, has no value and is not down.
+        Assert.Equal(
+            [
+                new Incident(search.AddHours(1), search.AddHours(2)),
+                new Incident(search.AddHours(3), search.AddHours(3).AddMinutes(5)),
+            ],
+            downtime.Outages);
+        ProbeDowntimeMonth month = Assert.Single(downtime.Months);
+        Assert.Equal(65, month.MinutesDown);
+
+        // Values from 00:00 to 04:03 (the last sample, 03:58:30, held 4 minutes), but for the 35 minutes of the gap.
+        Assert.Equal((30 * 24 * 60) - (243 - 35), month.MinutesWithoutData);
     }
 
     [Fact]
