@@ -62,7 +62,7 @@ public sealed class PrometheusSlaReader
     /// <returns>The down minutes, as outages, and each month's counts.</returns>
     /// <exception cref="ArgumentException"><paramref name="probe"/> is empty, or a bound is not a calendar month.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastMonth"/> is before <paramref name="firstMonth"/>, or the span would be more than <see cref="SlaReport.MaximumMonths"/> months long.</exception>
-    /// <exception cref="PrometheusQueryException">The server did not answer, refused the query, or has no sample of the probe in a month.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer, refused the query, answered only in part (with warnings), or has no sample of the probe in a month.</exception>
     public async Task<ProbeDowntime> ReadProbeDowntimeAsync(string probe, SlaPeriod firstMonth, SlaPeriod lastMonth, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(probe);
@@ -150,7 +150,7 @@ public sealed class PrometheusSlaReader
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentException"><paramref name="probe"/> is empty, or a bound is not a calendar month.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
-    /// <exception cref="PrometheusQueryException">The server did not answer, refused the query, or has no sample of the probe in a month.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer, refused the query, answered only in part (with warnings), or has no sample of the probe in a month.</exception>
     public async Task<SlaReport> CreateProbeReportAsync(
         string probe, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -188,8 +188,8 @@ public sealed class PrometheusSlaReader
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
     /// <exception cref="PrometheusQueryException">
-    /// The server did not answer or refused a query, a month holds no event of the SLO, or the server holds no data from
-    /// before a month that the SLO's counters have no sample before.
+    /// The server did not answer, refused a query or answered it only in part (with warnings), a month holds no event of
+    /// the SLO, or the server holds no data from before a month that the SLO's counters have no sample before.
     /// </exception>
     public async Task<IReadOnlyList<SloEventMonth>> ReadSloEventsAsync(
         string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, TimeZoneInfo? timeZone = null, string metricName = PrometheusSli.SlaKitEventsMetric,
@@ -294,8 +294,8 @@ public sealed class PrometheusSlaReader
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
     /// <exception cref="PrometheusQueryException">
-    /// The server did not answer or refused a query, a month holds no event of the SLO, or the server holds no data from
-    /// before a month that the SLO's counters have no sample before.
+    /// The server did not answer, refused a query or answered it only in part (with warnings), a month holds no event of
+    /// the SLO, or the server holds no data from before a month that the SLO's counters have no sample before.
     /// </exception>
     public async Task<SlaReport> CreateSloReportAsync(
         string slo, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, string metricName = PrometheusSli.SlaKitEventsMetric,
@@ -318,7 +318,7 @@ public sealed class PrometheusSlaReader
     /// <returns>Each month's good and bad slices (as <see cref="SloEventMonth.Events"/>) and availability, in order.</returns>
     /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
-    /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no slice of the SLO.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer, refused a query or answered it only in part (with warnings), or a month holds no slice of the SLO.</exception>
     public async Task<IReadOnlyList<SloEventMonth>> ReadSloSlicesAsync(
         string slo, SlaPeriod firstMonth, SlaPeriod lastMonth, TimeZoneInfo? timeZone = null, CancellationToken cancellationToken = default)
     {
@@ -375,7 +375,7 @@ public sealed class PrometheusSlaReader
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentException"><paramref name="slo"/> is empty or holds a quote or a backslash, or a bound is not a calendar month.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The months are out of order or too many.</exception>
-    /// <exception cref="PrometheusQueryException">The server did not answer or refused a query, or a month holds no slice of the SLO.</exception>
+    /// <exception cref="PrometheusQueryException">The server did not answer, refused a query or answered it only in part (with warnings), or a month holds no slice of the SLO.</exception>
     public async Task<SlaReport> CreateSliceReportAsync(
         string slo, Availability target, SlaPeriod firstMonth, SlaPeriod lastMonth, SlaReportOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -523,6 +523,20 @@ public sealed class PrometheusSlaReader
                 {
                     string error = root.TryGetProperty("error", out JsonElement text) && text.ValueKind == JsonValueKind.String ? text.GetString()! : root.GetRawText();
                     throw new PrometheusQueryException($"Prometheus at {_server} refused the query {query}: {(int)response.StatusCode} {error}");
+                }
+
+                // "Only set if there were warnings while executing the request. There will still be data in the data
+                // field." (https://prometheus.io/docs/prometheus/latest/querying/api/#format-overview): such as a remote
+                // read or a store that failed, or a limit that cut the result. A report of SLA credits is not made from
+                // a part of the data. Infos (Prometheus 3) are remarks about the query, not missing data.
+                if (root.TryGetProperty("warnings", out JsonElement warnings)
+                    && warnings.ValueKind != JsonValueKind.Null
+                    && !(warnings.ValueKind == JsonValueKind.Array && warnings.GetArrayLength() == 0))
+                {
+                    string said = warnings.ValueKind == JsonValueKind.Array && warnings.EnumerateArray().All(static w => w.ValueKind == JsonValueKind.String)
+                        ? string.Join("; ", warnings.EnumerateArray().Select(static w => w.GetString()))
+                        : warnings.GetRawText();
+                    throw new PrometheusQueryException($"Prometheus at {_server} answered the query {query} only in part, with warnings: {said}");
                 }
 
                 try

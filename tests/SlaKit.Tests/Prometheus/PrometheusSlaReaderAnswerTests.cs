@@ -6,8 +6,9 @@ using SlaKit.Tests.Infrastructure;
 namespace SlaKit.Tests.Prometheus;
 
 /// <summary>
-/// What <see cref="PrometheusSlaReader"/> makes of answers that are not a Prometheus query result: each is a
-/// <see cref="PrometheusQueryException"/> that says what came, and the answer is let go.
+/// What <see cref="PrometheusSlaReader"/> makes of answers that are not a whole Prometheus query result (not one at
+/// all, or one with warnings that it is partial): each is a <see cref="PrometheusQueryException"/> that says what came,
+/// and the answer is let go.
 /// </summary>
 public sealed class PrometheusSlaReaderAnswerTests
 {
@@ -28,6 +29,8 @@ public sealed class PrometheusSlaReaderAnswerTests
     [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1767225600]}]}}""", "with a result SlaKit cannot read")]
     [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1767225600,"many"]}]}}""", "with a result SlaKit cannot read")]
     [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"scalar","result":[1767225600,"2"]}}""", "with a result SlaKit cannot read")]
+    [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"vector","result":[]},"warnings":["remote read failed: store unavailable","the result was cut"]}""", "answered the query last_over_time(slakit_slo_events_total{slo=\"checkout\"}[31d]) only in part, with warnings: remote read failed: store unavailable; the result was cut")]
+    [InlineData(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"vector","result":[{"metric":{"outcome":"good"},"value":[1767225600,"1"]}]},"warnings":"partial"}""", "only in part, with warnings: \"partial\"")]
     public async Task An_answer_that_is_not_a_query_result_is_an_error_that_says_what_came(HttpStatusCode status, string body, string expected)
     {
         using var handler = new OneAnswer(status, new TrackedContent(Encoding.UTF8.GetBytes(body)));

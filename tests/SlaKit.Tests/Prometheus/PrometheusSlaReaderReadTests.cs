@@ -63,6 +63,23 @@ public sealed class PrometheusSlaReaderReadTests
     }
 
     [Fact]
+    public async Task A_week_answered_in_part_is_an_error_not_a_week_without_downtime()
+    {
+        // The server's answer for the second week says that part of it is missing: its minutes are not all there.
+        var second = new DateTimeOffset(2026, 2, 8, 0, 0, 0, TimeSpan.Zero);
+        var server = new FakePrometheus
+        {
+            Range = (_, start, end) => start < second
+                ? Series(start, end, static _ => "1")
+                : Series(start, end, static _ => "1")[..^1] + ",\"warnings\":[\"remote read failed: partial data\"]}",
+        };
+
+        PrometheusQueryException error = await Assert.ThrowsAsync<PrometheusQueryException>(() => Reader(server).ReadProbeDowntimeAsync("up", February, February, Ct));
+
+        Assert.EndsWith("only in part, with warnings: remote read failed: partial data", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Infinite_samples_as_prometheus_writes_them_are_read_as_numbers()
     {
         var down = new DateTimeOffset(2026, 2, 3, 0, 0, 0, TimeSpan.Zero);
