@@ -23,6 +23,9 @@ public sealed class PrometheusSlaReader
     /// <summary>One query asks for at most a week of minutes, 10,080 points: under the 11,000 a server answers per series.</summary>
     private static readonly TimeSpan Chunk = TimeSpan.FromDays(7);
 
+    /// <summary>One query of an SLO's counters asks for a day of their raw samples.</summary>
+    private static readonly TimeSpan EventChunk = TimeSpan.FromDays(1);
+
     private readonly HttpClient _http;
     private readonly Uri _server;
     private readonly PrometheusServerOptions _options;
@@ -163,7 +166,8 @@ public sealed class PrometheusSlaReader
     /// <c>slakit_slo_events_total</c> series SlaKit's trackers export (every instance's, summed), or from the counter named
     /// <paramref name="metricName"/>: the events the generated rules use. Each series' increase over the month is read from its raw samples, from its last sample
     /// before the month (up to 31 days earlier) to its last in the month, with a counter reset (a restarted process)
-    /// counted as a new start: exact, where <c>increase()</c> would extrapolate at the month's edges.
+    /// counted as a new start: exact, where <c>increase()</c> would extrapolate at the month's edges. The samples are
+    /// read a day per query, so that no answer holds more than a day of them.
     /// </summary>
     /// <remarks>
     /// A series with no sample in the 31 days before the month (a process started in it, or a target first scraped in
@@ -207,33 +211,55 @@ public sealed class PrometheusSlaReader
                 bases[series] = points[0].Value;
             }
 
+            // Each series' last value read so far and its increase in the month. A series with no sample in the 31 days
+            // before the month (a process started in it, or a target first scraped in it) counts from its first sample
+            // in the month, as increase() does: what its counter held then, however long the process ran unscraped, is
+            // not this month's.
+            var counted = new Dictionary<string, (string Outcome, double? Previous, double Increase)>(StringComparer.Ordinal);
+            foreach ((string series, double value) in bases)
+            {
+                counted[series] = ("", value, 0);
+            }
+
+            // Read a day at a time, each series' last value carried into the next day as its base: a month of a fleet's
+            // raw samples in one answer would pass the server's --query.max-samples (50,000,000 by default) and be
+            // hundreds of megabytes to parse. A day of a series scraped every 15 s is 5,760 samples.
+            bool seen = false;
+            for (DateTimeOffset day = start; day < end; day += EventChunk)
+            {
+                DateTimeOffset dayEnd = day + EventChunk < end ? day + EventChunk : end;
+                long seconds = (long)(dayEnd - day).TotalSeconds;
+                foreach ((string series, string outcome, List<(DateTimeOffset At, double Value)> points) in
+                    await QueryAsync($"{selector}[{seconds}s]", dayEnd, cancellationToken).ConfigureAwait(false))
+                {
+                    (_, double? previous, double increase) = counted.GetValueOrDefault(series);
+                    foreach ((DateTimeOffset at, double value) in points)
+                    {
+                        // A sample at the day's first instant was the last of the day before (or the month's base):
+                        // servers before 3.0 include a range's start.
+                        if (at <= day || at > dayEnd)
+                        {
+                            continue;
+                        }
+
+                        seen = true;
+                        if (previous is { } before)
+                        {
+                            // A counter that went down was restarted: it counts from zero again (as Prometheus's increase() takes it).
+                            increase += value >= before ? value - before : value;
+                        }
+
+                        previous = value;
+                    }
+
+                    counted[series] = (outcome, previous, increase);
+                }
+            }
+
             long good = 0;
             long bad = 0;
-            long seconds = (long)(end - start).TotalSeconds;
-            var samples = await QueryAsync($"{selector}[{seconds}s]", end, cancellationToken).ConfigureAwait(false);
-            foreach ((string series, string outcome, List<(DateTimeOffset At, double Value)> points) in samples)
+            foreach ((string outcome, _, double increase) in counted.Values)
             {
-                // A series with no sample in the 31 days before the month (a process started in it, or a target first
-                // scraped in it) counts from its first sample in the month, as increase() does: what its counter held
-                // then, however long the process ran unscraped, is not this month's.
-                double? previous = bases.TryGetValue(series, out double known) ? known : null;
-                double increase = 0;
-                foreach ((DateTimeOffset at, double value) in points)
-                {
-                    if (at <= start)
-                    {
-                        continue;
-                    }
-
-                    if (previous is { } before)
-                    {
-                        // A counter that went down was restarted: it counts from zero again (as Prometheus's increase() takes it).
-                        increase += value >= before ? value - before : value;
-                    }
-
-                    previous = value;
-                }
-
                 long events = (long)Math.Round(increase, MidpointRounding.AwayFromZero);
                 if (outcome == "good")
                 {
@@ -245,7 +271,7 @@ public sealed class PrometheusSlaReader
                 }
             }
 
-            if (samples.Count == 0 && bases.Count == 0)
+            if (!seen && bases.Count == 0)
             {
                 throw new PrometheusQueryException(
                     $"{selector} has no series in {month} on {_server}: is the SLO's name right, and does the server keep data that old? (A month with no data is not reported as 100%.)");
@@ -477,8 +503,8 @@ public sealed class PrometheusSlaReader
         JsonDocument? answer = null;
         try
         {
-            // The answer is parsed as it streams in: a month of raw samples is megabytes, and a copy of it as text would
-            // double what the read holds.
+            // The answer is parsed as it streams in: a day of a fleet's raw samples is megabytes, and a copy of it as
+            // text would double what the read holds.
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             Stream stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))

@@ -123,7 +123,37 @@ public sealed class PrometheusSlaReaderReadTests
         // good: a rose 60, restarted to 10, rose 20; b (no sample before the month) from its first sample: 25; bad: 1 + 2.
         Assert.Equal((60 + 10 + 20 + 25, 3), (read.Events.Good, read.Events.Bad));
         Assert.Contains("query=last_over_time%28slakit_slo_events_total%7Bslo%3D%22checkout%22%7D%5B31d%5D%29", server.Requests[0].RequestUri!.Query, StringComparison.Ordinal);
-        Assert.Contains("slakit_slo_events_total%7Bslo%3D%22checkout%22%7D%5B2419200s%5D", server.Requests[1].RequestUri!.Query, StringComparison.Ordinal);
+        Assert.Equal(1 + 28, server.Requests.Count); // the bases, then a day per query
+        Assert.Contains("slakit_slo_events_total%7Bslo%3D%22checkout%22%7D%5B86400s%5D", server.Requests[1].RequestUri!.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Slo_events_are_read_a_day_per_query_each_series_carrying_its_last_value_into_the_next_day()
+    {
+        DateTimeOffset start = February.Start!.Value;
+        (DateTimeOffset At, string Value)[] samples =
+        [
+            (start.AddDays(1).AddSeconds(-30), "100"),
+            (start.AddDays(1), "150"), // at the first day's end: the second day's range starts here too
+            (start.AddDays(1).AddSeconds(30), "10"), // restarted
+            (start.AddDays(5).AddHours(12), "40"),
+            (start.AddDays(28), "45"), // the month's last instant
+        ];
+        var server = new FakePrometheus
+        {
+            // As a server before 3.0 answers: the samples from the range's start to its end, both included.
+            Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
+                ? Vector(at, ("good", "a", "0"))
+                : Matrix(("good", "a", [.. samples.Where(p => p.At >= at.AddSeconds(-Seconds(query)) && p.At <= at)])),
+        };
+
+        SloEventMonth read = Assert.Single(await Reader(server).ReadSloEventsAsync("checkout", February, February, cancellationToken: Ct));
+
+        // 100, 50 more, 10 after the restart, 30 and 5 more.
+        Assert.Equal(195, read.Events.Good);
+        IEnumerable<(string Query, DateTimeOffset At)> days = server.Requests.Skip(1).Select(static r => HttpUtility.ParseQueryString(r.RequestUri!.Query))
+            .Select(static q => (q["query"]!, FakePrometheus.Time(q["time"]!)));
+        Assert.Equal(Enumerable.Range(1, 28).Select(d => ("slakit_slo_events_total{slo=\"checkout\"}[86400s]", start.AddDays(d))), days);
     }
 
     [Fact]
@@ -164,9 +194,8 @@ public sealed class PrometheusSlaReaderReadTests
         Assert.Equal((100L, 0L), (read.Events.Good, read.Events.Bad));
 
         // No series had a sample before the month, so the server was asked whether it holds the 31 days before it at all.
-        HttpRequestMessage labels = server.Requests[2];
-        Assert.EndsWith("/api/v1/labels", labels.RequestUri!.AbsolutePath, StringComparison.Ordinal);
-        System.Collections.Specialized.NameValueCollection range = HttpUtility.ParseQueryString(labels.RequestUri.Query);
+        HttpRequestMessage labels = Assert.Single(server.Requests, static r => r.RequestUri!.AbsolutePath.EndsWith("/api/v1/labels", StringComparison.Ordinal));
+        System.Collections.Specialized.NameValueCollection range = HttpUtility.ParseQueryString(labels.RequestUri!.Query);
         Assert.Equal((February.Start!.Value.AddDays(-31), February.Start!.Value), (FakePrometheus.Time(range["start"]!), FakePrometheus.Time(range["end"]!)));
     }
 
@@ -226,7 +255,7 @@ public sealed class PrometheusSlaReaderReadTests
 
         Assert.Equal((999L, 1L), (read.Events.Good, read.Events.Bad));
         Assert.Equal((999L, 1L), (Assert.Single(report.Months).GoodEvents, Assert.Single(report.Months).BadEvents));
-        Assert.Equal(4, server.Requests.Count);
+        Assert.Equal(2 * (1 + 28), server.Requests.Count);
         Assert.All(server.Requests, static r =>
         {
             string query = HttpUtility.ParseQueryString(r.RequestUri!.Query)["query"]!;
@@ -308,6 +337,10 @@ public sealed class PrometheusSlaReaderReadTests
             () => reader.CreateSloReportAsync("checkout", Availability.FromPercent(99.9), February, February, metricName: "slakit.slo.events", cancellationToken: Ct))).ParamName);
         Assert.Empty(server.Requests);
     }
+
+    /// <summary>The seconds of a query's range, such as 86400 in <c>x[86400s]</c>.</summary>
+    private static int Seconds(string query) =>
+        int.Parse(query[(query.LastIndexOf('[') + 1)..query.LastIndexOf("s]", StringComparison.Ordinal)], CultureInfo.InvariantCulture);
 
     private static PrometheusSlaReader Reader(FakePrometheus server) =>
         new(new HttpClient(server), new PrometheusServerOptions { Server = new Uri("http://127.0.0.1:9090/prom") });
