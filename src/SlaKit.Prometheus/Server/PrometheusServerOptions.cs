@@ -18,7 +18,11 @@ public sealed class PrometheusServerOptions
     /// <summary>The password for HTTP basic authentication.</summary>
     public string? Password { get; set; }
 
-    /// <summary>How long one query may take before it fails; positive. 30 seconds by default.</summary>
+    /// <summary>
+    /// How long one query may take before it fails; positive. 30 seconds by default. The reader's
+    /// <see cref="HttpClient.Timeout"/> (100 seconds unless set) still applies until an answer's headers come, and ends the
+    /// query first when it is the shorter; the error then names it.
+    /// </summary>
     public TimeSpan Timeout { get; set; } = DefaultTimeout;
 
     /// <summary>Checks the options.</summary>

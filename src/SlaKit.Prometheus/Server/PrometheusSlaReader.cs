@@ -514,7 +514,14 @@ public sealed class PrometheusSlaReader
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new PrometheusQueryException($"Prometheus at {_server} did not answer within {_options.Timeout.TotalSeconds:0.###} s.", exception);
+            // The HttpClient's own Timeout (100 s unless set) ends a query that waits for its answer's headers when it is
+            // the shorter of the two; the message names the one that did.
+            throw new PrometheusQueryException(
+                timeout.IsCancellationRequested
+                    ? string.Create(CultureInfo.InvariantCulture, $"Prometheus at {_server} did not answer within {_options.Timeout.TotalSeconds:0.###} s.")
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"Prometheus at {_server} did not answer within {_http.Timeout.TotalSeconds:0.###} s, the HttpClient's Timeout (PrometheusServerOptions.Timeout is {_options.Timeout.TotalSeconds:0.###} s)."),
+                exception);
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException)
         {

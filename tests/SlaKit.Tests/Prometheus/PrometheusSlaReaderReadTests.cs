@@ -310,9 +310,22 @@ public sealed class PrometheusSlaReaderReadTests
         var options = new PrometheusServerOptions { Server = new Uri("http://127.0.0.1:9090/"), Timeout = TimeSpan.FromMilliseconds(50) };
 
         PrometheusQueryException error = await Assert.ThrowsAsync<PrometheusQueryException>(
-            () => new PrometheusSlaReader(new HttpClient(server), options).ReadProbeDowntimeAsync("up", February, February, Ct));
+            () => HostileNumbers.InCulture(HostileNumbers.ForeignCultures().First(), () => new PrometheusSlaReader(new HttpClient(server), options).ReadProbeDowntimeAsync("up", February, February, Ct)));
 
         Assert.Equal("Prometheus at http://127.0.0.1:9090/ did not answer within 0.05 s.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_server_slower_than_the_http_clients_own_shorter_timeout_is_said_to_have_met_that_timeout()
+    {
+        var server = new FakePrometheus { Hang = true };
+        using var http = new HttpClient(server) { Timeout = TimeSpan.FromMilliseconds(50) };
+        var reader = new PrometheusSlaReader(http, new PrometheusServerOptions { Server = new Uri("http://127.0.0.1:9090/"), Timeout = TimeSpan.FromSeconds(30) });
+
+        PrometheusQueryException error = await Assert.ThrowsAsync<PrometheusQueryException>(
+            () => HostileNumbers.InCulture(HostileNumbers.ForeignCultures().First(), () => reader.ReadProbeDowntimeAsync("up", February, February, Ct)));
+
+        Assert.Equal("Prometheus at http://127.0.0.1:9090/ did not answer within 0.05 s, the HttpClient's Timeout (PrometheusServerOptions.Timeout is 30 s).", error.Message);
     }
 
     [Fact]
