@@ -174,15 +174,19 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_name_DNS_knows_nothing_about_is_refused_and_asked_again_on_the_next_call()
+    public async Task A_name_DNS_knows_nothing_about_is_refused_for_a_few_seconds_and_asked_again_after()
     {
         SipTransportException refused = await Assert.ThrowsAsync<SipTransportException>(() => _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
 
         Assert.Equal($"DNS knows no SIP server for '{Domain}': no NAPTR, SRV, A or AAAA records.", refused.Message);
         int asked = _dns.Queries.Count;
 
-        // A failed lookup is not kept: the name is asked again, and found once it exists.
+        // The failure is kept a few seconds (RFC 9520 §3.2), without asking DNS; then the name is asked again, and found.
         _dns.Add(DnsTestRecord.A(Domain, "127.0.0.81"));
+        _time.Advance(SipServiceResolver.FailureKept - TimeSpan.FromMilliseconds(1));
+        Assert.Same(refused, await Assert.ThrowsAsync<SipTransportException>(() => _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct)));
+        Assert.Equal(asked, _dns.Queries.Count);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
         Assert.Equal("127.0.0.81", only.Host);
         Assert.True(_dns.Queries.Count > asked, "the second call asked DNS nothing");
@@ -217,8 +221,9 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
         Assert.Equal($"DNS could not answer for the SRV records of '{srv}': ServerFailure.", failed.Message);
         Assert.DoesNotContain(_dns.Queries, q => q.Name == Domain && q.Type == QueryType.A);
 
-        // The failure is not kept: once the server answers, its SRV records are used, not the host's own address.
+        // The failure is kept only a few seconds: once the server answers, its SRV records are used, not the host's own address.
         _dns.Fail(srv, QueryType.SRV, 0);
+        _time.Advance(SipServiceResolver.FailureKept);
         SipTarget only = Assert.Single(await _resolver.ResolveAsync(SipTarget.Parse("sip:" + Domain), Ct));
         Assert.Equal(("127.0.0.62", 5070), (only.Host, only.Port));
     }
@@ -325,6 +330,43 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
         Assert.Equal("127.0.0.102", renewed.Host);
         Assert.True(askedAgain > asked, "the expired answer was served without asking DNS again");
         Assert.Equal(askedAgain, _dns.Queries.Count);
+    }
+
+    [Fact]
+    public async Task An_expired_answer_is_served_stale_while_dns_fails_and_asked_again_every_half_minute_for_up_to_a_day()
+    {
+        string srv = "_sip._udp." + Domain;
+        _dns.Add(
+            DnsTestRecord.Srv(srv, 10, 0, 5070, "pbx." + Domain, ttl: 60),
+            DnsTestRecord.A("pbx." + Domain, "127.0.0.64", ttl: 60));
+        SipTarget target = SipTarget.Parse("sip:" + Domain);
+        await ResolveAndWaitOutAsync(target, TimeSpan.FromSeconds(60));
+
+        // The answer has expired, and DNS now fails: the last answer is served (RFC 8767), not an error for a server that is up.
+        _dns.Fail(srv, QueryType.SRV, 2);
+        int before = _dns.Queries.Count;
+        SipTarget stale = Assert.Single(await _resolver.ResolveAsync(target, Ct));
+        Assert.Equal(("127.0.0.64", 5070), (stale.Host, stale.Port));
+        int asked = _dns.Queries.Count;
+        Assert.True(asked > before, "DNS was not asked again once the answer expired");
+
+        // The failed refresh is kept for half a minute, the stale answer served without asking; then DNS is asked again.
+        _time.Advance(SipServiceResolver.StaleRefreshKept - TimeSpan.FromSeconds(1));
+        Assert.Equal("127.0.0.64", Assert.Single(await _resolver.ResolveAsync(target, Ct)).Host);
+        Assert.Equal(asked, _dns.Queries.Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("127.0.0.64", Assert.Single(await _resolver.ResolveAsync(target, Ct)).Host);
+        Assert.True(_dns.Queries.Count > asked, "DNS was not asked again after half a minute");
+
+        // A day past its TTL the answer is too old to serve: the failure is the caller's.
+        _time.Advance(SipServiceResolver.StaleLimit);
+        SipTransportException failed = await Assert.ThrowsAsync<SipTransportException>(() => _resolver.ResolveAsync(target, Ct));
+        Assert.Contains("ServerFailure", failed.Message, StringComparison.Ordinal);
+
+        // Once DNS answers again, the answer is fresh.
+        _dns.Fail(srv, QueryType.SRV, 0);
+        _time.Advance(SipServiceResolver.StaleRefreshKept);
+        Assert.Equal("127.0.0.64", Assert.Single(await _resolver.ResolveAsync(target, Ct)).Host);
     }
 
     [Fact]

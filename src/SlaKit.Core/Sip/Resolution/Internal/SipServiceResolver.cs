@@ -10,7 +10,10 @@ namespace SlaKit.Sip;
 /// Finds the servers behind a SIP URI that names a host and no port, as RFC 3263 §4 does: NAPTR records choose the
 /// transport (unless the URI names one; a <c>sips:</c> URI only TLS), SRV records the servers and their ports in RFC 2782 order, A and AAAA records
 /// their addresses; without NAPTR, SRV is asked for each transport; without SRV, the host's own addresses on port 5060.
-/// Answers are cached for their TTL. Thread-safe.
+/// Answers are cached for their TTL. A lookup that fails once an answer has expired serves that answer, stale, for up to
+/// a day (RFC 8767): a DNS server that is down or answers SERVFAIL does not take down SIP servers that are up. A failure
+/// is kept for a few seconds before DNS is asked again (RFC 9520 §3.2), so that a DNS server that does not answer holds
+/// up one request, not every one. Thread-safe.
 /// </summary>
 internal sealed class SipServiceResolver
 {
@@ -24,10 +27,19 @@ internal sealed class SipServiceResolver
 
     private static readonly QueryType[] AddressTypes = [QueryType.A, QueryType.AAAA];
 
+    /// <summary>How long a failed lookup is kept before DNS is asked again: RFC 9520 §3.2 asks for at least a second.</summary>
+    internal static readonly TimeSpan FailureKept = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a failed refresh is kept while the expired answer is served in its place: RFC 8767 §4's stale TTL.</summary>
+    internal static readonly TimeSpan StaleRefreshKept = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long past its TTL an answer may still be served while DNS fails: RFC 8767 §5 suggests one to three days.</summary>
+    internal static readonly TimeSpan StaleLimit = TimeSpan.FromDays(1);
+
     private readonly LookupClient _dns;
     private readonly TimeProvider _time;
     private readonly Random _random;
-    private readonly ConcurrentDictionary<(string Host, SipTransportProtocol? Transport, bool Secure), Task<SipService>> _cache = new();
+    private readonly ConcurrentDictionary<(string Host, SipTransportProtocol? Transport, bool Secure), Entry> _cache = new();
 
     /// <param name="servers">The DNS servers to ask; the system's when empty.</param>
     /// <param name="time">The clock that ages cached answers.</param>
@@ -58,19 +70,55 @@ internal sealed class SipServiceResolver
         (string Host, SipTransportProtocol? Transport, bool Secure) key =
             (target.Host.ToLowerInvariant(), target.TransportGiven ? target.Transport : null, target.IsSecure);
         DateTimeOffset now = _time.GetUtcNow();
-        Task<SipService> lookup = _cache.GetOrAdd(key, k => LookUpAsync(k.Host, k.Transport, k.Secure));
-        if (lookup.IsCompleted && (lookup.IsFaulted || lookup.Result.ExpiresAt <= now))
+        Entry entry = _cache.GetOrAdd(key, k => new Entry(AnswerAsync(k), Stale: null));
+        if (entry.Lookup.IsCompleted && (!entry.Lookup.IsCompletedSuccessfully || IsDue(entry, now)))
         {
-            // An expired answer, or a failed lookup (kept only until the next call): ask again.
-            Task<SipService> fresh = LookUpAsync(key.Host, key.Transport, key.Secure);
-            _cache.TryUpdate(key, fresh, lookup);
-            lookup = _cache.GetValueOrDefault(key, fresh);
+            // An expired answer, or a failure kept long enough: ask again, keeping the last answer to serve if that fails.
+            var fresh = new Entry(AnswerAsync(key), (entry.Lookup.IsCompletedSuccessfully ? entry.Lookup.Result.Service : null) ?? entry.Stale);
+            entry = _cache.TryUpdate(key, fresh, entry) ? fresh : _cache.GetValueOrDefault(key, fresh);
         }
 
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        SipService service = await lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return service.Order(_random);
+        Answer answer = await entry.Lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (answer.Service is { } service)
+        {
+            return service.Order(_random);
+        }
+
+        // RFC 8767 §4: when the refresh fails, the expired answer is served rather than none.
+        return entry.Stale is { } stale && _time.GetUtcNow() - stale.ExpiresAt < StaleLimit
+            ? stale.Order(_random)
+            : throw answer.Error!;
     }
+
+    /// <summary>Whether DNS is to be asked again: the answer has expired, or the failure has been kept long enough.</summary>
+    private static bool IsDue(Entry entry, DateTimeOffset now)
+    {
+        Answer answer = entry.Lookup.Result;
+        return answer.Service is { } service
+            ? service.ExpiresAt <= now
+            : now >= answer.At + (entry.Stale is null ? FailureKept : StaleRefreshKept);
+    }
+
+    /// <summary>One lookup's outcome, a failure included, so that a failure can be kept: it never faults.</summary>
+    private async Task<Answer> AnswerAsync((string Host, SipTransportProtocol? Transport, bool Secure) key)
+    {
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            return new Answer(await LookUpAsync(key.Host, key.Transport, key.Secure).ConfigureAwait(false), null, _time.GetUtcNow());
+        }
+        catch (SipTransportException e)
+        {
+            return new Answer(null, e, _time.GetUtcNow());
+        }
+    }
+
+    /// <summary>A name's cached lookup, and the last answer before it, served while the lookup fails (see <see cref="IsDue"/>).</summary>
+    private sealed record Entry(Task<Answer> Lookup, SipService? Stale);
+
+    /// <summary>A lookup's answer, or its failure, and when it came.</summary>
+    private sealed record Answer(SipService? Service, SipTransportException? Error, DateTimeOffset At);
 
     private async Task<SipService> LookUpAsync(string host, SipTransportProtocol? transport, bool secure)
     {
