@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using SlaKit.Budgets;
 using SlaKit.Prometheus;
 using SlaKit.Prometheus.Server;
@@ -103,7 +104,7 @@ internal static class ReportCommand
                     Measurement = new MeasurementOptions { WholeMinutesOnly = parse.GetValue(wholeMinutes) },
                 };
                 SlaReport report = parse.GetValue(prometheus) is { } server
-                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(slo), sliced, metric, parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, cancellationToken).ConfigureAwait(false)
+                    ? await FromPrometheusAsync(server, parse.GetValue(probe), parse.GetValue(slo), sliced, metric, parse.GetValue(tokenFile), parse.GetValue(incidents), target, first, last, options, stderr, cancellationToken).ConfigureAwait(false)
                     : SlaReport.Create(
                         MeasureCommand.ReadIncidents(parse.GetValue(incidents) ?? throw new CliUsageException("Give --incidents, or --prometheus with --probe.")),
                         target, first, last, options);
@@ -148,10 +149,14 @@ internal static class ReportCommand
         return command;
     }
 
-    /// <summary>The report of a probe series' downtime minutes, or of an SLO's events, on a Prometheus server.</summary>
+    /// <summary>
+    /// The report of a probe series' downtime minutes, or of an SLO's events, on a Prometheus server. A probe report says on
+    /// <paramref name="stderr"/> how many minutes of each month had no sample of the probe, which it counts as up: a
+    /// reader of the report should know what it did not see.
+    /// </summary>
     private static async Task<SlaReport> FromPrometheusAsync(
         string server, string? probe, string? slo, bool slices, string metric, string? tokenFile, string? incidents, Availability target, SlaPeriod first, SlaPeriod last, SlaReportOptions options,
-        CancellationToken cancellationToken)
+        TextWriter stderr, CancellationToken cancellationToken)
     {
         if (incidents is not null)
         {
@@ -188,11 +193,24 @@ internal static class ReportCommand
 
         using var http = new HttpClient();
         var reader = new PrometheusSlaReader(http, new PrometheusServerOptions { Server = uri, BearerToken = token });
-        return slo is not null
-            ? slices
+        if (slo is not null)
+        {
+            return slices
                 ? await reader.CreateSliceReportAsync(slo, target, first, last, options, cancellationToken).ConfigureAwait(false)
-                : await reader.CreateSloReportAsync(slo, target, first, last, options, metric, cancellationToken).ConfigureAwait(false)
-            : await reader.CreateProbeReportAsync(probe!, target, first, last, options, cancellationToken).ConfigureAwait(false);
+                : await reader.CreateSloReportAsync(slo, target, first, last, options, metric, cancellationToken).ConfigureAwait(false);
+        }
+
+        ProbeDowntime downtime = await reader.ReadProbeDowntimeAsync(probe!, first, last, cancellationToken).ConfigureAwait(false);
+        foreach (ProbeDowntimeMonth month in downtime.Months)
+        {
+            if (month.MinutesWithoutData > 0)
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"slakit: {month.Month}: {month.MinutesWithoutData} minute(s) without a sample of the probe (not scraped within the server's lookback, or still to come) are counted as up."));
+            }
+        }
+
+        return SlaReport.Create(downtime.Outages, target, first, last, options);
     }
 
     /// <summary>

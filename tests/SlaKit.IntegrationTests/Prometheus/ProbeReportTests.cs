@@ -209,6 +209,15 @@ public sealed class ProbeReportTests : IAsyncLifetime
         Assert.Equal([0, 2700, 60], months.Select(m => m.GetProperty("downtimeSeconds").GetDouble()));
         Assert.Equal([true, false, true], months.Select(m => m.GetProperty("slaMet").GetBoolean()));
         Assert.Equal([0, 10, 0], months.Select(m => m.GetProperty("creditPercent").GetDouble()));
+
+        // The minutes the probe has no sample for are counted as up, and said so.
+        Assert.Equal(
+            [
+                "slakit: 2026-09: 43076 minute(s) without a sample of the probe (not scraped within the server's lookback, or still to come) are counted as up.",
+                "slakit: 2026-10: 44516 minute(s) without a sample of the probe (not scraped within the server's lookback, or still to come) are counted as up.",
+                "slakit: 2026-11: 43136 minute(s) without a sample of the probe (not scraped within the server's lookback, or still to come) are counted as up.",
+            ],
+            error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Theory]
