@@ -175,18 +175,27 @@ public sealed class PrometheusSlaReaderReadTests
         Assert.StartsWith("slakit_slo_events_total{slo=\"checkout\"} has no series in 2026-02", missing.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The answers of a server that first scraped checkout's counters on February 20th, when they held 5,000,000 good
+    /// and 1,000 bad events, and last on the 27th, 100 good events later: nothing before the month.
+    /// </summary>
+    private static string FirstScrapedOnThe20th(string query, DateTimeOffset at)
+    {
+        DateTimeOffset first = new(2026, 2, 20, 0, 0, 0, TimeSpan.Zero);
+        return query.StartsWith("last_over_time(", StringComparison.Ordinal)
+            ? Vector(at)
+            : Matrix(
+                ("good", "a", [(first, "5000000"), (first.AddDays(8).AddMinutes(-1), "5000100")]),
+                ("bad", "a", [(first, "1000"), (first.AddDays(8).AddMinutes(-1), "1000")]));
+    }
+
     [Fact]
     public async Task A_series_without_a_sample_before_the_month_counts_from_its_first_sample_not_its_whole_history()
     {
         // A process up since long before, first scraped on the 20th: its counters then held 5,000,000 good and 1,000 bad.
-        DateTimeOffset first = new(2026, 2, 20, 0, 0, 0, TimeSpan.Zero);
         var server = new FakePrometheus
         {
-            Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
-                ? Vector(at)
-                : Matrix(
-                    ("good", "a", [(first, "5000000"), (first.AddDays(8).AddMinutes(-1), "5000100")]),
-                    ("bad", "a", [(first, "1000"), (first.AddDays(8).AddMinutes(-1), "1000")])),
+            Instant = FirstScrapedOnThe20th,
         };
 
         SloEventMonth read = Assert.Single(await Reader(server).ReadSloEventsAsync("checkout", February, February, cancellationToken: Ct));
@@ -204,14 +213,9 @@ public sealed class PrometheusSlaReaderReadTests
     {
         // Retention has dropped everything before the 20th: no series has a sample before the month, and the server
         // names no label in the 31 days before it.
-        DateTimeOffset first = new(2026, 2, 20, 0, 0, 0, TimeSpan.Zero);
         var server = new FakePrometheus
         {
-            Instant = (query, at) => query.StartsWith("last_over_time(", StringComparison.Ordinal)
-                ? Vector(at)
-                : Matrix(
-                    ("good", "a", [(first, "5000000"), (first.AddDays(8).AddMinutes(-1), "5000100")]),
-                    ("bad", "a", [(first, "1000"), (first.AddDays(8).AddMinutes(-1), "1000")])),
+            Instant = FirstScrapedOnThe20th,
             Labels = static (_, _) => "{\"status\":\"success\",\"data\":[]}",
         };
 

@@ -544,19 +544,11 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     [InlineData(183)]
     public async Task A_trunk_that_shows_the_callee_is_kept_until_the_ring_timeout_which_cancels_the_call(int progress)
     {
-        _a.Responder = r => r.Method switch
-        {
-            "INVITE" => ResponseTo(r, 100, "Trying"),
-            "CANCEL" => ResponseTo(r, 200, "OK"),
-            _ => null,
-        };
+        _a.Responder = TryingOnly;
         Task<SipCall> placing = Client(o => o.RingTimeout = TimeSpan.FromSeconds(40)).InviteAsync(Invite(), Ct);
         _time.Advance(TimeSpan.FromSeconds(15));
         _a.Receive(ResponseTo(_a.Sent[0], progress, "Progress"));
-        for (int i = 0; i < 249; i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-        }
+        StepClock(TimeSpan.FromSeconds(24.9));
 
         Assert.False(placing.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(100));
@@ -572,18 +564,10 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     [Fact]
     public async Task A_trunk_that_sends_only_100_trying_is_cancelled_at_the_progress_timeout_and_the_call_goes_to_the_next()
     {
-        _a.Responder = r => r.Method switch
-        {
-            "INVITE" => ResponseTo(r, 100, "Trying"),
-            "CANCEL" => ResponseTo(r, 200, "OK"),
-            _ => null,
-        };
+        _a.Responder = TryingOnly;
         SipFailoverClient client = Client();
         Task<SipCall> placing = client.InviteAsync(Invite(), Ct);
-        for (int i = 0; i < 199; i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-        }
+        StepClock(TimeSpan.FromSeconds(19.9));
 
         Assert.False(placing.IsCompleted);
         Assert.Empty(_b.Sent);
@@ -601,17 +585,9 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     [Fact]
     public async Task Without_a_progress_timeout_a_trunk_that_sent_100_trying_is_kept_until_the_ring_timeout_as_not_answered()
     {
-        _a.Responder = r => r.Method switch
-        {
-            "INVITE" => ResponseTo(r, 100, "Trying"),
-            "CANCEL" => ResponseTo(r, 200, "OK"),
-            _ => null,
-        };
+        _a.Responder = TryingOnly;
         Task<SipCall> placing = Client(o => (o.RingTimeout, o.ProgressTimeout) = (TimeSpan.FromSeconds(30), null)).InviteAsync(Invite(), Ct);
-        for (int i = 0; i < 299; i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-        }
+        StepClock(TimeSpan.FromSeconds(29.9));
 
         Assert.False(placing.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(100));
@@ -922,6 +898,23 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     /// <summary>Places a call whose primary stays silent, so that it moves on after the provisional timeout.</summary>
+    /// <summary>A trunk that answers an INVITE with 100 Trying and nothing more, and a CANCEL with 200.</summary>
+    private static SipResponse? TryingOnly(SipRequest request) => request.Method switch
+    {
+        "INVITE" => ResponseTo(request, 100, "Trying"),
+        "CANCEL" => ResponseTo(request, 200, "OK"),
+        _ => null,
+    };
+
+    /// <summary>Moves the clock on by <paramref name="total"/> in steps of 100 ms, as time passes, so that every timer on the way fires in turn.</summary>
+    private void StepClock(TimeSpan total)
+    {
+        for (TimeSpan passed = TimeSpan.Zero; passed < total; passed += TimeSpan.FromMilliseconds(100))
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     private async Task<SipCall> Leave(SipFailoverClient client)
     {
         Task<SipCall> placing = client.InviteAsync(Invite(), Ct);
