@@ -34,6 +34,8 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
     private const string ClientBuilderTypeName = "Microsoft.Extensions.DependencyInjection.IHttpClientBuilder";
     private static readonly string[] LambdaParameterNames = { "options", "failover", "regionFailover" };
     private static readonly string[] BuilderNames = { "builder", "clientBuilder", "httpClientBuilder" };
+    private static readonly string[] ResilienceParameterNames = { "resilience", "resilienceOptions" };
+    private static readonly char[] LineBreaks = { '\r', '\n' };
 
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.HttpClientWithoutFailover);
@@ -267,9 +269,10 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
             // var builder = <chain up to its last IHttpClientBuilder>; builder<rest of the chain>; builder.AddRegionFailover(…);
             // The rest starts at its '.', so its own line breaks and indentation are kept.
             ExpressionSyntax chain = statement.Expression;
+            string rest = Rest(text, model, lastBuilder, chain, indent, newLine);
             var split = new StringBuilder()
                 .Append("var ").Append(variable).Append(" = ").Append(text.ToString(TextSpan.FromBounds(chain.SpanStart, lastBuilder.Span.End))).Append(';').Append(newLine)
-                .Append(indent).Append(variable).Append(text.ToString(TextSpan.FromBounds(lastBuilder.Span.End, chain.Span.End)).TrimStart()).Append(';').Append(newLine)
+                .Append(indent).Append(variable).Append(rest.TrimStart()).Append(';').Append(newLine)
                 .Append(indent).Append(variable);
             AppendFailover(split, indent, newLine, options, region, uri, address).Append(';');
             changes.Add(new TextChange(statement.Span, split.ToString()));
@@ -282,6 +285,60 @@ public sealed class AddRegionFailoverCodeFixProvider : CodeFixProvider
         }
 
         return changes.ToImmutable();
+    }
+
+    /// <summary>
+    /// The chain after its last <c>IHttpClientBuilder</c> (<paramref name="lastBuilder"/>), as the split writes it on the
+    /// local. A standard resilience handler there with its defaults (no configuration, no <c>.Configure(…)</c>) would now
+    /// wrap the failover and retry every method around it (SLA0006), so it is given the configuration the failover needs
+    /// around it: no retry of its own, and an attempt timeout above the failover's total timeout.
+    /// </summary>
+    private static string Rest(SourceText text, SemanticModel model, InvocationExpressionSyntax lastBuilder, ExpressionSyntax chain, string indent, string newLine)
+    {
+        int from = lastBuilder.Span.End;
+        var rest = new StringBuilder(text.ToString(TextSpan.FromBounds(from, chain.Span.End)));
+        InvocationExpressionSyntax link = lastBuilder;
+        int shift = 0;
+        while (link.Parent is MemberAccessExpressionSyntax access && access.Expression == link && access.Parent is InvocationExpressionSyntax next && next.Span.End <= chain.Span.End)
+        {
+            if (access.Name.Identifier.ValueText == "AddStandardResilienceHandler" && next.ArgumentList.Arguments.Count == 0 &&
+                !(next.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Configure" } configure && configure.Expression == next))
+            {
+                // The handler's line, once split: the local's first line (nothing but blanks before it, which the split trims,
+                // or no line break), or its own line further down, indented as it was.
+                string before = text.ToString(TextSpan.FromBounds(from, access.Name.SpanStart));
+                bool firstLine = before.TrimStart().IndexOfAny(LineBreaks) < 0;
+                string lineIndent = firstLine ? indent : SourceLayout.Indentation(text, access.Name.SpanStart);
+                string parameter = ResilienceParameterNames.FirstOrDefault(name => model.LookupSymbols(next.SpanStart, name: name).IsEmpty) ?? "standardResilienceOptions";
+                string configured = ConfiguredStandardHandler(parameter, lineIndent, newLine);
+                int at = next.ArgumentList.SpanStart - from + shift;
+                rest.Remove(at, next.ArgumentList.Span.Length).Insert(at, configured);
+                shift += configured.Length - next.ArgumentList.Span.Length;
+            }
+
+            link = next;
+        }
+
+        return rest.ToString();
+    }
+
+    /// <summary>
+    /// The arguments that set a standard resilience handler to wrap the failover without harming it, as the README shows:
+    /// the failover is the retry, and the handler's attempt timeout lies above the failover's default total timeout.
+    /// </summary>
+    private static string ConfiguredStandardHandler(string parameter, string indent, string newLine)
+    {
+        string body = indent + "    ";
+        return new StringBuilder()
+            .Append('(').Append(parameter).Append(" =>").Append(newLine)
+            .Append(indent).Append('{').Append(newLine)
+            .Append(body).Append("// The failover is the retry: it moves a request to the next region, and knows which requests are safe to repeat.").Append(newLine)
+            .Append(body).Append(parameter).Append(".Retry.ShouldHandle = _ => global::Polly.PredicateResult.False();").Append(newLine)
+            .Append(body).Append("// Above the failover's total timeout, so that a failover still working is not cut.").Append(newLine)
+            .Append(body).Append(parameter).Append(".AttemptTimeout.Timeout = global::SlaKit.Http.RegionFailoverOptions.DefaultTotalTimeout + global::System.TimeSpan.FromSeconds(1);").Append(newLine)
+            .Append(body).Append(parameter).Append(".CircuitBreaker.SamplingDuration = 2 * ").Append(parameter).Append(".AttemptTimeout.Timeout;").Append(newLine)
+            .Append(indent).Append("})")
+            .ToString();
     }
 
     /// <summary><c>.AddRegionFailover(options => { … })</c>, its braces on lines indented by <paramref name="indent"/>.</summary>

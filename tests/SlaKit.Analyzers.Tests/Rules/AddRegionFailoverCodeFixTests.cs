@@ -329,6 +329,53 @@ public sealed class AddRegionFailoverCodeFixTests
         [Expected(0, "'payments'", "https://payments.example/")],
         []);
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task A_standard_resilience_handler_left_at_its_defaults_is_set_to_wrap_the_failover_without_a_retry_of_its_own(bool ownLine) => VerifyFixBesideResilienceHandlers(
+        $$"""
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.{|#0:AddHttpClient|}("payments", c => c.BaseAddress = new Uri("https://payments.example/")){{(ownLine ? "\n            " : "")}}.AddStandardResilienceHandler();
+            }
+        }
+        """,
+        """
+        using System;
+        using Microsoft.Extensions.DependencyInjection;
+        using SlaKit.Regions;
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                var payments = services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+                payments.AddStandardResilienceHandler(resilience =>
+                {
+                    // The failover is the retry: it moves a request to the next region, and knows which requests are safe to repeat.
+                    resilience.Retry.ShouldHandle = _ => global::Polly.PredicateResult.False();
+                    // Above the failover's total timeout, so that a failover still working is not cut.
+                    resilience.AttemptTimeout.Timeout = global::SlaKit.Http.RegionFailoverOptions.DefaultTotalTimeout + global::System.TimeSpan.FromSeconds(1);
+                    resilience.CircuitBreaker.SamplingDuration = 2 * resilience.AttemptTimeout.Timeout;
+                });
+                payments.AddRegionFailover(options =>
+                {
+                    options.Regions.Add(new Region("primary", new Uri("https://payments.example/")));
+                    // Fallback region: replace this endpoint with the service in another failure domain (another cloud region, data centre or provider).
+                    options.Regions.Add(new Region("fallback", new Uri("https://fallback.invalid/")) { Priority = 1 });
+                });
+            }
+        }
+        """,
+        [Expected(0, "'payments'", "https://payments.example/")],
+        []);
+
     [Fact]
     public Task A_program_whose_names_for_the_builder_are_taken_splits_into_the_next_free_one() => VerifyFixBesideResilienceHandlers(
         """
