@@ -276,17 +276,7 @@ internal sealed class SipCallAttempt
     /// <summary>A provisional, or a 2xx after the first: a retransmission to ACK again, or another dialog's answer to end.</summary>
     private void OnPassUp(SipResponse response, Action<SipResponse>? provisional)
     {
-        bool late;
-        lock (_gate)
-        {
-            late = _abandoned;
-        }
-
-        if (late)
-        {
-            NoteLateAnswer();
-        }
-
+        NoteLateAnswer();
         if (response.StatusCode < 200)
         {
             lock (_gate)
@@ -395,12 +385,13 @@ internal sealed class SipCallAttempt
         _ended(dialog);
     }
 
-    /// <summary>Tells <see cref="_answeredLate"/>, once, of a response to an attempt left with none.</summary>
+    /// <summary>Tells <see cref="_answeredLate"/>, once, of a response that came after the attempt was left with none.</summary>
     private void NoteLateAnswer()
     {
         bool silent;
         lock (_gate)
         {
+            // Set only when the attempt is left, so a response before then is no late answer.
             silent = _silentWhenLeft;
         }
 
