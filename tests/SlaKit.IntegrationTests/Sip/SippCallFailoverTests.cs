@@ -52,6 +52,28 @@ public sealed class SippCallFailoverTests
     }
 
     [Fact]
+    public async Task A_callee_behind_a_proxy_that_does_not_record_route_hangs_up_straight_to_our_contact_and_the_call_ends()
+    {
+        // The trunk is a Kamailio that relays the INVITE and adds no Record-Route: the callee's BYE comes from the
+        // callee's own address, not from the trunk's, to the address in our Contact.
+        await using SippServer callee = await SippServer.StartAsync(SippScenario.AnswerThenCalleeHangsUpStraightToContact, SipTransportProtocol.Udp, Ct, calls: 1);
+        await using KamailioProxy trunk = await KamailioProxy.StartAsync(callee.Target, Ct);
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("primary", trunk.Target.ToUri()));
+        await using var client = new SipFailoverClient("call-" + Guid.NewGuid().ToString("N")[..8], options);
+
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        await call.Ended.WaitAsync(Finish, Ct);
+
+        Assert.Equal("primary", call.Trunk.Name);
+        Assert.StartsWith($"sip:callee@127.0.0.1:{callee.Target.Port}", call.RemoteTarget, StringComparison.Ordinal);
+        Assert.True(call.EndedByCallee);
+        Assert.Null(await call.ByeAsync(Ct));
+        Assert.Equal(0, await callee.WaitForExitAsync(Finish, Ct));
+        Assert.Equal(0, client.GetTrunkStatus()[0].ActiveCalls);
+    }
+
+    [Fact]
     public async Task A_503_with_retry_after_is_acked_and_the_call_goes_out_on_the_backup_trunk()
     {
         await using SippServer primary = await SippServer.StartAsync(SippScenario.Busy503(30), SipTransportProtocol.Udp, Ct, calls: 1);

@@ -101,14 +101,23 @@ public sealed record SippScenario(string Name, string Xml)
     /// Answers an INVITE with 180 and 200, expects the ACK, then hangs up itself: a BYE to the caller's Contact with the
     /// dialog's tags, sent again until a 200 answers it (RFC 3261 §15.1.1). The call runs to the end only if the 200 comes.
     /// </summary>
-    public static SippScenario AnswerThenCalleeHangsUp { get; } = new("answer-then-callee-hangs-up", Scenario(
+    public static SippScenario AnswerThenCalleeHangsUp { get; } = CalleeHangsUp("answer-then-callee-hangs-up", straightToContact: false);
+
+    /// <summary>
+    /// As <see cref="AnswerThenCalleeHangsUp"/>, behind a proxy that did not Record-Route: the BYE goes from SIPp's own port
+    /// straight to the address in the caller's Contact (RFC 3261 §12.2.1.1), not back through the proxy.
+    /// </summary>
+    public static SippScenario AnswerThenCalleeHangsUpStraightToContact { get; } = CalleeHangsUp("answer-then-callee-hangs-up-direct", straightToContact: true);
+
+    private static SippScenario CalleeHangsUp(string name, bool straightToContact) => new(name, Scenario(
         "answer INVITE, expect the ACK, send a BYE, expect its 200",
         [
-            """
+            $"""
             <recv request="INVITE">
                 <action>
                   <ereg regexp=".*" search_in="hdr" header="From:" assign_to="caller" />
                   <ereg regexp="sip:[^>]*" search_in="hdr" header="Contact:" assign_to="contact" />
+                  {(straightToContact ? """<ereg regexp="@([0-9.]+):([0-9]+)" search_in="hdr" header="Contact:" assign_to="contactaddress,contacthost,contactport" />""" : "")}
                 </action>
               </recv>
             """,
@@ -116,6 +125,9 @@ public sealed record SippScenario(string Name, string Xml)
             Answer200(withRecordRoute: false),
             """<recv request="ACK" />""",
             """<pause milliseconds="100" />""",
+            .. straightToContact
+                ? ["""<nop><action><log message="BYE to [$contactaddress]" /><setdest host="[$contacthost]" port="[$contactport]" protocol="udp" /></action></nop>"""]
+                : Array.Empty<string>(),
             """
             <send retrans="500">
                 <![CDATA[

@@ -196,16 +196,21 @@ public sealed class SippServer : IAsyncDisposable
         _sippPid = FindChild(_timeout.Id);
     }
 
-    // The kernel's socket tables: a UDP socket bound to the port, or a TCP socket listening on it (state 0A).
-    private bool IsListening()
+    private bool IsListening() => IsBound(Target);
+
+    /// <summary>
+    /// Whether the kernel's socket tables have a UDP socket bound to the target's port, or a TCP socket listening on it
+    /// (state 0A).
+    /// </summary>
+    public static bool IsBound(SipTarget target)
     {
-        string hexPort = Target.Port.ToString("X4", CultureInfo.InvariantCulture);
-        string table = Target.Transport == SipTransportProtocol.Tcp ? "/proc/net/tcp" : "/proc/net/udp";
+        string hexPort = target.Port.ToString("X4", CultureInfo.InvariantCulture);
+        string table = target.Transport == SipTransportProtocol.Tcp ? "/proc/net/tcp" : "/proc/net/udp";
         foreach (string line in File.ReadLines(table).Skip(1))
         {
             string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length > 3 && fields[1].EndsWith(":" + hexPort, StringComparison.Ordinal) &&
-                (Target.Transport == SipTransportProtocol.Udp || fields[3] == "0A"))
+                (target.Transport == SipTransportProtocol.Udp || fields[3] == "0A"))
             {
                 return true;
             }

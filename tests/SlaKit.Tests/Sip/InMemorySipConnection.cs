@@ -12,6 +12,7 @@ internal sealed class InMemorySipConnection : SipConnection
     private readonly Lock _gate = new();
     private readonly List<SipRequest> _sent = [];
     private readonly List<SipResponse> _answers = [];
+    private readonly List<(SipResponse Response, IPEndPoint To)> _answersSentTo = [];
 
     public InMemorySipConnection(SipTarget target, bool reliable = false)
         : base(target)
@@ -107,6 +108,31 @@ internal sealed class InMemorySipConnection : SipConnection
 
     /// <summary>Delivers a response, or a request within a dialog, as if it had arrived from the server.</summary>
     public void Receive(SipMessage message) => Deliver(message);
+
+    /// <summary>Delivers a request within a dialog as if a peer other than the server had sent it from <paramref name="from"/>.</summary>
+    public void Receive(SipMessage message, IPEndPoint from) => Deliver(message, from);
+
+    /// <summary>The responses the client sent to requests from peers other than the server, with where each went.</summary>
+    public IReadOnlyList<(SipResponse Response, IPEndPoint To)> AnswersSentTo
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _answersSentTo];
+            }
+        }
+    }
+
+    public override ValueTask SendToAsync(ReadOnlyMemory<byte> message, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _answersSentTo.Add(((SipResponse)SipMessage.Parse(message.Span), remote));
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>The responses the client sent to requests from the server.</summary>
     public IReadOnlyList<SipResponse> Answers

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Budgets;
 using SlaKit.Regions;
@@ -91,6 +92,30 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         Assert.True(call.EndedByCallee);
         Assert.Null(await call.ByeAsync(Ct));
         Assert.DoesNotContain(_a.Sent, static r => r.Method == "BYE");
+        Assert.Equal(0, client.GetTrunkStatus()[0].ActiveCalls);
+    }
+
+    [Fact]
+    public async Task The_callees_bye_sent_straight_to_our_contact_ends_the_call_and_its_200_goes_back_to_the_callee()
+    {
+        // The trunk did not Record-Route: the callee sends its BYE to our Contact itself (RFC 3261 §12.2.1.1), from its
+        // own address, and its Via names the port it listens on (§18.2.2).
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client(o => o.MaxConcurrentCalls["carrier-a"] = 1);
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        SipRequest invite = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+        SipRequest bye = FromCallee("BYE", invite, call);
+        bye.Headers.Set("Via", "SIP/2.0/UDP 10.0.0.60:5062;branch=z9hG4bKdirect");
+
+        _a.Receive(bye, IPEndPoint.Parse("10.0.0.60:41000"));
+        await call.Ended.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.True(SpinWait.SpinUntil(() => _a.AnswersSentTo.Count == 1, TimeSpan.FromSeconds(10)));
+        (SipResponse answer, IPEndPoint to) = _a.AnswersSentTo[0];
+        Assert.Equal((200, "z9hG4bKdirect"), (answer.StatusCode, Branch(answer)));
+        Assert.Equal(IPEndPoint.Parse("10.0.0.60:5062"), to);
+        Assert.Empty(_a.Answers);
+        Assert.True(call.EndedByCallee);
         Assert.Equal(0, client.GetTrunkStatus()[0].ActiveCalls);
     }
 

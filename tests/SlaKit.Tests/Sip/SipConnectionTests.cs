@@ -310,6 +310,37 @@ public sealed class SipConnectionTests
     }
 
     [Fact]
+    public async Task Udp_takes_what_another_peer_sends_to_its_port_and_answers_it_from_that_port()
+    {
+        // A callee's BYE sent straight to our Contact, not through the server the connection is for.
+        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var callee = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        callee.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var sink = new Sink();
+        await using var connection = new UdpSipConnection(new SipTarget("127.0.0.1", ((IPEndPoint)server.LocalEndPoint!).Port), new LogCollector()) { Sink = sink };
+        EndPoint local = await connection.OpenAsync(Ct);
+
+        await callee.SendToAsync(SipTestMessages.Bytes(SipTestMessages.Options.Replace("OPTIONS", "BYE", StringComparison.Ordinal)), local, Ct);
+        SipMessage fromCallee = await sink.Messages.Reader.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+        await callee.SendToAsync(SipTestMessages.Bytes(SipTestMessages.Ok), local, Ct);
+        SipMessage responseFromCallee = await sink.Messages.Reader.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+        await server.SendToAsync(SipTestMessages.Bytes(SipTestMessages.Options), local, Ct);
+        SipMessage fromServer = await sink.Messages.Reader.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+        await connection.SendToAsync(SipTestMessages.Bytes(SipTestMessages.Ok), (IPEndPoint)callee.LocalEndPoint!, Ct);
+        byte[] buffer = new byte[SipMessage.MaxMessageSize];
+        SocketReceiveFromResult answer = await callee.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), Ct).AsTask().WaitAsync(Bound, Ct);
+
+        Assert.Equal("BYE", ((SipRequest)fromCallee).Method);
+        Assert.Equal(200, ((SipResponse)responseFromCallee).StatusCode);
+        Assert.Equal("OPTIONS", ((SipRequest)fromServer).Method);
+        Assert.Equal([callee.LocalEndPoint, null], sink.RequestSenders);
+        Assert.Equal(local, answer.RemoteEndPoint);
+        Assert.Equal(SipTestMessages.Ok, Encoding.UTF8.GetString(buffer, 0, answer.ReceivedBytes));
+        Assert.Equal(0, sink.Errors.Reader.Count);
+    }
+
+    [Fact]
     public async Task Udp_reports_a_port_nobody_listens_on_and_keeps_its_socket()
     {
         int closed = ClosedUdpPort();
@@ -391,9 +422,20 @@ public sealed class SipConnectionTests
 
         public Channel<SipTransportException> Errors { get; } = Channel.CreateUnbounded<SipTransportException>();
 
+        /// <summary>Where each request came from, in order: <see langword="null"/> for the server.</summary>
+        public List<IPEndPoint?> RequestSenders { get; } = [];
+
         public void OnResponse(SipResponse response) => Messages.Writer.TryWrite(response);
 
-        public void OnRequest(SipRequest request) => Messages.Writer.TryWrite(request);
+        public void OnRequest(SipRequest request, IPEndPoint? from)
+        {
+            lock (RequestSenders)
+            {
+                RequestSenders.Add(from);
+            }
+
+            Messages.Writer.TryWrite(request);
+        }
 
         public void OnTransportError(SipTransportException error) => Errors.Writer.TryWrite(error);
     }

@@ -30,6 +30,31 @@ public class SipEndpointsTests
         Assert.Equal(5080, endPoint.Port);
     }
 
+    [Theory]
+    [InlineData("SIP/2.0/UDP 10.0.0.60:5062;branch=z9hG4bK1", "10.0.0.61:5062")]
+    [InlineData("SIP/2.0/UDP 10.0.0.60;branch=z9hG4bK1", "10.0.0.61:5060")]
+    [InlineData("SIP/2.0/UDP callee.example:5070;branch=z9hG4bK1", "10.0.0.61:5070")]
+    [InlineData("SIP/2.0/UDP 10.0.0.60:5062;rport;branch=z9hG4bK1", "10.0.0.61:40000")]
+    [InlineData("SIP/2.0/UDP 10.0.0.60:5062;branch=z9hG4bK1;rport=40000;received=10.0.0.61", "10.0.0.61:40000")]
+    [InlineData("SIP/2.0/UDP 10.0.0.60:5062;branch=z9hG4bK1, SIP/2.0/UDP 10.0.0.70;rport", "10.0.0.61:5062")]
+    public void A_response_to_a_request_from_another_peer_goes_to_its_source_address_and_its_sent_by_port_unless_it_asks_for_rport(string via, string destination)
+    {
+        var request = new SipRequest("BYE", "sip:slakit@127.0.0.1:5099");
+        request.Headers.Add("Via", via);
+
+        IPEndPoint to = SipEndpoints.ResponseDestination(request, IPEndPoint.Parse("10.0.0.61:40000"));
+
+        Assert.Equal(IPEndPoint.Parse(destination), to);
+    }
+
+    [Fact]
+    public void A_response_to_a_request_without_a_readable_via_goes_back_to_its_source()
+    {
+        var request = new SipRequest("BYE", "sip:slakit@127.0.0.1:5099");
+
+        Assert.Equal(IPEndPoint.Parse("10.0.0.61:40000"), SipEndpoints.ResponseDestination(request, IPEndPoint.Parse("10.0.0.61:40000")));
+    }
+
     [Fact]
     public void A_sent_by_brackets_ipv6_and_keeps_the_port()
     {

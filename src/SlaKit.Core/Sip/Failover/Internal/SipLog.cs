@@ -28,4 +28,8 @@ internal static partial class SipLog
     [LoggerMessage(EventId = 1110, EventName = "SipTrunkAnsweredLate", Level = LogLevel.Information,
         Message = "Client {Client}: trunk {Region} answered a call it had been left for not answering; it was slow, not dead, and counts as having answered.")]
     public static partial void TrunkAnsweredLate(ILogger logger, string client, string region);
+
+    [LoggerMessage(EventId = 1111, EventName = "SipUdpListenerUnavailable", Level = LogLevel.Warning,
+        Message = "No socket could share the UDP port {Local} with the connection to {Target} ({Error}); requests and responses from any other address, such as a callee's BYE sent straight to our Contact, are dropped.")]
+    public static partial void UdpListenerUnavailable(ILogger logger, string local, string target, string error);
 }

@@ -125,9 +125,19 @@ internal static class SipHeaderValues
     /// Reads one via-parm: <c>SIP/2.0/transport sent-by *( ; param )</c>, returning its branch (empty when
     /// it has none).
     /// </summary>
-    public static bool TryParseVia(ReadOnlySpan<char> via, out string branch)
+    public static bool TryParseVia(ReadOnlySpan<char> via, out string branch) => TryParseVia(via, out branch, out _, out _);
+
+    /// <summary>
+    /// Reads one via-parm for where its response goes: the sent-by's port (<see langword="null"/> when it names none) and
+    /// whether it carries an <c>rport</c> parameter (RFC 3581 §3), with a value or without.
+    /// </summary>
+    public static bool TryParseSentBy(ReadOnlySpan<char> via, out int? port, out bool rport) => TryParseVia(via, out _, out port, out rport);
+
+    private static bool TryParseVia(ReadOnlySpan<char> via, out string branch, out int? sentByPort, out bool rport)
     {
         branch = "";
+        sentByPort = null;
+        rport = false;
 
         // sent-protocol: protocol-name SLASH protocol-version SLASH transport, with optional white space around the slashes.
         if (!TryToken(ref via, out _) || !TrySlash(ref via) || !TryToken(ref via, out _) || !TrySlash(ref via) || !TryToken(ref via, out _))
@@ -144,7 +154,7 @@ internal static class SipHeaderValues
 
         int end = via.IndexOfAny(";, \t");
         ReadOnlySpan<char> sentBy = end < 0 ? via : via[..end];
-        if (!IsSentBy(sentBy))
+        if (!IsSentBy(sentBy, out sentByPort))
         {
             return false;
         }
@@ -202,6 +212,10 @@ internal static class SipHeaderValues
 
                 branch = paramValue.ToString();
             }
+            else if (name.Equals("rport", StringComparison.OrdinalIgnoreCase))
+            {
+                rport = true;
+            }
 
             via = via.TrimStart(" \t");
         }
@@ -237,8 +251,9 @@ internal static class SipHeaderValues
         return null;
     }
 
-    private static bool IsSentBy(ReadOnlySpan<char> sentBy)
+    private static bool IsSentBy(ReadOnlySpan<char> sentBy, out int? portNumber)
     {
+        portNumber = null;
         if (sentBy.IsEmpty)
         {
             return false;
@@ -284,9 +299,14 @@ internal static class SipHeaderValues
             }
         }
 
-        if (!port.IsEmpty && (port.Length > 5 || !int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number is 0 or > 65535))
+        if (!port.IsEmpty)
         {
-            return false;
+            if (port.Length > 5 || !int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number is 0 or > 65535)
+            {
+                return false;
+            }
+
+            portNumber = number;
         }
 
         return SipHost.IsHost(host);

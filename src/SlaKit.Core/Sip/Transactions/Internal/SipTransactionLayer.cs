@@ -411,7 +411,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// handed to its dialog a second time; a callee's BYE whose 200 was lost gets that 200, not a 481 from a dialog its
     /// first copy ended. Over a reliable transport Timer J is zero, and nothing is kept.
     /// </remarks>
-    public void OnRequest(SipRequest request)
+    public void OnRequest(SipRequest request, IPEndPoint? from)
     {
         if (request.Method == "ACK")
         {
@@ -437,7 +437,24 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             }
         }
 
-        _ = SendQuietlyAsync(answer);
+        _ = from is null ? SendQuietlyAsync(answer) : SendToQuietlyAsync(answer, SipEndpoints.ResponseDestination(request, from));
+    }
+
+    /// <summary>
+    /// Sends an answer to a request that came from a peer other than the server, waited on by nobody; a peer that is
+    /// gone sends its request again or gives up, as it would if the answer were lost.
+    /// </summary>
+    private async Task SendToQuietlyAsync(byte[] answer, IPEndPoint to)
+    {
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            await Connection.SendToAsync(answer, to, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SipTransportException)
+        {
+            // As with a datagram lost on the way.
+        }
     }
 
     /// <summary>The final response to a request from the server, once: what its dialog says, or what §11.2 and §12.2.2 do.</summary>

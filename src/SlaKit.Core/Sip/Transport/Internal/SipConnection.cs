@@ -49,6 +49,15 @@ internal abstract class SipConnection : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 
     /// <summary>
+    /// Sends <paramref name="message"/> to <paramref name="remote"/>, a peer other than the server that sent us a request
+    /// (see <see cref="Deliver"/>): only a connection that takes messages from others does.
+    /// </summary>
+    /// <exception cref="SipTransportException">The transport failed.</exception>
+    /// <exception cref="InvalidOperationException">The connection takes messages from its server alone.</exception>
+    public virtual ValueTask SendToAsync(ReadOnlyMemory<byte> message, IPEndPoint remote, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"The {ViaTransport} connection to {Target.Host}:{Target.Port} sends to its server alone.");
+
+    /// <summary>
     /// Called when a request timed out after <paramref name="waited"/>: a reliable connection on which nothing arrived
     /// since <see cref="Received"/> read <paramref name="mark"/> is closed, so that the next request opens a new one; a
     /// flow a NAT or firewall dropped without a word would otherwise take every later request with it. Requests still
@@ -80,8 +89,12 @@ internal abstract class SipConnection : IAsyncDisposable
     /// <summary>Notes that bytes arrived, whatever they turn out to be.</summary>
     protected void NoteReceived() => Interlocked.Increment(ref _received);
 
-    /// <summary>Hands a received message up: a response to its transaction, a request to the dialog it belongs to.</summary>
-    protected void Deliver(SipMessage message)
+    /// <summary>
+    /// Hands a received message up: a response to its transaction, a request to the dialog it belongs to, with
+    /// <paramref name="from"/>, the address it came from when that is not the server (answered with
+    /// <see cref="SendToAsync"/>), or <see langword="null"/> when it came from the server.
+    /// </summary>
+    protected void Deliver(SipMessage message, IPEndPoint? from = null)
     {
         switch (message)
         {
@@ -89,7 +102,7 @@ internal abstract class SipConnection : IAsyncDisposable
                 Sink?.OnResponse(response);
                 break;
             case SipRequest request:
-                Sink?.OnRequest(request);
+                Sink?.OnRequest(request, from);
                 break;
         }
     }

@@ -45,6 +45,21 @@ internal static class SipEndpoints
         _ => local.ToString() ?? "invalid",
     };
 
+    /// <summary>
+    /// Where the response to a request that arrived over UDP from <paramref name="source"/> goes (RFC 3261 §18.2.2): the
+    /// address it came from, as the received parameter a server transport adds when the sent-by differs says (§18.2.1);
+    /// and the port it came from when its top Via asks for that with <c>rport</c> (RFC 3581 §4), else the sent-by's port,
+    /// 5060 when the sent-by names none.
+    /// </summary>
+    public static IPEndPoint ResponseDestination(SipRequest request, IPEndPoint source)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(source);
+        return request.Headers[SipHeaderNames.Via] is { } via && SipHeaderValues.TryParseSentBy(SipHeaderValues.FirstElement(via), out int? port, out bool rport) && !rport
+            ? new IPEndPoint(source.Address, port ?? SipTarget.DefaultPort)
+            : source;
+    }
+
     /// <summary>Whether a socket error means nothing listens there: ICMP port unreachable or a refused connection.</summary>
     public static bool IsRefused(SocketException e) => e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset;
 }

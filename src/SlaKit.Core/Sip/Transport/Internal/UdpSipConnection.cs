@@ -5,17 +5,29 @@ using Microsoft.Extensions.Logging;
 namespace SlaKit.Sip;
 
 /// <summary>
-/// SIP over UDP to one server: one connected socket, so the kernel drops datagrams from anyone else and reports
-/// an ICMP port unreachable as a refused receive, which becomes a transport error (RFC 3261 §17.1.4, §18.1.1).
+/// SIP over UDP to one server: a connected socket, which takes the server's datagrams and reports an ICMP port
+/// unreachable as a refused receive, a transport error (RFC 3261 §17.1.4, §18.1.1); and, beside it on the same local
+/// address and port (the one our Via and Contact name), an unconnected socket that takes what anyone else sends there.
 /// </summary>
+/// <remarks>
+/// The second socket is where a dialog's requests arrive from a peer other than the server: a callee's BYE sent straight
+/// to our Contact when the proxy did not Record-Route (RFC 3261 §12.2.1.1), or a request from an SBC that sends from
+/// another address than the one it receives on; the connected socket alone drops them, and such a call stays up. It also
+/// takes responses from another address (§18.1.2 matches responses by their branch, not their source). Linux and the
+/// BSDs hand a datagram to the connected socket when it comes from the server and to the unconnected one otherwise;
+/// Windows spreads datagrams over sockets that share a port, so there the connection keeps the connected socket alone.
+/// When the second socket cannot be bound, a warning says so and the connection works as with the connected socket alone.
+/// </remarks>
 internal sealed class UdpSipConnection : SipConnection
 {
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _openGate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private Socket? _socket;
+    private Socket? _others;
     private EndPoint? _local;
     private Task? _receiving;
+    private Task? _receivingOthers;
     private int _disposeCalled;
 
     public UdpSipConnection(SipTarget target, ILogger logger)
@@ -57,6 +69,12 @@ internal sealed class UdpSipConnection : SipConnection
             var socket = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
             {
+                if (SharesItsPort)
+                {
+                    // Before the bind that connecting makes, so that the socket for everyone else can take the same port.
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                }
+
                 socket.Connect(remote);
             }
             catch (SocketException e)
@@ -65,8 +83,16 @@ internal sealed class UdpSipConnection : SipConnection
                 throw new SipTransportException($"cannot send to {remote}: {e.Message}", e);
             }
 
+            // A socket that failed (see ReceiveAsync) left its companion open: the new pair replaces both.
+            _others?.Dispose();
+            _others = SharesItsPort ? BindBeside(socket) : null;
             _socket = socket;
             _receiving = Task.Run(() => ReceiveAsync(socket), CancellationToken.None);
+            if (_others is { } others)
+            {
+                _receivingOthers = Task.Run(() => ReceiveFromOthersAsync(others), CancellationToken.None);
+            }
+
             Volatile.Write(ref _local, socket.LocalEndPoint!);
             return _local;
         }
@@ -94,6 +120,53 @@ internal sealed class UdpSipConnection : SipConnection
         }
     }
 
+    /// <summary>
+    /// Whether a second socket shares the connected one's port, to take what others send (see the remarks on the type):
+    /// not on Windows, which does not give the server's datagrams to the connected socket.
+    /// </summary>
+    internal static bool SharesItsPort => !OperatingSystem.IsWindows();
+
+    /// <summary>An unconnected socket on <paramref name="connected"/>'s local address and port, or <see langword="null"/> when none can be bound there.</summary>
+    private Socket? BindBeside(Socket connected)
+    {
+        EndPoint local = connected.LocalEndPoint!;
+        var others = new Socket(connected.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            others.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            others.Bind(local);
+            return others;
+        }
+        catch (SocketException e)
+        {
+            others.Dispose();
+            SipLog.UdpListenerUnavailable(_logger, local.ToString() ?? "", $"{Target.Host}:{Target.Port}", e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Sends a response to a peer other than the server from the socket that takes their datagrams, so that it leaves
+    /// from the port our Contact names.
+    /// </summary>
+    public override async ValueTask SendToAsync(ReadOnlyMemory<byte> message, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        Socket others = _others ?? throw new InvalidOperationException("The connection takes datagrams from its server alone.");
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            await others.SendToAsync(message, SocketFlags.None, remote, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new SipTransportException($"UDP to {remote} failed: {e.Message}", e);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new SipTransportException("the connection was closed", e);
+        }
+    }
+
     public override async ValueTask DisposeAsync()
     {
         // A second call does nothing, as IAsyncDisposable asks; the gate it would wait on may already be gone.
@@ -110,6 +183,7 @@ internal sealed class UdpSipConnection : SipConnection
         try
         {
             _socket?.Dispose();
+            _others?.Dispose();
         }
         finally
         {
@@ -120,6 +194,12 @@ internal sealed class UdpSipConnection : SipConnection
         {
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await _receiving.ConfigureAwait(false);
+        }
+
+        if (_receivingOthers is not null)
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            await _receivingOthers.ConfigureAwait(false);
         }
 
         // A source with no timer and no links, and a semaphore that never made its AvailableWaitHandle: their Dispose frees nothing.
@@ -167,25 +247,64 @@ internal sealed class UdpSipConnection : SipConnection
                 return;
             }
 
-            ReadOnlySpan<byte> datagram = buffer.AsSpan(0, received);
-            if (IsKeepAlive(datagram))
+            if (Parse(buffer.AsSpan(0, received), Target.ToString()) is { } message)
             {
-                continue;
+                Deliver(message);
             }
+        }
+    }
 
-            SipMessage message;
+    /// <summary>
+    /// Takes what peers other than the server send to our port until the connection is disposed or the socket fails; an
+    /// ICMP report here concerns an answer sent to such a peer, never the server, and changes nothing.
+    /// </summary>
+    private async Task ReceiveFromOthersAsync(Socket others)
+    {
+        byte[] buffer = new byte[SipMessage.MaxMessageSize];
+        EndPoint any = new IPEndPoint(others.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!_stop.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
             try
             {
-                message = SipMessage.Parse(datagram);
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                received = await others.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false);
             }
-            catch (SipParseException e)
+            catch (SocketException e) when (IsIcmpReport(e))
             {
-                // RFC 3261 §18.1.2: a malformed response is discarded.
-                SipLog.MalformedMessageDropped(_logger, Target.ToString(), e.Message);
                 continue;
             }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // Disposed, or failed with the connected socket (see ReceiveAsync): the next opening binds a new one.
+                return;
+            }
 
-            Deliver(message);
+            var from = (IPEndPoint)received.RemoteEndPoint;
+            if (Parse(buffer.AsSpan(0, received.ReceivedBytes), from.ToString()) is { } message)
+            {
+                Deliver(message, from);
+            }
+        }
+    }
+
+    /// <summary>The message in <paramref name="datagram"/>; <see langword="null"/> for a keep-alive or for what does not parse, which is logged.</summary>
+    private SipMessage? Parse(ReadOnlySpan<byte> datagram, string sender)
+    {
+        if (IsKeepAlive(datagram))
+        {
+            return null;
+        }
+
+        try
+        {
+            return SipMessage.Parse(datagram);
+        }
+        catch (SipParseException e)
+        {
+            // RFC 3261 §18.1.2 and §18.2.1: a malformed message is discarded.
+            SipLog.MalformedMessageDropped(_logger, sender, e.Message);
+            return null;
         }
     }
 
