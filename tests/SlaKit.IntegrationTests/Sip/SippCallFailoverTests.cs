@@ -73,6 +73,23 @@ public sealed class SippCallFailoverTests
         Assert.Equal(0, client.GetTrunkStatus()[0].ActiveCalls);
     }
 
+    [Theory]
+    [InlineData(SipTransportProtocol.Udp)]
+    [InlineData(SipTransportProtocol.Tcp)]
+    public async Task A_trunk_that_refreshes_the_session_with_a_re_invite_and_an_update_keeps_the_call_up_until_the_callee_hangs_up(SipTransportProtocol transport)
+    {
+        await using SippServer primary = await SippServer.StartAsync(SippScenario.AnswerRefreshThenCalleeHangsUp, transport, Ct, calls: 1);
+        await using SippServer backup = await SippServer.StartAsync(SippScenario.AnswerThenHangUp, transport, Ct, calls: 1);
+        await using SipFailoverClient client = Client(primary, backup);
+
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        await call.Ended.WaitAsync(Finish, Ct);
+
+        Assert.Equal("primary", call.Trunk.Name);
+        Assert.True(call.EndedByCallee);
+        Assert.Equal(0, await primary.WaitForExitAsync(Finish, Ct));
+    }
+
     [Fact]
     public async Task A_503_with_retry_after_is_acked_and_the_call_goes_out_on_the_backup_trunk()
     {

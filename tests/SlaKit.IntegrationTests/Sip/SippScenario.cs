@@ -147,6 +147,67 @@ public sealed record SippScenario(string Name, string Xml)
             """<recv response="200" />""",
         ]));
 
+    /// <summary>
+    /// Answers an INVITE with a 200 that puts the call under a session timer it refreshes itself (RFC 4028,
+    /// <c>refresher=uas</c>), then refreshes it as an SBC does: a re-INVITE with its SDP unchanged, whose 200 must carry the
+    /// caller's SDP (<c>o=agent</c>), ACKed; then an UPDATE without SDP; then it hangs up. Each request is sent again until
+    /// its 200 comes, and the call runs to the end only if every 200 came.
+    /// </summary>
+    public static SippScenario AnswerRefreshThenCalleeHangsUp { get; } = new("answer-refresh-then-callee-hangs-up", Scenario(
+        "answer INVITE under a session timer, refresh with re-INVITE and UPDATE, then send a BYE",
+        [
+            """
+            <recv request="INVITE">
+                <action>
+                  <ereg regexp=".*" search_in="hdr" header="From:" assign_to="caller" />
+                  <ereg regexp="sip:[^>]*" search_in="hdr" header="Contact:" assign_to="contact" />
+                </action>
+              </recv>
+            """,
+            Reply(
+                "200 OK",
+                ["Contact: <sip:callee@[local_ip]:[local_port];transport=[transport]>", "Session-Expires: 90;refresher=uas", "Content-Type: application/sdp"],
+                body: CalleeSdp),
+            """<recv request="ACK" />""",
+            """<pause milliseconds="100" />""",
+            InDialog("INVITE", 1, ["Contact: <sip:callee@[local_ip]:[local_port];transport=[transport]>", "Session-Expires: 90;refresher=uas", "Content-Type: application/sdp"], CalleeSdp),
+            """
+            <recv response="200">
+                <action>
+                  <ereg regexp="o=agent[^\r\n]*" search_in="body" check_it="true" assign_to="offer" />
+                  <log message="re-INVITE answered with [$offer]" />
+                </action>
+              </recv>
+            """,
+            InDialog("ACK", 1, [], "", retransmitted: false),
+            InDialog("UPDATE", 2, ["Contact: <sip:callee@[local_ip]:[local_port];transport=[transport]>", "Session-Expires: 90;refresher=uas"], ""),
+            """<recv response="200" />""",
+            """<pause milliseconds="100" />""",
+            InDialog("BYE", 3, [], ""),
+            """<recv response="200" />""",
+        ]));
+
+    /// <summary>The callee's SDP, the same in the 200 and in the re-INVITE that refreshes the session.</summary>
+    private const string CalleeSdp = "v=0\no=callee 1 1 IN IP4 [local_ip]\ns=-\nc=IN IP4 [local_ip]\nt=0 0\nm=audio 6000 RTP/AVP 0\n";
+
+    /// <summary>A request from the callee within the dialog, to the caller's Contact, sent again every 500 ms until answered unless <paramref name="retransmitted"/> is false.</summary>
+    private static string InDialog(string method, int cseq, string[] headers, string body, bool retransmitted = true) => $"""
+        <send{(retransmitted ? " retrans=\"500\"" : "")}>
+            <![CDATA[
+
+              {method} [$contact] SIP/2.0
+              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+              From: <sip:callee@[local_ip]:[local_port]>;tag=[pid]x[call_number]
+              To:[$caller]
+              Call-ID: [call_id]
+              CSeq: {cseq} {method}
+              Max-Forwards: 70
+              {string.Concat(headers.Select(static h => h + "\n"))}Content-Length: [len]
+
+            {body}]]>
+          </send>
+        """;
+
     /// <summary>The end of an answered call: the ACK for the 2xx, then a BYE within the dialog, answered 200.</summary>
     private static string[] HungUp =>
     [

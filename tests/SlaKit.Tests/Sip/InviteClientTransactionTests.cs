@@ -391,7 +391,7 @@ public sealed class InviteClientTransactionTests : IAsyncDisposable
         Assert.Equal(486, (await ringing).Response!.StatusCode);
         _time.Advance(TimeSpan.FromSeconds(33));
         Assert.True(SpinWait.SpinUntil(() => Layer.ActiveTransactions == 0, TimeSpan.FromSeconds(10)), "the INVITE transaction never ended");
-        Layer.Listen("a-call", static _ => (200, "OK"));
+        Layer.Listen("a-call", static request => SipResponses.To(request, 200, "OK"));
         Layer.CloseIfSilentSince(_connection.Received, TimeSpan.FromSeconds(2));
         Assert.Equal(0, _connection.SilentCloses);
 

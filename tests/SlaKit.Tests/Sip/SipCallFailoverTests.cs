@@ -47,6 +47,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         Assert.Equal(Offer, invite.Body.ToArray());
         Assert.Equal("application/sdp", invite.Headers["Content-Type"]);
         Assert.StartsWith("<sip:slakit@127.0.0.1:5099;transport=udp>", invite.Headers["Contact"], StringComparison.Ordinal);
+        Assert.Equal("INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE", invite.Headers["Allow"]);
         Assert.Equal(_primary, call.Trunk);
         Assert.Equal(invite.Headers["Call-ID"], call.CallId);
         Assert.Equal("agent1", call.LocalTag);
@@ -80,7 +81,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         SipRequest invite = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
 
         _a.Receive(FromCallee("OPTIONS", invite, call));
-        _a.Receive(FromCallee("INVITE", invite, call));
+        _a.Receive(FromCallee("REFER", invite, call));
         _a.Receive(FromCallee("BYE", invite, call));
         await call.Ended.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         _a.Receive(FromCallee("BYE", invite, call, toTag: "other"));
@@ -178,7 +179,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
 
         _a.Receive(FromCallee("INFO", invite, call));
         _a.Receive(FromCallee("OPTIONS", invite, call));
-        _a.Receive(FromCallee("UPDATE", invite, call));
+        _a.Receive(FromCallee("REFER", invite, call));
         _a.Receive(stranger);
         await call.ByeAsync(Ct);
         _a.Receive(FromCallee("INFO", invite, call, cseq: 3));
@@ -187,6 +188,119 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         Assert.Equal(
             ["200 OK", "200 OK", "501 Not Implemented", "481 Call/Transaction Does Not Exist", "481 Call/Transaction Does Not Exist"],
             _a.Answers.Select(static r => r.StatusText));
+    }
+
+    [Fact]
+    public async Task A_session_refresh_re_invite_gets_200_with_our_contact_and_offer_sent_again_until_its_ack_and_takes_its_new_target()
+    {
+        // An SBC's session timer (RFC 4028) refreshes the call with a re-INVITE carrying its SDP unchanged.
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client(o => o.T1 = TimeSpan.FromMilliseconds(500));
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        SipRequest invite = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+        SipRequest refresh = Refresh("INVITE", invite, call, Answer);
+        refresh.Headers.Add("Contact", "<sip:callee@10.0.0.61:5060>");
+
+        _a.Receive(refresh);
+        Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 1, TimeSpan.FromSeconds(10)));
+        SipResponse ok = _a.Answers[0];
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        int beforeAck = _a.Answers.Count;
+        _a.Receive(FromCallee("ACK", invite, call));
+        for (int i = 0; i < 20; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(("200 OK", "2 INVITE"), (ok.StatusText, ok.Headers["CSeq"]));
+        Assert.Equal(invite.Headers["Contact"], ok.Headers["Contact"]);
+        Assert.Equal("application/sdp", ok.Headers["Content-Type"]);
+        Assert.Equal(Offer, ok.Body.ToArray());
+        Assert.Contains("UPDATE", ok.Headers["Allow"], StringComparison.Ordinal);
+        Assert.Equal(3, beforeAck);
+        Assert.Equal(3, _a.Answers.Count);
+        Assert.All(_a.Answers, a => Assert.Equal(ok.ToBytes(), a.ToBytes()));
+        Assert.False(call.IsEnded);
+        Assert.Equal("sip:callee@10.0.0.61:5060", call.RemoteTarget);
+        await call.ByeAsync(Ct);
+        Assert.Equal("sip:callee@10.0.0.61:5060", Assert.Single(_a.Sent, static r => r.Method == "BYE").RequestUri);
+    }
+
+    [Fact]
+    public async Task A_re_invites_2xx_that_no_ack_answers_is_sent_again_for_64_t1_and_no_longer()
+    {
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client(o => o.T1 = TimeSpan.FromMilliseconds(500));
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+
+        _a.Receive(Refresh("INVITE", Assert.Single(_a.Sent, static r => r.Method == "INVITE"), call, Answer));
+        Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 1, TimeSpan.FromSeconds(10)));
+        for (int i = 0; i < 100; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        // At 0.5, 1.5, 3.5 and 7.5 s, then every T2 (4 s) up to 31.5 s: ten times, and none once 64·T1 (32 s) has passed.
+        Assert.Equal(11, _a.Answers.Count);
+        Assert.False(call.IsEnded);
+    }
+
+    [Fact]
+    public async Task An_update_that_refreshes_the_session_gets_200_with_our_contact_and_our_sdp_only_when_it_carried_one()
+    {
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client();
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        SipRequest invite = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+
+        _a.Receive(Refresh("UPDATE", invite, call, body: null));
+        _a.Receive(Refresh("UPDATE", invite, call, Answer, cseq: 3));
+        _a.Receive(Refresh("INVITE", invite, call, body: null, cseq: 4));
+
+        Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 3, TimeSpan.FromSeconds(10)));
+        Assert.Equal(["200 OK", "200 OK", "200 OK"], _a.Answers.Select(static a => a.StatusText));
+        Assert.All(_a.Answers, a => Assert.Equal(invite.Headers["Contact"], a.Headers["Contact"]));
+        Assert.Equal((null, 0), (_a.Answers[0].Headers["Content-Type"], _a.Answers[0].Body.Length));
+        Assert.Equal(Offer, _a.Answers[1].Body.ToArray());
+
+        // An INVITE without an offer gets ours as the offer (RFC 3261 §13.3.1.4); its ACK brings the answer.
+        Assert.Equal(Offer, _a.Answers[2].Body.ToArray());
+        Assert.False(call.IsEnded);
+    }
+
+    [Fact]
+    public async Task A_re_invite_that_changes_the_session_gets_488_and_the_call_goes_on_as_it_was()
+    {
+        // A hold or a new media address: a new version in the o= line (RFC 3264 §8), which is the application's to negotiate.
+        _a.Responder = Callee(_a, r => Ok(r));
+        SipFailoverClient client = Client();
+        SipCall call = await client.InviteAsync(Invite(), Ct);
+        SipRequest invite = Assert.Single(_a.Sent, static r => r.Method == "INVITE");
+        byte[] held = "v=0\r\no=callee 2 3 IN IP4 10.0.0.60\r\ns=-\r\nc=IN IP4 10.0.0.60\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\na=sendonly\r\n"u8.ToArray();
+        SipRequest hold = Refresh("INVITE", invite, call, held);
+        hold.Headers.Add("Contact", "<sip:callee@10.0.0.61:5060>");
+
+        _a.Receive(hold);
+        Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 1, TimeSpan.FromSeconds(10)));
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal("488 Not Acceptable Here", Assert.Single(_a.Answers).StatusText);
+        Assert.False(call.IsEnded);
+        Assert.Equal("sip:callee@10.0.0.60:5060", call.RemoteTarget);
+    }
+
+    /// <summary>A re-INVITE or UPDATE from the callee within the call's dialog, with <paramref name="body"/> as its SDP.</summary>
+    private static SipRequest Refresh(string method, SipRequest invite, SipCall call, byte[]? body, int cseq = 2)
+    {
+        SipRequest request = FromCallee(method, invite, call, cseq: cseq);
+        if (body is not null)
+        {
+            request.Headers.Add("Content-Type", "application/sdp");
+            request.Body = body;
+        }
+
+        return request;
     }
 
     [Fact]
@@ -209,7 +323,7 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
 
         Assert.True(SpinWait.SpinUntil(() => _a.Answers.Count == 2, TimeSpan.FromSeconds(10)));
         SipResponse pong = _a.Answers[0];
-        Assert.Equal(("200 OK", "1 OPTIONS", "INVITE, ACK, CANCEL, BYE, OPTIONS"), (pong.StatusText, pong.Headers["CSeq"], pong.Headers["Allow"]));
+        Assert.Equal(("200 OK", "1 OPTIONS", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE"), (pong.StatusText, pong.Headers["CSeq"], pong.Headers["Allow"]));
         Assert.True(SipHeaderValues.HasTag(pong.Headers["To"]!));
 
         // Within a dialog it does not know, a request still gets 481 (RFC 3261 §12.2.2).

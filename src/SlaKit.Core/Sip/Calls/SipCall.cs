@@ -11,8 +11,10 @@ namespace SlaKit.Sip;
 /// the client was configured with; the dialog's remote target and route set are carried in them (§12.2.1.1). The call
 /// holds one of its trunk's <see cref="SipFailoverOptions.MaxConcurrentCalls"/> channels until it ends.</para>
 /// <para>Requests the callee sends within the dialog are answered (§12.2.2): a BYE with 200, which ends the call
-/// (<see cref="Ended"/> completes, <see cref="EndedByCallee"/> is true); an OPTIONS or INFO with 200; any other method,
-/// such as a re-INVITE, with 501 Not Implemented. Over UDP, a request the callee sends again because our answer was lost
+/// (<see cref="Ended"/> completes, <see cref="EndedByCallee"/> is true); an OPTIONS or INFO with 200; a re-INVITE or
+/// UPDATE that refreshes the session (RFC 4028 session timers) with 200 and our session description unchanged, its 2xx
+/// sent again over UDP until its ACK comes (§13.3.1.4), while one that changes the session description gets 488 and
+/// the session stays as it was; any other method with 501 Not Implemented. Over UDP, a request the callee sends again because our answer was lost
 /// gets the same answer until Timer J (64·T1, §17.2.2) has passed, also once the call has ended: a BYE sent again gets
 /// its 200, not a 481. Thread-safe.</para>
 /// </remarks>
@@ -133,13 +135,16 @@ public sealed class SipCall : IAsyncDisposable
         }
     }
 
+    /// <summary>The methods a call takes within its dialog, as its INVITE's and its answers' Allow say (RFC 3261 §20.5).</summary>
+    internal const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE";
+
     /// <summary>The final response to a request the callee sent within the dialog (RFC 3261 §12.2.2).</summary>
-    private (int Status, string Reason) AnswerCallee(SipRequest request)
+    private SipResponse AnswerCallee(SipRequest request)
     {
         SipHeaders headers = request.Headers;
         if (SipHeaderValues.Tag(headers[SipHeaderNames.To] ?? "") != LocalTag || SipHeaderValues.Tag(headers[SipHeaderNames.From] ?? "") != RemoteTag)
         {
-            return (481, "Call/Transaction Does Not Exist");
+            return SipResponses.To(request, 481, "Call/Transaction Does Not Exist");
         }
 
         switch (request.Method)
@@ -152,12 +157,52 @@ public sealed class SipCall : IAsyncDisposable
                     End();
                 }
 
-                return (200, "OK");
+                return SipResponses.To(request, 200, "OK");
             case "OPTIONS" or "INFO":
-                return (200, "OK");
+                return SipResponses.To(request, 200, "OK");
+            case "INVITE" or "UPDATE":
+                return AnswerRefresh(request);
             default:
-                return (501, "Not Implemented");
+                SipResponse unsupported = SipResponses.To(request, 501, "Not Implemented");
+                unsupported.Headers.Add(SipHeaderNames.Allow, AllowedMethods);
+                return unsupported;
         }
+    }
+
+    /// <summary>
+    /// The answer to a re-INVITE or an UPDATE from the callee. A session refresh (RFC 4028: an SBC's session timer, a
+    /// keep-alive of the call) carries the callee's session description unchanged (the same <c>o=</c> line, whose version
+    /// RFC 3264 §8 keeps for an unchanged session) or none: it gets a 200 with our Contact (RFC 3261 §13.3.1.4, RFC 3311
+    /// §5.2) and our own session description unchanged, as the answer, or as the offer of a re-INVITE that carried none
+    /// (its ACK then brings the answer). A new remote target in its Contact is taken (§12.2.2). A changed session
+    /// description (a hold, a new media address or codec) is the application's media to negotiate, which SlaKit does not
+    /// carry: it gets 488, and the session stays as it was (§14.2, RFC 3311 §5.2).
+    /// </summary>
+    private SipResponse AnswerRefresh(SipRequest request)
+    {
+        bool offered = !request.Body.IsEmpty;
+        if (offered && (SipSessionDescriptions.Origin(request.Body.Span) is not { } origin || origin != SipSessionDescriptions.Origin(SessionDescription.Span)))
+        {
+            SipResponse refused = SipResponses.To(request, 488, "Not Acceptable Here");
+            refused.Headers.Add("Warning", "399 slakit \"Only session refreshes are taken; the session stays as it was\"");
+            return refused;
+        }
+
+        _dialog.RefreshTarget(request);
+        SipResponse ok = SipResponses.To(request, 200, "OK");
+        if (_dialog.LocalContact is { } contact)
+        {
+            ok.Headers.Add(SipHeaderNames.Contact, contact);
+        }
+
+        ok.Headers.Add(SipHeaderNames.Allow, AllowedMethods);
+        if ((offered || request.Method == "INVITE") && !_dialog.LocalSessionDescription.IsEmpty)
+        {
+            ok.Headers.Add("Content-Type", _dialog.LocalContentType ?? "application/sdp");
+            ok.Body = _dialog.LocalSessionDescription;
+        }
+
+        return ok;
     }
 
     /// <summary>Gives the channel back and stops taking the dialog's requests; once.</summary>

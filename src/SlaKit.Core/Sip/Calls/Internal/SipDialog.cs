@@ -12,19 +12,32 @@ internal sealed class SipDialog
     private readonly string _to;
     private readonly long _inviteCSeq;
     private long _localCSeq;
+    private string _remoteTarget;
 
-    private SipDialog(string callId, string from, string to, string remoteTarget, IReadOnlyList<string> routeSet, long inviteCSeq)
+    private SipDialog(string callId, string from, string to, string remoteTarget, IReadOnlyList<string> routeSet, long inviteCSeq, SipRequest invite)
     {
         CallId = callId;
         _from = from;
         _to = to;
-        RemoteTarget = remoteTarget;
+        _remoteTarget = remoteTarget;
         RouteSet = routeSet;
         _inviteCSeq = inviteCSeq;
         _localCSeq = inviteCSeq;
         LocalTag = SipHeaderValues.Tag(from) ?? "";
         RemoteTag = SipHeaderValues.Tag(to) ?? "";
+        LocalContact = invite.Headers[SipHeaderNames.Contact];
+        LocalSessionDescription = invite.Body;
+        LocalContentType = invite.Headers["Content-Type"];
     }
+
+    /// <summary>Our Contact as the INVITE carried it, which a 2xx to the callee's re-INVITE or UPDATE carries again (§13.3.1.4).</summary>
+    public string? LocalContact { get; }
+
+    /// <summary>Our session description: the INVITE's body (the SDP offer), empty when it had none.</summary>
+    public ReadOnlyMemory<byte> LocalSessionDescription { get; }
+
+    /// <summary>The INVITE's <c>Content-Type</c>.</summary>
+    public string? LocalContentType { get; }
 
     public string CallId { get; }
 
@@ -32,8 +45,20 @@ internal sealed class SipDialog
 
     public string RemoteTag { get; }
 
-    /// <summary>Where requests within the dialog go: the URI in the 2xx's Contact.</summary>
-    public string RemoteTarget { get; }
+    /// <summary>
+    /// Where requests within the dialog go: the URI in the 2xx's Contact, or in the Contact of the last target refresh
+    /// request the callee sent and we accepted (§12.2.2).
+    /// </summary>
+    public string RemoteTarget
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _remoteTarget;
+            }
+        }
+    }
 
     /// <summary>The Route headers of requests within the dialog: the 2xx's Record-Route values in reverse order (§12.1.2).</summary>
     public IReadOnlyList<string> RouteSet { get; }
@@ -57,7 +82,24 @@ internal sealed class SipDialog
 
         List<string> routes = [.. response.GetValues(SipHeaderNames.RecordRoute).SelectMany(Elements)];
         routes.Reverse();
-        return new SipDialog(callId, from, to, target, routes, cseq);
+        return new SipDialog(callId, from, to, target, routes, cseq, invite);
+    }
+
+    /// <summary>
+    /// Takes the Contact of a target refresh request the callee sent within the dialog (a re-INVITE or an UPDATE) and
+    /// accepted: it replaces the remote target (§12.2.2, RFC 3311 §5.2). A request without a Contact, or with one that is
+    /// no Request-URI, leaves the remote target as it was.
+    /// </summary>
+    public void RefreshTarget(SipRequest request)
+    {
+        if (request.Headers[SipHeaderNames.Contact] is { } contact && AddrSpec(Elements(contact).FirstOrDefault() ?? "") is { Length: > 0 } target &&
+            SipSyntax.IsRequestUri(target))
+        {
+            lock (_gate)
+            {
+                _remoteTarget = target;
+            }
+        }
     }
 
     /// <summary>The ACK for the 2xx (§13.2.2.4): the INVITE's CSeq number, within the dialog; the sender adds its Via.</summary>

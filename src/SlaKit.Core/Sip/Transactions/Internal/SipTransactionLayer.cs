@@ -12,7 +12,8 @@ namespace SlaKit.Sip;
 internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, IClientTransaction> _transactions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Func<SipRequest, (int Status, string Reason)>> _dialogs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<SipRequest, SipResponse>> _dialogs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Retransmission> _unacknowledged = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (byte[] Response, long AnsweredAt)> _answered = new(StringComparer.Ordinal);
     private readonly Lock _answeredGate = new();
     private readonly SipTimerSettings _timers;
@@ -41,7 +42,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// retransmitted responses, no call's dialog takes requests through it, and no request the server sent is still
     /// within Timer J, when a retransmission of it is answered again.
     /// </summary>
-    public bool IsIdle => Volatile.Read(ref _users) == 0 && _transactions.IsEmpty && _dialogs.IsEmpty && !AbsorbsRequests();
+    public bool IsIdle => Volatile.Read(ref _users) == 0 && _transactions.IsEmpty && _dialogs.IsEmpty && _unacknowledged.IsEmpty && !AbsorbsRequests();
 
     /// <summary>Holds the layer for an attempt, from before its connection opens until <see cref="Leave"/>.</summary>
     public void Enter() => Interlocked.Increment(ref _users);
@@ -322,6 +323,13 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
                 : $"<sip:slakit@{SipEndpoints.SentBy(local)};transport={transport.ToLowerInvariant()}>");
         }
 
+        if (copy.Method == "INVITE" && !copy.Headers.Contains(SipHeaderNames.Allow))
+        {
+            // §13.2.1: the methods the dialog may carry to us. With UPDATE listed, a server that refreshes the session
+            // (RFC 4028 §9: the refresher when the INVITE says nothing of timers) may use an UPDATE rather than a re-INVITE.
+            copy.Headers.Add(SipHeaderNames.Allow, SipCall.AllowedMethods);
+        }
+
         return (copy, copy.ToBytes());
     }
 
@@ -392,10 +400,11 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes the requests of a dialog (by Call-ID) until <see cref="Forget"/>: <paramref name="answer"/> decides each
-    /// one's final response, which the layer sends (RFC 3261 §12.2.2).
+    /// Takes the requests of a dialog (by Call-ID) until <see cref="Forget"/>: <paramref name="answer"/> makes each one's
+    /// final response, which the layer sends (RFC 3261 §12.2.2), and over UDP sends again for a re-INVITE's 2xx until its
+    /// ACK comes (§13.3.1.4).
     /// </summary>
-    public void Listen(string callId, Func<SipRequest, (int Status, string Reason)> answer) => _dialogs[callId] = answer;
+    public void Listen(string callId, Func<SipRequest, SipResponse> answer) => _dialogs[callId] = answer;
 
     /// <summary>Stops taking a dialog's requests: later ones get 481.</summary>
     public void Forget(string callId) => _dialogs.TryRemove(callId, out _);
@@ -415,10 +424,17 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     {
         if (request.Method == "ACK")
         {
+            // The ACK for a re-INVITE's 2xx ends its retransmissions (§13.3.1.4); an ACK gets no response (§17.1.1.3).
+            if (AcknowledgedKey(request) is { } acknowledged && _unacknowledged.TryRemove(acknowledged, out Retransmission? retransmission))
+            {
+                retransmission.Dispose();
+            }
+
             return;
         }
 
         byte[] answer;
+        IPEndPoint? to = from is null ? null : SipEndpoints.ResponseDestination(request, from);
         lock (_answeredGate)
         {
             ForgetAnsweredBefore(_time.GetTimestamp());
@@ -429,15 +445,116 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             }
             else
             {
-                answer = Answer(request).ToBytes();
+                SipResponse response = Answer(request);
+                answer = response.ToBytes();
                 if (key is not null && !Connection.IsReliable)
                 {
                     _answered[key] = (answer, _time.GetTimestamp());
+                    if (request.Method == "INVITE" && response.StatusCode is >= 200 and < 300 && AcknowledgedKey(request) is { } acknowledged)
+                    {
+                        RetransmitUntilAcknowledged(acknowledged, answer, to);
+                    }
                 }
             }
         }
 
-        _ = from is null ? SendQuietlyAsync(answer) : SendToQuietlyAsync(answer, SipEndpoints.ResponseDestination(request, from));
+        _ = Reply(answer, to);
+    }
+
+    /// <summary>Sends an answer to a request: back to the server, or to <paramref name="to"/>, another peer that sent it.</summary>
+    private Task Reply(byte[] answer, IPEndPoint? to) => to is null ? SendQuietlyAsync(answer) : SendToQuietlyAsync(answer, to);
+
+    /// <summary>
+    /// Sends a re-INVITE's 2xx again over UDP at T1, then at intervals doubling up to T2, until the ACK comes or 64·T1 has
+    /// passed (RFC 3261 §13.3.1.4): the 2xx is the UAS core's to deliver, as no transaction sends it again.
+    /// </summary>
+    private void RetransmitUntilAcknowledged(string key, byte[] answer, IPEndPoint? to)
+    {
+        var retransmission = new Retransmission(this, key, answer, to, _time.GetTimestamp());
+        if (_unacknowledged.TryAdd(key, retransmission))
+        {
+            retransmission.Start();
+        }
+        else
+        {
+            retransmission.Dispose();
+        }
+    }
+
+    /// <summary>What an ACK for an INVITE's 2xx shares with that INVITE: its Call-ID and CSeq number (§13.2.2.4); <see langword="null"/> when unreadable.</summary>
+    private static string? AcknowledgedKey(SipRequest request) =>
+        request.Headers[SipHeaderNames.CallId] is { } callId &&
+        SipHeaderValues.TryParseCSeq(request.Headers[SipHeaderNames.CSeq] ?? "", out long number, out _)
+            ? $"{callId}\n{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : null;
+
+    /// <summary>A re-INVITE's 2xx sent again until its ACK comes (see <see cref="RetransmitUntilAcknowledged"/>).</summary>
+    private sealed class Retransmission : IDisposable
+    {
+        private readonly SipTransactionLayer _layer;
+        private readonly string _key;
+        private readonly byte[] _answer;
+        private readonly IPEndPoint? _to;
+        private readonly long _startedAt;
+        private readonly Lock _gate = new();
+        private ITimer? _timer;
+        private TimeSpan _interval;
+        private bool _disposed;
+
+        public Retransmission(SipTransactionLayer layer, string key, byte[] answer, IPEndPoint? to, long startedAt)
+        {
+            _layer = layer;
+            _key = key;
+            _answer = answer;
+            _to = to;
+            _startedAt = startedAt;
+            _interval = layer._timers.T1;
+        }
+
+        public void Start()
+        {
+            lock (_gate)
+            {
+                if (!_disposed)
+                {
+                    _timer = _layer._time.CreateTimer(static state => ((Retransmission)state!).Fire(), this, _interval, Timeout.InfiniteTimeSpan);
+                }
+            }
+        }
+
+        private void Fire()
+        {
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                if (_layer._time.GetElapsedTime(_startedAt) >= _layer._timers.TimerB)
+                {
+                    // 64·T1 without an ACK: given up (§13.3.1.4). The session goes on; a peer that lost it ends it.
+                    _layer._unacknowledged.TryRemove(new KeyValuePair<string, Retransmission>(_key, this));
+                    _disposed = true;
+                    _timer?.Dispose();
+                    return;
+                }
+
+                _interval = _interval * 2 < _layer._timers.T2 ? _interval * 2 : _layer._timers.T2;
+                _timer?.Change(_interval, Timeout.InfiniteTimeSpan);
+            }
+
+            _ = _layer.Reply(_answer, _to);
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _disposed = true;
+                _timer?.Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -465,14 +582,13 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             // An OPTIONS outside any dialog (no To tag) asks what this UA can do, as a server's keep-alive does over the
             // connection it shares with us: RFC 3261 §11.2 answers it 200 with Allow, as the UA would answer an INVITE.
             SipResponse capabilities = SipResponses.To(request, 200, "OK");
-            capabilities.Headers.Add(SipHeaderNames.Allow, "INVITE, ACK, CANCEL, BYE, OPTIONS");
+            capabilities.Headers.Add(SipHeaderNames.Allow, SipCall.AllowedMethods);
             return capabilities;
         }
 
-        (int status, string reason) = request.Headers[SipHeaderNames.CallId] is { } callId && _dialogs.TryGetValue(callId, out var answer)
+        return request.Headers[SipHeaderNames.CallId] is { } callId && _dialogs.TryGetValue(callId, out var answer)
             ? answer(request)
-            : (481, "Call/Transaction Does Not Exist");
-        return SipResponses.To(request, status, reason);
+            : SipResponses.To(request, 481, "Call/Transaction Does Not Exist");
     }
 
     /// <summary>
@@ -535,6 +651,11 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
         foreach (IClientTransaction transaction in _transactions.Values)
         {
             transaction.Abandon(CancellationToken.None);
+        }
+
+        foreach (Retransmission retransmission in _unacknowledged.Values)
+        {
+            retransmission.Dispose();
         }
 
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
