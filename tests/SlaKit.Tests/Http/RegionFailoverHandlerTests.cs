@@ -136,10 +136,17 @@ public sealed class RegionFailoverHandlerTests : IDisposable
         Assert.Equal([("a.invalid", HttpMethod.Post)], _calls);
     }
 
-    [Fact]
-    public async Task A_post_whose_connection_was_refused_goes_to_the_next_region()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_post_whose_connection_was_refused_goes_to_the_next_region(bool throughAProxy)
     {
-        _regions["a.invalid"] = Refused;
+        // Through an HTTP proxy, an https region it cannot reach gets a 502 to the CONNECT, before any byte of the request
+        // passed the proxy: .NET's handler reports that as a ProxyTunnelError.
+        _regions["a.invalid"] = throughAProxy
+            ? static _ => throw new HttpRequestException(
+                HttpRequestError.ProxyTunnelError, "The proxy tunnel request to proxy 'http://127.0.0.1:3128/' failed with status code '502'.")
+            : Refused;
         using HttpMessageInvoker invoker = Invoker();
 
         using HttpResponseMessage response = await invoker.SendAsync(

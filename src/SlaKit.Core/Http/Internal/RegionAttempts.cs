@@ -277,14 +277,16 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// <summary>
     /// Whether an attempt certainly never reached a server, so even a request that is not safe to repeat may go
     /// elsewhere: the circuit was open (nothing sent), or the connection itself could not be made (refused, not made
-    /// within the handler's ConnectTimeout, or its TLS handshake failed).
+    /// within the handler's ConnectTimeout, its TLS handshake failed, or the HTTP proxy refused the tunnel to it: a proxy
+    /// passes nothing of the request before it answers the CONNECT with 200, RFC 9110 §9.3.6).
     /// </summary>
     private static bool CertainlyNotSent(RegionAttemptOutcomeKind kind, Exception? error) => kind switch
     {
         RegionAttemptOutcomeKind.CircuitOpen => true,
         RegionAttemptOutcomeKind.TransportError => error is HttpRequestException
         {
-            HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError,
+            HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError
+                or HttpRequestError.ProxyTunnelError,
         },
         _ => false,
     };
