@@ -54,7 +54,10 @@ public sealed class ErrorBudgetSnapshot
     /// <summary>The SLO.</summary>
     public Slo Slo { get; }
 
-    /// <summary>When the snapshot was taken.</summary>
+    /// <summary>
+    /// When the snapshot was taken, by the tracker's clock: the wall clock, except while a wall clock stepped back has
+    /// not caught up with the latest time the tracker reached (see <see cref="ErrorBudgetTracker"/>).
+    /// </summary>
     public DateTimeOffset Timestamp { get; }
 
     /// <summary>The start of the SLO's window: <see cref="Timestamp"/> minus the length, or the start of the calendar month (UTC).</summary>

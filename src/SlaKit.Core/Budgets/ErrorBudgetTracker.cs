@@ -18,6 +18,12 @@ namespace SlaKit.Budgets;
 /// event belongs to the minute in which it was recorded, give or take the timer's delay.
 /// </para>
 /// <para>
+/// Minutes follow the wall clock (<see cref="TimeProvider.GetUtcNow"/>) but never go back. When the wall clock steps
+/// back, the tracker does not: it carries on from the latest time it reached by elapsed time
+/// (<see cref="TimeProvider.GetTimestamp"/>), a sixtieth slow (a minute every 61 seconds), until the wall clock catches
+/// up, so an hour's step is made up in 60 hours. Snapshots are timed by this clock.
+/// </para>
+/// <para>
 /// Memory is bounded whatever the traffic: one-minute buckets for the last 6 hours, ten-minute buckets
 /// back to 3 days, hourly buckets beyond — about 24 KiB for a 30-day window.
 /// </para>
@@ -34,6 +40,7 @@ public sealed class ErrorBudgetTracker : IDisposable
     private readonly long _latencyThresholdTicks;
 
     private readonly TimeProvider _timeProvider;
+    private readonly TrackerClock _clock;
     private readonly Lock _gate = new();
     private readonly Lock _saving = new();
     private readonly BucketHistory _history;
@@ -68,7 +75,8 @@ public sealed class ErrorBudgetTracker : IDisposable
         _stripes = new EventStripes();
         _latencyThresholdTicks = slo.LatencyThreshold?.Ticks ?? 0;
 
-        DateTimeOffset now = _timeProvider.GetUtcNow();
+        _clock = new TrackerClock(_timeProvider);
+        DateTimeOffset now = _clock.Read();
         TimeSpan span = slo.Window.LongestLength > AlertPolicy.LongestWindow ? slo.Window.LongestLength : AlertPolicy.LongestWindow;
         _history = new BucketHistory(slo, span, BucketHistory.MinuteOf(now));
         _instruments = new ErrorBudgetInstruments(this, AlertPolicy.Windows, options?.MeterFactory, options?.MetricTags);
@@ -84,7 +92,7 @@ public sealed class ErrorBudgetTracker : IDisposable
         {
             lock (_gate)
             {
-                _timer = _timeProvider.CreateTimer(static state => ((ErrorBudgetTracker)state!).OnTimer(), this, UntilNextMinute(now), Timeout.InfiniteTimeSpan);
+                _timer = _timeProvider.CreateTimer(static state => ((ErrorBudgetTracker)state!).OnTimer(), this, _clock.UntilNextMinute(now), Timeout.InfiniteTimeSpan);
             }
         }
         finally
@@ -346,7 +354,7 @@ public sealed class ErrorBudgetTracker : IDisposable
 
                 // Re-armed first, for the next minute boundary from the clock (not with a fixed period, so a late tick
                 // does not push every later one), so that a failure below does not stop the ticks.
-                _timer.Change(UntilNextMinute(_timeProvider.GetUtcNow()), Timeout.InfiniteTimeSpan);
+                _timer.Change(_clock.UntilNextMinute(_clock.Read()), Timeout.InfiniteTimeSpan);
                 Roll();
             }
 
@@ -363,7 +371,7 @@ public sealed class ErrorBudgetTracker : IDisposable
     /// <summary>Seals the minutes that ended since the last roll; call with the lock held.</summary>
     private DateTimeOffset Roll()
     {
-        DateTimeOffset now = _timeProvider.GetUtcNow();
+        DateTimeOffset now = _clock.Read();
         (long good, long bad) = _stripes.Read();
         _history.Roll(BucketHistory.MinuteOf(now), good, bad);
         return now;
@@ -377,9 +385,6 @@ public sealed class ErrorBudgetTracker : IDisposable
 
     private SloEventCounts Sum(DateTimeOffset now, TimeSpan window, long pendingGood, long pendingBad) =>
         _history.Sum(Math.Max(0, now.UtcTicks - window.Ticks) / TimeSpan.TicksPerMinute, pendingGood, pendingBad);
-
-    private static TimeSpan UntilNextMinute(DateTimeOffset now) =>
-        TimeSpan.FromTicks(TimeSpan.TicksPerMinute - (now.UtcTicks % TimeSpan.TicksPerMinute));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowBadBatch(long good, long total)

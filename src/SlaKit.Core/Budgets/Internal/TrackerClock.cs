@@ -1,0 +1,59 @@
+namespace SlaKit.Budgets;
+
+/// <summary>
+/// The time by which a tracker seals its minutes: the wall clock of a <see cref="TimeProvider"/>, except that it never
+/// goes back. When the wall clock steps back, this time carries on from the latest instant it reached, by the elapsed
+/// time the provider's timestamps measure, running a sixtieth slow (a minute lasts 61 seconds) until the wall clock
+/// catches up with it: an hour's step is made up in 60 hours, two seconds in two minutes. When the wall clock steps
+/// forward, this time follows it. Not thread-safe: the tracker serialises access.
+/// </summary>
+internal sealed class TrackerClock
+{
+    private readonly TimeProvider _time;
+    private long _ticks;
+    private long _timestamp;
+    private bool _ahead;
+
+    /// <summary>A clock that starts at the wall clock's time now.</summary>
+    public TrackerClock(TimeProvider time)
+    {
+        _time = time;
+        _ticks = time.GetUtcNow().UtcTicks;
+        _timestamp = time.GetTimestamp();
+    }
+
+    /// <summary>The time now: the wall clock's, or, while the wall clock is behind, the latest time reached plus the elapsed time, slowed.</summary>
+    public DateTimeOffset Read()
+    {
+        long wall = _time.GetUtcNow().UtcTicks;
+        long timestamp = _time.GetTimestamp();
+
+        // A timestamp that goes back (a provider that is not monotonic) counts as no time elapsed.
+        long elapsed = Math.Max(0, _time.GetElapsedTime(_timestamp, timestamp).Ticks);
+        _timestamp = timestamp;
+
+        if (wall >= _ticks)
+        {
+            _ticks = wall;
+            _ahead = false;
+        }
+        else
+        {
+            // Stepped back, now or before: the wall clock is behind the latest time reached, which carries on, slowed.
+            long slowed = _ticks + elapsed - (elapsed / 60);
+            _ticks = Math.Max(wall, slowed);
+            _ahead = _ticks > wall;
+        }
+
+        return new DateTimeOffset(_ticks, TimeSpan.Zero);
+    }
+
+    /// <summary>The elapsed time until this clock reaches the minute after <paramref name="now"/>, a time it read.</summary>
+    public TimeSpan UntilNextMinute(DateTimeOffset now)
+    {
+        long left = TimeSpan.TicksPerMinute - (now.UtcTicks % TimeSpan.TicksPerMinute);
+
+        // Running slow, it takes 60/59 of that: rounded up, so the tick does not come a hair too early.
+        return TimeSpan.FromTicks(_ahead ? left + ((left + 58) / 59) : left);
+    }
+}
