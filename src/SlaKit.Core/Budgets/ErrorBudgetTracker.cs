@@ -21,7 +21,11 @@ namespace SlaKit.Budgets;
 /// Minutes follow the wall clock (<see cref="TimeProvider.GetUtcNow"/>) but never go back. When the wall clock steps
 /// back, the tracker does not: it carries on from the latest time it reached by elapsed time
 /// (<see cref="TimeProvider.GetTimestamp"/>), a sixtieth slow (a minute every 61 seconds), until the wall clock catches
-/// up, so an hour's step is made up in 60 hours. Snapshots are timed by this clock.
+/// up, so an hour's step is made up in 60 hours. When the wall clock steps forward (a minute or more beyond the elapsed
+/// time), the tracker follows it: the minutes skipped are sealed empty, as minutes without traffic (no events; for a
+/// time-slice SLO, good slices, as any slice without events), and the events recorded since the last minute was sealed
+/// count in the minute it stepped to, so that none lands in a calendar month already over. Snapshots are timed by
+/// this clock.
 /// </para>
 /// <para>
 /// Memory is bounded whatever the traffic: one-minute buckets for the last 6 hours, ten-minute buckets
@@ -373,7 +377,7 @@ public sealed class ErrorBudgetTracker : IDisposable
     {
         DateTimeOffset now = _clock.Read();
         (long good, long bad) = _stripes.Read();
-        _history.Roll(BucketHistory.MinuteOf(now), good, bad);
+        _history.Roll(BucketHistory.MinuteOf(now), good, bad, _clock.TakeForwardStep());
         return now;
     }
 

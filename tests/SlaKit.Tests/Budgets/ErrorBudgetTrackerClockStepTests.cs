@@ -106,6 +106,106 @@ public class ErrorBudgetTrackerClockStepTests
         Assert.Equal(50, snapshot.Budget.BadEvents);
     }
 
+    [Fact]
+    public void A_wall_clock_stepped_forward_hours_keeps_every_event_and_seals_the_minutes_it_skipped_empty()
+    {
+        var clock = new SteppedClock(Traffic.Start);
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99), clock);
+        Run(clock, tracker, minutes: 10, perMinute: 1000, badPerMinute: 10);
+        tracker.Record(good: 990, total: 1000);
+
+        clock.Step(TimeSpan.FromHours(3));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        tracker.Record(good: 1000, total: 1000);
+        ErrorBudgetSnapshot snapshot = tracker.GetSnapshot();
+
+        // The events recorded since the last minute was sealed, before the step or after it, count in the minute it stepped to.
+        Assert.Equal(clock.GetUtcNow(), snapshot.Timestamp);
+        Assert.Equal(new SloEventCounts(11_890, 110), new SloEventCounts(snapshot.Budget.GoodEvents, snapshot.Budget.BadEvents));
+        Assert.Equal(new SloEventCounts(1990, 10), snapshot.CountsOver(TimeSpan.FromHours(1)));
+        Assert.Equal(new SloEventCounts(11_890, 110), snapshot.CountsOver(TimeSpan.FromHours(4)));
+
+        Run(clock, tracker, minutes: 3, perMinute: 1000, badPerMinute: 1000);
+        Assert.Equal(new SloEventCounts(1990, 3010), tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void A_wall_clock_stepped_forward_hours_counts_the_time_slices_it_skipped_as_good()
+    {
+        var clock = new SteppedClock(Traffic.Start);
+        var slo = new Slo("slices", Availability.FromPercent(99.9), SloWindow.Rolling(TimeSpan.FromDays(30)), SloBudgetingMethod.TimeSlices(TimeSpan.FromMinutes(5), Availability.FromPercent(95)));
+        using var tracker = new ErrorBudgetTracker(slo, clock);
+        Run(clock, tracker, minutes: 10, perMinute: 100, badPerMinute: 50);
+
+        clock.Step(TimeSpan.FromHours(3));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        ErrorBudget budget = tracker.GetSnapshot().Budget;
+
+        // 12:00 and 12:05 were bad; the slice of 12:10, and 35 more up to 15:10, had no events.
+        Assert.Equal(2, budget.BadEvents);
+        Assert.Equal(38, budget.TotalEvents);
+    }
+
+    [Fact]
+    public void A_wall_clock_stepped_forward_over_a_month_end_counts_what_was_recorded_after_the_step_in_the_new_month()
+    {
+        var clock = new SteppedClock(new DateTimeOffset(2026, 11, 30, 22, 0, 30, TimeSpan.Zero));
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99, SloWindow.CalendarMonth()), clock);
+        Run(clock, tracker, minutes: 60, perMinute: 1000, badPerMinute: 10);
+        tracker.Record(good: 990, total: 1000);
+        Assert.Equal(61_000, tracker.GetSnapshot().Budget.TotalEvents);
+
+        clock.Step(TimeSpan.FromHours(2));
+        tracker.Record(good: 500, total: 500);
+        ErrorBudgetSnapshot december = tracker.GetSnapshot();
+
+        // Which of the events since the last sealed minute came before the step is not known: all of them count in
+        // December, the month in which the last of them were recorded, rather than in November, which is over.
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), december.WindowStart);
+        Assert.Equal(new SloEventCounts(1490, 10), new SloEventCounts(december.Budget.GoodEvents, december.Budget.BadEvents));
+        Assert.Equal(new SloEventCounts(60_890, 610), december.CountsOver(TimeSpan.FromHours(4)));
+
+        Run(clock, tracker, minutes: 2, perMinute: 1000, badPerMinute: 0);
+        Assert.Equal(3500, tracker.GetSnapshot().Budget.TotalEvents);
+    }
+
+    [Fact]
+    public void A_wall_clock_stepped_forward_over_a_month_end_between_two_ticks_counts_the_minute_after_the_step_in_the_new_month()
+    {
+        var clock = new SteppedClock(new DateTimeOffset(2026, 11, 30, 22, 0, 30, TimeSpan.Zero));
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99, SloWindow.CalendarMonth()), clock);
+        Run(clock, tracker, minutes: 60, perMinute: 1000, badPerMinute: 10);
+        clock.Advance(TimeSpan.FromSeconds(30));
+
+        clock.Step(TimeSpan.FromHours(2));
+        Run(clock, tracker, minutes: 2, perMinute: 1000, badPerMinute: 0);
+        ErrorBudgetSnapshot december = tracker.GetSnapshot();
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), december.WindowStart);
+        Assert.Equal(new SloEventCounts(2000, 0), new SloEventCounts(december.Budget.GoodEvents, december.Budget.BadEvents));
+    }
+
+    [Fact]
+    public void A_process_suspended_ten_minutes_seals_its_minutes_empty_on_resuming_and_then_a_minute_at_a_time()
+    {
+        var clock = new SteppedClock(Traffic.Start);
+        using var tracker = new ErrorBudgetTracker(Traffic.Slo(99), clock);
+        Run(clock, tracker, minutes: 5, perMinute: 1000, badPerMinute: 10);
+        tracker.Record(good: 990, total: 1000);
+
+        clock.Suspend();
+        clock.Advance(TimeSpan.FromMinutes(10));
+        clock.Resume();
+        ErrorBudgetSnapshot resumed = tracker.GetSnapshot();
+
+        Assert.Equal(new SloEventCounts(5940, 60), new SloEventCounts(resumed.Budget.GoodEvents, resumed.Budget.BadEvents));
+        Assert.Equal(new SloEventCounts(0, 0), resumed.CountsOver(TimeSpan.FromMinutes(9)));
+        Assert.Equal(new SloEventCounts(990, 10), resumed.CountsOver(TimeSpan.FromMinutes(10)));
+
+        Run(clock, tracker, minutes: 3, perMinute: 1000, badPerMinute: 1000);
+        Assert.Equal(new SloEventCounts(0, 3000), tracker.GetSnapshot().CountsOver(TimeSpan.FromMinutes(3)));
+    }
+
     /// <summary>For each of <paramref name="minutes"/> minutes: records the minute's requests, then lets the minute pass.</summary>
     private static void Run(SteppedClock clock, ErrorBudgetTracker tracker, int minutes, long perMinute, long badPerMinute)
     {

@@ -74,20 +74,27 @@ internal sealed class BucketHistory
     /// <summary>
     /// Brings the history up to <paramref name="nowMinute"/>: the events recorded since the last roll
     /// (the stripe totals minus what was sealed) belong to the minute that was open, and the minutes
-    /// between it and now had none.
+    /// between it and now had none. After the wall clock <paramref name="steppedForward"/>, those events
+    /// stay pending and belong to the minute now open instead, since some or all of them were recorded after the step.
     /// </summary>
     /// <returns><see langword="true"/> when a minute was sealed.</returns>
-    public bool Roll(long nowMinute, long stripeGood, long stripeBad)
+    public bool Roll(long nowMinute, long stripeGood, long stripeBad, bool steppedForward = false)
     {
         if (nowMinute <= _openMinute)
         {
             return false;
         }
 
-        long good = stripeGood - _sealedGood;
-        long bad = stripeBad - _sealedBad;
-        _sealedGood = stripeGood;
-        _sealedBad = stripeBad;
+        long good = 0;
+        long bad = 0;
+        if (!steppedForward)
+        {
+            good = stripeGood - _sealedGood;
+            bad = stripeBad - _sealedBad;
+            _sealedGood = stripeGood;
+            _sealedBad = stripeBad;
+        }
+
         SealMinute(_openMinute, good, bad);
         if (_slice is not null)
         {

@@ -5,14 +5,19 @@ namespace SlaKit.Budgets;
 /// goes back. When the wall clock steps back, this time carries on from the latest instant it reached, by the elapsed
 /// time the provider's timestamps measure, running a sixtieth slow (a minute lasts 61 seconds) until the wall clock
 /// catches up with it: an hour's step is made up in 60 hours, two seconds in two minutes. When the wall clock steps
-/// forward, this time follows it. Not thread-safe: the tracker serialises access.
+/// forward, this time follows it, and notes the step so that the history can file what was recorded meanwhile.
+/// Not thread-safe: the tracker serialises access.
 /// </summary>
 internal sealed class TrackerClock
 {
+    /// <summary>How far the wall clock must run ahead of elapsed time between two readings to count as stepped forward.</summary>
+    public static readonly TimeSpan ForwardStep = TimeSpan.FromMinutes(1);
+
     private readonly TimeProvider _time;
     private long _ticks;
     private long _timestamp;
     private bool _ahead;
+    private bool _steppedForward;
 
     /// <summary>A clock that starts at the wall clock's time now.</summary>
     public TrackerClock(TimeProvider time)
@@ -34,6 +39,12 @@ internal sealed class TrackerClock
 
         if (wall >= _ticks)
         {
+            // In step with the wall clock, or stepped forward: a minute or more ahead of where elapsed time would have brought it.
+            if (wall - _ticks - elapsed >= ForwardStep.Ticks)
+            {
+                _steppedForward = true;
+            }
+
             _ticks = wall;
             _ahead = false;
         }
@@ -46,6 +57,14 @@ internal sealed class TrackerClock
         }
 
         return new DateTimeOffset(_ticks, TimeSpan.Zero);
+    }
+
+    /// <summary>Whether the wall clock stepped forward since this was last asked; asking clears it.</summary>
+    public bool TakeForwardStep()
+    {
+        bool stepped = _steppedForward;
+        _steppedForward = false;
+        return stepped;
     }
 
     /// <summary>The elapsed time until this clock reaches the minute after <paramref name="now"/>, a time it read.</summary>
