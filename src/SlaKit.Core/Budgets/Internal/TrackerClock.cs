@@ -37,25 +37,17 @@ internal sealed class TrackerClock
         long elapsed = Math.Max(0, _time.GetElapsedTime(_timestamp, timestamp).Ticks);
         _timestamp = timestamp;
 
-        if (wall >= _ticks)
+        // A wall clock a minute or more ahead of where elapsed time would have brought this one was stepped forward.
+        if (wall - _ticks - elapsed >= ForwardStep.Ticks)
         {
-            // In step with the wall clock, or stepped forward: a minute or more ahead of where elapsed time would have brought it.
-            if (wall - _ticks - elapsed >= ForwardStep.Ticks)
-            {
-                _steppedForward = true;
-            }
-
-            _ticks = wall;
-            _ahead = false;
-        }
-        else
-        {
-            // Stepped back, now or before: the wall clock is behind the latest time reached, which carries on, slowed.
-            long slowed = _ticks + elapsed - (elapsed / 60);
-            _ticks = Math.Max(wall, slowed);
-            _ahead = _ticks > wall;
+            _steppedForward = true;
         }
 
+        // A wall clock behind where elapsed time, a sixtieth slow, brings this one was stepped back, now or before:
+        // this clock carries on without it until it catches up.
+        long slowed = _ticks + elapsed - (elapsed / 60);
+        _ticks = Math.Max(wall, slowed);
+        _ahead = _ticks > wall;
         return new DateTimeOffset(_ticks, TimeSpan.Zero);
     }
 
