@@ -7,6 +7,8 @@ namespace SlaKit.Analyzers.Model;
 /// <summary>Follows an <c>IHttpClientBuilder</c> chain: <c>services.AddHttpClient(…).AddX(…).AddRegionFailover(…)</c>.</summary>
 internal static class HttpClientChain
 {
+    private const string ServiceCollectionTypeName = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
+
     /// <summary>Chains longer than this are not hand-written registrations; the walk stops rather than loop long.</summary>
     private const int MaxLinks = 64;
 
@@ -50,19 +52,120 @@ internal static class HttpClientChain
     }
 
     /// <summary>
+    /// Where a builder expression comes from, as <see cref="FindClientThroughLocals"/> follows it, and further: a
+    /// registration by a library (<c>AddRefitClient&lt;IPaymentsApi&gt;()</c>) is a client too, a parameter of a method
+    /// of <paramref name="project"/> whose every call can be seen is that parameter, and a call of such a method is its
+    /// result. Anything else, and a client without a constant name, is <see cref="BuilderOrigin.Unknown"/>.
+    /// </summary>
+    public static BuilderOrigin FindOrigin(IOperation builder, KnownTypes types, IAssemblySymbol project)
+    {
+        for (int hop = 0; hop < MaxLinks; hop++)
+        {
+            switch (Root(builder, types))
+            {
+                case IInvocationOperation invocation when IsRegistration(invocation, types, project):
+                    return Identify(invocation).Name is { } name ? BuilderOrigin.Client(name) : BuilderOrigin.Unknown;
+                case ILocalReferenceOperation reference when Initializer(reference) is { } initializer:
+                    builder = initializer;
+                    continue;
+                case IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol method } parameter } reference
+                    when types.HttpClientBuilder.Contains(parameter.Type) && HasEveryCallInView(method, project) && !IsWrittenIn(BodyOf(reference), parameter):
+                    return BuilderOrigin.Parameter(method.OriginalDefinition, parameter.Ordinal);
+                case IInvocationOperation call when types.HttpClientBuilder.Contains(call.TargetMethod.ReturnType) && HasEveryCallInView(call.TargetMethod, project):
+                    return BuilderOrigin.Result(call.TargetMethod.OriginalDefinition);
+                default:
+                    return BuilderOrigin.Unknown;
+            }
+        }
+
+        return BuilderOrigin.Unknown;
+    }
+
+    /// <summary>
+    /// A client registration: <c>AddHttpClient</c>, or a library's extension of <c>IServiceCollection</c> that returns
+    /// the client's <c>IHttpClientBuilder</c> as <c>AddHttpClient</c> does — Refit's <c>AddRefitClient</c>, gRPC's
+    /// <c>AddGrpcClient</c>. The project's own such methods are not: what they register is out of view.
+    /// </summary>
+    public static bool IsRegistration(IInvocationOperation invocation, KnownTypes types, IAssemblySymbol project)
+    {
+        if (IsAddHttpClient(invocation, types))
+        {
+            return true;
+        }
+
+        IMethodSymbol method = invocation.TargetMethod;
+        return method.IsExtensionMethod && !method.IsDeclaredIn(project) && types.HttpClientBuilder.Contains(method.ReturnType) &&
+            method.Parameters.Length > 0 && method.Parameters[0].Type.ToDisplayString() == ServiceCollectionTypeName;
+    }
+
+    /// <summary>
+    /// Whether every call of <paramref name="method"/> is a call the compilation shows by name, and every value it
+    /// returns is in its body: a method or local function of the project with a body, that is not virtual, abstract,
+    /// an override or an interface's implementation (called through another symbol). A method passed as a delegate
+    /// is called unseen as well; the caller checks that separately.
+    /// </summary>
+    public static bool HasEveryCallInView(IMethodSymbol method, IAssemblySymbol project)
+    {
+        method = method.OriginalDefinition;
+        if (!method.IsDeclaredIn(project) || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction) ||
+            method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty ||
+            !method.ExplicitInterfaceImplementations.IsEmpty)
+        {
+            return false;
+        }
+
+        if (method.IsStatic || method.ContainingType is not { } type)
+        {
+            return true;
+        }
+
+        foreach (INamedTypeSymbol implemented in type.AllInterfaces)
+        {
+            foreach (ISymbol member in implemented.GetMembers(method.Name))
+            {
+                if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The outermost operation above <paramref name="operation"/>: the body of the member it is in.</summary>
+    private static IOperation BodyOf(IOperation operation)
+    {
+        while (operation.Parent is { } parent)
+        {
+            operation = parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Whether anything in <paramref name="body"/> assigns <paramref name="parameter"/> or passes it by reference.</summary>
+    private static bool IsWrittenIn(IOperation body, IParameterSymbol parameter)
+    {
+        foreach (IOperation operation in body.Descendants())
+        {
+            if (operation is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter) && IsWritten(reference))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The value a local is declared with, found in the method body around <paramref name="reference"/>;
     /// <see langword="null"/> when it has none, or when anything else is assigned to it or it is passed by reference.
     /// </summary>
     private static IOperation? Initializer(ILocalReferenceOperation reference)
     {
-        IOperation body = reference;
-        while (body.Parent is { } parent)
-        {
-            body = parent;
-        }
-
         IOperation? initializer = null;
-        foreach (IOperation operation in body.Descendants())
+        foreach (IOperation operation in BodyOf(reference).Descendants())
         {
             if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local))
             {
@@ -77,13 +180,13 @@ internal static class HttpClientChain
         return initializer;
     }
 
-    /// <summary>Whether a reference to a local may change it: an assignment's target, a <c>ref</c> or <c>out</c> argument, part of a deconstruction.</summary>
-    private static bool IsWritten(ILocalReferenceOperation reference) => reference.Parent switch
+    /// <summary>Whether a reference to a local or parameter may change it: an assignment's target, a <c>ref</c> or <c>out</c> argument, part of a deconstruction.</summary>
+    private static bool IsWritten(IOperation reference) => reference.Parent switch
     {
         IAssignmentOperation assignment => assignment.Target == reference,
         IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
         ITupleOperation or IDeclarationExpressionOperation or IAddressOfOperation => true,
-        _ => reference.IsDeclaration,
+        _ => reference is ILocalReferenceOperation { IsDeclaration: true },
     };
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -18,7 +19,6 @@ namespace SlaKit.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 {
-    private const string ServiceCollectionTypeName = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
     private const string GrpcOptionsTypeName = "GrpcClientFactoryOptions";
 
     /// <summary>The diagnostic property holding the fixed base address, for the code fix.</summary>
@@ -33,7 +33,9 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
         isEnabledByDefault: true,
         description: "A client pinned to one address fails with that address. AddRegionFailover sends each request to the best of " +
                      "several regions and moves to the next when one fails.",
-        helpLinkUri: RuleIdentifiers.HelpUri(RuleIdentifiers.HttpClientWithoutFailover));
+        helpLinkUri: RuleIdentifiers.HelpUri(RuleIdentifiers.HttpClientWithoutFailover),
+        // Whether a failover is added to the client elsewhere in the project is known only once the whole compilation has been seen.
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
@@ -51,26 +53,36 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            // A failover may be added in another statement of the same method, by the client's name
-            // (services.AddHttpClient("payments").AddRegionFailover()), so a method body is judged as a whole.
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                var registrations = new ClientRegistrations(types, start.Compilation.Assembly);
-                block.RegisterOperationAction(operation => registrations.Inspect((IInvocationOperation)operation.Operation), OperationKind.Invocation);
-                block.RegisterOperationBlockEndAction(registrations.Report);
-            });
+            // A failover may be added to the client anywhere in the project: in another statement, another method or
+            // another class, by the client's name, through a builder a method returns, or by the project's own
+            // extension method. So the compilation is judged as a whole, at its end.
+            var registrations = new ClientRegistrations(types, start.Compilation.Assembly);
+            start.RegisterOperationAction(operation => registrations.Inspect((IInvocationOperation)operation.Operation), OperationKind.Invocation);
+            start.RegisterOperationAction(operation => registrations.Inspect((IMethodReferenceOperation)operation.Operation), OperationKind.MethodReference);
+            start.RegisterOperationAction(operation => registrations.Inspect((IReturnOperation)operation.Operation, operation.ContainingSymbol), OperationKind.Return);
+            start.RegisterCompilationEndAction(registrations.Report);
         });
     }
 
-    /// <summary>The clients registered, and the failovers added, in one method body.</summary>
+    /// <summary>
+    /// The clients registered, and the failovers added, in one compilation, with what is needed to trace a failover's
+    /// builder across methods: the builders each method of the project is called with, and those it returns.
+    /// </summary>
     private sealed class ClientRegistrations
     {
         private readonly KnownTypes _types;
         private readonly IAssemblySymbol _project;
-        private readonly object _gate = new();
-        private readonly List<(IInvocationOperation Registration, HttpClientIdentity Client, string BaseAddress)> _candidates = new();
-        private readonly HashSet<string> _failoverClients = new(StringComparer.Ordinal);
-        private bool _failoverForUnknownClient;
+        private readonly ConcurrentQueue<(Diagnostic Diagnostic, string? Client)> _candidates = new();
+        private readonly ConcurrentQueue<BuilderOrigin> _failovers = new();
+
+        /// <summary>For each parameter of a method of the project, the builders its calls pass it.</summary>
+        private readonly ConcurrentDictionary<ISymbol, ConcurrentQueue<BuilderOrigin>> _arguments = new(SymbolEqualityComparer.Default);
+
+        /// <summary>For each method of the project, the builders it returns.</summary>
+        private readonly ConcurrentDictionary<ISymbol, ConcurrentQueue<BuilderOrigin>> _returns = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The methods of the project passed as a delegate, which can be called with any builder unseen.</summary>
+        private readonly ConcurrentDictionary<ISymbol, bool> _passedAsDelegates = new(SymbolEqualityComparer.Default);
 
         public ClientRegistrations(KnownTypes types, IAssemblySymbol project)
         {
@@ -80,55 +92,129 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 
         public void Inspect(IInvocationOperation invocation)
         {
-            if (invocation.TargetMethod.Name == "AddRegionFailover" && _types.RegionFailoverExtensions.Contains(invocation.TargetMethod.ContainingType))
+            IMethodSymbol method = invocation.TargetMethod;
+            if (method.IsDeclaredIn(_project))
             {
-                HttpClientIdentity? client = invocation.Arguments.Length > 0 ? HttpClientChain.FindClientThroughLocals(invocation.Arguments[0].Value, _types) : null;
-                lock (_gate)
+                foreach (IArgumentOperation argument in invocation.Arguments)
                 {
-                    if (client?.Name is { } name)
+                    if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { } parameter && _types.HttpClientBuilder.Contains(parameter.Type))
                     {
-                        _failoverClients.Add(name);
-                    }
-                    else
-                    {
-                        _failoverForUnknownClient = true;
+                        _arguments.GetOrAdd(method.OriginalDefinition.Parameters[parameter.Ordinal], static _ => new ConcurrentQueue<BuilderOrigin>())
+                            .Enqueue(HttpClientChain.FindOrigin(argument.Value, _types, _project));
                     }
                 }
 
                 return;
             }
 
-            if (!IsRegistration(invocation) || ReadChain(invocation) is not { } baseAddress)
+            if (method.Name == "AddRegionFailover" && _types.RegionFailoverExtensions.Contains(method.ContainingType))
+            {
+                _failovers.Enqueue(invocation.Arguments.Length > 0 ? HttpClientChain.FindOrigin(invocation.Arguments[0].Value, _types, _project) : BuilderOrigin.Unknown);
+                return;
+            }
+
+            if (!HttpClientChain.IsRegistration(invocation, _types, _project) || ReadChain(invocation) is not { } baseAddress)
             {
                 return;
             }
 
-            lock (_gate)
+            HttpClientIdentity client = HttpClientChain.Identify(invocation);
+            ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty.Add(BaseAddressProperty, baseAddress);
+            _candidates.Enqueue((Diagnostic.Create(Rule, invocation.NameLocation(), properties, client.Describe(), baseAddress), client.Name));
+        }
+
+        public void Inspect(IMethodReferenceOperation reference)
+        {
+            if (reference.Method.IsDeclaredIn(_project))
             {
-                _candidates.Add((invocation, HttpClientChain.Identify(invocation), baseAddress));
+                _passedAsDelegates.TryAdd(reference.Method.OriginalDefinition, true);
             }
         }
 
-        public void Report(OperationBlockAnalysisContext context)
+        public void Inspect(IReturnOperation operation, ISymbol containingSymbol)
         {
-            lock (_gate)
+            if (operation.ReturnedValue is not { } value || ReturningMethod(operation, containingSymbol) is not { } method ||
+                !_types.HttpClientBuilder.Contains(method.ReturnType))
             {
-                if (_failoverForUnknownClient)
-                {
-                    return;
-                }
+                return;
+            }
 
-                foreach ((IInvocationOperation registration, HttpClientIdentity client, string baseAddress) in _candidates)
-                {
-                    if (client.Name is { } name && _failoverClients.Contains(name))
-                    {
-                        continue;
-                    }
+            _returns.GetOrAdd(method.OriginalDefinition, static _ => new ConcurrentQueue<BuilderOrigin>())
+                .Enqueue(HttpClientChain.FindOrigin(value, _types, _project));
+        }
 
-                    ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty.Add(BaseAddressProperty, baseAddress);
-                    context.ReportDiagnostic(Diagnostic.Create(Rule, registration.NameLocation(), properties, client.Describe(), baseAddress));
+        public void Report(CompilationAnalysisContext context)
+        {
+            if (FailoverClients() is not { } failoverClients)
+            {
+                // A failover on a builder that could be any client's.
+                return;
+            }
+
+            foreach ((Diagnostic diagnostic, string? client) in _candidates)
+            {
+                if (client is null || !failoverClients.Contains(client))
+                {
+                    context.ReportDiagnostic(diagnostic);
                 }
             }
+        }
+
+        /// <summary>
+        /// The names of the clients the compilation adds a failover to, following each failover's builder through the
+        /// calls of the methods whose parameter it is and the returns of the methods whose result it is;
+        /// <see langword="null"/> when one of them could be any client's.
+        /// </summary>
+        private HashSet<string>? FailoverClients()
+        {
+            var clients = new HashSet<string>(StringComparer.Ordinal);
+            var followed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var pending = new Stack<BuilderOrigin>(_failovers);
+            while (pending.Count > 0)
+            {
+                BuilderOrigin origin = pending.Pop();
+                IEnumerable<BuilderOrigin>? sources;
+                switch (origin.Kind)
+                {
+                    case BuilderOriginKind.Client:
+                        clients.Add(origin.ClientName!);
+                        continue;
+                    case BuilderOriginKind.Parameter when !_passedAsDelegates.ContainsKey(origin.Method!):
+                        IParameterSymbol parameter = origin.Method!.Parameters[origin.Ordinal];
+                        sources = followed.Add(parameter) && _arguments.TryGetValue(parameter, out ConcurrentQueue<BuilderOrigin>? arguments) ? arguments : null;
+                        break;
+                    case BuilderOriginKind.Result:
+                        // A method that returns no builder in view (it always throws) adds no client.
+                        sources = followed.Add(origin.Method!) && _returns.TryGetValue(origin.Method!, out ConcurrentQueue<BuilderOrigin>? returned) ? returned : null;
+                        break;
+                    default:
+                        return null;
+                }
+
+                foreach (BuilderOrigin source in sources ?? Enumerable.Empty<BuilderOrigin>())
+                {
+                    pending.Push(source);
+                }
+            }
+
+            return clients;
+        }
+
+        /// <summary>The method or local function a <c>return</c> leaves; <see langword="null"/> for a lambda's.</summary>
+        private static IMethodSymbol? ReturningMethod(IReturnOperation operation, ISymbol containingSymbol)
+        {
+            for (IOperation? parent = operation.Parent; parent is not null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IAnonymousFunctionOperation:
+                        return null;
+                    case ILocalFunctionOperation localFunction:
+                        return localFunction.Symbol;
+                }
+            }
+
+            return containingSymbol as IMethodSymbol;
         }
 
         /// <summary>
@@ -297,23 +383,6 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
         /// <summary>The value of <c>value ?? throw …</c>, or the expression itself.</summary>
         private static ExpressionSyntax WithoutThrow(ExpressionSyntax expression) =>
             expression is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression, Right: ThrowExpressionSyntax } coalesce ? coalesce.Left : expression;
-
-        /// <summary>
-        /// A client registration: <c>AddHttpClient</c>, or a library's extension of <c>IServiceCollection</c> that returns
-        /// the client's <c>IHttpClientBuilder</c> as <c>AddHttpClient</c> does — Refit's <c>AddRefitClient</c>, gRPC's
-        /// <c>AddGrpcClient</c>. The project's own such methods are out of view, as any of its links are.
-        /// </summary>
-        private bool IsRegistration(IInvocationOperation invocation)
-        {
-            if (HttpClientChain.IsAddHttpClient(invocation, _types))
-            {
-                return true;
-            }
-
-            IMethodSymbol method = invocation.TargetMethod;
-            return method.IsExtensionMethod && !method.IsDeclaredIn(_project) && _types.HttpClientBuilder.Contains(method.ReturnType) &&
-                method.Parameters.Length > 0 && method.Parameters[0].Type.ToDisplayString() == ServiceCollectionTypeName;
-        }
 
         /// <summary>
         /// The configure arguments of a call that may set the address: an <c>Action&lt;HttpClient&gt;</c> (or

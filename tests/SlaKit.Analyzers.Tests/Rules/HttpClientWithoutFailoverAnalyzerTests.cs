@@ -131,13 +131,128 @@ public sealed class HttpClientWithoutFailoverAnalyzerTests
         """);
 
     [Fact]
-    public Task A_failover_on_a_builder_from_elsewhere_could_be_any_clients() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(AnalyzerTest.InStartup(
-        """
-        Payments(services).AddRegionFailover(configuration.GetSection("Payments"));
-        services.AddHttpClient("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
-        """,
-        startupMembers: """
-            private static IHttpClientBuilder Payments(IServiceCollection services) => services.AddHttpClient("payments");
+    public Task A_failover_on_a_builder_a_method_of_the_project_returns_counts_for_the_client_it_returns() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """
+            Payments(services).AddRegionFailover(configuration.GetSection("Payments"));
+            services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+            services.{|#0:AddHttpClient|}("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
+            """,
+            startupMembers: """
+                private static IHttpClientBuilder Payments(IServiceCollection services) => services.AddHttpClient("payments");
+                """),
+        Expected(0, "'catalog'", "https://catalog.example/"));
+
+    [Fact]
+    public Task A_failover_added_to_the_same_client_in_another_method_satisfies_the_rule() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """
+            services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+            services.{|#0:AddHttpClient|}("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
+            """,
+            """
+            public static class FailoverRegistrations
+            {
+                public static IServiceCollection AddFailovers(this IServiceCollection services, IConfiguration configuration)
+                {
+                    services.AddHttpClient("payments").AddRegionFailover(configuration.GetSection("Payments"));
+                    services.AddHttpClient("orders").AddRegionFailover();
+                    return services;
+                }
+            }
+            """),
+        Expected(0, "'catalog'", "https://catalog.example/"));
+
+    [Fact]
+    public Task A_failover_added_to_the_same_typed_client_in_another_class_satisfies_the_rule() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """services.AddHttpClient<PaymentsClient>(c => c.BaseAddress = new Uri("https://payments.example/"));""",
+            PaymentsClient + """
+
+            public static class FailoverRegistrations
+            {
+                public static void AddFailovers(IServiceCollection services)
+                {
+                    var payments = services.AddHttpClient<PaymentsClient>();
+                    payments.AddRegionFailover();
+                }
+            }
+            """));
+
+    [Fact]
+    public Task A_failover_the_project_own_extension_adds_counts_for_the_clients_it_is_given() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """
+            services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+            services.AddHttpClient("orders", c => c.BaseAddress = new Uri("https://orders.example/"));
+            services.{|#0:AddHttpClient|}("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
+            """,
+            """
+            public static class CompanyDefaults
+            {
+                public static IHttpClientBuilder AddCompanyFailover(this IHttpClientBuilder builder) =>
+                    builder.AddRegionFailover(options => options.TotalTimeout = TimeSpan.FromSeconds(5));
+
+                public static IHttpClientBuilder AddCompanyDefaults(this IHttpClientBuilder builder)
+                {
+                    IHttpClientBuilder same = builder.SetHandlerLifetime(TimeSpan.FromMinutes(5));
+                    return same.AddCompanyFailover();
+                }
+            }
+
+            public static class Clients
+            {
+                public static void Add(IServiceCollection services)
+                {
+                    services.AddHttpClient("payments").AddCompanyFailover();
+                    CompanyDefaults.AddCompanyDefaults(services.AddHttpClient("orders"));
+                    services.AddHttpClient("catalog");
+                }
+            }
+            """),
+        Expected(0, "'catalog'", "https://catalog.example/"));
+
+    [Fact]
+    public Task A_failover_on_a_builder_the_rule_cannot_trace_could_be_any_clients() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """services.AddHttpClient("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));""",
+            """
+            public static class ClientDefaults
+            {
+                public static void Add(IServiceCollection services) => services.ConfigureHttpClientDefaults(builder => builder.AddRegionFailover());
+            }
+            """));
+
+    [Fact]
+    public Task A_failover_on_a_parameter_of_a_method_passed_as_a_delegate_could_be_any_clients() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """
+            Action<IHttpClientBuilder> failover = AddFailover;
+            failover(services.AddHttpClient("catalog"));
+            services.AddHttpClient("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
+            """,
+            startupMembers: """
+                private static void AddFailover(IHttpClientBuilder builder) => builder.AddRegionFailover();
+                """));
+
+    [Fact]
+    public Task A_failover_on_a_parameter_of_an_interface_implementation_could_be_any_clients() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """
+            IClientSetup setup = new FailoverSetup();
+            setup.Add(services.AddHttpClient("catalog"));
+            services.AddHttpClient("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
+            """,
+            """
+            public interface IClientSetup
+            {
+                void Add(IHttpClientBuilder builder);
+            }
+
+            public sealed class FailoverSetup : IClientSetup
+            {
+                public void Add(IHttpClientBuilder builder) => builder.AddRegionFailover();
+            }
             """));
 
     [Fact]
