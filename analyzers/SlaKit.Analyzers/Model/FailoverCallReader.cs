@@ -82,7 +82,7 @@ internal static class FailoverCallReader
             }
         }
 
-        HttpClientIdentity? client = builder is null ? null : HttpClientChain.FindClient(builder, types);
+        HttpClientIdentity? client = builder is null ? null : HttpClientChain.FindClientThroughLocals(builder, types);
         if (entryPoint.Definition.BindsConfiguration && !sawRegions && !bindsConfiguration)
         {
             // AddRegionFailover() binds the section named after the client.

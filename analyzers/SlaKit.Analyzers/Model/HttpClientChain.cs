@@ -18,17 +18,10 @@ internal static class HttpClientChain
         types.HttpClientBuilder.Contains(invocation.TargetMethod.ReturnType);
 
     /// <summary>
-    /// The client a builder expression belongs to, walking down the chain to its <c>AddHttpClient</c>;
-    /// <see langword="null"/> when the builder comes from elsewhere (a variable, a parameter).
-    /// </summary>
-    public static HttpClientIdentity? FindClient(IOperation builder, KnownTypes types) =>
-        Root(builder, types) is IInvocationOperation invocation && IsAddHttpClient(invocation, types) ? Identify(invocation) : null;
-
-    /// <summary>
-    /// The client a builder expression belongs to, as <see cref="FindClient"/> finds it, except that a builder kept in
-    /// a local of the method (<c>IHttpClientBuilder payments = services.AddHttpClient("payments");</c>) is followed
-    /// back to the local's initializer, when nothing assigns the local again. <see langword="null"/> when the builder
-    /// comes from anywhere else (a parameter, a field, a method's result).
+    /// The client a builder expression belongs to, walking down the chain to its <c>AddHttpClient</c>, and from a builder
+    /// kept in a local of the method (<c>IHttpClientBuilder payments = services.AddHttpClient("payments");</c>) back to
+    /// the local's initializer, when nothing assigns the local again. <see langword="null"/> when the builder comes
+    /// from anywhere else (a parameter, a field, a method's result).
     /// </summary>
     public static HttpClientIdentity? FindClientThroughLocals(IOperation builder, KnownTypes types)
     {
@@ -52,7 +45,7 @@ internal static class HttpClientChain
     }
 
     /// <summary>
-    /// Where a builder expression comes from, as <see cref="FindClientThroughLocals"/> follows it, and further: a
+    /// Where a builder expression comes from, as <see cref="FindClientThroughLocals"/> follows it and further: a
     /// registration by a library (<c>AddRefitClient&lt;IPaymentsApi&gt;()</c>) is a client too, a parameter of a method
     /// of <paramref name="project"/> whose every call can be seen is that parameter, and a call of such a method is its
     /// result. Anything else, and a client without a constant name, is <see cref="BuilderOrigin.Unknown"/>.

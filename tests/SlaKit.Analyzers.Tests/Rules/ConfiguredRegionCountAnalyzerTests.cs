@@ -85,6 +85,15 @@ public sealed class ConfiguredRegionCountAnalyzerTests
         Expected(1, "SlaKit:Clients:PaymentsClient", "1 region", "appsettings.json"));
 
     [Fact]
+    public Task A_builder_kept_in_a_local_reads_the_section_named_after_its_client() => Verify(
+        """
+        IHttpClientBuilder payments = services.AddHttpClient("payments").SetHandlerLifetime(TimeSpan.FromMinutes(5));
+        payments.{|#0:AddRegionFailover|}();
+        """,
+        [("/0/appsettings.json", """{ "SlaKit": { "Clients": { "payments": { "Regions": [ { "Name": "eu-west", "Endpoint": "https://eu-west.payments.example/" } ] } } } }""")],
+        Expected(0, "SlaKit:Clients:payments", "1 region", "appsettings.json"));
+
+    [Fact]
     public Task Each_environment_file_is_read_over_the_base_file() => Verify(
         """services.AddHttpClient("payments").{|#0:AddRegionFailover|}(configuration.GetSection("Payments"));""",
         [

@@ -59,6 +59,20 @@ public sealed class SlaTargetAnalyzerTests
         Expected(0, "99.9999%", "99.99999%", "'PaymentsClient'"));
 
     [Fact]
+    public Task A_typed_client_kept_in_a_local_is_held_to_its_own_target() => Verify(
+        "[assembly: SlaTarget(99.999)]",
+        "var payments = services.AddHttpClient<PaymentsClient>();\npayments.AddRegionFailover" + TwoDeclaredRegions +
+        "\nvar orders = services.AddHttpClient<OrdersClient>();\norders.{|#0:AddRegionFailover|}" + TwoDeclaredRegions,
+        """
+        [SlaTarget(99.99)]
+        public sealed class PaymentsClient { public PaymentsClient(HttpClient http) { } }
+
+        [SlaTarget(99.99999)]
+        public sealed class OrdersClient { public OrdersClient(HttpClient http) { } }
+        """,
+        Expected(0, "99.9975%", "99.99999%", "'OrdersClient'"));
+
+    [Fact]
     public Task A_region_without_a_declared_availability_leaves_the_composition_unknown() => Verify(
         "[assembly: SlaTarget(99.999)]",
         """
