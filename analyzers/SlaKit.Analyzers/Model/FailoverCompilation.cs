@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -33,21 +34,15 @@ internal sealed class FailoverCompilation
     {
         context.RegisterCompilationStartAction(start =>
         {
-            KnownTypes? types = KnownTypes.Create(start.Compilation);
-            if (types is null || types.EntryPoints.IsEmpty)
+            if (Create(start.Compilation, start.Options, readsAppSettings, start.CancellationToken) is not { } compilation)
             {
                 return;
             }
 
-            ImmutableArray<AppSettingsView> appSettings = readsAppSettings
-                ? AppSettingsFiles.Read(start.Options.AdditionalFiles, start.CancellationToken)
-                : ImmutableArray<AppSettingsView>.Empty;
-            var compilation = new FailoverCompilation(types, appSettings, ReadTarget(start.Compilation.Assembly, types));
-
             start.RegisterOperationAction(
                 operationContext =>
                 {
-                    if (ReadCall(operationContext.Operation, types) is { } call)
+                    if (ReadCall(operationContext.Operation, compilation.Types) is { } call)
                     {
                         onCall(operationContext, call, compilation);
                     }
@@ -55,6 +50,56 @@ internal sealed class FailoverCompilation
                 OperationKind.Invocation,
                 OperationKind.ObjectCreation);
         });
+    }
+
+    /// <summary>
+    /// Registers <paramref name="onCall"/> for every failover, as <see cref="Register"/> does, for a rule whose verdict
+    /// holds only for the regions in view. A failover set up by a method (<c>AddRegionFailover</c>) configures named
+    /// options, which <c>services.Configure&lt;RegionFailoverOptions&gt;(name, …)</c> and its kind can add regions to
+    /// anywhere in the project; so the diagnostics <paramref name="onCall"/> reports are held until the compilation ends,
+    /// and those of such a failover are dropped when the project configures its options type elsewhere. The rule's
+    /// descriptor carries <see cref="WellKnownDiagnosticTags.CompilationEnd"/>.
+    /// </summary>
+    public static void RegisterUntilOptionsAreKnown(AnalysisContext context, bool readsAppSettings, Action<Action<Diagnostic>, FailoverCall, FailoverCompilation> onCall)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (Create(start.Compilation, start.Options, readsAppSettings, start.CancellationToken) is not { } compilation)
+            {
+                return;
+            }
+
+            var options = new OptionsConfiguredElsewhere(compilation.Types.EntryPoints);
+            start.RegisterOperationAction(
+                operationContext =>
+                {
+                    if (ReadCall(operationContext.Operation, compilation.Types) is { } call)
+                    {
+                        onCall(diagnostic => options.Hold(call.EntryPoint, diagnostic), call, compilation);
+                        return;
+                    }
+
+                    options.Inspect(operationContext.Operation);
+                },
+                OperationKind.Invocation,
+                OperationKind.ObjectCreation);
+            start.RegisterSymbolAction(symbolContext => options.Inspect((INamedTypeSymbol)symbolContext.Symbol), SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(options.Report);
+        });
+    }
+
+    private static FailoverCompilation? Create(Compilation compilation, AnalyzerOptions options, bool readsAppSettings, CancellationToken cancellationToken)
+    {
+        KnownTypes? types = KnownTypes.Create(compilation);
+        if (types is null || types.EntryPoints.IsEmpty)
+        {
+            return null;
+        }
+
+        ImmutableArray<AppSettingsView> appSettings = readsAppSettings
+            ? AppSettingsFiles.Read(options.AdditionalFiles, cancellationToken)
+            : ImmutableArray<AppSettingsView>.Empty;
+        return new FailoverCompilation(types, appSettings, ReadTarget(compilation.Assembly, types));
     }
 
     /// <summary>The failover an invocation or object creation sets up, or <see langword="null"/> when it sets up none.</summary>

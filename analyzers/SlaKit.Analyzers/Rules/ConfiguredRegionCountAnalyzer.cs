@@ -21,7 +21,9 @@ public sealed class ConfiguredRegionCountAnalyzer : DiagnosticAnalyzer
         isEnabledByDefault: true,
         description: "The rule reads appsettings*.json files passed to the compiler as AdditionalFiles " +
                      "(<AdditionalFiles Include=\"appsettings*.json\" />), each environment's file over appsettings.json.",
-        helpLinkUri: RuleIdentifiers.HelpUri(RuleIdentifiers.TooFewConfiguredRegions));
+        helpLinkUri: RuleIdentifiers.HelpUri(RuleIdentifiers.TooFewConfiguredRegions),
+        // Regions the options pattern adds elsewhere in the project are known only once the whole compilation has been seen.
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
@@ -31,7 +33,7 @@ public sealed class ConfiguredRegionCountAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        FailoverCompilation.Register(context, readsAppSettings: true, static (operationContext, call, compilation) =>
+        FailoverCompilation.RegisterUntilOptionsAreKnown(context, readsAppSettings: true, static (report, call, compilation) =>
         {
             if (!call.BindsConfiguration || call.SectionPath is null)
             {
@@ -42,7 +44,7 @@ public sealed class ConfiguredRegionCountAnalyzer : DiagnosticAnalyzer
             {
                 if (set.Complete && set.Settings is not null && set.Regions.Length < 2)
                 {
-                    operationContext.ReportDiagnostic(Diagnostic.Create(
+                    report(Diagnostic.Create(
                         Rule, call.Location, call.DisplayName, call.SectionPath, Plural.Regions(set.Regions.Length), set.Settings.Description));
                     return;
                 }

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SlaKit.Analyzers.Model;
@@ -35,88 +33,13 @@ public sealed class RegionCountAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
+        FailoverCompilation.RegisterUntilOptionsAreKnown(context, readsAppSettings: false, static (report, call, compilation) =>
         {
-            KnownTypes? types = KnownTypes.Create(start.Compilation);
-            if (types is null || types.EntryPoints.IsEmpty)
+            // Regions bound from configuration are SLA0004's to count.
+            if (!call.BindsConfiguration && call.CodeRegionsComplete && call.CodeRegions.Length < 2)
             {
-                return;
+                report(Diagnostic.Create(Rule, call.Location, call.DisplayName, Plural.Regions(call.CodeRegions.Length)));
             }
-
-            var counts = new RegionCounts(types.EntryPoints);
-            start.RegisterOperationAction(
-                operationContext => counts.Inspect(operationContext.Operation, types),
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation);
-            start.RegisterSymbolAction(symbolContext => counts.Inspect((INamedTypeSymbol)symbolContext.Symbol), SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(counts.Report);
         });
-    }
-
-    /// <summary>
-    /// The failovers of one compilation with too few regions, and which options types the compilation configures
-    /// elsewhere. A failover registered by a method (<c>AddRegionFailover</c>) configures named options, which
-    /// <c>services.Configure&lt;RegionFailoverOptions&gt;(name, …)</c> and its kind can add regions to anywhere in the
-    /// project: while the project does so, the failover's count is unknown.
-    /// </summary>
-    private sealed class RegionCounts
-    {
-        private readonly ImmutableArray<ResolvedEntryPoint> _entryPoints;
-        private readonly int[] _configuredElsewhere;
-        private readonly ConcurrentQueue<(ResolvedEntryPoint EntryPoint, Diagnostic Diagnostic)> _candidates = new();
-
-        public RegionCounts(ImmutableArray<ResolvedEntryPoint> entryPoints)
-        {
-            _entryPoints = entryPoints;
-            _configuredElsewhere = new int[entryPoints.Length];
-        }
-
-        public void Inspect(IOperation operation, KnownTypes types)
-        {
-            if (FailoverCompilation.ReadCall(operation, types) is { } call)
-            {
-                // Regions bound from configuration are SLA0004's to count.
-                if (!call.BindsConfiguration && call.CodeRegionsComplete && call.CodeRegions.Length < 2)
-                {
-                    _candidates.Enqueue((call.EntryPoint, Diagnostic.Create(Rule, call.Location, call.DisplayName, Plural.Regions(call.CodeRegions.Length))));
-                }
-
-                return;
-            }
-
-            for (int i = 0; i < _entryPoints.Length; i++)
-            {
-                if (ReadsNamedOptions(_entryPoints[i]) && OptionsPatternReader.Configures(operation, _entryPoints[i].Options))
-                {
-                    Interlocked.Exchange(ref _configuredElsewhere[i], 1);
-                }
-            }
-        }
-
-        public void Inspect(INamedTypeSymbol type)
-        {
-            for (int i = 0; i < _entryPoints.Length; i++)
-            {
-                if (ReadsNamedOptions(_entryPoints[i]) && OptionsPatternReader.Configures(type, _entryPoints[i].Options))
-                {
-                    Interlocked.Exchange(ref _configuredElsewhere[i], 1);
-                }
-            }
-        }
-
-        public void Report(CompilationAnalysisContext context)
-        {
-            foreach ((ResolvedEntryPoint entryPoint, Diagnostic diagnostic) in _candidates)
-            {
-                if (Volatile.Read(ref _configuredElsewhere[_entryPoints.IndexOf(entryPoint)]) == 0)
-                {
-                    context.ReportDiagnostic(diagnostic);
-                }
-            }
-        }
-
-        /// <summary>Whether the entry point's regions come from the options pattern: a method registering the failover's options, not a constructor given them.</summary>
-        private static bool ReadsNamedOptions(ResolvedEntryPoint entryPoint) =>
-            entryPoint.Definition.Kind == FailoverEntryPointKind.Method && !entryPoint.Options.IsEmpty;
     }
 }

@@ -22,7 +22,9 @@ public sealed class SlaTargetAnalyzer : DiagnosticAnalyzer
         isEnabledByDefault: true,
         description: "Regions in parallel are up when any is up: A = 1 - (1 - A1)(1 - A2)..., the composition SlaKit.Availability.Parallel computes. " +
                      "The rule applies when every region declares its Availability.",
-        helpLinkUri: RuleIdentifiers.HelpUri(RuleIdentifiers.RegionsBelowSlaTarget));
+        helpLinkUri: RuleIdentifiers.HelpUri(RuleIdentifiers.RegionsBelowSlaTarget),
+        // Regions the options pattern adds elsewhere in the project are known only once the whole compilation has been seen.
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
@@ -32,7 +34,7 @@ public sealed class SlaTargetAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        FailoverCompilation.Register(context, readsAppSettings: true, static (operationContext, call, compilation) =>
+        FailoverCompilation.RegisterUntilOptionsAreKnown(context, readsAppSettings: true, static (report, call, compilation) =>
         {
             (decimal Unavailability, string Owner)? target = FindTarget(call, compilation);
             if (target is not { } goal)
@@ -50,7 +52,7 @@ public sealed class SlaTargetAnalyzer : DiagnosticAnalyzer
                 decimal composed = AvailabilityMath.Parallel(set.Regions.Select(r => r.Unavailability!.Value));
                 if (composed > goal.Unavailability)
                 {
-                    operationContext.ReportDiagnostic(Diagnostic.Create(
+                    report(Diagnostic.Create(
                         Rule, call.Location, AvailabilityMath.Format(composed), AvailabilityMath.Format(goal.Unavailability), goal.Owner, set.SourceSuffix));
                     return;
                 }

@@ -94,6 +94,22 @@ public sealed class ConfiguredRegionCountAnalyzerTests
         Expected(0, "SlaKit:Clients:payments", "1 region", "appsettings.json"));
 
     [Fact]
+    public Task Regions_the_options_pattern_adds_elsewhere_may_complete_the_section()
+    {
+        var test = AnalyzerTest.For<ConfiguredRegionCountAnalyzer>(AnalyzerTest.InStartup(
+            """services.AddHttpClient("payments").AddRegionFailover(configuration.GetSection("Payments"));""",
+            """
+            public static class PaymentsFallback
+            {
+                public static void Add(IServiceCollection services) =>
+                    services.Configure<RegionFailoverOptions>("payments", o => o.Regions.Add(new Region("eu-central", new Uri("https://eu-central.payments.example/"))));
+            }
+            """));
+        test.TestState.AdditionalFiles.Add(("/0/appsettings.json", OneRegion));
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public Task Each_environment_file_is_read_over_the_base_file() => Verify(
         """services.AddHttpClient("payments").{|#0:AddRegionFailover|}(configuration.GetSection("Payments"));""",
         [

@@ -73,6 +73,19 @@ public sealed class SlaTargetAnalyzerTests
         Expected(0, "99.9975%", "99.99999%", "'OrdersClient'"));
 
     [Fact]
+    public Task Regions_the_options_pattern_adds_elsewhere_may_raise_the_composition() => Verify(
+        "[assembly: SlaTarget(99.999)]",
+        """services.AddHttpClient("payments").AddRegionFailover""" + TwoDeclaredRegions,
+        """
+        public static class PaymentsFallback
+        {
+            public static void Add(IServiceCollection services) =>
+                services.Configure<RegionFailoverOptions>("payments", o => o.Regions.Add(
+                    new Region("us-east", new Uri("https://us-east.example/")) { Availability = Availability.FromPercent(99.9) }));
+        }
+        """);
+
+    [Fact]
     public Task A_region_without_a_declared_availability_leaves_the_composition_unknown() => Verify(
         "[assembly: SlaTarget(99.999)]",
         """
