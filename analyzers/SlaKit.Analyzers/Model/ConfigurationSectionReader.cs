@@ -11,7 +11,7 @@ internal static class ConfigurationSectionReader
     /// <summary>The path, or <see langword="null"/> when it is not a chain of constant keys off the configuration root.</summary>
     public static string? Read(IOperation value, KnownTypes types)
     {
-        if (value.WalkDownConversion() is not IInvocationOperation { TargetMethod.Name: "GetSection" or "GetRequiredSection" } invocation)
+        if (value.WalkDownConversionAndLocals() is not IInvocationOperation { TargetMethod.Name: "GetSection" or "GetRequiredSection" } invocation)
         {
             return null;
         }
@@ -25,6 +25,12 @@ internal static class ConfigurationSectionReader
         }
 
         IOperation source = receiver.WalkDownConversion();
+        if (source is ILocalReferenceOperation && source.WalkDownConversionAndLocals() is IInvocationOperation { TargetMethod.Name: "GetSection" or "GetRequiredSection" } section)
+        {
+            // var clients = configuration.GetSection("Clients"); clients.GetSection("Payments")
+            source = section;
+        }
+
         if (source is IInvocationOperation)
         {
             string? parent = Read(source, types);

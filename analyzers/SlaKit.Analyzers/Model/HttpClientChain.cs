@@ -33,7 +33,7 @@ internal static class HttpClientChain
                 return Identify(invocation);
             }
 
-            if (root is not ILocalReferenceOperation reference || Initializer(reference) is not { } initializer)
+            if (root is not ILocalReferenceOperation reference || reference.DeclaredValue() is not { } initializer)
             {
                 return null;
             }
@@ -58,11 +58,11 @@ internal static class HttpClientChain
             {
                 case IInvocationOperation invocation when IsRegistration(invocation, types, project):
                     return Identify(invocation).Name is { } name ? BuilderOrigin.Client(name) : BuilderOrigin.Unknown;
-                case ILocalReferenceOperation reference when Initializer(reference) is { } initializer:
+                case ILocalReferenceOperation reference when reference.DeclaredValue() is { } initializer:
                     builder = initializer;
                     continue;
                 case IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol method } parameter } reference
-                    when types.HttpClientBuilder.Contains(parameter.Type) && HasEveryCallInView(method, project) && !IsWrittenIn(BodyOf(reference), parameter):
+                    when types.HttpClientBuilder.Contains(parameter.Type) && HasEveryCallInView(method, project) && !IsWrittenIn(reference.EnclosingBody(), parameter):
                     return BuilderOrigin.Parameter(method.OriginalDefinition, parameter.Ordinal);
                 case IInvocationOperation call when types.HttpClientBuilder.Contains(call.TargetMethod.ReturnType) && HasEveryCallInView(call.TargetMethod, project):
                     return BuilderOrigin.Result(call.TargetMethod.OriginalDefinition);
@@ -126,23 +126,12 @@ internal static class HttpClientChain
         return true;
     }
 
-    /// <summary>The outermost operation above <paramref name="operation"/>: the body of the member it is in.</summary>
-    private static IOperation BodyOf(IOperation operation)
-    {
-        while (operation.Parent is { } parent)
-        {
-            operation = parent;
-        }
-
-        return operation;
-    }
-
     /// <summary>Whether anything in <paramref name="body"/> assigns <paramref name="parameter"/> or passes it by reference.</summary>
     private static bool IsWrittenIn(IOperation body, IParameterSymbol parameter)
     {
         foreach (IOperation operation in body.Descendants())
         {
-            if (operation is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter) && IsWritten(reference))
+            if (operation is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter) && reference.IsWritten())
             {
                 return true;
             }
@@ -150,37 +139,6 @@ internal static class HttpClientChain
 
         return false;
     }
-
-    /// <summary>
-    /// The value a local is declared with, found in the method body around <paramref name="reference"/>;
-    /// <see langword="null"/> when it has none, or when anything else is assigned to it or it is passed by reference.
-    /// </summary>
-    private static IOperation? Initializer(ILocalReferenceOperation reference)
-    {
-        IOperation? initializer = null;
-        foreach (IOperation operation in BodyOf(reference).Descendants())
-        {
-            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local))
-            {
-                initializer = declarator.GetVariableInitializer()?.Value;
-            }
-            else if (operation is ILocalReferenceOperation other && SymbolEqualityComparer.Default.Equals(other.Local, reference.Local) && IsWritten(other))
-            {
-                return null;
-            }
-        }
-
-        return initializer;
-    }
-
-    /// <summary>Whether a reference to a local or parameter may change it: an assignment's target, a <c>ref</c> or <c>out</c> argument, part of a deconstruction.</summary>
-    private static bool IsWritten(IOperation reference) => reference.Parent switch
-    {
-        IAssignmentOperation assignment => assignment.Target == reference,
-        IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
-        ITupleOperation or IDeclarationExpressionOperation or IAddressOfOperation => true,
-        _ => reference is ILocalReferenceOperation { IsDeclaration: true },
-    };
 
     /// <summary>
     /// Where a builder expression's chain starts: the operation below its last link that is an extension of

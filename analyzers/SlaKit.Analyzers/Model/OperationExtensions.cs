@@ -17,6 +17,69 @@ internal static class OperationExtensions
         return operation;
     }
 
+    /// <summary>The outermost operation above <paramref name="operation"/>: the body of the member it is in.</summary>
+    public static IOperation EnclosingBody(this IOperation operation)
+    {
+        while (operation.Parent is { } parent)
+        {
+            operation = parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>
+    /// The value a local is declared with, found in the member's body around <paramref name="reference"/>;
+    /// <see langword="null"/> when it has none, or when anything else is assigned to it or it is passed by reference.
+    /// </summary>
+    public static IOperation? DeclaredValue(this ILocalReferenceOperation reference)
+    {
+        IOperation? initializer = null;
+        foreach (IOperation operation in reference.EnclosingBody().Descendants())
+        {
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local))
+            {
+                initializer = declarator.GetVariableInitializer()?.Value;
+            }
+            else if (operation is ILocalReferenceOperation other && SymbolEqualityComparer.Default.Equals(other.Local, reference.Local) && other.IsWritten())
+            {
+                return null;
+            }
+        }
+
+        return initializer;
+    }
+
+    /// <summary>
+    /// The value under any conversions, and under locals that nothing assigns again, followed back to what they are
+    /// declared with: <c>var primary = new Region(…); … primary …</c> is the <c>new Region(…)</c>.
+    /// </summary>
+    public static IOperation WalkDownConversionAndLocals(this IOperation operation)
+    {
+        // Each hop goes to a declaration earlier in the body; the bound only guards against a malformed tree.
+        for (int hop = 0; hop < 16; hop++)
+        {
+            operation = operation.WalkDownConversion();
+            if (operation is not ILocalReferenceOperation reference || reference.DeclaredValue() is not { } value)
+            {
+                break;
+            }
+
+            operation = value;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Whether a reference to a local or parameter may change it: an assignment's target, a <c>ref</c> or <c>out</c> argument, part of a deconstruction.</summary>
+    public static bool IsWritten(this IOperation reference) => reference.Parent switch
+    {
+        IAssignmentOperation assignment => assignment.Target == reference,
+        IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
+        ITupleOperation or IDeclarationExpressionOperation or IAddressOfOperation => true,
+        _ => reference is ILocalReferenceOperation { IsDeclaration: true },
+    };
+
     /// <summary>A string constant, or <see langword="null"/>.</summary>
     public static string? ConstantString(this IOperation operation) =>
         operation.ConstantValue is { HasValue: true, Value: string text } ? text : null;

@@ -11,7 +11,7 @@ internal static class RegionExpressionReader
     public static DeclaredRegion Read(IOperation value, KnownTypes types)
     {
         Location location = value.Syntax.GetLocation();
-        if (value.WalkDownConversion() is not IObjectCreationOperation creation || !types.Region.Contains(creation.Type))
+        if (value.WalkDownConversionAndLocals() is not IObjectCreationOperation creation || !types.Region.Contains(creation.Type))
         {
             return new DeclaredRegion(null, null, null, location);
         }

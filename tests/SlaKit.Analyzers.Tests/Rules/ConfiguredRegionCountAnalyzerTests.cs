@@ -110,6 +110,23 @@ public sealed class ConfiguredRegionCountAnalyzerTests
     }
 
     [Fact]
+    public Task A_section_kept_in_a_local_is_read() => Verify(
+        """
+        IConfigurationSection payments = configuration.GetSection("Payments");
+        services.AddHttpClient("payments").{|#0:AddRegionFailover|}(payments);
+        var clients = configuration.GetSection("Clients");
+        services.AddHttpClient("orders").{|#1:AddRegionFailover|}(clients.GetSection("Orders"));
+        """,
+        [("/0/appsettings.json", """
+            {
+              "Payments": { "Regions": [ { "Name": "eu-west", "Endpoint": "https://eu-west.payments.example/" } ] },
+              "Clients": { "Orders": { "Regions": [ { "Name": "eu-west", "Endpoint": "https://eu-west.orders.example/" } ] } }
+            }
+            """)],
+        Expected(0, "Payments", "1 region", "appsettings.json"),
+        Expected(1, "Clients:Orders", "1 region", "appsettings.json"));
+
+    [Fact]
     public Task Each_environment_file_is_read_over_the_base_file() => Verify(
         """services.AddHttpClient("payments").{|#0:AddRegionFailover|}(configuration.GetSection("Payments"));""",
         [

@@ -35,6 +35,36 @@ public sealed class RegionIndependenceAnalyzerTests
         Expected(0, "'primary'", "'secondary'", "share the host 'payments.example'"));
 
     [Fact]
+    public Task Regions_kept_in_locals_are_compared_as_they_were_created() => Verify(
+        """
+        var primary = new Region("primary", new Uri("https://payments.example/"));
+        Region secondary = new("secondary", new Uri("https://payments.example:8443/"));
+        services.AddHttpClient("payments").AddRegionFailover(options =>
+        {
+            options.Regions.Add(primary);
+            options.Regions.Add({|#0:secondary|});
+        });
+        """,
+        Expected(0, "'primary'", "'secondary'", "share the host 'payments.example'"));
+
+    [Fact]
+    public Task A_local_assigned_again_is_not_compared() => Verify(
+        """
+        var primary = new Region("primary", new Uri("https://payments.example/"));
+        var secondary = new Region("secondary", new Uri("https://payments.example:8443/"));
+        if (Environment.GetEnvironmentVariable("SECONDARY_URL") is { } url)
+        {
+            secondary = new Region("secondary", new Uri(url));
+        }
+
+        services.AddHttpClient("payments").AddRegionFailover(options =>
+        {
+            options.Regions.Add(primary);
+            options.Regions.Add(secondary);
+        });
+        """);
+
+    [Fact]
     public Task Independent_regions_are_not_reported() => Verify(
         """
         services.AddHttpClient("payments").AddRegionFailover(options =>
