@@ -57,7 +57,7 @@ internal static class HttpClientChain
             switch (Root(builder, types))
             {
                 case IInvocationOperation invocation when IsRegistration(invocation, types, project):
-                    return Identify(invocation).Name is { } name ? BuilderOrigin.Client(name) : BuilderOrigin.Unknown;
+                    return FindNameOrigin(invocation, project);
                 case ILocalReferenceOperation reference when reference.DeclaredValue() is { } initializer:
                     builder = initializer;
                     continue;
@@ -72,6 +72,48 @@ internal static class HttpClientChain
         }
 
         return BuilderOrigin.Unknown;
+    }
+
+    /// <summary>
+    /// The name a registration gives its client: <see cref="BuilderOrigin.Client"/> for a constant, a
+    /// <see cref="BuilderOrigin.Parameter"/> for the <c>string</c> parameter of a method of <paramref name="project"/>
+    /// whose every call can be seen (<c>AddCompanyClient(this IServiceCollection services, string name) =&gt;
+    /// services.AddHttpClient(name)</c>), whose calls give the names; <see cref="BuilderOrigin.Unknown"/> for anything else.
+    /// </summary>
+    public static BuilderOrigin FindNameOrigin(IInvocationOperation registration, IAssemblySymbol project)
+    {
+        if (Identify(registration).Name is { } name)
+        {
+            return BuilderOrigin.Client(name);
+        }
+
+        foreach (IArgumentOperation argument in registration.Arguments)
+        {
+            if (argument.Parameter is { Name: "name", Type.SpecialType: SpecialType.System_String })
+            {
+                return NameOrigin(argument.Value, project);
+            }
+        }
+
+        return BuilderOrigin.Unknown;
+    }
+
+    /// <summary>
+    /// Where a client's name comes from: a constant, or the <c>string</c> parameter of a method of
+    /// <paramref name="project"/> whose every call can be seen and that nothing assigns; otherwise unknown.
+    /// </summary>
+    public static BuilderOrigin NameOrigin(IOperation value, IAssemblySymbol project)
+    {
+        IOperation name = value.WalkDownConversionAndLocals();
+        if (name.ConstantString() is { } constant)
+        {
+            return BuilderOrigin.Client(constant);
+        }
+
+        return name is IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol method, Type.SpecialType: SpecialType.System_String } parameter } reference &&
+            HasEveryCallInView(method, project) && !IsWrittenIn(reference.EnclosingBody(), parameter)
+                ? BuilderOrigin.Parameter(method.OriginalDefinition, parameter.Ordinal)
+                : BuilderOrigin.Unknown;
     }
 
     /// <summary>

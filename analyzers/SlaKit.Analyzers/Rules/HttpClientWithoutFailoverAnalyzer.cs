@@ -72,10 +72,10 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
     {
         private readonly KnownTypes _types;
         private readonly IAssemblySymbol _project;
-        private readonly ConcurrentQueue<(Diagnostic Diagnostic, string? Client)> _candidates = new();
+        private readonly ConcurrentQueue<(Diagnostic Diagnostic, BuilderOrigin Name)> _candidates = new();
         private readonly ConcurrentQueue<BuilderOrigin> _failovers = new();
 
-        /// <summary>For each parameter of a method of the project, the builders its calls pass it.</summary>
+        /// <summary>For each builder or <c>string</c> parameter of a method of the project, the builders or client names its calls pass it.</summary>
         private readonly ConcurrentDictionary<ISymbol, ConcurrentQueue<BuilderOrigin>> _arguments = new(SymbolEqualityComparer.Default);
 
         /// <summary>For each method of the project, the builders it returns.</summary>
@@ -97,10 +97,20 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
             {
                 foreach (IArgumentOperation argument in invocation.Arguments)
                 {
-                    if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { } parameter && _types.HttpClientBuilder.Contains(parameter.Type))
+                    if (argument.Parameter is not { } parameter)
                     {
-                        _arguments.GetOrAdd(method.OriginalDefinition.Parameters[parameter.Ordinal], static _ => new ConcurrentQueue<BuilderOrigin>())
-                            .Enqueue(HttpClientChain.FindOrigin(argument.Value, _types, _project));
+                        continue;
+                    }
+
+                    // A builder parameter left at its default is given no builder; a name left at its default is that constant.
+                    BuilderOrigin? origin =
+                        _types.HttpClientBuilder.Contains(parameter.Type) ?
+                            (argument.ArgumentKind == ArgumentKind.DefaultValue ? null : HttpClientChain.FindOrigin(argument.Value, _types, _project)) :
+                        parameter.Type.SpecialType == SpecialType.System_String ? HttpClientChain.NameOrigin(argument.Value, _project) :
+                        null;
+                    if (origin is not null)
+                    {
+                        _arguments.GetOrAdd(method.OriginalDefinition.Parameters[parameter.Ordinal], static _ => new ConcurrentQueue<BuilderOrigin>()).Enqueue(origin);
                     }
                 }
 
@@ -120,7 +130,7 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 
             HttpClientIdentity client = HttpClientChain.Identify(invocation);
             ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty.Add(BaseAddressProperty, baseAddress);
-            _candidates.Enqueue((Diagnostic.Create(Rule, invocation.NameLocation(), properties, client.Describe(), baseAddress), client.Name));
+            _candidates.Enqueue((Diagnostic.Create(Rule, invocation.NameLocation(), properties, client.Describe(), baseAddress), HttpClientChain.FindNameOrigin(invocation, _project)));
         }
 
         public void Inspect(IMethodReferenceOperation reference)
@@ -145,15 +155,18 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
 
         public void Report(CompilationAnalysisContext context)
         {
-            if (FailoverClients() is not { } failoverClients)
+            if (Names(_failovers) is not { } failoverClients)
             {
                 // A failover on a builder that could be any client's.
                 return;
             }
 
-            foreach ((Diagnostic diagnostic, string? client) in _candidates)
+            foreach ((Diagnostic diagnostic, BuilderOrigin name) in _candidates)
             {
-                if (client is null || !failoverClients.Contains(client))
+                // A client named by a method's parameter has each name its calls give; one without a failover is reported.
+                // A registration no call reaches has no name in view, and is reported as it reads.
+                HashSet<string>? names = Names(new[] { name });
+                if (names is null || names.Count == 0 || !names.IsSubsetOf(failoverClients))
                 {
                     context.ReportDiagnostic(diagnostic);
                 }
@@ -161,15 +174,15 @@ public sealed class HttpClientWithoutFailoverAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// The names of the clients the compilation adds a failover to, following each failover's builder through the
-        /// calls of the methods whose parameter it is and the returns of the methods whose result it is;
-        /// <see langword="null"/> when one of them could be any client's.
+        /// The names of the clients <paramref name="origins"/> can be, following each through the calls of the methods
+        /// whose parameter it is and the returns of the methods whose result it is; <see langword="null"/> when one of
+        /// them could be any client.
         /// </summary>
-        private HashSet<string>? FailoverClients()
+        private HashSet<string>? Names(IEnumerable<BuilderOrigin> origins)
         {
             var clients = new HashSet<string>(StringComparer.Ordinal);
             var followed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            var pending = new Stack<BuilderOrigin>(_failovers);
+            var pending = new Stack<BuilderOrigin>(origins);
             while (pending.Count > 0)
             {
                 BuilderOrigin origin = pending.Pop();

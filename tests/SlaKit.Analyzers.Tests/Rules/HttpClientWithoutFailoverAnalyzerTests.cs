@@ -212,6 +212,56 @@ public sealed class HttpClientWithoutFailoverAnalyzerTests
             """),
         Expected(0, "'catalog'", "https://catalog.example/"));
 
+    private const string FailoverClientHelper = """
+        public static class FailoverClients
+        {
+            public static IHttpClientBuilder AddFailoverClient(this IServiceCollection services, string name) => services.AddHttpClient(name).AddRegionFailover();
+        }
+        """;
+
+    private const string OrdersClientHelper = """
+        public static class OrdersClients
+        {
+            public static void AddOrdersClient(this IServiceCollection services, string name)
+            {
+                services.AddHttpClient(name, c => c.BaseAddress = new Uri("https://orders.example/"));
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_failover_on_a_client_named_by_a_parameter_counts_for_the_names_its_calls_give() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """
+            services.AddFailoverClient("payments");
+            services.AddHttpClient("payments", c => c.BaseAddress = new Uri("https://payments.example/"));
+            services.{|#0:AddHttpClient|}("catalog", c => c.BaseAddress = new Uri("https://catalog.example/"));
+            """,
+            FailoverClientHelper),
+        Expected(0, "'catalog'", "https://catalog.example/"));
+
+    [Fact]
+    public Task A_client_named_by_a_parameter_has_a_failover_when_every_name_its_calls_give_has_one() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """
+            services.AddOrdersClient("orders");
+            services.AddOrdersClient("orders-eu");
+            services.AddHttpClient("orders").AddRegionFailover();
+            services.AddFailoverClient("orders-eu");
+            """,
+            FailoverClientHelper + OrdersClientHelper));
+
+    [Fact]
+    public Task A_client_named_by_a_parameter_is_reported_when_a_name_its_calls_give_has_no_failover() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
+        AnalyzerTest.InStartup(
+            """
+            services.AddOrdersClient("orders");
+            services.AddOrdersClient("orders-eu");
+            services.AddHttpClient("orders").AddRegionFailover();
+            """,
+            FailoverClientHelper + OrdersClientHelper.Replace("services.AddHttpClient(name, c =>", "services.{|#0:AddHttpClient|}(name, c =>", StringComparison.Ordinal)),
+        Expected(0, "(unnamed)", "https://orders.example/"));
+
     [Fact]
     public Task A_failover_on_a_builder_the_rule_cannot_trace_could_be_any_clients() => AnalyzerTest.RunAsync<HttpClientWithoutFailoverAnalyzer>(
         AnalyzerTest.InStartup(
