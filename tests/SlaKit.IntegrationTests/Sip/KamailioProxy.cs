@@ -1,17 +1,22 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using SlaKit.Sip;
 
 namespace SlaKit.IntegrationTests.Sip;
 
 /// <summary>
-/// A Kamailio process on a free UDP port of 127.0.0.1, run as a stateless proxy that relays every request to one next
-/// hop and adds no Record-Route: the dialog's later requests then go between the two ends without it (RFC 3261 §16.6
-/// step 4, §12.2.1.1). It runs in the foreground under <c>timeout</c>, so it cannot outlive a crashed test run. Without
-/// Kamailio (Debian package <c>kamailio</c>) the test skips, unless <c>SLAKIT_REQUIRE_KAMAILIO=1</c>, as CI sets it.
+/// A Kamailio process on free ports of 127.0.0.1, run as a stateless proxy that adds no Record-Route: a request for the
+/// trunk's domain (<c>carrier.example</c>) goes to one next hop over UDP, any other (the dialog's ACK and BYE, addressed
+/// to a Contact) where its Request-URI says, so the dialog's later requests go between the two ends without it (RFC 3261
+/// §16.6 step 4, §12.2.1.1). Given a certificate it also takes SIP over TLS (module <c>tls.so</c>), and sends a request
+/// for a Contact on a TLS connection back over the connection that Contact's party opened, as Kamailio finds an open
+/// connection by its far address. It runs in the foreground under <c>timeout</c>, so it cannot outlive a crashed test run.
+/// Without Kamailio (Debian packages <c>kamailio</c> and <c>kamailio-tls-modules</c>) the test skips, unless
+/// <c>SLAKIT_REQUIRE_KAMAILIO=1</c>, as CI sets it.
 /// </summary>
 public sealed class KamailioProxy : IAsyncDisposable
 {
-    private const string Install = "kamailio is not installed: apt-get install -y kamailio";
+    private const string Install = "kamailio is not installed: apt-get install -y kamailio kamailio-tls-modules";
 
     /// <summary>Where Debian puts kamailio: in sbin, which a non-root PATH may lack.</summary>
     private static readonly string[] SystemPaths = ["/usr/sbin/kamailio", "/sbin/kamailio"];
@@ -20,38 +25,73 @@ public sealed class KamailioProxy : IAsyncDisposable
     private readonly string _directory;
     private readonly List<string> _log = [];
 
-    private KamailioProxy(Process process, string directory, SipTarget target)
+    private KamailioProxy(Process process, string directory, SipTarget target, SipTarget? tlsTarget)
     {
         _process = process;
         _directory = directory;
         Target = target;
+        TlsTarget = tlsTarget;
     }
 
-    /// <summary>Where the proxy takes requests.</summary>
+    /// <summary>Where the proxy takes requests over UDP.</summary>
     public SipTarget Target { get; }
 
-    /// <summary>Starts Kamailio relaying every request to <paramref name="nextHop"/> over UDP, and waits until it listens.</summary>
-    public static async Task<KamailioProxy> StartAsync(SipTarget nextHop, CancellationToken cancellationToken)
+    /// <summary>Where the proxy takes requests over TLS, when it was given a certificate.</summary>
+    public SipTarget? TlsTarget { get; }
+
+    /// <summary>
+    /// Starts Kamailio relaying requests for the trunk's domain to <paramref name="nextHop"/> over UDP, over TLS too with
+    /// <paramref name="certificate"/> (and its private key), and waits until it listens.
+    /// </summary>
+    public static async Task<KamailioProxy> StartAsync(SipTarget nextHop, CancellationToken cancellationToken, X509Certificate2? certificate = null)
     {
         string kamailio = RequirePath();
+        if (certificate is not null)
+        {
+            RequireTlsModule(kamailio);
+        }
+
         string directory = Directory.CreateTempSubdirectory("slakit-kamailio-").FullName;
         int port = SippServer.FreePort(SipTransportProtocol.Udp);
+        int? tlsPort = certificate is null ? null : SippServer.FreePort(SipTransportProtocol.Tcp);
         string configuration = Path.Combine(directory, "kamailio.cfg");
+        string tls = "disable_tcp=yes";
+        if (certificate is not null)
+        {
+            string certificateFile = Path.Combine(directory, "certificate.pem");
+            string keyFile = Path.Combine(directory, "key.pem");
+            await File.WriteAllTextAsync(certificateFile, certificate.ExportCertificatePem(), cancellationToken);
+            await File.WriteAllTextAsync(keyFile, certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem(), cancellationToken);
+            tls = $"""
+                listen=tls:127.0.0.1:{tlsPort}
+                enable_tls=yes
+                tcp_children=1
+                loadmodule "tls.so"
+                modparam("tls", "certificate", "{certificateFile}")
+                modparam("tls", "private_key", "{keyFile}")
+                modparam("tls", "tls_method", "TLSv1.2+")
+                """;
+        }
 
-        // Core functions only: no module, so no control socket, FIFO or PID file to clean up.
+        // Core functions and the TLS module only: no control socket, FIFO or PID file to clean up.
         await File.WriteAllTextAsync(configuration, $$"""
             #!KAMAILIO
             debug=2
             log_stderror=yes
             children=1
             listen=udp:127.0.0.1:{{port}}
-            disable_tcp=yes
             auto_aliases=no
             dns=no
             rev_dns=no
+            {{tls}}
 
             request_route {
-                forward("{{nextHop.Host}}", {{nextHop.Port}});
+                if (uri=~"@carrier\.example") {
+                    forward_udp("{{nextHop.Host}}", {{nextHop.Port}});
+                    exit;
+                }
+
+                forward();
                 exit;
             }
             """, cancellationToken);
@@ -63,14 +103,15 @@ public sealed class KamailioProxy : IAsyncDisposable
         }
 
         Process process = Process.Start(start) ?? throw new InvalidOperationException("timeout did not start");
-        var proxy = new KamailioProxy(process, directory, new SipTarget("127.0.0.1", port));
+        var proxy = new KamailioProxy(
+            process, directory, new SipTarget("127.0.0.1", port), tlsPort is { } listening ? new SipTarget("127.0.0.1", listening, SipTransportProtocol.Tls) : null);
         process.ErrorDataReceived += (_, e) => proxy.Keep(e.Data);
         process.OutputDataReceived += (_, e) => proxy.Keep(e.Data);
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
         var clock = Stopwatch.StartNew();
-        while (!SippServer.IsBound(proxy.Target))
+        while (!SippServer.IsBound(proxy.Target) || (tlsPort is { } tcp && !SippServer.IsBound(new SipTarget("127.0.0.1", tcp, SipTransportProtocol.Tcp))))
         {
             if (process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(15))
             {
@@ -131,6 +172,21 @@ public sealed class KamailioProxy : IAsyncDisposable
 
         Assert.SkipUnless(found is not null, Install);
         return found!;
+    }
+
+    /// <summary>Skips the test, or fails it when Kamailio is required, if Kamailio's TLS module is not installed beside it.</summary>
+    private static void RequireTlsModule(string kamailio)
+    {
+        bool found = Directory.Exists("/usr/lib") &&
+            Directory.EnumerateDirectories("/usr/lib").Any(d => File.Exists(Path.Combine(d, "kamailio", "modules", "tls.so")));
+        bool required = Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_KAMAILIO") == "1" || Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_EXTERNAL_TOOLS") == "1";
+        string install = $"{kamailio} has no TLS module: apt-get install -y kamailio-tls-modules";
+        if (!found && required)
+        {
+            Assert.Fail($"{install} (SLAKIT_REQUIRE_KAMAILIO=1 makes it required)");
+        }
+
+        Assert.SkipUnless(found, install);
     }
 
     private void Keep(string? line)

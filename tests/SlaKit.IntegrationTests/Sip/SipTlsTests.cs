@@ -142,6 +142,32 @@ public sealed class SipTlsTests : IDisposable
         Assert.Equal(["OPTIONS"], server.Received);
     }
 
+    [Fact]
+    public async Task A_call_over_tls_through_kamailio_is_answered_and_the_callees_bye_comes_back_over_the_same_connection()
+    {
+        // Kamailio's own TLS stack (OpenSSL) on the trunk's side, relaying to a SIPp callee over UDP; without Record-Route
+        // the callee's BYE goes to Kamailio, which sends it to our Contact over the TLS connection we opened.
+        await using SippServer callee = await SippServer.StartAsync(SippScenario.AnswerThenCalleeHangsUp, SipTransportProtocol.Udp, Ct, calls: 1);
+        await using KamailioProxy trunk = await KamailioProxy.StartAsync(callee.Target, Ct, _certificate);
+        var options = new SipFailoverOptions();
+        options.Regions.Add(new Region("carrier", trunk.TlsTarget!.ToUri()));
+        options.Tls.ServerCertificateValidation = Pinned(_certificate);
+        await using var client = new SipFailoverClient("tls-" + Guid.NewGuid().ToString("N")[..8], options);
+        var invite = new SipRequest("INVITE", "sip:+4930123456@carrier.example")
+        {
+            Body = "v=0\r\no=agent 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"u8.ToArray(),
+        };
+        invite.Headers.Add("From", "<sip:agent@callcentre.example>");
+        invite.Headers.Add("Content-Type", "application/sdp");
+
+        SipCall call = await client.InviteAsync(invite, Ct);
+        await call.Ended.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+
+        Assert.StartsWith($"sip:callee@127.0.0.1:{callee.Target.Port}", call.RemoteTarget, StringComparison.Ordinal);
+        Assert.True(call.EndedByCallee);
+        Assert.Equal(0, await callee.WaitForExitAsync(TimeSpan.FromSeconds(15), Ct));
+    }
+
     private static System.Net.Security.RemoteCertificateValidationCallback Pinned(X509Certificate2 certificate) =>
         (_, presented, _, _) => presented is not null && string.Equals(presented.GetCertHashString(), certificate.Thumbprint, StringComparison.OrdinalIgnoreCase);
 
