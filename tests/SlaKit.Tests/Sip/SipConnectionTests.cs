@@ -341,6 +341,23 @@ public sealed class SipConnectionTests
     }
 
     [Fact]
+    public async Task Udp_leaves_its_port_to_itself_so_no_later_socket_that_allows_sharing_is_bound_to_it()
+    {
+        // Another trunk's connection (or anything else) allowing the port to be shared must not land on this one's port,
+        // where it would take the requests sent to this one's Contact.
+        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var connection = new UdpSipConnection(new SipTarget("127.0.0.1", ((IPEndPoint)server.LocalEndPoint!).Port), new LogCollector()) { Sink = new Sink() };
+        EndPoint local = await connection.OpenAsync(Ct);
+        using var intruder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        intruder.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+
+        SocketException refused = Assert.Throws<SocketException>(() => intruder.Bind(local));
+
+        Assert.Equal(SocketError.AddressAlreadyInUse, refused.SocketErrorCode);
+    }
+
+    [Fact]
     public async Task Udp_reports_a_port_nobody_listens_on_and_keeps_its_socket()
     {
         int closed = ClosedUdpPort();

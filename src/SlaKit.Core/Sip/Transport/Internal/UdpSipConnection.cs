@@ -69,12 +69,8 @@ internal sealed class UdpSipConnection : SipConnection
             var socket = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
             {
-                if (SharesItsPort)
-                {
-                    // Before the bind that connecting makes, so that the socket for everyone else can take the same port.
-                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                }
-
+                // Connected before any sharing is allowed, so the system gives it a port no other socket holds (a socket
+                // that allowed sharing first could be given the port of another that did: another trunk's).
                 socket.Connect(remote);
             }
             catch (SocketException e)
@@ -126,15 +122,21 @@ internal sealed class UdpSipConnection : SipConnection
     /// </summary>
     internal static bool SharesItsPort => !OperatingSystem.IsWindows();
 
-    /// <summary>An unconnected socket on <paramref name="connected"/>'s local address and port, or <see langword="null"/> when none can be bound there.</summary>
+    /// <summary>
+    /// An unconnected socket on <paramref name="connected"/>'s local address and port, or <see langword="null"/> when none
+    /// can be bound there. Sharing the port is allowed on both only while the second binds: left allowed, a later socket
+    /// allowing it too could be bound to the same port, and would take what others send to this one.
+    /// </summary>
     private Socket? BindBeside(Socket connected)
     {
         EndPoint local = connected.LocalEndPoint!;
         var others = new Socket(connected.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
+            connected.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             others.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             others.Bind(local);
+            others.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
             return others;
         }
         catch (SocketException e)
@@ -142,6 +144,10 @@ internal sealed class UdpSipConnection : SipConnection
             others.Dispose();
             SipLog.UdpListenerUnavailable(_logger, local.ToString() ?? "", $"{Target.Host}:{Target.Port}", e.Message);
             return null;
+        }
+        finally
+        {
+            connected.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
         }
     }
 
