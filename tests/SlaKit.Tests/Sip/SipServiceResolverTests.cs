@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using DnsClient;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Sip;
@@ -440,6 +441,106 @@ public sealed class SipServiceResolverTests : IAsyncDisposable
 
         Assert.StartsWith($"DNS could not be asked for the NAPTR records of '{Domain}': ", refused.Message, StringComparison.Ordinal);
         Assert.NotNull(refused.InnerException);
+    }
+
+    [Theory]
+    [InlineData("sip:sbc." + Domain + ":5070", SipTransportProtocol.Udp)]
+    [InlineData("sip:sbc." + Domain + ":5070;transport=tcp", SipTransportProtocol.Tcp)]
+    [InlineData("sips:sbc." + Domain + ":5070", SipTransportProtocol.Tls)]
+    public async Task A_host_named_with_a_port_stands_for_each_of_its_addresses_on_that_port_without_NAPTR_or_SRV(string uri, SipTransportProtocol transport)
+    {
+        _dns.Add(
+            DnsTestRecord.Naptr("sbc." + Domain, 10, 0, "s", "SIP+D2T", "_sip._tcp." + Domain),
+            DnsTestRecord.Srv("_sip._udp.sbc." + Domain, 10, 0, 5090, "other." + Domain),
+            DnsTestRecord.A("sbc." + Domain, "127.0.0.81"),
+            DnsTestRecord.A("sbc." + Domain, "127.0.0.82"),
+            DnsTestRecord.Aaaa("sbc." + Domain, "::1"));
+
+        IReadOnlyList<SipTarget> targets = await _resolver.ResolveAsync(SipTarget.Parse(uri), Ct);
+
+        // RFC 3263 §4.2: a port in the URI leaves NAPTR and SRV out; the addresses come in the order DNS gave them.
+        Assert.Equal(["127.0.0.81", "127.0.0.82", "[::1]"], targets.Select(static t => t.Host));
+        Assert.All(targets, static t => Assert.Equal((5070, "sbc." + Domain), (t.Port, t.TlsName)));
+        Assert.All(targets, t => Assert.Equal(transport, t.Transport));
+        Assert.Equal([("sbc." + Domain, QueryType.A), ("sbc." + Domain, QueryType.AAAA)], _dns.Queries);
+    }
+
+    [Fact]
+    public async Task A_host_named_with_a_port_is_asked_again_when_its_TTL_ends_and_follows_the_new_address()
+    {
+        _dns.Add(DnsTestRecord.A("sbc." + Domain, "127.0.0.83", ttl: 30));
+        SipTarget target = SipTarget.Parse($"sip:sbc.{Domain}:5070");
+        await ResolveAndWaitOutAsync(target, TimeSpan.FromSeconds(30));
+
+        _dns.Clear();
+        _dns.Add(DnsTestRecord.A("sbc." + Domain, "127.0.0.84", ttl: 30));
+        SipTarget moved = Assert.Single(await _resolver.ResolveAsync(target, Ct));
+
+        Assert.Equal(("127.0.0.84", 5070), (moved.Host, moved.Port));
+    }
+
+    [Fact]
+    public async Task An_IP_address_with_a_port_is_its_own_server_and_nothing_is_asked()
+    {
+        SipTarget target = SipTarget.Parse("sip:[::1]:5070;transport=tcp");
+
+        IReadOnlyList<SipTarget> targets = await _resolver.ResolveAsync(target, Ct);
+
+        Assert.Equal([target], targets);
+        Assert.Empty(_dns.Queries);
+    }
+
+    [Fact]
+    public async Task A_host_named_with_a_port_that_DNS_lists_no_address_for_is_asked_of_the_system_resolver_again_every_half_minute()
+    {
+        var answers = new Queue<string>(["127.0.0.91", "127.0.0.92"]);
+        var asked = new List<string>();
+        var resolver = new SipServiceResolver([_dns.EndPoint], _time, new Random(7), (host, _) =>
+        {
+            asked.Add(host);
+            return Task.FromResult<IPAddress[]>([IPAddress.Parse(answers.Dequeue())]);
+        });
+        SipTarget target = SipTarget.Parse("sip:pbx:5070");
+
+        SipTarget first = Assert.Single(await resolver.ResolveAsync(target, Ct));
+        _time.Advance(SipServiceResolver.SystemAnswerKept - TimeSpan.FromSeconds(1));
+        SipTarget kept = Assert.Single(await resolver.ResolveAsync(target, Ct));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        SipTarget renewed = Assert.Single(await resolver.ResolveAsync(target, Ct));
+
+        Assert.Equal(("127.0.0.91", 5070), (first.Host, first.Port));
+        Assert.Equal("127.0.0.91", kept.Host);
+        Assert.Equal("127.0.0.92", renewed.Host);
+        Assert.Equal(["pbx", "pbx"], asked);
+        Assert.Equal([("pbx", QueryType.A), ("pbx", QueryType.AAAA), ("pbx", QueryType.A), ("pbx", QueryType.AAAA)], _dns.Queries);
+    }
+
+    [Fact]
+    public async Task A_host_named_with_a_port_is_asked_of_the_system_resolver_when_DNS_fails_and_the_failure_named_when_both_do()
+    {
+        _dns.Fail("pbx." + Domain, QueryType.A, 2);
+        var resolver = new SipServiceResolver([_dns.EndPoint], _time, new Random(7), static (_, _) => Task.FromResult<IPAddress[]>([IPAddress.Loopback]));
+        var unknown = new SipServiceResolver([_dns.EndPoint], _time, new Random(7), static (_, _) => Task.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound)));
+        SipTarget target = SipTarget.Parse($"sip:pbx.{Domain}:5070");
+
+        SipTarget served = Assert.Single(await resolver.ResolveAsync(target, Ct));
+        SipTransportException failed = await Assert.ThrowsAsync<SipTransportException>(() => unknown.ResolveAsync(target, Ct));
+
+        Assert.Equal("127.0.0.1", served.Host);
+        Assert.Contains($"'pbx.{Domain}' does not resolve", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("ServerFailure", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Localhost_with_a_port_is_asked_of_the_system_resolver_alone()
+    {
+        IPAddress[] system = await Dns.GetHostAddressesAsync("localhost", Ct);
+
+        IReadOnlyList<SipTarget> targets = await _resolver.ResolveAsync(SipTarget.Parse("sip:localhost:5070"), Ct);
+
+        // RFC 6761 §6.3: localhost is not sent to DNS servers; each of its addresses is a server, in the system's order.
+        Assert.Equal(system.Distinct().Select(static a => new SipTarget(a.ToString(), 5070)), targets);
+        Assert.Empty(_dns.Queries);
     }
 
     /// <summary>

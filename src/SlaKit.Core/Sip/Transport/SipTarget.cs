@@ -10,8 +10,8 @@ namespace SlaKit.Sip;
 /// <remarks>
 /// A region's <see cref="Regions.Region.Endpoint"/> holds this URI. In a <see cref="SipFailoverClient"/>, a host name
 /// without a port (<c>sip:trunk.carrier.example</c>) is resolved as RFC 3263 says: NAPTR, SRV, then A and AAAA records,
-/// each server found a target of its own. A host name with a port is resolved with the system resolver when the first
-/// request is sent.
+/// each server found a target of its own. A host name with a port stands for its A and AAAA records (§4.2), each address
+/// a target of its own on that port, looked up again when the answer expires.
 /// </remarks>
 public sealed class SipTarget : IEquatable<SipTarget>
 {
@@ -52,6 +52,7 @@ public sealed class SipTarget : IEquatable<SipTarget>
         Port = port;
         Transport = transport;
         TlsName = host.Trim('[').Trim(']');
+        IsAddress = System.Net.IPAddress.TryParse(TlsName, out _);
     }
 
     /// <summary>The host: a name, a dotted IPv4 address, or an IPv6 address in brackets.</summary>
@@ -131,6 +132,18 @@ public sealed class SipTarget : IEquatable<SipTarget>
     /// (§4.1, §4.2), so NAPTR and SRV records choose them, and <see cref="Transport"/> and <see cref="Port"/> are defaults.
     /// </summary>
     internal bool NeedsServiceLookup { get; private init; }
+
+    /// <summary>
+    /// Whether the host is a name given with a port: RFC 3263 §4.2 takes its A and AAAA records, each address a server on
+    /// that port and transport, to be tried in turn (§4.3).
+    /// </summary>
+    internal bool NeedsAddressLookup => !NeedsServiceLookup && !IsAddress;
+
+    /// <summary>Whether the host is a name that DNS resolves, with or without a port; not an IP address.</summary>
+    internal bool NeedsLookup => !IsAddress;
+
+    /// <summary>Whether the host is an IP address.</summary>
+    private bool IsAddress { get; }
 
     /// <summary>
     /// Whether the URI it was read from named its transport, or it was read with a default of TCP or TLS (a client's

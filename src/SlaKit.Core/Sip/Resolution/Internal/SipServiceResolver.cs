@@ -10,7 +10,10 @@ namespace SlaKit.Sip;
 /// Finds the servers behind a SIP URI that names a host and no port, as RFC 3263 §4 does: NAPTR records choose the
 /// transport (unless the URI names one; a <c>sips:</c> URI only TLS), SRV records the servers and their ports in RFC 2782 order, A and AAAA records
 /// their addresses; without NAPTR, SRV is asked for each transport; without SRV, the host's own addresses on port 5060.
-/// Answers are cached for their TTL. A lookup that fails once an answer has expired serves that answer, stale, for up to
+/// A URI that names a host and a port stands for the host's A and AAAA records, each address a server on that port
+/// (§4.2); a name DNS lists no address for is asked of the system resolver (its hosts file, its search domains), whose
+/// answer is kept for <see cref="SystemAnswerKept"/>, and a <c>localhost</c> name goes to the system resolver alone
+/// (RFC 6761 §6.3). Answers are cached for their TTL. A lookup that fails once an answer has expired serves that answer, stale, for up to
 /// a day (RFC 8767): a DNS server that is down or answers SERVFAIL does not take down SIP servers that are up. A failure
 /// is kept for a few seconds before DNS is asked again (RFC 9520 §3.2), so that a DNS server that does not answer holds
 /// up one request, not every one. Thread-safe.
@@ -36,15 +39,31 @@ internal sealed class SipServiceResolver
     /// <summary>How long past its TTL an answer may still be served while DNS fails: RFC 8767 §5 suggests one to three days.</summary>
     internal static readonly TimeSpan StaleLimit = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How long an answer of the system resolver is kept before it is asked again: it gives no TTL, and a name it answers
+    /// for may move as a DNS name does.
+    /// </summary>
+    internal static readonly TimeSpan SystemAnswerKept = TimeSpan.FromSeconds(30);
+
     private readonly LookupClient _dns;
     private readonly TimeProvider _time;
     private readonly Random _random;
-    private readonly ConcurrentDictionary<(string Host, SipTransportProtocol? Transport, bool Secure), Entry> _cache = new();
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _system;
+    private readonly ConcurrentDictionary<Query, Entry> _cache = new();
 
     /// <param name="servers">The DNS servers to ask; the system's when empty.</param>
     /// <param name="time">The clock that ages cached answers.</param>
     /// <param name="random">Draws RFC 2782's weighted order.</param>
     public SipServiceResolver(IReadOnlyList<IPEndPoint> servers, TimeProvider time, Random random)
+        : this(servers, time, random, Dns.GetHostAddressesAsync)
+    {
+    }
+
+    /// <param name="servers">The DNS servers to ask; the system's when empty.</param>
+    /// <param name="time">The clock that ages cached answers.</param>
+    /// <param name="random">Draws RFC 2782's weighted order.</param>
+    /// <param name="system">The system resolver, asked for a host name with a port that DNS lists no address for.</param>
+    internal SipServiceResolver(IReadOnlyList<IPEndPoint> servers, TimeProvider time, Random random, Func<string, CancellationToken, Task<IPAddress[]>> system)
     {
         var options = servers.Count == 0 ? new LookupClientOptions() : new LookupClientOptions([.. servers]);
         options.UseCache = false;
@@ -58,17 +77,25 @@ internal sealed class SipServiceResolver
         _dns = new LookupClient(options);
         _time = time;
         _random = random;
+        _system = system;
     }
 
     /// <summary>
     /// The servers <paramref name="target"/> stands for, best first: SRV priority, then RFC 2782's weighted draw (a new draw
-    /// each call), each server's addresses in DNS order.
+    /// each call), each server's addresses in DNS order. For a host name with a port, its addresses in the order the
+    /// resolver gave them, each on that port and transport; for an IP address, the target itself.
     /// </summary>
     /// <exception cref="SipTransportException">DNS knows no server for the name, or could not be asked.</exception>
     public async Task<IReadOnlyList<SipTarget>> ResolveAsync(SipTarget target, CancellationToken cancellationToken)
     {
-        (string Host, SipTransportProtocol? Transport, bool Secure) key =
-            (target.Host.ToLowerInvariant(), target.TransportGiven ? target.Transport : null, target.IsSecure);
+        if (!target.NeedsLookup)
+        {
+            return [target];
+        }
+
+        Query key = target.NeedsServiceLookup
+            ? new Query(target.Host.ToLowerInvariant(), target.TransportGiven ? target.Transport : null, target.IsSecure, Port: 0)
+            : new Query(target.Host.ToLowerInvariant(), target.Transport, target.IsSecure, target.Port);
         DateTimeOffset now = _time.GetUtcNow();
         Entry entry = _cache.GetOrAdd(key, k => new Entry(AnswerAsync(k), Stale: null));
         if (entry.Lookup.IsCompleted && (!entry.Lookup.IsCompletedSuccessfully || IsDue(entry, now)))
@@ -101,18 +128,28 @@ internal sealed class SipServiceResolver
     }
 
     /// <summary>One lookup's outcome, a failure included, so that a failure can be kept: it never faults.</summary>
-    private async Task<Answer> AnswerAsync((string Host, SipTransportProtocol? Transport, bool Secure) key)
+    private async Task<Answer> AnswerAsync(Query key)
     {
         try
         {
-            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            return new Answer(await LookUpAsync(key.Host, key.Transport, key.Secure).ConfigureAwait(false), null, _time.GetUtcNow());
+            SipService service = key.Port == 0
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                ? await LookUpAsync(key.Host, key.Transport, key.Secure).ConfigureAwait(false)
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                : await LookUpAddressesAsync(key.Host, key.Port, key.Transport!.Value).ConfigureAwait(false);
+            return new Answer(service, null, _time.GetUtcNow());
         }
         catch (SipTransportException e)
         {
             return new Answer(null, e, _time.GetUtcNow());
         }
     }
+
+    /// <summary>
+    /// What a lookup asks: the servers of a name without a port (<paramref name="Port"/> 0), by the transport the URI named
+    /// if any; or the addresses of a name with a port, on that port and transport.
+    /// </summary>
+    private readonly record struct Query(string Host, SipTransportProtocol? Transport, bool Secure, int Port);
 
     /// <summary>A name's cached lookup, and the last answer before it, served while the lookup fails (see <see cref="IsDue"/>).</summary>
     private sealed record Entry(Task<Answer> Lookup, SipService? Stale);
@@ -178,6 +215,69 @@ internal sealed class SipServiceResolver
         SipTransportProtocol fallback = transport ?? (secure ? SipTransportProtocol.Tls : SipTransportProtocol.Udp);
         return new SipService(host, [new SipServer(0, 0, SipTarget.DefaultPortOf(fallback), fallback, addresses)], now + ttl.Value);
     }
+
+    /// <summary>
+    /// The addresses of a host name given with a port (RFC 3263 §4.2: A and AAAA records, no NAPTR or SRV), each a server on
+    /// that port. When DNS lists none, or cannot be asked, the system resolver answers instead, so that a name only the
+    /// hosts file or a search domain knows still reaches its server; its answer is kept for <see cref="SystemAnswerKept"/>.
+    /// </summary>
+    private async Task<SipService> LookUpAddressesAsync(string host, int port, SipTransportProtocol transport)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        var ttl = new MinimumTtl();
+        IReadOnlyList<IPAddress> addresses = [];
+        SipTransportException? failed = null;
+
+        // RFC 6761 §6.3: localhost names are the system's own, and are not sent to DNS servers.
+        if (!IsLocalhost(host))
+        {
+            try
+            {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                addresses = await AddressesAsync(host, [], ttl).ConfigureAwait(false);
+            }
+            catch (SipTransportException e)
+            {
+                failed = e;
+            }
+        }
+
+        TimeSpan kept = ttl.Value;
+        if (addresses.Count == 0)
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            addresses = await SystemAddressesAsync(host, failed).ConfigureAwait(false);
+            kept = SystemAnswerKept;
+        }
+
+        return new SipService(host, [new SipServer(0, 0, port, transport, [.. addresses.Distinct()])], now + kept) { InResolverOrder = true };
+    }
+
+    /// <summary>The addresses the system resolver gives for a name, in its order (RFC 6724's).</summary>
+    /// <param name="host">The name.</param>
+    /// <param name="failed">Why DNS gave none, when it failed rather than answer that it has none.</param>
+    private async Task<IReadOnlyList<IPAddress>> SystemAddressesAsync(string host, SipTransportException? failed)
+    {
+        string dns = IsLocalhost(host) ? "" : $"{failed?.Message.TrimEnd('.') ?? "DNS lists no A or AAAA record for it"}; ";
+        IPAddress[] addresses;
+        try
+        {
+            // Not on the caller's token: the answer is shared by every caller until it is asked again.
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            addresses = await _system(host, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new SipTransportException($"'{host}' does not resolve: {dns}the system resolver answered: {e.Message}", e);
+        }
+
+        // getaddrinfo reports a name without addresses as an error, which arrives above; an empty list is refused all the same.
+        return addresses.Length > 0 ? addresses : throw new SipTransportException($"'{host}' does not resolve: {dns}the system resolver gave no address.");
+    }
+
+    /// <summary>Whether <paramref name="host"/> is <c>localhost</c> or a name under it (RFC 6761 §6.3).</summary>
+    private static bool IsLocalhost(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The servers an SRV name lists, with their addresses; empty when there are none (or the one record is ".").</summary>
     private async Task<List<SipServer>> ServersAsync(string name, SipTransportProtocol transport, MinimumTtl ttl)
@@ -294,12 +394,24 @@ internal sealed record SipServer(int Priority, int Weight, int Port, SipTranspor
 internal sealed record SipService(string Domain, IReadOnlyList<SipServer> Servers, DateTimeOffset ExpiresAt)
 {
     /// <summary>
+    /// Whether the answer is a host's own addresses for a URI with a port (RFC 3263 §4.2), tried in the order the resolver
+    /// gave them (RFC 6724's, for the system resolver), with no draw.
+    /// </summary>
+    public bool InResolverOrder { get; init; }
+
+    /// <summary>
     /// The servers' addresses in the order to try them (RFC 2782): lowest priority first; within a priority, a server is
     /// drawn with probability its weight ÷ the weights left, until none is left. Zero-weight servers, which RFC 2782 gives
-    /// "a very small chance", come after every weighted one, in a random order.
+    /// "a very small chance", come after every weighted one, in a random order. The addresses of an answer
+    /// <see cref="InResolverOrder"/> keep the resolver's order.
     /// </summary>
     public IReadOnlyList<SipTarget> Order(Random random)
     {
+        if (InResolverOrder)
+        {
+            return [.. Servers.SelectMany(s => s.Addresses.Select(a => new SipTarget(a.ToString(), s.Port, s.Transport) { TlsName = Domain }))];
+        }
+
         var ordered = new List<SipTarget>();
         foreach (IGrouping<int, SipServer> priority in Servers.GroupBy(static s => s.Priority).OrderBy(static g => g.Key))
         {
