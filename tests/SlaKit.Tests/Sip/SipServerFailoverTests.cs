@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Probes;
 using SlaKit.Regions;
@@ -17,6 +18,7 @@ public sealed class SipServerFailoverTests : IAsyncDisposable
     private const string First = "127.0.0.31";
     private const string Second = "127.0.0.32";
     private const string OtherRegion = "10.0.0.2";
+    private const string Sbc = "sbc." + Domain;
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
     private readonly LoopbackDnsServer _dns = new();
@@ -305,11 +307,116 @@ public sealed class SipServerFailoverTests : IAsyncDisposable
         Assert.DoesNotContain(_connections.Keys, static t => t.Host == "nowhere.test");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_region_named_by_a_host_and_port_sends_to_its_second_address_when_the_first_is_down_and_stays_healthy(bool silent)
+    {
+        // RFC 3263 §4.2, §4.3: the name's addresses are servers to try in turn, each on the port the URI gives.
+        _dns.Add(DnsTestRecord.A(Sbc, First, ttl: 3600), DnsTestRecord.A(Sbc, Second, ttl: 3600));
+        var opened = new ConcurrentQueue<SipTarget>();
+        SipFailoverClient client = Client(primary: $"sip:{Sbc}:5070", opened: opened);
+        Connection(First).OpenFailure = silent ? null : "refused";
+        Connection(Second).Responder = static r => ResponseTo(r, 200, "OK");
+
+        Task<SipResponse> sent = client.SendAsync(Options(), Ct);
+        if (silent)
+        {
+            // Timer F: the first address never answers.
+            Connection(First).WaitForSent("OPTIONS");
+            _time.Advance(TimeSpan.FromSeconds(32));
+        }
+
+        SipResponse answer = await sent.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Equal(RegionHealth.Healthy, Primary(client));
+        Assert.Empty(Connection(OtherRegion).Sent);
+        Assert.Equal([new SipTarget(First, 5070), new SipTarget(Second, 5070)], opened);
+
+        // The first address stays behind the second for the break duration: the next request goes to the second at once.
+        await SendAsync(client);
+        Assert.Equal(2, Connection(Second).Sent.Count);
+        Assert.Equal(RegionHealth.Healthy, Primary(client));
+    }
+
+    [Fact]
+    public async Task A_region_named_by_a_host_and_port_follows_dns_to_its_new_address_and_closes_the_old_socket_once_unused()
+    {
+        _dns.Add(DnsTestRecord.A(Sbc, First, ttl: 60));
+        SipFailoverClient client = Client(primary: $"sip:{Sbc}:5070");
+        Connection(First).Responder = static r => ResponseTo(r, 200, "OK");
+        Connection(Second).Responder = static r => ResponseTo(r, 200, "OK");
+        await SendAsync(client);
+
+        // The carrier moves its SBC: DNS lists the second address alone. Within the answer's TTL the first is still used.
+        _dns.Clear();
+        _dns.Add(DnsTestRecord.A(Sbc, Second, ttl: 60));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await SendAsync(client);
+        Assert.Equal(2, Connection(First).Sent.Count);
+        Assert.Empty(Connection(Second).Sent);
+
+        // Past the TTL (and the first transaction's Timer K) the name is asked again: the request goes to the new address,
+        // and the old address's socket, unused, is closed.
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await SendAsync(client);
+        Assert.True(await client.DrainAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Single(Connection(Second).Sent);
+        Assert.Equal(2, Connection(First).Sent.Count);
+        Assert.True(Connection(First).Disposed);
+        Assert.False(Connection(Second).Disposed);
+        Assert.Empty(Connection(OtherRegion).Sent);
+    }
+
+    [Fact]
+    public async Task A_region_named_localhost_with_a_port_reaches_the_first_address_the_system_resolver_gives()
+    {
+        IPAddress[] system = await Dns.GetHostAddressesAsync("localhost", Ct);
+        foreach (IPAddress address in system)
+        {
+            Connection(address.ToString()).Responder = static r => ResponseTo(r, 200, "OK");
+        }
+
+        var opened = new ConcurrentQueue<SipTarget>();
+        SipFailoverClient client = Client(primary: "sip:localhost:5070", opened: opened);
+
+        SipResponse answer = await SendAsync(client, "sip:localhost");
+
+        // The name is not sent to the DNS server (RFC 6761 §6.3); its address is a server of its own.
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Equal([new SipTarget(system[0].ToString(), 5070)], opened);
+        Assert.DoesNotContain(_dns.Queries, static q => q.Name == "localhost");
+    }
+
+    [Fact]
+    public async Task A_probe_of_a_region_named_by_a_host_and_port_finds_it_up_while_one_of_its_addresses_answers()
+    {
+        _dns.Add(DnsTestRecord.A(Sbc, First), DnsTestRecord.A(Sbc, Second));
+        SipFailoverClient client = Client(primary: $"sip:{Sbc}:5070");
+        await using SipOptionsProbe probe = client.CreateProbe("primary");
+        Connection(First).OpenFailure = "refused";
+        Connection(Second).Responder = static r => ResponseTo(r, 200, "OK");
+
+        HealthProbeResult result = await probe.ProbeAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(ProbeStatus.Healthy, result.Status);
+        Assert.Equal($"200 OK from sip:{Second}:5070;transport=udp", result.Detail);
+    }
+
     private static RegionHealth Primary(SipFailoverClient client) => client.GetStatus().Single(static s => s.Region.Name == "primary").Health;
 
     private static SipRequest Options() => new("OPTIONS", "sip:" + Domain);
 
-    private InMemorySipConnection Connection(string host) => _connections.GetOrAdd(new SipTarget(host), static t => new InMemorySipConnection(t));
+    /// <summary>Sends an OPTIONS, and fails the test when no answer comes within ten seconds.</summary>
+    private static Task<SipResponse> SendAsync(SipFailoverClient client, string uri = "sip:" + Domain) =>
+        client.SendAsync(new SipRequest("OPTIONS", uri), Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+    /// <summary>The in-memory server at <paramref name="host"/>; a name no system resolver knows fails to open, as a socket would.</summary>
+    private InMemorySipConnection Connection(string host) => _connections.GetOrAdd(
+        new SipTarget(host),
+        static t => new InMemorySipConnection(t) { OpenFailure = IPAddress.TryParse(t.TlsName, out _) ? null : $"{t.Host} does not resolve" });
 
     /// <summary>Has DNS list <paramref name="addresses"/> as the primary's servers, in that order of priority, for a second.</summary>
     private void List(params string[] addresses)
@@ -324,15 +431,18 @@ public sealed class SipServerFailoverTests : IAsyncDisposable
     }
 
     /// <param name="made">When given, counts the connections made to each host.</param>
-    private SipFailoverClient Client(ConcurrentDictionary<string, int>? made = null)
+    /// <param name="primary">The primary region's endpoint.</param>
+    /// <param name="opened">When given, the servers connections were made to, in order.</param>
+    private SipFailoverClient Client(ConcurrentDictionary<string, int>? made = null, string primary = "sip:" + Domain, ConcurrentQueue<SipTarget>? opened = null)
     {
         var options = new SipFailoverOptions();
-        options.Regions.Add(new Region("primary", new Uri("sip:" + Domain)));
+        options.Regions.Add(new Region("primary", new Uri(primary)));
         options.Regions.Add(new Region("secondary", new Uri($"sip:{OtherRegion}:5060")) { Priority = 1 });
         options.DnsServers.Add(_dns.EndPoint.ToString());
         return _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, target =>
         {
             made?.AddOrUpdate(target.Host, 1, static (_, n) => n + 1);
+            opened?.Enqueue(target);
             return Connection(target.Host);
         }, new Random(1));
     }

@@ -191,10 +191,10 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     /// say otherwise. Run it on a schedule and pass its results to <see cref="ReportProbeResult(string, HealthProbeResult)"/>.
     /// </summary>
     /// <remarks>
-    /// A region named by a host without a port is probed as requests reach it: before each probe the client's resolver
-    /// finds its servers (RFC 3263: NAPTR, SRV, A and AAAA records, from <see cref="SipFailoverOptions.DnsServers"/>), and
-    /// each server listed is sent an OPTIONS; the region is up when one of them answers, as a request sent there is
-    /// carried when one of them answers it (RFC 3263 §4.3).
+    /// A region named by a host name is probed as requests reach it: before each probe the client's resolver finds its
+    /// servers (RFC 3263: without a port NAPTR, SRV, A and AAAA records, with a port the A and AAAA records alone, from
+    /// <see cref="SipFailoverOptions.DnsServers"/>), and each server listed is sent an OPTIONS; the region is up when one of
+    /// them answers, as a request sent there is carried when one of them answers it (RFC 3263 §4.3).
     /// </remarks>
     /// <param name="regionName">The region to probe.</param>
     /// <param name="options">The probe's options; when <see langword="null"/>, the defaults with the client's T1 and T2.</param>
@@ -207,7 +207,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             ?? throw new ArgumentException($"SIP client '{ClientName}' has no region named '{regionName}'.", nameof(regionName));
         options ??= new SipOptionsProbeOptions { T1 = _timers.T1, T2 = _timers.T2 };
         SipTarget target = _selector.GetTarget(region);
-        return target.NeedsServiceLookup
+        return target.NeedsLookup
             ? new SipOptionsProbe(target, options, Time, _connectionFactory, cancellationToken => _resolver.ResolveAsync(target, cancellationToken))
             : new SipOptionsProbe(target, options, Time, _connectionFactory);
     }
@@ -825,7 +825,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             foreach (TrackedRegion state in _selector.States)
             {
                 SipTarget configured = _selector.TargetOf(state);
-                if (!configured.NeedsServiceLookup)
+                if (!configured.NeedsLookup)
                 {
                     listed.Add(new ServerKey(configured));
                     listed.Add(new ServerKey(Carrier(configured, 0)));
@@ -868,14 +868,15 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     }
 
     /// <summary>
-    /// The servers a region stands for, in the order to try them: its own address, or for a host name without a port the
-    /// servers RFC 3263 finds in DNS, those that failed lately last. When DNS finds none, the failed attempt instead.
+    /// The servers a region stands for, in the order to try them: its own address; for a host name without a port the
+    /// servers RFC 3263 finds in DNS; for a host name with a port each of its addresses on that port (§4.2); those that
+    /// failed lately last. When DNS finds none, the failed attempt instead.
     /// </summary>
     private async Task<(IReadOnlyList<SipTarget> Addresses, SipAttemptOutcome? Unresolved)> AddressesAsync(
         TrackedRegion region, string method, CancellationToken cancellationToken)
     {
         SipTarget configured = _selector.TargetOf(region);
-        if (!configured.NeedsServiceLookup)
+        if (!configured.NeedsLookup)
         {
             return ([configured], null);
         }

@@ -119,7 +119,9 @@ public sealed class SipFailoverOptions : RegionSetOptions
 
     /// <summary>
     /// The DNS servers that find the servers behind a region whose endpoint names a host and no port, such as
-    /// <c>sip:trunk.carrier.example</c>: RFC 3263's NAPTR, SRV, A and AAAA lookups. Each is an address with an optional port
+    /// <c>sip:trunk.carrier.example</c>: RFC 3263's NAPTR, SRV, A and AAAA lookups; and the addresses of a host named
+    /// with a port, such as <c>sip:sbc.carrier.example:5060</c> (its A and AAAA records; a name they list no address for
+    /// is asked of the system resolver, which serves the hosts file). Each is an address with an optional port
     /// (<c>10.0.0.53</c>, <c>127.0.0.1:5353</c>, <c>[::1]:53</c>). Empty (the default) asks the system's DNS servers.
     /// </summary>
     public IList<string> DnsServers { get; } = [];
