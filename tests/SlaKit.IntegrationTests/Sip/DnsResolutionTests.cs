@@ -208,6 +208,30 @@ public sealed class DnsResolutionTests
         Assert.Equal(0, await live.WaitForExitAsync(TimeSpan.FromSeconds(15), Ct));
     }
 
+    [Fact]
+    public async Task A_region_named_by_a_host_and_port_fails_over_between_the_addresses_dns_gives_the_name()
+    {
+        // RFC 3263 §4.2, §4.3: the name's A records are servers to try in turn on the URI's port; nothing listens on the first.
+        await using SippServer live = await SippServer.StartAsync(SippScenario.Answer200("live"), SipTransportProtocol.Udp, Ct);
+        await using DnsmasqServer dns = await DnsmasqServer.StartAsync(
+            ["--host-record=sbc.carrier.test,127.0.0.2", "--host-record=sbc.carrier.test,127.0.0.1"], Ct);
+        string name = "dns-port-" + Guid.NewGuid().ToString("N")[..8];
+        using var recorder = new SipAttemptRecorder(name);
+        var options = new SipFailoverOptions { FailuresToMarkDown = 1 };
+        options.Regions.Add(new Region("carrier", new Uri($"sip:sbc.carrier.test:{live.Target.Port}")));
+        options.DnsServers.Add(dns.Server);
+        await using var client = new SipFailoverClient(name, options);
+
+        SipResponse first = await client.SendAsync(new SipRequest("OPTIONS", "sip:sbc.carrier.test"), Ct);
+        SipResponse second = await client.SendAsync(new SipRequest("OPTIONS", "sip:sbc.carrier.test"), Ct);
+
+        // The refused address goes last for the break duration; one address's failure does not count against the region.
+        Assert.Equal(("live", "live"), (first.Headers["Server"], second.Headers["Server"]));
+        Assert.Equal([("carrier", "transport_error"), ("carrier", "success"), ("carrier", "success")], recorder.Attempts);
+        Assert.Equal(RegionHealth.Healthy, client.GetStatus()[0].Health);
+        Assert.Equal(1, await dns.QueriesAsync("A", "sbc.carrier.test", 1, Ct));
+    }
+
     private static string Srv(string service, string target, int port, int priority) =>
         string.Create(CultureInfo.InvariantCulture, $"--srv-host={service},{target},{port},{priority},1");
 
