@@ -35,7 +35,7 @@ internal static class CallCommand
         var requestUri = new Argument<string>("request-uri") { Description = "Whom to call, such as sip:+4930123456@carrier.example." };
         var trunks = new Option<string[]>("--trunk")
         {
-            Description = "A trunk to call through, in order of preference: sip:host[:port][;transport=udp|tcp|tls] or sips:host[:port]; a host name without a port is looked up in DNS (RFC 3263). Repeat for each trunk.",
+            Description = "A trunk to call through, in order of preference: sip:host[:port][;transport=udp|tcp|tls] or sips:host[:port]; a host name is looked up in DNS (RFC 3263: NAPTR, SRV and A/AAAA without a port, its A/AAAA with one, each address a server to fail over to). Repeat for each trunk.",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
