@@ -211,10 +211,10 @@ public sealed class DnsResolutionTests
     [Fact]
     public async Task A_region_named_by_a_host_and_port_fails_over_between_the_addresses_dns_gives_the_name()
     {
-        // RFC 3263 §4.2, §4.3: the name's A records are servers to try in turn on the URI's port; nothing listens on the first.
-        await using SippServer live = await SippServer.StartAsync(SippScenario.Answer200("live"), SipTransportProtocol.Udp, Ct);
-        await using DnsmasqServer dns = await DnsmasqServer.StartAsync(
-            ["--host-record=sbc.carrier.test,127.0.0.2", "--host-record=sbc.carrier.test,127.0.0.1"], Ct);
+        // RFC 3263 §4.2, §4.3: the name's A and AAAA records are servers to try in turn on the URI's port. Nothing listens
+        // on the first, 127.0.0.1; SIPp answers on ::1.
+        await using SippServer live = await SippServer.StartAsync(SippScenario.Answer200("live"), SipTransportProtocol.Udp, Ct, address: "::1");
+        await using DnsmasqServer dns = await DnsmasqServer.StartAsync(["--host-record=sbc.carrier.test,127.0.0.1,::1"], Ct);
         string name = "dns-port-" + Guid.NewGuid().ToString("N")[..8];
         using var recorder = new SipAttemptRecorder(name);
         var options = new SipFailoverOptions { FailuresToMarkDown = 1 };

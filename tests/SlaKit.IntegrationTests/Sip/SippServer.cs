@@ -38,7 +38,9 @@ public sealed class SippServer : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <param name="port">The port to listen on; a free one when 0.</param>
     /// <param name="calls">When given, SIPp exits after that many calls (<c>-m</c>), with 0 if every one ran its scenario to the end.</param>
-    public static async Task<SippServer> StartAsync(SippScenario scenario, SipTransportProtocol transport, CancellationToken cancellationToken, int port = 0, int? calls = null)
+    /// <param name="address">The loopback address to listen on: 127.0.0.1, or ::1.</param>
+    public static async Task<SippServer> StartAsync(
+        SippScenario scenario, SipTransportProtocol transport, CancellationToken cancellationToken, int port = 0, int? calls = null, string address = "127.0.0.1")
     {
         string sipp = SippInstallation.RequirePath();
         string directory = Directory.CreateTempSubdirectory("slakit-sipp-").FullName;
@@ -56,7 +58,7 @@ public sealed class SippServer : IAsyncDisposable
         foreach (string argument in new[]
         {
             "--kill-after=5", LifetimeSeconds.ToString(CultureInfo.InvariantCulture), sipp,
-            "-sf", file, "-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture),
+            "-sf", file, "-i", address, "-p", port.ToString(CultureInfo.InvariantCulture),
             "-t", transport == SipTransportProtocol.Tcp ? "t1" : "u1", "-nostdin",
         })
         {
@@ -70,7 +72,7 @@ public sealed class SippServer : IAsyncDisposable
         }
 
         Process process = Process.Start(start) ?? throw new InvalidOperationException("timeout did not start");
-        var server = new SippServer(process, directory, new SipTarget("127.0.0.1", port, transport));
+        var server = new SippServer(process, directory, new SipTarget(address, port, transport));
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -205,7 +207,7 @@ public sealed class SippServer : IAsyncDisposable
     public static bool IsBound(SipTarget target)
     {
         string hexPort = target.Port.ToString("X4", CultureInfo.InvariantCulture);
-        string table = target.Transport == SipTransportProtocol.Tcp ? "/proc/net/tcp" : "/proc/net/udp";
+        string table = (target.Transport == SipTransportProtocol.Tcp ? "/proc/net/tcp" : "/proc/net/udp") + (target.Host.Contains(':', StringComparison.Ordinal) ? "6" : "");
         foreach (string line in File.ReadLines(table).Skip(1))
         {
             string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
