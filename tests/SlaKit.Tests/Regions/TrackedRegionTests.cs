@@ -57,6 +57,48 @@ public class TrackedRegionTests
     }
 
     [Fact]
+    public void Failures_of_attempts_begun_before_a_counted_failure_count_with_it_and_a_later_attempt_counts_anew()
+    {
+        // Three attempts in flight at once, then one event fails them all.
+        long atStart = _state.FailuresCounted;
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        _state.RecordFailure(Now, "reset", atStart);
+        _state.RecordFailure(Now, "reset", atStart);
+        _state.RecordFailure(Now, "reset", atStart);
+        Assert.Equal(RegionHealth.Degraded, _state.HealthAt(Now));
+        Assert.Equal(1, _state.FailuresCounted);
+
+        // An attempt begun after that failure is new evidence, even at the same instant.
+        _state.RecordFailure(Now, "again", _state.FailuresCounted);
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+        Assert.Equal([(RegionHealth.Healthy, RegionHealth.Degraded, "reset"), (RegionHealth.Degraded, RegionHealth.Unhealthy, "again")], _changes);
+    }
+
+    [Fact]
+    public void A_failure_of_an_attempt_begun_before_a_counted_one_changes_nothing_even_after_a_success()
+    {
+        long atStart = _state.FailuresCounted;
+        _state.RecordFailure(Now, "first", atStart);
+        _state.RecordSuccess(Now);
+        _state.RecordFailure(Now, "stale", atStart);
+
+        Assert.Equal(RegionHealth.Healthy, _state.HealthAt(Now));
+        Assert.Equal(1, _state.FailuresCounted);
+    }
+
+    [Fact]
+    public void The_lateness_of_an_overdue_attempt_that_failed_still_counts_as_a_second_failure()
+    {
+        long atStart = _state.FailuresCounted;
+        _state.MarkOverdue(Now, "late");
+        _state.RecordFailure(Now, "timeout", atStart);
+        _state.ResolveOverdue(Now, failed: true);
+
+        Assert.Equal(RegionHealth.Unhealthy, _state.HealthAt(Now));
+        Assert.Equal(2, _state.FailuresCounted);
+    }
+
+    [Fact]
     public void A_down_region_is_due_a_trial_only_after_the_break()
     {
         MarkDown();

@@ -40,6 +40,10 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
 
         TimeProvider time = _client.Time;
 
+        // A failure of this attempt, other than its timeout, counts only if no other failure of the region counted
+        // between its start and its end (see TrackedRegion).
+        long failuresCounted = region.FailuresCounted;
+
         try
         {
             using Activity? activity = _client.Telemetry.ActivitySource.StartActivity("slakit.failover.attempt");
@@ -165,7 +169,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         // has read it, not at its headers. A success now and a failure then would never make
                         // FailuresToMarkDown in a row. An answer the caller leaves before its end counts as a success.
                         response!.Content = new TrailerStatusContent(
-                            response, status => JudgeTrailers(region, status), run.CallerToken, () => _client.CountAttempt(region, RegionAttemptOutcomeKind.Success));
+                            response, status => JudgeTrailers(region, status, failuresCounted), run.CallerToken, () => _client.CountAttempt(region, RegionAttemptOutcomeKind.Success));
                         counted = true;
                     }
                     else
@@ -176,9 +180,10 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     break;
                 case RegionAttemptOutcomeKind.TransientStatus:
                     HttpResponseMessage failed = response!;
-                    region.RecordFailure(now, GrpcStatus.Of(failed) is { } grpc
-                        ? $"it answered gRPC status {grpc}"
-                        : $"it answered {(int)failed.StatusCode} {failed.StatusCode}");
+                    region.RecordFailure(
+                        now,
+                        GrpcStatus.Of(failed) is { } grpc ? $"it answered gRPC status {grpc}" : $"it answered {(int)failed.StatusCode} {failed.StatusCode}",
+                        failuresCounted);
                     if (RetryAfter(failed, now) is { } delay)
                     {
                         region.RecordRetryAfter(now, delay);
@@ -186,9 +191,11 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
 
                     break;
                 case RegionAttemptOutcomeKind.TransportError:
-                    region.RecordFailure(now, $"a transport error: {error!.Message}");
+                    region.RecordFailure(now, $"a transport error: {error!.Message}", failuresCounted);
                     break;
                 case RegionAttemptOutcomeKind.Timeout:
+                    // Always counted: each attempt waited out its own timeout, so two in flight together are two
+                    // observations of a silent region, not one event.
                     region.RecordFailure(now, "it did not answer within the attempt timeout");
 
                     // Over HTTP/1.1 the timed-out request's connection is closed with it; over HTTP/2 it is shared and
@@ -232,18 +239,18 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// a status of <see cref="RegionFailoverOptions.GrpcFailoverStatuses"/>, or none at all (the answer broke off), is a
     /// failure of the region; any other, the service's own answer, a success.
     /// </summary>
-    private void JudgeTrailers(TrackedRegion region, int? status)
+    private void JudgeTrailers(TrackedRegion region, int? status, long failuresCounted)
     {
         DateTimeOffset now = _client.Time.GetUtcNow();
         if (status is not { } code)
         {
             _client.CountAttempt(region, RegionAttemptOutcomeKind.TransportError);
-            region.RecordFailure(now, "its gRPC answer ended without a status");
+            region.RecordFailure(now, "its gRPC answer ended without a status", failuresCounted);
         }
         else if (_client.IsRegionFailure(code))
         {
             _client.CountAttempt(region, RegionAttemptOutcomeKind.TransientStatus);
-            region.RecordFailure(now, $"it answered gRPC status {code} after its headers");
+            region.RecordFailure(now, $"it answered gRPC status {code} after its headers", failuresCounted);
         }
         else
         {

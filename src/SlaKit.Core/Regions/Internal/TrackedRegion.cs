@@ -8,7 +8,10 @@ namespace SlaKit.Regions;
 /// </summary>
 /// <remarks>
 /// <para>Up: Healthy, or Degraded after a failure or a degraded probe. <see cref="RegionHealthPolicy.FailuresToMarkDown"/>
-/// consecutive failures make it Down.</para>
+/// consecutive failures make it Down. Failures of attempts that were in flight together count once: a failure counts
+/// toward that threshold only when no other failure was counted after its attempt began (<see cref="FailuresCounted"/>),
+/// so one event that fails many attempts at once, such as a reset of the HTTP/2 connection they share, is one failure,
+/// while requests sent one after another each count. An attempt timeout always counts: each attempt waited out its own.</para>
 /// <para>Down (Unhealthy): skipped; after <see cref="RegionHealthPolicy.BreakDuration"/> one trial is allowed.
 /// A success moves it to Recovering, where further trials are allowed one at a time; a failure sends it back.</para>
 /// <para>After <see cref="RegionHealthPolicy.SuccessesToMarkUp"/> consecutive successes it is Healthy but on
@@ -39,6 +42,7 @@ internal sealed class TrackedRegion
 
     private Phase _phase = Phase.Up;
     private int _consecutiveFailures;
+    private long _failuresCounted;
     private int _consecutiveSuccesses;
     private bool _probeDegraded;
     private bool _qualityDegraded;
@@ -160,8 +164,7 @@ internal sealed class TrackedRegion
             // Only while up: a region already down (or recovering) was sent back down by the failure itself.
             if (failed && _phase == Phase.Up)
             {
-                _consecutiveSuccesses = 0;
-                _consecutiveFailures++;
+                CountFailure();
                 if (_consecutiveFailures >= _policy.FailuresToMarkDown)
                 {
                     MarkDown(now);
@@ -274,13 +277,34 @@ internal sealed class TrackedRegion
         Report();
     }
 
-    /// <summary>Records a failed attempt or probe.</summary>
-    public void RecordFailure(DateTimeOffset now, string reason)
+    /// <summary>
+    /// How many failures have counted toward <see cref="RegionHealthPolicy.FailuresToMarkDown"/> since the region was
+    /// created. An attempt reads it as it begins and hands it to <see cref="RecordFailure(DateTimeOffset, string, long)"/>.
+    /// </summary>
+    public long FailuresCounted => Interlocked.Read(ref _failuresCounted);
+
+    /// <summary>Records a failed attempt or probe; it always counts.</summary>
+    public void RecordFailure(DateTimeOffset now, string reason) => RecordFailure(now, reason, failuresCountedAtStart: null);
+
+    /// <summary>
+    /// Records the failure of an attempt that began when <see cref="FailuresCounted"/> was
+    /// <paramref name="failuresCountedAtStart"/>. When another failure has counted since, this attempt was in flight
+    /// with the one that failed it (one connection reset ends every stream on it): that event has already counted, so
+    /// this failure changes nothing.
+    /// </summary>
+    public void RecordFailure(DateTimeOffset now, string reason, long failuresCountedAtStart) =>
+        RecordFailure(now, reason, (long?)failuresCountedAtStart);
+
+    private void RecordFailure(DateTimeOffset now, string reason, long? failuresCountedAtStart)
     {
         lock (_gate)
         {
-            _consecutiveSuccesses = 0;
-            _consecutiveFailures++;
+            if (failuresCountedAtStart is { } atStart && atStart != _failuresCounted)
+            {
+                return;
+            }
+
+            CountFailure();
             if (_phase != Phase.Up || _consecutiveFailures >= _policy.FailuresToMarkDown)
             {
                 MarkDown(now);
@@ -379,6 +403,13 @@ internal sealed class TrackedRegion
         }
 
         Report();
+    }
+
+    private void CountFailure()
+    {
+        _consecutiveSuccesses = 0;
+        _consecutiveFailures++;
+        Interlocked.Increment(ref _failuresCounted);
     }
 
     private void MarkDown(DateTimeOffset now)
