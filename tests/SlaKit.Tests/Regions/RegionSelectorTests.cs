@@ -56,15 +56,38 @@ public class RegionSelectorTests
     }
 
     [Fact]
-    public void A_degraded_region_goes_after_a_healthy_one_of_the_same_priority_but_before_a_worse_priority()
+    public void A_region_a_probe_finds_degraded_goes_after_a_healthy_one_of_the_same_priority_but_before_a_worse_priority()
     {
         TrackedRegion a = State("a", 0), b = State("b", 0), c = State("c", 1);
-        a.RecordFailure(Now, "once");
+        a.RecordProbe(Now, RegionHealth.Degraded, "slow");
 
         for (int seed = 0; seed < 20; seed++)
         {
             Assert.Equal(["b", "a", "c"], Names(Plan([a, b, c], seed: seed)));
         }
+    }
+
+    [Fact]
+    public void A_region_degraded_by_a_failure_takes_first_place_in_its_priority_for_a_quarter_of_its_share_and_never_before_a_better_priority()
+    {
+        TrackedRegion a = State("a", 0), b = State("b", 0), backup = State("backup", 1), c = State("c", 2);
+        a.RecordFailure(Now, "once");
+        c.RecordFailure(Now, "once");
+        var random = new Random(42);
+        int aFirst = 0;
+        const int Runs = 4000;
+        for (int i = 0; i < Runs; i++)
+        {
+            string[] names = Names(RegionSelector.Plan([a, b, c, backup], Now, true, RegionSelectionMode.PriorityWeighted, 10, random, hedgedTrials: true));
+            Assert.Equal(["backup", "c"], names[2..]);
+            if (names[0] == "a")
+            {
+                aFirst++;
+            }
+        }
+
+        // Expected a quarter of its half, 1/8 of runs; 4000 draws put 0.10–0.15 far beyond chance.
+        Assert.InRange(aFirst / (double)Runs, 0.10, 0.15);
     }
 
     [Fact]

@@ -81,6 +81,29 @@ public sealed class RegionSetTests : IDisposable
     }
 
     [Fact]
+    public void One_failure_of_an_active_active_peer_leaves_it_a_share_of_the_requests_whose_next_success_heals_it()
+    {
+        RegionSet set = Set(("a", 0), ("b", 0));
+        TrackedRegion a = set.Regions[0];
+        DateTimeOffset now = _time.GetUtcNow();
+        a.RecordFailure(now, "it answered 503 ServiceUnavailable");
+
+        // Each request goes to the head of its plan, which answers.
+        var served = new Dictionary<string, int> { ["a"] = 0, ["b"] = 0 };
+        for (int i = 0; i < 200; i++)
+        {
+            TrackedRegion head = set.Plan(allowTrial: false).Order[0];
+            served[head.Region.Name]++;
+            head.RecordSuccess(now);
+        }
+
+        Assert.Equal(RegionHealth.Healthy, a.HealthAt(now));
+
+        // Once healed, a takes its half again: 200 draws put 70–130 far beyond chance.
+        Assert.InRange(served["a"], 70, 130);
+    }
+
+    [Fact]
     public void Attempts_are_counted_with_their_region_outcome_and_method()
     {
         using var attempts = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.attempts");

@@ -3,7 +3,8 @@ namespace SlaKit.Regions;
 /// <summary>
 /// Orders a client's regions for one request: a due trial of a region that was down first (only for requests safe
 /// to repeat), then the available regions by priority — Healthy before Degraded within a priority, shared by
-/// weight or by latency — then recovered regions still on standby; and only when none of those exists, every
+/// weight or by latency, except that a region Degraded only by its own failures ranks with the Healthy ones for
+/// <see cref="DegradedShare"/> of the requests — then recovered regions still on standby; and only when none of those exists, every
 /// region in priority order ("panic" mode: better to try than to fail without trying). Unhealthy regions and overdue
 /// ones (see <see cref="TrackedRegion.MarkOverdue"/>) are left out until then.
 /// </summary>
@@ -11,6 +12,13 @@ internal static class RegionSelector
 {
     /// <summary>The most regions a <see cref="PlanKey(ReadOnlySpan{SelectionView}, bool)"/> describes: two bits each in 64.</summary>
     public const int MaxKeyedRegions = 32;
+
+    /// <summary>
+    /// The part of the requests for which a region Degraded only by its own failures ranks with the Healthy regions of its
+    /// priority. Ranked behind them always, an active-active peer that failed once would get no request, so no success to
+    /// heal it, and its peers would carry all of its traffic for good.
+    /// </summary>
+    public const double DegradedShare = 0.25;
 
     /// <summary>Builds the attempt order.</summary>
     /// <param name="regions">The client's regions.</param>
@@ -65,7 +73,10 @@ internal static class RegionSelector
             }
 
             TrackedRegion state = regions[i];
-            int rank = view.IsStandby ? 2 : view.Health == RegionHealth.Degraded ? 1 : 0;
+            int rank = view.IsStandby ? 2
+                : view.Health != RegionHealth.Degraded ? 0
+                : view.IsDegradedByFailures && random.NextDouble() < DegradedShare ? 0
+                : 1;
             if (!view.IsStandby)
             {
                 bestAvailablePriority = Math.Min(bestAvailablePriority, state.Region.Priority);

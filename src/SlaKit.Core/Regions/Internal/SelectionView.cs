@@ -8,4 +8,8 @@ namespace SlaKit.Regions;
 /// An attempt of it fell far behind its own usual latency while another region answered, and is still running: left
 /// out of plans, as an Unhealthy region is, until that attempt ends (see <see cref="TrackedRegion.MarkOverdue"/>).
 /// </param>
-internal readonly record struct SelectionView(RegionHealth Health, bool IsStandby, bool CanTrial, bool IsOverdue = false);
+/// <param name="IsDegradedByFailures">
+/// Degraded only by failures of its own since its last success (no probe, call quality or late attempt says so): it still
+/// takes first place in its priority for some requests, so that one of them can succeed and heal it.
+/// </param>
+internal readonly record struct SelectionView(RegionHealth Health, bool IsStandby, bool CanTrial, bool IsOverdue = false, bool IsDegradedByFailures = false);

@@ -438,7 +438,8 @@ internal sealed class TrackedRegion
         bool standby = !out503 && _phase == Phase.FailbackPending && now < _preferredAt;
         bool canTrial = !out503 && !_trialInFlight && !IsProbed &&
             ((_phase == Phase.Down && now >= _nextTrialAt) || _phase == Phase.Recovering);
-        return new SelectionView(health, standby, canTrial, IsOverdue: _overdue > 0);
+        bool byFailures = health == RegionHealth.Degraded && _phase == Phase.Up && !_probeDegraded && !_qualityDegraded && _overdue == 0;
+        return new SelectionView(health, standby, canTrial, IsOverdue: _overdue > 0, IsDegradedByFailures: byFailures);
     }
 
     /// <summary>
