@@ -48,34 +48,55 @@ public sealed class RegionSetTests : IDisposable
     }
 
     [Fact]
-    public void A_switch_to_another_priority_is_counted_and_logged_once_each_way()
+    public void A_switch_is_counted_and_logged_once_each_way_when_plans_start_at_a_region_of_another_priority()
     {
         using var switches = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.switches");
+        RegionSet set = Set(("a", 0), ("b", 1));
+        TrackedRegion a = set.Regions[0];
+        Assert.Equal("a", set.Plan(allowTrial: false).Order[0].Region.Name);
 
-        _set.NoteServed(Eu);
-        _set.NoteServed(Eu);
-        _set.NoteServed(Us);
-        _set.NoteServed(Us);
-        _set.NoteServed(Eu);
+        // One failure leaves a first: no switch.
+        a.RecordFailure(_time.GetUtcNow(), "it answered 503 ServiceUnavailable");
+        Assert.Equal("a", set.Plan(allowTrial: false).Order[0].Region.Name);
+        Assert.Empty(switches.GetMeasurementSnapshot());
+
+        // Down, a is left out: plans start at b, one switch however many plans.
+        a.RecordFailure(_time.GetUtcNow(), "it answered 503 ServiceUnavailable");
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal("b", set.Plan(allowTrial: false).Order[0].Region.Name);
+        }
+
+        // Back after its break, two successes and its failback delay.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        a.RecordSuccess(_time.GetUtcNow());
+        a.RecordSuccess(_time.GetUtcNow());
+        Assert.Equal("b", set.Plan(allowTrial: false).Order[0].Region.Name);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal("a", set.Plan(allowTrial: false).Order[0].Region.Name);
+        Assert.Equal("a", set.Plan(allowTrial: false).Order[0].Region.Name);
 
         IReadOnlyList<CollectedMeasurement<long>> counted = switches.GetMeasurementSnapshot();
         Assert.Equal(2, counted.Count);
-        Assert.Equal(("payments", "eu", "us"), Tags(counted[0]));
-        Assert.Equal(("payments", "us", "eu"), Tags(counted[1]));
+        Assert.Equal(("payments", "a", "b"), Tags(counted[0]));
+        Assert.Equal(("payments", "b", "a"), Tags(counted[1]));
         Assert.Equal(
-            ["Client payments: traffic switched from region eu to region us.", "Client payments: traffic switched from region us to region eu."],
+            ["Client payments: traffic switched from region a to region b.", "Client payments: traffic switched from region b to region a."],
             Logged("RegionSwitched", LogLevel.Warning));
     }
 
     [Fact]
-    public void Serving_from_another_region_of_the_same_priority_is_no_switch()
+    public void Plans_that_start_at_one_region_or_another_of_the_same_priority_are_no_switch()
     {
         using var switches = new MetricCollector<long>(Meters, "SlaKit", "slakit.failover.switches");
 
-        _set.NoteServed(Eu);
-        _set.NoteServed(Eu2);
-        _set.NoteServed(Eu);
+        var heads = new HashSet<string>();
+        for (int i = 0; i < 50; i++)
+        {
+            heads.Add(_set.Plan(allowTrial: false).Order[0].Region.Name);
+        }
 
+        Assert.Equal(["eu", "eu2"], heads.Order());
         Assert.Empty(switches.GetMeasurementSnapshot());
         Assert.Empty(Logged("RegionSwitched", LogLevel.Warning));
     }
@@ -123,18 +144,34 @@ public sealed class RegionSetTests : IDisposable
     }
 
     [Fact]
-    public void A_region_going_down_is_a_warning_and_any_other_change_information()
+    public void A_region_going_down_is_a_warning_coming_back_information_and_a_change_between_healthy_and_degraded_debug()
     {
         DateTimeOffset now = _time.GetUtcNow();
+        Eu.RecordFailure(now, "a transport error");
+        Eu.RecordSuccess(now);
+        Eu.RecordRetryAfter(now, TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        now = _time.GetUtcNow();
+        _ = Eu.ViewAt(now);
         Eu.RecordFailure(now, "a transport error");
         Eu.RecordFailure(now, "a transport error");
 
         Assert.Equal(
-            ["Client payments: region eu is now Degraded (was Healthy) because a transport error."],
-            Logged("RegionHealthChanged", LogLevel.Information));
+            [
+                "Client payments: region eu is now Degraded (was Healthy) because a transport error.",
+                "Client payments: region eu is now Healthy (was Degraded) because it answered.",
+                "Client payments: region eu is now Degraded (was Healthy) because a transport error.",
+            ],
+            Logged("RegionHealthChanged", LogLevel.Debug));
         Assert.Equal(
-            ["Client payments: region eu is now Unhealthy (was Degraded) because a transport error."],
+            [
+                "Client payments: region eu is now Unhealthy (was Healthy) because it asked to be left alone for 1s (Retry-After).",
+                "Client payments: region eu is now Unhealthy (was Degraded) because a transport error.",
+            ],
             Logged("RegionUnhealthy", LogLevel.Warning));
+        Assert.Equal(
+            ["Client payments: region eu is now Healthy (was Unhealthy) because its Retry-After period ended."],
+            Logged("RegionHealthChanged", LogLevel.Information));
     }
 
     [Fact]

@@ -348,14 +348,20 @@ public class SipRegionSelectorTests
     }
 
     [Fact]
-    public void A_region_that_serves_after_another_is_logged_as_a_switch()
+    public void A_selection_that_starts_at_another_region_than_the_last_is_logged_as_a_switch_and_a_response_from_the_backup_alone_is_not()
     {
         var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
         using var loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider(logs)]);
         var selector = new SipRegionSelector("carrier", Options(_primary, _secondary), _time, loggerFactory);
 
-        selector.ReportResponse(_primary, 200);
+        Assert.Equal(_primary, selector.SelectRegion());
         selector.ReportResponse(_secondary, 486);
+        Assert.DoesNotContain(logs.GetSnapshot(), static r => r.Id.Name == "RegionSwitched");
+
+        selector.ReportTimeout(_primary);
+        selector.ReportTimeout(_primary);
+        Assert.Equal(_secondary, selector.SelectRegion());
+        Assert.Equal(_secondary, selector.SelectRegion());
 
         Microsoft.Extensions.Logging.Testing.FakeLogRecord switched = Assert.Single(logs.GetSnapshot(), static r => r.Id.Name == "RegionSwitched");
         Assert.Equal(("SlaKit.Sip.SipFailover.carrier", "Client carrier: traffic switched from region primary to region secondary."), (switched.Category, switched.Message));

@@ -90,7 +90,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
                 if (result.Kind == RegionAttemptOutcomeKind.Success)
                 {
                     SettleLosers(run, running, done, result.OnTime);
-                    return run.Serve(_client, result, done.Index);
+                    return run.Serve(result);
                 }
 
                 result.Response?.Dispose();
@@ -110,7 +110,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             if (await GiveUpAsync(run, running, outcomes).ConfigureAwait(false) is { } answered)
             {
-                return run.Serve(_client, answered.Result, answered.Attempt.Index);
+                return run.Serve(answered.Result);
             }
 
             throw run.Fail(_client, outcomes);

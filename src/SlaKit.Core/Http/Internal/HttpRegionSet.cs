@@ -123,9 +123,6 @@ internal sealed class HttpRegionSet
     /// <summary>Orders the regions for one request made at <paramref name="now"/>.</summary>
     public RegionPlan Plan(DateTimeOffset now, bool allowTrial) => Core.Plan(now, allowTrial);
 
-    /// <summary>Notes which region served a request, counting and logging a switch to another priority.</summary>
-    public void NoteServed(TrackedRegion served) => Core.NoteServed(served);
-
     /// <summary>
     /// How long an attempt against <paramref name="region"/> may run before it is overdue, when another region has
     /// answered within its own bound: <see cref="RegionFailoverOptions.AdaptiveHedgingMultiplier"/> × the region's recent

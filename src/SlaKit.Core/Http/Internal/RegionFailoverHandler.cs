@@ -174,7 +174,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             AttemptResult result = first.Result;
             if (result.Kind == RegionAttemptOutcomeKind.Success)
             {
-                HttpResponseMessage response = run.Serve(_client, result, 0);
+                HttpResponseMessage response = run.Serve(result);
 
                 // The handler below already made a completed task holding this very response: hand that one back.
                 Task<HttpResponseMessage>? inner = run.FirstInnerTask;
@@ -209,7 +209,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             // would with more regions planned; any other failure is reported with its outcome.
             if (result.Kind == RegionAttemptOutcomeKind.Success || (!run.Replayable && !result.CertainlyNotSent && result.Response is not null))
             {
-                return run.Serve(_client, result, 0);
+                return run.Serve(result);
             }
 
             result.Response?.Dispose();
@@ -362,7 +362,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
 
                 if (result.Kind == RegionAttemptOutcomeKind.Success)
                 {
-                    return run.Serve(_client, result, i);
+                    return run.Serve(result);
                 }
 
                 (outcomes ??= new List<RegionAttemptOutcome>(run.Plan.Order.Count)).Add(result.ToOutcome());
@@ -379,7 +379,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
                 {
                     if (result.Response is not null)
                     {
-                        return run.Serve(_client, result, i);
+                        return run.Serve(result);
                     }
 
                     break;

@@ -223,16 +223,11 @@ internal sealed class RequestRun : IDisposable
     public bool IsTrialAttempt(int index) => Plan.IsTrial && index == 0;
 
     /// <summary>Hands <paramref name="result"/>'s answer to the caller as the request's own, noting the region that served it.</summary>
-    public HttpResponseMessage Serve(HttpRegionSet client, AttemptResult result, int index)
+    public HttpResponseMessage Serve(AttemptResult result)
     {
         HttpResponseMessage response = result.Response!;
         response.RequestMessage = Request;
         Request.Options.Set(RegionFailoverRequestOptions.ServedBy, result.Region.Region.Name);
-        if (!(Plan.IsTrial && index == 0))
-        {
-            client.NoteServed(result.Region);
-        }
-
         return response;
     }
 

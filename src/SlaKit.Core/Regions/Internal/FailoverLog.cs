@@ -9,9 +9,10 @@ internal static partial class FailoverLog
         Message = "Client {Client}: region {Region} is now {Health} (was {Previous}) because {Reason}.")]
     public static partial void RegionUnhealthy(ILogger logger, string client, string region, RegionHealth health, RegionHealth previous, string reason);
 
-    [LoggerMessage(EventId = 1002, EventName = "RegionHealthChanged", Level = LogLevel.Information,
+    /// <summary>A change of health other than to Unhealthy: Information back from Unhealthy, Debug between Healthy and Degraded.</summary>
+    [LoggerMessage(EventId = 1002, EventName = "RegionHealthChanged",
         Message = "Client {Client}: region {Region} is now {Health} (was {Previous}) because {Reason}.")]
-    public static partial void RegionHealthChanged(ILogger logger, string client, string region, RegionHealth health, RegionHealth previous, string reason);
+    public static partial void RegionHealthChanged(ILogger logger, LogLevel level, string client, string region, RegionHealth health, RegionHealth previous, string reason);
 
     [LoggerMessage(EventId = 1003, EventName = "RegionSwitched", Level = LogLevel.Warning,
         Message = "Client {Client}: traffic switched from region {From} to region {To}.")]

@@ -97,12 +97,22 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     /// <summary>Orders the regions for one request made now; a request may be a trial only of a region no probe watches.</summary>
     public RegionPlan Plan(bool allowTrial) => Plan(Time.GetUtcNow(), allowTrial);
 
-    /// <summary>Orders the regions for one request made at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Orders the regions for one request made at <paramref name="now"/>, counting and logging a switch when the plan
+    /// starts at a region of another priority than the last plan did (see <see cref="NoteHead"/>).
+    /// </summary>
+    public RegionPlan Plan(DateTimeOffset now, bool allowTrial)
+    {
+        RegionPlan plan = Build(now, allowTrial);
+        NoteHead(plan);
+        return plan;
+    }
+
     /// <remarks>
     /// With distinct priorities a plan depends only on which regions are down or on standby, so while that stays the
     /// same (all regions up, or one region out for minutes) requests reuse one plan instead of sorting afresh.
     /// </remarks>
-    public RegionPlan Plan(DateTimeOffset now, bool allowTrial)
+    private RegionPlan Build(DateTimeOffset now, bool allowTrial)
     {
         if (_steadyPlan is null || _regions.Length > RegionSelector.MaxKeyedRegions)
         {
@@ -191,22 +201,34 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
     public void CountAttempt(TrackedRegion region, string outcome, string method) =>
         Telemetry.Attempts.Add(1, _clientTag, new("region", region.Region.Name), new("outcome", outcome), new("method", method));
 
-    /// <summary>Notes which region served a request, counting and logging a switch to another priority.</summary>
-    public void NoteServed(TrackedRegion served)
+    /// <summary>
+    /// Notes the region <paramref name="plan"/> sends its request to first (after a trial, which rides beside it), counting
+    /// and logging a switch when the last plan started at a region of another priority. A request that one region fails
+    /// and the next serves is no switch: the plan after it still starts where traffic goes.
+    /// </summary>
+    private void NoteHead(RegionPlan plan)
     {
+        int first = plan.IsTrial ? 1 : 0;
+        if (plan.Order.Count <= first)
+        {
+            return;
+        }
+
+        TrackedRegion head = plan.Order[first];
+
         // The same region as last time is the common case; it changes nothing, so it needs no atomic exchange.
         // Stryker disable once Block : equivalent; the exchange below finds the same region and changes nothing.
-        if (Volatile.Read(ref _active) == served)
+        if (Volatile.Read(ref _active) == head)
         {
             // Stryker disable once Statement : equivalent; as above.
             return;
         }
 
-        TrackedRegion? previous = Interlocked.Exchange(ref _active, served);
-        if (previous is not null && previous != served && previous.Region.Priority != served.Region.Priority)
+        TrackedRegion? previous = Interlocked.Exchange(ref _active, head);
+        if (previous is not null && previous != head && previous.Region.Priority != head.Region.Priority)
         {
-            Telemetry.Switches.Add(1, _clientTag, new("from", previous.Region.Name), new("to", served.Region.Name));
-            FailoverLog.RegionSwitched(Logger, ClientName, previous.Region.Name, served.Region.Name);
+            Telemetry.Switches.Add(1, _clientTag, new("from", previous.Region.Name), new("to", head.Region.Name));
+            FailoverLog.RegionSwitched(Logger, ClientName, previous.Region.Name, head.Region.Name);
         }
     }
 
@@ -234,7 +256,10 @@ internal sealed class RegionSet : IRegionHealthMonitor, IActivelyProbed
         }
         else
         {
-            FailoverLog.RegionHealthChanged(Logger, ClientName, region.Region.Name, current, previous, reason);
+            // Between Healthy and Degraded a region may move with every lone failure and the success after it: worth a
+            // debug line, not a flood of information. Coming back from Unhealthy is news.
+            LogLevel level = previous == RegionHealth.Unhealthy ? LogLevel.Information : LogLevel.Debug;
+            FailoverLog.RegionHealthChanged(Logger, level, ClientName, region.Region.Name, current, previous, reason);
         }
 
         try

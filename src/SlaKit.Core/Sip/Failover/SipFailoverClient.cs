@@ -961,7 +961,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
                 SipRequest options = SipRequests.Options(addresses[0], "SlaKit");
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 SipAttemptOutcome outcome = await AttemptAsync(region, addresses[0], options, _disposing.Token).ConfigureAwait(false);
-                _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter, served: false);
+                _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
             }
         }
         catch (OperationCanceledException)

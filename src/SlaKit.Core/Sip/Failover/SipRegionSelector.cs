@@ -249,16 +249,12 @@ public sealed class SipRegionSelector : IRegionHealthMonitor, IActivelyProbed
         kind is SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer;
 
     /// <summary>Feeds one attempt's outcome into its region's health.</summary>
-    internal void Record(TrackedRegion state, SipAttemptOutcomeKind kind, string? reason, TimeSpan? retryAfter, bool served = true)
+    internal void Record(TrackedRegion state, SipAttemptOutcomeKind kind, string? reason, TimeSpan? retryAfter)
     {
         DateTimeOffset now = _time.GetUtcNow();
         if (CarriedToItsEnd(kind))
         {
             state.RecordSuccess(now);
-            if (served)
-            {
-                _core.NoteServed(state);
-            }
         }
         else if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter is { } delay && _policy.CapRetryAfter(delay) >= _policy.BreakDuration)
         {
