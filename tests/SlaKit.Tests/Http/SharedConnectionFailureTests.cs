@@ -47,4 +47,26 @@ public sealed class SharedConnectionFailureTests : HeldRegionTests
 
         Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(Time.GetUtcNow()));
     }
+
+    [Fact]
+    public async Task Requests_on_a_connection_the_failover_closed_for_its_silence_each_count_as_a_timeout_would()
+    {
+        Task<HttpResponseMessage>[] sending = [Get(), Get()];
+        Held[] held = [await Terminal.NextHeldAsync(), await Terminal.NextHeldAsync()];
+
+        Time.Advance(TimeSpan.FromMilliseconds(20));
+        var closed = new FailoverClosedConnectionException(Time.GetTimestamp());
+        foreach (Held one in held)
+        {
+            one.Pending.TrySetException(new HttpRequestException(HttpRequestError.Unknown, closed.Message, closed));
+        }
+
+        foreach (Task<HttpResponseMessage> request in sending)
+        {
+            using HttpResponseMessage response = await request.WaitAsync(Wait, TestContext.Current.CancellationToken);
+            Assert.Equal("b", response.RequestMessage!.GetServedRegion());
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(Time.GetUtcNow()));
+    }
 }

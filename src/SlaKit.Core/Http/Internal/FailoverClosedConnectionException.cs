@@ -17,6 +17,20 @@ internal sealed class FailoverClosedConnectionException : IOException
     /// <summary>When the connection was closed, as a timestamp of the client's <see cref="TimeProvider"/>.</summary>
     public long ClosedAt { get; }
 
+    /// <summary>Whether <paramref name="exception"/>, or an exception inside it, is one of these.</summary>
+    public static bool IsIn(Exception? exception)
+    {
+        for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is FailoverClosedConnectionException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Whether <paramref name="exception"/> is the failure of a request sent on a connection the failover had closed
     /// before the timestamp <paramref name="started"/>, when the request's attempt began: none of its bytes were written

@@ -191,7 +191,17 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
 
                     break;
                 case RegionAttemptOutcomeKind.TransportError:
-                    region.RecordFailure(now, $"a transport error: {error!.Message}", failuresCounted);
+                    if (FailoverClosedConnectionException.IsIn(error))
+                    {
+                        // The failover closed the connection because nothing came in on it while another attempt timed
+                        // out: this attempt waited on that silence too, which counts as its own timeout would.
+                        region.RecordFailure(now, $"a transport error: {error!.Message}");
+                    }
+                    else
+                    {
+                        region.RecordFailure(now, $"a transport error: {error!.Message}", failuresCounted);
+                    }
+
                     break;
                 case RegionAttemptOutcomeKind.Timeout:
                     // Always counted: each attempt waited out its own timeout, so two in flight together are two
