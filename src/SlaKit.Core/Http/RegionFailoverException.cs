@@ -25,6 +25,12 @@ public sealed class RegionFailoverException : HttpRequestException
     /// <summary>How each attempt ended, in the order they were made.</summary>
     public IReadOnlyList<RegionAttemptOutcome> Outcomes { get; }
 
+    /// <summary>
+    /// When every region was inside the <c>Retry-After</c> period it had answered with (a 503 or 429), so that the request
+    /// was sent nowhere: how long until the first of them takes requests again. <see langword="null"/> otherwise.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; internal init; }
+
     /// <summary>Whether the client's total timeout, not the caller, ended the request.</summary>
     internal bool TotalTimeoutElapsed { get; init; }
 }

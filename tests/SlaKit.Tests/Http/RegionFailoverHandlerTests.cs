@@ -324,6 +324,42 @@ public sealed class RegionFailoverHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task When_every_region_asked_to_be_left_alone_a_request_is_sent_nowhere_and_says_when_the_first_takes_requests_again()
+    {
+        // An account-wide rate limit: both regions answer 429 with Retry-After, 30 s and 20 s.
+        foreach ((string host, int seconds) in new[] { ("a.invalid", 30), ("b.invalid", 20) })
+        {
+            _regions[host] = _ =>
+            {
+                var response = Status(HttpStatusCode.TooManyRequests);
+                response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(seconds));
+                return response;
+            };
+        }
+
+        using HttpMessageInvoker invoker = Invoker();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await Assert.ThrowsAsync<RegionFailoverException>(() => invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), ct));
+        int sent = _calls.Count;
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        RegionFailoverException held = await Assert.ThrowsAsync<RegionFailoverException>(() => invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), ct));
+
+        Assert.Equal(2, sent);
+        Assert.Equal(sent, _calls.Count);
+        Assert.Equal(TimeSpan.FromSeconds(15), held.RetryAfter);
+        Assert.Empty(held.Outcomes);
+        Assert.Contains("every region asked to be left alone (Retry-After)", held.Message, StringComparison.Ordinal);
+
+        // Once b's period is over it is tried again, in panic mode, while a still waits.
+        _regions["b.invalid"] = static _ => new HttpResponseMessage(HttpStatusCode.OK);
+        _time.Advance(TimeSpan.FromSeconds(16));
+        using HttpResponseMessage again = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), ct);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(["a.invalid", "b.invalid", "b.invalid"], _calls.Select(static c => c.Host));
+    }
+
+    [Fact]
     public async Task A_backup_that_was_down_is_tried_again_after_its_break_and_is_there_when_the_primary_fails()
     {
         using HttpMessageInvoker invoker = Invoker();

@@ -519,7 +519,7 @@ public class TrackedRegionTests
 
         _state.RecordRetryAfter(Now, TimeSpan.FromSeconds(5));
 
-        Assert.Equal(new SelectionView(RegionHealth.Unhealthy, IsStandby: false, CanTrial: false), _state.ViewAt(Now));
+        Assert.Equal(new SelectionView(RegionHealth.Unhealthy, IsStandby: false, CanTrial: false, AskedToWait: true), _state.ViewAt(Now));
     }
 
     /// <summary>Takes the region down and back up: it is then Healthy, on standby for the failback delay.</summary>

@@ -121,6 +121,10 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         DateTimeOffset now = time.GetUtcNow();
         long started = time.GetTimestamp();
         RegionPlan plan = planned ?? _client.Plan(now, allowTrial: replayable && !stream);
+        if (plan.Order.Count == 0)
+        {
+            return Task.FromException<HttpResponseMessage>(EveryRegionAskedToWait(request, now));
+        }
 
         // A trial is always hedged, whatever the hedging mode: the caller must never wait on a region that was down.
         bool hedged = replayable && !stream && (plan.IsTrial || (options.Hedging != HedgingMode.Off && plan.Order.Count > 1));
@@ -193,6 +197,32 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         return oneAttempt
             ? OneAttemptAsync(run, first)
             : ContinueAsync(run, hedged, first);
+    }
+
+    /// <summary>
+    /// The failure of a request that no region would take: each is out for the <c>Retry-After</c> it answered with (a 503 or
+    /// 429, RFC 9110 §10.2.3), so nothing was sent. <see cref="RegionFailoverException.RetryAfter"/> says when the first
+    /// of them takes requests again.
+    /// </summary>
+    private RegionFailoverException EveryRegionAskedToWait(HttpRequestMessage request, DateTimeOffset now)
+    {
+        DateTimeOffset? soonest = null;
+        foreach (TrackedRegion region in _client.Regions)
+        {
+            if (region.WaitingUntil(now) is { } until && (soonest is null || until < soonest))
+            {
+                soonest = until;
+            }
+        }
+
+        TimeSpan wait = soonest is { } end ? end - now : TimeSpan.Zero;
+        string path = request.RequestUri is { } uri ? AttemptRequestFactory.RequestPath(uri) : "";
+        string why = $"every region asked to be left alone (Retry-After), the first for {DurationText.Format(wait)} more; nothing was sent";
+        FailoverLog.AllRegionsFailed(_client.Logger, _client.ClientName, request.Method.Method, path, why);
+        return new RegionFailoverException(_client.ClientName, $"{request.Method} {path} via client '{_client.ClientName}' failed: {why}.", [], innerException: null)
+        {
+            RetryAfter = wait,
+        };
     }
 
     /// <summary>Finishes a request whose plan is its first attempt alone; the run goes back to the pool unless the caller cancelled.</summary>

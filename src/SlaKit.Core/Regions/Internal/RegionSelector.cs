@@ -5,7 +5,8 @@ namespace SlaKit.Regions;
 /// to repeat), then the available regions by priority — Healthy before Degraded within a priority, shared by
 /// weight or by latency, except that a region Degraded only by its own failures ranks with the Healthy ones for
 /// <see cref="DegradedShare"/> of the requests — then recovered regions still on standby; and only when none of those exists, every
-/// region in priority order ("panic" mode: better to try than to fail without trying). Unhealthy regions and overdue
+/// region in priority order but those inside the Retry-After they answered with ("panic" mode: better to try than to
+/// fail without trying, though not where asked to wait). Unhealthy regions and overdue
 /// ones (see <see cref="TrackedRegion.MarkOverdue"/>) are left out until then.
 /// </summary>
 internal static class RegionSelector
@@ -138,8 +139,18 @@ internal static class RegionSelector
 
         if (candidates.Count == 0)
         {
-            // Panic mode: every region is Unhealthy or overdue, so try them all in priority order.
-            var all = new List<TrackedRegion>(regions);
+            // Panic mode: every region is Unhealthy or overdue, so try them all in priority order, except those inside the
+            // Retry-After they answered with (RFC 9110 §10.2.3): they asked for no requests until then. When every region
+            // asked that, the plan is empty, and the request fails without being sent anywhere.
+            var all = new List<TrackedRegion>(count);
+            for (int i = 0; i < count; i++)
+            {
+                if (!views[i].AskedToWait)
+                {
+                    all.Add(regions[i]);
+                }
+            }
+
             all.Sort(static (a, b) => a.Region.Priority.CompareTo(b.Region.Priority));
             foreach (TrackedRegion state in all)
             {

@@ -12,4 +12,8 @@ namespace SlaKit.Regions;
 /// Degraded only by failures of its own since its last success (no probe, call quality or late attempt says so): it still
 /// takes first place in its priority for some requests, so that one of them can succeed and heal it.
 /// </param>
-internal readonly record struct SelectionView(RegionHealth Health, bool IsStandby, bool CanTrial, bool IsOverdue = false, bool IsDegradedByFailures = false);
+/// <param name="AskedToWait">
+/// Inside the <c>Retry-After</c> period it answered with: left out even of panic mode, since it asked for no requests.
+/// </param>
+internal readonly record struct SelectionView(
+    RegionHealth Health, bool IsStandby, bool CanTrial, bool IsOverdue = false, bool IsDegradedByFailures = false, bool AskedToWait = false);

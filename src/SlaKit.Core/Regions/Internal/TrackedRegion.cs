@@ -330,6 +330,15 @@ internal sealed class TrackedRegion
         Report();
     }
 
+    /// <summary>When the region's <c>Retry-After</c> ends, if it is still asking to be left alone at <paramref name="now"/>.</summary>
+    public DateTimeOffset? WaitingUntil(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return now < _outUntil ? _outUntil : null;
+        }
+    }
+
     /// <summary>Keeps the region out for <paramref name="delay"/> (capped), as a 503 or 429 with <c>Retry-After</c> asks.</summary>
     public void RecordRetryAfter(DateTimeOffset now, TimeSpan delay)
     {
@@ -440,7 +449,7 @@ internal sealed class TrackedRegion
         bool canTrial = !out503 && !_trialInFlight && !IsProbed &&
             ((_phase == Phase.Down && now >= _nextTrialAt) || _phase == Phase.Recovering);
         bool byFailures = health == RegionHealth.Degraded && _phase == Phase.Up && !_probeDegraded && !_qualityDegraded && _overdue == 0;
-        return new SelectionView(health, standby, canTrial, IsOverdue: _overdue > 0, IsDegradedByFailures: byFailures);
+        return new SelectionView(health, standby, canTrial, IsOverdue: _overdue > 0, IsDegradedByFailures: byFailures, AskedToWait: out503);
     }
 
     /// <summary>

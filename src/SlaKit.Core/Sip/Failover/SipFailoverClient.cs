@@ -521,12 +521,15 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         new(address.Host, address.Port, SipTransportProtocol.Tcp) { TlsName = address.TlsName };
 
     /// <summary>The outcomes in words; when there are none, because only regions that keep to UDP were left, why.</summary>
-    private static string Summary(List<SipAttemptOutcome> outcomes, int? large) =>
-        outcomes.Count == 0 && large is { } size
-            ? string.Create(
-                CultureInfo.InvariantCulture,
-                $"it is up to {size} bytes, over the {SipTransactionLayer.MaxUdpRequestSize} RFC 3261 §18.1.1 allows over UDP, and only regions configured with transport=udp were available; nothing was sent")
-            : string.Join("; ", outcomes);
+    private static string Summary(List<SipAttemptOutcome> outcomes, int? large) => (outcomes.Count, large) switch
+    {
+        (0, { } size) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"it is up to {size} bytes, over the {SipTransactionLayer.MaxUdpRequestSize} RFC 3261 §18.1.1 allows over UDP, and only regions configured with transport=udp were available; nothing was sent"),
+        // RFC 3261 §21.5.4: a 503 with Retry-After asks for no requests until then; with every region asking, none is tried.
+        (0, null) => "every region asked to be left alone (503 with Retry-After); nothing was sent",
+        _ => string.Join("; ", outcomes),
+    };
 
     private static string? Reason(SipAttemptOutcome outcome) => outcome.Kind switch
     {
