@@ -34,15 +34,14 @@ internal sealed class ErrorBudgetHandler(ErrorBudgetTracker tracker, TimeProvide
         // trailers after the body, judged once the caller has read it to its end. Its latency is to the headers either way.
         if (GrpcStatus.ComesInTrailers(response))
         {
-            TimeSpan latency = _time.GetElapsedTime(started);
-            response.Content = new TrailerStatusContent(response, status => Record(latency, status is { } code && !GrpcStatus.IsServerFault(code)), cancellationToken);
+            response.Content = new JudgedAnswer(this, response, _time.GetElapsedTime(started), statusInTrailers: true, cancellationToken);
             return response;
         }
 
         bool succeeded = response.StatusCode < HttpStatusCode.InternalServerError && !(GrpcStatus.Of(response) is { } grpc && GrpcStatus.IsServerFault(grpc));
-        if (!succeeded)
+        if (!succeeded || !WatchedContent.MayBreakOff(response, request.Method))
         {
-            Record(started, succeeded: false);
+            Record(started, succeeded);
             return response;
         }
 
@@ -50,19 +49,7 @@ internal sealed class ErrorBudgetHandler(ErrorBudgetTracker tracker, TimeProvide
         // short): HttpClient then throws to its caller, and the request is bad. It is judged when its body ends or
         // fails; one its caller disposes before the end is good, unless the caller cancelled it (not counted, as a
         // request cancelled before its answer is not). Its latency is to the headers either way.
-        TimeSpan toHeaders = _timed ? _time.GetElapsedTime(started) : default;
-        response.Content = new TrailerStatusContent(
-            response,
-            status => Record(toHeaders, status is not null),
-            cancellationToken,
-            gaveUp: () =>
-            {
-                if (!cancellationToken.IsCancellationRequested)
-                {
-                    Record(toHeaders, succeeded: true);
-                }
-            },
-            statusInTrailers: false);
+        response.Content = new JudgedAnswer(this, response, _timed ? _time.GetElapsedTime(started) : default, statusInTrailers: false, cancellationToken);
         return response;
     }
 
@@ -81,6 +68,27 @@ internal sealed class ErrorBudgetHandler(ErrorBudgetTracker tracker, TimeProvide
         else
         {
             _tracker.RecordFailure();
+        }
+    }
+
+    /// <summary>
+    /// The body of an answer counted once it is known how it ended (see <see cref="WatchedContent"/>): a gRPC answer is
+    /// good unless its status is the server's fault or it has none; any other is good when its body ends, bad when it
+    /// breaks off. One the caller leaves early is good, unless it is a gRPC call (its status unknown) or the caller
+    /// cancelled it: then it is not counted.
+    /// </summary>
+    private sealed class JudgedAnswer(ErrorBudgetHandler handler, HttpResponseMessage response, TimeSpan latency, bool statusInTrailers, CancellationToken callCancellation)
+        : WatchedContent(response, statusInTrailers, callCancellation)
+    {
+        protected override void Judge(int? status) =>
+            handler.Record(latency, StatusInTrailers ? status is { } code && !GrpcStatus.IsServerFault(code) : status is not null);
+
+        protected override void GaveUp()
+        {
+            if (!StatusInTrailers && !CallCancellation.IsCancellationRequested)
+            {
+                handler.Record(latency, succeeded: true);
+            }
         }
     }
 }

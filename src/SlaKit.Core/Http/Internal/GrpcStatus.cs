@@ -168,7 +168,7 @@ internal static class GrpcStatus
             original.Dispose();
             if (EndedWithoutStatus(response))
             {
-                // As a call whose answer streams to its caller is judged (TrailerStatusContent): no status at all is the
+                // As a call whose answer streams to its caller is judged (WatchedContent): no status at all is the
                 // answer broken off, not the service's success, and the call moves on as if the body had not been read.
                 throw new HttpRequestException(HttpRequestError.InvalidResponse, "The gRPC answer ended without a grpc-status in its trailers.");
             }

@@ -168,8 +168,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         // trailers (PROTOCOL-HTTP2.md), so the region is judged, and the attempt counted, when the caller
                         // has read it, not at its headers. A success now and a failure then would never make
                         // FailuresToMarkDown in a row. An answer the caller leaves before its end counts as a success.
-                        response!.Content = new TrailerStatusContent(
-                            response, status => JudgeTrailers(region, status, failuresCounted), run.CallerToken, () => _client.CountAttempt(region, RegionAttemptOutcomeKind.Success));
+                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: true, run.CallerToken, failuresCounted);
                         counted = true;
                     }
                     else
@@ -245,27 +244,43 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     }
 
     /// <summary>
-    /// Judges <paramref name="region"/> by the gRPC status that came in an answer's trailers (see <see cref="TrailerStatusContent"/>):
-    /// a status of <see cref="RegionFailoverOptions.GrpcFailoverStatuses"/>, or none at all (the answer broke off), is a
-    /// failure of the region; any other, the service's own answer, a success.
+    /// The body of an answer whose region is judged once it is known how the body ended (see <see cref="WatchedContent"/>):
+    /// a gRPC status of <see cref="RegionFailoverOptions.GrpcFailoverStatuses"/> in the trailers, or none at all (the answer
+    /// broke off), is a failure of the region; any other, the service's own answer, or the end of a body whose status
+    /// came in its headers, a success. An answer the caller gives up on counts as a success; its region's health is
+    /// unchanged by a gRPC one, whose status is then unknown, and taken as answered by any other, whose status is known.
     /// </summary>
-    private void JudgeTrailers(TrackedRegion region, int? status, long failuresCounted)
+    private sealed class JudgedAnswer(
+        HttpRegionSet client, TrackedRegion region, HttpResponseMessage response, bool statusInTrailers, CancellationToken callCancellation, long failuresCounted)
+        : WatchedContent(response, statusInTrailers, callCancellation)
     {
-        DateTimeOffset now = _client.Time.GetUtcNow();
-        if (status is not { } code)
+        protected override void Judge(int? status)
         {
-            _client.CountAttempt(region, RegionAttemptOutcomeKind.TransportError);
-            region.RecordFailure(now, "its gRPC answer ended without a status", failuresCounted);
+            DateTimeOffset now = client.Time.GetUtcNow();
+            if (status is not { } code)
+            {
+                client.CountAttempt(region, RegionAttemptOutcomeKind.TransportError);
+                region.RecordFailure(now, StatusInTrailers ? "its gRPC answer ended without a status" : "a transport error: its answer broke off after its headers", failuresCounted);
+            }
+            else if (StatusInTrailers && client.IsRegionFailure(code))
+            {
+                client.CountAttempt(region, RegionAttemptOutcomeKind.TransientStatus);
+                region.RecordFailure(now, $"it answered gRPC status {code} after its headers", failuresCounted);
+            }
+            else
+            {
+                client.CountAttempt(region, RegionAttemptOutcomeKind.Success);
+                region.RecordSuccess(now);
+            }
         }
-        else if (_client.IsRegionFailure(code))
+
+        protected override void GaveUp()
         {
-            _client.CountAttempt(region, RegionAttemptOutcomeKind.TransientStatus);
-            region.RecordFailure(now, $"it answered gRPC status {code} after its headers", failuresCounted);
-        }
-        else
-        {
-            _client.CountAttempt(region, RegionAttemptOutcomeKind.Success);
-            region.RecordSuccess(now);
+            client.CountAttempt(region, RegionAttemptOutcomeKind.Success);
+            if (!StatusInTrailers)
+            {
+                region.RecordSuccess(client.Time.GetUtcNow());
+            }
         }
     }
 

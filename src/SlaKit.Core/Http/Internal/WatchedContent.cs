@@ -1,54 +1,92 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using SlaKit.Probes;
 
 namespace SlaKit.Http;
 
 /// <summary>
-/// The body of a gRPC answer whose status comes in the trailers, after the messages (PROTOCOL-HTTP2.md), as a server
-/// stream's does, or a unary call's that failed after sending its headers. The body reaches the caller unchanged; the
-/// call is judged once, when it is known how it ended:
+/// The body of an answer that is judged when it is known how the body ended, not at the answer's headers: a gRPC
+/// answer whose status comes in the trailers, after the messages (PROTOCOL-HTTP2.md), as a server stream's does, or a
+/// unary call's that failed after sending its headers; or any answer whose body may still break off after good headers
+/// (a stream reset, a connection lost, a Content-Length cut short), which the caller then gets as an exception. The
+/// body reaches the caller unchanged; the answer is judged once:
 /// <list type="bullet">
 /// <item>the body read to its end: by the <c>grpc-status</c> in the trailers, which .NET has then received (a body that
-/// ends without one was cut short: no status);</item>
-/// <item>a read that fails (a stream reset, a connection lost): no status, unless the caller had cancelled the call;</item>
-/// <item>the body disposed before its end, or a read the caller cancelled: the caller gave up, and nothing is judged.</item>
+/// ends without one was cut short: no status), or, for an answer whose status is not in its trailers, as OK (0);</item>
+/// <item>a read that fails with an <see cref="IOException"/> or <see cref="HttpRequestException"/> (a stream reset, a
+/// connection lost, a body shorter than its length): no status, unless the caller had cancelled the call;</item>
+/// <item>the body disposed before its end, or a read the caller cancelled: the caller gave up (<see cref="GaveUp"/>).</item>
 /// </list>
-/// The error budget (<c>AddErrorBudget</c>) and the region's health (<see cref="RegionAttempts"/>) judge calls so. The
-/// error budget also watches the body of any other answer it counts as good this way, made with no status to read: the
-/// body read to its end is judged OK (status 0), and a read that fails is judged with no status.
+/// The error budget (<c>AddErrorBudget</c>) and the region's health (<see cref="RegionAttempts"/>) judge answers so,
+/// each with a subclass of its own, so that watching a body costs one object and no delegate.
 /// </summary>
-internal sealed class TrailerStatusContent : HttpContent
+internal abstract class WatchedContent : HttpContent
 {
     private readonly HttpResponseMessage _response;
     private readonly HttpContent _body;
     private readonly CancellationToken _callCancellation;
-    private readonly Action<int?> _judge;
-    private readonly Action? _gaveUp;
     private readonly bool _statusInTrailers;
     private int _settled;
 
     /// <summary>Takes over <paramref name="response"/>'s content; put it back as the response's content.</summary>
     /// <param name="response">The answer, whose trailers hold the status once its body has ended.</param>
-    /// <param name="judge">Given, at most once, the call's <c>grpc-status</c>, or <see langword="null"/> when it ended without one.</param>
-    /// <param name="callCancellation">The token the call was sent with: once it is cancelled, a failed read is the caller's doing.</param>
-    /// <param name="gaveUp">Called instead of <paramref name="judge"/> when the caller gives up before the body ends, if given.</param>
     /// <param name="statusInTrailers">
     /// Whether the answer's status is in its trailers (a gRPC answer); <see langword="false"/> for any other answer, whose
     /// body read to its end is judged OK (0).
     /// </param>
-    public TrailerStatusContent(HttpResponseMessage response, Action<int?> judge, CancellationToken callCancellation, Action? gaveUp = null, bool statusInTrailers = true)
+    /// <param name="callCancellation">The token the call was sent with: once it is cancelled, a failed read is the caller's doing.</param>
+    protected WatchedContent(HttpResponseMessage response, bool statusInTrailers, CancellationToken callCancellation)
     {
-        _gaveUp = gaveUp;
         _statusInTrailers = statusInTrailers;
         _response = response;
         _body = response.Content;
         _callCancellation = callCancellation;
-        _judge = judge;
-        foreach (KeyValuePair<string, IEnumerable<string>> header in _body.Headers)
+
+        // The raw values, as they came: nothing parsed, and one value (the usual case) added as the string it is.
+        foreach (KeyValuePair<string, HeaderStringValues> header in _body.Headers.NonValidated)
         {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
+            if (header.Value.Count == 1)
+            {
+                Headers.TryAddWithoutValidation(header.Key, header.Value.ToString());
+            }
+            else
+            {
+                Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
         }
     }
+
+    /// <summary>Whether the answer's status is in its trailers (a gRPC answer's), rather than in its headers.</summary>
+    protected bool StatusInTrailers => _statusInTrailers;
+
+    /// <summary>The token the call was sent with.</summary>
+    protected CancellationToken CallCancellation => _callCancellation;
+
+    /// <summary>
+    /// Whether the answer to a <paramref name="method"/> request may still have a body to read that can break off: not
+    /// one to HEAD, nor a 1xx, 204 or 304 (RFC 9110 §6.4.1), nor one with no content, content already in memory or a
+    /// <c>Content-Length</c> of 0.
+    /// </summary>
+    /// <remarks>
+    /// The response's content is looked at without its getter where the runtime allows: the getter of an answer with no
+    /// content (an in-memory handler's) makes an empty one, which every such answer would otherwise pay for.
+    /// </remarks>
+    public static bool MayBreakOff(HttpResponseMessage response, HttpMethod method)
+    {
+        HttpStatusCode status = response.StatusCode;
+        if (status is < HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.NotModified || method == HttpMethod.Head)
+        {
+            return false;
+        }
+
+        HttpContent? content = ContentOf(response);
+        return content is not (null or ByteArrayContent or ReadOnlyMemoryContent or WatchedContent) &&
+            !(content.Headers.NonValidated.TryGetValues("Content-Length", out HeaderStringValues length) && length.Count == 1 && length.ToString() == "0");
+    }
+
+    /// <summary>The response's content, or <see langword="null"/> when it has none (read so only where the runtime's field can be).</summary>
+    internal static HttpContent? ContentOf(HttpResponseMessage response) => ContentField.Readable ? ContentField.Of(response) : response.Content;
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
@@ -93,12 +131,21 @@ internal sealed class TrailerStatusContent : HttpContent
         base.Dispose(disposing);
     }
 
-    /// <summary>The body has ended: the call is judged by the status in the trailers, or as OK when it has none to read.</summary>
+    /// <summary>
+    /// Judges the answer, at most once: by <paramref name="status"/>, its <c>grpc-status</c> (0 for an answer whose
+    /// status is not in its trailers, read to its end), or <see langword="null"/> when its body broke off or ended without one.
+    /// </summary>
+    protected abstract void Judge(int? status);
+
+    /// <summary>Called instead of <see cref="Judge"/>, at most once, when the caller gives up before the body ends.</summary>
+    protected abstract void GaveUp();
+
+    /// <summary>The body has ended: the answer is judged by the status in the trailers, or as OK when it has none to read.</summary>
     private void Ended()
     {
         if (Interlocked.Exchange(ref _settled, 1) == 0)
         {
-            _judge(_statusInTrailers ? GrpcHeaders.Status(_response.TrailingHeaders) : 0);
+            Judge(_statusInTrailers ? GrpcHeaders.Status(_response.TrailingHeaders) : 0);
         }
     }
 
@@ -111,7 +158,7 @@ internal sealed class TrailerStatusContent : HttpContent
         }
         else if (Interlocked.Exchange(ref _settled, 1) == 0)
         {
-            _judge(null);
+            Judge(null);
         }
     }
 
@@ -119,12 +166,37 @@ internal sealed class TrailerStatusContent : HttpContent
     {
         if (Interlocked.Exchange(ref _settled, 1) == 0)
         {
-            _gaveUp?.Invoke();
+            GaveUp();
+        }
+    }
+
+    /// <summary>Reads <see cref="HttpResponseMessage"/>'s content field, where its getter would make an empty content for none.</summary>
+    private static class ContentField
+    {
+        /// <summary>Whether this runtime's response has the field; where it has not, the getter is used.</summary>
+        public static readonly bool Readable = CanRead();
+
+        public static HttpContent? Of(HttpResponseMessage response) => Field(response);
+
+        [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_content")]
+        private static extern ref HttpContent? Field(HttpResponseMessage response);
+
+        private static bool CanRead()
+        {
+            try
+            {
+                using var probe = new HttpResponseMessage();
+                return Field(probe) is null;
+            }
+            catch (MissingFieldException)
+            {
+                return false;
+            }
         }
     }
 
     /// <summary>The body's stream, telling its content when it ends or fails.</summary>
-    private sealed class Watched(TrailerStatusContent content, Stream body) : Stream
+    private sealed class Watched(WatchedContent content, Stream body) : Stream
     {
         public override bool CanRead => true;
 
@@ -149,7 +221,7 @@ internal sealed class TrailerStatusContent : HttpContent
             {
                 read = body.Read(buffer);
             }
-            catch
+            catch (Exception exception) when (exception is IOException or HttpRequestException)
             {
                 content.Failed();
                 throw;
@@ -169,13 +241,10 @@ internal sealed class TrailerStatusContent : HttpContent
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is IOException or HttpRequestException)
             {
-                // The reader stopped waiting: that says nothing about the service.
-                throw;
-            }
-            catch
-            {
+                // A reader that stopped waiting gets an OperationCanceledException instead: that says nothing about the
+                // service, nor does a body read after its response was disposed (ObjectDisposedException).
                 content.Failed();
                 throw;
             }
