@@ -171,6 +171,15 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: true, run.CallerToken, failuresCounted);
                         counted = true;
                     }
+                    else if (!run.Untimed && WatchedContent.MayBreakOff(response!, run.Request.Method))
+                    {
+                        // An answer whose body is still to come may break off after good headers (a stream reset, a
+                        // connection lost, a proxy that cuts it short), and its caller then gets an exception: it is
+                        // judged, and counted, when its body ends, as the gRPC answer above, so that a region that cuts
+                        // every answer short makes FailuresToMarkDown in a row. One the caller leaves unread is a success.
+                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: false, run.CallerToken);
+                        counted = true;
+                    }
                     else
                     {
                         region.RecordSuccess(now);

@@ -81,7 +81,7 @@ internal abstract class WatchedContent : HttpContent
         }
 
         HttpContent? content = ContentOf(response);
-        return content is not (null or ByteArrayContent or ReadOnlyMemoryContent or WatchedContent) &&
+        return content is not (null or ByteArrayContent or ReadOnlyMemoryContent) &&
             !(content.Headers.NonValidated.TryGetValues("Content-Length", out HeaderStringValues length) && length.Count == 1 && length.ToString() == "0");
     }
 
@@ -114,10 +114,12 @@ internal abstract class WatchedContent : HttpContent
         body.CopyTo(stream);
     }
 
+    /// <summary>The length the answer's own content knows: its <c>Content-Length</c>, or one it computes.</summary>
     protected override bool TryComputeLength(out long length)
     {
-        length = 0;
-        return false;
+        long? known = _body.Headers.ContentLength;
+        length = known.GetValueOrDefault();
+        return known is not null;
     }
 
     protected override void Dispose(bool disposing)

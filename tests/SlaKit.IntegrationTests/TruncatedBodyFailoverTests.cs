@@ -1,0 +1,187 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using SlaKit.IntegrationTests.Infrastructure;
+using SlaKit.Regions;
+
+namespace SlaKit.IntegrationTests;
+
+/// <summary>
+/// A region whose answers break off after their headers (a connection lost mid-body over HTTP/1.1, a stream reset
+/// mid-body over HTTP/2, a proxy or instance that cuts answers short): each such answer fails its caller, and counts
+/// against its region as a transport error, so the region is marked down and later requests go to the next one.
+/// </summary>
+public sealed class TruncatedBodyFailoverTests : IDisposable
+{
+    private readonly X509Certificate2 _certificate = TestCertificate.Create();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        _certificate.Dispose();
+        _headersSeen.Dispose();
+    }
+
+    private static RegionHealth HealthOf(FailoverClient client, string region) =>
+        client.Monitor.GetStatus().Single(s => s.Region.Name == region).Health;
+
+    /// <summary>Released each time an attempt's answer headers reach the client; replaced before each answer that waits on it.</summary>
+    private SemaphoreSlim _headersSeen = new(0);
+
+    /// <summary>
+    /// Answers 200 with a Content-Length of 1000, sends 10 bytes of it, then, once the client has the headers, aborts: the
+    /// connection over HTTP/1.1, the stream (RST_STREAM) over HTTP/2. Waiting for the client keeps a reset that would
+    /// overtake the headers (and be a transport error before them) out of the test.
+    /// </summary>
+    private async Task Truncated(HttpContext context)
+    {
+        SemaphoreSlim seen = Volatile.Read(ref _headersSeen);
+        context.Response.ContentLength = 1000;
+        await context.Response.WriteAsync("0123456789", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        await seen.WaitAsync(TimeSpan.FromSeconds(10), context.RequestAborted);
+        context.Abort();
+    }
+
+    /// <summary>Tells <see cref="Truncated"/> that an attempt's headers have come.</summary>
+    private sealed class HeadersSeen(TruncatedBodyFailoverTests test) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
+            Volatile.Read(ref test._headersSeen).Release();
+            return response;
+        }
+    }
+
+    /// <summary>Answers 200 with a Content-Length of 1000, sends 10 bytes of it, then holds the rest until the client lets go.</summary>
+    private static async Task Unfinished(HttpContext context)
+    {
+        context.Response.ContentLength = 1000;
+        await context.Response.WriteAsync("0123456789", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client let go of the answer.
+        }
+    }
+
+    /// <summary>Regions a and b over plain HTTP/1.1, or over HTTPS with HTTP/2 only ("2.0").</summary>
+    private async Task<(RegionServer A, RegionServer B, FailoverClient Client)> StartAsync(string version)
+    {
+        bool http2 = version == "2.0";
+        RegionServer a = await RegionServer.StartAsync("a", http2 ? _certificate : null);
+        RegionServer b = await RegionServer.StartAsync("b", http2 ? _certificate : null);
+        var client = new FailoverClient(
+            o =>
+            {
+                o.Regions.Add(new Region("a", a.BaseUri));
+                o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
+                o.BreakDuration = TimeSpan.FromMinutes(5);
+            },
+            client: builder =>
+            {
+                // After the failover: around each attempt.
+                builder.AddHttpMessageHandler(() => new HeadersSeen(this));
+                if (http2)
+                {
+                    builder
+                        .ConfigurePrimaryHttpMessageHandler(() => TestCertificate.TrustingHandler(_certificate))
+                        .ConfigureHttpClient(http =>
+                        {
+                            http.DefaultRequestVersion = HttpVersion.Version20;
+                            http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+                        });
+                }
+            });
+        return (a, b, client);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task A_region_whose_answers_break_off_mid_body_is_marked_down_and_later_requests_go_to_the_next_region(string version)
+    {
+        (RegionServer a, RegionServer b, FailoverClient client) = await StartAsync(version);
+        await using (a)
+        await using (b)
+        await using (client)
+        {
+            await Requests.WarmUpAsync(client, 3, Ct);
+            await Requests.ServedByAsync(client, "a", 1, Ct);
+            IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
+            Volatile.Write(ref _headersSeen, new SemaphoreSlim(0));
+            a.Behaviour = Truncated;
+
+            // Each GET gets its headers from a, and then loses its body: HttpClient reads it after the failover has
+            // handed the answer over, and throws to the caller.
+            for (int i = 0; i < 2; i++)
+            {
+                Exception? caught = null;
+                string? servedBy = null;
+                try
+                {
+                    using HttpResponseMessage r = await client.Http.GetAsync("pay", Ct);
+                    servedBy = r.Headers.GetValues("X-Region").Single();
+                }
+                catch (Exception e)
+                {
+                    caught = e;
+                }
+
+                Assert.True(caught is HttpRequestException, $"i={i} served by {servedBy}; changes: {string.Join("; ", changes.Select(c => $"{c.Region.Name} {c.Current} {c.Reason}"))}");
+                HttpRequestException broken = (HttpRequestException)caught!;
+                Assert.Equal(i == 0 ? RegionHealth.Degraded : RegionHealth.Unhealthy, HealthOf(client, "a"));
+                Assert.NotNull(broken.InnerException);
+            }
+
+            Assert.Equal(
+                [("a", RegionHealth.Degraded), ("a", RegionHealth.Unhealthy)],
+                changes.Select(static c => (c.Region.Name, c.Current)));
+            Assert.All(changes, static c => Assert.Contains("broke off", c.Reason, StringComparison.Ordinal));
+
+            int asked = a.Count;
+            await Requests.ServedByAsync(client, "b", 5, Ct);
+            Assert.Equal(asked, a.Count);
+        }
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task An_answer_its_caller_disposes_unread_does_not_count_against_its_region(string version)
+    {
+        (RegionServer a, RegionServer b, FailoverClient client) = await StartAsync(version);
+        await using (a)
+        await using (b)
+        await using (client)
+        {
+            await Requests.WarmUpAsync(client, 3, Ct);
+            await Requests.ServedByAsync(client, "a", 1, Ct);
+            IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
+            int asked = a.Count;
+            a.Behaviour = Unfinished;
+
+            for (int i = 0; i < 3; i++)
+            {
+                using HttpResponseMessage response = await client.Http.GetAsync("pay", HttpCompletionOption.ResponseHeadersRead, Ct);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal("a", response.Headers.GetValues("X-Region").Single());
+            }
+
+            // Disposed with its body unread, each answer's stream or connection was let go (a reset, at the server): not
+            // the region's failure.
+            Assert.True(await Eventually.TrueAsync(() => a.Completed >= asked + 3, TimeSpan.FromSeconds(10), Ct), $"a finished {a.Completed} requests");
+            a.Behaviour = RegionServer.Healthy;
+            await Requests.ServedByAsync(client, "a", 2, Ct);
+            Assert.Equal(RegionHealth.Healthy, HealthOf(client, "a"));
+            Assert.Empty(changes);
+        }
+    }
+}
