@@ -168,7 +168,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         // trailers (PROTOCOL-HTTP2.md), so the region is judged, and the attempt counted, when the caller
                         // has read it, not at its headers. A success now and a failure then would never make
                         // FailuresToMarkDown in a row. An answer the caller leaves before its end counts as a success.
-                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: true, run.CallerToken, failuresCounted);
+                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: true, failuresCounted, run.CallerToken);
                         counted = true;
                     }
                     else if (!run.Untimed && WatchedContent.MayBreakOff(response!, run.Request.Method))
@@ -177,7 +177,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         // connection lost, a proxy that cuts it short), and its caller then gets an exception: it is
                         // judged, and counted, when its body ends, as the gRPC answer above, so that a region that cuts
                         // every answer short makes FailuresToMarkDown in a row. One the caller leaves unread is a success.
-                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: false, run.CallerToken);
+                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: false, failuresCounted, run.CallerToken);
                         counted = true;
                     }
                     else
@@ -260,7 +260,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// unchanged by a gRPC one, whose status is then unknown, and taken as answered by any other, whose status is known.
     /// </summary>
     private sealed class JudgedAnswer(
-        HttpRegionSet client, TrackedRegion region, HttpResponseMessage response, bool statusInTrailers, CancellationToken callCancellation, long failuresCounted)
+        HttpRegionSet client, TrackedRegion region, HttpResponseMessage response, bool statusInTrailers, long failuresCounted, CancellationToken callCancellation)
         : WatchedContent(response, statusInTrailers, callCancellation)
     {
         protected override void Judge(int? status)
