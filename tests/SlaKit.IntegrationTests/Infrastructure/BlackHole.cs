@@ -51,6 +51,10 @@ public sealed class BlackHole : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        catch (InvalidOperationException)
+        {
+            // "Not listening": disposal stopped the listener between one accept and the next.
+        }
     }
 
     public async ValueTask DisposeAsync()

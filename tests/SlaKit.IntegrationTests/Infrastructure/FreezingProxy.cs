@@ -71,8 +71,9 @@ public sealed class FreezingProxy : IAsyncDisposable
                 _ = PumpAsync(relay, server, client);
             }
         }
-        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
+            // Disposed; InvalidOperationException ("Not listening") when the listener stopped between two accepts.
         }
     }
 

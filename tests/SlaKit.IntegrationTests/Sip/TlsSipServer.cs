@@ -89,8 +89,10 @@ public sealed class TlsSipServer : IAsyncDisposable
             {
                 client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
+                // Stopped: before the wait began (InvalidOperationException, "Not listening", when disposal came between the
+                // loop's check and the call) or during it.
                 return;
             }
 
