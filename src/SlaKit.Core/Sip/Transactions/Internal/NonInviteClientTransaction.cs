@@ -119,7 +119,7 @@ internal sealed class NonInviteClientTransaction : ClientTransaction
             {
                 case TransactionState.Trying:
                     // RFC 3261 §17.1.2.2: in Trying, E doubles from T1 up to T2.
-                    _intervalE = _intervalE * 2 < Timers.T2 ? _intervalE * 2 : Timers.T2;
+                    _intervalE = Timers.DoubledUpToT2(_intervalE);
                     break;
                 case TransactionState.Proceeding:
                     // In Proceeding, E fires every T2.

@@ -11,6 +11,12 @@ internal sealed record SipTimerSettings(TimeSpan T1, TimeSpan T2, TimeSpan T4)
 
     public static readonly SipTimerSettings Default = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5));
 
+    /// <summary>
+    /// The interval after <paramref name="interval"/> between retransmissions over UDP that double from T1 up to T2: a
+    /// non-INVITE request's (Timer E, RFC 3261 §17.1.2.2) and a UAS's 2xx to an INVITE (§13.3.1.4).
+    /// </summary>
+    public TimeSpan DoubledUpToT2(TimeSpan interval) => interval * 2 < T2 ? interval * 2 : T2;
+
     /// <summary>Timer F, the non-INVITE transaction timeout: 64·T1 (RFC 3261 §17.1.2.2), 32 s by default.</summary>
     public TimeSpan TimerF => T1 * 64;
 

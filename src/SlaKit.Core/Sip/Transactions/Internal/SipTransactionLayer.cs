@@ -540,7 +540,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
                     return;
                 }
 
-                _interval = _interval * 2 < _layer._timers.T2 ? _interval * 2 : _layer._timers.T2;
+                _interval = _layer._timers.DoubledUpToT2(_interval);
                 _timer?.Change(_interval, Timeout.InfiniteTimeSpan);
             }
 
