@@ -1,3 +1,5 @@
+using SlaKit.IntegrationTests.Infrastructure;
+
 namespace SlaKit.IntegrationTests.Prometheus;
 
 /// <summary>
@@ -9,14 +11,7 @@ public sealed partial class PrometheusServer
     /// <summary>The path of <c>prometheus</c>; skips the test, or fails it when the server is required, if there is none.</summary>
     public static string RequirePath()
     {
-        bool required = Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_PROMETHEUS") == "1" ||
-                        Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_EXTERNAL_TOOLS") == "1";
-        if (Find() is null && required)
-        {
-            Assert.Fail($"{Install} (SLAKIT_REQUIRE_PROMETHEUS=1 makes it required)");
-        }
-
-        Assert.SkipUnless(Find() is not null, Install);
+        ExternalProgram.Require(Find() is not null, "SLAKIT_REQUIRE_PROMETHEUS", Install);
         return Find()!;
     }
 }

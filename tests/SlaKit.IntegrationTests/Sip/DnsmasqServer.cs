@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Sip;
 
 namespace SlaKit.IntegrationTests.Sip;
@@ -149,16 +150,8 @@ public sealed class DnsmasqServer : IAsyncDisposable
 
     private static string RequirePath()
     {
-        string? found = SystemPaths
-            .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, "dnsmasq")))
-            .FirstOrDefault(File.Exists);
-        bool required = Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_DNSMASQ") == "1" || Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_EXTERNAL_TOOLS") == "1";
-        if (found is null && required)
-        {
-            Assert.Fail($"{Install} (SLAKIT_REQUIRE_DNSMASQ=1 makes it required)");
-        }
-
-        Assert.SkipUnless(found is not null, Install);
+        string? found = ExternalProgram.Find("dnsmasq", SystemPaths);
+        ExternalProgram.Require(found is not null, "SLAKIT_REQUIRE_DNSMASQ", Install);
         return found!;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
+using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Sip;
 
 namespace SlaKit.IntegrationTests.Sip;
@@ -161,33 +162,16 @@ public sealed class KamailioProxy : IAsyncDisposable
 
     private static string RequirePath()
     {
-        string? found = SystemPaths
-            .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, "kamailio")))
-            .FirstOrDefault(File.Exists);
-        bool required = Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_KAMAILIO") == "1" || Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_EXTERNAL_TOOLS") == "1";
-        if (found is null && required)
-        {
-            Assert.Fail($"{Install} (SLAKIT_REQUIRE_KAMAILIO=1 makes it required)");
-        }
-
-        Assert.SkipUnless(found is not null, Install);
+        string? found = ExternalProgram.Find("kamailio", SystemPaths);
+        ExternalProgram.Require(found is not null, "SLAKIT_REQUIRE_KAMAILIO", Install);
         return found!;
     }
 
     /// <summary>Skips the test, or fails it when Kamailio is required, if Kamailio's TLS module is not installed beside it.</summary>
-    private static void RequireTlsModule(string kamailio)
-    {
-        bool found = Directory.Exists("/usr/lib") &&
-            Directory.EnumerateDirectories("/usr/lib").Any(d => File.Exists(Path.Combine(d, "kamailio", "modules", "tls.so")));
-        bool required = Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_KAMAILIO") == "1" || Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_EXTERNAL_TOOLS") == "1";
-        string install = $"{kamailio} has no TLS module: apt-get install -y kamailio-tls-modules";
-        if (!found && required)
-        {
-            Assert.Fail($"{install} (SLAKIT_REQUIRE_KAMAILIO=1 makes it required)");
-        }
-
-        Assert.SkipUnless(found, install);
-    }
+    private static void RequireTlsModule(string kamailio) => ExternalProgram.Require(
+        Directory.Exists("/usr/lib") && Directory.EnumerateDirectories("/usr/lib").Any(d => File.Exists(Path.Combine(d, "kamailio", "modules", "tls.so"))),
+        "SLAKIT_REQUIRE_KAMAILIO",
+        $"{kamailio} has no TLS module: apt-get install -y kamailio-tls-modules");
 
     private void Keep(string? line)
     {

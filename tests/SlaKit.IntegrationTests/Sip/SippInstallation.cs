@@ -1,3 +1,5 @@
+using SlaKit.IntegrationTests.Infrastructure;
+
 namespace SlaKit.IntegrationTests.Sip;
 
 /// <summary>
@@ -8,25 +10,12 @@ public static class SippInstallation
 {
     private const string Install = "sipp is not installed: apt-get install -y sip-tester";
 
-    private static readonly Lazy<string?> Found = new(() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, "sipp"))
-            .FirstOrDefault(File.Exists));
-
-    private static bool Required =>
-        Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_SIPP") == "1" ||
-        Environment.GetEnvironmentVariable("SLAKIT_REQUIRE_EXTERNAL_TOOLS") == "1";
+    private static readonly Lazy<string?> Found = new(() => ExternalProgram.Find("sipp"));
 
     /// <summary>The path of <c>sipp</c>; skips the test, or fails it when SIPp is required, if there is none.</summary>
     public static string RequirePath()
     {
-        if (Found.Value is null && Required)
-        {
-            Assert.Fail($"{Install} (SLAKIT_REQUIRE_SIPP=1 makes it required)");
-        }
-
-        Assert.SkipUnless(Found.Value is not null, Install);
+        ExternalProgram.Require(Found.Value is not null, "SLAKIT_REQUIRE_SIPP", Install);
         return Found.Value!;
     }
 }
