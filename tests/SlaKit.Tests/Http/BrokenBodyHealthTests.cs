@@ -60,6 +60,45 @@ public sealed class BrokenBodyHealthTests : HeldRegionTests
     }
 
     [Fact]
+    public async Task An_answer_whose_body_breaks_off_while_it_is_copied_synchronously_counts_against_its_region()
+    {
+        using HttpResponseMessage response = await SendAsync(new TrackedContent(Body, breakAtEnd: true));
+        using var copy = new MemoryStream();
+        Assert.Throws<HttpRequestException>(() => response.Content.CopyTo(copy, context: null, Ct));
+
+        Assert.Equal(Body, copy.ToArray());
+        Assert.Equal(("a", RegionHealth.Degraded, "a transport error: its answer broke off after its headers"), Assert.Single(Changes));
+    }
+
+    [Fact]
+    public async Task A_copy_whose_destination_fails_is_the_callers_failure_and_not_its_regions()
+    {
+        using var attempts = new MetricCollector<long>(Telemetry.Attempts);
+        using (HttpResponseMessage response = await SendAsync(new TrackedContent(Body)))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => response.Content.CopyToAsync(new FullDisk(), Ct));
+            Assert.Throws<HttpRequestException>(() => response.Content.CopyTo(new FullDisk(), context: null, Ct));
+        }
+
+        // Given up on, the answer counts as a success once its caller lets it go.
+        Assert.Empty(Changes);
+        Assert.Equal("success", Assert.Single(attempts.GetMeasurementSnapshot()).Tags["outcome"]);
+    }
+
+    [Fact]
+    public async Task An_answer_buffered_to_its_end_is_a_success_counted_when_its_body_ends()
+    {
+        A.RecordFailure(Time.GetUtcNow(), "down once before the test");
+        using var attempts = new MetricCollector<long>(Telemetry.Attempts);
+        using HttpResponseMessage response = await SendAsync(new TrackedContent(Body));
+        await response.Content.LoadIntoBufferAsync(Ct);
+
+        Assert.Equal(("a", RegionHealth.Healthy, "it answered"), Changes[^1]);
+        Assert.Equal("success", Assert.Single(attempts.GetMeasurementSnapshot()).Tags["outcome"]);
+        Assert.Equal(Body, await response.Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    [Fact]
     public async Task An_answer_read_to_its_end_is_a_success_counted_when_its_body_ends()
     {
         A.RecordFailure(Time.GetUtcNow(), "down once before the test");
@@ -171,5 +210,19 @@ public sealed class BrokenBodyHealthTests : HeldRegionTests
         Assert.False(WatchedContent.MayBreakOff(none, HttpMethod.Get));
         Assert.Null(WatchedContent.ContentOf(none));
         Assert.True(WatchedContent.MayBreakOff(some, HttpMethod.Get));
+    }
+
+    /// <summary>A destination that takes nothing, as a full disk would.</summary>
+    private sealed class FullDisk : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("There is not enough space on the disk.");
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("There is not enough space on the disk.");
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(new IOException("There is not enough space on the disk."));
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromException(new IOException("There is not enough space on the disk."));
     }
 }

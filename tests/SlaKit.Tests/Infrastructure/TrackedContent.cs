@@ -7,7 +7,24 @@ internal sealed class TrackedContent(byte[] bytes, bool breakAtEnd = false) : Ht
 {
     public bool Disposed { get; private set; }
 
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+    /// <summary>Copies the body as .NET's own content does, from its connection: a broken one fails after its bytes.</summary>
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        await stream.WriteAsync(bytes);
+        if (breakAtEnd)
+        {
+            throw new IOException("The connection was reset.");
+        }
+    }
+
+    protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        stream.Write(bytes);
+        if (breakAtEnd)
+        {
+            throw new IOException("The connection was reset.");
+        }
+    }
 
     protected override Task<Stream> CreateContentReadStreamAsync() =>
         Task.FromResult<Stream>(breakAtEnd ? new BreakingStream(bytes) : new MemoryStream(bytes));

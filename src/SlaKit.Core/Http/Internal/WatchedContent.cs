@@ -96,22 +96,46 @@ internal abstract class WatchedContent : HttpContent
 
     protected override Stream CreateContentReadStream(CancellationToken cancellationToken) => new Watched(this, _body.ReadAsStream(cancellationToken));
 
+    /// <remarks>
+    /// The answer's own content copies itself (.NET's straight from its connection's buffer, as it would for a client
+    /// with no failover) rather than through <see cref="Watched"/>: buffering an answer, as <see cref="HttpClient"/>
+    /// does for every request not read as a stream, then costs no read loop and no copy buffer of its own. A failure to
+    /// write to <paramref name="stream"/> (the caller's disk full, the client's buffer limit) is the caller's, not the
+    /// service's: only a failure of the copy that did not come from writing judges the answer.
+    /// </remarks>
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        Stream body = await CreateContentReadStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
+        var destination = new Destination(stream);
+        try
         {
-            await body.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            await _body.CopyToAsync(destination, context, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception exception) when (!destination.WriteFailed && exception is IOException or HttpRequestException)
+        {
+            Failed();
+            throw;
+        }
+
+        Ended();
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
 
     protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        using Stream body = CreateContentReadStream(cancellationToken);
-        body.CopyTo(stream);
+        var destination = new Destination(stream);
+        try
+        {
+            _body.CopyTo(destination, context, cancellationToken);
+        }
+        catch (Exception exception) when (!destination.WriteFailed && exception is IOException or HttpRequestException)
+        {
+            Failed();
+            throw;
+        }
+
+        Ended();
     }
 
     /// <summary>The length the answer's own content knows: its <c>Content-Length</c>, or one it computes.</summary>
@@ -193,6 +217,108 @@ internal abstract class WatchedContent : HttpContent
             catch (MissingFieldException)
             {
                 return false;
+            }
+        }
+    }
+
+    /// <summary>Where a copy of the body goes, remembering whether writing to it failed.</summary>
+    private sealed class Destination(Stream target) : Stream
+    {
+        /// <summary>Whether a write to the target threw.</summary>
+        public bool WriteFailed { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            try
+            {
+                target.Write(buffer);
+            }
+            catch
+            {
+                WriteFailed = true;
+                throw;
+            }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            ValueTask written;
+            try
+            {
+                written = target.WriteAsync(buffer, cancellationToken);
+            }
+            catch
+            {
+                WriteFailed = true;
+                throw;
+            }
+
+            return written.IsCompletedSuccessfully ? written : Awaited(written);
+        }
+
+        public override void Flush()
+        {
+            try
+            {
+                target.Flush();
+            }
+            catch
+            {
+                WriteFailed = true;
+                throw;
+            }
+        }
+
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                WriteFailed = true;
+                throw;
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        private async ValueTask Awaited(ValueTask written)
+        {
+            try
+            {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                await written.ConfigureAwait(false);
+            }
+            catch
+            {
+                WriteFailed = true;
+                throw;
             }
         }
     }
