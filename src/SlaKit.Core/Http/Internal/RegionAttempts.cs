@@ -73,7 +73,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
 
                         // A stream has no attempt timeout: it goes through the circuit breaker alone.
                         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                        response = await (ownTimeout || run.Untimed ? lane.Breaker : lane.Pipeline).ExecuteAsync(
+                        Outcome<HttpResponseMessage> outcome = await (ownTimeout || run.Untimed ? lane.Breaker : lane.Pipeline).ExecuteOutcomeAsync(
                             static (context, state) =>
                             {
                                 Task<HttpResponseMessage> sent = state.Send(state.Attempt, context.CancellationToken);
@@ -82,12 +82,14 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                                     run.FirstInnerTask = sent;
                                 }
 
-                                return state.ReadWhole
+                                return AsOutcome(state.ReadWhole
                                     ? GrpcStatus.ReadWholeAsync(sent, context.CancellationToken)
-                                    : new ValueTask<HttpResponseMessage>(sent);
+                                    : new ValueTask<HttpResponseMessage>(sent));
                             },
                             context,
                             (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null, ReadWhole: run.ReadsWholeReply)).ConfigureAwait(false);
+                        outcome.ThrowIfException();
+                        response = outcome.Result!;
                         break;
                     }
                     catch (HttpRequestException exception) when (first && run.Factory.BodyReplays && FailoverClosedConnectionException.ClosedBefore(exception, started))
@@ -313,6 +315,33 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
         TimeSpan elapsed = time.GetElapsedTime(started);
         region.Latency.Record(elapsed);
         return elapsed;
+    }
+
+    /// <summary>
+    /// The answer as Polly's outcome: a failure is handed to the circuit breaker as a value, not thrown through it, and
+    /// an answer already there costs no state machine.
+    /// </summary>
+    private static ValueTask<Outcome<HttpResponseMessage>> AsOutcome(ValueTask<HttpResponseMessage> answer)
+    {
+        if (answer.IsCompletedSuccessfully)
+        {
+            return new ValueTask<Outcome<HttpResponseMessage>>(Outcome.FromResult(answer.Result));
+        }
+
+        return Awaited(answer);
+
+        static async ValueTask<Outcome<HttpResponseMessage>> Awaited(ValueTask<HttpResponseMessage> answer)
+        {
+            try
+            {
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                return Outcome.FromResult(await answer.ConfigureAwait(false));
+            }
+            catch (Exception exception)
+            {
+                return Outcome.FromException<HttpResponseMessage>(exception);
+            }
+        }
     }
 
     /// <summary>
