@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Regions;
 
@@ -10,7 +11,9 @@ namespace SlaKit.IntegrationTests;
 /// <summary>
 /// A region whose answers break off after their headers (a connection lost mid-body over HTTP/1.1, a stream reset
 /// mid-body over HTTP/2, a proxy or instance that cuts answers short): each such answer fails its caller, and counts
-/// against its region as a transport error, so the region is marked down and later requests go to the next one.
+/// against its region as a transport error, so the region is marked down and later requests go to the next one. A
+/// stream that breaks off only after outliving the attempt timeout (an event stream a load balancer cuts) fails its
+/// caller too, but leaves its region healthy.
 /// </summary>
 public sealed class TruncatedBodyFailoverTests : IDisposable
 {
@@ -72,8 +75,26 @@ public sealed class TruncatedBodyFailoverTests : IDisposable
         }
     }
 
-    /// <summary>Regions a and b over plain HTTP/1.1, or over HTTPS with HTTP/2 only ("2.0").</summary>
-    private async Task<(RegionServer A, RegionServer B, FailoverClient Client)> StartAsync(string version)
+    /// <summary>
+    /// Answers as a server-sent event stream does (<c>text/event-stream</c>, no length: chunked over HTTP/1.1), an event
+    /// every 100 ms for 600 ms, then aborts, as a load balancer's idle or maximum-duration timeout cuts a stream: the
+    /// connection over HTTP/1.1, the stream (RST_STREAM) over HTTP/2.
+    /// </summary>
+    private static async Task EventsThenCut(HttpContext context)
+    {
+        context.Response.ContentType = "text/event-stream";
+        for (int i = 0; i < 6; i++)
+        {
+            await context.Response.WriteAsync($"data: {i}\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, context.RequestAborted);
+        }
+
+        context.Abort();
+    }
+
+    /// <summary>Regions a and b over plain HTTP/1.1, or over HTTPS with HTTP/2 only ("2.0"); <paramref name="more"/> sets further options.</summary>
+    private async Task<(RegionServer A, RegionServer B, FailoverClient Client)> StartAsync(string version, Action<RegionFailoverOptions>? more = null)
     {
         bool http2 = version == "2.0";
         RegionServer a = await RegionServer.StartAsync("a", http2 ? _certificate : null);
@@ -84,6 +105,7 @@ public sealed class TruncatedBodyFailoverTests : IDisposable
                 o.Regions.Add(new Region("a", a.BaseUri));
                 o.Regions.Add(new Region("b", b.BaseUri) { Priority = 1 });
                 o.BreakDuration = TimeSpan.FromMinutes(5);
+                more?.Invoke(o);
             },
             client: builder =>
             {
@@ -182,6 +204,54 @@ public sealed class TruncatedBodyFailoverTests : IDisposable
             await Requests.ServedByAsync(client, "a", 2, Ct);
             Assert.Equal(RegionHealth.Healthy, HealthOf(client, "a"));
             Assert.Empty(changes);
+        }
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task Event_streams_cut_after_outliving_the_attempt_timeout_leave_their_region_healthy(string version)
+    {
+        // A short attempt timeout, so that a stream of 600 ms outlives it; three failures to mark a region down, as a
+        // client holding three streams would make them.
+        (RegionServer a, RegionServer b, FailoverClient client) = await StartAsync(version, static o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            o.FailuresToMarkDown = 3;
+        });
+        await using (a)
+        await using (b)
+        await using (client)
+        {
+            await Requests.WarmUpAsync(client, 3, Ct);
+            await Requests.ServedByAsync(client, "a", 1, Ct);
+            Assert.Equal(RegionHealth.Healthy, HealthOf(client, "a"));
+            IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
+            a.Behaviour = EventsThenCut;
+
+            for (int i = 0; i < 3; i++)
+            {
+                using HttpResponseMessage response = await client.Http.GetAsync("events", HttpCompletionOption.ResponseHeadersRead, Ct);
+                Assert.Equal("a", response.Headers.GetValues("X-Region").Single());
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+                int events = 0;
+                Exception? cut = await Record.ExceptionAsync(async () =>
+                {
+                    while (await reader.ReadLineAsync(Ct) is { } line)
+                    {
+                        events += line.StartsWith("data:", StringComparison.Ordinal) ? 1 : 0;
+                    }
+                });
+
+                // The caller sees the cut as any broken body: it is only its region's health that does not count it.
+                Assert.True(cut is IOException or HttpRequestException, $"i={i}: {cut?.GetType().Name ?? "the stream ended"} after {events} events");
+                Assert.True(events > 0, $"i={i}: no event came before the cut");
+            }
+
+            Assert.Empty(changes.Select(static c => $"{c.Region.Name} {c.Current} {c.Reason}"));
+            Assert.Equal(RegionHealth.Healthy, HealthOf(client, "a"));
+            a.Behaviour = RegionServer.Healthy;
+            await Requests.ServedByAsync(client, "a", 2, Ct);
         }
     }
 }

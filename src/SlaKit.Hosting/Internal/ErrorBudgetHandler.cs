@@ -48,7 +48,9 @@ internal sealed class ErrorBudgetHandler(ErrorBudgetTracker tracker, TimeProvide
         // A good answer's body may still break off (a region that crashes mid-body, a stream reset, a Content-Length cut
         // short): HttpClient then throws to its caller, and the request is bad. It is judged when its body ends or
         // fails; one its caller disposes before the end is good, unless the caller cancelled it (not counted, as a
-        // request cancelled before its answer is not). Its latency is to the headers either way.
+        // request cancelled before its answer is not). Its latency is to the headers either way. A long stream that a
+        // load balancer or a server's shutdown cuts after minutes is bad too, unlike for its region's health (see
+        // RegionAttempts): the budget counts what its caller saw, and its caller got an exception, whoever cut it.
         response.Content = new JudgedAnswer(this, response, _timed ? _time.GetElapsedTime(started) : default, statusInTrailers: false, cancellationToken);
         return response;
     }

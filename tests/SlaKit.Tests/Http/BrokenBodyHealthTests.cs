@@ -8,7 +8,8 @@ namespace SlaKit.Tests.Http;
 
 /// <summary>
 /// An answer whose body is still to come when the failover hands it over is judged when its body ends: one that breaks
-/// off after good headers is a transport error of its region, one read to its end or left unread by its caller a success.
+/// off after good headers is a transport error of its region, unless it broke off only after outliving the attempt
+/// timeout (a stream cut on its way); one read to its end or left unread by its caller is a success.
 /// </summary>
 public sealed class BrokenBodyHealthTests : HeldRegionTests
 {
@@ -48,6 +49,72 @@ public sealed class BrokenBodyHealthTests : HeldRegionTests
 
         using HttpResponseMessage next = await Invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/pay"), Ct).WaitAsync(Wait, Ct);
         Assert.Equal("b", next.RequestMessage!.GetServedRegion());
+    }
+
+    /// <summary>
+    /// Sends three requests that region a answers at once, and lets each body flow for <paramref name="flowing"/> of fake
+    /// time after its headers before it breaks off, as a stream a load balancer cuts does.
+    /// </summary>
+    private async Task ThreeStreamsBreakOffAfterAsync(TimeSpan flowing)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            using HttpResponseMessage response = await SendAsync(new TrackedContent(Body, breakAtEnd: true));
+            Stream body = await response.Content.ReadAsStreamAsync(Ct);
+            await using (body)
+            {
+                byte[] buffer = new byte[16];
+                Assert.Equal(Body.Length, await body.ReadAtLeastAsync(buffer, Body.Length, throwOnEndOfStream: false, Ct));
+                Time.Advance(flowing);
+                await Assert.ThrowsAsync<IOException>(() => body.ReadAsync(buffer.AsMemory(), Ct).AsTask());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Streams_whose_bodies_break_off_after_outliving_the_attempt_timeout_leave_their_region_healthy()
+    {
+        Start(static o => (o.AttemptTimeout, o.FailuresToMarkDown) = (TimeSpan.FromSeconds(5), 3));
+        using var attempts = new MetricCollector<long>(Telemetry.Attempts);
+
+        await ThreeStreamsBreakOffAfterAsync(TimeSpan.FromMinutes(10));
+
+        Assert.Empty(Changes);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(["success", "success", "success"], attempts.GetMeasurementSnapshot().Select(static m => (string)m.Tags["outcome"]!));
+    }
+
+    [Fact]
+    public async Task A_stream_cut_after_the_attempt_timeout_is_no_success_either_so_it_hides_no_failure_of_its_region()
+    {
+        Start(static o => o.AttemptTimeout = TimeSpan.FromSeconds(5));
+        A.RecordFailure(Time.GetUtcNow(), "down once before the test");
+        using var attempts = new MetricCollector<long>(Telemetry.Attempts);
+
+        using HttpResponseMessage response = await SendAsync(new TrackedContent(Body, breakAtEnd: true));
+        Stream body = await response.Content.ReadAsStreamAsync(Ct);
+        await using (body)
+        {
+            Time.Advance(TimeSpan.FromMinutes(10));
+            await Assert.ThrowsAsync<IOException>(() => body.CopyToAsync(Stream.Null, Ct));
+        }
+
+        Assert.Equal(RegionHealth.Degraded, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal("success", Assert.Single(attempts.GetMeasurementSnapshot()).Tags["outcome"]);
+    }
+
+    [Fact]
+    public async Task Streams_whose_bodies_break_off_within_the_attempt_timeout_still_take_their_region_down()
+    {
+        Start(static o => (o.AttemptTimeout, o.FailuresToMarkDown) = (TimeSpan.FromSeconds(5), 3));
+        using var attempts = new MetricCollector<long>(Telemetry.Attempts);
+
+        // Up to the attempt timeout itself: a proxy that cuts every answer short, however late within it.
+        await ThreeStreamsBreakOffAfterAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(("a", RegionHealth.Unhealthy, "a transport error: its answer broke off after its headers"), Changes[^1]);
+        Assert.Equal(["transport_error", "transport_error", "transport_error"], attempts.GetMeasurementSnapshot().Select(static m => (string)m.Tags["outcome"]!));
     }
 
     [Fact]

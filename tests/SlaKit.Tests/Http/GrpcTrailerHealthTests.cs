@@ -77,4 +77,21 @@ public sealed class GrpcTrailerHealthTests : HeldRegionTests
         Assert.Equal(("a", RegionHealth.Degraded, "down once before the test"), Assert.Single(Changes));
         Assert.Equal("success", Assert.Single(attempts.GetMeasurementSnapshot()).Tags["outcome"]);
     }
+
+    [Theory]
+    [InlineData(null, RegionHealth.Degraded, "success")]
+    [InlineData("14", RegionHealth.Unhealthy, "transient_status")]
+    public async Task An_answer_without_a_status_after_outliving_the_attempt_timeout_judges_nothing_while_a_failing_status_still_counts(
+        string? status, RegionHealth health, string outcome)
+    {
+        using var attempts = new MetricCollector<long>(Telemetry.Attempts);
+        using HttpResponseMessage response = await SendAsync(status);
+
+        // A server stream the client took for a unary call, cut on its way after minutes.
+        Time.Advance(RegionFailoverOptions.DefaultAttemptTimeout + TimeSpan.FromMinutes(10));
+        Assert.Equal(5, (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length);
+
+        Assert.Equal(health, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(outcome, Assert.Single(attempts.GetMeasurementSnapshot()).Tags["outcome"]);
+    }
 }

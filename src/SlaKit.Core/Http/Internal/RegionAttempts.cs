@@ -170,7 +170,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         // trailers (PROTOCOL-HTTP2.md), so the region is judged, and the attempt counted, when the caller
                         // has read it, not at its headers. A success now and a failure then would never make
                         // FailuresToMarkDown in a row. An answer the caller leaves before its end counts as a success.
-                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: true, failuresCounted, run.CallerToken);
+                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: true, started, failuresCounted, run.CallerToken);
                         counted = true;
                     }
                     else if (!run.Untimed && WatchedContent.MayBreakOff(response!, run.Request.Method))
@@ -178,8 +178,10 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         // An answer whose body is still to come may break off after good headers (a stream reset, a
                         // connection lost, a proxy that cuts it short), and its caller then gets an exception: it is
                         // judged, and counted, when its body ends, as the gRPC answer above, so that a region that cuts
-                        // every answer short makes FailuresToMarkDown in a row. One the caller leaves unread is a success.
-                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: false, failuresCounted, run.CallerToken);
+                        // every answer short makes FailuresToMarkDown in a row. One the caller leaves unread is a success,
+                        // and one that breaks off only after it has outlived the attempt timeout is a stream whose path
+                        // cut it (see JudgedAnswer).
+                        response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: false, started, failuresCounted, run.CallerToken);
                         counted = true;
                     }
                     else
@@ -260,15 +262,40 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// broke off), is a failure of the region; any other, the service's own answer, or the end of a body whose status
     /// came in its headers, a success. An answer the caller gives up on counts as a success; its region's health is
     /// unchanged by a gRPC one, whose status is then unknown, and taken as answered by any other, whose status is known.
+    /// An answer that breaks off (or ends without a status) more than <see cref="RegionFailoverOptions.AttemptTimeout"/>
+    /// after its attempt started at the <see cref="TimeProvider"/> timestamp <paramref name="started"/> is a stream cut
+    /// on its way, and leaves its region's health as it was (see <see cref="Judge"/>).
     /// </summary>
     private sealed class JudgedAnswer(
-        HttpRegionSet client, TrackedRegion region, HttpResponseMessage response, bool statusInTrailers, long failuresCounted, CancellationToken callCancellation)
+        HttpRegionSet client, TrackedRegion region, HttpResponseMessage response, bool statusInTrailers, long started, long failuresCounted, CancellationToken callCancellation)
         : WatchedContent(response, statusInTrailers, callCancellation)
     {
         protected override void Judge(int? status)
         {
             DateTimeOffset now = client.Time.GetUtcNow();
-            if (status is not { } code)
+            if (status is null && client.Time.GetElapsedTime(started) > client.Options.AttemptTimeout)
+            {
+                // The answer has run longer than the client lets any one attempt take, so it is a stream (server-sent
+                // events, a long poll, a download streamed for minutes), and streams are routinely cut on their way: a
+                // load balancer's idle or maximum-duration timeout, a server draining for a graceful shutdown (a GOAWAY,
+                // RFC 9113 §6.8, then the streams still open reset or the connection closed). The HTML standard expects
+                // it of event streams: their clients reconnect (§9.2.3), and its authoring notes warn of proxies that
+                // drop idle connections (§9.2.7). Such a cut says nothing of the region, which answered well long
+                // before, so it is not held against it. Nor is it a success now: the region proved itself when the
+                // answer came, and a region that dies cuts its streams at that very moment, when successes would hide
+                // the failures of the attempts sent to it then.
+                //
+                // The bound is the attempt timeout, not the region's overdue bound: that one is how long the region's
+                // headers usually take (3 × its p99, as little as the hedging delay) and moves with it, which says
+                // nothing of how long a body may flow; a proxy that resets large downloads a few hundred milliseconds
+                // in would pass it. Every break within the attempt timeout still counts, so a region that cuts every
+                // answer short (a proxy truncating bodies, streams reset right after their headers) is still marked
+                // down after FailuresToMarkDown answers, while an intermediary's own timeouts (60 s and up) lie far
+                // past the attempt timeout (5 s by default). The attempt is counted a success, as a gRPC server
+                // stream's is at its headers: the region answered, and the answer was served.
+                client.CountAttempt(region, RegionAttemptOutcomeKind.Success);
+            }
+            else if (status is not { } code)
             {
                 client.CountAttempt(region, RegionAttemptOutcomeKind.TransportError);
                 region.RecordFailure(now, StatusInTrailers ? "its gRPC answer ended without a status" : "a transport error: its answer broke off after its headers", failuresCounted);

@@ -6,7 +6,10 @@ namespace SlaKit.Regions;
 /// </summary>
 internal static class AttemptOutcomes
 {
-    /// <summary>The region answered, and the answer is served.</summary>
+    /// <summary>
+    /// The region answered, and the answer is served: an HTTP answer whose body breaks off only after it has outlived the
+    /// attempt timeout (a stream cut on its way) included, as a gRPC server stream broken after its headers is.
+    /// </summary>
     public const string Success = "success";
 
     /// <summary>The region answered that it cannot serve now: HTTP 408, 429 or 5xx, SIP 503.</summary>
