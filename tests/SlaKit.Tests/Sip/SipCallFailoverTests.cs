@@ -465,6 +465,61 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Calls_ringing_together_on_one_trunk_connection_that_the_sbc_closes_once_count_once_and_leave_the_trunk_up()
+    {
+        SipFailoverClient client = TcpTrunk(out InMemorySipConnection trunk);
+        Task<SipCall>[] placing = [client.InviteAsync(Invite(), Ct), client.InviteAsync(Invite(), Ct), client.InviteAsync(Invite(), Ct)];
+        Assert.True(SpinWait.SpinUntil(() => trunk.Sent.Count(static r => r.Method == "INVITE") == 3, TimeSpan.FromSeconds(10)), "the three INVITEs were not all sent");
+
+        // The SBC closes its one connection (a rotation, a restart): every call ringing on it fails at that instant.
+        trunk.BreakTransport("the SBC closed the connection");
+
+        foreach (Task<SipCall> call in placing)
+        {
+            SipCall moved = await call.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            Assert.Equal(_secondary, moved.Trunk);
+            Assert.Equal(SipAttemptOutcomeKind.TransportError, moved.Attempts[0].Kind);
+        }
+
+        Assert.Equal(RegionHealth.Degraded, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Calls_placed_one_after_another_that_each_lose_the_trunk_connection_still_mark_the_trunk_down()
+    {
+        SipFailoverClient client = TcpTrunk(out InMemorySipConnection trunk);
+
+        for (int i = 1; i <= 3; i++)
+        {
+            Task<SipCall> placing = client.InviteAsync(Invite(), Ct);
+            Assert.True(SpinWait.SpinUntil(() => trunk.Sent.Count(static r => r.Method == "INVITE") == i, TimeSpan.FromSeconds(10)), $"INVITE {i} was not sent");
+            trunk.BreakTransport("the SBC closed the connection");
+            Assert.Equal(_secondary, (await placing.WaitAsync(TimeSpan.FromSeconds(10), Ct)).Trunk);
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Calls_in_flight_together_on_a_silent_trunk_each_count_as_each_waited_out_its_own_provisional_timeout()
+    {
+        SipFailoverClient client = TcpTrunk(out InMemorySipConnection trunk);
+        trunk.Responder = null;
+        Task<SipCall>[] placing = [client.InviteAsync(Invite(), Ct), client.InviteAsync(Invite(), Ct), client.InviteAsync(Invite(), Ct)];
+        Assert.True(SpinWait.SpinUntil(() => trunk.Sent.Count(static r => r.Method == "INVITE") == 3, TimeSpan.FromSeconds(10)), "the three INVITEs were not all sent");
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        foreach (Task<SipCall> call in placing)
+        {
+            SipCall moved = await call.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            Assert.Equal(SipAttemptOutcomeKind.Timeout, moved.Attempts[0].Kind);
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
     public async Task A_silent_trunk_is_left_after_the_provisional_timeout_and_its_invite_is_not_sent_again()
     {
         Task<SipCall> placing = Client().InviteAsync(Invite(), Ct);
@@ -1102,6 +1157,23 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         request.Headers.Add("From", "<sip:agent@callcentre.example>;tag=agent1");
         request.Headers.Add("Content-Type", "application/sdp");
         return request;
+    }
+
+    /// <summary>
+    /// A client whose first trunk is one TCP connection, <paramref name="trunk"/>, that rings every INVITE and is marked
+    /// down by 3 failures, and whose second trunk answers.
+    /// </summary>
+    private SipFailoverClient TcpTrunk(out InMemorySipConnection trunk)
+    {
+        var sbc = new InMemorySipConnection(new SipTarget("10.0.0.1", 5060, SipTransportProtocol.Tcp), reliable: true)
+        {
+            Responder = static r => r.Method == "INVITE" ? ResponseTo(r, 180, "Ringing") : null,
+        };
+        var options = new SipFailoverOptions { FailuresToMarkDown = 3 };
+        options.Regions.Add(new Region("carrier-a", new Uri("sip:10.0.0.1:5060;transport=tcp")));
+        options.Regions.Add(_secondary);
+        trunk = sbc;
+        return _client = new SipFailoverClient(_name, options, _time, null, null, ownsTelemetry: false, t => t.Host == "10.0.0.1" ? sbc : _b, new Random(1));
     }
 
     private SipFailoverClient Client(Action<SipFailoverOptions>? configure = null)

@@ -509,6 +509,78 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
         Assert.Equal(1, tcp.SilentCloses);
     }
 
+    [Fact]
+    public async Task Requests_in_flight_on_one_connection_that_one_reset_fails_count_once_and_leave_the_region_up()
+    {
+        SipFailoverClient client = TcpPrimary(out InMemorySipConnection tcp);
+        Task<SipResponse>[] requests = [client.SendAsync(Options(), Token), client.SendAsync(Options(), Token), client.SendAsync(Options(), Token)];
+        Assert.True(SpinWait.SpinUntil(() => tcp.Sent.Count == 3, TimeSpan.FromSeconds(10)), "the three requests were not all sent");
+
+        // The server closes the connection once: every request waiting on it fails at that instant.
+        tcp.BreakTransport("the connection was reset");
+
+        foreach (Task<SipResponse> request in requests)
+        {
+            Assert.Equal(200, (await request.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        }
+
+        Assert.Equal(3, _b.Sent.Count);
+        Assert.Equal(RegionHealth.Degraded, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Requests_sent_one_after_another_that_each_lose_their_connection_still_mark_the_region_down()
+    {
+        SipFailoverClient client = TcpPrimary(out InMemorySipConnection tcp);
+
+        for (int i = 1; i <= 3; i++)
+        {
+            Task<SipResponse> request = client.SendAsync(Options(), Token);
+            Assert.True(SpinWait.SpinUntil(() => tcp.Sent.Count == i, TimeSpan.FromSeconds(10)), $"request {i} was not sent");
+            tcp.BreakTransport("the connection was reset");
+            Assert.Equal(200, (await request.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Requests_in_flight_together_that_the_region_answers_503_count_once_as_other_failures_do()
+    {
+        SipFailoverClient client = TcpPrimary(out InMemorySipConnection tcp);
+        Task<SipResponse>[] requests = [client.SendAsync(Options(), Token), client.SendAsync(Options(), Token), client.SendAsync(Options(), Token)];
+        Assert.True(SpinWait.SpinUntil(() => tcp.Sent.Count == 3, TimeSpan.FromSeconds(10)), "the three requests were not all sent");
+
+        foreach (SipRequest sent in tcp.Sent)
+        {
+            tcp.Receive(ResponseTo(sent, 503, "Service Unavailable"));
+        }
+
+        foreach (Task<SipResponse> request in requests)
+        {
+            Assert.Equal(200, (await request.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        }
+
+        Assert.Equal(RegionHealth.Degraded, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Requests_in_flight_together_that_each_time_out_each_count_as_each_waited_out_its_own_timeout()
+    {
+        SipFailoverClient client = TcpPrimary(out InMemorySipConnection tcp, TimeSpan.FromSeconds(1));
+        Task<SipResponse>[] requests = [client.SendAsync(Options(), Token), client.SendAsync(Options(), Token), client.SendAsync(Options(), Token)];
+        Assert.True(SpinWait.SpinUntil(() => tcp.Sent.Count == 3, TimeSpan.FromSeconds(10)), "the three requests were not all sent");
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        foreach (Task<SipResponse> request in requests)
+        {
+            Assert.Equal(200, (await request.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+    }
+
     /// <summary>A MESSAGE with a body of <paramref name="bodySize"/> bytes.</summary>
     private static SipRequest Message(int bodySize) => new("MESSAGE", "sip:agent@carrier.example") { Body = new byte[bodySize] };
 
@@ -536,6 +608,20 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
                 Responder = static r => r.Method == "INVITE" ? ResponseTo(r, 200, "OK", ("Contact", "<sip:callee@10.0.0.60:5060>")) : ResponseTo(r, 200, "OK"),
             };
         }, new Random(1));
+    }
+
+    /// <summary>
+    /// A client whose primary is one silent TCP connection, <paramref name="tcp"/>, marked down by 3 failures, and whose
+    /// secondary answers everything 200.
+    /// </summary>
+    private SipFailoverClient TcpPrimary(out InMemorySipConnection tcp, TimeSpan? attemptTimeout = null)
+    {
+        var primary = new InMemorySipConnection(new SipTarget("10.0.0.1", 5060, SipTransportProtocol.Tcp), reliable: true);
+        var options = new SipFailoverOptions { FailuresToMarkDown = 3, AttemptTimeout = attemptTimeout };
+        options.Regions.Add(new Region("primary", new Uri("sip:10.0.0.1:5060;transport=tcp")));
+        options.Regions.Add(_secondary);
+        tcp = primary;
+        return _client = new SipFailoverClient("carrier", options, _time, null, null, ownsTelemetry: false, t => t.Host == "10.0.0.1" ? primary : _b, new Random(1));
     }
 
     private static async Task AnswerAsync(Socket peer, SipRequest request) =>

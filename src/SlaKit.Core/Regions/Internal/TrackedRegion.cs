@@ -10,9 +10,10 @@ namespace SlaKit.Regions;
 /// <para>Up: Healthy, or Degraded after a failure or a degraded probe. <see cref="RegionHealthPolicy.FailuresToMarkDown"/>
 /// consecutive failures make it Down. Failures of attempts that were in flight together count once: a failure counts
 /// toward that threshold only when no other failure was counted after its attempt began (<see cref="FailuresCounted"/>),
-/// so one event that fails many attempts at once, such as a reset of the HTTP/2 connection they share, is one failure,
-/// while requests sent one after another each count. An attempt timeout always counts: each attempt waited out its own
-/// (and so does an attempt on a connection closed for its silence, which waited on it too).</para>
+/// so one event that fails many attempts at once, such as a reset of the HTTP/2 connection they share or of a SIP
+/// trunk's TCP connection, is one failure, while requests sent one after another each count. An attempt timeout always
+/// counts: each attempt waited out its own (and so does an attempt on a connection closed for its silence, which waited
+/// on it too).</para>
 /// <para>Down (Unhealthy): skipped; after <see cref="RegionHealthPolicy.BreakDuration"/> one trial is allowed.
 /// A success moves it to Recovering, where further trials are allowed one at a time; a failure sends it back.</para>
 /// <para>After <see cref="RegionHealthPolicy.SuccessesToMarkUp"/> consecutive successes it is Healthy but on

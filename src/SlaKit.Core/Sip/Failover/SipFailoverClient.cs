@@ -18,7 +18,10 @@ namespace SlaKit.Sip;
 /// <remarks>
 /// <para>Order and health follow <see cref="SipRegionSelector"/>: priority first, then RFC 2782 weighted choice; a 503
 /// with <c>Retry-After</c> keeps its region out for that long, and one shorter than
-/// <see cref="RegionSetOptions.BreakDuration"/> (zero included) counts as a failure too.</para>
+/// <see cref="RegionSetOptions.BreakDuration"/> (zero included) counts as a failure too. Failures of requests and calls
+/// in flight together on a region count once toward <see cref="RegionSetOptions.FailuresToMarkDown"/>: a failure counts
+/// only when no other has counted since its attempt began, so one closed connection that fails every request and call on
+/// it is one failure. A timeout always counts, each attempt having waited out its own.</para>
 /// <para>A bare transaction waits Timer F (64·T1, 32 s) before it gives up on a silent server. Feed probe results
 /// (<see cref="ReportProbeResult(string, HealthProbeResult)"/>, for example from <see cref="CreateProbe"/> run every
 /// second) and a silent region leaves the rotation within a few seconds, before requests wait on it.</para>
@@ -259,9 +262,9 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             for (int i = 0; i < addresses.Count; i++)
             {
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                SipAttemptOutcome outcome = await AttemptAsync(region, Carrier(addresses[i], large), prepared, cancellationToken).ConfigureAwait(false);
+                (SipAttemptOutcome outcome, long failuresCounted) = await AttemptAsync(region, Carrier(addresses[i], large), prepared, cancellationToken).ConfigureAwait(false);
                 outcomes.Add(outcome);
-                RecordAttempt(region, addresses, i, outcome);
+                RecordAttempt(region, addresses, i, outcome, failuresCounted);
                 if (outcome.Kind == SipAttemptOutcomeKind.Answered)
                 {
                     return outcome.Response!;
@@ -369,9 +372,10 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
                     first = false;
                     // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                     var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer) = await CallAttemptAsync(region, Carrier(addresses[i], large), attempt, recorded.Task, cancellationToken).ConfigureAwait(false);
+                    (SipAttemptOutcome outcome, SipDialog? dialog, SipTransactionLayer layer, long failuresCounted) =
+                        await CallAttemptAsync(region, Carrier(addresses[i], large), attempt, recorded.Task, cancellationToken).ConfigureAwait(false);
                     outcomes.Add(outcome);
-                    RecordAttempt(region, addresses, i, outcome);
+                    RecordAttempt(region, addresses, i, outcome, failuresCounted);
                     recorded.TrySetResult();
                     RecordCallFigures(channels, outcome);
                     switch (outcome.Kind)
@@ -539,11 +543,17 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         _ => $"a transport error ({outcome.Error})",
     };
 
-    private async Task<SipAttemptOutcome> AttemptAsync(TrackedRegion region, SipTarget address, SipRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt of a non-INVITE request at one server of <paramref name="region"/>: its outcome, and the region's
+    /// <see cref="TrackedRegion.FailuresCounted"/> as it began, for <see cref="SipRegionSelector.Record"/>.
+    /// </summary>
+    private async Task<(SipAttemptOutcome Outcome, long FailuresCounted)> AttemptAsync(TrackedRegion region, SipTarget address, SipRequest request, CancellationToken cancellationToken)
     {
         SipTransactionLayer layer = LayerFor(address);
         using Activity? activity = StartAttempt(region, request.Method);
 
+        // Its failure, other than a timeout, counts only if no other failure of the region counted while it ran.
+        long failuresCounted = region.FailuresCounted;
         long started = Time.GetTimestamp();
         using CancellationTokenSource? timeout = _attemptTimeout is { } limit ? new CancellationTokenSource(limit, Time) : null;
         using CancellationTokenSource? linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -568,19 +578,24 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         }
 
         EndAttempt(region, request.Method, outcome, activity);
-        return outcome;
+        return (outcome, failuresCounted);
     }
 
     /// <summary>
     /// One trunk's attempt at a call; an abandoned attempt's clean-up runs on in the background until disposal. A trunk
     /// left for not answering at all that answers later is credited with that answer once <paramref name="recorded"/> (the
-    /// attempt's own outcome recorded) has completed, so that the credit comes after the failure it answers.
+    /// attempt's own outcome recorded) has completed, so that the credit comes after the failure it answers. Returns the
+    /// trunk's <see cref="TrackedRegion.FailuresCounted"/> as the attempt began, for <see cref="SipRegionSelector.Record"/>.
     /// </summary>
-    private async Task<(SipAttemptOutcome Outcome, SipDialog? Dialog, SipTransactionLayer Layer)> CallAttemptAsync(
+    private async Task<(SipAttemptOutcome Outcome, SipDialog? Dialog, SipTransactionLayer Layer, long FailuresCounted)> CallAttemptAsync(
         TrackedRegion region, SipTarget address, SipRequest invite, Task recorded, CancellationToken cancellationToken)
     {
         SipTransactionLayer layer = LayerFor(address);
         using Activity? activity = StartAttempt(region, "INVITE");
+
+        // Taken before the trunk's connection opens, which is part of the attempt: calls waiting on one opening that is
+        // refused fail together and count once, as calls ringing on one connection that breaks do.
+        long failuresCounted = region.FailuresCounted;
 
         SipCallAttempt attempt;
         try
@@ -636,7 +651,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             Target = address,
         };
         EndAttempt(region, "INVITE", outcome, activity);
-        return (outcome, result.Dialog, layer);
+        return (outcome, result.Dialog, layer, failuresCounted);
     }
 
     /// <summary>Counts an attempt that reached its trunk in the trunk's figures and the <c>slakit.sip.*</c> instruments.</summary>
@@ -884,6 +899,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             return ([configured], null);
         }
 
+        // Lookups in flight together that one DNS failure ends count once, as attempts on one connection do.
+        long failuresCounted = region.FailuresCounted;
         long started = Time.GetTimestamp();
         IReadOnlyList<SipTarget> found;
         try
@@ -895,7 +912,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         {
             var unresolved = new SipAttemptOutcome(region.Region, SipAttemptOutcomeKind.TransportError, null, e.Message, Time.GetElapsedTime(started));
             _selector.Core.CountAttempt(region, AttemptOutcomes.TransportError, method);
-            _selector.Record(region, unresolved.Kind, Reason(unresolved), null);
+            _selector.Record(region, unresolved.Kind, Reason(unresolved), null, failuresCounted);
             return ([], unresolved);
         }
 
@@ -911,9 +928,10 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
     /// request, as §4.3 has the client move on to the next server: a server that fails is left behind the others for the
     /// break duration, or for as long as its 503 asked (RFC 3261 §21.5.4, at most MaxRetryAfter), and the region counts a
     /// failure only when the last of its servers tried fails too. One server's 503 with Retry-After keeps that server out,
-    /// not the region its other servers still serve.
+    /// not the region its other servers still serve. <paramref name="failuresCounted"/> is the region's
+    /// <see cref="TrackedRegion.FailuresCounted"/> as the attempt began: the region's failure is that last attempt's.
     /// </summary>
-    private void RecordAttempt(TrackedRegion region, IReadOnlyList<SipTarget> addresses, int index, SipAttemptOutcome outcome)
+    private void RecordAttempt(TrackedRegion region, IReadOnlyList<SipTarget> addresses, int index, SipAttemptOutcome outcome, long failuresCounted)
     {
         if (addresses.Count > 1 && !SipRegionSelector.CarriedToItsEnd(outcome.Kind))
         {
@@ -927,7 +945,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             }
         }
 
-        _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
+        _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter, failuresCounted);
     }
 
     /// <summary>Sends an OPTIONS in the background to each Unhealthy region whose break is over and that no probe watches.</summary>
@@ -963,8 +981,8 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             {
                 SipRequest options = SipRequests.Options(addresses[0], "SlaKit");
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                SipAttemptOutcome outcome = await AttemptAsync(region, addresses[0], options, _disposing.Token).ConfigureAwait(false);
-                _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter);
+                (SipAttemptOutcome outcome, long failuresCounted) = await AttemptAsync(region, addresses[0], options, _disposing.Token).ConfigureAwait(false);
+                _selector.Record(region, outcome.Kind, Reason(outcome), outcome.Response?.RetryAfter, failuresCounted);
             }
         }
         catch (OperationCanceledException)

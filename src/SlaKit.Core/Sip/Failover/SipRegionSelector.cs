@@ -18,7 +18,9 @@ namespace SlaKit.Sip;
 /// <see cref="RegionSetOptions.BreakDuration"/> keeps the region out for that long (RFC 3261 §21.5.4) and is no failure; a
 /// 503 with a shorter one (zero included) or none, a timeout or a transport error is a failure, and a shorter
 /// <c>Retry-After</c> still keeps the region out for its delay.
-/// <see cref="RegionSetOptions.FailuresToMarkDown"/> failures in a row mark the region Unhealthy.</para>
+/// <see cref="RegionSetOptions.FailuresToMarkDown"/> failures in a row mark the region Unhealthy. Each failure reported
+/// here counts: the selector cannot tell which attempts were in flight together, as <see cref="SipFailoverClient"/>
+/// does for its own.</para>
 /// <para>Without probes, an Unhealthy region is offered first again after <see cref="RegionSetOptions.BreakDuration"/>, to
 /// one request at a time, until that attempt is reported (or Timer F passes). While a <see cref="RegionProbeScheduler"/>
 /// watches a region, only its probes bring the region back; once the scheduler stops, the region gets its trials again.
@@ -147,11 +149,11 @@ public sealed class SipRegionSelector : IRegionHealthMonitor, IActivelyProbed
         TrackedRegion state = _regions[IndexOf(region)];
         if (statusCode == 503)
         {
-            Record(state, SipAttemptOutcomeKind.ServiceUnavailable, $"it answered {statusCode}", retryAfter);
+            Record(state, SipAttemptOutcomeKind.ServiceUnavailable, $"it answered {statusCode}", retryAfter, failuresCountedAtStart: null);
         }
         else
         {
-            Record(state, SipAttemptOutcomeKind.Answered, null, null);
+            Record(state, SipAttemptOutcomeKind.Answered, null, null, failuresCountedAtStart: null);
         }
     }
 
@@ -172,7 +174,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor, IActivelyProbed
     /// <exception cref="ArgumentException">The region is not one of this selector's.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="region"/> is <see langword="null"/>.</exception>
     public void ReportTimeout(Region region) =>
-        Record(_regions[IndexOf(region)], SipAttemptOutcomeKind.Timeout, "it did not answer within the transaction timeout", null);
+        Record(_regions[IndexOf(region)], SipAttemptOutcomeKind.Timeout, "it did not answer within the transaction timeout", null, failuresCountedAtStart: null);
 
     /// <summary>Reports that a region could not be reached: ICMP port unreachable, a refused or broken connection.</summary>
     /// <param name="region">The region.</param>
@@ -180,7 +182,7 @@ public sealed class SipRegionSelector : IRegionHealthMonitor, IActivelyProbed
     /// <exception cref="ArgumentException">The region is not one of this selector's.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="region"/> is <see langword="null"/>.</exception>
     public void ReportTransportError(Region region, string? detail = null) =>
-        Record(_regions[IndexOf(region)], SipAttemptOutcomeKind.TransportError, $"a transport error ({detail ?? "unreachable"})", null);
+        Record(_regions[IndexOf(region)], SipAttemptOutcomeKind.TransportError, $"a transport error ({detail ?? "unreachable"})", null, failuresCountedAtStart: null);
 
     /// <inheritdoc/>
     public IReadOnlyList<RegionStatus> GetStatus() => _core.GetStatus();
@@ -248,8 +250,12 @@ public sealed class SipRegionSelector : IRegionHealthMonitor, IActivelyProbed
     internal static bool CarriedToItsEnd(SipAttemptOutcomeKind kind) =>
         kind is SipAttemptOutcomeKind.Answered or SipAttemptOutcomeKind.Declined or SipAttemptOutcomeKind.NoAnswer;
 
-    /// <summary>Feeds one attempt's outcome into its region's health.</summary>
-    internal void Record(TrackedRegion state, SipAttemptOutcomeKind kind, string? reason, TimeSpan? retryAfter)
+    /// <summary>
+    /// Feeds one attempt's outcome into its region's health. <paramref name="failuresCountedAtStart"/> is the region's
+    /// <see cref="TrackedRegion.FailuresCounted"/> as the attempt began, for an attempt of this library's own; an outcome
+    /// an application reports, with no attempt start known, passes <see langword="null"/> and always counts.
+    /// </summary>
+    internal void Record(TrackedRegion state, SipAttemptOutcomeKind kind, string? reason, TimeSpan? retryAfter, long? failuresCountedAtStart)
     {
         DateTimeOffset now = _time.GetUtcNow();
         if (CarriedToItsEnd(kind))
@@ -263,7 +269,22 @@ public sealed class SipRegionSelector : IRegionHealthMonitor, IActivelyProbed
         }
         else
         {
-            state.RecordFailure(now, reason ?? kind.ToString());
+            // One event can fail many attempts in flight together on a trunk: an SBC that closes its TCP or TLS connection
+            // once, to rotate or restart, fails every INVITE and request waiting on it with a transport error, although it
+            // takes the next connection. That is one observation of the trunk, so such a failure counts only if no other
+            // failure of the region counted since its attempt began (see TrackedRegion), as for HTTP. A timeout always
+            // counts: each attempt waited out its own (Timer B or F, the provisional or progress timeout, the attempt
+            // timeout, or the bound on its connection's opening), so two that time out together are two observations
+            // of a silent trunk.
+            if (failuresCountedAtStart is { } atStart && kind != SipAttemptOutcomeKind.Timeout)
+            {
+                state.RecordFailure(now, reason ?? kind.ToString(), atStart);
+            }
+            else
+            {
+                state.RecordFailure(now, reason ?? kind.ToString());
+            }
+
             if (kind == SipAttemptOutcomeKind.ServiceUnavailable && retryAfter > TimeSpan.Zero)
             {
                 // A rest shorter than the break a failing region sits out (Retry-After: 0 asks for none at all, §20.33)
