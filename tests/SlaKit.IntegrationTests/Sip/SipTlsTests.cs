@@ -168,6 +168,35 @@ public sealed class SipTlsTests : IDisposable
         Assert.Equal(0, await callee.WaitForExitAsync(TimeSpan.FromSeconds(15), Ct));
     }
 
+    [Fact]
+    public async Task Calls_and_requests_waiting_on_one_tls_handshake_that_never_answers_count_once_and_leave_the_trunk_degraded()
+    {
+        // An SBC whose TLS port takes the connection and never answers the handshake, as several agents dial at once:
+        // every attempt waits on the opening of the trunk's one connection, and the trunk counts that failure once.
+        await using var sbc = new BlackHole();
+        var options = new SipFailoverOptions { ConnectTimeout = TimeSpan.FromSeconds(1), FailuresToMarkDown = 3 };
+        options.Regions.Add(new Region("carrier", new Uri($"sips:127.0.0.1:{sbc.BaseUri.Port}")));
+        await using var client = new SipFailoverClient("tls-" + Guid.NewGuid().ToString("N")[..8], options);
+
+        Task[] attempts =
+        [
+            client.InviteAsync(new SipRequest("INVITE", "sip:+4930123456@carrier.example"), Ct),
+            client.InviteAsync(new SipRequest("INVITE", "sip:+4930123457@carrier.example"), Ct),
+            client.InviteAsync(new SipRequest("INVITE", "sip:+4930123458@carrier.example"), Ct),
+            client.SendAsync(new SipRequest("OPTIONS", "sip:carrier.example"), Ct),
+        ];
+
+        foreach (Task attempt in attempts)
+        {
+            SipFailoverException error = await Assert.ThrowsAsync<SipFailoverException>(() => attempt.WaitAsync(TimeSpan.FromSeconds(15), Ct));
+            SipAttemptOutcome outcome = Assert.Single(error.Outcomes);
+            Assert.Equal(SipAttemptOutcomeKind.TransportError, outcome.Kind);
+            Assert.EndsWith("did not open within ConnectTimeout (1s)", outcome.Error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(RegionHealth.Degraded, client.GetStatus()[0].Health);
+    }
+
     private static System.Net.Security.RemoteCertificateValidationCallback Pinned(X509Certificate2 certificate) =>
         (_, presented, _, _) => presented is not null && string.Equals(presented.GetCertHashString(), certificate.Thumbprint, StringComparison.OrdinalIgnoreCase);
 

@@ -210,6 +210,52 @@ public sealed class NonInviteClientTransactionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_tcp_connection_that_does_not_open_within_the_connect_timeout_is_a_transport_error_naming_that_bound()
+    {
+        // RFC 3261 §18.4: a connection failure on a reliable transport is reported as a failure in sending.
+        _connection = new InMemorySipConnection(new SipTarget("10.0.0.9", 5060, SipTransportProtocol.Tcp), reliable: true)
+        {
+            Connecting = static ct => Task.Delay(Timeout.InfiniteTimeSpan, ct),
+        };
+        _layer = new SipTransactionLayer(_connection, SipTimerSettings.Default, _time, SipFailoverOptions.DefaultConnectTimeout);
+        Task<SipTransactionResult> pending = Layer.SendAsync(Request(), TestContext.Current.CancellationToken);
+
+        _time.Advance(SipFailoverOptions.DefaultConnectTimeout);
+
+        SipTransactionResult result = await pending.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(SipTransactionOutcome.TransportError, result.Outcome);
+        Assert.Equal("the TCP connection to 10.0.0.9:5060 did not open within ConnectTimeout (5s)", result.Error!.Message);
+        Assert.Equal(SipFailoverOptions.DefaultConnectTimeout, result.Elapsed);
+        Assert.Empty(_connection.Sent);
+    }
+
+    [Fact]
+    public async Task An_attempt_timeout_ends_an_opening_as_a_transport_error_and_a_wait_for_the_answer_as_an_abandoned_transaction()
+    {
+        _connection = new InMemorySipConnection(new SipTarget("10.0.0.9", 5060, SipTransportProtocol.Tcp), reliable: true)
+        {
+            Connecting = static ct => Task.Delay(Timeout.InfiniteTimeSpan, ct),
+        };
+        _layer = new SipTransactionLayer(_connection, SipTimerSettings.Default, _time, SipFailoverOptions.DefaultConnectTimeout);
+        Task<SipTransactionResult> opening = Layer.SendAsync(Request(), TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        SipTransactionResult unopened = await opening.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(SipTransactionOutcome.TransportError, unopened.Outcome);
+        Assert.Equal("the TCP connection to 10.0.0.9:5060 did not open within the attempt timeout (2s)", unopened.Error!.Message);
+
+        // Once the connection is open, the same bound abandons a request the server does not answer.
+        _connection.Connecting = null;
+        Task<SipTransactionResult> waiting = Layer.SendAsync(Request(), TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        _connection.WaitForSent("OPTIONS");
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.Equal(0, Layer.ActiveTransactions);
+    }
+
+    [Fact]
     public async Task Cancelling_abandons_it_and_stops_retransmissions()
     {
         using var cancel = new CancellationTokenSource();

@@ -520,6 +520,44 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Calls_placed_together_that_wait_on_one_trunk_connection_opening_that_runs_out_of_time_count_once_and_leave_the_trunk_up()
+    {
+        // The morning shift dials at once while the SBC's port is unreachable: one opening, one failure of the trunk.
+        SipFailoverClient client = TcpTrunk(out InMemorySipConnection trunk);
+        trunk.Connecting = static ct => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        Task<SipCall>[] placing = [client.InviteAsync(Invite(), Ct), client.InviteAsync(Invite(), Ct), client.InviteAsync(Invite(), Ct)];
+
+        _time.Advance(SipFailoverOptions.DefaultConnectTimeout);
+
+        foreach (Task<SipCall> call in placing)
+        {
+            SipCall moved = await call.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            Assert.Equal(_secondary, moved.Trunk);
+            Assert.Equal(SipAttemptOutcomeKind.TransportError, moved.Attempts[0].Kind);
+            Assert.Equal("the TCP connection to 10.0.0.1:5060 did not open within ConnectTimeout (5s)", moved.Attempts[0].Error);
+        }
+
+        Assert.Empty(trunk.Sent);
+        Assert.Equal(RegionHealth.Degraded, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Calls_placed_one_after_another_whose_trunk_connection_never_opens_still_mark_the_trunk_down()
+    {
+        SipFailoverClient client = TcpTrunk(out InMemorySipConnection trunk);
+        trunk.Connecting = static ct => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+
+        for (int i = 1; i <= 3; i++)
+        {
+            Task<SipCall> placing = client.InviteAsync(Invite(), Ct);
+            _time.Advance(SipFailoverOptions.DefaultConnectTimeout);
+            Assert.Equal(_secondary, (await placing.WaitAsync(TimeSpan.FromSeconds(10), Ct)).Trunk);
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
     public async Task A_silent_trunk_is_left_after_the_provisional_timeout_and_its_invite_is_not_sent_again()
     {
         Task<SipCall> placing = Client().InviteAsync(Invite(), Ct);
@@ -589,9 +627,9 @@ public sealed class SipCallFailoverTests : IAsyncDisposable
         SipCall call = await placing.WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
         Assert.Equal(_secondary, call.Trunk);
-        SipAttemptOutcome silent = call.Attempts[0];
-        Assert.Equal(SipAttemptOutcomeKind.Timeout, silent.Kind);
-        Assert.Equal("the UDP connection to 10.0.0.1:5060 did not open within the attempt timeout (3s)", silent.Error);
+        SipAttemptOutcome unopened = call.Attempts[0];
+        Assert.Equal(SipAttemptOutcomeKind.TransportError, unopened.Kind);
+        Assert.Equal("the UDP connection to 10.0.0.1:5060 did not open within the attempt timeout (3s)", unopened.Error);
         Assert.Empty(_a.Sent);
     }
 

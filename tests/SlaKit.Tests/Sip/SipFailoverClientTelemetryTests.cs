@@ -110,6 +110,28 @@ public sealed class SipFailoverClientTelemetryTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_connection_that_does_not_open_within_the_connect_timeout_is_a_transport_error_of_its_region_named_with_that_bound()
+    {
+        _a.Connecting = static ct => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        _b.Responder = r => ResponseTo(r, 200, "OK");
+        SipFailoverClient client = Client();
+        var reasons = new List<(string, string)>();
+        client.HealthChanged += (_, e) => reasons.Add((e.Region.Name, e.Reason));
+
+        Task<SipResponse> sending = client.SendAsync(Message(), Ct);
+        _time.Advance(SipFailoverOptions.DefaultConnectTimeout);
+        SipResponse response = await sending.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(200, response.StatusCode);
+        FakeLogRecord failed = Assert.Single(_logs.GetSnapshot(), static r => r.Id.Name == "SipAttemptFailed");
+        Assert.Equal(
+            "Client carrier: MESSAGE to region primary failed (primary: the UDP connection to 10.0.0.1:5060 did not open within ConnectTimeout (5s) after 5s); trying the next region.",
+            failed.Message);
+        Assert.Equal(["transport_error", "success"], Traced().Select(static a => a.GetTagItem("slakit.outcome")));
+        Assert.Equal([("primary", "a transport error (the UDP connection to 10.0.0.1:5060 did not open within ConnectTimeout (5s))")], reasons);
+    }
+
+    [Fact]
     public async Task An_attempt_cut_by_the_attempt_timeout_is_a_timeout_of_that_region_named_with_the_time_it_waited()
     {
         _b.Responder = r => ResponseTo(r, 200, "OK");

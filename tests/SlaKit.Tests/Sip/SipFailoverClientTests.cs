@@ -581,6 +581,62 @@ public sealed class SipFailoverClientTests : IAsyncDisposable
         Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
     }
 
+    [Fact]
+    public async Task Requests_waiting_on_one_tcp_connection_opening_that_runs_out_of_time_count_once_and_leave_the_region_up()
+    {
+        // A firewall drops the SYN: the three requests all wait on the one opening, which gives up at the connect timeout.
+        SipFailoverClient client = TcpPrimary(out InMemorySipConnection tcp);
+        tcp.Connecting = static ct => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        Task<SipResponse>[] requests = [client.SendAsync(Options(), Token), client.SendAsync(Options(), Token), client.SendAsync(Options(), Token)];
+
+        _time.Advance(SipFailoverOptions.DefaultConnectTimeout);
+
+        foreach (Task<SipResponse> request in requests)
+        {
+            Assert.Equal(200, (await request.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        }
+
+        Assert.Empty(tcp.Sent);
+        Assert.Equal(3, _b.Sent.Count);
+        Assert.Equal(RegionHealth.Degraded, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Requests_waiting_on_one_tcp_connection_opening_that_outlasts_the_attempt_timeout_count_once_and_leave_the_region_up()
+    {
+        // The attempt timeout, shorter than the connect timeout, bounds the opening: it is still the connection that failed.
+        SipFailoverClient client = TcpPrimary(out InMemorySipConnection tcp, TimeSpan.FromSeconds(1));
+        tcp.Connecting = static ct => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        Task<SipResponse>[] requests = [client.SendAsync(Options(), Token), client.SendAsync(Options(), Token), client.SendAsync(Options(), Token)];
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        foreach (Task<SipResponse> request in requests)
+        {
+            Assert.Equal(200, (await request.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        }
+
+        Assert.Empty(tcp.Sent);
+        Assert.Equal(RegionHealth.Degraded, client.GetStatus()[0].Health);
+    }
+
+    [Fact]
+    public async Task Requests_sent_one_after_another_whose_tcp_connection_never_opens_still_mark_the_region_down()
+    {
+        SipFailoverClient client = TcpPrimary(out InMemorySipConnection tcp);
+        tcp.Connecting = static ct => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+
+        for (int i = 1; i <= 3; i++)
+        {
+            Task<SipResponse> request = client.SendAsync(Options(), Token);
+            _time.Advance(SipFailoverOptions.DefaultConnectTimeout);
+            Assert.Equal(200, (await request.WaitAsync(TimeSpan.FromSeconds(10), Token)).StatusCode);
+        }
+
+        Assert.Equal(3, _b.Sent.Count);
+        Assert.Equal(RegionHealth.Unhealthy, client.GetStatus()[0].Health);
+    }
+
     /// <summary>A MESSAGE with a body of <paramref name="bodySize"/> bytes.</summary>
     private static SipRequest Message(int bodySize) => new("MESSAGE", "sip:agent@carrier.example") { Body = new byte[bodySize] };
 

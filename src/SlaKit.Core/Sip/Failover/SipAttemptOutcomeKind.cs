@@ -12,10 +12,17 @@ public enum SipAttemptOutcomeKind
     /// <summary>The region answered 503 Service Unavailable, so the next region is tried (RFC 3263 §4.3).</summary>
     ServiceUnavailable = 1,
 
-    /// <summary>No final response within Timer F (64·T1) or the attempt timeout.</summary>
+    /// <summary>
+    /// No final response within Timer F (64·T1) or the attempt timeout, the request having been sent; for a call, no
+    /// response within the provisional timeout, or only 100 Trying within the progress timeout.
+    /// </summary>
     Timeout = 2,
 
-    /// <summary>The transport failed: ICMP port unreachable over UDP, a refused or broken TCP connection, a name that does not resolve.</summary>
+    /// <summary>
+    /// The transport failed: ICMP port unreachable over UDP, a refused or broken TCP connection, a TCP connect or TLS
+    /// handshake that did not complete within <see cref="SipFailoverOptions.ConnectTimeout"/> (or a shorter attempt timeout
+    /// or Timer F or B), a name that does not resolve.
+    /// </summary>
     TransportError = 3,
 
     /// <summary>

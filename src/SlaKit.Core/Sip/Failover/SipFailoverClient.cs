@@ -21,7 +21,8 @@ namespace SlaKit.Sip;
 /// <see cref="RegionSetOptions.BreakDuration"/> (zero included) counts as a failure too. Failures of requests and calls
 /// in flight together on a region count once toward <see cref="RegionSetOptions.FailuresToMarkDown"/>: a failure counts
 /// only when no other has counted since its attempt began, so one closed connection that fails every request and call on
-/// it is one failure. A timeout always counts, each attempt having waited out its own.</para>
+/// it, or one opening of a connection that is refused or does not open in time (a transport error, as over HTTP), is one
+/// failure. A timeout always counts, each attempt having waited out its own.</para>
 /// <para>A bare transaction waits Timer F (64·T1, 32 s) before it gives up on a silent server. Feed probe results
 /// (<see cref="ReportProbeResult(string, HealthProbeResult)"/>, for example from <see cref="CreateProbe"/> run every
 /// second) and a silent region leaves the rotation within a few seconds, before requests wait on it.</para>
@@ -552,21 +553,23 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         SipTransactionLayer layer = LayerFor(address);
         using Activity? activity = StartAttempt(region, request.Method);
 
-        // Its failure, other than a timeout, counts only if no other failure of the region counted while it ran.
+        // Its failure, other than a timeout, counts only if no other failure of the region counted while it ran. Taken
+        // before the connection opens: requests waiting on one opening that is refused or runs out of time fail together.
         long failuresCounted = region.FailuresCounted;
         long started = Time.GetTimestamp();
-        using CancellationTokenSource? timeout = _attemptTimeout is { } limit ? new CancellationTokenSource(limit, Time) : null;
-        using CancellationTokenSource? linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         SipAttemptOutcome outcome;
         long heard = layer.Connection.Received;
         try
         {
+            // The layer bounds the opening by the attempt timeout too, so that a connection that did not open in time
+            // comes back as its transport error rather than as this attempt's own timeout.
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            SipTransactionResult result = await layer.SendAsync(request, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+            SipTransactionResult result = await layer.SendAsync(request, _attemptTimeout, cancellationToken).ConfigureAwait(false);
             outcome = Outcome(region.Region, result) with { Target = address };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            // The attempt timeout ran out after the request went, on an open connection.
             TimeSpan waited = Time.GetElapsedTime(started);
             // The region still counts the timeout; a connection that brought nothing back is not used again.
             layer.CloseIfSilentSince(heard, waited);
@@ -594,7 +597,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
         using Activity? activity = StartAttempt(region, "INVITE");
 
         // Taken before the trunk's connection opens, which is part of the attempt: calls waiting on one opening that is
-        // refused fail together and count once, as calls ringing on one connection that breaks do.
+        // refused or runs out of time fail together and count once, as calls ringing on one connection that breaks do.
         long failuresCounted = region.FailuresCounted;
 
         SipCallAttempt attempt;
@@ -796,7 +799,7 @@ public sealed class SipFailoverClient : IRegionHealthMonitor, IActivelyProbed, I
             null,
             result.Elapsed),
         SipTransactionOutcome.Timeout => new SipAttemptOutcome(
-            region, SipAttemptOutcomeKind.Timeout, null, result.Error?.Message ?? $"no answer within Timer F ({SipDurations.Format(result.Elapsed)})", result.Elapsed),
+            region, SipAttemptOutcomeKind.Timeout, null, $"no answer within Timer F ({SipDurations.Format(result.Elapsed)})", result.Elapsed),
         _ => new SipAttemptOutcome(region, SipAttemptOutcomeKind.TransportError, null, result.Error?.Message, result.Elapsed),
     };
 

@@ -57,10 +57,12 @@ public sealed class SipFailoverOptions : RegionSetOptions
 
     /// <summary>
     /// How long a TCP or TLS connection to a region may take to open (the connect and the TLS handshake) before the region
-    /// is left as a silent one, for requests and calls alike; positive, at most one hour. 5 seconds by default: a far trunk
-    /// needs a few round trips (about 1.2 s at 300 ms), and a server whose SYNs a firewall drops should not hold a call for
-    /// Timer B. A shorter <see cref="AttemptTimeout"/>, or a shorter Timer F (Timer B for a call), bounds it instead. UDP
-    /// opens no connection.
+    /// is left, for requests and calls alike; positive, at most one hour. 5 seconds by default: a far trunk needs a few
+    /// round trips (about 1.2 s at 300 ms), and a server whose SYNs a firewall drops should not hold a call for Timer B. A
+    /// shorter <see cref="AttemptTimeout"/>, or a shorter Timer F (Timer B for a call), bounds it instead. A connection
+    /// that does not open in time is a transport error (<see cref="SipAttemptOutcomeKind.TransportError"/>), as a refused
+    /// one is, so the requests and calls that waited on that one opening count once toward
+    /// <see cref="RegionSetOptions.FailuresToMarkDown"/>. UDP opens no connection.
     /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
 
@@ -77,7 +79,7 @@ public sealed class SipFailoverOptions : RegionSetOptions
     /// Positive, at most Timer B (64·<see cref="T1"/>). 1 second by default: a working trunk sends 100 Trying within a
     /// round trip (RFC 3261 §8.2.6). The trunk's TCP or TLS connection is opened before the INVITE is sent, and is not
     /// counted here (nor in the post-dial delay): it may take several round trips, up to <see cref="ConnectTimeout"/>
-    /// (or a shorter <see cref="AttemptTimeout"/>), after which the trunk is left as a silent one.
+    /// (or a shorter <see cref="AttemptTimeout"/>), after which the trunk is left with a transport error.
     /// </summary>
     public TimeSpan ProvisionalTimeout { get; set; } = DefaultProvisionalTimeout;
 

@@ -271,10 +271,12 @@ public sealed class SipRegionSelector : IRegionHealthMonitor, IActivelyProbed
         {
             // One event can fail many attempts in flight together on a trunk: an SBC that closes its TCP or TLS connection
             // once, to rotate or restart, fails every INVITE and request waiting on it with a transport error, although it
-            // takes the next connection. That is one observation of the trunk, so such a failure counts only if no other
-            // failure of the region counted since its attempt began (see TrackedRegion), as for HTTP. A timeout always
-            // counts: each attempt waited out its own (Timer B or F, the provisional or progress timeout, the attempt
-            // timeout, or the bound on its connection's opening), so two that time out together are two observations
+            // takes the next connection; and twenty calls placed at once wait on one opening of the connection, so a SYN
+            // a firewall drops or a TLS handshake never answered fails them all with a transport error too. That is one
+            // observation of the trunk, so such a failure counts only if no other failure of the region counted since
+            // its attempt began (see TrackedRegion), as for HTTP, whose connect timeout is a transport error as well. A
+            // timeout always counts: each attempt waited out its own on an open connection (Timer B or F, the
+            // provisional or progress timeout, the attempt timeout), so two that time out together are two observations
             // of a silent trunk.
             if (failuresCountedAtStart is { } atStart && kind != SipAttemptOutcomeKind.Timeout)
             {

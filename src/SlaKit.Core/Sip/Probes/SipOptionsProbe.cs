@@ -303,7 +303,7 @@ public sealed class SipOptionsProbe : IHealthProbe, IAsyncDisposable, IDisposabl
                     ? HealthProbeResult.Healthy(result.Elapsed, detail)
                     : HealthProbeResult.Unhealthy(result.Elapsed, detail);
             case SipTransactionOutcome.Timeout:
-                return HealthProbeResult.Unhealthy(result.Elapsed, result.Error?.Message ?? $"no answer within Timer F ({SipDurations.Format(result.Elapsed)})");
+                return HealthProbeResult.Unhealthy(result.Elapsed, $"no answer within Timer F ({SipDurations.Format(result.Elapsed)})");
             default:
                 return HealthProbeResult.Unhealthy(result.Elapsed, $"transport error: {result.Error?.Message}");
         }

@@ -203,7 +203,7 @@ internal sealed class SipCallAttempt
         switch (result.Outcome)
         {
             case SipTransactionOutcome.Timeout:
-                return Result(SipAttemptOutcomeKind.Timeout, null, result.Error?.Message ?? $"no response within Timer B ({SipDurations.Format(result.Elapsed)})");
+                return Result(SipAttemptOutcomeKind.Timeout, null, $"no response within Timer B ({SipDurations.Format(result.Elapsed)})");
             case SipTransactionOutcome.TransportError:
                 return Result(SipAttemptOutcomeKind.TransportError, null, result.Error?.Message);
         }

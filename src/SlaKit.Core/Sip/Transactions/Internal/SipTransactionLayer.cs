@@ -56,21 +56,44 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The request is an INVITE or ACK, or too large to send.</exception>
     /// <exception cref="OperationCanceledException">The caller stopped waiting; the transaction is abandoned.</exception>
-    public async Task<SipTransactionResult> SendAsync(SipRequest request, CancellationToken cancellationToken)
+    public Task<SipTransactionResult> SendAsync(SipRequest request, CancellationToken cancellationToken) =>
+        SendAsync(request, attemptTimeout: null, cancellationToken);
+
+    /// <summary>
+    /// Runs one non-INVITE client transaction for <paramref name="request"/>, as
+    /// <see cref="SendAsync(SipRequest, CancellationToken)"/> does, within <paramref name="attemptTimeout"/> from its start.
+    /// </summary>
+    /// <param name="request">The request, left unchanged.</param>
+    /// <param name="attemptTimeout">
+    /// A bound on the whole attempt, the connection's opening included, besides Timer F and the connect timeout. A
+    /// connection that has not opened when it runs out is a transport error, as for those; a request sent that has no
+    /// final response by then is abandoned, and <see cref="OperationCanceledException"/> thrown.
+    /// </param>
+    /// <param name="cancellationToken">Stops the opening, or abandons the transaction once its request went.</param>
+    /// <exception cref="ArgumentException">The request is an INVITE or ACK, or too large to send.</exception>
+    /// <exception cref="OperationCanceledException">The caller stopped waiting, or the attempt timeout ran out after the request went.</exception>
+    public async Task<SipTransactionResult> SendAsync(SipRequest request, TimeSpan? attemptTimeout, CancellationToken cancellationToken)
     {
         if (request.Method is "INVITE" or "ACK")
         {
             throw new ArgumentException($"{request.Method} needs an INVITE transaction; only non-INVITE requests are supported.", nameof(request));
         }
 
+        Opening opening = OpeningWithin(_timers.TimerF, "Timer F", cancellationToken, attemptTimeout);
+
+        // The opening has its own bound (see OpenAsync), so that it ends as a failure of the connection; this one, from
+        // the same start, only abandons a request sent that has had no final answer within the attempt's time.
+        using CancellationTokenSource? answerWithin = attemptTimeout is { } limit ? new CancellationTokenSource(limit, _time) : null;
+        using CancellationTokenSource? abandon = answerWithin is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, answerWithin.Token);
+
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        return await RunAsync(request, nameof(request), passUp: null, OpeningWithin(_timers.TimerF, "Timer F", cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await RunAsync(request, nameof(request), passUp: null, opening, abandon?.Token ?? cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Runs one INVITE client transaction for <paramref name="invite"/>, which is left unchanged: the copy sent carries a
     /// new topmost Via with a new branch. The result is the first final response (a non-2xx already ACKed), a timeout
-    /// (Timer B, or a connection that did not open within it) or a transport error.
+    /// (Timer B) or a transport error (a connection that did not open within Timer B or the connect timeout among them).
     /// </summary>
     /// <param name="invite">The INVITE.</param>
     /// <param name="passUp">Given each provisional response, and each 2xx retransmitted after the first (to be ACKed again).</param>
@@ -98,8 +121,8 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// result is then cancelled. The user decides here, under its own lock, whether the INVITE is its to manage.
     /// </param>
     /// <param name="attemptTimeout">
-    /// A bound on the connection's opening besides Timer B and the connect timeout, the shortest of which applies; longer
-    /// is a timeout of the server.
+    /// A bound on the connection's opening besides Timer B and the connect timeout, the shortest of which applies; a
+    /// connection not open by then is a transport error.
     /// </param>
     /// <param name="openCancellation">Stops the connection's opening; the result is then cancelled.</param>
     /// <exception cref="ArgumentException">The request is not an INVITE, or is too large to send.</exception>
@@ -199,8 +222,9 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
     /// transaction timers start with the transaction, before the transport sets up its connection (Timer B on entering
     /// Calling, §17.1.1.2; Timer F on entering Trying, §17.1.2.2), so the opening counts against them: it is bounded by the
     /// timer, or a shorter connect or attempt timeout, and the transaction then waits only for what is left of its timer
-    /// (<see cref="ClientTransaction.TimeLeft"/>). A connection not open within the bound is the server's timeout, as a
-    /// silent server's is.
+    /// (<see cref="ClientTransaction.TimeLeft"/>). A connection not open within the bound is a transport error, as a refused
+    /// one is: a connect or TLS handshake never answered is a connection failure, which the transport reports as a failure
+    /// in sending (§18.4), not the server's silence to a request it was never sent.
     /// </summary>
     /// <returns>The local address for Via; or, when the connection did not open, the transaction's result.</returns>
     /// <exception cref="OperationCanceledException">The caller's token stopped the opening.</exception>
@@ -224,7 +248,7 @@ internal sealed class SipTransactionLayer : ISipResponseSink, IAsyncDisposable
             SipTarget target = Connection.Target;
             var error = new SipTransportException(
                 $"the {Connection.ViaTransport} connection to {target.Host}:{target.Port} did not open within {opening.LimitName} ({SipDurations.Format(opening.Limit)})", e);
-            return (null, new SipTransactionResult(SipTransactionOutcome.Timeout, null, error, _time.GetElapsedTime(opening.StartedAt), 0));
+            return (null, new SipTransactionResult(SipTransactionOutcome.TransportError, null, error, _time.GetElapsedTime(opening.StartedAt), 0));
         }
     }
 

@@ -3,7 +3,7 @@ namespace SlaKit.Sip;
 /// <summary>What a client transaction reports to its user.</summary>
 /// <param name="Outcome">How it ended.</param>
 /// <param name="Response">The final response, when one arrived.</param>
-/// <param name="Error">The transport error, when there was one; for a timeout, why the connection did not open in time, when it did not.</param>
+/// <param name="Error">The transport error, when there was one: for a connection that did not open in time, which bound it missed.</param>
 /// <param name="Elapsed">
 /// From the transaction's start, before its connection opened, to its end: Timer F or B for a timeout, the round trip
 /// when a response arrived on a connection already open.
