@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
+using SlaKit.Http;
 using SlaKit.IntegrationTests.Infrastructure;
 using SlaKit.Regions;
 
@@ -94,6 +95,38 @@ public sealed class SlowerIsNotDeadTests : IDisposable
         Assert.All(slow, r => Assert.Equal("a", r));
         Assert.All(fast, r => Assert.Equal("a", r));
         Assert.Empty(changes);
+    }
+
+    [Fact]
+    public async Task A_slow_endpoint_in_a_latency_class_of_its_own_never_sidelines_the_primary_nor_is_hedged_once_learnt()
+    {
+        await using RegionServer a = await RegionServer.StartAsync("a", _certificate);
+        await using RegionServer b = await RegionServer.StartAsync("b", _certificate);
+        a.Behaviour = RegionServer.SlowPath(TimeSpan.FromMilliseconds(400));
+        b.Behaviour = RegionServer.SlowPath(TimeSpan.FromMilliseconds(400));
+        await using FailoverClient client = Client(a, b);
+        await Requests.ServingRegionsAsync(client, "balance", 5, Ct);
+        IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
+
+        // A statement now and then among more balances than a latency window holds (128), so that each statement is
+        // rare among the answers before it; the statements in a class of their own.
+        var served = new List<string>();
+        for (int round = 0; round < 3; round++)
+        {
+            served.AddRange(await Requests.ServingRegionsAsync(client, "balance", 130, Ct));
+            using var statement = new HttpRequestMessage(HttpMethod.Get, "statements/slow");
+            using HttpResponseMessage response = await client.Http.SendAsync(statement.SetLatencyClass("statements"), Ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            served.Add(response.Headers.GetValues("X-Region").Single());
+        }
+
+        Assert.All(served, r => Assert.Equal("a", r));
+        Assert.Empty(changes);
+        Assert.Equal(RegionHealth.Healthy, client.Monitor.GetStatus()[0].Health);
+
+        // Only the first statement, while its class had no latency yet, was hedged to b; once learnt, a statement is
+        // waited for as long as statements take. Judged by the balances' p99, every one would have been.
+        Assert.InRange(b.Received.Count(r => r.PathAndQuery.EndsWith("/slow", StringComparison.Ordinal)), 0, 1);
     }
 
     [Fact]

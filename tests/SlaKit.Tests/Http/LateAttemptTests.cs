@@ -21,7 +21,7 @@ public sealed class LateAttemptTests : IDisposable
         TrackedRegion a = client.Regions[0];
         Assert.True(a.TryBeginLinger(1));
         var answer = new TaskCompletionSource<AttemptResult>();
-        var late = new LateAttempt(client, new RunningAttempt(answer.Task, null, a, 0, TimeProvider.System.GetTimestamp()), "b", null);
+        var late = new LateAttempt(client, new RunningAttempt(answer.Task, null, a, 0, TimeProvider.System.GetTimestamp()), LatencyClasses.Default, "b", null);
 
         // A slow region's p99 times a large multiplier: 60 days, longer than any timer waits, and long after the attempt
         // is given up (its hour and a second).

@@ -11,7 +11,7 @@ namespace SlaKit.Http;
 /// <param name="CertainlyNotSent">Whether the request certainly never reached a server.</param>
 /// <param name="OnTime">
 /// Whether the attempt succeeded within its region's usual latency as it stood before this answer was learnt
-/// (<see cref="HttpRegionSet.OverdueBound"/>): a slow answer must not make itself look usual.
+/// (<see cref="HttpRegionSet.OverdueBound(TrackedRegion, int)"/>): a slow answer must not make itself look usual.
 /// </param>
 internal readonly record struct AttemptResult(
     TrackedRegion Region, RegionAttemptOutcomeKind Kind, HttpResponseMessage? Response, Exception? Error, TimeSpan Elapsed, bool CertainlyNotSent, bool OnTime = false)

@@ -293,10 +293,10 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
             TimeSpan? overdueIn = null;
             if (winnerOnTime)
             {
-                overdueIn = _client.OverdueBound(region) - time.GetElapsedTime(attempt.Started, answeredAt);
+                overdueIn = _client.OverdueBound(region, run.LatencyClass) - time.GetElapsedTime(attempt.Started, answeredAt);
             }
 
-            new LateAttempt(_client, attempt, winner.Region.Region.Name, run.LendTo(attempt.Index)).Watch(overdueIn, now);
+            new LateAttempt(_client, attempt, run.LatencyClass, winner.Region.Region.Name, run.LendTo(attempt.Index)).Watch(overdueIn, now);
         }
 
         running.Clear();
@@ -304,6 +304,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
 
     /// <summary>
     /// How long to wait on <paramref name="waitedOn"/> before the next region is also asked; <see langword="null"/> not to hedge.
+    /// Every latency it goes by is of the request's own latency class.
     /// A trial is hedged as soon as the next region would usually have answered (k × its p99, at most the hedging delay),
     /// so a trial costs the caller next to nothing even when the region is still dead; and at once when the region on
     /// trial usually takes longer than that itself (a far region), since it could not answer in time anyway.
@@ -313,13 +314,13 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         RegionFailoverOptions options = _client.Options;
         if (run.IsTrialAttempt(waitedOn.Index))
         {
-            double fallbackP99 = run.Plan.Order[1].Latency.P99Milliseconds;
+            double fallbackP99 = run.Plan.Order[1].LatencyOf(run.LatencyClass).P99Milliseconds;
             TimeSpan trialDelay = double.IsNaN(fallbackP99)
                 ? options.HedgingDelay
                 : TimeSpan.FromMilliseconds(Math.Min(Math.Max(1, fallbackP99 * options.AdaptiveHedgingMultiplier), options.HedgingDelay.TotalMilliseconds));
 
             // What the region on trial took before it went down: its p99, or its first answer if that is all it gave.
-            LatencyWindow trialLatency = waitedOn.Region.Latency;
+            LatencyWindow trialLatency = waitedOn.Region.LatencyOf(run.LatencyClass);
             double took = double.IsNaN(trialLatency.P99Milliseconds) ? trialLatency.FirstMilliseconds : trialLatency.P99Milliseconds;
             return took > trialDelay.TotalMilliseconds ? TimeSpan.Zero : trialDelay;
         }
@@ -333,8 +334,8 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         }
 
         // The region's usual bound, k × its p99 at least the floor, as the overdue rule reads it; at most the attempt timeout.
-        TrackedRegion region = waitedOn.Region;
-        if (region.UsualLatencyBound(options.HedgingDelay, options.AdaptiveHedgingMultiplier) is { } usual)
+        LatencyWindow latency = waitedOn.Region.LatencyOf(run.LatencyClass);
+        if (latency.UsualBound(options.HedgingDelay, options.AdaptiveHedgingMultiplier) is { } usual)
         {
             return usual > options.AttemptTimeout ? options.AttemptTimeout : usual;
         }
@@ -342,7 +343,7 @@ internal sealed class HedgedRace(HttpRegionSet client, RegionAttempts attempts)
         // Until a second answer gives a p99, the first (connection set-up included) stands in for it: a far region that
         // has answered once is not hedged at the floor again while its next connections are still being opened. It is
         // capped at the cold-start allowance, the longest silence a region without a p99 is allowed before it is overdue.
-        double first = region.Latency.FirstMilliseconds;
+        double first = latency.FirstMilliseconds;
         if (double.IsNaN(first))
         {
             return options.HedgingDelay;

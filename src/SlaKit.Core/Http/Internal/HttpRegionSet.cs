@@ -23,6 +23,7 @@ internal sealed class HttpRegionSet
         _grpcFailures = GrpcStatus.FailureMask(options.GrpcFailoverStatuses);
         Runs = new RequestRunPool(timeProvider);
         Core = new RegionSet(name, options, options.Selection, options.MaxAttempts ?? options.Regions.Count, timeProvider, logger, telemetry, Random.Shared) { HedgedTrials = true };
+        Classes = new LatencyClasses(name, logger);
         _lanes = new RegionLane[Core.Regions.Count];
         foreach (TrackedRegion state in Core.Regions)
         {
@@ -46,6 +47,30 @@ internal sealed class HttpRegionSet
     public FailoverTelemetry Telemetry => Core.Telemetry;
 
     public ILogger Logger => Core.Logger;
+
+    /// <summary>The client's latency classes, by which each region learns the latency of each kind of request apart.</summary>
+    public LatencyClasses Classes { get; }
+
+    /// <summary>
+    /// The latency class of <paramref name="request"/>, a <paramref name="call"/> to gRPC or not: the one its
+    /// <see cref="RegionFailoverRequestOptions.LatencyClass"/> names; else, for a unary gRPC call, its method; else the default.
+    /// </summary>
+    /// <remarks>
+    /// A gRPC client calls the methods of one service, which the service's definition fixes, and they differ as much as
+    /// endpoints do (a lookup beside a report), so each method learns its own latency. A stream's answer time is no sample
+    /// (its service writes its headers when it likes), so a stream is classed by nothing and takes no place of the limit.
+    /// </remarks>
+    public int LatencyClassOf(HttpRequestMessage request, GrpcCall call)
+    {
+        if (request.Options.TryGetValue(RegionFailoverRequestOptions.LatencyClass, out string? named) && !string.IsNullOrWhiteSpace(named))
+        {
+            return Classes.IndexOf(named);
+        }
+
+        return call is GrpcCall.Unary or GrpcCall.DeclaredIdempotent && request.RequestUri is { } uri
+            ? Classes.IndexOf(AttemptRequestFactory.RequestPath(uri))
+            : LatencyClasses.Default;
+    }
 
     /// <summary>What each attempt against <paramref name="region"/> uses: its Polly pipeline and its URI cache.</summary>
     public RegionLane LaneFor(TrackedRegion region) => _lanes[region.Position];
@@ -95,6 +120,8 @@ internal sealed class HttpRegionSet
         long now = Time.GetTimestamp();
         TimeSpan waited = Time.GetElapsedTime(started, now);
         long silentSince = Math.Min(started, now - (long)(Options.AttemptTimeout.TotalSeconds * Time.TimestampFrequency));
+        // A probe is none of the client's requests, so it is held against the region's default latency class, as
+        // AbortSilentConnections's grace (a new connection's first frames, whatever its requests) is.
         foreach (TrackedRegion region in Regions)
         {
             if (SharesConnections(region, uri) &&
@@ -123,12 +150,16 @@ internal sealed class HttpRegionSet
     /// <summary>Orders the regions for one request made at <paramref name="now"/>.</summary>
     public RegionPlan Plan(DateTimeOffset now, bool allowTrial) => Core.Plan(now, allowTrial);
 
+    /// <summary>The overdue bound of <paramref name="region"/> in its default latency class; see <see cref="OverdueBound(TrackedRegion, int)"/>.</summary>
+    public TimeSpan OverdueBound(TrackedRegion region) => OverdueBound(region, LatencyClasses.Default);
+
     /// <summary>
-    /// How long an attempt against <paramref name="region"/> may run before it is overdue, when another region has
-    /// answered within its own bound: <see cref="RegionFailoverOptions.AdaptiveHedgingMultiplier"/> × the region's recent
-    /// p99, plus one connection set-up, at least <see cref="RegionFailoverOptions.HedgingDelay"/>; and
-    /// <see cref="RegionFailoverOptions.ColdStartAllowance"/> while the region has no p99 yet, since its first answers pay
-    /// for the connection, TLS and JIT.
+    /// How long an attempt of <paramref name="latencyClass"/> against <paramref name="region"/> may run before it is
+    /// overdue, when another region has answered within its own bound: <see cref="RegionFailoverOptions.AdaptiveHedgingMultiplier"/>
+    /// × the recent p99 of the region's answers in that class, plus one connection set-up, at least
+    /// <see cref="RegionFailoverOptions.HedgingDelay"/>; and <see cref="RegionFailoverOptions.ColdStartAllowance"/> while the
+    /// class has no p99 there yet, since its first answers pay for the connection, TLS and JIT, or come from an endpoint
+    /// whose latency is not known yet.
     /// </summary>
     /// <remarks>
     /// Connections keep being opened after the first: the pool closes idle ones, the client factory rotates its
@@ -138,14 +169,14 @@ internal sealed class HttpRegionSet
     /// trips, each no longer than the p99): a first answer slowed by the process's JIT does not stretch the bound of a
     /// near region, whose set-up the hedging delay's floor covers anyway.
     /// </remarks>
-    public TimeSpan OverdueBound(TrackedRegion region)
+    public TimeSpan OverdueBound(TrackedRegion region, int latencyClass)
     {
-        if (region.UsualLatencyBound(Options.HedgingDelay, Options.AdaptiveHedgingMultiplier) is not { } usual)
+        LatencyWindow latency = region.LatencyOf(latencyClass);
+        if (latency.UsualBound(Options.HedgingDelay, Options.AdaptiveHedgingMultiplier) is not { } usual)
         {
             return Options.ColdStartAllowance;
         }
 
-        LatencyWindow latency = region.Latency;
         double p99 = latency.P99Milliseconds;
         double roundTrips = p99 * Options.AdaptiveHedgingMultiplier;
         double setUp = Math.Min(latency.FirstMilliseconds - p99, Math.Min(roundTrips, Options.ColdStartAllowance.TotalMilliseconds));

@@ -8,7 +8,7 @@ namespace SlaKit.Http;
 /// Slower is not dead: the attempt
 /// itself records its answer (a latency sample and a success) or its real failure, exactly as a winner would. This
 /// watches the lateness: if the attempt is still running once it is past its region's overdue bound
-/// (<see cref="HttpRegionSet.OverdueBound"/>), the region is overdue until it ends
+/// (<see cref="HttpRegionSet.OverdueBound(TrackedRegion, int)"/>, in its request's latency class), the region is overdue until it ends
 /// (<see cref="TrackedRegion.MarkOverdue"/>, <see cref="TrackedRegion.ResolveOverdue"/>).
 /// </summary>
 /// <remarks>
@@ -24,6 +24,7 @@ internal sealed class LateAttempt
     private readonly Lock _gate = new();
     private readonly HttpRegionSet _client;
     private readonly RunningAttempt _attempt;
+    private readonly int _latencyClass;
     private readonly string? _winner;
     private readonly AttemptRequestFactory? _lent;
     private ITimer? _overdueTimer;
@@ -33,21 +34,24 @@ internal sealed class LateAttempt
 
     /// <summary>
     /// A loser of a race that <paramref name="winner"/> won, or with <see langword="null"/> an attempt its request gave up
-    /// on; its place among its region's late attempts is already claimed. <paramref name="lent"/>, when given, is the factory whose caller's request this attempt sends: its URI
+    /// on; its place among its region's late attempts is already claimed. Its lateness is judged by its request's
+    /// <paramref name="latencyClass"/>. <paramref name="lent"/>, when given, is the factory whose caller's request this attempt sends: its URI
     /// is put back when the attempt ends.
     /// </summary>
-    public LateAttempt(HttpRegionSet client, RunningAttempt attempt, string? winner, AttemptRequestFactory? lent)
+    public LateAttempt(HttpRegionSet client, RunningAttempt attempt, int latencyClass, string? winner, AttemptRequestFactory? lent)
     {
         _client = client;
         _attempt = attempt;
+        _latencyClass = latencyClass;
         _winner = winner;
         _lent = lent;
     }
 
     /// <summary>
     /// Lets <paramref name="attempt"/> of <paramref name="run"/> run on, watched, after the request gave up on it (its
-    /// caller did, or the total timeout ended it), when it has already waited past its region's usual latency (what its
-    /// adaptive hedging delay would be: 3 × its p99, at least the hedging delay) and the region has a late place left
+    /// caller did, or the total timeout ended it), when it has already waited past its region's usual latency in the
+    /// request's latency class (what its adaptive hedging delay would be: 3 × its p99, at least the hedging delay) and the
+    /// region has a late place left
     /// (<see cref="RegionFailoverOptions.MaxLateAttempts"/>). Its real outcome is then recorded, within its attempt timeout:
     /// its answer is a latency sample, its timeout a failure. So a region that has gone silent is found out even when every
     /// request gives up sooner than the attempt timeout, and a slow one is only learnt.
@@ -60,13 +64,13 @@ internal sealed class LateAttempt
     {
         RegionFailoverOptions options = client.Options;
         TrackedRegion region = attempt.Region;
-        TimeSpan usual = region.UsualLatencyBound(options.HedgingDelay, options.AdaptiveHedgingMultiplier) ?? options.HedgingDelay;
+        TimeSpan usual = region.UsualLatencyBound(options.HedgingDelay, options.AdaptiveHedgingMultiplier, run.LatencyClass) ?? options.HedgingDelay;
         if (attempt.Task.IsCompleted || client.Time.GetElapsedTime(attempt.Started) < usual || !region.TryBeginLinger(options.MaxLateAttempts))
         {
             return false;
         }
 
-        new LateAttempt(client, attempt, winner: null, run.LendTo(attempt.Index)).Watch(overdueIn: null, client.Time.GetUtcNow());
+        new LateAttempt(client, attempt, run.LatencyClass, winner: null, run.LendTo(attempt.Index)).Watch(overdueIn: null, client.Time.GetUtcNow());
         return true;
     }
 
@@ -114,7 +118,7 @@ internal sealed class LateAttempt
             }
 
             _overdue = true;
-            TimeSpan bound = _client.OverdueBound(_attempt.Region);
+            TimeSpan bound = _client.OverdueBound(_attempt.Region, _latencyClass);
             _attempt.Region.MarkOverdue(at ?? _client.Time.GetUtcNow(),
                 $"it has not answered within {DurationText.Format(bound)}, well past its usual latency, while region {_winner} did");
         }

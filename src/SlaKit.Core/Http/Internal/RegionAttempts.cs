@@ -159,8 +159,9 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     if (!run.Untimed)
                     {
                         // Judged before it is learnt: once in the window, a slow answer can be the p99 it is compared with.
-                        onTime = elapsed <= _client.OverdueBound(region);
-                        region.Latency.Record(elapsed);
+                        // Both by the request's own latency class, so a slow endpoint is compared with itself.
+                        onTime = elapsed <= _client.OverdueBound(region, run.LatencyClass);
+                        region.RecordLatency(elapsed, run.LatencyClass);
                     }
 
                     // Read off the run first: any other request's answer is spared the look at its headers.
@@ -223,7 +224,8 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     // Over HTTP/1.1 the timed-out request's connection is closed with it; over HTTP/2 it is shared and
                     // stays: closed here if nothing at all came in on it while this attempt waited (RFC 9113 §9.1). A
                     // connection opened since, with its server's first frames still on the way, is given the region's
-                    // usual latency to show them.
+                    // usual latency to show them: that of its default class, since those frames come whatever the
+                    // requests on the connection are.
                     _client.LaneFor(region).AbortSilentConnections(started, _client.OverdueBound(region));
                     break;
             }
@@ -325,7 +327,8 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// <summary>
     /// Sends one warm-up request straight to <paramref name="region"/> through the handlers below the failover handler (so
     /// over the client's own connection pool), bypassing selection and the region's pipeline; returns how long the answer took,
-    /// whatever its status, having recorded it as a latency sample. Failures reach the caller as thrown.
+    /// whatever its status, having recorded it as a latency sample of the region's default latency class. Failures reach
+    /// the caller as thrown.
     /// </summary>
     public async Task<TimeSpan> WarmUpAsync(TrackedRegion region, string path, CancellationToken cancellationToken)
     {

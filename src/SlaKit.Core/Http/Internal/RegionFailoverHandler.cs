@@ -154,6 +154,7 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         run.LendsCallersRequest = !((hedged || outlivesCaller) && content is { CanReplay: true });
         run.Untimed = stream;
         run.GrpcUnary = call is GrpcCall.Unary or GrpcCall.DeclaredIdempotent;
+        run.LatencyClass = _client.LatencyClassOf(request, call);
 
         // A unary gRPC call that may move on is judged by its whole answer: a failing status may come in the trailers.
         // With one region to try there is nowhere to move on to, and the answer streams to the caller as it comes.

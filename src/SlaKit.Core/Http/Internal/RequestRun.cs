@@ -88,6 +88,12 @@ internal sealed class RequestRun : IDisposable
     /// </summary>
     public bool Untimed { get; set; }
 
+    /// <summary>
+    /// The request's latency class (<see cref="HttpRegionSet.LatencyClassOf"/>): the window of each region its answers are
+    /// learnt in, and that its hedging delay and overdue bound are read from.
+    /// </summary>
+    public int LatencyClass { get; set; }
+
     /// <summary>Whether the request is a unary gRPC call, whose status may come in the trailers after its answer's headers.</summary>
     public bool GrpcUnary { get; set; }
 
@@ -197,6 +203,7 @@ internal sealed class RequestRun : IDisposable
         ReadsWholeReply = false;
         GrpcUnary = false;
         MayOutlive = false;
+        LatencyClass = LatencyClasses.Default;
 
         // Also stops the attempt timeout's timer, if it has not fired.
         return !timerMayFire && _cancel.TryReset();

@@ -45,4 +45,8 @@ internal static partial class FailoverLog
     [LoggerMessage(EventId = 1009, EventName = "ProbeListenerThrew", Level = LogLevel.Error,
         Message = "Client {Client}: a ProbeCompleted handler threw on a probe of region {Region}; probing goes on.")]
     public static partial void ProbeListenerThrew(ILogger logger, string client, string region, Exception exception);
+
+    [LoggerMessage(EventId = 1011, EventName = "LatencyClassLimitReached", Level = LogLevel.Warning,
+        Message = "Client {Client}: its requests name more than {Limit} latency classes; those of class {LatencyClass}, and of every class not seen before it, share the default class's latency from now on.")]
+    public static partial void LatencyClassLimitReached(ILogger logger, string client, int limit, string latencyClass);
 }

@@ -1,9 +1,15 @@
 namespace SlaKit.Regions;
 
 /// <summary>
-/// A region's recent latency: an exponentially weighted moving average for latency-aware selection, and
-/// the p99 of the last <see cref="Capacity"/> samples for adaptive hedging. Lock-free; recording allocates nothing.
+/// Recent latency, of a region or of one latency class of it: an exponentially weighted moving average for
+/// latency-aware selection, and the p99 of the last <see cref="Capacity"/> samples for adaptive hedging and the overdue
+/// rule. Lock-free; recording allocates nothing.
 /// </summary>
+/// <remarks>
+/// A region's default window (<see cref="TrackedRegion.Latency"/>) is given both; the window of any other latency class
+/// of the region only its samples (<see cref="RecordSample"/>), while its answers' average goes to the default window,
+/// which selection reads (see <see cref="TrackedRegion.RecordLatency"/>).
+/// </remarks>
 internal sealed class LatencyWindow
 {
     /// <summary>How many recent samples the percentile is taken over.</summary>
@@ -33,7 +39,27 @@ internal sealed class LatencyWindow
     /// </summary>
     public double FirstMilliseconds => Volatile.Read(ref _firstMilliseconds);
 
-    /// <summary>Records one latency.</summary>
+    /// <summary>
+    /// The longest an answer usually takes, as far as this window tells: <paramref name="multiplier"/> × its p99, at least
+    /// <paramref name="floor"/>; <see langword="null"/> while it has no p99 yet (no sample but its first).
+    /// </summary>
+    /// <remarks>Nothing is judged by a window with no history: a first answer pays for the connection, TLS and JIT, and
+    /// a far region, or an endpoint slow by design, has nothing to be compared with but itself.</remarks>
+    public TimeSpan? UsualBound(TimeSpan floor, double multiplier)
+    {
+        double p99 = P99Milliseconds;
+        if (double.IsNaN(p99))
+        {
+            return null;
+        }
+
+        var bound = TimeSpan.FromMilliseconds(p99 * multiplier);
+
+        // Stryker disable once Equality : equivalent; when the two are equal either is the answer.
+        return bound > floor ? bound : floor;
+    }
+
+    /// <summary>Records one latency, in the average and among the samples.</summary>
     /// <remarks>
     /// The very first latency a window is given counts in the moving average but not in the p99. A region's first
     /// answer carries the connection set-up and the process's first-call compilation, often tens of milliseconds on a
@@ -43,12 +69,24 @@ internal sealed class LatencyWindow
     /// </remarks>
     public void Record(TimeSpan latency)
     {
+        RecordAverage(latency);
+        RecordSample(latency);
+    }
+
+    /// <summary>Records one latency in the moving average alone.</summary>
+    public void RecordAverage(TimeSpan latency)
+    {
         double milliseconds = latency.TotalMilliseconds;
 
         // Lost updates under contention only drop a sample from the average; they cannot corrupt it.
         double previous = Volatile.Read(ref _ewmaMilliseconds);
         Volatile.Write(ref _ewmaMilliseconds, double.IsNaN(previous) ? milliseconds : previous + (Alpha * (milliseconds - previous)));
+    }
 
+    /// <summary>Records one latency among the samples the p99 is taken over (the first apart; see <see cref="Record"/>), not in the average.</summary>
+    public void RecordSample(TimeSpan latency)
+    {
+        double milliseconds = latency.TotalMilliseconds;
         long count = Interlocked.Increment(ref _offered) - 1;
         if (count == 0)
         {

@@ -247,6 +247,9 @@ internal static class RegionSelector
     {
         if (mode == RegionSelectionMode.LatencyAware)
         {
+            // The region's average over every answer, whatever its latency class, not the class of any one request:
+            // plans are made and reused before a request's class matters, and the regions ranked here share the same
+            // mix of requests, so the mix weighs on each alike (see TrackedRegion.RecordLatency).
             double average = state.Latency.AverageMilliseconds;
             // Unmeasured regions are tried first, to learn their latency.
             // Stryker disable once Conditional : equivalent; NaN sorts before every number in CompareTo, as 0 does before every latency.

@@ -2,7 +2,8 @@ namespace SlaKit.Regions;
 
 /// <summary>
 /// One region as its client tracks it, shared by every request: its health, a small state machine with hysteresis fed
-/// by attempt outcomes, circuit-breaker events, <c>Retry-After</c> answers and active probes; its recent latency; and its
+/// by attempt outcomes, circuit-breaker events, <c>Retry-After</c> answers and active probes; its recent latency, per
+/// latency class (<see cref="LatencyOf"/>); and its
 /// attempts left to finish after losing a hedge race. <see cref="SelectionView"/> is what selection reads of it at one
 /// instant, <see cref="RegionStatus"/> what the public <see cref="IRegionHealthMonitor.GetStatus"/> reports.
 /// </summary>
@@ -62,6 +63,9 @@ internal sealed class TrackedRegion
     // Active probes watching the region: while there is one, the probes decide when it is back, not trials.
     private int _probes;
 
+    // The windows of latency classes other than the default, by class index; null until a class is first used. See LatencyOf.
+    private LatencyWindow?[]? _classWindows;
+
     // Up, Healthy, no failure since the last success, no probe saying Degraded: the state of nearly every region
     // nearly all the time. Then a success changes nothing and the view is fixed, so neither needs the lock.
     // Written under the lock by every change (see NoteHealth); a Retry-After makes the region Unhealthy, which clears it.
@@ -84,30 +88,85 @@ internal sealed class TrackedRegion
     /// </summary>
     public int Position { get; init; }
 
-    /// <summary>The region's recent latency.</summary>
+    /// <summary>
+    /// The region's recent latency in its default latency class (<see cref="LatencyClasses.Default"/>): every request
+    /// without a class of its own, and the warm-up. Its moving average is the region's, fed by every answer whatever its
+    /// class, for latency-aware selection (see <see cref="RecordLatency"/>).
+    /// </summary>
     public LatencyWindow Latency { get; } = new();
 
     /// <summary>Attempts of this region that lost a hedge race, or that their caller gave up on, left to finish; see <see cref="TryBeginLinger"/>.</summary>
     public int Lingering => Volatile.Read(ref _lingering);
 
     /// <summary>
-    /// The longest this region usually takes, as far as its own answers tell: <paramref name="multiplier"/> × its recent
-    /// p99, at least <paramref name="floor"/>; <see langword="null"/> while it has no p99 yet (no answer but its first).
+    /// The longest this region usually takes in its default latency class, as far as its own answers tell:
+    /// <paramref name="multiplier"/> × its recent p99, at least <paramref name="floor"/>; <see langword="null"/> while it
+    /// has no p99 yet (no answer but its first).
     /// </summary>
     /// <remarks>A region with no history is never judged by how long it takes: a first answer pays for the
     /// connection, TLS and JIT, and a far region has nothing to be compared with but itself.</remarks>
-    public TimeSpan? UsualLatencyBound(TimeSpan floor, double multiplier)
+    public TimeSpan? UsualLatencyBound(TimeSpan floor, double multiplier) => Latency.UsualBound(floor, multiplier);
+
+    /// <summary>
+    /// The longest an answer of <paramref name="latencyClass"/> usually takes from this region, as far as that class's own
+    /// answers tell; see <see cref="UsualLatencyBound(TimeSpan, double)"/>.
+    /// </summary>
+    public TimeSpan? UsualLatencyBound(TimeSpan floor, double multiplier, int latencyClass) => LatencyOf(latencyClass).UsualBound(floor, multiplier);
+
+    /// <summary>
+    /// The region's recent latency in <paramref name="latencyClass"/> (an index from <see cref="LatencyClasses"/>): its
+    /// default window for <see cref="LatencyClasses.Default"/>, otherwise the class's own, made on first use.
+    /// </summary>
+    /// <remarks>
+    /// One endpoint of a client may take a thousand times another (a balance against a statement generated on the fly):
+    /// in one window the slow one's answers would set the fast one's hedging delay and overdue bound, or, while rare, make
+    /// themselves overdue against the fast one's p99. So each class learns its own.
+    /// </remarks>
+    public LatencyWindow LatencyOf(int latencyClass)
     {
-        double p99 = Latency.P99Milliseconds;
-        if (double.IsNaN(p99))
+        if (latencyClass == LatencyClasses.Default)
         {
-            return null;
+            return Latency;
         }
 
-        var bound = TimeSpan.FromMilliseconds(p99 * multiplier);
+        // Made on first use; when two threads make one at once, the first one stored is the one both use. A region of a
+        // client that classes nothing, and every SIP trunk, keeps none of these.
+        LatencyWindow?[]? windows = Volatile.Read(ref _classWindows);
+        if (windows is null)
+        {
+            var made = new LatencyWindow?[LatencyClasses.Limit + 1];
+            windows = Interlocked.CompareExchange(ref _classWindows, made, null) ?? made;
+        }
 
-        // Stryker disable once Equality : equivalent; when the two are equal either is the answer.
-        return bound > floor ? bound : floor;
+        LatencyWindow? window = Volatile.Read(ref windows[latencyClass]);
+        if (window is null)
+        {
+            var made = new LatencyWindow();
+            window = Interlocked.CompareExchange(ref windows[latencyClass], made, null) ?? made;
+        }
+
+        return window;
+    }
+
+    /// <summary>
+    /// Records one answer's latency in <paramref name="latencyClass"/>'s window, and in the region's moving average
+    /// (<see cref="Latency"/>), which stays one for the whole region.
+    /// </summary>
+    /// <remarks>
+    /// Selection ranks the regions of one priority before any request's class matters, from one reading of the regions
+    /// that plans are reused by; and those regions share the client's traffic, so whatever mix of classes one gets, the
+    /// others get alike, and it weighs on each average the same. A class's own average would ask for a plan per class.
+    /// </remarks>
+    public void RecordLatency(TimeSpan latency, int latencyClass)
+    {
+        if (latencyClass == LatencyClasses.Default)
+        {
+            Latency.Record(latency);
+            return;
+        }
+
+        Latency.RecordAverage(latency);
+        LatencyOf(latencyClass).RecordSample(latency);
     }
 
     /// <summary>
