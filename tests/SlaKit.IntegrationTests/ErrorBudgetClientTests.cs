@@ -52,7 +52,8 @@ public sealed class ErrorBudgetClientTests
         var headersArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         a.Behaviour = async context =>
         {
-            context.Response.ContentLength = 100;
+            // Longer than a small answer, which a failover client reads whole before handing it over.
+            context.Response.ContentLength = 100_000;
             await context.Response.WriteAsync("partial", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
             await headersArrived.Task.WaitAsync(context.RequestAborted);

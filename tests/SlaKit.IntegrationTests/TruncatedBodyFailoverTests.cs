@@ -34,14 +34,23 @@ public sealed class TruncatedBodyFailoverTests : IDisposable
     private SemaphoreSlim _headersSeen = new(0);
 
     /// <summary>
-    /// Answers 200 with a Content-Length of 1000, sends 10 bytes of it, then, once the client has the headers, aborts: the
-    /// connection over HTTP/1.1, the stream (RST_STREAM) over HTTP/2. Waiting for the client keeps a reset that would
-    /// overtake the headers (and be a transport error before them) out of the test.
+    /// Answers 200 with a Content-Length of a million, longer than a small answer (which the failover reads whole before
+    /// handing it over), and goes on as <see cref="TruncatedAsync"/>.
     /// </summary>
-    private async Task Truncated(HttpContext context)
+    private Task Truncated(HttpContext context) => TruncatedAsync(context, 1_000_000);
+
+    /// <summary>Answers 200 with a Content-Length of 1000, a small answer, and goes on as <see cref="TruncatedAsync"/>.</summary>
+    private Task SmallTruncated(HttpContext context) => TruncatedAsync(context, 1000);
+
+    /// <summary>
+    /// Answers 200 with a Content-Length of <paramref name="length"/>, sends 10 bytes of it, then, once the client has the
+    /// headers, aborts: the connection over HTTP/1.1, the stream (RST_STREAM) over HTTP/2. Waiting for the client keeps a
+    /// reset that would overtake the headers (and be a transport error before them) out of the test.
+    /// </summary>
+    private async Task TruncatedAsync(HttpContext context, long length)
     {
         SemaphoreSlim seen = Volatile.Read(ref _headersSeen);
-        context.Response.ContentLength = 1000;
+        context.Response.ContentLength = length;
         await context.Response.WriteAsync("0123456789", context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
         await seen.WaitAsync(TimeSpan.FromSeconds(10), context.RequestAborted);
@@ -59,10 +68,13 @@ public sealed class TruncatedBodyFailoverTests : IDisposable
         }
     }
 
-    /// <summary>Answers 200 with a Content-Length of 1000, sends 10 bytes of it, then holds the rest until the client lets go.</summary>
+    /// <summary>
+    /// Answers 200 with a Content-Length of a million (longer than a small answer, so handed over at its headers), sends
+    /// 10 bytes of it, then holds the rest until the client lets go.
+    /// </summary>
     private static async Task Unfinished(HttpContext context)
     {
-        context.Response.ContentLength = 1000;
+        context.Response.ContentLength = 1_000_000;
         await context.Response.WriteAsync("0123456789", context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
         try
@@ -171,6 +183,33 @@ public sealed class TruncatedBodyFailoverTests : IDisposable
             int asked = a.Count;
             await Requests.ServedByAsync(client, "b", 5, Ct);
             Assert.Equal(asked, a.Count);
+        }
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task A_small_answer_that_breaks_off_mid_body_counts_against_its_region_and_the_request_goes_to_the_next_region(string version)
+    {
+        (RegionServer a, RegionServer b, FailoverClient client) = await StartAsync(version);
+        await using (a)
+        await using (b)
+        await using (client)
+        {
+            await Requests.WarmUpAsync(client, 3, Ct);
+            await Requests.ServedByAsync(client, "a", 1, Ct);
+            IReadOnlyList<RegionHealthChangedEventArgs> changes = client.WatchHealth();
+            Volatile.Write(ref _headersSeen, new SemaphoreSlim(0));
+            a.Behaviour = SmallTruncated;
+
+            // Read whole inside its attempt, the broken body is the attempt's transport error: the caller gets b's answer.
+            using HttpResponseMessage response = await client.Http.GetAsync("pay", Ct);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("b", response.Headers.GetValues("X-Region").Single());
+            RegionHealthChangedEventArgs change = Assert.Single(changes);
+            Assert.Equal(("a", RegionHealth.Degraded), (change.Region.Name, change.Current));
+            Assert.Contains("broke off", change.Reason, StringComparison.Ordinal);
         }
     }
 

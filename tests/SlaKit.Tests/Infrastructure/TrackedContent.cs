@@ -2,8 +2,11 @@ using System.Net;
 
 namespace SlaKit.Tests.Infrastructure;
 
-/// <summary>A body that says whether it was disposed, and can end in a broken connection.</summary>
-internal sealed class TrackedContent(byte[] bytes, bool breakAtEnd = false) : HttpContent
+/// <summary>
+/// A body that says whether it was disposed, and can end in a broken connection; one not <paramref name="sized"/> has no
+/// <c>Content-Length</c>, as a chunked or streamed answer has none.
+/// </summary>
+internal sealed class TrackedContent(byte[] bytes, bool breakAtEnd = false, bool sized = true) : HttpContent
 {
     public bool Disposed { get; private set; }
 
@@ -32,7 +35,7 @@ internal sealed class TrackedContent(byte[] bytes, bool breakAtEnd = false) : Ht
     protected override bool TryComputeLength(out long length)
     {
         length = bytes.Length;
-        return true;
+        return sized;
     }
 
     protected override void Dispose(bool disposing)

@@ -46,6 +46,9 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
 
         try
         {
+            // A small answer is read whole inside the attempt (see SmallAnswer), but never a stream's, whose body is the
+            // call itself, nor a gRPC call's, whose status is judged from its trailers.
+            bool smallReadWhole = !run.Untimed && !run.GrpcUnary;
             using Activity? activity = _client.Telemetry.ActivitySource.StartActivity("slakit.failover.attempt");
             HttpResponseMessage? response = null;
             Exception? error = null;
@@ -61,6 +64,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                 // An attempt whose token carries its own timeout (the request's only one) goes through the circuit
                 // breaker alone, which reads the run from the context to tell that timeout from the caller's cancellation.
                 bool ownTimeout = run.OwnAttemptTimeout is not null;
+
                 for (bool first = true; ; first = false)
                 {
                     ResilienceContext context = ResilienceContextPool.Shared.Get(token);
@@ -82,12 +86,13 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                                     run.FirstInnerTask = sent;
                                 }
 
-                                return AsOutcome(state.ReadWhole
-                                    ? GrpcStatus.ReadWholeAsync(sent, context.CancellationToken)
+                                return AsOutcome(
+                                    state.ReadWhole ? GrpcStatus.ReadWholeAsync(sent, context.CancellationToken)
+                                    : state.Small is { } method ? SmallAnswer.ReadAsync(sent, method, context.CancellationToken)
                                     : new ValueTask<HttpResponseMessage>(sent));
                             },
                             context,
-                            (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null, ReadWhole: run.ReadsWholeReply)).ConfigureAwait(false);
+                            (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null, ReadWhole: run.ReadsWholeReply, Small: smallReadWhole ? run.Request.Method : null)).ConfigureAwait(false);
                         outcome.ThrowIfException();
                         response = outcome.Result!;
                         break;
@@ -174,7 +179,8 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: true, started, failuresCounted, run.CallerToken);
                         counted = true;
                     }
-                    else if (!run.Untimed && WatchedContent.MayBreakOff(response!, run.Request.Method))
+                    else if (!run.Untimed && WatchedContent.MayBreakOff(response!, run.Request.Method) &&
+                        !(smallReadWhole && SmallAnswer.IsReadWhole(response!, run.Request.Method)))
                     {
                         // An answer whose body is still to come may break off after good headers (a stream reset, a
                         // connection lost, a proxy that cuts it short), and its caller then gets an exception: it is
