@@ -35,10 +35,11 @@ public sealed class RegionFailoverOptions : RegionSetOptions
     /// sends a copy of it. Sooner than that, or with a body longer than <see cref="ReplayBufferLimit"/> (the caller's own to
     /// dispose), the attempt is cancelled with the caller, at the server too, and counts for nothing. A small answer (a
     /// <c>Content-Length</c> of at most 16 KiB) is read whole within this timeout before it is handed over. A longer one
-    /// whose body breaks off after good headers counts against its region as a transport error when it breaks within this timeout of
-    /// its attempt's start; one that breaks off later has outlived any attempt, so it is a stream (server-sent events, a
-    /// long poll, a long download) that a load balancer's timeout or a server's shutdown cut on its way, and its region's
-    /// health is left as it was.
+    /// whose body breaks off after good headers counts against its region as a transport error, unless it was still
+    /// flowing past this timeout (read from the start, with data reaching the caller later than this timeout after its
+    /// attempt's start): such a body has outlived any attempt, so it is a stream (server-sent events, a long poll, a long
+    /// download) that a load balancer's timeout or a server's shutdown cut on its way, and its region's health is left as
+    /// it was. A body that stalled after its first bytes until something cut it still counts.
     /// </remarks>
     public TimeSpan AttemptTimeout { get; set; } = DefaultAttemptTimeout;
 

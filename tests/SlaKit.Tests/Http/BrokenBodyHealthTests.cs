@@ -63,9 +63,11 @@ public sealed class BrokenBodyHealthTests : HeldRegionTests
             Stream body = await response.Content.ReadAsStreamAsync(Ct);
             await using (body)
             {
+                // Part of the body at once, the rest after the stream has flowed for a while, then the cut.
                 byte[] buffer = new byte[16];
-                Assert.Equal(Body.Length, await body.ReadAtLeastAsync(buffer, Body.Length, throwOnEndOfStream: false, Ct));
+                Assert.Equal(2, await body.ReadAtLeastAsync(buffer.AsMemory(0, 2), 2, throwOnEndOfStream: false, Ct));
                 Time.Advance(flowing);
+                Assert.Equal(Body.Length - 2, await body.ReadAtLeastAsync(buffer.AsMemory(2), Body.Length - 2, throwOnEndOfStream: false, Ct));
                 await Assert.ThrowsAsync<IOException>(() => body.ReadAsync(buffer.AsMemory(), Ct).AsTask());
             }
         }
@@ -95,12 +97,47 @@ public sealed class BrokenBodyHealthTests : HeldRegionTests
         Stream body = await response.Content.ReadAsStreamAsync(Ct);
         await using (body)
         {
+            Assert.Equal(2, await body.ReadAtLeastAsync(new byte[2], 2, throwOnEndOfStream: false, Ct));
             Time.Advance(TimeSpan.FromMinutes(10));
             await Assert.ThrowsAsync<IOException>(() => body.CopyToAsync(Stream.Null, Ct));
         }
 
         Assert.Equal(RegionHealth.Degraded, A.HealthAt(Time.GetUtcNow()));
         Assert.Equal("success", Assert.Single(attempts.GetMeasurementSnapshot()).Tags["outcome"]);
+    }
+
+    [Fact]
+    public async Task Bodies_that_stall_after_their_first_bytes_until_an_idle_timeout_cuts_them_take_their_region_down()
+    {
+        Start(static o => (o.AttemptTimeout, o.FailuresToMarkDown) = (TimeSpan.FromSeconds(5), 2));
+        for (int i = 0; i < 2; i++)
+        {
+            using HttpResponseMessage response = await SendAsync(new TrackedContent(Body, breakAtEnd: true, sized: false));
+            Stream body = await response.Content.ReadAsStreamAsync(Ct);
+            await using (body)
+            {
+                // A backend hung mid-answer: nothing more comes until a load balancer's idle timeout resets the connection.
+                Assert.Equal(Body.Length, await body.ReadAtLeastAsync(new byte[16], Body.Length, throwOnEndOfStream: false, Ct));
+                Time.Advance(TimeSpan.FromSeconds(60));
+                await Assert.ThrowsAsync<IOException>(() => body.ReadAsync(new byte[16].AsMemory(), Ct).AsTask());
+            }
+        }
+
+        Assert.Equal(RegionHealth.Unhealthy, A.HealthAt(Time.GetUtcNow()));
+        Assert.Equal(("a", RegionHealth.Unhealthy, "a transport error: its answer broke off after its headers"), Changes[^1]);
+    }
+
+    [Fact]
+    public async Task A_broken_body_its_caller_first_reads_after_the_attempt_timeout_still_counts_against_its_region()
+    {
+        Start(static o => o.AttemptTimeout = TimeSpan.FromSeconds(5));
+        using HttpResponseMessage response = await SendAsync(new TrackedContent(Body, breakAtEnd: true, sized: false));
+
+        // A caller that comes back to the answer late (a queue worker): the body was broken all along.
+        Time.Advance(TimeSpan.FromSeconds(6));
+        await Assert.ThrowsAsync<HttpRequestException>(() => response.Content.ReadAsByteArrayAsync(Ct));
+
+        Assert.Equal(("a", RegionHealth.Degraded, "a transport error: its answer broke off after its headers"), Assert.Single(Changes));
     }
 
     [Fact]

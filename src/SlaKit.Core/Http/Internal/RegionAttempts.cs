@@ -278,29 +278,45 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
         HttpRegionSet client, TrackedRegion region, HttpResponseMessage response, bool statusInTrailers, long started, long failuresCounted, CancellationToken callCancellation)
         : WatchedContent(response, statusInTrailers, callCancellation)
     {
+        // When the caller began to read the body, and when part of it last reached the caller: TimeProvider timestamps,
+        // NotYet before. Reads follow one another, so plain fields suffice.
+        private const long NotYet = long.MinValue;
+        private long _readingSince = NotYet;
+        private long _flowedAt = NotYet;
+
+        protected override void ReadingStarted()
+        {
+            if (_readingSince == NotYet)
+            {
+                _readingSince = client.Time.GetTimestamp();
+            }
+        }
+
+        protected override void BodyFlowed() => _flowedAt = client.Time.GetTimestamp();
+
         protected override void Judge(int? status)
         {
             DateTimeOffset now = client.Time.GetUtcNow();
-            if (status is null && client.Time.GetElapsedTime(started) > client.Options.AttemptTimeout)
+            if (status is null && WasFlowingStream())
             {
-                // The answer has run longer than the client lets any one attempt take, so it is a stream (server-sent
-                // events, a long poll, a download streamed for minutes), and streams are routinely cut on their way: a
-                // load balancer's idle or maximum-duration timeout, a server draining for a graceful shutdown (a GOAWAY,
-                // RFC 9113 §6.8, then the streams still open reset or the connection closed). The HTML standard expects
-                // it of event streams: their clients reconnect (§9.2.3), and its authoring notes warn of proxies that
-                // drop idle connections (§9.2.7). Such a cut says nothing of the region, which answered well long
-                // before, so it is not held against it. Nor is it a success now: the region proved itself when the
-                // answer came, and a region that dies cuts its streams at that very moment, when successes would hide
-                // the failures of the attempts sent to it then.
+                // The answer was still flowing when the client would have given up on any one attempt, so it is a stream
+                // (server-sent events, a long poll, a download streamed for minutes), and streams are routinely cut on
+                // their way: a load balancer's idle or maximum-duration timeout, a server draining for a graceful
+                // shutdown (a GOAWAY, RFC 9113 §6.8, then the streams still open reset or the connection closed). The
+                // HTML standard expects it of event streams: their clients reconnect (§9.2.3), and its authoring notes
+                // warn of proxies that drop idle connections (§9.2.7). Such a cut says nothing of the region, which
+                // answered well long before, so it is not held against it. Nor is it a success now: the region proved
+                // itself when the answer came, and a region that dies cuts its streams at that very moment, when
+                // successes would hide the failures of the attempts sent to it then.
                 //
                 // The bound is the attempt timeout, not the region's overdue bound: that one is how long the region's
                 // headers usually take (3 × its p99, as little as the hedging delay) and moves with it, which says
                 // nothing of how long a body may flow; a proxy that resets large downloads a few hundred milliseconds
-                // in would pass it. Every break within the attempt timeout still counts, so a region that cuts every
-                // answer short (a proxy truncating bodies, streams reset right after their headers) is still marked
-                // down after FailuresToMarkDown answers, while an intermediary's own timeouts (60 s and up) lie far
-                // past the attempt timeout (5 s by default). The attempt is counted a success, as a gRPC server
-                // stream's is at its headers: the region answered, and the answer was served.
+                // in would pass it. Every other break still counts, so a region that cuts every answer short (a proxy
+                // truncating bodies, streams reset right after their headers) is still marked down after
+                // FailuresToMarkDown answers, while an intermediary's own timeouts (60 s and up) lie far past the
+                // attempt timeout (5 s by default). The attempt is counted a success, as a gRPC server stream's is at
+                // its headers: the region answered, and the answer was served.
                 client.CountAttempt(region, RegionAttemptOutcomeKind.Success);
             }
             else if (status is not { } code)
@@ -318,6 +334,21 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                 client.CountAttempt(region, RegionAttemptOutcomeKind.Success);
                 region.RecordSuccess(now);
             }
+        }
+
+        /// <summary>
+        /// Whether the body was a stream that flowed past the attempt timeout: read from within that timeout of its
+        /// attempt's start, and still delivering later than it. A body that stalled after its first bytes until
+        /// something cut it (a backend hung mid-answer, an idle timeout then resetting it) delivered nothing past the
+        /// timeout, and one first read after it (a caller that came back to it late) was no stream being followed:
+        /// either break counts against the region as any other.
+        /// </summary>
+        private bool WasFlowingStream()
+        {
+            TimeSpan limit = client.Options.AttemptTimeout;
+            return _readingSince != NotYet && _flowedAt != NotYet &&
+                client.Time.GetElapsedTime(started, _readingSince) <= limit &&
+                client.Time.GetElapsedTime(started, _flowedAt) > limit;
         }
 
         protected override void GaveUp()

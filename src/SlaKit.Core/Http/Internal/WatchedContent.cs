@@ -88,13 +88,20 @@ internal abstract class WatchedContent : HttpContent
     /// <summary>The response's content, or <see langword="null"/> when it has none (read so only where the runtime's field can be).</summary>
     internal static HttpContent? ContentOf(HttpResponseMessage response) => ContentField.Readable ? ContentField.Of(response) : response.Content;
 
-    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+    {
+        ReadingStarted();
         // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-        new Watched(this, await _body.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        return new Watched(this, await _body.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+    }
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
-    protected override Stream CreateContentReadStream(CancellationToken cancellationToken) => new Watched(this, _body.ReadAsStream(cancellationToken));
+    protected override Stream CreateContentReadStream(CancellationToken cancellationToken)
+    {
+        ReadingStarted();
+        return new Watched(this, _body.ReadAsStream(cancellationToken));
+    }
 
     /// <remarks>
     /// The answer's own content copies itself (.NET's straight from its connection's buffer, as it would for a client
@@ -105,7 +112,8 @@ internal abstract class WatchedContent : HttpContent
     /// </remarks>
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        var destination = new Destination(stream);
+        ReadingStarted();
+        var destination = new Destination(this, stream);
         try
         {
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
@@ -124,7 +132,8 @@ internal abstract class WatchedContent : HttpContent
 
     protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        var destination = new Destination(stream);
+        ReadingStarted();
+        var destination = new Destination(this, stream);
         try
         {
             _body.CopyTo(destination, context, cancellationToken);
@@ -165,6 +174,24 @@ internal abstract class WatchedContent : HttpContent
 
     /// <summary>Called instead of <see cref="Judge"/>, at most once, when the caller gives up before the body ends.</summary>
     protected abstract void GaveUp();
+
+    /// <summary>Called as the caller starts reading the body: it asks for its stream, or to have it copied.</summary>
+    protected virtual void ReadingStarted()
+    {
+    }
+
+    /// <summary>Called each time part of the body reaches the caller.</summary>
+    protected virtual void BodyFlowed()
+    {
+    }
+
+    private void Flowed(int bytes)
+    {
+        if (bytes > 0)
+        {
+            BodyFlowed();
+        }
+    }
 
     /// <summary>The body has ended: the answer is judged by the status in the trailers, or as OK when it has none to read.</summary>
     private void Ended()
@@ -222,7 +249,7 @@ internal abstract class WatchedContent : HttpContent
     }
 
     /// <summary>Where a copy of the body goes, remembering whether writing to it failed.</summary>
-    private sealed class Destination(Stream target) : Stream
+    private sealed class Destination(WatchedContent content, Stream target) : Stream
     {
         /// <summary>Whether a write to the target threw.</summary>
         public bool WriteFailed { get; private set; }
@@ -248,6 +275,7 @@ internal abstract class WatchedContent : HttpContent
             try
             {
                 target.Write(buffer);
+                content.Flowed(buffer.Length);
             }
             catch
             {
@@ -264,6 +292,7 @@ internal abstract class WatchedContent : HttpContent
             ValueTask written;
             try
             {
+                content.Flowed(buffer.Length);
                 written = target.WriteAsync(buffer, cancellationToken);
             }
             catch
@@ -412,6 +441,7 @@ internal abstract class WatchedContent : HttpContent
         /// <summary>A read of nothing into room for something is the end of the body.</summary>
         private int Seen(int read, int room)
         {
+            content.Flowed(read);
             if (read == 0 && room > 0)
             {
                 content.Ended();
