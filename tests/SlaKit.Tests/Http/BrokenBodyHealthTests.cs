@@ -190,6 +190,16 @@ public sealed class BrokenBodyHealthTests : HeldRegionTests
     }
 
     [Fact]
+    public async Task A_body_disposed_under_its_copy_is_not_held_against_its_region()
+    {
+        using HttpResponseMessage response = await SendAsync(new DisposedUnderneath());
+        await Assert.ThrowsAnyAsync<Exception>(() => response.Content.LoadIntoBufferAsync(Ct));
+
+        Assert.Empty(Changes);
+        Assert.Equal(RegionHealth.Healthy, A.HealthAt(Time.GetUtcNow()));
+    }
+
+    [Fact]
     public async Task An_answer_buffered_to_its_end_is_a_success_counted_when_its_body_ends()
     {
         A.RecordFailure(Time.GetUtcNow(), "down once before the test");
@@ -330,5 +340,18 @@ public sealed class BrokenBodyHealthTests : HeldRegionTests
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             Task.FromException(new IOException("There is not enough space on the disk."));
+    }
+
+    /// <summary>A body whose connection was disposed under it, as a handler rotated away or a response disposed mid-copy leaves it.</summary>
+    private sealed class DisposedUnderneath : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            Task.FromException(new ObjectDisposedException("HttpConnection"));
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

@@ -119,7 +119,7 @@ internal abstract class WatchedContent : HttpContent
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
             await _body.CopyToAsync(destination, context, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (!destination.WriteFailed && exception is IOException or HttpRequestException)
+        catch (Exception exception) when (!destination.WriteFailed && IsBreak(exception))
         {
             Failed();
             throw;
@@ -138,7 +138,7 @@ internal abstract class WatchedContent : HttpContent
         {
             _body.CopyTo(destination, context, cancellationToken);
         }
-        catch (Exception exception) when (!destination.WriteFailed && exception is IOException or HttpRequestException)
+        catch (Exception exception) when (!destination.WriteFailed && IsBreak(exception))
         {
             Failed();
             throw;
@@ -146,6 +146,14 @@ internal abstract class WatchedContent : HttpContent
 
         Ended();
     }
+
+    /// <summary>
+    /// Whether a copy's failure is the body breaking off: an <see cref="IOException"/>, or the
+    /// <see cref="HttpRequestException"/> a copy wraps one in, but not a body disposed under it (an
+    /// <see cref="ObjectDisposedException"/>, wrapped the same way), which says nothing of the service.
+    /// </summary>
+    private static bool IsBreak(Exception exception) =>
+        exception is IOException || exception is HttpRequestException { InnerException: not ObjectDisposedException };
 
     /// <summary>The length the answer's own content knows: its <c>Content-Length</c>, or one it computes.</summary>
     protected override bool TryComputeLength(out long length)
