@@ -64,7 +64,6 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                 // An attempt whose token carries its own timeout (the request's only one) goes through the circuit
                 // breaker alone, which reads the run from the context to tell that timeout from the caller's cancellation.
                 bool ownTimeout = run.OwnAttemptTimeout is not null;
-
                 for (bool first = true; ; first = false)
                 {
                     ResilienceContext context = ResilienceContextPool.Shared.Get(token);
@@ -180,14 +179,14 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         counted = true;
                     }
                     else if (!run.Untimed && WatchedContent.MayBreakOff(response!, run.Request.Method) &&
-                        !(smallReadWhole && SmallAnswer.IsReadWhole(response!, run.Request.Method)))
+                        !(smallReadWhole && SmallAnswer.IsSmall(response!)))
                     {
                         // An answer whose body is still to come may break off after good headers (a stream reset, a
                         // connection lost, a proxy that cuts it short), and its caller then gets an exception: it is
                         // judged, and counted, when its body ends, as the gRPC answer above, so that a region that cuts
                         // every answer short makes FailuresToMarkDown in a row. One the caller leaves unread is a success,
-                        // and one that breaks off only after it has outlived the attempt timeout is a stream whose path
-                        // cut it (see JudgedAnswer).
+                        // and one still flowing past the attempt timeout when it breaks off is a stream whose path cut it
+                        // (see JudgedAnswer).
                         response!.Content = new JudgedAnswer(_client, region, response!, statusInTrailers: false, started, failuresCounted, run.CallerToken);
                         counted = true;
                     }
@@ -270,9 +269,10 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// broke off), is a failure of the region; any other, the service's own answer, or the end of a body whose status
     /// came in its headers, a success. An answer the caller gives up on counts as a success; its region's health is
     /// unchanged by a gRPC one, whose status is then unknown, and taken as answered by any other, whose status is known.
-    /// An answer that breaks off (or ends without a status) more than <see cref="RegionFailoverOptions.AttemptTimeout"/>
-    /// after its attempt started at the <see cref="TimeProvider"/> timestamp <paramref name="started"/> is a stream cut
-    /// on its way, and leaves its region's health as it was (see <see cref="Judge"/>).
+    /// An answer that breaks off (or ends without a status) while still flowing past
+    /// <see cref="RegionFailoverOptions.AttemptTimeout"/> after its attempt started at the <see cref="TimeProvider"/>
+    /// timestamp <paramref name="started"/> (read from within that timeout, with data reaching the caller after it) is a
+    /// stream cut on its way, and leaves its region's health as it was (see <see cref="WasFlowingStream"/>).
     /// </summary>
     private sealed class JudgedAnswer(
         HttpRegionSet client, TrackedRegion region, HttpResponseMessage response, bool statusInTrailers, long started, long failuresCounted, CancellationToken callCancellation)

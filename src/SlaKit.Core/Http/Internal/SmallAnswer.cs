@@ -17,7 +17,13 @@ internal static class SmallAnswer
     /// body to come (<see cref="WatchedContent.MayBreakOff"/>), whose <c>Content-Length</c> is at most <see cref="MaxBytes"/>.
     /// </summary>
     public static bool IsReadWhole(HttpResponseMessage response, HttpMethod method) =>
-        WatchedContent.MayBreakOff(response, method) && response.Content.Headers.ContentLength is <= MaxBytes;
+        WatchedContent.MayBreakOff(response, method) && IsSmall(response);
+
+    /// <summary>
+    /// Whether an answer already known to have a body to come (<see cref="WatchedContent.MayBreakOff"/>) is small: its
+    /// <c>Content-Length</c> is at most <see cref="MaxBytes"/>.
+    /// </summary>
+    public static bool IsSmall(HttpResponseMessage response) => response.Content.Headers.ContentLength is <= MaxBytes;
 
     /// <summary>
     /// The answer <paramref name="sent"/> gives, with its body read into memory when it is small (see <see cref="IsReadWhole"/>).

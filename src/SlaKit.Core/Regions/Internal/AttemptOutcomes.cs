@@ -7,7 +7,7 @@ namespace SlaKit.Regions;
 internal static class AttemptOutcomes
 {
     /// <summary>
-    /// The region answered, and the answer is served: an HTTP answer whose body breaks off only after it has outlived the
+    /// The region answered, and the answer is served: an HTTP answer whose body breaks off while still flowing past the
     /// attempt timeout (a stream cut on its way) included, as a gRPC server stream broken after its headers is.
     /// </summary>
     public const string Success = "success";
