@@ -124,7 +124,7 @@ public class AttemptRequestFactoryTests
     [Fact]
     public void A_lane_reuses_the_uri_it_built_for_the_same_request_uri_and_builds_anew_for_another()
     {
-        var lane = new RegionLane(Polly.ResiliencePipeline<HttpResponseMessage>.Empty, Polly.ResiliencePipeline<HttpResponseMessage>.Empty);
+        var lane = new RegionLane(Polly.ResiliencePipeline<HttpResponseMessage>.Empty, Polly.ResiliencePipeline<HttpResponseMessage>.Empty, new Polly.CircuitBreaker.CircuitBreakerStateProvider());
         var endpoint = new Uri("https://b.example/base/");
 
         Uri first = lane.RegionUri(endpoint, new Uri("http://payments.invalid/x?id=1"));

@@ -10,7 +10,7 @@ public sealed class Http2ConnectionStreamTests
     private readonly FakeTimeProvider _time = new();
     private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
 
-    private readonly RegionLane _lane = new(ResiliencePipeline<HttpResponseMessage>.Empty, ResiliencePipeline<HttpResponseMessage>.Empty);
+    private readonly RegionLane _lane = new(ResiliencePipeline<HttpResponseMessage>.Empty, ResiliencePipeline<HttpResponseMessage>.Empty, new Polly.CircuitBreaker.CircuitBreakerStateProvider());
 
     [Fact]
     public async Task A_connection_that_took_nothing_in_since_the_attempt_began_is_closed_and_one_that_did_is_left_open()

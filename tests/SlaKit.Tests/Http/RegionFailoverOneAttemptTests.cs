@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SlaKit.Http;
@@ -175,6 +176,92 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         using HttpResponseMessage response = await next;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(RegionHealth.Healthy, Assert.Single(_client.Core.GetStatus()).Health);
+    }
+
+    [Fact]
+    public async Task Successes_count_in_the_circuit_breakers_failure_ratio()
+    {
+        Start(static o =>
+        {
+            (o.AttemptTimeout, o.FailuresToMarkDown) = (TimeSpan.FromSeconds(2), 100);
+            (o.CircuitBreakerMinimumThroughput, o.CircuitBreakerFailureRatio) = (4, 0.5);
+        });
+
+        for (int i = 0; i < 3; i++)
+        {
+            Task<HttpResponseMessage> sending = Get(TestContext.Current.CancellationToken);
+            await _terminal.NextAsync();
+            _terminal.Answer(new HttpResponseMessage(HttpStatusCode.OK));
+            (await sending).Dispose();
+        }
+
+        // Three successes and three timeouts make a failure ratio of 0.5 over six attempts: the circuit opens. Counted
+        // without the successes, three timeouts would be too few attempts for the breaker to judge.
+        for (int i = 0; i < 3; i++)
+        {
+            Task<HttpResponseMessage> sending = Get(TestContext.Current.CancellationToken);
+            await _terminal.NextAsync();
+            _time.Advance(TimeSpan.FromSeconds(2));
+            await Assert.ThrowsAsync<RegionFailoverException>(() => sending);
+        }
+
+        Task<HttpResponseMessage> next = Get(TestContext.Current.CancellationToken);
+        Assert.True(next.IsCompleted, "a closed circuit would have sent the request on");
+        RegionFailoverException open = await Assert.ThrowsAsync<RegionFailoverException>(() => next);
+        Assert.Equal(RegionAttemptOutcomeKind.CircuitOpen, Assert.Single(open.Outcomes).Kind);
+    }
+
+    [Fact]
+    public async Task The_caller_has_its_answer_only_once_the_region_served_and_its_health_and_metrics_are_recorded()
+    {
+        using var attempts = new MetricCollector<long>(_telemetry.Attempts);
+        Task<HttpResponseMessage> failing = Get(TestContext.Current.CancellationToken);
+        await _terminal.NextAsync();
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        await Assert.ThrowsAsync<RegionFailoverException>(() => failing);
+        Assert.NotEqual(RegionHealth.Healthy, Assert.Single(_client.Core.GetStatus()).Health);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x?y=1");
+        Task<HttpResponseMessage> sending = _invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        await _terminal.NextAsync();
+
+        // Read by the caller's own code, run at once where its answer is handed over.
+        Task<(RegionHealth Health, string? ServedBy, string Uri, int Attempts, double LatencyMs)> seen = sending.ContinueWith(
+            _ => (Assert.Single(_client.Core.GetStatus()).Health, request.GetServedRegion(), request.RequestUri!.AbsoluteUri,
+                attempts.GetMeasurementSnapshot().Count, _client.Regions[0].Latency.AverageMilliseconds),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _time.Advance(TimeSpan.FromMilliseconds(30));
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.OK));
+        using HttpResponseMessage response = await sending;
+
+        (RegionHealth health, string? servedBy, string uri, int counted, double latency) = await seen;
+        Assert.Equal(RegionHealth.Healthy, health);
+        Assert.Equal("a", servedBy);
+        Assert.Equal("http://payments.invalid/x?y=1", uri);
+        Assert.Equal(2, counted);
+        Assert.Equal(RegionHealth.Healthy, Assert.Single(_client.Core.GetStatus()).Health);
+        Assert.Equal(_client.Regions[0].Latency.AverageMilliseconds, latency);
+    }
+
+    [Fact]
+    public async Task A_caller_that_sends_its_next_request_the_moment_it_has_its_answer_gets_both_answers()
+    {
+        Task<HttpResponseMessage> first = Get(TestContext.Current.CancellationToken);
+        await _terminal.NextAsync();
+        Task<Task<HttpResponseMessage>> following = first.ContinueWith(
+            _ => Get(TestContext.Current.CancellationToken), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.OK));
+        using HttpResponseMessage firstResponse = await first;
+
+        Task<HttpResponseMessage> second = await following;
+        (HttpRequestMessage sent, CancellationToken token) = await _terminal.NextAsync();
+        Assert.Equal("http://a.invalid/x", sent.RequestUri!.AbsoluteUri);
+        Assert.False(token.IsCancellationRequested);
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.Accepted));
+        using HttpResponseMessage secondResponse = await second;
+
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, secondResponse.StatusCode);
     }
 
     /// <summary>Holds each request until the test answers it; cancelling the request's token fails it, as a socket would.</summary>

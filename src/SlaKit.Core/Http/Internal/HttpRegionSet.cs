@@ -27,8 +27,9 @@ internal sealed class HttpRegionSet
         _lanes = new RegionLane[Core.Regions.Count];
         foreach (TrackedRegion state in Core.Regions)
         {
-            ResiliencePipeline<HttpResponseMessage> breaker = BuildBreaker(state, options, timeProvider);
-            _lanes[state.Position] = new RegionLane(breaker, BuildTimed(breaker, state, options, timeProvider));
+            var circuit = new CircuitBreakerStateProvider();
+            ResiliencePipeline<HttpResponseMessage> breaker = BuildBreaker(state, options, timeProvider, circuit);
+            _lanes[state.Position] = new RegionLane(breaker, BuildTimed(breaker, state, options, timeProvider), circuit);
         }
     }
 
@@ -202,9 +203,6 @@ internal sealed class HttpRegionSet
         }
     }
 
-    /// <summary>The <see cref="ResilienceContext"/> property through which the circuit breaker learns whether a cancelled attempt timed out.</summary>
-    public static readonly ResiliencePropertyKey<RequestRun> RunKey = new("slakit.run");
-
     /// <summary>Counts one attempt.</summary>
     public void CountAttempt(TrackedRegion region, RegionAttemptOutcomeKind outcome) => Core.CountAttempt(region, OutcomeTag(outcome));
 
@@ -235,10 +233,11 @@ internal sealed class HttpRegionSet
     /// <summary>
     /// The region's circuit breaker, which catches a region that fails often but never FailuresToMarkDown times in a
     /// row. It counts transport errors (a handler below cancelling on its own, as at a ConnectTimeout, included),
-    /// transient statuses and attempt timeouts: Polly's (<see cref="TimeoutRejectedException"/>) and a request's own
-    /// (<see cref="RequestRun.AttemptTimedOut"/>), never the caller's cancellation.
+    /// transient statuses and attempt timeouts (<see cref="TimeoutRejectedException"/>: Polly's, and a request's own, which
+    /// the attempt reports as one; see <see cref="RequestRun.AttemptTimedOut"/>), never the caller's cancellation.
+    /// <paramref name="circuit"/> reports its state.
     /// </summary>
-    private ResiliencePipeline<HttpResponseMessage> BuildBreaker(TrackedRegion state, RegionFailoverOptions options, TimeProvider timeProvider) =>
+    private ResiliencePipeline<HttpResponseMessage> BuildBreaker(TrackedRegion state, RegionFailoverOptions options, TimeProvider timeProvider, CircuitBreakerStateProvider circuit) =>
         new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = $"slakit:{Core.ClientName}:{state.Region.Name}" }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -246,12 +245,12 @@ internal sealed class HttpRegionSet
                 MinimumThroughput = options.CircuitBreakerMinimumThroughput,
                 SamplingDuration = options.CircuitBreakerSamplingDuration,
                 BreakDuration = options.BreakDuration,
+                StateProvider = circuit,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
                     // A cancellation nobody above asked for is a handler below giving up (a ConnectTimeout): the region's failure.
-                    { Exception: OperationCanceledException } => !args.Context.CancellationToken.IsCancellationRequested ||
-                        (args.Context.Properties.TryGetValue(RunKey, out RequestRun? run) && run.AttemptTimedOut),
+                    { Exception: OperationCanceledException } => !args.Context.CancellationToken.IsCancellationRequested,
                     { Result: { } response } => IsRegionFailure(response),
                     _ => false,
                 }),

@@ -53,45 +53,59 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             HttpResponseMessage? response = null;
             Exception? error = null;
             RegionAttemptOutcomeKind kind;
+            RegionLane lane = _client.LaneFor(region);
+
+            // Whether the attempt's success is still to be told to the region's circuit breaker (see below).
+            bool tellSuccess = false;
             try
             {
                 // A trial may outlive the request, so it never sends the caller's own request object.
-                RegionLane lane = _client.LaneFor(region);
                 HttpRequestMessage attempt = run.Factory.Create(lane.RegionUri(region.Region.Endpoint, run.Factory.OriginalUri), useCallersRequest: !trial && index == 0 && run.LendsCallersRequest, previousAttempts: index);
                 activity?.SetTag("slakit.client", _client.ClientName);
                 activity?.SetTag("slakit.region", region.Region.Name);
                 activity?.SetTag("http.request.method", attempt.Method.Method);
                 // An attempt whose token carries its own timeout (the request's only one) goes through the circuit
-                // breaker alone, which reads the run from the context to tell that timeout from the caller's cancellation.
+                // breaker alone, and reports that timeout to it as Polly's own timeout would be (see AsOutcome). While
+                // the breaker is closed it lets every attempt through and only counts outcomes, so such an attempt is
+                // sent straight away and its outcome told to the breaker afterwards: a failure at once, before it is
+                // judged here (the breaker may open on it), and a success once the caller has its answer (see
+                // RequestRun.AnswerEarly). The caller thus waits on none of the breaker's work, which with caches cold
+                // costs more than the rest of the attempt. An open or half-open circuit is left to Polly: it refuses the
+                // attempt, or lets it through as its trial.
                 bool ownTimeout = run.OwnAttemptTimeout is not null;
+                var sending = new Sending(_send, attempt, index == 0 && !trial ? run : null, run.ReadsWholeReply, smallReadWhole ? run.Request.Method : null, ownTimeout ? run : null);
                 for (bool first = true; ; first = false)
                 {
-                    ResilienceContext context = ResilienceContextPool.Shared.Get(token);
                     try
                     {
-                        if (ownTimeout)
+                        Outcome<HttpResponseMessage> outcome;
+                        if (ownTimeout && lane.IsClosed)
                         {
-                            context.Properties.Set(HttpRegionSet.RunKey, run);
+                            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                            outcome = await SendOnce(sending, token).ConfigureAwait(false);
+                            tellSuccess = outcome.Exception is null && !_client.IsRegionFailure(outcome.Result!);
+                            if (!tellSuccess)
+                            {
+                                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                                await TellBreakerAsync(lane, outcome, token).ConfigureAwait(false);
+                            }
+                        }
+                        else
+                        {
+                            ResilienceContext context = ResilienceContextPool.Shared.Get(token);
+                            try
+                            {
+                                // A stream has no attempt timeout: it goes through the circuit breaker alone.
+                                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                                outcome = await (ownTimeout || run.Untimed ? lane.Breaker : lane.Pipeline).ExecuteOutcomeAsync(
+                                    static (context, sending) => SendOnce(sending, context.CancellationToken), context, sending).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                ResilienceContextPool.Shared.Return(context);
+                            }
                         }
 
-                        // A stream has no attempt timeout: it goes through the circuit breaker alone.
-                        // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                        Outcome<HttpResponseMessage> outcome = await (ownTimeout || run.Untimed ? lane.Breaker : lane.Pipeline).ExecuteOutcomeAsync(
-                            static (context, state) =>
-                            {
-                                Task<HttpResponseMessage> sent = state.Send(state.Attempt, context.CancellationToken);
-                                if (state.Capture is { } run)
-                                {
-                                    run.FirstInnerTask = sent;
-                                }
-
-                                return AsOutcome(
-                                    state.ReadWhole ? GrpcStatus.ReadWholeAsync(sent, context.CancellationToken)
-                                    : state.Small is { } method ? SmallAnswer.ReadAsync(sent, method, context.CancellationToken)
-                                    : new ValueTask<HttpResponseMessage>(sent));
-                            },
-                            context,
-                            (Send: _send, Attempt: attempt, Capture: index == 0 && !trial ? run : null, ReadWhole: run.ReadsWholeReply, Small: smallReadWhole ? run.Request.Method : null)).ConfigureAwait(false);
                         outcome.ThrowIfException();
                         response = outcome.Result!;
                         break;
@@ -104,10 +118,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         // request refused by a connection shutting down (RFC 9113 §8.7); a body not buffered may have
                         // been read already, and is not. Polly's breaker has counted the first try as a failure.
                         attempt = run.Factory.Again(attempt, index);
-                    }
-                    finally
-                    {
-                        ResilienceContextPool.Shared.Return(context);
+                        sending = sending with { Attempt = attempt };
                     }
                 }
 
@@ -130,11 +141,6 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             catch (HttpRequestException exception)
             {
                 (kind, error) = (RegionAttemptOutcomeKind.TransportError, exception);
-            }
-            catch (OperationCanceledException exception) when (run.AttemptTimedOut)
-            {
-                TimeSpan timeout = run.OwnAttemptTimeout!.Value;
-                (kind, error) = (RegionAttemptOutcomeKind.Timeout, new TimeoutRejectedException($"The attempt did not complete within the attempt timeout of {DurationText.Format(timeout)}.", timeout, exception));
             }
             catch (OperationCanceledException exception) when (!token.IsCancellationRequested)
             {
@@ -251,7 +257,19 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                 activity?.SetStatus(ActivityStatusCode.Error, kind.ToString());
             }
 
-            return new AttemptResult(region, kind, response, error, elapsed, CertainlyNotSent(kind, error), onTime);
+            var result = new AttemptResult(region, kind, response, error, elapsed, CertainlyNotSent(kind, error), onTime);
+            if (tellSuccess)
+            {
+                // Everything the caller may look at is recorded: its answer goes to it now, and the breaker counts the
+                // success after. The answer is the caller's from here on, so the breaker is not shown it: no answer at all
+                // is a success to it, as this one was.
+                activity?.Stop();
+                run.AnswerEarly(result);
+                // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+                await TellBreakerAsync(lane, Outcome.FromResult<HttpResponseMessage>(null!), token).ConfigureAwait(false);
+            }
+
+            return result;
         }
         finally
         {
@@ -385,24 +403,96 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     }
 
     /// <summary>
-    /// The answer as Polly's outcome: a failure is handed to the circuit breaker as a value, not thrown through it, and
-    /// an answer already there costs no state machine.
+    /// Sends <paramref name="sending"/>'s request once through the handlers below, its answer read as the attempt needs it
+    /// (a gRPC reply whole, a small answer's body), and returns the outcome; what a handler below throws at once is an
+    /// outcome too. An attempt bounded by its own timeout has that timer set once it is on its way (see
+    /// <see cref="RequestRun.ArmAttemptTimeout"/>).
     /// </summary>
-    private static ValueTask<Outcome<HttpResponseMessage>> AsOutcome(ValueTask<HttpResponseMessage> answer)
+    private static ValueTask<Outcome<HttpResponseMessage>> SendOnce(Sending sending, CancellationToken token)
+    {
+        ValueTask<HttpResponseMessage> answer;
+        try
+        {
+            Task<HttpResponseMessage> sent = sending.Send(sending.Attempt, token);
+            if (sending.Capture is { } run)
+            {
+                run.FirstInnerTask = sent;
+            }
+
+            answer = sending.ReadWhole ? GrpcStatus.ReadWholeAsync(sent, token)
+                : sending.Small is { } method ? SmallAnswer.ReadAsync(sent, method, token)
+                : new ValueTask<HttpResponseMessage>(sent);
+            if (!answer.IsCompleted)
+            {
+                sending.Timed?.ArmAttemptTimeout();
+            }
+        }
+        catch (Exception exception)
+        {
+            answer = ValueTask.FromException<HttpResponseMessage>(exception);
+        }
+
+        return AsOutcome(answer, sending.Timed);
+    }
+
+    /// <summary>
+    /// Tells <paramref name="lane"/>'s circuit breaker the outcome of an attempt sent without it (see
+    /// <see cref="AttemptAsync(RequestRun, int, TrackedRegion, long, CancellationToken)"/>), so that it counts it as one it
+    /// had let through itself. A circuit that opened meanwhile counts nothing more, as it would not have for an attempt
+    /// it let through before opening.
+    /// </summary>
+    /// <param name="lane">The attempt's region.</param>
+    /// <param name="outcome">The attempt's outcome.</param>
+    /// <param name="token">The attempt's token: a cancellation on it was asked for above, which the breaker counts as
+    /// Polly does one it let through (no failure), and any other as a failure (a handler below giving up).</param>
+    private static async ValueTask TellBreakerAsync(RegionLane lane, Outcome<HttpResponseMessage> outcome, CancellationToken token)
+    {
+        // Told with no token of the attempt's: Polly runs nothing for a context whose token is cancelled, and the attempt's
+        // is once its own timeout or its caller has cancelled it.
+        if (outcome.Exception is OperationCanceledException && token.IsCancellationRequested)
+        {
+            outcome = Outcome.FromResult<HttpResponseMessage>(null!);
+        }
+
+        ResilienceContext context = ResilienceContextPool.Shared.Get(CancellationToken.None);
+        try
+        {
+            // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
+            await lane.Breaker.ExecuteOutcomeAsync(static (_, outcome) => new ValueTask<Outcome<HttpResponseMessage>>(outcome), context, outcome).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// The answer as Polly's outcome: a failure is handed to the circuit breaker as a value, not thrown through it, and
+    /// an answer already there costs no state machine. When <paramref name="timed"/> is the run whose token carries this
+    /// attempt's own timeout, a cancellation by that timeout is reported as a <see cref="TimeoutRejectedException"/>,
+    /// the timeout Polly's own strategy reports, so that the circuit breaker counts it and the caller's cancellation apart.
+    /// </summary>
+    private static ValueTask<Outcome<HttpResponseMessage>> AsOutcome(ValueTask<HttpResponseMessage> answer, RequestRun? timed)
     {
         if (answer.IsCompletedSuccessfully)
         {
             return new ValueTask<Outcome<HttpResponseMessage>>(Outcome.FromResult(answer.Result));
         }
 
-        return Awaited(answer);
+        return Awaited(answer, timed);
 
-        static async ValueTask<Outcome<HttpResponseMessage>> Awaited(ValueTask<HttpResponseMessage> answer)
+        static async ValueTask<Outcome<HttpResponseMessage>> Awaited(ValueTask<HttpResponseMessage> answer, RequestRun? timed)
         {
             try
             {
                 // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
                 return Outcome.FromResult(await answer.ConfigureAwait(false));
+            }
+            catch (OperationCanceledException exception) when (timed is { AttemptTimedOut: true })
+            {
+                TimeSpan timeout = timed.OwnAttemptTimeout!.Value;
+                return Outcome.FromException<HttpResponseMessage>(
+                    new TimeoutRejectedException($"The attempt did not complete within the attempt timeout of {DurationText.Format(timeout)}.", timeout, exception));
             }
             catch (Exception exception)
             {
@@ -410,6 +500,21 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             }
         }
     }
+
+    /// <summary>What one send of an attempt needs; see <see cref="SendOnce"/>.</summary>
+    /// <param name="Send">Sends a request through the handlers below the failover handler.</param>
+    /// <param name="Attempt">The attempt's request.</param>
+    /// <param name="Capture">The run that keeps the inner handler's task of its first attempt (see <see cref="RequestRun.FirstInnerTask"/>), if this is that attempt.</param>
+    /// <param name="ReadWhole">Whether a gRPC reply is read whole (see <see cref="RequestRun.ReadsWholeReply"/>).</param>
+    /// <param name="Small">The request's method when a small answer is read whole (see <see cref="SmallAnswer"/>); otherwise <see langword="null"/>.</param>
+    /// <param name="Timed">The run whose token carries the attempt's own timeout, if it does (see <see cref="AsOutcome"/>).</param>
+    private readonly record struct Sending(
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Send,
+        HttpRequestMessage Attempt,
+        RequestRun? Capture,
+        bool ReadWhole,
+        HttpMethod? Small,
+        RequestRun? Timed);
 
     /// <summary>
     /// Whether an attempt certainly never reached a server, so even a request that is not safe to repeat may go

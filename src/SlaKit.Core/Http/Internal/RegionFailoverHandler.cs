@@ -195,9 +195,17 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
             first = new ValueTask<AttemptResult>(result);
         }
 
-        return oneAttempt
-            ? OneAttemptAsync(run, first)
-            : ContinueAsync(run, hedged, first);
+        if (oneAttempt)
+        {
+            // The caller's task is the run's to complete, so that a success can go to the caller before its attempt has
+            // ended (see RequestRun.AnswerEarly); OneAttemptAsync completes it otherwise.
+            var answer = new TaskCompletionSource<HttpResponseMessage>();
+            run.AnswerTo(answer);
+            _ = OneAttemptAsync(run, first, answer);
+            return answer.Task;
+        }
+
+        return ContinueAsync(run, hedged, first);
     }
 
     /// <summary>
@@ -226,38 +234,54 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         };
     }
 
-    /// <summary>Finishes a request whose plan is its first attempt alone; the run goes back to the pool unless the caller cancelled.</summary>
-    private async Task<HttpResponseMessage> OneAttemptAsync(RequestRun run, ValueTask<AttemptResult> first)
+    /// <summary>
+    /// Finishes a request whose plan is its first attempt alone, completing <paramref name="answer"/>, the caller's task,
+    /// unless the attempt has already served its success (<see cref="RequestRun.AnswerEarly"/>); never throws. The run goes
+    /// back to the pool unless the caller cancelled.
+    /// </summary>
+    private async Task OneAttemptAsync(RequestRun run, ValueTask<AttemptResult> first, TaskCompletionSource<HttpResponseMessage> answer)
     {
-        bool reusable = false;
+        AttemptResult result;
         try
         {
             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-            AttemptResult result = await first.ConfigureAwait(false);
-            reusable = true;
-
-            // A failed request that is not safe to repeat gets the region's own answer when there is one, as it
-            // would with more regions planned; any other failure is reported with its outcome.
-            if (result.Kind == RegionAttemptOutcomeKind.Success || (!run.Replayable && !result.CertainlyNotSent && result.Response is not null))
-            {
-                return run.Serve(result);
-            }
-
-            result.Response?.Dispose();
-            throw run.Fail(_client, [result.ToOutcome()]);
+            result = await first.ConfigureAwait(false);
         }
-        finally
+        catch (Exception exception)
         {
+            // The caller's cancellation: the caller gets it as thrown (its own exception, not a new one), and the run,
+            // whose token may be cancelled, is not reused.
             run.Factory.Restore();
-            if (reusable)
+            run.Dispose();
+            answer.SetException(exception);
+            return;
+        }
+
+        if (!run.AnsweredEarly)
+        {
+            // The caller's URI is put back before the caller has its answer, which runs the caller's code.
+            run.Factory.Restore();
+            try
             {
-                _client.Runs.Return(run);
+                // A failed request that is not safe to repeat gets the region's own answer when there is one, as it
+                // would with more regions planned; any other failure is reported with its outcome.
+                if (result.Kind == RegionAttemptOutcomeKind.Success || (!run.Replayable && !result.CertainlyNotSent && result.Response is not null))
+                {
+                    answer.SetResult(run.Serve(result));
+                }
+                else
+                {
+                    result.Response?.Dispose();
+                    answer.SetException(run.Fail(_client, [result.ToOutcome()]));
+                }
             }
-            else
+            catch (Exception exception) when (!answer.Task.IsCompleted)
             {
-                run.Dispose();
+                answer.SetException(exception);
             }
         }
+
+        _client.Runs.Return(run);
     }
 
     private async Task<HttpResponseMessage> ContinueAsync(RequestRun run, bool hedged, ValueTask<AttemptResult>? first)

@@ -1,11 +1,13 @@
 using Polly;
+using Polly.CircuitBreaker;
 
 namespace SlaKit.Http;
 
 /// <summary>One region of one client as attempts see it: its Polly pipelines and the last URI rewritten for it.</summary>
 /// <param name="breaker">The region's circuit breaker alone.</param>
 /// <param name="timed">The same circuit breaker around Polly's attempt timeout.</param>
-internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> breaker, ResiliencePipeline<HttpResponseMessage> timed)
+/// <param name="circuit">The state of that circuit breaker.</param>
+internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> breaker, ResiliencePipeline<HttpResponseMessage> timed, CircuitBreakerStateProvider circuit)
 {
     private readonly List<Http2ConnectionStream> _connections = [];
     private Rewritten? _last;
@@ -15,6 +17,9 @@ internal sealed class RegionLane(ResiliencePipeline<HttpResponseMessage> breaker
 
     /// <summary>The region's circuit breaker and attempt timeout, for every other attempt.</summary>
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; } = timed;
+
+    /// <summary>Whether the region's circuit breaker is closed: it lets every attempt through, and only counts their outcomes.</summary>
+    public bool IsClosed => circuit.CircuitState == CircuitState.Closed;
 
     /// <summary>
     /// The URI an attempt against <paramref name="endpoint"/> sends <paramref name="requestUri"/> to, as

@@ -17,6 +17,8 @@ internal sealed class RequestRun : IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _cancel;
     private CancellationTokenRegistration _callerLink;
+    private TaskCompletionSource<HttpResponseMessage>? _answer;
+    private bool _armed;
 
     /// <summary>A run whose timers (the one-attempt timeout, the total timeout) run on <paramref name="time"/>.</summary>
     public RequestRun(TimeProvider time)
@@ -113,6 +115,35 @@ internal sealed class RequestRun : IDisposable
     /// <summary>The inner handler's own task for the first attempt, handed back to the caller when it already holds the answer.</summary>
     public Task<HttpResponseMessage>? FirstInnerTask { get; set; }
 
+    /// <summary>Whether <see cref="AnswerEarly"/> has handed the caller its answer.</summary>
+    public bool AnsweredEarly { get; private set; }
+
+    /// <summary>
+    /// Makes <paramref name="answer"/> the caller's task, which <see cref="AnswerEarly"/> may complete before the attempt
+    /// has ended; whoever ends the request completes it otherwise. Set once the first attempt is under way: an attempt
+    /// that succeeds before it is set is served as any other.
+    /// </summary>
+    public void AnswerTo(TaskCompletionSource<HttpResponseMessage> answer) => Volatile.Write(ref _answer, answer);
+
+    /// <summary>
+    /// Hands the caller a success whose attempt has recorded everything the caller may look at (the region's health
+    /// and latency, the metrics, the region that served), while the attempt still has work left that no caller needs to
+    /// wait for (telling its circuit breaker); the caller's URI is put back first. Does nothing when the caller's task is
+    /// not <see cref="AnswerTo">in the run's hands</see>.
+    /// </summary>
+    public void AnswerEarly(AttemptResult result)
+    {
+        if (Volatile.Read(ref _answer) is not { } answer)
+        {
+            return;
+        }
+
+        AnsweredEarly = true;
+        HttpResponseMessage response = Serve(result);
+        Factory.Restore();
+        answer.SetResult(response);
+    }
+
     /// <summary>
     /// Starts the run for <paramref name="request"/>. With <paramref name="linkCaller"/> the caller's cancellation cancels
     /// <see cref="Linked"/>, and with it every attempt; without it, the request's attempts outlive the caller's giving up
@@ -159,13 +190,27 @@ internal sealed class RequestRun : IDisposable
     }
 
     /// <summary>
-    /// Bounds a request's only attempt by cancelling <see cref="Linked"/> after <paramref name="timeout"/>: one timer
-    /// on the pooled source instead of a timeout strategy's own source linked to it.
+    /// Bounds a request's only attempt by cancelling <see cref="Linked"/> <paramref name="timeout"/> after the request
+    /// started: one timer on the pooled source instead of a timeout strategy's own source linked to it, set by
+    /// <see cref="ArmAttemptTimeout"/>.
     /// </summary>
-    public void StartAttemptTimeout(TimeSpan timeout)
+    public void StartAttemptTimeout(TimeSpan timeout) => OwnAttemptTimeout = timeout;
+
+    /// <summary>
+    /// Sets the timer of <see cref="StartAttemptTimeout"/>, once, to fire when it would have had it been set as the
+    /// request started. Called once the attempt has been handed to the handlers below and its answer is still to come:
+    /// the request is then on its way, and setting the timer no longer holds it up; an attempt answered at once needs none.
+    /// </summary>
+    public void ArmAttemptTimeout()
     {
-        OwnAttemptTimeout = timeout;
-        _cancel.CancelAfter(timeout);
+        if (_armed || OwnAttemptTimeout is not { } timeout)
+        {
+            return;
+        }
+
+        _armed = true;
+        TimeSpan remaining = timeout - _time.GetElapsedTime(Started);
+        _cancel.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
     }
 
     /// <summary>Cancels every attempt that uses <see cref="Linked"/>.</summary>
@@ -198,6 +243,9 @@ internal sealed class RequestRun : IDisposable
         LendsCallersRequest = true;
         CallersRequestOnLoan = false;
         FirstInnerTask = null;
+        _answer = null;
+        _armed = false;
+        AnsweredEarly = false;
         OwnAttemptTimeout = null;
         Untimed = false;
         ReadsWholeReply = false;
