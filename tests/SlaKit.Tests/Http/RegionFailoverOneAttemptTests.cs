@@ -27,14 +27,14 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         _telemetry.Dispose();
     }
 
-    private void Start(Action<RegionFailoverOptions>? configure = null)
+    private void Start(Action<RegionFailoverOptions>? configure = null, HttpMessageHandler? inner = null)
     {
         _invoker?.Dispose();
         var options = new RegionFailoverOptions { Hedging = HedgingMode.Off };
         options.Regions.Add(new Region("a", new Uri("http://a.invalid/")));
         configure?.Invoke(options);
         _client = new HttpRegionSet("payments", options, _time, NullLogger.Instance, _telemetry);
-        _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = _terminal });
+        _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = inner ?? _terminal });
     }
 
     private Task<HttpResponseMessage> Get(CancellationToken cancellationToken) =>
@@ -264,6 +264,111 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, secondResponse.StatusCode);
     }
 
+    [Fact]
+    public async Task A_request_whose_caller_has_already_given_up_is_not_sent()
+    {
+        using var caller = new CancellationTokenSource();
+        await caller.CancelAsync();
+
+        Task<HttpResponseMessage> sending = Get(caller.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        Assert.False(_terminal.Received);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_leaves_its_task_cancelled_with_the_callers_token()
+    {
+        using var caller = new CancellationTokenSource();
+        Task<HttpResponseMessage> sending = Get(caller.Token);
+        await _terminal.NextAsync();
+
+        await caller.CancelAsync();
+
+        OperationCanceledException cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        Assert.Equal(TaskStatus.Canceled, sending.Status);
+        Assert.True(cancelled.CancellationToken.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task A_caller_that_cancels_its_token_once_it_has_its_answer_does_not_reach_the_attempt()
+    {
+        using var caller = new CancellationTokenSource();
+        Task<HttpResponseMessage> sending = Get(caller.Token);
+        (_, CancellationToken seen) = await _terminal.NextAsync();
+        Task cancelling = sending.ContinueWith(_ => caller.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.OK));
+        using HttpResponseMessage response = await sending;
+        await cancelling;
+
+        Assert.True(caller.IsCancellationRequested);
+        Assert.False(seen.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_times_out_after_the_circuit_opened_and_its_break_ended_is_no_trial_of_the_region()
+    {
+        Start(static o =>
+        {
+            (o.AttemptTimeout, o.TotalTimeout, o.BreakDuration, o.FailuresToMarkDown) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1), 100);
+            (o.CircuitBreakerMinimumThroughput, o.CircuitBreakerFailureRatio) = (2, 0.5);
+        });
+
+        // Sent while the circuit is closed, and never answered.
+        Task<HttpResponseMessage> silent = Get(TestContext.Current.CancellationToken);
+        await _terminal.NextAsync();
+
+        // Two 503s open the circuit for a second.
+        for (int i = 0; i < 2; i++)
+        {
+            Task<HttpResponseMessage> failing = Get(TestContext.Current.CancellationToken);
+            await _terminal.NextAsync();
+            _terminal.Answer(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+            await Assert.ThrowsAsync<RegionFailoverException>(() => failing);
+        }
+
+        // Long after the break, the first request times out: no trial, so the circuit is not opened again by it.
+        _time.Advance(TimeSpan.FromSeconds(10));
+        RegionFailoverException late = await Assert.ThrowsAsync<RegionFailoverException>(() => silent);
+        Assert.Equal(RegionAttemptOutcomeKind.Timeout, Assert.Single(late.Outcomes).Kind);
+
+        // The next request is the half-open circuit's trial: sent, and its success closes the circuit.
+        Task<HttpResponseMessage> trial = Get(TestContext.Current.CancellationToken);
+        Assert.False(trial.IsCompleted, "an open circuit would have refused the request at once");
+        await _terminal.NextAsync();
+        _terminal.Answer(new HttpResponseMessage(HttpStatusCode.OK));
+        using HttpResponseMessage response = await trial;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_attempt_timeout_runs_while_the_handler_below_is_still_busy_with_the_send()
+    {
+        var busy = new BusyBeforeSending(_time, TimeSpan.FromSeconds(6));
+        Start(inner: busy);
+
+        RegionFailoverException exception = await Assert.ThrowsAsync<RegionFailoverException>(() => Get(TestContext.Current.CancellationToken));
+
+        Assert.True(busy.CancelledWhileBusy);
+        Assert.Equal(RegionAttemptOutcomeKind.Timeout, Assert.Single(exception.Outcomes).Kind);
+    }
+
+    /// <summary>Works synchronously for a while before it sends (the clock moves on meanwhile), then waits for an answer that never comes.</summary>
+    private sealed class BusyBeforeSending(FakeTimeProvider time, TimeSpan busyFor) : HttpMessageHandler
+    {
+        public bool CancelledWhileBusy { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            time.Advance(busyFor);
+            CancelledWhileBusy = cancellationToken.IsCancellationRequested;
+            var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
+            return pending.Task;
+        }
+    }
+
     /// <summary>Holds each request until the test answers it; cancelling the request's token fails it, as a socket would.</summary>
     private sealed class LaterTerminal : HttpMessageHandler
     {
@@ -273,6 +378,8 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         private TaskCompletionSource<HttpResponseMessage>? _pending;
 
         public ValueTask<(HttpRequestMessage Request, CancellationToken Token)> NextAsync() => _received.Reader.ReadAsync(TestContext.Current.CancellationToken);
+
+        public bool Received => _received.Reader.TryPeek(out _);
 
         public void Answer(HttpResponseMessage response) => _pending!.SetResult(response);
 

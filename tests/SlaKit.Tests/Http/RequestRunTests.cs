@@ -33,42 +33,6 @@ public sealed class RequestRunTests : IDisposable
         var plan = new RegionPlan([new TrackedRegion(new Region("a", new Uri("http://a.invalid/")), new RegionHealthPolicy(2, 2, TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromMinutes(1)))], IsTrial: false);
         run.Begin(_request, plan, replayable: true, content: null, time.GetUtcNow(), time.GetTimestamp(), CancellationToken.None);
         run.StartAttemptTimeout(attemptTimeout);
-        run.ArmAttemptTimeout();
-    }
-
-    [Fact]
-    public void An_attempt_timeout_set_once_the_attempt_is_on_its_way_fires_when_it_would_have_from_the_requests_start()
-    {
-        using var run = new RequestRun(_time);
-        run.Begin(_request, new RegionPlan([Region("a")], IsTrial: false), replayable: true, content: null, _time.GetUtcNow(), _time.GetTimestamp(), CancellationToken.None);
-        run.StartAttemptTimeout(AttemptTimeout);
-        _time.Advance(TimeSpan.FromSeconds(1));
-
-        run.ArmAttemptTimeout();
-        _time.Advance(TimeSpan.FromSeconds(1));
-        run.ArmAttemptTimeout();
-        _time.Advance(AttemptTimeout - TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));
-        Assert.False(run.Linked.IsCancellationRequested);
-
-        _time.Advance(TimeSpan.FromTicks(1));
-        Assert.True(run.Linked.IsCancellationRequested);
-        Assert.True(run.AttemptTimedOut);
-    }
-
-    [Fact]
-    public void An_attempt_timeout_set_past_its_deadline_fires_at_once_and_a_run_without_one_sets_none()
-    {
-        using var run = new RequestRun(_time);
-        run.Begin(_request, new RegionPlan([Region("a")], IsTrial: false), replayable: true, content: null, _time.GetUtcNow(), _time.GetTimestamp(), CancellationToken.None);
-        run.ArmAttemptTimeout();
-        _time.Advance(TimeSpan.FromDays(1));
-        Assert.False(run.Linked.IsCancellationRequested);
-
-        run.StartAttemptTimeout(AttemptTimeout);
-        run.ArmAttemptTimeout();
-        _time.Advance(TimeSpan.Zero);
-        Assert.True(run.Linked.IsCancellationRequested);
-        Assert.True(run.AttemptTimedOut);
     }
 
     [Fact]

@@ -81,8 +81,11 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                         Outcome<HttpResponseMessage> outcome;
                         if (ownTimeout && lane.IsClosed)
                         {
+                            // A caller who has already given up sends nothing, as Polly would not call back for it.
                             // Stryker disable once Boolean : equivalent; ConfigureAwait(true), see docs/quality.md.
-                            outcome = await SendOnce(sending, token).ConfigureAwait(false);
+                            outcome = token.IsCancellationRequested
+                                ? Outcome.FromException<HttpResponseMessage>(new OperationCanceledException(token))
+                                : await SendOnce(sending, token).ConfigureAwait(false);
                             tellSuccess = outcome.Exception is null && !_client.IsRegionFailure(outcome.Result!);
                             if (!tellSuccess)
                             {
@@ -405,8 +408,7 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// <summary>
     /// Sends <paramref name="sending"/>'s request once through the handlers below, its answer read as the attempt needs it
     /// (a gRPC reply whole, a small answer's body), and returns the outcome; what a handler below throws at once is an
-    /// outcome too. An attempt bounded by its own timeout has that timer set once it is on its way (see
-    /// <see cref="RequestRun.ArmAttemptTimeout"/>).
+    /// outcome too.
     /// </summary>
     private static ValueTask<Outcome<HttpResponseMessage>> SendOnce(Sending sending, CancellationToken token)
     {
@@ -422,10 +424,6 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
             answer = sending.ReadWhole ? GrpcStatus.ReadWholeAsync(sent, token)
                 : sending.Small is { } method ? SmallAnswer.ReadAsync(sent, method, token)
                 : new ValueTask<HttpResponseMessage>(sent);
-            if (!answer.IsCompleted)
-            {
-                sending.Timed?.ArmAttemptTimeout();
-            }
         }
         catch (Exception exception)
         {
@@ -438,8 +436,9 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
     /// <summary>
     /// Tells <paramref name="lane"/>'s circuit breaker the outcome of an attempt sent without it (see
     /// <see cref="AttemptAsync(RequestRun, int, TrackedRegion, long, CancellationToken)"/>), so that it counts it as one it
-    /// had let through itself. A circuit that opened meanwhile counts nothing more, as it would not have for an attempt
-    /// it let through before opening.
+    /// had let through itself, while its circuit is still closed. Once the circuit has opened the outcome is not told:
+    /// an attempt sent before that is no trial of the region, and Polly would take whatever it is told after the break
+    /// as the half-open circuit's trial.
     /// </summary>
     /// <param name="lane">The attempt's region.</param>
     /// <param name="outcome">The attempt's outcome.</param>
@@ -452,6 +451,11 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
         if (outcome.Exception is OperationCanceledException && token.IsCancellationRequested)
         {
             outcome = Outcome.FromResult<HttpResponseMessage>(null!);
+        }
+
+        if (!lane.IsClosed)
+        {
+            return;
         }
 
         ResilienceContext context = ResilienceContextPool.Shared.Get(CancellationToken.None);

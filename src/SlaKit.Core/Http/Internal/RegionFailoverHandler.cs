@@ -249,11 +249,17 @@ internal sealed class RegionFailoverHandler : DelegatingHandler
         }
         catch (Exception exception)
         {
-            // The caller's cancellation: the caller gets it as thrown (its own exception, not a new one), and the run,
-            // whose token may be cancelled, is not reused.
-            run.Factory.Restore();
+            // The caller's cancellation (the attempt throws nothing else): the caller's task is cancelled with the token
+            // that cancelled it, and the run, whose token may be cancelled, is not reused.
+            if (!run.AnsweredEarly)
+            {
+                run.Factory.Restore();
+                _ = exception is OperationCanceledException cancelled
+                    ? answer.TrySetCanceled(cancelled.CancellationToken)
+                    : answer.TrySetException(exception);
+            }
+
             run.Dispose();
-            answer.SetException(exception);
             return;
         }
 

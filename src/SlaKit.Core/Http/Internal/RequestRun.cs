@@ -18,7 +18,6 @@ internal sealed class RequestRun : IDisposable
     private readonly CancellationTokenSource _cancel;
     private CancellationTokenRegistration _callerLink;
     private TaskCompletionSource<HttpResponseMessage>? _answer;
-    private bool _armed;
 
     /// <summary>A run whose timers (the one-attempt timeout, the total timeout) run on <paramref name="time"/>.</summary>
     public RequestRun(TimeProvider time)
@@ -128,8 +127,10 @@ internal sealed class RequestRun : IDisposable
     /// <summary>
     /// Hands the caller a success whose attempt has recorded everything the caller may look at (the region's health
     /// and latency, the metrics, the region that served), while the attempt still has work left that no caller needs to
-    /// wait for (telling its circuit breaker); the caller's URI is put back first. Does nothing when the caller's task is
-    /// not <see cref="AnswerTo">in the run's hands</see>.
+    /// wait for (telling its circuit breaker). First the request lets go of the caller as it would on ending: the
+    /// caller's URI is put back, the caller's token no longer reaches <see cref="Linked"/>, and the attempt timeout is
+    /// stopped, so that nothing the caller does with its answer reaches the attempt. Does nothing when the caller's task
+    /// is not <see cref="AnswerTo">in the run's hands</see>.
     /// </summary>
     public void AnswerEarly(AttemptResult result)
     {
@@ -141,6 +142,8 @@ internal sealed class RequestRun : IDisposable
         AnsweredEarly = true;
         HttpResponseMessage response = Serve(result);
         Factory.Restore();
+        Unlink();
+        _cancel.CancelAfter(Timeout.InfiniteTimeSpan);
         answer.SetResult(response);
     }
 
@@ -190,27 +193,13 @@ internal sealed class RequestRun : IDisposable
     }
 
     /// <summary>
-    /// Bounds a request's only attempt by cancelling <see cref="Linked"/> <paramref name="timeout"/> after the request
-    /// started: one timer on the pooled source instead of a timeout strategy's own source linked to it, set by
-    /// <see cref="ArmAttemptTimeout"/>.
+    /// Bounds a request's only attempt by cancelling <see cref="Linked"/> after <paramref name="timeout"/>: one timer
+    /// on the pooled source instead of a timeout strategy's own source linked to it.
     /// </summary>
-    public void StartAttemptTimeout(TimeSpan timeout) => OwnAttemptTimeout = timeout;
-
-    /// <summary>
-    /// Sets the timer of <see cref="StartAttemptTimeout"/>, once, to fire when it would have had it been set as the
-    /// request started. Called once the attempt has been handed to the handlers below and its answer is still to come:
-    /// the request is then on its way, and setting the timer no longer holds it up; an attempt answered at once needs none.
-    /// </summary>
-    public void ArmAttemptTimeout()
+    public void StartAttemptTimeout(TimeSpan timeout)
     {
-        if (_armed || OwnAttemptTimeout is not { } timeout)
-        {
-            return;
-        }
-
-        _armed = true;
-        TimeSpan remaining = timeout - _time.GetElapsedTime(Started);
-        _cancel.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        OwnAttemptTimeout = timeout;
+        _cancel.CancelAfter(timeout);
     }
 
     /// <summary>Cancels every attempt that uses <see cref="Linked"/>.</summary>
@@ -244,7 +233,6 @@ internal sealed class RequestRun : IDisposable
         CallersRequestOnLoan = false;
         FirstInnerTask = null;
         _answer = null;
-        _armed = false;
         AnsweredEarly = false;
         OwnAttemptTimeout = null;
         Untimed = false;
