@@ -37,6 +37,18 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         _invoker = new HttpMessageInvoker(new RegionFailoverHandler(_client) { InnerHandler = inner ?? _terminal });
     }
 
+    /// <summary>Sends <paramref name="requests"/> requests one after another, each left unanswered until its attempt timeout ends it.</summary>
+    private async Task TimeOutAsync(int requests, TimeSpan attemptTimeout)
+    {
+        for (int i = 0; i < requests; i++)
+        {
+            Task<HttpResponseMessage> sending = Get(TestContext.Current.CancellationToken);
+            await _terminal.NextAsync();
+            _time.Advance(attemptTimeout);
+            await Assert.ThrowsAsync<RegionFailoverException>(() => sending);
+        }
+    }
+
     private Task<HttpResponseMessage> Get(CancellationToken cancellationToken) =>
         _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://payments.invalid/x"), cancellationToken);
 
@@ -135,13 +147,7 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
             (o.CircuitBreakerMinimumThroughput, o.CircuitBreakerFailureRatio) = (2, 0.5);
         });
 
-        for (int i = 0; i < 2; i++)
-        {
-            Task<HttpResponseMessage> sending = Get(TestContext.Current.CancellationToken);
-            await _terminal.NextAsync();
-            _time.Advance(TimeSpan.FromSeconds(2));
-            await Assert.ThrowsAsync<RegionFailoverException>(() => sending);
-        }
+        await TimeOutAsync(requests: 2, TimeSpan.FromSeconds(2));
 
         // An open circuit answers at once; a closed one would send the request on, where it would time out too.
         Task<HttpResponseMessage> third = Get(TestContext.Current.CancellationToken);
@@ -197,13 +203,7 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
 
         // Three successes and three timeouts make a failure ratio of 0.5 over six attempts: the circuit opens. Counted
         // without the successes, three timeouts would be too few attempts for the breaker to judge.
-        for (int i = 0; i < 3; i++)
-        {
-            Task<HttpResponseMessage> sending = Get(TestContext.Current.CancellationToken);
-            await _terminal.NextAsync();
-            _time.Advance(TimeSpan.FromSeconds(2));
-            await Assert.ThrowsAsync<RegionFailoverException>(() => sending);
-        }
+        await TimeOutAsync(requests: 3, TimeSpan.FromSeconds(2));
 
         Task<HttpResponseMessage> next = Get(TestContext.Current.CancellationToken);
         Assert.True(next.IsCompleted, "a closed circuit would have sent the request on");
