@@ -117,6 +117,49 @@ public class LatencyWindowTests
     }
 
     /// <summary>A window past its first, left-out sample.</summary>
+    [Fact]
+    public void Slow_answers_raise_the_p99_as_they_come_not_at_the_next_recompute()
+    {
+        LatencyWindow window = Full(milliseconds: 2);
+
+        window.Record(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(2, window.P99Milliseconds);
+        window.Record(TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(500, window.P99Milliseconds);
+    }
+
+    [Fact]
+    public void The_p99_falls_as_soon_as_the_slow_answers_it_stood_on_leave_the_window()
+    {
+        var window = Warm();
+        window.Record(TimeSpan.FromMilliseconds(500));
+        window.Record(TimeSpan.FromMilliseconds(500));
+        for (int i = 2; i < LatencyWindow.Capacity; i++)
+        {
+            window.Record(TimeSpan.FromMilliseconds(2));
+        }
+
+        Assert.Equal(500, window.P99Milliseconds);
+
+        // The oldest sample, one of the two slow ones, is replaced: one slow answer in 128 is no longer the p99.
+        window.Record(TimeSpan.FromMilliseconds(2));
+
+        Assert.Equal(2, window.P99Milliseconds);
+    }
+
+    /// <summary>A window past its first sample whose <see cref="LatencyWindow.Capacity"/> samples all took <paramref name="milliseconds"/>.</summary>
+    private static LatencyWindow Full(double milliseconds)
+    {
+        var window = Warm();
+        for (int i = 0; i < LatencyWindow.Capacity; i++)
+        {
+            window.Record(TimeSpan.FromMilliseconds(milliseconds));
+        }
+
+        return window;
+    }
+
     private static LatencyWindow Warm()
     {
         var window = new LatencyWindow();

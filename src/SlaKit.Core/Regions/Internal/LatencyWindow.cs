@@ -15,7 +15,8 @@ internal sealed class LatencyWindow
     /// <summary>How many recent samples the percentile is taken over.</summary>
     public const int Capacity = 128;
 
-    // The p99 is recomputed (one pass over Capacity samples) once every this many samples, not per request.
+    // The p99 is recomputed (one pass over Capacity samples) once every this many samples, not per request, and at
+    // once when a sample may move it (see RecordSample).
     private const int RecomputeEvery = 16;
 
     // Weight of the newest sample in the moving average.
@@ -94,10 +95,18 @@ internal sealed class LatencyWindow
             return;
         }
 
-        _samples[(count - 1) % Capacity] = milliseconds;
+        ref double slot = ref _samples[(count - 1) % Capacity];
+        double evicted = slot;
+        slot = milliseconds;
+
+        // Besides every RecomputeEvery samples, at once when this sample may move the p99: one slower than it (a region
+        // turning slow is seen at its second slow answer, not up to RecomputeEvery later), or one leaving a full window
+        // that the p99 may stand on (a slow spell that has passed no longer sets the hedging delay). Both are rare, so
+        // the pass over the window stays rare too.
+        double p99 = Volatile.Read(ref _p99Milliseconds);
 
         // Stryker disable once Equality : equivalent; at count == RecomputeEvery the second test holds too.
-        if (count <= RecomputeEvery || count % RecomputeEvery == 0)
+        if (count <= RecomputeEvery || count % RecomputeEvery == 0 || milliseconds > p99 || (count > Capacity && evicted >= p99))
         {
             RecomputeP99(Math.Min(count, Capacity));
         }
