@@ -363,10 +363,16 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
         {
             time.Advance(busyFor);
             CancelledWhileBusy = cancellationToken.IsCancellationRequested;
-            var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-            cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
-            return pending.Task;
+            return Pending(cancellationToken).Task;
         }
+    }
+
+    /// <summary>An answer still to come, which cancelling <paramref name="cancellationToken"/> fails, as a socket would.</summary>
+    private static TaskCompletionSource<HttpResponseMessage> Pending(CancellationToken cancellationToken)
+    {
+        var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
+        return pending;
     }
 
     /// <summary>Holds each request until the test answers it; cancelling the request's token fails it, as a socket would.</summary>
@@ -385,8 +391,7 @@ public sealed class RegionFailoverOneAttemptTests : IDisposable
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var pending = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-            cancellationToken.Register(() => pending.TrySetCanceled(cancellationToken));
+            TaskCompletionSource<HttpResponseMessage> pending = Pending(cancellationToken);
             _pending = pending;
             _received.Writer.TryWrite((request, cancellationToken));
             return pending.Task;

@@ -125,7 +125,8 @@ internal sealed class RegionAttempts(HttpRegionSet client, Func<HttpRequestMessa
                     }
                 }
 
-                kind = _client.IsRegionFailure(response) ? RegionAttemptOutcomeKind.TransientStatus : RegionAttemptOutcomeKind.Success;
+                // A success still to be told to the breaker has been judged one already.
+                kind = tellSuccess || !_client.IsRegionFailure(response) ? RegionAttemptOutcomeKind.Success : RegionAttemptOutcomeKind.TransientStatus;
             }
             catch (BrokenCircuitException exception)
             {
